@@ -1,0 +1,298 @@
+// The trainer on tiny synthetic data: the loss goes down, the result's figures agree with each
+// other and with an independent evaluation of the best weights, a run interrupted and resumed is
+// bit-identical to an uninterrupted one, and failures (NaN loss, bad checkpoint) are clear errors.
+#include "worker/batches.h"
+#include "worker/prepared_data.h"
+#include "worker/ssim.h"
+#include "worker/trainer.h"
+// c10 defines a glog-style CHECK that aborts; Catch's CHECK must be the one in force.
+#undef CHECK
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+
+namespace fs = std::filesystem;
+using namespace bokeh::worker;
+
+namespace {
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path = fs::temp_directory_path() /
+           ("bokeh_test_trainer_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
+// 28 rendered 32x32 pairs: 16 train, 4 validation, 4 test.
+std::shared_ptr<const PreparedData> tiny_data(const fs::path& cache) {
+  DataConfig data;
+  data.source = "synthetic";
+  data.height = data.width = 32;
+  data.train_pairs = 16;
+  data.val_pairs = 4;
+  data.test_pairs = 4;
+  data.synthetic.count = 28;
+  data.synthetic.size = 32;
+  return PreparedData::prepare(data, cache);
+}
+
+TrainConfig tiny_config(int64_t epochs) {
+  TrainConfig config;
+  config.model = ModelConfig{4, 2, true};
+  config.loss.lpips = 0.0;
+  config.lr = 5e-3;
+  config.batch_size = 5;  // 16 pairs: batches of 5, 5, 5 and a partial 1
+  config.epochs = epochs;
+  config.seed = 11;
+  return config;
+}
+
+std::vector<torch::Tensor> tensors_of(const UNet& model) {
+  auto tensors = model->parameters();
+  for (const auto& b : model->buffers()) tensors.push_back(b);
+  return tensors;
+}
+
+bool same_tensors(const UNet& a, const UNet& b) {
+  const auto x = tensors_of(a), y = tensors_of(b);
+  if (x.size() != y.size()) return false;
+  for (size_t i = 0; i < x.size(); ++i)
+    if (!torch::equal(x[i], y[i])) return false;
+  return true;
+}
+
+// The final (not best) weights, read from last.pt's "model" entry.
+UNet last_model(const fs::path& dir, const ModelConfig& config) {
+  torch::serialize::InputArchive archive, model_archive;
+  archive.load_from((dir / kLastCheckpoint).string());
+  archive.read("model", model_archive);
+  UNet model(config);
+  model->load(model_archive);
+  return model;
+}
+
+void check_same_figures(const EpochFigures& a, const EpochFigures& b) {
+  CHECK(a.epoch == b.epoch);
+  CHECK(a.train_loss == b.train_loss);
+  CHECK(a.val_loss == b.val_loss);
+  CHECK(a.gap == b.gap);
+  CHECK(a.lr == b.lr);
+}
+
+void check_same_result(const TrainResult& a, const TrainResult& b) {
+  CHECK(a.epochs == b.epochs);
+  CHECK(a.best_epoch == b.best_epoch);
+  CHECK(a.best_val_loss == b.best_val_loss);
+  CHECK(a.train_loss == b.train_loss);
+  CHECK(a.val_loss == b.val_loss);
+  CHECK(a.gap == b.gap);
+  CHECK(a.test.l1 == b.test.l1);
+  CHECK(a.test.psnr == b.test.psnr);
+  CHECK(a.test.ssim == b.test.ssim);
+  CHECK(a.test.lpips == b.test.lpips);
+  CHECK(a.parameters == b.parameters);
+}
+}  // namespace
+
+TEST_CASE("a few epochs lower the loss; the result's figures are consistent", "[trainer]") {
+  at::set_num_threads(1);  // exact comparisons need a fixed thread count
+  TempDir dir;
+  const auto data = tiny_data(dir.path / "cache");
+  const TrainConfig config = tiny_config(6);
+  std::vector<EpochFigures> figures;
+  TrainOptions options;
+  options.checkpoint_dir = dir.path / "run";
+  options.on_epoch = [&](const EpochFigures& f) {
+    CHECK(fs::exists(options.checkpoint_dir / kLastCheckpoint));  // written before the callback
+    figures.push_back(f);
+  };
+  const TrainResult result = train_run(config, *data, options);
+
+  REQUIRE(figures.size() == 6);
+  for (size_t i = 0; i < figures.size(); ++i) {
+    CHECK(figures[i].epoch == static_cast<int64_t>(i) + 1);
+    CHECK(figures[i].gap == std::abs(figures[i].val_loss - figures[i].train_loss));
+    CHECK(figures[i].lr == config.lr);  // scheduler disabled
+    CHECK(figures[i].seconds > 0.0);
+    CHECK(figures[i].images_per_second > 0.0);
+  }
+  CHECK(figures.back().train_loss < 0.9 * figures.front().train_loss);
+  CHECK(figures.back().val_loss < figures.front().val_loss);
+
+  const auto best = std::min_element(figures.begin(), figures.end(),
+                                     [](const auto& a, const auto& b) { return a.val_loss < b.val_loss; });
+  CHECK(result.epochs == 6);
+  CHECK(result.best_epoch == best->epoch);
+  CHECK(result.best_val_loss == best->val_loss);
+  CHECK(result.train_loss == figures.back().train_loss);
+  CHECK(result.val_loss == figures.back().val_loss);
+  CHECK(result.gap == figures.back().gap);
+  CHECK_FALSE(result.test.lpips.has_value());
+  double runtime = 0.0;
+  for (const auto& f : figures) runtime += f.seconds;
+  CHECK(result.runtime_seconds == Approx(runtime));
+  CHECK(result.images_per_second > 0.0);
+  UNet fresh(config.model);
+  CHECK(result.parameters == parameter_count(*fresh));
+
+  // Test metrics of the best weights, evaluated here by hand, one image at a time.
+  UNet model = load_best_model(options.checkpoint_dir, config.model);
+  const int64_t n = data->size(Split::test);
+  double l1 = 0.0, psnr = 0.0, ssim_sum = 0.0;
+  for (int64_t i = 0; i < n; ++i) {
+    torch::NoGradGuard no_grad;
+    const Batch batch = make_batch(*data, Split::test, {i}, false, 0, 0);
+    const auto prediction = model->forward(batch.input);
+    const auto difference = (prediction - batch.target).to(torch::kFloat64);
+    l1 += difference.abs().mean().item<double>();
+    psnr += -10.0 * std::log10(difference.pow(2).mean().item<double>());
+    ssim_sum += ssim(prediction, batch.target).item<double>();
+  }
+  CHECK(result.test.l1 == Approx(l1 / n).epsilon(1e-5));
+  CHECK(result.test.psnr == Approx(psnr / n).epsilon(1e-5));
+  CHECK(result.test.ssim == Approx(ssim_sum / n).epsilon(1e-5));
+
+  // Without a checkpoint folder the best weights are kept in memory: the same result, also when
+  // the caller happens to hold a NoGradGuard.
+  torch::NoGradGuard caller_guard;
+  check_same_result(train_run(config, *data, TrainOptions{}), result);
+}
+
+TEST_CASE("a run interrupted and resumed equals the uninterrupted run bit for bit", "[trainer][resume]") {
+  at::set_num_threads(1);  // exact comparisons need a fixed thread count
+  TempDir dir;
+  const auto data = tiny_data(dir.path / "cache");
+  TrainConfig config = tiny_config(4);
+  config.augment = true;
+  config.scheduler.enabled = true;
+  config.scheduler.patience = 0;  // the rate drops often, so scheduler state matters
+  config.scheduler.factor = 0.5;
+  config.scheduler.threshold = 0.05;
+  config.weight_decay = GENERATE(0.0, 1e-2);  // Adam and AdamW
+
+  std::vector<EpochFigures> straight_figures;
+  TrainOptions straight;
+  straight.checkpoint_dir = dir.path / "straight";
+  straight.on_epoch = [&](const EpochFigures& f) { straight_figures.push_back(f); };
+  const TrainResult straight_result = train_run(config, *data, straight);
+
+  // Same config, stopped during epoch 3 (after epoch 2's checkpoint and two more batches).
+  std::vector<EpochFigures> resumed_figures;
+  int polls_after_epoch_2 = 0;
+  TrainOptions first;
+  first.checkpoint_dir = dir.path / "resumed";
+  first.on_epoch = [&](const EpochFigures& f) { resumed_figures.push_back(f); };
+  first.stop_requested = [&] { return resumed_figures.size() == 2 && ++polls_after_epoch_2 > 2; };
+  CHECK_THROWS_AS(train_run(config, *data, first), TrainingInterrupted);
+  REQUIRE(resumed_figures.size() == 2);
+
+  TrainOptions second;
+  second.checkpoint_dir = first.checkpoint_dir;
+  second.on_epoch = first.on_epoch;
+  const TrainResult resumed_result = train_run(config, *data, second);
+
+  REQUIRE(straight_figures.size() == 4);
+  REQUIRE(resumed_figures.size() == 4);  // epochs 3 and 4 only were trained again
+  for (size_t i = 0; i < 4; ++i) check_same_figures(straight_figures[i], resumed_figures[i]);
+  CHECK(straight_figures[3].lr < config.lr);  // the scheduler did act
+  check_same_result(straight_result, resumed_result);
+  CHECK(same_tensors(last_model(straight.checkpoint_dir, config.model), last_model(second.checkpoint_dir, config.model)));
+  CHECK(same_tensors(load_best_model(straight.checkpoint_dir, config.model),
+                     load_best_model(second.checkpoint_dir, config.model)));
+
+  // A finished run started again only re-tests its best weights.
+  std::vector<EpochFigures> none;
+  second.on_epoch = [&](const EpochFigures& f) { none.push_back(f); };
+  check_same_result(train_run(config, *data, second), straight_result);
+  CHECK(none.empty());
+}
+
+TEST_CASE("a non-finite loss stops the run naming epoch and batch", "[trainer]") {
+  at::set_num_threads(1);  // exact comparisons need a fixed thread count
+  TempDir dir;
+  const auto data = tiny_data(dir.path / "cache");
+  TrainConfig config = tiny_config(3);
+  config.model.batch_norm = false;
+  // Adam moves every weight by about lr in its first step: 1e30 makes the activations overflow to
+  // inf, the sigmoid's inputs become inf - inf = NaN, and the second batch's loss is NaN.
+  config.lr = 1e30;
+  CHECK_THROWS_WITH(train_run(config, *data, TrainOptions{}), "non-finite loss at epoch 1, batch 2");
+}
+
+TEST_CASE("the trainer refuses bad checkpoints and impossible settings", "[trainer]") {
+  at::set_num_threads(1);  // exact comparisons need a fixed thread count
+  TempDir dir;
+  const auto data = tiny_data(dir.path / "cache");
+  TrainOptions options;
+  options.checkpoint_dir = dir.path / "run";
+  const fs::path last = options.checkpoint_dir / kLastCheckpoint;
+
+  SECTION("truncated last.pt") {
+    train_run(tiny_config(1), *data, options);
+    const auto size = fs::file_size(last);
+    fs::resize_file(last, size / 2);
+    CHECK_THROWS_WITH(train_run(tiny_config(2), *data, options), Catch::Contains(last.string()));
+  }
+  SECTION("random bytes as last.pt") {
+    fs::create_directories(options.checkpoint_dir);
+    std::ofstream(last, std::ios::binary) << std::string(1000, '\x5a') << "garbage";
+    CHECK_THROWS_WITH(train_run(tiny_config(2), *data, options), Catch::Contains(last.string()));
+  }
+  SECTION("another run's checkpoint") {
+    train_run(tiny_config(1), *data, options);
+    TrainConfig other = tiny_config(2);
+    other.lr = 1e-3;
+    CHECK_THROWS_WITH(train_run(other, *data, options), Catch::Contains(last.string()) && Catch::Contains("another run"));
+  }
+  SECTION("a checkpoint past the run's epochs") {
+    train_run(tiny_config(2), *data, options);
+    CHECK_THROWS_WITH(train_run(tiny_config(1), *data, options), Catch::Contains("past this run's 1 epochs"));
+  }
+  SECTION("impossible settings") {
+    TrainConfig config = tiny_config(0);
+    CHECK_THROWS_AS(train_run(config, *data, options), std::invalid_argument);
+    config = tiny_config(1);
+    config.batch_size = 0;
+    CHECK_THROWS_AS(train_run(config, *data, options), std::invalid_argument);
+    config = tiny_config(1);
+    config.loss.lpips = 0.5;  // no LPIPS net
+    CHECK_THROWS_AS(train_run(config, *data, options), std::invalid_argument);
+  }
+}
+
+TEST_CASE("with an LPIPS net the loss uses it and the test reports it", "[trainer][lpips]") {
+  at::set_num_threads(1);  // exact comparisons need a fixed thread count
+  TempDir dir;
+  const auto data = tiny_data(dir.path / "cache");
+  // A weights file of random values in the documented format (lin weights non-negative).
+  torch::manual_seed(4);
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  for (const auto& spec : lpips_tensor_specs())
+    tensors.emplace_back(spec.name, torch::rand(spec.shape) * 0.1);
+  const fs::path weights = dir.path / "lpips.bin";
+  save_lpips_weights(weights, tensors);
+
+  TrainConfig config = tiny_config(2);
+  config.loss.lpips = 0.5;
+  TrainOptions options;
+  options.lpips = Lpips(weights);
+  const TrainResult with_lpips = train_run(config, *data, options);
+  REQUIRE(with_lpips.test.lpips.has_value());
+  CHECK(*with_lpips.test.lpips >= 0.0);
+  CHECK(std::isfinite(*with_lpips.test.lpips));
+
+  config.loss.lpips = 0.0;  // same net, no LPIPS term: a different trajectory, LPIPS still reported
+  const TrainResult without_term = train_run(config, *data, options);
+  REQUIRE(without_term.test.lpips.has_value());
+  CHECK(without_term.val_loss != with_lpips.val_loss);
+}

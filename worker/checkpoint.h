@@ -1,0 +1,69 @@
+// A training run's checkpoints: last.pt (model, optimizer, scheduler, epoch, best so far, epoch
+// history, runtime: everything an exact resume needs) and best.pt (the best weights). Both are
+// written to a temporary file in the same folder and renamed over the old one, so a crash leaves
+// either the previous or the new file, never a torn one.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "worker/plateau_scheduler.h"
+#include "worker/run_config.h"
+#include "worker/unet.h"
+
+namespace bokeh::worker {
+
+inline constexpr const char* kLastCheckpoint = "last.pt";
+inline constexpr const char* kBestWeights = "best.pt";
+
+// One epoch's figures, as handed to TrainOptions::on_epoch and kept in the checkpoint.
+struct EpochFigures {
+  int64_t epoch;             // 1-based
+  double train_loss;         // mean of the epoch's batch losses
+  double val_loss;           // mean over the validation pairs
+  double gap;                // |val_loss - train_loss|
+  double lr;                 // learning rate used during this epoch
+  double seconds;            // wall time of the epoch: training, validation, saving the best weights
+  double images_per_second;  // training pairs / seconds of the training phase
+};
+
+// Everything in last.pt besides the model and the optimizer.
+struct TrainingState {
+  int64_t epoch = 0;       // epochs completed
+  int64_t best_epoch = 0;  // 0 until the first epoch
+  double best_val_loss = std::numeric_limits<double>::infinity();
+  double lr = 0.0;         // learning rate for the next epoch
+  PlateauState scheduler{std::numeric_limits<double>::infinity()};
+  double runtime_seconds = 0.0;        // sum of the epochs' seconds
+  double train_phase_seconds = 0.0;    // sum of the training phases' seconds (for images/s)
+  std::vector<EpochFigures> history;   // one entry per completed epoch
+};
+
+// Writes last.pt atomically. `fingerprint` names the run's settings; loading compares it.
+void save_checkpoint(const std::filesystem::path& file, const std::string& fingerprint,
+                     const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
+                     const TrainingState& state);
+
+// Restores model and optimizer (already built for the same run, on `device`) and returns the rest.
+// Throws std::runtime_error naming the file when it is unreadable, truncated, foreign, or written
+// for another run (a different fingerprint).
+TrainingState load_checkpoint(const std::filesystem::path& file, const std::string& fingerprint,
+                              torch::nn::Module& model, torch::optim::Optimizer& optimizer,
+                              const torch::Device& device);
+
+// best.pt: the U-Net's weights and buffers with its shape. Written atomically.
+void save_weights(const std::filesystem::path& file, const UNet& model);
+
+// Loads best.pt into `model` (on `device`); throws std::runtime_error naming the file when it is
+// unreadable or foreign, or holds a U-Net of another shape.
+void load_weights(const std::filesystem::path& file, UNet& model, const torch::Device& device);
+
+// The best weights of a run whose checkpoints are in `checkpoint_dir`, on the CPU, in eval mode.
+UNet load_best_model(const std::filesystem::path& checkpoint_dir, const ModelConfig& config);
+
+}  // namespace bokeh::worker

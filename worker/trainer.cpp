@@ -1,0 +1,253 @@
+// The training loop of one run: epochs of shuffled (optionally augmented) mini-batches with
+// Adam/AdamW, validation, the plateau scheduler, checkpoints and the final test of the best weights.
+#include "worker/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "worker/batches.h"
+#include "worker/bokeh_loss.h"
+#include "worker/image_metrics.h"
+#include "worker/plateau_scheduler.h"
+#include "worker/ssim.h"
+#include "worker/unet.h"
+
+namespace bokeh::worker {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void validate(const TrainConfig& config, const PreparedData& data) {
+  if (config.epochs < 1) throw std::invalid_argument(fmt::format("train.epochs must be >= 1, got {}", config.epochs));
+  if (config.batch_size < 1)
+    throw std::invalid_argument(fmt::format("train.batch_size must be >= 1, got {}", config.batch_size));
+  if (!(config.lr > 0.0)) throw std::invalid_argument(fmt::format("train.lr must be > 0, got {}", config.lr));
+  if (!(config.weight_decay >= 0.0))
+    throw std::invalid_argument(fmt::format("train.weight_decay must be >= 0, got {}", config.weight_decay));
+  for (Split split : {Split::train, Split::validation, Split::test})
+    if (data.size(split) < 1)
+      throw std::invalid_argument(fmt::format("prepared data {} has no {} pairs", data.file().string(), split_name(split)));
+}
+
+// Every setting that shapes the run's trajectory (all but `epochs`, which only says where it
+// stops) and the data's shape; a checkpoint is only resumed by a run with the same one. The data's
+// cache key is left out: it hashes file times, which change when a cache is rebuilt elsewhere.
+std::string run_fingerprint(const TrainConfig& c, const PreparedData& data) {
+  const auto& f = c.loss.focus;
+  const auto& s = c.scheduler;
+  return fmt::format(
+      "model {} {} {}; loss {} {} {} focus {} {} {}; scheduler {} {} {} {} {} {}; lr {} batch {} "
+      "weight_decay {} augment {} seed {}; data {}x{} {}/{}/{}",
+      c.model.width, c.model.depth, c.model.batch_norm, c.loss.l1, c.loss.ssim, c.loss.lpips, f.levels,
+      f.in_focus_weight, f.mask_scale, s.enabled, s.factor, s.patience, s.threshold, s.cooldown, s.min_lr, c.lr,
+      c.batch_size, c.weight_decay, c.augment, c.seed, data.height(), data.width(),
+      data.size(Split::train), data.size(Split::validation), data.size(Split::test));
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& config,
+                                                        const std::vector<torch::Tensor>& parameters) {
+  if (config.weight_decay > 0.0)
+    return std::make_unique<torch::optim::AdamW>(
+        parameters, torch::optim::AdamWOptions(config.lr).weight_decay(config.weight_decay));
+  return std::make_unique<torch::optim::Adam>(parameters, torch::optim::AdamOptions(config.lr));
+}
+
+void set_lr(torch::optim::Optimizer& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+}
+
+void poll_stop(const TrainOptions& options, int64_t epoch) {
+  if (options.stop_requested && options.stop_requested())
+    throw TrainingInterrupted(fmt::format("training stopped on request during epoch {}", epoch));
+}
+
+// Indices [begin, end) of `order`.
+std::vector<int64_t> slice(const std::vector<int64_t>& order, int64_t begin, int64_t end) {
+  return {order.begin() + begin, order.begin() + end};
+}
+
+std::vector<int64_t> iota(int64_t n) {
+  std::vector<int64_t> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = i;
+  return v;
+}
+
+// The mean of one epoch's training batch losses; steps the optimizer after each batch.
+double train_epoch(UNet& model, torch::optim::Optimizer& optimizer, const BokehLoss& loss, const TrainConfig& config,
+                   const PreparedData& data, const TrainOptions& options, int64_t epoch) {
+  model->train();
+  torch::AutoGradMode grad_mode(true);  // the caller may hold a NoGradGuard
+  const int64_t n = data.size(Split::train);
+  const auto order = epoch_order(n, config.seed, epoch);
+  double sum = 0.0;
+  int64_t batches = 0;
+  for (int64_t begin = 0; begin < n; begin += config.batch_size) {
+    poll_stop(options, epoch);
+    ++batches;
+    const Batch batch = make_batch(data, Split::train, slice(order, begin, std::min(begin + config.batch_size, n)),
+                                   config.augment, config.seed, epoch);
+    const auto input = batch.input.to(options.device), target = batch.target.to(options.device);
+    optimizer.zero_grad();
+    const LossTerms terms = loss(model->forward(input), target, input);
+    const double value = terms.total.item<double>();
+    if (!std::isfinite(value)) throw std::runtime_error(fmt::format("non-finite loss at epoch {}, batch {}", epoch, batches));
+    terms.total.backward();
+    optimizer.step();
+    sum += value;
+  }
+  return sum / static_cast<double>(batches);
+}
+
+// The loss averaged over the validation pairs (each batch's mean weighted by its size), eval mode.
+double validation_loss(UNet& model, const BokehLoss& loss, const TrainConfig& config, const PreparedData& data,
+                       const TrainOptions& options, int64_t epoch) {
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const int64_t n = data.size(Split::validation);
+  const auto order = iota(n);
+  double sum = 0.0;
+  for (int64_t begin = 0, b = 1; begin < n; begin += config.batch_size, ++b) {
+    poll_stop(options, epoch);
+    const int64_t end = std::min(begin + config.batch_size, n);
+    const Batch batch = make_batch(data, Split::validation, slice(order, begin, end), false, config.seed, epoch);
+    const auto input = batch.input.to(options.device), target = batch.target.to(options.device);
+    const double value = loss(model->forward(input), target, input).total.item<double>();
+    if (!std::isfinite(value))
+      throw std::runtime_error(fmt::format("non-finite validation loss at epoch {}, batch {}", epoch, b));
+    sum += value * static_cast<double>(end - begin);
+  }
+  return sum / static_cast<double>(n);
+}
+
+// Per-image means of L1, PSNR, SSIM (and LPIPS with a net) of the model on the test split.
+TestMetrics test_metrics(UNet& model, const TrainConfig& config, const PreparedData& data, const Lpips& lpips,
+                         const torch::Device& device) {
+  model->eval();
+  torch::NoGradGuard no_grad;
+  const int64_t n = data.size(Split::test);
+  const auto order = iota(n);
+  double l1 = 0.0, psnr_sum = 0.0, ssim_sum = 0.0, lpips_sum = 0.0;
+  for (int64_t begin = 0; begin < n; begin += config.batch_size) {
+    const Batch batch = make_batch(data, Split::test, slice(order, begin, std::min(begin + config.batch_size, n)),
+                                   false, config.seed, 0);
+    const auto input = batch.input.to(device), target = batch.target.to(device);
+    const auto prediction = model->forward(input);  // (B, 3, H, W)
+    l1 += l1_error(prediction, target).sum().item<double>();
+    psnr_sum += psnr(prediction, target).sum().item<double>();
+    ssim_sum += ssim(prediction, target).sum().item<double>();
+    if (lpips) lpips_sum += lpips->forward(prediction, target).sum().item<double>();
+  }
+  const double count = static_cast<double>(n);
+  TestMetrics metrics{l1 / count, psnr_sum / count, ssim_sum / count, std::nullopt};
+  if (lpips) metrics.lpips = lpips_sum / count;
+  return metrics;
+}
+
+// Copies of the model's parameters and buffers (the best weights when there is no checkpoint dir).
+std::vector<torch::Tensor> snapshot(const UNet& model) {
+  std::vector<torch::Tensor> tensors;
+  for (const auto& t : model->parameters()) tensors.push_back(t.detach().clone());
+  for (const auto& t : model->buffers()) tensors.push_back(t.detach().clone());
+  return tensors;
+}
+
+void restore(UNet& model, const std::vector<torch::Tensor>& tensors) {
+  torch::NoGradGuard no_grad;
+  size_t i = 0;
+  for (auto& t : model->parameters()) t.copy_(tensors[i++]);
+  for (auto& t : model->buffers()) t.copy_(tensors[i++]);
+}
+
+}  // namespace
+
+TrainResult train_run(const TrainConfig& config, const PreparedData& data, const TrainOptions& options) {
+  validate(config, data);
+  const torch::Device& device = options.device;
+  torch::manual_seed(config.seed);
+  UNet model(config.model);
+  model->to(device);
+  auto optimizer = make_optimizer(config, model->parameters());
+  PlateauScheduler scheduler(config.scheduler);
+  Lpips lpips = options.lpips;
+  if (lpips) lpips->to(device);
+  const BokehLoss loss(config.loss, config.loss.lpips > 0.0 ? lpips : Lpips{nullptr});
+  const std::string fingerprint = run_fingerprint(config, data);
+
+  const bool checkpoints = !options.checkpoint_dir.empty();
+  const fs::path last_file = options.checkpoint_dir / kLastCheckpoint;
+  const fs::path best_file = options.checkpoint_dir / kBestWeights;
+  TrainingState state;
+  state.lr = config.lr;
+  if (checkpoints) {
+    fs::create_directories(options.checkpoint_dir);
+    if (fs::exists(last_file)) {
+      state = load_checkpoint(last_file, fingerprint, *model, *optimizer, device);
+      if (state.epoch > config.epochs)
+        throw std::runtime_error(fmt::format("checkpoint {} is at epoch {}, past this run's {} epochs",
+                                             last_file.string(), state.epoch, config.epochs));
+      scheduler.restore(state.scheduler);
+      set_lr(*optimizer, state.lr);
+    }
+  }
+  std::vector<torch::Tensor> best_in_memory;
+  const double n_train = static_cast<double>(data.size(Split::train));
+
+  for (int64_t epoch = state.epoch + 1; epoch <= config.epochs; ++epoch) {
+    const auto epoch_start = Clock::now();
+    const double train_loss = train_epoch(model, *optimizer, loss, config, data, options, epoch);
+    const double train_seconds = seconds_since(epoch_start);
+    const double val_loss = validation_loss(model, loss, config, data, options, epoch);
+    const double epoch_lr = state.lr;
+    if (config.scheduler.enabled) {
+      state.lr = scheduler.step(val_loss, state.lr);
+      set_lr(*optimizer, state.lr);
+      state.scheduler = scheduler.state();
+    }
+    if (val_loss < state.best_val_loss) {
+      state.best_val_loss = val_loss;
+      state.best_epoch = epoch;
+      if (checkpoints) save_weights(best_file, model);
+      else best_in_memory = snapshot(model);
+    }
+    const double seconds = seconds_since(epoch_start);
+    const EpochFigures figures{epoch, train_loss, val_loss, std::abs(val_loss - train_loss), epoch_lr, seconds,
+                               n_train / train_seconds};
+    state.epoch = epoch;
+    state.runtime_seconds += seconds;
+    state.train_phase_seconds += train_seconds;
+    state.history.push_back(figures);
+    if (checkpoints) save_checkpoint(last_file, fingerprint, *model, *optimizer, state);
+    if (options.on_epoch) options.on_epoch(figures);
+  }
+
+  if (checkpoints) load_weights(best_file, model, device);
+  else restore(model, best_in_memory);
+  const EpochFigures& last = state.history.back();
+  TrainResult result;
+  result.epochs = config.epochs;
+  result.best_epoch = state.best_epoch;
+  result.best_val_loss = state.best_val_loss;
+  result.train_loss = last.train_loss;
+  result.val_loss = last.val_loss;
+  result.gap = last.gap;
+  result.test = test_metrics(model, config, data, lpips, device);
+  result.runtime_seconds = state.runtime_seconds;
+  result.images_per_second = n_train * static_cast<double>(config.epochs) / state.train_phase_seconds;
+  result.parameters = parameter_count(*model);
+  return result;
+}
+
+}  // namespace bokeh::worker

@@ -1,0 +1,58 @@
+// Trains one run: the U-Net with Adam/AdamW, ReduceLROnPlateau on the validation loss, per-epoch
+// figures, checkpoints after every epoch with exact resume, and test metrics of the best weights.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+
+#include <torch/torch.h>
+
+#include "worker/checkpoint.h"
+#include "worker/lpips.h"
+#include "worker/prepared_data.h"
+#include "worker/run_config.h"
+
+namespace bokeh::worker {
+
+// Per-image means over the test split.
+struct TestMetrics {
+  double l1, psnr, ssim;
+  std::optional<double> lpips;  // empty without an LPIPS net
+};
+
+struct TrainResult {
+  int64_t epochs;           // epochs trained (config.epochs)
+  int64_t best_epoch;       // 1-based, by validation loss
+  double best_val_loss;
+  double train_loss, val_loss, gap;  // the last epoch's
+  TestMetrics test;                  // of the best weights
+  double runtime_seconds;   // sum of all epochs' seconds, including those before a resume
+  double images_per_second; // training pairs processed / seconds spent in training phases
+  int64_t parameters;
+};
+
+struct TrainOptions {
+  torch::Device device{torch::kCPU};
+  std::filesystem::path checkpoint_dir;     // holds last.pt (resume) and best.pt; "" = no checkpoints
+  Lpips lpips{nullptr};                     // moved to `device`; empty: no LPIPS (loss.lpips must be 0)
+  std::function<void(const EpochFigures&)> on_epoch;  // called after each epoch's checkpoint is written
+  std::function<bool()> stop_requested;     // polled before every batch; true -> TrainingInterrupted
+};
+
+// Thrown when stop_requested() says so; last.pt then holds the last completed epoch.
+class TrainingInterrupted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Trains config.epochs epochs (continuing from checkpoint_dir/last.pt when it exists) and tests the
+// best weights. Deterministic: on the CPU with the same thread count, a run resumed after epoch k
+// ends bit-identical to one trained straight through. Throws std::runtime_error for a non-finite
+// loss ("non-finite loss at epoch 3, batch 7") or a bad checkpoint, std::invalid_argument for
+// impossible settings.
+TrainResult train_run(const TrainConfig& config, const PreparedData& data, const TrainOptions& options);
+
+}  // namespace bokeh::worker
