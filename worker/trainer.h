@@ -32,6 +32,7 @@ struct TrainResult {
   double runtime_seconds;   // sum of all epochs' seconds, including those before a resume
   double images_per_second; // training pairs processed / seconds spent in training phases
   int64_t parameters;
+  std::vector<EpochFigures> history;  // every epoch's figures, 1..epochs (restored ones included)
 };
 
 struct TrainOptions {
