@@ -20,7 +20,7 @@ struct ModelConfig {
 struct FocusL1Config {
   int64_t levels = 3;            // pyramid levels (full resolution plus levels-1 halvings)
   double in_focus_weight = 4.0;  // weight of in-focus pixels; out-of-focus pixels weigh 1
-  double mask_scale = 0.05;      // |input - target| (channel mean) at which a pixel counts as out of focus
+  double mask_scale = 0.02;      // |input - target| (channel mean) at which a pixel counts as out of focus
 };
 
 // Total loss = l1 * FocusL1 + ssim * (1 - SSIM) + lpips * LPIPS (study eq. 1).

@@ -1,0 +1,72 @@
+// LPIPS 'alex' v0.1 (Zhang et al. 2018), implemented natively: the scaling layer, torchvision
+// AlexNet's relu1..relu5 taps, channel unit-normalisation, squared difference, non-negative 1x1
+// "lin" weights, spatial mean, sum over taps. Weights come from a file the user names; nothing is
+// downloaded. tools/export_lpips_weights.py writes that file from `lpips.LPIPS(net='alex',
+// version='0.1')` (pip install lpips).
+//
+// Weights file format (all integers and floats little-endian):
+//   magic   12 bytes   "BOKEHLPIPS1\n"
+//   count   uint32     number of tensors that follow (15)
+//   count times:
+//     name_len uint32, name: name_len bytes of ASCII (no terminator)
+//     ndim     uint32, dims: ndim x int64
+//     data     prod(dims) x float32, row-major (PyTorch's contiguous layout)
+// Tensors, in any order, each exactly once (lpips_tensor_specs() lists names and shapes):
+//   features.{0,3,6,8,10}.{weight,bias}   torchvision alexnet().features convs
+//   lin{0..4}.model.1.weight              LPIPS's 1x1 lin convs, (1, C, 1, 1), all >= 0
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/torch.h>
+
+namespace bokeh::worker {
+
+struct LpipsTensorSpec {
+  std::string name;
+  std::vector<int64_t> shape;
+};
+
+// The 15 tensors a weights file holds, with their shapes.
+const std::vector<LpipsTensorSpec>& lpips_tensor_specs();
+
+using LpipsTensors = std::vector<std::pair<std::string, torch::Tensor>>;  // (name, tensor) in file order
+
+// Writes tensors (float32-convertible, any device) in the format above, as given (no checks, so
+// tests can also write bad files); throws naming the file when it cannot be written.
+void save_lpips_weights(const std::filesystem::path& path, const LpipsTensors& tensors);
+
+// Random stand-ins for the real weights, for tests: every spec'd tensor, float32, drawn from a
+// generator seeded with `seed` (He-scaled convs, small biases, lin weights uniform in [0, 0.1)).
+LpipsTensors random_lpips_weights(uint64_t seed);
+
+class LpipsImpl : public torch::nn::Module {
+ public:
+  // Loads and validates the weights; they are registered as frozen parameters (requires_grad
+  // false), so `->to(device)` moves them. Throws std::runtime_error naming the file (and the
+  // tensor) when the file is missing, foreign, truncated, has trailing bytes, lacks a tensor,
+  // holds an unknown or repeated one, a wrong shape, a non-finite value or a negative lin weight.
+  explicit LpipsImpl(const std::filesystem::path& weights_file);
+
+  // Distance per image pair. a, b: (B, 3, H, W) in [0, 1], H and W >= 31 -> (B,).
+  // Differentiable in a and b (run it under torch::NoGradGuard for metrics).
+  torch::Tensor forward(const torch::Tensor& a, const torch::Tensor& b) const;
+
+  const std::filesystem::path& weights_file() const { return weights_file_; }
+
+ private:
+  std::filesystem::path weights_file_;
+  std::vector<torch::Tensor> conv_weights_;  // 5, AlexNet features.{0,3,6,8,10}.weight
+  std::vector<torch::Tensor> conv_biases_;   // 5
+  std::vector<torch::Tensor> lin_weights_;   // 5, (1, C_i, 1, 1)
+};
+TORCH_MODULE(Lpips);  // Lpips net(path); an empty holder (Lpips{nullptr}) means "no weights"
+
+// Smallest image side the AlexNet taps accept (relu5 is then 1x1).
+constexpr int64_t kLpipsMinSide = 31;
+
+}  // namespace bokeh::worker
