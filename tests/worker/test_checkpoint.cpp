@@ -1,8 +1,6 @@
 // last.pt / best.pt: round trips of the training state, atomic writes, and clear errors naming
 // the file for missing, truncated, random, foreign and mismatched files.
 #include "worker/checkpoint.h"
-// c10 defines a glog-style CHECK that aborts; Catch's CHECK must be the one in force.
-#undef CHECK
 #include <catch2/catch.hpp>
 
 #include <atomic>

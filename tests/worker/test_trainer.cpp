@@ -5,8 +5,6 @@
 #include "worker/prepared_data.h"
 #include "worker/ssim.h"
 #include "worker/trainer.h"
-// c10 defines a glog-style CHECK that aborts; Catch's CHECK must be the one in force.
-#undef CHECK
 #include <catch2/catch.hpp>
 
 #include <atomic>
