@@ -1,0 +1,263 @@
+// Sweep specs: every spec in sweeps/ parses; malformed specs are rejected naming the right key and
+// line; --set overrides; the canonical spec ignores layout and comments.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "orchestrator/run_plan.h"
+#include "orchestrator/run_settings.h"
+#include "orchestrator/spec.h"
+
+using namespace bokeh::orchestrator;
+
+namespace {
+
+const std::string kSweeps = std::string(BOKEH_SOURCE_DIR) + "/sweeps/";
+
+// A valid head of 10 lines; cases append from line 11.
+const std::string kHead =
+    "sweep: t\n"                            // 1
+    "data:\n"                               // 2
+    "  height: 32\n"                        // 3
+    "  width: 32\n"                         // 4
+    "  train_pairs: 4\n"                    // 5
+    "  val_pairs: 2\n"                      // 6
+    "  test_pairs: 2\n"                     // 7
+    "  synthetic: {count: 8, size: 32}\n"   // 8
+    "base:\n"                               // 9
+    "  loss: {lpips: 0}\n";                 // 10
+
+struct BadSpec {
+  const char* what;
+  std::string text;
+  std::vector<std::string> sets;
+  std::string source;  // "" = the file, "bad.yaml"
+  int line;
+  std::string key;
+  std::string fragment;  // part of the message
+};
+
+// Parses and plans `text` (the full validation), returning the error it must raise.
+SpecError rejection(const BadSpec& c) {
+  try {
+    const Spec spec = parse_spec(c.text, "bad.yaml", c.sets);
+    plan_runs(spec);
+  } catch (const SpecError& e) {
+    return e;
+  }
+  FAIL("accepted: " << c.what);
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("every spec in sweeps/ parses and expands", "[spec]") {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kSweeps)) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO(entry.path());
+    const Spec spec = load_spec(entry.path().string());
+    const RunPlan plan = plan_runs(spec);
+    CHECK(spec.name == entry.path().stem().string());
+    CHECK_FALSE(plan.runs.empty());
+    CHECK_FALSE(spec.tables.empty());
+    ++count;
+  }
+  CHECK(count == 4);
+}
+
+TEST_CASE("the study's specs hold the study's rows", "[spec]") {
+  const Spec t1 = load_spec(kSweeps + "table1.yaml");
+  CHECK(t1.data.source == "ebb");
+  CHECK(t1.data.train_pairs == 1024);
+  CHECK(t1.data.val_pairs == 180);
+  CHECK(t1.runs.size() == 11);  // Table 1's eleven rows, VBase_2 twice
+  CHECK((t1.tables == std::vector<int64_t>{1, 2}));
+
+  const Spec t3 = load_spec(kSweeps + "table3.yaml");
+  const RunPlan p3 = plan_runs(t3);
+  REQUIRE(p3.runs.size() == 4);
+  const std::vector<std::array<double, 3>> weights = {{1, 1, 0.5}, {1, 1, 1}, {1, 1, 2}, {1, 4, 0.5}};
+  for (size_t i = 0; i < 4; ++i) {
+    const auto c = to_train_config(p3.runs[i].config, 0);
+    CHECK(c.loss.l1 == weights[i][0]);
+    CHECK(c.loss.ssim == weights[i][1]);
+    CHECK(c.loss.lpips == weights[i][2]);
+    CHECK(c.model.width == 32);
+    CHECK(c.epochs == 10);
+  }
+
+  const Spec t4 = load_spec(kSweeps + "table4.yaml");
+  CHECK(t4.data.train_pairs == 2048);
+  CHECK(t4.data.val_pairs == 930);
+  REQUIRE(t4.references.size() == 1);
+  const Reference& pynet = t4.references[0];
+  CHECK(pynet.name == "PyNET");
+  CHECK_FALSE(pynet.epochs.has_value());
+  CHECK_FALSE(pynet.runtime_min.has_value());
+  CHECK(*pynet.params_m == 47.5);
+  CHECK(*pynet.psnr == 23.28);
+  CHECK(*pynet.ssim == 0.878);
+  CHECK(*pynet.lpips == 0.2438);
+  const auto final_run = to_train_config(plan_runs(t4).runs.at(0).config, 0);
+  CHECK(final_run.scheduler.enabled);
+  CHECK(final_run.scheduler.patience == 3);
+  CHECK(final_run.scheduler.factor == 0.8);
+  CHECK(final_run.epochs == 30);
+
+  const Spec demo = load_spec(kSweeps + "demo.yaml");
+  CHECK(demo.data.source == "synthetic");
+  CHECK((demo.tables == std::vector<int64_t>{1, 2, 3, 4}));
+  CHECK(demo.base.at("loss.lpips").value == 0.0);
+}
+
+TEST_CASE("malformed specs are rejected naming the key and the line", "[spec]") {
+  const std::vector<BadSpec> cases = {
+      {"unknown top-level key", kHead + "sweeep: x\n", {}, "", 11, "sweeep", "did you mean \"sweep\""},
+      {"no sweep name", "seed: 1\nbase:\n  loss: {lpips: 0}\n", {}, "", 1, "sweep", "missing"},
+      {"bad sweep name", "sweep: a/b\n", {}, "", 1, "sweep", "letters, digits"},
+      {"table out of range", kHead + "tables: [1, 5]\n", {}, "", 11, "tables[1]", "1..4"},
+      {"negative seed", kHead + "seed: -1\n", {}, "", 11, "seed", ">= 0"},
+      {"data source typo", "sweep: t\ndata:\n  source: ebbb\n  root: x\n", {}, "", 3, "data.source",
+       "did you mean \"ebb\""},
+      {"ebb without root", "sweep: t\ndata:\n  source: ebb\n  height: 64\n", {}, "", 2, "data.root", "data.root is missing"},
+      {"zero height", "sweep: t\ndata:\n  height: 0\n", {}, "", 3, "data.height", ">= 1"},
+      {"quoted number", "sweep: t\ndata:\n  width: \"64\"\n", {}, "", 3, "data.width", "must be an integer"},
+      {"unknown data key", "sweep: t\ndata:\n  heigth: 32\n", {}, "", 3, "data.heigth", "did you mean \"height\""},
+      {"too few synthetic pairs",
+       "sweep: t\ndata:\n  train_pairs: 10\n  val_pairs: 5\n  test_pairs: 5\n  synthetic:\n    count: 12\n", {}, "",
+       7, "data.synthetic.count", "= 20"},
+      {"width 0", kHead + "runs:\n  - {name: a, model.width: 0}\n", {}, "", 12, "runs[0].model.width", ">= 1"},
+      {"depth 0 in a grid", kHead + "grid:\n  model.depth: [2,\n    0]\n", {}, "", 13, "grid.model.depth[1]", ">= 1"},
+      {"lr 0", kHead + "runs:\n  - name: a\n    train:\n      lr: 0\n", {}, "", 14, "runs[0].train.lr", "> 0"},
+      {"negative lr in base", "sweep: t\nbase:\n  train.lr: -1e-4\n  loss.lpips: 0\n", {}, "", 3, "base.train.lr",
+       "> 0"},
+      {"batch size 0", kHead + "runs:\n  - {train.batch_size: 0}\n", {}, "", 12, "runs[0].train.batch_size", ">= 1"},
+      {"epochs 0 by --set", kHead, {"train.epochs=0"}, "--set train.epochs=0", 0, "train.epochs", ">= 1"},
+      {"negative loss weight", kHead + "runs:\n  - {name: a, loss: {ssim: -1}}\n", {}, "", 12, "runs[0].loss.ssim",
+       ">= 0"},
+      {"all loss weights 0", kHead + "runs:\n  - name: zero\n    loss: {l1: 0, ssim: 0}\n", {}, "", 13,
+       "runs[0].loss.l1", "all 0"},
+      {"LPIPS (the default 0.5) without weights", "sweep: t\ndata:\n  height: 64\n  width: 64\nbase:\n  train: {epochs: 2}\n",
+       {}, "", 5, "loss.lpips", "tools/export_lpips_weights.py"},
+      {"LPIPS in a grid without weights", kHead + "grid:\n  loss.lpips: [0, 1]\n", {}, "", 12, "grid.loss.lpips",
+       "metrics.lpips_weights is not set"},
+      {"LPIPS on images under 31 pixels",
+       "sweep: t\ndata:\n  height: 16\n  width: 16\n  train_pairs: 4\n  val_pairs: 2\n  test_pairs: 2\n"
+       "  synthetic: {count: 8}\nmetrics: {lpips_weights: w.bin}\n",
+       {}, "", 1, "loss.lpips", "31x31"},
+      {"unknown run setting", kHead + "runs:\n  - {train.bach_size: 8}\n", {}, "", 12, "runs[0].train.bach_size",
+       "did you mean \"train.batch_size\""},
+      {"empty grid", kHead + "grid: {}\n", {}, "", 11, "grid", "empty grid"},
+      {"empty grid axis", kHead + "grid:\n  model.width: []\n", {}, "", 12, "grid.model.width", "empty grid axis"},
+      {"grid axis not a list", kHead + "grid:\n  model:\n    width: 8\n", {}, "", 13, "grid.model.width",
+       "must be a list"},
+      {"empty runs", kHead + "runs: []\n", {}, "", 11, "runs", "is empty"},
+      {"run not a map", kHead + "runs:\n  - 5\n", {}, "", 12, "runs[0]", "must be a map"},
+      {"not a boolean", kHead + "runs:\n  - {model.batch_norm: maybe}\n", {}, "", 12, "runs[0].model.batch_norm",
+       "true or false"},
+      {"unknown scheduler", kHead + "runs:\n  - {train.scheduler: cosine}\n", {}, "", 12, "runs[0].train.scheduler",
+       "one of plateau, none"},
+      {"scheduler factor >= 1", kHead + "runs:\n  - {train.scheduler_factor: 1.5}\n", {}, "", 12,
+       "runs[0].train.scheduler_factor", "< 1"},
+      {"depth too deep for 32x32", kHead + "runs:\n  - {name: deep, model.depth: 7}\n", {}, "", 12,
+       "runs[0].model.depth", "both sides >= 64"},
+      {"key given twice", "sweep: t\nseed: 1\nseed: 2\n", {}, "", 3, "seed", "given twice"},
+      {"YAML syntax error", "sweep: t\ndata: {height: 3\nbase: 1\n", {}, "", 3, "", "YAML syntax error"},
+      {"one name, two runs", kHead + "runs:\n  - {name: a, model.width: 8}\n  - {name: a, model.width: 16}\n", {}, "",
+       13, "runs[1]", "already names a different run"},
+      {"run settings at the top", kHead + "model: {width: 8}\n", {}, "", 11, "model", "belong under base"},
+      {"reference without source", kHead + "references:\n  - {name: PyNET, psnr: 23.28}\n", {}, "", 12,
+       "references[0].source", "missing"},
+      {"max_attempts 0", kHead + "resources: {max_attempts: 0}\n", {}, "", 11, "resources.max_attempts", ">= 1"},
+      {"unknown device", kHead + "resources: {device: gpu}\n", {}, "", 11, "resources.device", "auto, cpu, cuda"},
+      {"settings section not a map", "sweep: t\nbase:\n  model: 5\n", {}, "", 3, "base.model", "map of model.*"},
+      {"unknown setting by --set", kHead, {"train.epoch=3"}, "--set train.epoch=3", 0, "train.epoch",
+       "did you mean \"train.epochs\""},
+      {"bad document value by --set", kHead, {"data.height=-5"}, "--set data.height=-5", 0, "data.height", ">= 1"},
+      {"--set without '='", kHead, {"train.epochs"}, "--set train.epochs", 0, "", "key.path=value"},
+  };
+  REQUIRE(cases.size() >= 20);
+  for (const BadSpec& c : cases) {
+    INFO(c.what);
+    const SpecError e = rejection(c);
+    INFO(e.what());
+    CHECK(e.where().source == (c.source.empty() ? "bad.yaml" : c.source));
+    CHECK(e.where().line == c.line);
+    CHECK(e.where().key == c.key);
+    CHECK(e.message().find(c.fragment) != std::string::npos);
+    CHECK(std::string(e.what()).find(e.where().source) == 0);  // the message starts with the file
+  }
+}
+
+TEST_CASE("a missing spec file is an error naming it", "[spec]") {
+  try {
+    load_spec("/nonexistent/spec.yaml");
+    FAIL("no error");
+  } catch (const SpecError& e) {
+    CHECK(e.where().source == "/nonexistent/spec.yaml");
+    CHECK(std::string(e.what()).find("cannot read") != std::string::npos);
+  }
+}
+
+TEST_CASE("set overrides reach run settings in every run and any place in the document", "[spec]") {
+  const std::string text = kHead +
+                           "runs:\n"
+                           "  - {name: a, train.epochs: 7}\n"
+                           "  - {name: b, model.width: 16}\n"
+                           "grid:\n"
+                           "  model.depth: [1, 2]\n";
+  const Spec plain = parse_spec(text, "s.yaml");
+  CHECK(plan_runs(plain).runs.size() == 4);
+
+  const std::vector<std::string> sets = {"train.epochs=2", "data.height=64", "grid.model.depth=[2, 3, 4]",
+                                         "runs.1.model.width=24", "seed=9", "train.epochs=3"};
+  const Spec spec = parse_spec(text, "s.yaml", sets);
+  CHECK(spec.overrides == sets);
+  CHECK(spec.data.height == 64);
+  CHECK(spec.seed == 9);
+  const RunPlan plan = plan_runs(spec);
+  // a, b and grid points d2, d4; d3 is now run a (epochs forced to 3 in both), reported as a duplicate.
+  REQUIRE(plan.runs.size() == 4);
+  REQUIRE(plan.duplicates.size() == 1);
+  CHECK(plan.duplicates[0].name == "d3");
+  CHECK(plan.duplicates[0].same_as == "a");
+  for (const PlannedRun& r : plan.runs) CHECK(to_train_config(r.config, 0).epochs == 3);  // the last --set wins
+  CHECK(to_train_config(plan.runs[1].config, 0).model.width == 24);
+  CHECK(plan.runs[3].name == "d4");
+  CHECK(canonical_spec(spec)["set"]["train.epochs"] == 3);
+  CHECK(canonical_spec(spec) != canonical_spec(plain));
+  CHECK(nlohmann::json::parse(sweep_info(spec).overrides_json) == nlohmann::json(sets));
+}
+
+TEST_CASE("the canonical spec ignores layout and comments and key spelling", "[spec]") {
+  const Spec a = parse_spec(kHead + "runs:\n  - {name: a, model: {width: 8, depth: 2}}\n", "a.yaml");
+  const Spec b = parse_spec(
+      "# the same sweep, written differently\n"
+      "base: {loss.lpips: 0.0}\n"
+      "runs:\n"
+      "  - name: a\n"
+      "    model.depth: 2   # dotted\n"
+      "    model.width: 8\n"
+      "data: {width: 32, height: 32, synthetic: {size: 32, count: 8}, test_pairs: 2, val_pairs: 2, train_pairs: 4}\n"
+      "sweep: t\n",
+      "b.yaml");
+  CHECK(canonical_spec(a).dump() == canonical_spec(b).dump());
+  CHECK(sweep_info(a).spec_hash == sweep_info(b).spec_hash);
+  const Spec c = parse_spec(kHead + "runs:\n  - {name: a, model: {width: 8, depth: 3}}\n", "c.yaml");
+  CHECK(canonical_spec(a) != canonical_spec(c));
+  CHECK(sweep_info(a).spec_hash != sweep_info(c).spec_hash);
+}
+
+TEST_CASE("sweeps/README.md documents every run setting", "[spec]") {
+  std::ifstream in(kSweeps + "README.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const Setting& s : run_settings()) {
+    INFO(s.path);
+    CHECK(text.str().find("| `" + s.path + "` |") != std::string::npos);
+  }
+}

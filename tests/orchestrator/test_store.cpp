@@ -1,0 +1,341 @@
+// The results store: round trips, claiming order, idempotent runs, spec-change refusal, crash
+// recovery, failures and retries, a reader beside an active writer, migration from schema 1, and
+// refusal of foreign, newer and corrupt files without changing a byte of them.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "orchestrator/store.h"
+#include "orchestrator/temp_dir.h"
+
+using namespace bokeh::orchestrator;
+using bokeh::test::TempDir;
+
+namespace {
+
+SweepInfo sweep_named(const std::string& name, int height = 64) {
+  const nlohmann::json spec = {{"sweep", name}, {"data", {{"height", height}, {"width", 64}}}};
+  return SweepInfo{name, "sweep: " + name + "\n", "hash-" + std::to_string(height), spec.dump(), "[]", 0};
+}
+
+std::vector<NewRun> three_runs() {
+  return {NewRun{"k-small", "small", R"({"w":8})", 10.0, 100},
+          NewRun{"k-large", "large", R"({"w":32})", 300.0, 1600},
+          NewRun{"k-medium", "medium", R"({"w":16})", 40.0, 400}};
+}
+
+std::string bytes_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+EpochRecord epoch(int64_t n, double train, double seconds) {
+  return EpochRecord{n, train, train - 0.1, 0.1, 2e-4, seconds, 12.5};
+}
+
+// Error text of opening `path`, "" if it opened.
+std::string open_error(const std::string& path, bool read_only) {
+  try {
+    Store store(path, read_only);
+  } catch (const StoreError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("runs and epochs and results round-trip and the costliest pending run is claimed first", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("results/sweeps.db");  // the folder is created
+  Store store(path);
+  CHECK(store.register_sweep(sweep_named("s")) == Registration::Created);
+  CHECK(store.add_runs("s", three_runs()) == 3);
+  CHECK(store.add_runs("s", three_runs()) == 0);  // idempotent by key
+  const std::vector<RunRecord> listed = store.runs("s");
+  REQUIRE(listed.size() == 3);
+  CHECK(listed[0].name == "small");
+  CHECK(listed[0].state == RunState::Pending);
+  CHECK(listed[0].config_json == R"({"w":8})");
+  CHECK(listed[0].params == 100);
+  CHECK(listed[0].cost == 10.0);
+
+  const auto first = store.claim_next_pending("s");
+  REQUIRE(first);
+  CHECK(first->name == "large");
+  CHECK(first->state == RunState::Running);
+  CHECK(first->attempts == 1);
+  CHECK(first->started.has_value());
+  CHECK(store.claim_next_pending("s")->name == "medium");
+
+  store.record_epoch(first->id, epoch(1, 0.9, 10));
+  store.record_epoch(first->id, epoch(2, 0.8, 11));
+  store.record_epoch(first->id, epoch(3, 0.7, 12));
+  store.record_epoch(first->id, epoch(2, 0.75, 20));  // replaces epoch 2
+  store.discard_epochs_after(first->id, 2);            // a resume from epoch 2's checkpoint
+  std::vector<EpochRecord> epochs = store.epochs(first->id);
+  REQUIRE(epochs.size() == 2);
+  CHECK(epochs[1].epoch == 2);
+  CHECK(epochs[1].train_loss == 0.75);
+  CHECK(epochs[1].val_loss == 0.65);
+  CHECK(epochs[1].gap == 0.1);
+  CHECK(epochs[1].lr == 2e-4);
+  CHECK(epochs[1].seconds == 20);
+  CHECK(epochs[1].images_per_second == 12.5);
+
+  store.finish_run(first->id, R"({"psnr":23.1})");
+  const RunRecord done = store.run(first->id);
+  CHECK(done.state == RunState::Done);
+  CHECK(done.results_json == R"({"psnr":23.1})");
+  CHECK(done.runtime_s == 30);  // the epochs' seconds
+  CHECK(done.finished.has_value());
+  CHECK(*done.finished >= *done.started);
+
+  const auto sweeps = store.sweeps();
+  REQUIRE(sweeps.size() == 1);
+  CHECK(sweeps[0].spec_text == "sweep: s\n");
+  CHECK(sweeps[0].spec_hash == "hash-64");
+  CHECK(sweeps[0].created > 0);
+  CHECK(store.sweep("s")->spec_json == sweep_named("s").spec_json);
+  CHECK_FALSE(store.sweep("nope").has_value());
+  CHECK_THROWS_AS(store.add_runs("nope", three_runs()), StoreError);
+  CHECK_THROWS_AS(store.run(9999), StoreError);
+
+  std::vector<std::string> kinds;
+  for (const EventRecord& e : store.events("s")) kinds.push_back(e.kind);
+  CHECK((kinds == std::vector<std::string>{"registered", "start", "start", "done"}));
+
+  SQLite::Database raw(path, SQLite::OPEN_READONLY);
+  CHECK(raw.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  CHECK(raw.execAndGet("PRAGMA application_id").getInt() == kStoreApplicationId);
+  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == kStoreSchemaVersion);
+}
+
+TEST_CASE("a changed spec under an existing name is refused with the difference unless fresh", "[store]") {
+  TempDir dir;
+  Store store(dir.file("s.db"));
+  store.register_sweep(sweep_named("s", 64));
+  store.add_runs("s", three_runs());
+  const auto claimed = store.claim_next_pending("s");
+  store.record_epoch(claimed->id, epoch(1, 0.9, 10));
+
+  SweepInfo same = sweep_named("s", 64);
+  same.spec_text = "# a comment\nsweep: s\n";  // layout only: the canonical spec is unchanged
+  CHECK(store.register_sweep(same) == Registration::Unchanged);
+  CHECK(store.sweep("s")->spec_text == same.spec_text);
+  CHECK(store.runs("s").size() == 3);
+
+  try {
+    store.register_sweep(sweep_named("s", 128));
+    FAIL("a changed spec was accepted");
+  } catch (const SpecChangedError& e) {
+    const std::string message = e.what();
+    CHECK(message.find("data.height: 64 -> 128") != std::string::npos);
+    CHECK(message.find("--fresh") != std::string::npos);
+    CHECK(message.find(dir.file("s.db")) != std::string::npos);
+  }
+  CHECK(store.runs("s").size() == 3);  // nothing changed
+  CHECK(store.sweep("s")->spec_hash == "hash-64");
+
+  CHECK(store.register_sweep(sweep_named("s", 128), true) == Registration::Replaced);
+  CHECK(store.runs("s").empty());
+  CHECK(store.epochs(claimed->id).empty());
+  CHECK(store.sweep("s")->spec_hash == "hash-128");
+  CHECK(store.events("s").size() == 1);  // the old sweep's events went with it
+}
+
+TEST_CASE("runs left running by a crash go back to pending and keep their epochs", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("s.db");
+  int64_t id = 0;
+  {
+    Store store(path);
+    store.register_sweep(sweep_named("s"));
+    store.add_runs("s", three_runs());
+    id = store.claim_next_pending("s")->id;
+    store.claim_next_pending("s");
+    store.record_epoch(id, epoch(1, 0.9, 10));
+  }  // the coordinator dies here
+  Store store(path);
+  CHECK(store.reset_running("s") == 2);
+  CHECK(store.reset_running("s") == 0);
+  for (const RunRecord& r : store.runs("s")) {
+    CHECK(r.state == RunState::Pending);
+    CHECK(r.attempts == 0);  // an interrupted start is not a failed attempt
+  }
+  CHECK(store.epochs(id).size() == 1);
+  CHECK(store.events("s").back().kind == "recovered");
+  CHECK(store.claim_next_pending("s")->id == id);
+}
+
+TEST_CASE("a failing run is retried up to max_attempts and then failed until retry-failed", "[store]") {
+  TempDir dir;
+  Store store(dir.file("s.db"));
+  store.register_sweep(sweep_named("s"));
+  store.add_runs("s", {NewRun{"k", "only", "{}", 1.0, 1}});
+  auto r = store.claim_next_pending("s");
+  CHECK(store.fail_run(r->id, "NaN loss at epoch 3", 2) == RunState::Pending);
+  r = store.claim_next_pending("s");
+  CHECK(r->attempts == 2);
+  CHECK(r->error == "NaN loss at epoch 3");
+  CHECK(store.fail_run(r->id, "out of memory", 2) == RunState::Failed);
+  CHECK_FALSE(store.claim_next_pending("s").has_value());
+  CHECK(store.run(r->id).error == "out of memory");
+  CHECK(store.reset_failed("s") == 1);
+  const RunRecord again = store.run(r->id);
+  CHECK(again.state == RunState::Pending);
+  CHECK(again.attempts == 0);
+  std::vector<std::string> kinds;
+  for (const EventRecord& e : store.events("s")) kinds.push_back(e.kind);
+  CHECK((kinds == std::vector<std::string>{"registered", "start", "retry", "start", "failed", "retry-failed"}));
+}
+
+TEST_CASE("a read-only store reads while a writer is active and never creates or writes", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("s.db");
+  Store writer(path);
+  writer.register_sweep(sweep_named("s"));
+  writer.add_runs("s", three_runs());
+  const int64_t id = writer.claim_next_pending("s")->id;
+
+  const Store reader(path, true);
+  CHECK(reader.runs("s").size() == 3);
+  writer.record_epoch(id, epoch(1, 0.9, 10));
+  CHECK(reader.epochs(id).size() == 1);  // sees each committed change
+
+  // A second writer connection holds an open write transaction: the reader is not blocked and sees
+  // the last committed state, then the new one once it commits.
+  SQLite::Database other(path, SQLite::OPEN_READWRITE);
+  other.exec("BEGIN IMMEDIATE");
+  other.exec("INSERT INTO epochs (run_id, epoch, train_loss, val_loss, gap, lr, seconds) VALUES (" +
+             std::to_string(id) + ", 2, 0.8, 0.7, 0.1, 0.0002, 10)");
+  CHECK(reader.epochs(id).size() == 1);
+  CHECK(reader.run(id).state == RunState::Running);
+  other.exec("COMMIT");
+  CHECK(reader.epochs(id).size() == 2);
+
+  Store mutable_reader(path, true);
+  CHECK_THROWS_AS(mutable_reader.record_epoch(id, epoch(3, 0.7, 10)), StoreError);
+  CHECK(reader.epochs(id).size() == 2);
+
+  // With every writer gone (SQLite removes the -wal and -shm files), a reader still opens it.
+  {
+    Store last(dir.file("closed.db"));
+    last.register_sweep(sweep_named("s"));
+  }
+  CHECK_FALSE(std::filesystem::exists(dir.file("closed.db-wal")));
+  CHECK(Store(dir.file("closed.db"), true).sweeps().size() == 1);
+
+  const std::string missing = dir.file("missing.db");
+  CHECK(open_error(missing, true).find("no results database") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(missing));
+}
+
+TEST_CASE("a schema-1 database is migrated forward keeping its rows", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("old.db");
+  {
+    // Schema version 1 as an earlier build wrote it (no events, no images_per_second).
+    SQLite::Database old(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec(R"sql(
+      CREATE TABLE sweeps (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, spec_text TEXT NOT NULL,
+        spec_hash TEXT NOT NULL, spec_json TEXT NOT NULL, overrides TEXT NOT NULL DEFAULT '[]', created REAL NOT NULL);
+      CREATE TABLE runs (id INTEGER PRIMARY KEY, sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+        key TEXT NOT NULL, name TEXT NOT NULL, config TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'running', 'done', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0, cost REAL NOT NULL DEFAULT 0, params INTEGER NOT NULL DEFAULT 0,
+        error TEXT NOT NULL DEFAULT '', results TEXT NOT NULL DEFAULT '', started REAL, finished REAL,
+        runtime REAL NOT NULL DEFAULT 0, UNIQUE (sweep_id, key));
+      CREATE TABLE epochs (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, epoch INTEGER NOT NULL,
+        train_loss REAL NOT NULL, val_loss REAL NOT NULL, gap REAL NOT NULL, lr REAL NOT NULL, seconds REAL NOT NULL,
+        PRIMARY KEY (run_id, epoch));
+      INSERT INTO sweeps (name, spec_text, spec_hash, spec_json, created) VALUES ('old', 'sweep: old', 'h', '{}', 1);
+      INSERT INTO runs (sweep_id, key, name, config, state, attempts) VALUES (1, 'k1', 'first', '{}', 'running', 1);
+      INSERT INTO epochs VALUES (1, 1, 0.9, 0.8, 0.1, 0.0002, 30);
+      PRAGMA application_id = 1112232791;
+      PRAGMA user_version = 1;
+    )sql");
+  }
+  CHECK(open_error(path, true).find("older") != std::string::npos);  // readers never migrate
+  Store store(path);
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 2);
+    CHECK(raw.tableExists("events"));
+  }
+  const std::vector<RunRecord> runs = store.runs("old");
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].name == "first");
+  CHECK(runs[0].state == RunState::Running);
+  const std::vector<EpochRecord> epochs = store.epochs(runs[0].id);
+  REQUIRE(epochs.size() == 1);
+  CHECK(epochs[0].seconds == 30);
+  CHECK(epochs[0].images_per_second == 0);
+  CHECK(store.reset_running("old") == 1);
+  CHECK(store.events("old").size() == 1);
+  CHECK(1112232791 == kStoreApplicationId);
+}
+
+TEST_CASE("foreign or newer or corrupt databases are refused and left byte-identical", "[store]") {
+  TempDir dir;
+  const std::string foreign = dir.file("foreign.db");
+  {
+    SQLite::Database db(foreign, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('ann')");
+  }
+  const std::string newer = dir.file("newer.db");
+  {
+    Store store(newer);
+    store.register_sweep(sweep_named("s"));
+  }
+  {
+    SQLite::Database db(newer, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA user_version = 99");
+    db.exec("PRAGMA journal_mode = DELETE");  // a single file, so its bytes are the whole database
+  }
+  const std::string garbage = dir.file("garbage.db");
+  {
+    std::ofstream out(garbage, std::ios::binary);
+    std::mt19937 rng(5);
+    for (int i = 0; i < 8192; ++i) out.put(static_cast<char>(rng()));
+  }
+  const std::string damaged = dir.file("damaged.db");
+  {
+    Store store(damaged);
+    store.register_sweep(sweep_named("s"));
+    std::vector<NewRun> many;
+    for (int i = 0; i < 400; ++i) many.push_back(NewRun{"k" + std::to_string(i), "r", std::string(200, 'x'), 1.0 * i, 1});
+    store.add_runs("s", many);
+  }
+  {
+    SQLite::Database db(damaged, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA journal_mode = DELETE");
+  }
+  {
+    std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096 * 3);  // the header of a b-tree page in the runs table
+    for (int i = 0; i < 64; ++i) f.put(static_cast<char>(0xA5));
+  }
+  struct Case {
+    std::string path, fragment;
+  };
+  for (const Case& c : {Case{foreign, "not a bokeh-sweep results database"}, Case{newer, "newer"},
+                        Case{garbage, "not a readable SQLite database"}, Case{damaged, "refusing"}}) {
+    INFO(c.path);
+    const std::string before = bytes_of(c.path);
+    for (bool read_only : {false, true}) {
+      const std::string error = open_error(c.path, read_only);
+      INFO(error);
+      CHECK(error.find(c.path) == 0);
+      CHECK(error.find(c.fragment) != std::string::npos);
+      CHECK(bytes_of(c.path) == before);
+    }
+  }
+}
