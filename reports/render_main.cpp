@@ -1,0 +1,79 @@
+// `render`: applies a trained run's best checkpoint to a photo of any size and writes the result,
+// the same size as the input (the user-facing end of the pipeline).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+#include <string>
+
+#include "reports/render.h"
+#include "reports/run_summary.h"
+#include "reports/sweep_lookup.h"
+#include "worker/checkpoint.h"
+#include "worker/image_io.h"
+
+namespace {
+
+struct RenderOptions {
+  std::string db_path = bokeh::reports::kDefaultDbPath;
+  std::string results;
+  std::string sweep;
+  std::string run = "best";
+  std::string input;
+  std::string output;
+  int64_t tile = 1024;
+};
+
+int run(const RenderOptions& o) {
+  namespace r = bokeh::reports;
+  const bokeh::orchestrator::Store store = r::open_store(o.db_path);
+  const bokeh::orchestrator::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
+  const std::vector<r::RunSummary> runs = r::summarize_sweep(store, sweep.name);
+  const r::RunSummary& chosen = r::find_run(runs, o.run, sweep.name);
+  const std::filesystem::path dir = r::checkpoint_dir(r::results_root(o.db_path, o.results), sweep.name, chosen.key);
+  if (!std::filesystem::exists(dir / bokeh::worker::kBestWeights)) {
+    throw r::ReportError(fmt::format("run \"{}\" of sweep {} ({}) has no checkpoint: {} is missing", chosen.name,
+                                     sweep.name, bokeh::orchestrator::to_string(chosen.state),
+                                     (dir / bokeh::worker::kBestWeights).string()));
+  }
+  bokeh::worker::UNet model = bokeh::worker::load_best_model(dir, chosen.model);
+  const bokeh::worker::Image input = bokeh::worker::read_image(o.input);
+  bokeh::worker::write_image(o.output, r::render_image(model, input, o.tile));
+  std::cout << fmt::format("{} ({}x{}) -> {} with run {} of sweep {}\n", o.input, input.width, input.height, o.output,
+                           chosen.name, sweep.name);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  RenderOptions o;
+  CLI::App app{"Apply a trained run's best checkpoint to a photo of any size; OUT has the input's size "
+               "(reflect-padded to the U-Net's pooling factor, processed in overlapping tiles when large).",
+               "render"};
+  app.add_option("input", o.input, "photo to render (PNG, JPEG, BMP, TGA)")->required()->check(CLI::ExistingFile);
+  app.add_option("output", o.output, "result, .png or .jpg")->required();
+  app.add_option("--sweep", o.sweep, "sweep the run belongs to (default: the latest sweep)");
+  app.add_option("--run", o.run, "run name, or best: the finished run with the lowest best-epoch validation loss")
+      ->capture_default_str();
+  app.add_option("--db", o.db_path, "results database")->capture_default_str();
+  app.add_option("--results", o.results, "results folder with <sweep>/checkpoints (default: the database's folder)");
+  app.add_option("--tile", o.tile, "tile size in pixels for large photos (tiles overlap by the receptive radius; "
+                                   "the result equals untiled); 0: the whole photo at once")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "render: " << e.what() << " (see render --help)\n";
+    return 2;
+  }
+  try {
+    return run(o);
+  } catch (const std::exception& e) {
+    std::cerr << "render: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,35 @@
+// The study's Figures 1 and 3: a grid with one row per test image and the columns input (f/16),
+// target (f/1.8) and each chosen run's output, separated by white gaps. Written as NAME.png with a
+// NAME.txt legend naming the columns (the image itself carries no text).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "worker/image_io.h"
+#include "worker/unet.h"
+
+namespace bokeh::reports {
+
+inline constexpr int64_t kSampleGap = 4;  // white pixels between and around the cells
+
+struct SampleColumn {
+  std::string run;
+  worker::UNet model;  // in eval mode
+};
+
+// inputs, targets: uint8 (N, 3, H, W). The grid is (2 + columns) * W + (3 + columns) * gap pixels
+// wide and N * H + (N + 1) * gap high.
+worker::Image sample_grid(const torch::Tensor& inputs, const torch::Tensor& targets,
+                          std::vector<SampleColumn>& columns);
+
+// Writes out_dir/NAME.png and out_dir/NAME.txt (creating out_dir); returns the PNG's path.
+std::filesystem::path write_samples_figure(const torch::Tensor& inputs, const torch::Tensor& targets,
+                                           std::vector<SampleColumn>& columns, const std::filesystem::path& out_dir,
+                                           const std::string& name);
+
+}  // namespace bokeh::reports

@@ -1,0 +1,48 @@
+// Finding what a report is about: the results database and root folder, a sweep by name or as the
+// latest one feeding a table, and where a sweep's checkpoints and prepared data live on disk.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "orchestrator/store.h"
+
+namespace bokeh::reports {
+
+// A report that cannot be made (unknown sweep, run or table, no runs, no database): one clear line.
+class ReportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+inline constexpr const char* kDefaultDbPath = "results/sweeps.db";
+
+// The results root (checkpoints, prepared data): `override_root` when given, else the database's folder.
+std::filesystem::path results_root(const std::filesystem::path& db_path, const std::string& override_root);
+
+// results/<sweep>/checkpoints/<run-key>/ and results/<sweep>/data/ (the `sweep` command's layout).
+std::filesystem::path checkpoint_dir(const std::filesystem::path& root, const std::string& sweep,
+                                     const std::string& run_key);
+std::filesystem::path data_dir(const std::filesystem::path& root, const std::string& sweep);
+
+// Opens the database read-only; ReportError naming the file when it is missing or not ours.
+orchestrator::Store open_store(const std::string& db_path);
+
+// The tables a sweep's spec lists (from its canonical spec).
+std::vector<int64_t> spec_tables(const orchestrator::SweepInfo& sweep);
+
+// The named sweep; ReportError listing the known sweeps when there is none of that name.
+orchestrator::SweepInfo find_sweep(const orchestrator::Store& store, const std::string& name);
+
+// `name` when given (and then it need not list the table), else the most recently created sweep
+// whose spec lists `table`; ReportError when there is none.
+orchestrator::SweepInfo sweep_for_table(const orchestrator::Store& store, int64_t table,
+                                        const std::string& name);
+
+// `name` when given, else the most recently created sweep; ReportError when the database has none.
+orchestrator::SweepInfo sweep_or_latest(const orchestrator::Store& store, const std::string& name);
+
+}  // namespace bokeh::reports
