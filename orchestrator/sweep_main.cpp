@@ -1,58 +1,82 @@
 // `sweep SPEC [--db results/sweeps.db] [--set k=v]... [--dry-run] [--retry-failed] [--fresh] [--quiet]`:
-// validates and expands a sweep spec; --dry-run prints the runs without touching the store.
-#include <CLI/CLI.hpp>
-
+// runs a sweep. Under `mpirun -n N`, rank 0 coordinates and ranks 1..N-1 train; alone, it trains
+// the runs itself. --dry-run validates and prints the expanded runs without touching anything.
+#include <cstdlib>
 #include <iostream>
-#include <string>
-#include <vector>
 
+#include <CLI/CLI.hpp>
+#include <mpi.h>
+
+#include "orchestrator/coordinator.h"
 #include "orchestrator/dry_run.h"
-#include "orchestrator/run_plan.h"
-#include "orchestrator/spec.h"
+#include "orchestrator/interrupt.h"
+#include "orchestrator/worker_loop.h"
+
+using namespace bokeh::orchestrator;
 
 namespace {
+// Under mpirun every rank parses the same arguments; only rank 0 (as the launcher numbers it) prints.
+bool launched_as_rank_zero() {
+  const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+  return rank == nullptr || std::string(rank) == "0";
+}
 
-struct SweepOptions {
-  std::string spec_path;
-  std::string db_path = "results/sweeps.db";
-  std::vector<std::string> overrides;
-  bool dry_run = false;
-  bool retry_failed = false;
-  bool fresh = false;
-  bool quiet = false;
-};
-
+int run_sweep(const SweepCommand& command, int& argc, char**& argv) {
+  MPI_Init(&argc, &argv);
+  install_interrupt_handlers();  // after MPI_Init, so that ours handle SIGINT/SIGTERM
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const NodeLayout layout = node_layout(MPI_COMM_WORLD, size > 1 ? 0 : -1);
+  const MpiChannel channel(MPI_COMM_WORLD);
+  int status = kExitAllDone;
+  try {
+    if (size == 1)
+      status = run_single_process(command, layout);
+    else if (rank == 0)
+      status = run_coordinator(command, channel, size - 1);
+    else
+      status = run_worker(channel, layout);
+  } catch (const std::exception& e) {  // the loops handle run errors; this is the store or MPI failing
+    std::cerr << "sweep: rank " << rank << ": " << e.what() << "\n";
+    MPI_Abort(MPI_COMM_WORLD, kExitRunsFailed);
+  }
+  MPI_Finalize();
+  return status;
+}
 }  // namespace
 
 int main(int argc, char** argv) {
-  SweepOptions o;
-  CLI::App app{"Run a hyperparameter sweep of the bokeh U-Net (under mpirun: coordinator + workers)", "sweep"};
-  app.add_option("spec", o.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
-  app.add_option("--db", o.db_path, "results database")->capture_default_str();
-  app.add_option("--set", o.overrides, "override a spec key, e.g. --set train.epochs=2 (repeatable)");
-  app.add_flag("--dry-run", o.dry_run, "validate and print the expanded runs; touch nothing");
-  app.add_flag("--retry-failed", o.retry_failed, "give failed runs another set of attempts");
-  app.add_flag("--fresh", o.fresh, "discard the stored results of this sweep and start it anew");
-  app.add_flag("--quiet", o.quiet, "print only errors and the final summary");
+  SweepCommand c;
+  CLI::App app{"Runs a hyperparameter sweep of the bokeh U-Net. Under `mpirun -n N`, rank 0 coordinates and\n"
+               "ranks 1..N-1 train; without mpirun the one process trains the runs in turn. Running the same\n"
+               "command again resumes an interrupted sweep.",
+               "sweep"};
+  app.add_option("spec", c.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
+  app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")
+      ->capture_default_str();
+  app.add_option("--set", c.overrides, "override a spec key, e.g. --set train.epochs=2 (repeatable)");
+  app.add_flag("--dry-run", c.dry_run, "validate and print the expanded runs; touch nothing");
+  app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
+  app.add_flag("--fresh", c.fresh, "discard the stored results of this sweep (its spec changed) and start anew");
+  app.add_flag("--quiet", c.quiet, "print only errors and the final summary");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return launched_as_rank_zero() ? app.exit(e) : 0;
   } catch (const CLI::ParseError& e) {
-    std::cerr << "sweep: " << e.what() << " (see sweep --help)\n";
-    return 1;
+    if (launched_as_rank_zero()) std::cerr << "sweep: " << e.what() << " (see sweep --help)\n";
+    return kExitBadInput;
   }
-  try {
-    const bokeh::orchestrator::Spec spec = bokeh::orchestrator::load_spec(o.spec_path, o.overrides);
-    const bokeh::orchestrator::RunPlan plan = bokeh::orchestrator::plan_runs(spec);
-    if (o.dry_run) {
-      bokeh::orchestrator::print_dry_run(std::cout, spec, plan);
-      return 0;
+  if (c.dry_run) {
+    try {
+      const Spec spec = load_spec(c.spec_path, c.overrides);
+      print_dry_run(std::cout, spec, plan_runs(spec));
+      return kExitAllDone;
+    } catch (const std::exception& e) {
+      std::cerr << "sweep: " << e.what() << "\n";
+      return kExitBadInput;
     }
-    std::cerr << "sweep: training is not wired into sweep yet; only --dry-run works for now\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "sweep: " << e.what() << "\n";
-    return 1;
   }
+  return run_sweep(c, argc, argv);
 }

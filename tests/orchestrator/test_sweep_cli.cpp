@@ -89,7 +89,7 @@ TEST_CASE("bad input is one line on stderr and a non-zero exit", "[sweep_cli]") 
     INFO(args);
     const Result r = sweep(dir, args);
     INFO(r.err);
-    CHECK(r.status == 1);
+    CHECK(r.status == 2);  // the documented status of bad input
     CHECK(line_count(r.err) == 1);
     CHECK(r.err.rfind("sweep: ", 0) == 0);
     CHECK(r.out.empty());

@@ -1,0 +1,158 @@
+// The coordinator loop over MPI and the single-process loop, both driving a SweepSession.
+#include "orchestrator/coordinator.h"
+
+#include <iostream>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "orchestrator/interrupt.h"
+#include "orchestrator/run_executor.h"
+
+namespace bokeh::orchestrator {
+
+namespace {
+// How long one wait for a worker's message lasts before the loop looks at signals again.
+constexpr auto kWaitSlice = std::chrono::milliseconds(200);
+
+class WorkerPool {
+ public:
+  WorkerPool(const MpiChannel& channel, int workers) : channel_(channel) {
+    for (int rank = 1; rank <= workers; ++rank) unstopped_.insert(rank);
+  }
+  void ready(int rank) { if (unstopped_.count(rank)) idle_.insert(rank); }
+  void assign(int rank, const AssignMessage& assign) {
+    channel_.send(rank, assign);
+    idle_.erase(rank);
+    busy_[rank] = assign.run_key;
+  }
+  // The run `rank` was training, now finished either way; the rank is idle again.
+  void finished(int rank) {
+    busy_.erase(rank);
+    ready(rank);
+  }
+  const std::string* run_of(int rank) const {
+    const auto it = busy_.find(rank);
+    return it == busy_.end() ? nullptr : &it->second;
+  }
+  void stop(int rank) {
+    if (unstopped_.erase(rank)) channel_.send(rank, StopMessage{});
+    idle_.erase(rank);
+  }
+  void stop_all() {
+    for (int rank : std::set<int>(unstopped_)) stop(rank);
+  }
+  bool any_idle() const { return !idle_.empty(); }
+  int some_idle() const { return *idle_.begin(); }
+  bool any_busy() const { return !busy_.empty(); }
+  bool any_alive() const { return !unstopped_.empty() || !busy_.empty(); }
+
+ private:
+  const MpiChannel& channel_;
+  std::set<int> unstopped_, idle_;
+  std::map<int, std::string> busy_;  // rank -> run key
+};
+
+// Applies one worker message to the books and the pool.
+void handle(SweepSession& session, WorkerPool& pool, const ReceivedMessage& received) {
+  SweepBook& book = session.book();
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, ReadyMessage>) {
+          pool.ready(received.source);
+        } else if constexpr (std::is_same_v<T, EpochMessage>) {
+          book.on_epoch(m);
+        } else if constexpr (std::is_same_v<T, DoneMessage>) {
+          book.on_done(m);
+          pool.finished(received.source);
+        } else if constexpr (std::is_same_v<T, FailedMessage>) {
+          book.on_failed(m);
+          if (m.interrupted) request_interrupt();  // a signal anywhere stops the whole sweep
+          pool.finished(received.source);
+        } else {
+          throw ProtocolError(fmt::format("unexpected {} from rank {}", message_type_name(message_tag(m)),
+                                          received.source), received.source);
+        }
+      },
+      received.message);
+}
+
+// A worker that sent something malformed is retired; its run fails (and may be retried elsewhere).
+void retire(SweepSession& session, WorkerPool& pool, const ProtocolError& error) {
+  std::cerr << "sweep: " << error.what() << "\n";
+  const int rank = error.source_rank();
+  if (rank < 0) return;
+  if (const std::string* run = pool.run_of(rank)) {
+    if (session.book().in_flight(*run))
+      session.book().on_failed(FailedMessage{*run, std::string("worker protocol error: ") + error.what(), false});
+    pool.finished(rank);
+  }
+  pool.stop(rank);
+}
+}  // namespace
+
+int run_coordinator(const SweepCommand& command, const MpiChannel& channel, int workers) {
+  WorkerPool pool(channel, workers);
+  std::unique_ptr<SweepSession> session;
+  try {
+    session = std::make_unique<SweepSession>(command);
+  } catch (const std::exception& e) {
+    std::cerr << "sweep: " << e.what() << "\n";
+    pool.stop_all();
+    return kExitBadInput;
+  }
+  bool stopping = false;
+  for (;;) {
+    if (interrupt_requested() && !stopping) {
+      stopping = true;
+      session->progress().message("stopping: workers finish at their next batch; checkpoints are kept");
+      pool.stop_all();  // busy workers answer FAILED(interrupted)
+    }
+    bool out_of_runs = false;
+    while (!stopping && pool.any_idle()) {
+      std::optional<AssignMessage> assign = session->book().next_assignment();
+      if (!assign) {
+        out_of_runs = true;
+        break;
+      }
+      pool.assign(pool.some_idle(), *assign);
+    }
+    if (!pool.any_busy() && (stopping || out_of_runs || !pool.any_alive())) break;
+    try {
+      if (auto received = channel.receive(MPI_ANY_SOURCE, kWaitSlice)) handle(*session, pool, *received);
+    } catch (const ProtocolError& e) {
+      retire(*session, pool, e);
+    }
+  }
+  pool.stop_all();
+  return session->finish(stopping);
+}
+
+int run_single_process(const SweepCommand& command, const NodeLayout& layout) {
+  std::unique_ptr<SweepSession> session;
+  try {
+    session = std::make_unique<SweepSession>(command);
+  } catch (const std::exception& e) {
+    std::cerr << "sweep: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+  RunExecutor executor(layout);
+  SweepBook& book = session->book();
+  while (!interrupt_requested()) {
+    std::optional<AssignMessage> assign = book.next_assignment();
+    if (!assign) break;
+    try {
+      auto on_epoch = [&](const worker::EpochFigures& f) { book.on_epoch(EpochMessage{assign->run_key, f}); };
+      book.on_done(DoneMessage{assign->run_key, executor.execute(*assign, on_epoch, interrupt_requested)});
+    } catch (const worker::TrainingInterrupted& e) {
+      book.on_failed(FailedMessage{assign->run_key, e.what(), true});
+    } catch (const std::exception& e) {
+      book.on_failed(FailedMessage{assign->run_key, e.what(), false});
+    }
+  }
+  return session->finish(interrupt_requested());
+}
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,32 @@
+// Where this rank sits on its node (node-local rank and counts), and what follows from it: the
+// torch thread count of a worker and the GPU it uses.
+#pragma once
+
+#include <string>
+
+#include <mpi.h>
+#include <torch/torch.h>
+
+namespace bokeh::orchestrator {
+
+struct NodeLayout {
+  int local_rank = 0;         // this rank's index among the ranks on its node
+  int local_ranks = 1;        // ranks on this node
+  int local_workers = 1;      // of those, the ones that train (the coordinator does not)
+  int local_worker_index = 0; // this rank's index among the training ranks of its node
+  unsigned cores = 1;         // hardware threads of the node
+  std::string host;
+};
+
+// Collective over `comm`: every rank must call it. `coordinator` is the rank that does not train
+// (-1 when every rank trains, as in a single-process sweep).
+NodeLayout node_layout(MPI_Comm comm, int coordinator);
+
+// The torch thread count of a worker: `requested` when > 0, else cores / workers on the node (>= 1).
+int worker_threads(const NodeLayout& layout, int requested);
+
+// "cpu", "cuda" or "auto" -> the device: cuda:(local worker index mod GPUs) when CUDA is wanted and present.
+// "cuda" without a GPU is an error.
+torch::Device worker_device(const std::string& wanted, const NodeLayout& layout);
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,76 @@
+// Progress and ETA lines of a sweep.
+#include "orchestrator/progress.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace bokeh::orchestrator {
+
+Progress::Progress(bool quiet, std::FILE* out) : quiet_(quiet), out_(out), started_(std::chrono::steady_clock::now()) {}
+
+void Progress::start(int64_t total_runs, double total_cost, int64_t done_runs, double done_cost) {
+  total_runs_ = total_runs;
+  total_cost_ = total_cost;
+  done_runs_ = done_runs;
+  done_cost_ = done_cost;
+  started_ = std::chrono::steady_clock::now();
+  print(fmt::format("sweep: {} runs, {} already done", total_runs, done_runs));
+}
+
+void Progress::epoch(const std::string& run, int64_t epochs, const worker::EpochFigures& f, double epoch_cost) {
+  done_cost_ += epoch_cost;
+  cost_this_start_ += epoch_cost;
+  print(fmt::format("{:<18} epoch {:>3}/{:<3} train {:.4f}  val {:.4f}  gap {:.4f}  lr {:.2e}  {:.1f} img/s  [{}]", run,
+                    f.epoch, epochs, f.train_loss, f.val_loss, f.gap, f.lr, f.images_per_second, summary()));
+}
+
+void Progress::run_done(const std::string& run, const worker::TrainResult& r, double remaining_epoch_cost) {
+  ++done_runs_;
+  done_cost_ += remaining_epoch_cost;
+  const std::string lpips = r.test.lpips ? fmt::format("{:.4f}", *r.test.lpips) : "–";
+  print(fmt::format("{:<18} done: best epoch {} val {:.4f}; test L1 {:.4f} PSNR {:.2f} SSIM {:.4f} LPIPS {}; {} [{}]",
+                    run, r.best_epoch, r.best_val_loss, r.test.l1, r.test.psnr, r.test.ssim, lpips,
+                    format_duration(r.runtime_seconds), summary()));
+}
+
+void Progress::run_failed(const std::string& run, const std::string& error, bool will_retry, double done_epoch_cost,
+                          double run_cost) {
+  done_cost_ -= done_epoch_cost;  // a retry does those epochs again
+  if (!will_retry) {
+    ++failed_runs_;
+    total_cost_ -= run_cost;  // a run given up on is no longer work left
+  }
+  print(fmt::format("{:<18} FAILED{}: {} [{}]", run, will_retry ? " (will retry)" : "", error, summary()));
+}
+
+void Progress::run_interrupted(const std::string& run, double done_epoch_cost) {
+  done_cost_ -= done_epoch_cost;
+  print(fmt::format("{:<18} stopped; resumes from its last checkpoint [{}]", run, summary()));
+}
+
+void Progress::message(const std::string& line) { print(line); }
+
+std::string Progress::summary() const {
+  std::string s = fmt::format("done {}/{}", done_runs_, total_runs_);
+  if (failed_runs_ > 0) s += fmt::format(", {} failed", failed_runs_);
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const double left = total_cost_ - done_cost_;
+  if (cost_this_start_ > 0 && left > 0) s += ", ETA " + format_duration(elapsed * left / cost_this_start_);
+  return s;
+}
+
+void Progress::print(const std::string& line) const {
+  if (quiet_) return;
+  std::fprintf(out_, "%s\n", line.c_str());
+  std::fflush(out_);
+}
+
+std::string format_duration(double seconds) {
+  const auto total = static_cast<int64_t>(std::llround(std::max(0.0, seconds)));
+  if (total >= 3600) return fmt::format("{}h{:02}m", total / 3600, (total % 3600) / 60);
+  if (total >= 60) return fmt::format("{}m{:02}s", total / 60, total % 60);
+  return fmt::format("{}s", total);
+}
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,47 @@
+// Progress lines printed by the coordinator (rank 0): one per finished epoch and run, and a
+// summary with done/total, failures and an ETA from the runs' cost estimates. Plain lines only
+// (no cursor movement), so logs and pipes read the same as a terminal; silent with --quiet.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "worker/trainer.h"
+
+namespace bokeh::orchestrator {
+
+class Progress {
+ public:
+  Progress(bool quiet, std::FILE* out);
+
+  // The sweep's size: all runs and their summed cost, and the part already done before this start.
+  void start(int64_t total_runs, double total_cost, int64_t done_runs, double done_cost);
+
+  // `epoch_cost`: the run's cost estimate divided by its epochs.
+  void epoch(const std::string& run, int64_t epochs, const worker::EpochFigures& figures, double epoch_cost);
+  void run_done(const std::string& run, const worker::TrainResult& result, double remaining_epoch_cost);
+  // `done_epoch_cost`: the cost of the epochs this attempt had finished; `run_cost`: the run's estimate.
+  void run_failed(const std::string& run, const std::string& error, bool will_retry, double done_epoch_cost,
+                  double run_cost);
+  // A run stopped by a signal: it resumes from its last checkpoint at the next start.
+  void run_interrupted(const std::string& run, double done_epoch_cost);
+  void message(const std::string& line);
+
+  // "done 3/8, 1 failed, ETA 2m10s" from the cost done in this start and the time it took.
+  std::string summary() const;
+
+ private:
+  void print(const std::string& line) const;
+
+  bool quiet_;
+  std::FILE* out_;
+  std::chrono::steady_clock::time_point started_;
+  int64_t total_runs_ = 0, done_runs_ = 0, failed_runs_ = 0;
+  double total_cost_ = 0, done_cost_ = 0, cost_this_start_ = 0;
+};
+
+// "1h02m", "3m05s", "42s".
+std::string format_duration(double seconds);
+
+}  // namespace bokeh::orchestrator

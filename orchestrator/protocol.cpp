@@ -1,0 +1,91 @@
+// Encoding and checked decoding of the protocol's messages (see protocol.h for the exchange).
+#include "orchestrator/protocol.h"
+
+#include <fmt/format.h>
+
+#include "orchestrator/result_json.h"
+
+namespace bokeh::orchestrator {
+
+namespace {
+constexpr const char* kTypeNames[] = {"READY", "ASSIGN", "EPOCH", "DONE", "FAILED", "STOP"};
+constexpr int kTypeCount = static_cast<int>(std::size(kTypeNames));
+
+nlohmann::json body_of(const ReadyMessage& m) {
+  return {{"host", m.host}, {"threads", m.threads}, {"device", m.device}};
+}
+nlohmann::json body_of(const AssignMessage& m) {
+  return {{"run_key", m.run_key},           {"run_name", m.run_name},
+          {"config", m.config},             {"seed", m.seed},
+          {"data_file", m.data_file},
+          {"checkpoint_dir", m.checkpoint_dir}, {"lpips_weights", m.lpips_weights},
+          {"resume", m.resume},             {"device", m.device},
+          {"threads", m.threads}};
+}
+nlohmann::json body_of(const EpochMessage& m) { return {{"run_key", m.run_key}, {"figures", epoch_to_json(m.figures)}}; }
+nlohmann::json body_of(const DoneMessage& m) { return {{"run_key", m.run_key}, {"results", result_to_json(m.results)}}; }
+nlohmann::json body_of(const FailedMessage& m) {
+  return {{"run_key", m.run_key}, {"error", m.error}, {"interrupted", m.interrupted}};
+}
+nlohmann::json body_of(const StopMessage&) { return nlohmann::json::object(); }
+
+Message message_of(int tag, const nlohmann::json& j, const char* what) {
+  switch (tag) {
+    case 1:
+      return ReadyMessage{required_field<std::string>(j, "host", what), required_field<int64_t>(j, "threads", what),
+                          required_field<std::string>(j, "device", what)};
+    case 2: {
+      AssignMessage m;
+      m.run_key = required_field<std::string>(j, "run_key", what);
+      m.run_name = required_field<std::string>(j, "run_name", what);
+      m.config = required_field<nlohmann::json>(j, "config", what);
+      if (!m.config.is_object()) throw std::runtime_error(std::string(what) + ": field 'config' is not an object");
+      m.seed = required_field<uint64_t>(j, "seed", what);
+      m.data_file = required_field<std::string>(j, "data_file", what);
+      m.checkpoint_dir = required_field<std::string>(j, "checkpoint_dir", what);
+      m.lpips_weights = required_field<std::string>(j, "lpips_weights", what);
+      m.resume = required_field<bool>(j, "resume", what);
+      m.device = required_field<std::string>(j, "device", what);
+      m.threads = required_field<int64_t>(j, "threads", what);
+      return m;
+    }
+    case 3:
+      return EpochMessage{required_field<std::string>(j, "run_key", what),
+                          epoch_from_json(required_field<nlohmann::json>(j, "figures", what))};
+    case 4:
+      return DoneMessage{required_field<std::string>(j, "run_key", what),
+                         result_from_json(required_field<nlohmann::json>(j, "results", what))};
+    case 5:
+      return FailedMessage{required_field<std::string>(j, "run_key", what), required_field<std::string>(j, "error", what),
+                           required_field<bool>(j, "interrupted", what)};
+    default:
+      return StopMessage{};
+  }
+}
+}  // namespace
+
+int message_tag(const Message& message) { return static_cast<int>(message.index()) + 1; }
+
+const char* message_type_name(int tag) { return tag >= 1 && tag <= kTypeCount ? kTypeNames[tag - 1] : "unknown"; }
+
+std::string encode_message(const Message& message) {
+  return std::visit([](const auto& m) { return body_of(m).dump(); }, message);
+}
+
+Message decode_message(int tag, std::string_view bytes, int source_rank) {
+  if (tag < 1 || tag > kTypeCount)
+    throw ProtocolError(fmt::format("malformed message from rank {}: unknown type tag {}", source_rank, tag),
+                        source_rank);
+  const std::string what = fmt::format("malformed {} message from rank {}", message_type_name(tag), source_rank);
+  nlohmann::json j = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) throw ProtocolError(what + ": not valid JSON", source_rank);
+  if (!j.is_object()) throw ProtocolError(what + ": not a JSON object", source_rank);
+  try {
+    return message_of(tag, j, what.c_str());
+  } catch (const std::exception& e) {
+    const std::string message = e.what();  // nested fields name their own part; prefix the sender
+    throw ProtocolError(message.rfind(what, 0) == 0 ? message : what + ": " + message, source_rank);
+  }
+}
+
+}  // namespace bokeh::orchestrator

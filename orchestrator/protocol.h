@@ -1,0 +1,83 @@
+// The coordinator/worker protocol, defined once. Every message is an MPI message whose tag is its
+// type and whose bytes are a JSON object; decode() checks the type, the JSON and every field.
+//
+// The exchange, per worker rank w (rank 0 is the coordinator):
+//   1. w -> 0   READY    {host, threads, device}                  once, when w is up
+//   2. 0 -> w   ASSIGN   {run_key, run_name, config, seed,        a run to train; `resume` says whether
+//                         data_file, checkpoint_dir,              checkpoint_dir holds a last.pt to continue
+//                         lpips_weights, resume, device,
+//                         threads}
+//   3. w -> 0   EPOCH    {run_key, figures}                       after each epoch's checkpoint is written
+//   4. w -> 0   DONE     {run_key, results}                       the run finished; w is idle again
+//      or       FAILED   {run_key, error, interrupted}            it threw (interrupted: stopped by a signal or
+//                                                                 STOP; the run stays resumable); w is idle again
+//   5. steps 2-4 repeat while runs are left; then
+//   6. 0 -> w   STOP     {}                                       w leaves its loop; also sent mid-run to stop
+//                                                                 a sweep, which w answers with FAILED(interrupted)
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "worker/trainer.h"
+
+namespace bokeh::orchestrator {
+
+struct ReadyMessage {
+  std::string host;
+  int64_t threads = 0;
+  std::string device;
+};
+struct AssignMessage {
+  std::string run_key;
+  std::string run_name;
+  nlohmann::json config;  // the run's canonical config (orchestrator/run_settings.h)
+  uint64_t seed = 0;      // the run's seed (derived from the sweep seed and the config's key)
+  std::string data_file;  // the sweep's prepared-data cache
+  std::string checkpoint_dir;
+  std::string lpips_weights;  // "" when the sweep has none
+  bool resume = false;
+  std::string device = "auto";  // resources.device: auto | cpu | cuda (the worker picks its GPU)
+  int64_t threads = 0;          // resources.threads: 0 = cores / workers on the node
+};
+struct EpochMessage {
+  std::string run_key;
+  worker::EpochFigures figures;
+};
+struct DoneMessage {
+  std::string run_key;
+  worker::TrainResult results;
+};
+struct FailedMessage {
+  std::string run_key;
+  std::string error;
+  bool interrupted = false;
+};
+struct StopMessage {};
+
+using Message = std::variant<ReadyMessage, AssignMessage, EpochMessage, DoneMessage, FailedMessage, StopMessage>;
+
+// MPI tags, one per message type (the variant's index + 1).
+int message_tag(const Message& message);
+const char* message_type_name(int tag);
+
+std::string encode_message(const Message& message);
+
+// Rebuilds a message from its tag and bytes; a malformed one throws ProtocolError naming the
+// sender's rank, the type and what is wrong.
+Message decode_message(int tag, std::string_view bytes, int source_rank);
+
+class ProtocolError : public std::runtime_error {
+ public:
+  explicit ProtocolError(const std::string& what, int source_rank = -1)
+      : std::runtime_error(what), source_rank_(source_rank) {}
+  int source_rank() const { return source_rank_; }  // -1 when not known
+
+ private:
+  int source_rank_;
+};
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,156 @@
+// Store bookkeeping of a sweep: registration, recovery, assignments, epochs, results, failures.
+#include "orchestrator/sweep_book.h"
+
+#include <fmt/format.h>
+
+#include "orchestrator/result_json.h"
+#include "orchestrator/run_settings.h"
+#include "worker/prepared_data.h"
+
+namespace bokeh::orchestrator {
+
+std::filesystem::path sweep_folder(const std::filesystem::path& results_root, const std::string& sweep) {
+  return results_root / sweep;
+}
+
+std::filesystem::path run_checkpoint_dir(const std::filesystem::path& results_root, const std::string& sweep,
+                                         const std::string& run_key) {
+  return sweep_folder(results_root, sweep) / "checkpoints" / run_key;
+}
+
+namespace {
+EpochRecord to_epoch_record(const worker::EpochFigures& f) {
+  return {f.epoch, f.train_loss, f.val_loss, f.gap, f.lr, f.seconds, f.images_per_second};
+}
+}  // namespace
+
+SweepBook::SweepBook(Store& store, const Spec& spec, std::filesystem::path results_root, Progress& progress)
+    : store_(store), spec_(spec), results_root_(std::move(results_root)), progress_(progress) {}
+
+void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
+  const Registration registration = store_.register_sweep(sweep_info(spec_), options.fresh);
+  if (registration == Registration::Replaced)
+    progress_.message(fmt::format("sweep {}: spec changed, started afresh (--fresh)", spec_.name));
+  const int added = store_.add_runs(spec_.name, new_runs(plan));
+  for (const auto& duplicate : plan.duplicates)
+    progress_.message(fmt::format("{}:{}: run '{}' repeats '{}' and runs once", duplicate.where.source,
+                                  duplicate.where.line, duplicate.name, duplicate.same_as));
+  const int recovered = store_.reset_running(spec_.name);
+  if (recovered > 0) {
+    store_.add_event(spec_.name, std::nullopt, "recovered", fmt::format("{} interrupted runs back to pending", recovered));
+    progress_.message(fmt::format("sweep {}: {} interrupted runs resume from their checkpoints", spec_.name, recovered));
+  }
+  if (options.retry_failed) {
+    const int retried = store_.reset_failed(spec_.name);
+    if (retried > 0) store_.add_event(spec_.name, std::nullopt, "retry", fmt::format("{} failed runs retried", retried));
+  }
+  if (added > 0) store_.add_event(spec_.name, std::nullopt, "planned", fmt::format("{} new runs", added));
+  int64_t done = 0;
+  double total_cost = 0, done_cost = 0;
+  for (const RunRecord& run : store_.runs(spec_.name)) {
+    if (run.state == RunState::Failed) continue;  // given up on: not work left
+    total_cost += run.cost;
+    if (run.state == RunState::Done) {
+      ++done;
+      done_cost += run.cost;
+    }
+  }
+  const auto total_runs = static_cast<int64_t>(store_.runs(spec_.name).size());
+  progress_.start(total_runs, total_cost, done, done_cost);
+}
+
+void SweepBook::prepare_data() {
+  progress_.message("preparing data...");
+  auto data = worker::PreparedData::prepare(spec_.data, sweep_folder(results_root_, spec_.name) / "data");
+  data_file_ = data->file().string();
+  progress_.message(fmt::format("data: {} train / {} validation / {} test pairs at {}x{} ({})",
+                                data->size(worker::Split::train), data->size(worker::Split::validation),
+                                data->size(worker::Split::test), data->width(), data->height(), data_file_));
+}
+
+std::optional<AssignMessage> SweepBook::next_assignment() {
+  std::optional<RunRecord> run = store_.claim_next_pending(spec_.name);
+  if (!run) return std::nullopt;
+  AssignMessage assign;
+  assign.run_key = run->key;
+  assign.run_name = run->name;
+  assign.config = nlohmann::json::parse(run->config_json);
+  assign.seed = run_seed(spec_.seed, run->key);
+  assign.data_file = data_file_;
+  const auto checkpoint_dir = run_checkpoint_dir(results_root_, spec_.name, run->key);
+  assign.checkpoint_dir = checkpoint_dir.string();
+  assign.lpips_weights = spec_.lpips_weights;
+  assign.resume = std::filesystem::exists(checkpoint_dir / "last.pt");
+  assign.device = spec_.resources.device;
+  assign.threads = spec_.resources.threads;
+  store_.add_event(spec_.name, run->id, assign.resume ? "resume" : "start",
+                   fmt::format("attempt {}", run->attempts));
+  const int64_t epochs = to_train_config(assign.config, assign.seed).epochs;
+  in_flight_[run->key] = InFlight{*run, epochs, 0};
+  return assign;
+}
+
+SweepBook::InFlight& SweepBook::in_flight_run(const std::string& run_key, const char* message_type) {
+  const auto it = in_flight_.find(run_key);
+  if (it == in_flight_.end())
+    throw ProtocolError(fmt::format("{} about run {}, which is not in flight", message_type, run_key));
+  return it->second;
+}
+
+void SweepBook::on_epoch(const EpochMessage& message) {
+  InFlight& run = in_flight_run(message.run_key, "EPOCH");
+  // A resumed run reports from its checkpoint's next epoch: rows past it belong to the lost attempt.
+  store_.discard_epochs_after(run.record.id, message.figures.epoch - 1);
+  store_.record_epoch(run.record.id, to_epoch_record(message.figures));
+  ++run.epochs_reported;
+  progress_.epoch(run.record.name, run.epochs, message.figures, epoch_cost(run));
+}
+
+void SweepBook::on_done(const DoneMessage& message) {
+  InFlight& run = in_flight_run(message.run_key, "DONE");
+  // The checkpoint's history is authoritative: it also holds epochs whose message a crash lost.
+  store_.discard_epochs_after(run.record.id, 0);
+  for (const auto& figures : message.results.history) store_.record_epoch(run.record.id, to_epoch_record(figures));
+  store_.finish_run(run.record.id, result_to_json(message.results).dump());
+  store_.add_event(spec_.name, run.record.id, "done", fmt::format("best epoch {}", message.results.best_epoch));
+  const double remaining = static_cast<double>(run.epochs - run.epochs_reported) * epoch_cost(run);
+  progress_.run_done(run.record.name, message.results, remaining);
+  in_flight_.erase(message.run_key);
+}
+
+void SweepBook::on_failed(const FailedMessage& message) {
+  InFlight& run = in_flight_run(message.run_key, "FAILED");
+  const double done_cost = static_cast<double>(run.epochs_reported) * epoch_cost(run);
+  if (message.interrupted) {
+    progress_.run_interrupted(run.record.name, done_cost);
+    in_flight_.erase(message.run_key);
+    return;  // it stays running in the store until release_in_flight() or the next start recovers it
+  }
+  // A retry starts afresh: resuming would only replay a deterministic failure.
+  std::filesystem::remove(run_checkpoint_dir(results_root_, spec_.name, run.record.key) / "last.pt");
+  const RunState state = store_.fail_run(run.record.id, message.error, spec_.resources.max_attempts);
+  store_.add_event(spec_.name, run.record.id, "failed", message.error);
+  progress_.run_failed(run.record.name, message.error, state == RunState::Pending, done_cost, run.record.cost);
+  in_flight_.erase(message.run_key);
+}
+
+void SweepBook::release_in_flight() {
+  in_flight_.clear();
+  const int released = store_.reset_running(spec_.name);
+  if (released > 0)
+    store_.add_event(spec_.name, std::nullopt, "interrupted", fmt::format("{} runs stopped at a checkpoint", released));
+}
+
+int64_t SweepBook::failed_runs() const {
+  int64_t failed = 0;
+  for (const RunRecord& run : store_.runs(spec_.name)) failed += run.state == RunState::Failed ? 1 : 0;
+  return failed;
+}
+
+int64_t SweepBook::unfinished_runs() const {
+  int64_t left = 0;
+  for (const RunRecord& run : store_.runs(spec_.name)) left += run.state == RunState::Done ? 0 : 1;
+  return left;
+}
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,51 @@
+// Setting up a sweep start on the coordinator, and its final status line.
+#include "orchestrator/sweep_session.h"
+
+#include <fmt/format.h>
+
+namespace bokeh::orchestrator {
+
+std::filesystem::path results_root_of(const std::string& db_path) {
+  const auto parent = std::filesystem::absolute(db_path).parent_path();
+  return parent.empty() ? std::filesystem::current_path() : parent;
+}
+
+namespace {
+// What this build cannot run yet is refused before anything is written.
+const Spec& supported(const Spec& spec) {
+  if (spec.resources.ranks_per_run != 1)
+    throw std::runtime_error(fmt::format("{}: resources.ranks_per_run is {}, but runs spread over several ranks are "
+                                         "not supported yet; use 1", spec.file, spec.resources.ranks_per_run));
+  return spec;
+}
+}  // namespace
+
+SweepSession::SweepSession(const SweepCommand& command)
+    : spec_(load_spec(command.spec_path, command.overrides)),
+      plan_(plan_runs(supported(spec_))),
+      progress_(command.quiet, stdout),
+      store_(command.db_path) {
+  book_ = std::make_unique<SweepBook>(store_, spec_, results_root_of(command.db_path), progress_);
+  book_->open(plan_, SweepOptions{command.fresh, command.retry_failed});
+  book_->prepare_data();
+}
+
+int SweepSession::finish(bool interrupted) {
+  if (interrupted) {
+    book_->release_in_flight();
+    std::fprintf(stderr, "sweep %s: interrupted; run the same command again to resume (%s)\n", spec_.name.c_str(),
+                 progress_.summary().c_str());
+    return kExitInterrupted;
+  }
+  const int64_t failed = book_->failed_runs();
+  const int64_t unfinished = book_->unfinished_runs();
+  std::printf("sweep %s: %s\n", spec_.name.c_str(), progress_.summary().c_str());
+  if (failed > 0) {
+    std::fprintf(stderr, "sweep %s: %lld runs failed (see `report --status`; rerun with --retry-failed)\n",
+                 spec_.name.c_str(), static_cast<long long>(failed));
+    return kExitRunsFailed;
+  }
+  return unfinished == 0 ? kExitAllDone : kExitRunsFailed;
+}
+
+}  // namespace bokeh::orchestrator

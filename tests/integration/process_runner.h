@@ -1,0 +1,83 @@
+// Test helpers: run a shell command and capture its output and exit status, or start one in its own
+// process group (so that a test can kill -9 or SIGTERM the whole mpirun job), and make temp folders.
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <string>
+
+namespace bokeh::test {
+
+struct CommandResult {
+  int status = -1;  // the exit status, or 128 + signal
+  std::string output;  // stdout and stderr together
+};
+
+inline int exit_status_of(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return -1;
+}
+
+inline CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buffer{};
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
+  result.status = exit_status_of(pclose(pipe));
+  return result;
+}
+
+// A command running in the background in a process group of its own; output goes to `log`.
+class BackgroundCommand {
+ public:
+  BackgroundCommand(const std::string& command, const std::filesystem::path& log) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      setpgid(0, 0);
+      const std::string line = "exec " + command + " >" + log.string() + " 2>&1";
+      execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    setpgid(pid_, pid_);
+  }
+  ~BackgroundCommand() {
+    if (pid_ > 0 && !reaped_) {
+      kill(-pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  BackgroundCommand(const BackgroundCommand&) = delete;
+  BackgroundCommand& operator=(const BackgroundCommand&) = delete;
+
+  void signal_group(int signal) const { kill(-pid_, signal); }
+  // Sends `signal` to the first process of the group only (e.g. mpirun, which forwards it).
+  void signal_leader(int signal) const { kill(pid_, signal); }
+  int wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    reaped_ = true;
+    return exit_status_of(status);
+  }
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+};
+
+inline std::filesystem::path make_temp_dir(const std::string& prefix) {
+  std::random_device random;
+  auto dir = std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(getpid()) + "-" +
+                                                        std::to_string(random()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+}  // namespace bokeh::test

@@ -1,0 +1,214 @@
+// End-to-end sweeps through the real `build/sweep`: under `mpirun -n 3` and in one process (same
+// numbers), killed with -9 and resumed, stopped by SIGTERM and resumed, with a failing run, and
+// with a changed spec that must be refused without touching the database.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <random>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "integration/process_runner.h"
+#include "orchestrator/store.h"
+
+using bokeh::orchestrator::RunState;
+using bokeh::orchestrator::Store;
+using namespace bokeh::test;
+
+namespace {
+const std::string kSweep = std::string(BOKEH_BUILD_DIR) + "/sweep";
+const std::string kMpirun = "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader -n 3 ";
+
+// Four tiny runs (width x lr) on 32x32 synthetic pairs; 1 thread per worker so numbers match across modes.
+std::string tiny_spec(int epochs, const std::string& extra_runs = "") {
+  return R"(sweep: itest
+tables: [1]
+seed: 11
+data:
+  source: synthetic
+  height: 32
+  width: 32
+  train_pairs: 12
+  val_pairs: 4
+  test_pairs: 4
+  synthetic: {count: 24, size: 32, seed: 5}
+base:
+  model: {width: 4, depth: 2}
+  train: {epochs: )" + std::to_string(epochs) + R"(, batch_size: 4, lr: 0.002}
+  loss: {lpips: 0}
+resources: {threads: 1, max_attempts: 2}
+grid:
+  model.width: [4, 6]
+  train.lr: [0.002, 0.004]
+)" + extra_runs;
+}
+
+struct Sandbox {
+  std::filesystem::path dir = make_temp_dir("bokeh-itest");
+  std::filesystem::path spec = dir / "spec.yaml";
+  std::filesystem::path db = dir / "results" / "sweeps.db";
+  explicit Sandbox(const std::string& text) { std::ofstream(spec) << text; }
+  ~Sandbox() { std::filesystem::remove_all(dir); }
+  std::string args() const { return spec.string() + " --db " + db.string(); }
+};
+
+// Per run name: its state and the figures of every epoch row, in order.
+struct RunView {
+  RunState state;
+  int64_t attempts;
+  std::string error;
+  std::vector<bokeh::orchestrator::EpochRecord> epochs;
+  nlohmann::json results;
+};
+std::map<std::string, RunView> read_runs(const std::filesystem::path& db) {
+  Store store(db.string(), /*read_only=*/true);
+  std::map<std::string, RunView> out;
+  for (const auto& run : store.runs("itest")) {
+    out[run.name] = RunView{run.state, run.attempts, run.error, store.epochs(run.id),
+                            run.results_json.empty() ? nlohmann::json() : nlohmann::json::parse(run.results_json)};
+  }
+  return out;
+}
+
+void require_complete_and_equal(const std::map<std::string, RunView>& a, const std::map<std::string, RunView>& b,
+                                int epochs) {
+  REQUIRE(a.size() == b.size());
+  for (const auto& [name, run] : a) {
+    INFO("run " << name);
+    const RunView& other = b.at(name);
+    CHECK(run.state == RunState::Done);
+    CHECK(other.state == RunState::Done);
+    REQUIRE(run.epochs.size() == static_cast<size_t>(epochs));
+    REQUIRE(other.epochs.size() == static_cast<size_t>(epochs));
+    for (size_t e = 0; e < run.epochs.size(); ++e) {
+      CHECK(run.epochs[e].epoch == static_cast<int64_t>(e + 1));  // contiguous, each once
+      CHECK(run.epochs[e].train_loss == other.epochs[e].train_loss);
+      CHECK(run.epochs[e].val_loss == other.epochs[e].val_loss);
+      CHECK(run.epochs[e].lr == other.epochs[e].lr);
+    }
+    for (const char* field : {"best_epoch", "best_val_loss", "test_l1", "test_psnr", "test_ssim", "parameters"})
+      CHECK(run.results.at(field) == other.results.at(field));
+  }
+}
+
+std::string file_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Waits (at most a minute) until the job's log shows training under way.
+void wait_for_training(const std::filesystem::path& log) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  while (file_bytes(log).find(" epoch ") == std::string::npos && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+constexpr int kShortEpochs = 3;
+constexpr int kLongEpochs = 25;  // long enough that a signal lands mid-sweep
+}  // namespace
+
+TEST_CASE("a sweep under mpirun -n 3 equals the single-process sweep, and resumes after kill -9 and SIGTERM",
+          "[integration][mpi]") {
+  auto single_process_reference = [](int epochs) {
+    Sandbox single(tiny_spec(epochs));
+    const CommandResult alone = run_command(kSweep + " " + single.args());
+    INFO(alone.output);
+    REQUIRE(alone.status == 0);
+    auto runs = read_runs(single.db);
+    REQUIRE(runs.size() == 4);
+    return runs;
+  };
+
+  SECTION("mpirun -n 3: every run done once, the same numbers") {
+    const auto reference = single_process_reference(kShortEpochs);
+    Sandbox mpi(tiny_spec(kShortEpochs));
+    const CommandResult result = run_command(kMpirun + kSweep + " " + mpi.args());
+    INFO(result.output);
+    REQUIRE(result.status == 0);
+    require_complete_and_equal(read_runs(mpi.db), reference, kShortEpochs);
+    // Running the same command again has nothing left to do and changes nothing.
+    const CommandResult again = run_command(kMpirun + kSweep + " " + mpi.args());
+    CHECK(again.status == 0);
+    require_complete_and_equal(read_runs(mpi.db), reference, kShortEpochs);
+  }
+
+  SECTION("kill -9 of the whole job at a random moment, then the same command finishes it") {
+    const auto reference = single_process_reference(kLongEpochs);
+    Sandbox mpi(tiny_spec(kLongEpochs));
+    std::mt19937 random(std::random_device{}());
+    const int delay_ms = std::uniform_int_distribution<int>(0, 2000)(random);
+    {
+      BackgroundCommand job(kMpirun + kSweep + " " + mpi.args(), mpi.dir / "killed.log");
+      wait_for_training(mpi.dir / "killed.log");
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+      job.signal_group(SIGKILL);
+      job.wait();
+    }
+    INFO("killed " << delay_ms << " ms into training; log: " << file_bytes(mpi.dir / "killed.log"));
+    const CommandResult resumed = run_command(kMpirun + kSweep + " " + mpi.args());
+    INFO(resumed.output);
+    REQUIRE(resumed.status == 0);
+    require_complete_and_equal(read_runs(mpi.db), reference, kLongEpochs);
+  }
+
+  SECTION("SIGTERM stops cleanly with the interrupted status; the next start resumes") {
+    const auto reference = single_process_reference(kLongEpochs);
+    Sandbox mpi(tiny_spec(kLongEpochs));
+    BackgroundCommand job(kMpirun + kSweep + " " + mpi.args(), mpi.dir / "term.log");
+    wait_for_training(mpi.dir / "term.log");
+    job.signal_leader(SIGTERM);  // mpirun forwards it to every rank
+    const int status = job.wait();
+    const std::string log = file_bytes(mpi.dir / "term.log");
+    INFO(log);
+    CHECK(status != 0);
+    CHECK(log.find("interrupted; run the same command again to resume") != std::string::npos);
+    for (const auto& [name, run] : read_runs(mpi.db)) {
+      CHECK(run.state != RunState::Running);  // the store is consistent: in-flight runs went back to pending
+      CHECK(run.attempts <= 1);               // an interruption is not a failed attempt
+    }
+    const CommandResult resumed = run_command(kMpirun + kSweep + " " + mpi.args());
+    INFO(resumed.output);
+    REQUIRE(resumed.status == 0);
+    require_complete_and_equal(read_runs(mpi.db), reference, kLongEpochs);
+  }
+}
+
+TEST_CASE("a run that fails is recorded with its error while the others finish; --retry-failed reruns it",
+          "[integration][mpi]") {
+  // An absurd learning rate makes the weights overflow after the first step: the loss turns non-finite.
+  Sandbox box(tiny_spec(kShortEpochs, "runs:\n  - {name: diverges, train: {lr: 1.0e+30}}\n"));
+  const CommandResult first = run_command(kMpirun + kSweep + " " + box.args());
+  INFO(first.output);
+  CHECK(first.status == 1);
+  auto runs = read_runs(box.db);
+  REQUIRE(runs.size() == 5);
+  CHECK(runs.at("diverges").state == RunState::Failed);
+  CHECK(runs.at("diverges").attempts == 2);  // resources.max_attempts
+  CHECK_THAT(runs.at("diverges").error, Catch::Matchers::Contains("non-finite loss"));
+  for (const auto& [name, run] : runs)
+    if (name != "diverges") CHECK(run.state == RunState::Done);
+
+  const CommandResult without_flag = run_command(kMpirun + kSweep + " " + box.args());
+  CHECK(without_flag.status == 1);
+  CHECK(read_runs(box.db).at("diverges").attempts == 2);  // not retried without --retry-failed
+
+  const CommandResult retried = run_command(kMpirun + kSweep + " " + box.args() + " --retry-failed");
+  INFO(retried.output);
+  CHECK(retried.status == 1);
+  CHECK(read_runs(box.db).at("diverges").attempts == 2);  // two new attempts, counted afresh
+  CHECK(retried.output.find("diverges") != std::string::npos);
+}
+
+TEST_CASE("a changed spec under the same name is refused without touching the database", "[integration]") {
+  Sandbox box(tiny_spec(kShortEpochs));
+  REQUIRE(run_command(kSweep + " " + box.args() + " --set train.epochs=1").status == 0);
+  const std::string before = file_bytes(box.db);
+  const CommandResult changed = run_command(kSweep + " " + box.args() + " --set train.epochs=2");
+  INFO(changed.output);
+  CHECK(changed.status == 2);
+  CHECK(changed.output.find("epochs") != std::string::npos);  // the difference is printed
+  CHECK(file_bytes(box.db) == before);
+}
