@@ -1,5 +1,5 @@
 // Test helpers: run a shell command and capture its output and exit status, or start one in its own
-// process group (so that a test can kill -9 or SIGTERM the whole mpirun job), and make temp folders.
+// process group (so that a test can kill -9 or SIGTERM the whole mpirun job).
 #pragma once
 
 #include <sys/wait.h>
@@ -9,7 +9,6 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <random>
 #include <string>
 
 namespace bokeh::test {
@@ -71,13 +70,5 @@ class BackgroundCommand {
   pid_t pid_ = -1;
   bool reaped_ = false;
 };
-
-inline std::filesystem::path make_temp_dir(const std::string& prefix) {
-  std::random_device random;
-  auto dir = std::filesystem::temp_directory_path() / (prefix + "-" + std::to_string(getpid()) + "-" +
-                                                        std::to_string(random()));
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 }  // namespace bokeh::test

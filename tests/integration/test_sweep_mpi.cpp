@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "integration/process_runner.h"
+#include "temp_dir.h"
 #include "orchestrator/store.h"
 
 using bokeh::orchestrator::RunState;
@@ -47,11 +48,11 @@ grid:
 }
 
 struct Sandbox {
-  std::filesystem::path dir = make_temp_dir("bokeh-itest");
+  TempDir temp;
+  std::filesystem::path dir = temp.path();
   std::filesystem::path spec = dir / "spec.yaml";
   std::filesystem::path db = dir / "results" / "sweeps.db";
   explicit Sandbox(const std::string& text) { std::ofstream(spec) << text; }
-  ~Sandbox() { std::filesystem::remove_all(dir); }
   std::string args() const { return spec.string() + " --db " + db.string(); }
 };
 

@@ -13,7 +13,7 @@
 #include <random>
 
 #include "orchestrator/store.h"
-#include "orchestrator/temp_dir.h"
+#include "temp_dir.h"
 
 using namespace bokeh::orchestrator;
 using bokeh::test::TempDir;

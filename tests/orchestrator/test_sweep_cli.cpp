@@ -12,7 +12,7 @@
 #include <iterator>
 #include <sstream>
 
-#include "orchestrator/temp_dir.h"
+#include "temp_dir.h"
 
 using bokeh::test::TempDir;
 

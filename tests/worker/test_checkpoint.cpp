@@ -3,30 +3,16 @@
 #include "worker/checkpoint.h"
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <chrono>
+#include "temp_dir.h"
+
 #include <fstream>
 #include <random>
 
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
+using bokeh::test::TempDir;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("bokeh_test_checkpoint_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
-
 std::vector<torch::Tensor> tensors_of(const UNet& model) {
   auto tensors = model->parameters();
   for (const auto& b : model->buffers()) tensors.push_back(b);
@@ -83,7 +69,7 @@ std::string read_bytes(const fs::path& file) {
 
 TEST_CASE("a checkpoint restores model, optimizer and training state exactly", "[checkpoint]") {
   TempDir dir;
-  const fs::path file = dir.path / kLastCheckpoint;
+  const fs::path file = dir.path() / kLastCheckpoint;
   Trained saved(1);
   const TrainingState state = sample_state();
   save_checkpoint(file, "run A", *saved.model, saved.optimizer, state);
@@ -120,7 +106,7 @@ TEST_CASE("a checkpoint restores model, optimizer and training state exactly", "
 
 TEST_CASE("bad checkpoints are errors that name the file", "[checkpoint]") {
   TempDir dir;
-  const fs::path file = dir.path / kLastCheckpoint;
+  const fs::path file = dir.path() / kLastCheckpoint;
   Trained saved(1);
   save_checkpoint(file, "run A", *saved.model, saved.optimizer, sample_state());
   const std::string good = read_bytes(file);
@@ -158,30 +144,30 @@ TEST_CASE("bad checkpoints are errors that name the file", "[checkpoint]") {
   SECTION("best weights are not a checkpoint and vice versa") {
     save_weights(file, saved.model);
     CHECK_THROWS_WITH(load(), Catch::Contains("not a bokeh-sweep checkpoint"));
-    save_checkpoint(dir.path / kBestWeights, "run A", *saved.model, saved.optimizer, sample_state());
-    CHECK_THROWS_WITH(load_best_model(dir.path, ModelConfig{4, 2, true}),
-                      Catch::Contains((dir.path / kBestWeights).string()));
+    save_checkpoint(dir.path() / kBestWeights, "run A", *saved.model, saved.optimizer, sample_state());
+    CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 2, true}),
+                      Catch::Contains((dir.path() / kBestWeights).string()));
   }
 }
 
 TEST_CASE("best weights load into an eval-mode U-Net of the same shape only", "[checkpoint]") {
   TempDir dir;
   Trained saved(5);
-  save_weights(dir.path / kBestWeights, saved.model);
-  UNet best = load_best_model(dir.path, ModelConfig{4, 2, true});
+  save_weights(dir.path() / kBestWeights, saved.model);
+  UNet best = load_best_model(dir.path(), ModelConfig{4, 2, true});
   CHECK(same_tensors(saved.model, best));
   CHECK_FALSE(best->is_training());
   saved.model->eval();
   const auto x = torch::rand({1, 3, 16, 16});
   CHECK(torch::equal(saved.model->forward(x), best->forward(x)));
 
-  const fs::path file = dir.path / kBestWeights;
-  CHECK_THROWS_WITH(load_best_model(dir.path, ModelConfig{8, 2, true}),
+  const fs::path file = dir.path() / kBestWeights;
+  CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{8, 2, true}),
                     Catch::Contains(file.string()) && Catch::Contains("width 4"));
-  CHECK_THROWS_WITH(load_best_model(dir.path, ModelConfig{4, 2, false}), Catch::Contains(file.string()));
+  CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 2, false}), Catch::Contains(file.string()));
   const std::string good = read_bytes(file);
   write_bytes(file, good.substr(0, good.size() / 2));
-  CHECK_THROWS_WITH(load_best_model(dir.path, ModelConfig{4, 2, true}), Catch::Contains(file.string()));
+  CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 2, true}), Catch::Contains(file.string()));
   fs::remove(file);
-  CHECK_THROWS_WITH(load_best_model(dir.path, ModelConfig{4, 2, true}), Catch::Contains(file.string()));
+  CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 2, true}), Catch::Contains(file.string()));
 }

@@ -7,30 +7,16 @@
 #include "worker/trainer.h"
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <chrono>
+#include "temp_dir.h"
+
 #include <cmath>
 #include <fstream>
 
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
+using bokeh::test::TempDir;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path = fs::temp_directory_path() /
-           ("bokeh_test_trainer_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
-
 // 28 rendered 32x32 pairs: 16 train, 4 validation, 4 test.
 std::shared_ptr<const PreparedData> tiny_data(const fs::path& cache) {
   DataConfig data;
@@ -105,11 +91,11 @@ void check_same_result(const TrainResult& a, const TrainResult& b) {
 TEST_CASE("a few epochs lower the loss; the result's figures are consistent", "[trainer]") {
   at::set_num_threads(1);  // exact comparisons need a fixed thread count
   TempDir dir;
-  const auto data = tiny_data(dir.path / "cache");
+  const auto data = tiny_data(dir.path() / "cache");
   const TrainConfig config = tiny_config(6);
   std::vector<EpochFigures> figures;
   TrainOptions options;
-  options.checkpoint_dir = dir.path / "run";
+  options.checkpoint_dir = dir.path() / "run";
   options.on_epoch = [&](const EpochFigures& f) {
     CHECK(fs::exists(options.checkpoint_dir / kLastCheckpoint));  // written before the callback
     figures.push_back(f);
@@ -169,7 +155,7 @@ TEST_CASE("a few epochs lower the loss; the result's figures are consistent", "[
 TEST_CASE("a run interrupted and resumed equals the uninterrupted run bit for bit", "[trainer][resume]") {
   at::set_num_threads(1);  // exact comparisons need a fixed thread count
   TempDir dir;
-  const auto data = tiny_data(dir.path / "cache");
+  const auto data = tiny_data(dir.path() / "cache");
   TrainConfig config = tiny_config(4);
   config.augment = true;
   config.scheduler.enabled = true;
@@ -180,7 +166,7 @@ TEST_CASE("a run interrupted and resumed equals the uninterrupted run bit for bi
 
   std::vector<EpochFigures> straight_figures;
   TrainOptions straight;
-  straight.checkpoint_dir = dir.path / "straight";
+  straight.checkpoint_dir = dir.path() / "straight";
   straight.on_epoch = [&](const EpochFigures& f) { straight_figures.push_back(f); };
   const TrainResult straight_result = train_run(config, *data, straight);
 
@@ -188,7 +174,7 @@ TEST_CASE("a run interrupted and resumed equals the uninterrupted run bit for bi
   std::vector<EpochFigures> resumed_figures;
   int polls_after_epoch_2 = 0;
   TrainOptions first;
-  first.checkpoint_dir = dir.path / "resumed";
+  first.checkpoint_dir = dir.path() / "resumed";
   first.on_epoch = [&](const EpochFigures& f) { resumed_figures.push_back(f); };
   first.stop_requested = [&] { return resumed_figures.size() == 2 && ++polls_after_epoch_2 > 2; };
   CHECK_THROWS_AS(train_run(config, *data, first), TrainingInterrupted);
@@ -218,7 +204,7 @@ TEST_CASE("a run interrupted and resumed equals the uninterrupted run bit for bi
 TEST_CASE("a non-finite loss stops the run naming epoch and batch", "[trainer]") {
   at::set_num_threads(1);  // exact comparisons need a fixed thread count
   TempDir dir;
-  const auto data = tiny_data(dir.path / "cache");
+  const auto data = tiny_data(dir.path() / "cache");
   TrainConfig config = tiny_config(3);
   config.model.batch_norm = false;
   // Adam moves every weight by about lr in its first step: 1e30 makes the activations overflow to
@@ -230,9 +216,9 @@ TEST_CASE("a non-finite loss stops the run naming epoch and batch", "[trainer]")
 TEST_CASE("the trainer refuses bad checkpoints and impossible settings", "[trainer]") {
   at::set_num_threads(1);  // exact comparisons need a fixed thread count
   TempDir dir;
-  const auto data = tiny_data(dir.path / "cache");
+  const auto data = tiny_data(dir.path() / "cache");
   TrainOptions options;
-  options.checkpoint_dir = dir.path / "run";
+  options.checkpoint_dir = dir.path() / "run";
   const fs::path last = options.checkpoint_dir / kLastCheckpoint;
 
   SECTION("truncated last.pt") {
@@ -271,13 +257,13 @@ TEST_CASE("the trainer refuses bad checkpoints and impossible settings", "[train
 TEST_CASE("with an LPIPS net the loss uses it and the test reports it", "[trainer][lpips]") {
   at::set_num_threads(1);  // exact comparisons need a fixed thread count
   TempDir dir;
-  const auto data = tiny_data(dir.path / "cache");
+  const auto data = tiny_data(dir.path() / "cache");
   // A weights file of random values in the documented format (lin weights non-negative).
   torch::manual_seed(4);
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
   for (const auto& spec : lpips_tensor_specs())
     tensors.emplace_back(spec.name, torch::rand(spec.shape) * 0.1);
-  const fs::path weights = dir.path / "lpips.bin";
+  const fs::path weights = dir.path() / "lpips.bin";
   save_lpips_weights(weights, tensors);
 
   TrainConfig config = tiny_config(2);
