@@ -18,9 +18,8 @@ constexpr auto kWaitSlice = std::chrono::milliseconds(200);
 
 class WorkerPool {
  public:
-  WorkerPool(const MpiChannel& channel, int workers) : channel_(channel) {
-    for (int rank = 1; rank <= workers; ++rank) unstopped_.insert(rank);
-  }
+  WorkerPool(const MpiChannel& channel, const std::vector<int>& workers)
+      : channel_(channel), unstopped_(workers.begin(), workers.end()) {}
   void ready(int rank) { if (unstopped_.count(rank)) idle_.insert(rank); }
   void assign(int rank, const AssignMessage& assign) {
     channel_.send(rank, assign);
@@ -93,7 +92,7 @@ void retire(SweepSession& session, WorkerPool& pool, const ProtocolError& error)
 }
 }  // namespace
 
-int run_coordinator(const SweepCommand& command, const MpiChannel& channel, int workers) {
+int run_coordinator(const SweepCommand& command, const MpiChannel& channel, const std::vector<int>& workers) {
   WorkerPool pool(channel, workers);
   std::unique_ptr<SweepSession> session;
   try {

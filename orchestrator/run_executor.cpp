@@ -1,6 +1,7 @@
 // One run on this process: threads, device, data, LPIPS, checkpoints, training.
 #include "orchestrator/run_executor.h"
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "orchestrator/run_settings.h"
@@ -26,7 +27,11 @@ worker::Lpips RunExecutor::lpips(const std::string& file) {
 
 worker::TrainResult RunExecutor::execute(const AssignMessage& assign,
                                          const std::function<void(const worker::EpochFigures&)>& on_epoch,
-                                         const std::function<bool()>& stop_requested) {
+                                         const std::function<bool()>& stop_requested,
+                                         const std::shared_ptr<worker::TrainingGroup>& group) {
+  if (group) group->open();
+  if (const char* failing = std::getenv("BOKEH_FAIL_RUN"); failing && assign.run_name == failing)
+    throw std::runtime_error("failed on purpose: BOKEH_FAIL_RUN names run " + assign.run_name);
   at::set_num_threads(worker_threads(layout_, static_cast<int>(assign.threads)));
   worker::TrainOptions options;
   options.device = worker_device(assign.device, layout_);
@@ -34,6 +39,7 @@ worker::TrainResult RunExecutor::execute(const AssignMessage& assign,
   options.lpips = lpips(assign.lpips_weights);
   options.on_epoch = on_epoch;
   options.stop_requested = stop_requested;
+  options.group = group;
   if (!assign.resume) std::filesystem::remove(std::filesystem::path(assign.checkpoint_dir) / "last.pt");
   return worker::train_run(to_train_config(assign.config, assign.seed), data(assign.data_file), options);
 }

@@ -83,6 +83,13 @@ void check(const Candidate& c, const Spec& spec) {
                                                        "(data is {}x{})",
                                                        c.shown("loss.lpips"), spec.data.height, spec.data.width));
   }
+  const int64_t ranks = spec.resources.ranks_per_run;
+  if (c.integer("train.batch_size") % ranks != 0) {
+    throw SpecError(c.place("train.batch_size"),
+                    fmt::format("is {} but resources.ranks_per_run is {}: a run's batch is split evenly over its "
+                                "ranks, so the batch size must be a multiple of {}",
+                                c.shown("train.batch_size"), ranks, ranks));
+  }
   for (const char* path : {"model.depth", "loss.focus.levels"}) {
     const int64_t levels = c.integer(path);
     if (levels > 62 || (int64_t{1} << (levels - 1)) > side) {

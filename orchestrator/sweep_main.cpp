@@ -10,6 +10,7 @@
 #include "orchestrator/coordinator.h"
 #include "orchestrator/dry_run.h"
 #include "orchestrator/interrupt.h"
+#include "orchestrator/rank_groups.h"
 #include "orchestrator/worker_loop.h"
 
 using namespace bokeh::orchestrator;
@@ -21,6 +22,21 @@ bool launched_as_rank_zero() {
   return rank == nullptr || std::string(rank) == "0";
 }
 
+// resources.ranks_per_run, read by rank 0 and told to all (collective). A spec that does not load
+// counts as 1 here: the coordinator then reports its error the usual way.
+int agreed_ranks_per_run(const SweepCommand& command, int rank) {
+  int ranks_per_run = 1;
+  if (rank == 0) {
+    try {
+      ranks_per_run = static_cast<int>(load_spec(command.spec_path, command.overrides).resources.ranks_per_run);
+    } catch (const std::exception&) {
+      ranks_per_run = 1;
+    }
+  }
+  MPI_Bcast(&ranks_per_run, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return ranks_per_run;
+}
+
 int run_sweep(const SweepCommand& command, int& argc, char**& argv) {
   MPI_Init(&argc, &argv);
   install_interrupt_handlers();  // after MPI_Init, so that ours handle SIGINT/SIGTERM
@@ -28,15 +44,22 @@ int run_sweep(const SweepCommand& command, int& argc, char**& argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   const NodeLayout layout = node_layout(MPI_COMM_WORLD, size > 1 ? 0 : -1);
+  const int ranks_per_run = agreed_ranks_per_run(command, rank);
+  if (const std::string error = group_layout_error(size, ranks_per_run); !error.empty()) {
+    if (rank == 0) std::cerr << "sweep: " << command.spec_path << ": " << error << "\n";
+    MPI_Finalize();
+    return kExitBadInput;
+  }
+  const RankGroups groups = split_into_groups(MPI_COMM_WORLD, ranks_per_run);
   const MpiChannel channel(MPI_COMM_WORLD);
   int status = kExitAllDone;
   try {
     if (size == 1)
       status = run_single_process(command, layout);
     else if (rank == 0)
-      status = run_coordinator(command, channel, size - 1);
+      status = run_coordinator(command, channel, groups.leaders);
     else
-      status = run_worker(channel, layout);
+      status = run_worker(channel, layout, groups);
   } catch (const std::exception& e) {  // the loops handle run errors; this is the store or MPI failing
     std::cerr << "sweep: rank " << rank << ": " << e.what() << "\n";
     MPI_Abort(MPI_COMM_WORLD, kExitRunsFailed);

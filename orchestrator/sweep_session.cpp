@@ -1,8 +1,6 @@
 // Setting up a sweep start on the coordinator, and its final status line.
 #include "orchestrator/sweep_session.h"
 
-#include <fmt/format.h>
-
 namespace bokeh::orchestrator {
 
 std::filesystem::path results_root_of(const std::string& db_path) {
@@ -10,19 +8,9 @@ std::filesystem::path results_root_of(const std::string& db_path) {
   return parent.empty() ? std::filesystem::current_path() : parent;
 }
 
-namespace {
-// What this build cannot run yet is refused before anything is written.
-const Spec& supported(const Spec& spec) {
-  if (spec.resources.ranks_per_run != 1)
-    throw std::runtime_error(fmt::format("{}: resources.ranks_per_run is {}, but runs spread over several ranks are "
-                                         "not supported yet; use 1", spec.file, spec.resources.ranks_per_run));
-  return spec;
-}
-}  // namespace
-
 SweepSession::SweepSession(const SweepCommand& command)
     : spec_(load_spec(command.spec_path, command.overrides)),
-      plan_(plan_runs(supported(spec_))),
+      plan_(plan_runs(spec_)),
       progress_(command.quiet, stdout),
       store_(command.db_path) {
   book_ = std::make_unique<SweepBook>(store_, spec_, results_root_of(command.db_path), progress_);

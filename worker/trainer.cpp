@@ -85,26 +85,71 @@ std::vector<int64_t> iota(int64_t n) {
   return v;
 }
 
+// A failure every member of a group reaches at the same step (after a collective): nobody needs to
+// tell the others, so the group's steps close before it is thrown.
+[[noreturn]] void fail_together(TrainingGroup* group, const std::string& error) {
+  if (group) group->close();
+  throw std::runtime_error(error);
+}
+
+// Forward and backward of the training pairs `indices`: leaves their gradients in the model and
+// returns the loss (a scalar tensor, detached).
+torch::Tensor forward_backward(UNet& model, const BokehLoss& loss, const TrainConfig& config, const PreparedData& data,
+                               const torch::Device& device, const std::vector<int64_t>& indices, int64_t epoch) {
+  const Batch batch = make_batch(data, Split::train, indices, config.augment, config.seed, epoch);
+  const auto input = batch.input.to(device), target = batch.target.to(device);  // (B, 3, H, W)
+  const LossTerms terms = loss(model->forward(input), target, input);
+  terms.total.backward();
+  return terms.total.detach();
+}
+
+// A group member's part of one batch: the gradients and loss of its shard, weighted by the shard's
+// share of the batch, then summed over the group, so that every member holds the whole batch's mean
+// gradient and loss. A member with an empty shard contributes zeros.
+double group_step(TrainingGroup& group, UNet& model, const BokehLoss& loss, const TrainConfig& config,
+                  const PreparedData& data, const torch::Device& device, const std::vector<int64_t>& batch,
+                  int64_t epoch) {
+  const int64_t n = static_cast<int64_t>(batch.size());
+  const Shard shard = shard_of(n, group.rank(), group.size());
+  const double weight = static_cast<double>(shard.size()) / static_cast<double>(n);
+  torch::Tensor value = torch::zeros({1}, torch::TensorOptions().device(device));
+  if (shard.size() > 0) value = forward_backward(model, loss, config, data, device, slice(batch, shard.begin, shard.end),
+                                                 epoch).reshape({1}) * weight;
+  std::vector<torch::Tensor> sums;
+  for (auto& parameter : model->parameters()) {
+    if (!parameter.grad().defined()) parameter.mutable_grad() = torch::zeros_like(parameter);
+    else parameter.mutable_grad().mul_(weight);
+    sums.push_back(parameter.grad());
+  }
+  sums.push_back(value);
+  group.sum(sums);
+  return value.item<double>();
+}
+
 // The mean of one epoch's training batch losses; steps the optimizer after each batch.
 double train_epoch(UNet& model, torch::optim::Optimizer& optimizer, const BokehLoss& loss, const TrainConfig& config,
                    const PreparedData& data, const TrainOptions& options, int64_t epoch) {
   model->train();
   torch::AutoGradMode grad_mode(true);  // the caller may hold a NoGradGuard
+  TrainingGroup* group = options.group.get();
   const int64_t n = data.size(Split::train);
   const auto order = epoch_order(n, config.seed, epoch);
   double sum = 0.0;
   int64_t batches = 0;
   for (int64_t begin = 0; begin < n; begin += config.batch_size) {
-    poll_stop(options, epoch);
     ++batches;
-    const Batch batch = make_batch(data, Split::train, slice(order, begin, std::min(begin + config.batch_size, n)),
-                                   config.augment, config.seed, epoch);
-    const auto input = batch.input.to(options.device), target = batch.target.to(options.device);
+    const auto batch = slice(order, begin, std::min(begin + config.batch_size, n));
     optimizer.zero_grad();
-    const LossTerms terms = loss(model->forward(input), target, input);
-    const double value = terms.total.item<double>();
-    if (!std::isfinite(value)) throw std::runtime_error(fmt::format("non-finite loss at epoch {}, batch {}", epoch, batches));
-    terms.total.backward();
+    double value = 0.0;
+    if (group) {
+      if (group->check_in(options.stop_requested && options.stop_requested()))
+        throw TrainingInterrupted(fmt::format("training stopped on request during epoch {}", epoch));
+      value = group_step(*group, model, loss, config, data, options.device, batch, epoch);
+    } else {
+      poll_stop(options, epoch);
+      value = forward_backward(model, loss, config, data, options.device, batch, epoch).item<double>();
+    }
+    if (!std::isfinite(value)) fail_together(group, fmt::format("non-finite loss at epoch {}, batch {}", epoch, batches));
     optimizer.step();
     sum += value;
   }
@@ -112,22 +157,31 @@ double train_epoch(UNet& model, torch::optim::Optimizer& optimizer, const BokehL
 }
 
 // The loss averaged over the validation pairs (each batch's mean weighted by its size), eval mode.
+// A group member takes its shard of the pairs and the sums are added up over the group.
 double validation_loss(UNet& model, const BokehLoss& loss, const TrainConfig& config, const PreparedData& data,
                        const TrainOptions& options, int64_t epoch) {
   model->eval();
   torch::NoGradGuard no_grad;
+  TrainingGroup* group = options.group.get();
   const int64_t n = data.size(Split::validation);
+  const Shard mine = group ? shard_of(n, group->rank(), group->size()) : Shard{0, n};
   const auto order = iota(n);
   double sum = 0.0;
-  for (int64_t begin = 0, b = 1; begin < n; begin += config.batch_size, ++b) {
-    poll_stop(options, epoch);
-    const int64_t end = std::min(begin + config.batch_size, n);
+  for (int64_t begin = mine.begin, b = 1; begin < mine.end; begin += config.batch_size, ++b) {
+    if (!group) poll_stop(options, epoch);
+    const int64_t end = std::min(begin + config.batch_size, mine.end);
     const Batch batch = make_batch(data, Split::validation, slice(order, begin, end), false, config.seed, epoch);
     const auto input = batch.input.to(options.device), target = batch.target.to(options.device);
     const double value = loss(model->forward(input), target, input).total.item<double>();
-    if (!std::isfinite(value))
+    if (!group && !std::isfinite(value))
       throw std::runtime_error(fmt::format("non-finite validation loss at epoch {}, batch {}", epoch, b));
     sum += value * static_cast<double>(end - begin);
+  }
+  if (group) {
+    std::vector<torch::Tensor> total{torch::full({1}, sum, torch::TensorOptions().dtype(torch::kDouble).device(options.device))};
+    group->sum(total);
+    sum = total[0].item<double>();
+    if (!std::isfinite(sum)) fail_together(group, fmt::format("non-finite validation loss at epoch {}", epoch));
   }
   return sum / static_cast<double>(n);
 }
@@ -186,7 +240,9 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   const BokehLoss loss(config.loss, config.loss.lpips > 0.0 ? lpips : Lpips{nullptr});
   const std::string fingerprint = run_fingerprint(config, data);
 
+  TrainingGroup* group = options.group.get();
   const bool checkpoints = !options.checkpoint_dir.empty();
+  const bool writes_checkpoints = checkpoints && (!group || group->leader());
   const fs::path last_file = options.checkpoint_dir / kLastCheckpoint;
   const fs::path best_file = options.checkpoint_dir / kBestWeights;
   TrainingState state;
@@ -209,6 +265,10 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
     const auto epoch_start = Clock::now();
     const double train_loss = train_epoch(model, *optimizer, loss, config, data, options, epoch);
     const double train_seconds = seconds_since(epoch_start);
+    if (group) {  // BatchNorm's running statistics: the leader's, on every member
+      auto buffers = model->buffers();
+      if (!buffers.empty()) group->broadcast(buffers);
+    }
     const double val_loss = validation_loss(model, loss, config, data, options, epoch);
     const double epoch_lr = state.lr;
     if (config.scheduler.enabled) {
@@ -219,8 +279,8 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
     if (val_loss < state.best_val_loss) {
       state.best_val_loss = val_loss;
       state.best_epoch = epoch;
-      if (checkpoints) save_weights(best_file, model);
-      else best_in_memory = snapshot(model);
+      if (writes_checkpoints) save_weights(best_file, model);
+      else if (!checkpoints) best_in_memory = snapshot(model);
     }
     const double seconds = seconds_since(epoch_start);
     const EpochFigures figures{epoch, train_loss, val_loss, std::abs(val_loss - train_loss), epoch_lr, seconds,
@@ -229,12 +289,15 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
     state.runtime_seconds += seconds;
     state.train_phase_seconds += train_seconds;
     state.history.push_back(figures);
-    if (checkpoints) save_checkpoint(last_file, fingerprint, *model, *optimizer, state);
+    if (writes_checkpoints) save_checkpoint(last_file, fingerprint, *model, *optimizer, state);
     if (options.on_epoch) options.on_epoch(figures);
   }
 
-  if (checkpoints) load_weights(best_file, model, device);
-  else restore(model, best_in_memory);
+  const bool tests = !group || group->leader();
+  if (group) {  // the last collective step: a failure in the leader's last checkpoint reaches everyone
+    group->check_in(false);
+    group->close();
+  }
   const EpochFigures& last = state.history.back();
   TrainResult result;
   result.epochs = config.epochs;
@@ -243,7 +306,11 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   result.train_loss = last.train_loss;
   result.val_loss = last.val_loss;
   result.gap = last.gap;
-  result.test = test_metrics(model, config, data, lpips, device);
+  if (tests) {
+    if (checkpoints) load_weights(best_file, model, device);
+    else restore(model, best_in_memory);
+    result.test = test_metrics(model, config, data, lpips, device);
+  }
   result.runtime_seconds = state.runtime_seconds;
   result.images_per_second = n_train * static_cast<double>(config.epochs) / state.train_phase_seconds;
   result.parameters = parameter_count(*model);

@@ -14,6 +14,7 @@
 #include "worker/lpips.h"
 #include "worker/prepared_data.h"
 #include "worker/run_config.h"
+#include "worker/training_group.h"
 
 namespace bokeh::worker {
 
@@ -28,7 +29,7 @@ struct TrainResult {
   int64_t best_epoch;       // 1-based, by validation loss
   double best_val_loss;
   double train_loss, val_loss, gap;  // the last epoch's
-  TestMetrics test;                  // of the best weights
+  TestMetrics test;                  // of the best weights (not computed on a group member other than the leader)
   double runtime_seconds;   // sum of all epochs' seconds, including those before a resume
   double images_per_second; // training pairs processed / seconds spent in training phases
   int64_t parameters;
@@ -41,6 +42,13 @@ struct TrainOptions {
   Lpips lpips{nullptr};                     // moved to `device`; empty: no LPIPS (loss.lpips must be 0)
   std::function<void(const EpochFigures&)> on_epoch;  // called after each epoch's checkpoint is written
   std::function<bool()> stop_requested;     // polled before every batch; true -> TrainingInterrupted
+  // Set when several ranks train this run together (opened by the caller): each member takes its
+  // shard of every batch and of the validation pairs, gradients are summed over the group weighted
+  // by shard size (so every member steps with the whole batch's mean gradient), BatchNorm batch
+  // statistics stay per member and the leader's running statistics are broadcast before each
+  // validation. Every member reads checkpoint_dir/last.pt to resume (a shared filesystem across
+  // nodes); only the leader writes checkpoints and computes test metrics.
+  std::shared_ptr<TrainingGroup> group;
 };
 
 // Thrown when stop_requested() says so; last.pt then holds the last completed epoch.

@@ -12,11 +12,9 @@
 #include <nlohmann/json.hpp>
 
 #include "integration/process_runner.h"
-#include "temp_dir.h"
-#include "orchestrator/store.h"
+#include "integration/sweep_sandbox.h"
 
 using bokeh::orchestrator::RunState;
-using bokeh::orchestrator::Store;
 using namespace bokeh::test;
 
 namespace {
@@ -45,66 +43,6 @@ grid:
   model.width: [4, 6]
   train.lr: [0.002, 0.004]
 )" + extra_runs;
-}
-
-struct Sandbox {
-  TempDir temp;
-  std::filesystem::path dir = temp.path();
-  std::filesystem::path spec = dir / "spec.yaml";
-  std::filesystem::path db = dir / "results" / "sweeps.db";
-  explicit Sandbox(const std::string& text) { std::ofstream(spec) << text; }
-  std::string args() const { return spec.string() + " --db " + db.string(); }
-};
-
-// Per run name: its state and the figures of every epoch row, in order.
-struct RunView {
-  RunState state;
-  int64_t attempts;
-  std::string error;
-  std::vector<bokeh::orchestrator::EpochRecord> epochs;
-  nlohmann::json results;
-};
-std::map<std::string, RunView> read_runs(const std::filesystem::path& db) {
-  Store store(db.string(), /*read_only=*/true);
-  std::map<std::string, RunView> out;
-  for (const auto& run : store.runs("itest")) {
-    out[run.name] = RunView{run.state, run.attempts, run.error, store.epochs(run.id),
-                            run.results_json.empty() ? nlohmann::json() : nlohmann::json::parse(run.results_json)};
-  }
-  return out;
-}
-
-void require_complete_and_equal(const std::map<std::string, RunView>& a, const std::map<std::string, RunView>& b,
-                                int epochs) {
-  REQUIRE(a.size() == b.size());
-  for (const auto& [name, run] : a) {
-    INFO("run " << name);
-    const RunView& other = b.at(name);
-    CHECK(run.state == RunState::Done);
-    CHECK(other.state == RunState::Done);
-    REQUIRE(run.epochs.size() == static_cast<size_t>(epochs));
-    REQUIRE(other.epochs.size() == static_cast<size_t>(epochs));
-    for (size_t e = 0; e < run.epochs.size(); ++e) {
-      CHECK(run.epochs[e].epoch == static_cast<int64_t>(e + 1));  // contiguous, each once
-      CHECK(run.epochs[e].train_loss == other.epochs[e].train_loss);
-      CHECK(run.epochs[e].val_loss == other.epochs[e].val_loss);
-      CHECK(run.epochs[e].lr == other.epochs[e].lr);
-    }
-    for (const char* field : {"best_epoch", "best_val_loss", "test_l1", "test_psnr", "test_ssim", "parameters"})
-      CHECK(run.results.at(field) == other.results.at(field));
-  }
-}
-
-std::string file_bytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Waits (at most a minute) until the job's log shows training under way.
-void wait_for_training(const std::filesystem::path& log) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  while (file_bytes(log).find(" epoch ") == std::string::npos && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
 constexpr int kShortEpochs = 3;

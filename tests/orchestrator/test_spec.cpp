@@ -173,6 +173,8 @@ TEST_CASE("malformed specs are rejected naming the key and the line", "[spec]") 
       {"reference without source", kHead + "references:\n  - {name: PyNET, psnr: 23.28}\n", {}, "", 12,
        "references[0].source", "missing"},
       {"max_attempts 0", kHead + "resources: {max_attempts: 0}\n", {}, "", 11, "resources.max_attempts", ">= 1"},
+      {"batch not split by ranks_per_run", kHead + "resources: {ranks_per_run: 3}\nruns:\n  - {name: a, train.batch_size: 4}\n",
+       {}, "", 13, "runs[0].train.batch_size", "a multiple of 3"},
       {"unknown device", kHead + "resources: {device: gpu}\n", {}, "", 11, "resources.device", "auto, cpu, cuda"},
       {"settings section not a map", "sweep: t\nbase:\n  model: 5\n", {}, "", 3, "base.model", "map of model.*"},
       {"unknown setting by --set", kHead, {"train.epoch=3"}, "--set train.epoch=3", 0, "train.epoch",

@@ -1,0 +1,26 @@
+// The worker ranks of an MPI sweep partitioned into fixed training groups of `ranks_per_run`
+// consecutive ranks (resources.ranks_per_run), one communicator per group, made once at start.
+// The coordinator talks only to each group's leader, its lowest rank.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <mpi.h>
+
+namespace bokeh::orchestrator {
+
+struct RankGroups {
+  int ranks_per_run = 1;
+  std::vector<int> leaders;       // world ranks the coordinator hands runs to
+  MPI_Comm comm = MPI_COMM_NULL;  // this rank's group; MPI_COMM_NULL on the coordinator or when ranks_per_run is 1
+};
+
+// "" when `world_size` ranks (one of them the coordinator) can form groups of `ranks_per_run`;
+// else the reason, for one line on stderr.
+std::string group_layout_error(int world_size, int ranks_per_run);
+
+// Collective over `world`; rank 0 is the coordinator. The layout must be valid (group_layout_error).
+RankGroups split_into_groups(MPI_Comm world, int ranks_per_run);
+
+}  // namespace bokeh::orchestrator
