@@ -1,0 +1,89 @@
+"""Shared pieces of the bench/ drivers: paths, the PyTorch baseline's interpreter (Debian's
+python3-torch, installed here with apt-get when missing: only the benchmarks need it), thread
+settings applied identically to both sides, and running a child while measuring its wall time and
+peak memory (max RSS from wait4)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH)
+PYTHON = "/usr/bin/python3"  # Debian's interpreter, the one python3-torch installs into
+BASELINE = [PYTHON, os.path.join(BENCH, "pytorch_baseline.py")]
+TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
+
+
+def build_dir(given):
+    build = os.path.abspath(given or os.environ.get("BOKEH_BUILD") or os.path.join(ROOT, "build"))
+    if not os.path.isfile(os.path.join(build, "bench", "bench_trainer")):
+        sys.exit(f"{build}/bench/bench_trainer is missing: run scripts/build first (or pass --build DIR)")
+    return build
+
+
+def ensure_torch():
+    """Installs python3-torch with apt-get (through sudo when not root) if Debian's python lacks torch."""
+    if subprocess.run([PYTHON, "-c", "import torch"], capture_output=True).returncode == 0:
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    print("bench: installing python3-torch (the PyTorch baseline) with apt-get", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(sudo + ["apt-get", "install", "-y", "--no-install-recommends", "python3-torch"], check=True, env=env)
+
+
+def child_env(threads, tcmalloc=False):
+    """The same thread settings for ours and the baseline (each also sets 1 interop thread)."""
+    env = dict(os.environ)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[name] = str(threads)
+    if tcmalloc:
+        if not os.path.exists(TCMALLOC):
+            sys.exit(f"{TCMALLOC} is missing: apt-get install libgoogle-perftools4")
+        env["LD_PRELOAD"] = TCMALLOC
+    return env
+
+
+def run(cmd, env=None, echo=False):
+    """Runs cmd; returns (stdout, wall seconds, peak RSS in MiB). Exits with its stderr on failure."""
+    with tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=None if echo else err, text=True)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)  # reap it ourselves: wait4 gives its own rusage
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        proc.stdout.close()
+        if code != 0:
+            err.seek(0)
+            sys.exit(f"bench: {' '.join(cmd)} failed ({code}):\n{err.read()[-3000:]}{out[-2000:]}")
+    return out, seconds, usage.ru_maxrss / 1024
+
+
+def last_json(text):
+    """The last line of a child's stdout that is a JSON object."""
+    for line in reversed(text.strip().splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise ValueError("no JSON line in output:\n" + text[-2000:])
+
+
+def median(values):
+    s = sorted(values)
+    return s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) / 2
+
+
+def machine():
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, load average {os.getloadavg()[0]:.2f} at start"
+
+
+def have(program):
+    return shutil.which(program) is not None

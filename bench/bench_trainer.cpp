@@ -1,0 +1,202 @@
+// `bench_trainer`: our side of bench/train_throughput and the profile of a training step.
+//   prepare     builds a synthetic prepared-data cache (worker PreparedData::prepare) and prints its path
+//   throughput  worker train_run for 2 epochs on that cache (epoch 1 warms up); prints JSON with
+//               epoch 2's images/s (TrainResult history, timed by the trainer itself)
+//   profile     where a step's time goes (batch, forward, loss, backward, optimizer), evaluation under
+//               NoGradGuard vs InferenceMode, and the 2x2 stride-2 transposed conv vs a 1x1 conv to
+//               4*C channels + pixel_shuffle at each decoder level of the config
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <ATen/Parallel.h>
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
+#include <torch/torch.h>
+
+#include "worker/batches.h"
+#include "worker/bokeh_loss.h"
+#include "worker/trainer.h"
+#include "worker/unet.h"
+
+using namespace bokeh::worker;
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+struct Options {
+  std::string data, out = "bench-data", trace;
+  int64_t size = 128, train_pairs = 24, width = 64, depth = 4, batch = 4, steps = 6, threads = 2, reps = 5;
+  bool no_bn = false, augment = false, step_only = false;
+  double lr = 2e-4;
+};
+
+TrainConfig train_config(const Options& o) {
+  TrainConfig c;
+  c.model = {o.width, o.depth, !o.no_bn};
+  c.loss.lpips = 0.0;
+  c.lr = o.lr;
+  c.batch_size = o.batch;
+  c.epochs = 2;
+  c.seed = 1;
+  return c;
+}
+
+// Synthetic pairs at size x size: train_pairs train, 4 validation, 4 test.
+void prepare(const Options& o) {
+  DataConfig d;
+  d.height = d.width = d.synthetic.size = o.size;
+  d.train_pairs = o.train_pairs;
+  d.val_pairs = d.test_pairs = 4;
+  d.synthetic.count = d.test_pairs + std::max(d.train_pairs * 5 / 4, d.val_pairs * 5) + 8;
+  std::cout << PreparedData::prepare(d, o.out)->file().string() << "\n";
+}
+
+void throughput(const Options& o) {
+  const auto data = PreparedData::open(o.data);
+  const TrainConfig config = train_config(o);
+  TrainOptions options;
+  const TrainResult r = train_run(config, *data, options);
+  const double warm = r.history.at(1).images_per_second;
+  // The loss of the inputs taken as the prediction, on train pairs 0-3: the baseline prints the same
+  // figure, so that the two loss implementations can be compared without a model.
+  const Batch batch = make_batch(*data, Split::train, {0, 1, 2, 3}, false, 1, 1);
+  const double check = BokehLoss(config.loss, Lpips{nullptr})(batch.input, batch.target, batch.input).total.item<double>();
+  std::cout << fmt::format(
+      "{{\"images_per_second\": {:.4f}, \"cold_images_per_second\": {:.4f}, \"seconds_per_step\": {:.4f}, "
+      "\"threads\": {}, \"parameters\": {}, \"loss_check\": {:.7f}}}\n",
+      warm, r.history.at(0).images_per_second, static_cast<double>(o.batch) / warm, at::get_num_threads(),
+      r.parameters, check);
+}
+
+// Mean seconds of fn over reps calls, after one warm-up call.
+double timed(int64_t reps, const std::function<void()>& fn) {
+  fn();
+  const auto start = Clock::now();
+  for (int64_t i = 0; i < reps; ++i) fn();
+  return seconds_since(start) / static_cast<double>(reps);
+}
+
+void profile_step(const Options& o, const PreparedData& data) {
+  const TrainConfig config = train_config(o);
+  torch::manual_seed(1);
+  UNet model(config.model);
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(config.lr));
+  const BokehLoss loss(config.loss, Lpips{nullptr});
+  const int64_t n = data.size(Split::train);
+  double parts[5] = {0, 0, 0, 0, 0};  // batch, forward, loss, backward, optimizer
+  std::optional<torch::autograd::profiler::RecordProfile> trace;  // chrome://tracing file of every op
+  if (!o.trace.empty()) trace.emplace(o.trace);
+  for (int64_t step = 0; step <= o.steps; ++step) {  // step 0 warms up and is not counted
+    std::vector<int64_t> rows;
+    for (int64_t b = 0; b < o.batch; ++b) rows.push_back((step * o.batch + b) % n);
+    auto t = Clock::now();
+    double now[5];
+    const Batch batch = make_batch(data, Split::train, rows, o.augment, 1, step);
+    now[0] = seconds_since(t), t = Clock::now();
+    optimizer.zero_grad();
+    const auto prediction = model->forward(batch.input);
+    now[1] = seconds_since(t), t = Clock::now();
+    const LossTerms terms = loss(prediction, batch.target, batch.input);
+    now[2] = seconds_since(t), t = Clock::now();
+    terms.total.backward();
+    now[3] = seconds_since(t), t = Clock::now();
+    optimizer.step();
+    now[4] = seconds_since(t);
+    if (step > 0)
+      for (int i = 0; i < 5; ++i) parts[i] += now[i] / static_cast<double>(o.steps);
+  }
+  trace.reset();
+  double step = 0;
+  for (double p : parts) step += p;
+  std::cout << fmt::format("step ({},{}) {}x{} batch {}{} at {} threads: {:.4f} s\n", o.width, o.depth, o.size,
+                           o.size, o.batch, o.augment ? " augmented" : "", at::get_num_threads(), step);
+  const char* names[5] = {"make_batch", "forward", "loss (forward)", "backward (model + loss)", "optimizer step"};
+  for (int i = 0; i < 5; ++i)
+    std::cout << fmt::format("  {:<24} {:8.4f} s  {:5.1f}%\n", names[i], parts[i], 100.0 * parts[i] / step);
+
+  std::cout << fmt::format("{{\"step_s\": {:.5f}, \"make_batch_s\": {:.6f}, \"data_wait_share\": {:.5f}, "
+                           "\"loss_share\": {:.4f}}}\n", step, parts[0], parts[0] / step, parts[2] / step);
+  if (o.step_only) return;
+  model->eval();
+  const Batch batch = make_batch(data, Split::train, {0, 1, 2, 3}, false, 1, 1);
+  const double no_grad = timed(o.reps, [&] { torch::NoGradGuard g; model->forward(batch.input); });
+  const double inference = timed(o.reps, [&] { c10::InferenceMode g; model->forward(batch.input); });
+  std::cout << fmt::format("eval forward (batch 4): NoGradGuard {:.4f} s, InferenceMode {:.4f} s (ratio {:.3f})\n",
+                           no_grad, inference, no_grad / inference);
+}
+
+// Forward + backward of ConvTranspose2d(in, out, 2, stride 2) against the same weights as a 1x1
+// conv to 4*out channels and pixel_shuffle(2), at each decoder level of the config.
+void profile_upconv(const Options& o) {
+  int64_t in = o.width << (o.depth - 1), side = o.size >> (o.depth - 1);
+  for (int64_t level = o.depth - 2; level >= 0; --level, side *= 2) {
+    const int64_t out = o.width << level;
+    torch::nn::ConvTranspose2d up(torch::nn::ConvTranspose2dOptions(in, out, 2).stride(2));
+    // weight (in, out, 2, 2) -> (out * 4, in, 1, 1) with channel o*4 + dy*2 + dx, pixel_shuffle's order
+    auto w = up->weight.detach().permute({1, 2, 3, 0}).reshape({out * 4, in, 1, 1}).contiguous().requires_grad_();
+    auto bias = up->bias.detach().repeat_interleave(4).requires_grad_();
+    auto x = torch::rand({o.batch, in, side, side}).requires_grad_();
+    auto shuffled = [&] { return torch::pixel_shuffle(torch::conv2d(x, w, bias), 2); };
+    const double diff = (up->forward(x) - shuffled()).abs().max().item<double>();
+    const double transposed = timed(o.reps, [&] { up->forward(x).sum().backward(); });
+    const double pointwise = timed(o.reps, [&] { shuffled().sum().backward(); });
+    std::cout << fmt::format(
+        "upconv {}->{} at {}x{} batch {}: transposed {:.4f} s, 1x1+pixel_shuffle {:.4f} s (fwd+bwd; "
+        "speedup {:.2f}x, max |diff| {:.1e})\n",
+        in, out, side, side, o.batch, transposed, pointwise, transposed / pointwise, diff);
+    in = out;
+  }
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App app{"Our trainer's side of bench/train_throughput, and a step profile"};
+  app.require_subcommand(1);
+  auto* prep = app.add_subcommand("prepare", "build a synthetic prepared-data cache; print its path");
+  prep->add_option("--out", o.out, "cache folder")->capture_default_str();
+  prep->add_option("--size", o.size, "image size")->capture_default_str();
+  prep->add_option("--train-pairs", o.train_pairs, "train pairs")->capture_default_str();
+  auto* tp = app.add_subcommand("throughput", "train_run for 2 epochs; JSON images/s of epoch 2");
+  auto* pr = app.add_subcommand("profile", "step breakdown, eval guards, transposed conv vs 1x1 + pixel_shuffle");
+  for (auto* sub : {tp, pr}) {
+    sub->add_option("--data", o.data, "prepared-data file")->required();
+    sub->add_option("--width", o.width)->capture_default_str();
+    sub->add_option("--depth", o.depth)->capture_default_str();
+    sub->add_flag("--no-bn", o.no_bn);
+    sub->add_option("--lr", o.lr)->capture_default_str();
+    sub->add_option("--batch", o.batch)->capture_default_str();
+    sub->add_option("--threads", o.threads)->capture_default_str();
+  }
+  pr->add_option("--steps", o.steps, "timed steps")->capture_default_str();
+  pr->add_flag("--augment", o.augment, "flips/rot90 in make_batch (the costlier batch)");
+  pr->add_flag("--step-only", o.step_only, "only the step breakdown");
+  pr->add_option("--trace", o.trace, "write a chrome://tracing file of the steps' ops");
+  pr->add_option("--reps", o.reps, "repetitions of the micro-benchmarks")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  try {
+    at::set_num_interop_threads(1);
+    at::set_num_threads(static_cast<int>(o.threads));
+    if (*prep) {
+      prepare(o);
+    } else if (*tp) {
+      throughput(o);
+    } else {
+      const auto data = PreparedData::open(o.data);
+      o.size = data->height();
+      profile_step(o, *data);
+      if (!o.step_only) profile_upconv(o);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "bench_trainer: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
