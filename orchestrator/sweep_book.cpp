@@ -36,13 +36,11 @@ void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
     progress_.message(fmt::format("{}:{}: run '{}' repeats '{}' and runs once", duplicate.where.source,
                                   duplicate.where.line, duplicate.name, duplicate.same_as));
   const int recovered = store_.reset_running(spec_.name);
-  if (recovered > 0) {
-    store_.add_event(spec_.name, std::nullopt, "recovered", fmt::format("{} interrupted runs back to pending", recovered));
+  if (recovered > 0) {  // the store logs the "recovered" event
     progress_.message(fmt::format("sweep {}: {} interrupted runs resume from their checkpoints", spec_.name, recovered));
   }
   if (options.retry_failed) {
-    const int retried = store_.reset_failed(spec_.name);
-    if (retried > 0) store_.add_event(spec_.name, std::nullopt, "retry", fmt::format("{} failed runs retried", retried));
+    store_.reset_failed(spec_.name);  // logs "retry-failed"
   }
   if (added > 0) store_.add_event(spec_.name, std::nullopt, "planned", fmt::format("{} new runs", added));
   int64_t done = 0;
@@ -83,8 +81,8 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   assign.resume = std::filesystem::exists(checkpoint_dir / "last.pt");
   assign.device = spec_.resources.device;
   assign.threads = spec_.resources.threads;
-  store_.add_event(spec_.name, run->id, assign.resume ? "resume" : "start",
-                   fmt::format("attempt {}", run->attempts));
+  // The store logged "start" when the run was claimed; a resume is worth its own event.
+  if (assign.resume) store_.add_event(spec_.name, run->id, "resume", fmt::format("attempt {}, from last.pt", run->attempts));
   const int64_t epochs = to_train_config(assign.config, assign.seed).epochs;
   in_flight_[run->key] = InFlight{*run, epochs, 0};
   return assign;
@@ -112,7 +110,6 @@ void SweepBook::on_done(const DoneMessage& message) {
   store_.discard_epochs_after(run.record.id, 0);
   for (const auto& figures : message.results.history) store_.record_epoch(run.record.id, to_epoch_record(figures));
   store_.finish_run(run.record.id, result_to_json(message.results).dump());
-  store_.add_event(spec_.name, run.record.id, "done", fmt::format("best epoch {}", message.results.best_epoch));
   const double remaining = static_cast<double>(run.epochs - run.epochs_reported) * epoch_cost(run);
   progress_.run_done(run.record.name, message.results, remaining);
   in_flight_.erase(message.run_key);
@@ -129,7 +126,6 @@ void SweepBook::on_failed(const FailedMessage& message) {
   // A retry starts afresh: resuming would only replay a deterministic failure.
   std::filesystem::remove(run_checkpoint_dir(results_root_, spec_.name, run.record.key) / "last.pt");
   const RunState state = store_.fail_run(run.record.id, message.error, spec_.resources.max_attempts);
-  store_.add_event(spec_.name, run.record.id, "failed", message.error);
   progress_.run_failed(run.record.name, message.error, state == RunState::Pending, done_cost, run.record.cost);
   in_flight_.erase(message.run_key);
 }

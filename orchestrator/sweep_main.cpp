@@ -72,8 +72,9 @@ int run_sweep(const SweepCommand& command, int& argc, char**& argv) {
 int main(int argc, char** argv) {
   SweepCommand c;
   CLI::App app{"Runs a hyperparameter sweep of the bokeh U-Net. Under `mpirun -n N`, rank 0 coordinates and\n"
-               "ranks 1..N-1 train; without mpirun the one process trains the runs in turn. Running the same\n"
-               "command again resumes an interrupted sweep.",
+               "ranks 1..N-1 train (k ranks per run, in fixed groups, when the spec sets resources.ranks_per_run\n"
+               "to k); without mpirun the one process trains the runs in turn. Running the same command again\n"
+               "resumes an interrupted sweep.",
                "sweep"};
   app.add_option("spec", c.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
   app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")
