@@ -3,14 +3,9 @@
 // running with one epoch, one pending after a failure, one failed. Plus PNG header reading.
 #pragma once
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -23,30 +18,9 @@
 #include "orchestrator/run_plan.h"
 #include "orchestrator/spec.h"
 #include "orchestrator/store.h"
+#include "temp_dir.h"
 
 namespace bokeh::test {
-
-// A fresh folder under the system's temp directory, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    const auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = std::filesystem::temp_directory_path() /
-            fmt::format("bokeh-reports-test-{}-{}-{}", ::getpid(), stamp, counter++);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline constexpr const char* kTinySpec = R"(sweep: tiny
 tables: [1, 2, 3, 4]

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "reports/render.h"
 #include "reports/run_summary.h"
 #include "reports/sweep_lookup.h"

@@ -2,6 +2,8 @@
 // error, elapsed time and the ETA computed from the done runs' seconds per estimated FLOP.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "reports/status_report.h"
 #include "reports/sweep_lookup.h"
 #include "sweep_fixture.h"

@@ -2,6 +2,8 @@
 // runs and missing values, sweep selection, and CSV/JSON reading back to the markdown's values.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 #include <sstream>

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "temp_dir.h"
+#include "worker/model_tensors.h"
 
 #include <fstream>
 #include <random>
@@ -11,22 +12,10 @@
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
 using bokeh::test::TempDir;
+using bokeh::test::same_tensors;
+using bokeh::test::tensors_of;
 
 namespace {
-std::vector<torch::Tensor> tensors_of(const UNet& model) {
-  auto tensors = model->parameters();
-  for (const auto& b : model->buffers()) tensors.push_back(b);
-  return tensors;
-}
-
-bool same_tensors(const UNet& a, const UNet& b) {
-  const auto x = tensors_of(a), y = tensors_of(b);
-  if (x.size() != y.size()) return false;
-  for (size_t i = 0; i < x.size(); ++i)
-    if (!torch::equal(x[i], y[i])) return false;
-  return true;
-}
-
 // A model and an Adam optimizer that has taken two steps, so both carry non-trivial state.
 struct Trained {
   UNet model;

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "temp_dir.h"
+#include "worker/model_tensors.h"
 
 #include <cmath>
 #include <fstream>
@@ -15,6 +16,8 @@
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
 using bokeh::test::TempDir;
+using bokeh::test::same_tensors;
+using bokeh::test::tensors_of;
 
 namespace {
 // 28 rendered 32x32 pairs: 16 train, 4 validation, 4 test.
@@ -39,20 +42,6 @@ TrainConfig tiny_config(int64_t epochs) {
   config.epochs = epochs;
   config.seed = 11;
   return config;
-}
-
-std::vector<torch::Tensor> tensors_of(const UNet& model) {
-  auto tensors = model->parameters();
-  for (const auto& b : model->buffers()) tensors.push_back(b);
-  return tensors;
-}
-
-bool same_tensors(const UNet& a, const UNet& b) {
-  const auto x = tensors_of(a), y = tensors_of(b);
-  if (x.size() != y.size()) return false;
-  for (size_t i = 0; i < x.size(); ++i)
-    if (!torch::equal(x[i], y[i])) return false;
-  return true;
 }
 
 // The final (not best) weights, read from last.pt's "model" entry.
