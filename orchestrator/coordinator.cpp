@@ -1,4 +1,4 @@
-// The coordinator loop over MPI and the single-process loop, both driving a SweepSession.
+// The coordinator loop: a pool of worker ranks, the SweepSession's books, and the Channel between them.
 #include "orchestrator/coordinator.h"
 
 #include <iostream>
@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include "orchestrator/interrupt.h"
-#include "orchestrator/run_executor.h"
 
 namespace bokeh::orchestrator {
 
@@ -18,7 +17,7 @@ constexpr auto kWaitSlice = std::chrono::milliseconds(200);
 
 class WorkerPool {
  public:
-  WorkerPool(const MpiChannel& channel, const std::vector<int>& workers)
+  WorkerPool(const Channel& channel, const std::vector<int>& workers)
       : channel_(channel), unstopped_(workers.begin(), workers.end()) {}
   void ready(int rank) { if (unstopped_.count(rank)) idle_.insert(rank); }
   void assign(int rank, const AssignMessage& assign) {
@@ -48,7 +47,7 @@ class WorkerPool {
   bool any_alive() const { return !unstopped_.empty() || !busy_.empty(); }
 
  private:
-  const MpiChannel& channel_;
+  const Channel& channel_;
   std::set<int> unstopped_, idle_;
   std::map<int, std::string> busy_;  // rank -> run key
 };
@@ -92,11 +91,12 @@ void retire(SweepSession& session, WorkerPool& pool, const ProtocolError& error)
 }
 }  // namespace
 
-int run_coordinator(const SweepCommand& command, const MpiChannel& channel, const std::vector<int>& workers) {
+int run_coordinator(const SweepCommand& command, const DataPreparer& prepare, const Channel& channel,
+                    const std::vector<int>& workers) {
   WorkerPool pool(channel, workers);
   std::unique_ptr<SweepSession> session;
   try {
-    session = std::make_unique<SweepSession>(command);
+    session = std::make_unique<SweepSession>(command, prepare);
   } catch (const std::exception& e) {
     std::cerr << "sweep: " << e.what() << "\n";
     pool.stop_all();
@@ -120,38 +120,13 @@ int run_coordinator(const SweepCommand& command, const MpiChannel& channel, cons
     }
     if (!pool.any_busy() && (stopping || out_of_runs || !pool.any_alive())) break;
     try {
-      if (auto received = channel.receive(MPI_ANY_SOURCE, kWaitSlice)) handle(*session, pool, *received);
+      if (auto received = channel.receive(kAnySource, kWaitSlice)) handle(*session, pool, *received);
     } catch (const ProtocolError& e) {
       retire(*session, pool, e);
     }
   }
   pool.stop_all();
   return session->finish(stopping);
-}
-
-int run_single_process(const SweepCommand& command, const NodeLayout& layout) {
-  std::unique_ptr<SweepSession> session;
-  try {
-    session = std::make_unique<SweepSession>(command);
-  } catch (const std::exception& e) {
-    std::cerr << "sweep: " << e.what() << "\n";
-    return kExitBadInput;
-  }
-  RunExecutor executor(layout);
-  SweepBook& book = session->book();
-  while (!interrupt_requested()) {
-    std::optional<AssignMessage> assign = book.next_assignment();
-    if (!assign) break;
-    try {
-      auto on_epoch = [&](const worker::EpochFigures& f) { book.on_epoch(EpochMessage{assign->run_key, f}); };
-      book.on_done(DoneMessage{assign->run_key, executor.execute(*assign, on_epoch, interrupt_requested)});
-    } catch (const worker::TrainingInterrupted& e) {
-      book.on_failed(FailedMessage{assign->run_key, e.what(), true});
-    } catch (const std::exception& e) {
-      book.on_failed(FailedMessage{assign->run_key, e.what(), false});
-    }
-  }
-  return session->finish(interrupt_requested());
 }
 
 }  // namespace bokeh::orchestrator

@@ -1,20 +1,19 @@
-// The two loops of a sweep start: the MPI coordinator (rank 0, hands runs to worker ranks that
-// ask) and the single-process sweep (no mpirun, or one rank: trains the runs itself in turn).
+// The coordinator's loop (rank 0 of an MPI sweep): hands runs to the worker ranks that ask, over
+// an abstract Channel, and writes what they report through the sweep's bookkeeping. No MPI here:
+// a sweep passes the MPI channel, unit tests an in-memory one.
 #pragma once
 
 #include <vector>
 
-#include "orchestrator/mpi_channel.h"
-#include "orchestrator/node_layout.h"
+#include "orchestrator/channel.h"
 #include "orchestrator/sweep_session.h"
 
 namespace bokeh::orchestrator {
 
-// Rank 0: hands runs to the ranks in `workers` (the group leaders). Returns the exit status; every
-// worker has been sent STOP.
-int run_coordinator(const SweepCommand& command, const MpiChannel& channel, const std::vector<int>& workers);
-
-// The whole sweep in this process.
-int run_single_process(const SweepCommand& command, const NodeLayout& layout);
+// Sets the sweep up (spec, store, data through `prepare`), then hands runs to the ranks in
+// `workers` (the group leaders) until none is left or a stop is asked for. Returns the exit status;
+// every worker has been sent STOP.
+int run_coordinator(const SweepCommand& command, const DataPreparer& prepare, const Channel& channel,
+                    const std::vector<int>& workers);
 
 }  // namespace bokeh::orchestrator

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-#include "worker/trainer.h"
+#include "worker/train_result.h"
 
 namespace bokeh::orchestrator {
 

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "orchestrator/result_json.h"
+#include "orchestrator/store/result_json.h"
 
 namespace bokeh::orchestrator {
 

@@ -22,7 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "worker/trainer.h"
+#include "worker/train_result.h"
 
 namespace bokeh::orchestrator {
 

@@ -3,20 +3,12 @@
 
 #include <fmt/format.h>
 
-#include "orchestrator/result_json.h"
-#include "orchestrator/run_settings.h"
-#include "worker/prepared_data.h"
+#include "orchestrator/store/result_json.h"
+#include "orchestrator/store/results_layout.h"
+#include "orchestrator/spec/run_settings.h"
+#include "orchestrator/sweep_records.h"
 
 namespace bokeh::orchestrator {
-
-std::filesystem::path sweep_folder(const std::filesystem::path& results_root, const std::string& sweep) {
-  return results_root / sweep;
-}
-
-std::filesystem::path run_checkpoint_dir(const std::filesystem::path& results_root, const std::string& sweep,
-                                         const std::string& run_key) {
-  return sweep_folder(results_root, sweep) / "checkpoints" / run_key;
-}
 
 namespace {
 EpochRecord to_epoch_record(const worker::EpochFigures& f) {
@@ -57,13 +49,11 @@ void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
   progress_.start(total_runs, total_cost, done, done_cost);
 }
 
-void SweepBook::prepare_data() {
+void SweepBook::prepare_data(const DataPreparer& prepare) {
   progress_.message("preparing data...");
-  auto data = worker::PreparedData::prepare(spec_.data, sweep_folder(results_root_, spec_.name) / "data");
-  data_file_ = data->file().string();
-  progress_.message(fmt::format("data: {} train / {} validation / {} test pairs at {}x{} ({})",
-                                data->size(worker::Split::train), data->size(worker::Split::validation),
-                                data->size(worker::Split::test), data->width(), data->height(), data_file_));
+  const PreparedDataFile data = prepare(spec_.data, sweep_data_dir(results_root_, spec_.name));
+  data_file_ = data.file;
+  progress_.message(fmt::format("data: {} ({})", data.description, data_file_));
 }
 
 std::optional<AssignMessage> SweepBook::next_assignment() {

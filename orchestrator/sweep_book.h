@@ -5,23 +5,27 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 
 #include "orchestrator/progress.h"
 #include "orchestrator/protocol.h"
-#include "orchestrator/run_plan.h"
-#include "orchestrator/spec.h"
-#include "orchestrator/store.h"
+#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/spec/spec.h"
+#include "orchestrator/store/store.h"
 
 namespace bokeh::orchestrator {
 
-// Where a sweep keeps its files: <results>/<sweep>/data (prepared data) and
-// <results>/<sweep>/checkpoints/<run key>/ (last.pt, best.pt).
-std::filesystem::path sweep_folder(const std::filesystem::path& results_root, const std::string& sweep);
-std::filesystem::path run_checkpoint_dir(const std::filesystem::path& results_root, const std::string& sweep,
-                                         const std::string& run_key);
+// Builds (or validates) a sweep's prepared data in `folder` for `data`; returns the prepared file and
+// a line describing it. The worker library's cache in a sweep (orchestrator/mpi/sweep_data.h), a
+// stand-in in unit tests: the bookkeeping itself never decodes an image.
+struct PreparedDataFile {
+  std::string file;
+  std::string description;  // "120 train / 30 validation / 20 test pairs at 64x64"
+};
+using DataPreparer = std::function<PreparedDataFile(const worker::DataConfig& data, const std::filesystem::path& folder)>;
 
 struct SweepOptions {
   bool fresh = false;         // replace a sweep whose spec changed (its runs are deleted)
@@ -36,8 +40,8 @@ class SweepBook {
   // returns runs a crash left running to pending, and with retry_failed, failed ones too.
   void open(const RunPlan& plan, const SweepOptions& options);
 
-  // Builds or validates the sweep's prepared-data cache (once, before the first assignment).
-  void prepare_data();
+  // Builds or validates the sweep's prepared data (once, before the first assignment).
+  void prepare_data(const DataPreparer& prepare);
 
   // The next pending run as an assignment (it becomes running), or nullopt.
   std::optional<AssignMessage> next_assignment();

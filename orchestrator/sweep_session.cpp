@@ -3,19 +3,14 @@
 
 namespace bokeh::orchestrator {
 
-std::filesystem::path results_root_of(const std::string& db_path) {
-  const auto parent = std::filesystem::absolute(db_path).parent_path();
-  return parent.empty() ? std::filesystem::current_path() : parent;
-}
-
-SweepSession::SweepSession(const SweepCommand& command)
+SweepSession::SweepSession(const SweepCommand& command, const DataPreparer& prepare)
     : spec_(load_spec(command.spec_path, command.overrides)),
       plan_(plan_runs(spec_)),
       progress_(command.quiet, stdout),
       store_(command.db_path) {
-  book_ = std::make_unique<SweepBook>(store_, spec_, results_root_of(command.db_path), progress_);
+  book_ = std::make_unique<SweepBook>(store_, spec_, results_root(std::filesystem::absolute(command.db_path)), progress_);
   book_->open(plan_, SweepOptions{command.fresh, command.retry_failed});
-  book_->prepare_data();
+  book_->prepare_data(prepare);
 }
 
 int SweepSession::finish(bool interrupted) {
@@ -31,9 +26,9 @@ int SweepSession::finish(bool interrupted) {
   if (failed > 0) {
     std::fprintf(stderr, "sweep %s: %lld runs failed (see `report --status`; rerun with --retry-failed)\n",
                  spec_.name.c_str(), static_cast<long long>(failed));
-    return kExitRunsFailed;
+    return kExitFailed;
   }
-  return unfinished == 0 ? kExitAllDone : kExitRunsFailed;
+  return unfinished == 0 ? kExitOk : kExitFailed;
 }
 
 }  // namespace bokeh::orchestrator

@@ -8,22 +8,18 @@
 #include <vector>
 
 #include "orchestrator/progress.h"
-#include "orchestrator/run_plan.h"
-#include "orchestrator/spec.h"
-#include "orchestrator/store.h"
+#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/spec/spec.h"
+#include "orchestrator/store/results_layout.h"
+#include "orchestrator/store/store.h"
 #include "orchestrator/sweep_book.h"
+#include "worker/exit_codes.h"
 
 namespace bokeh::orchestrator {
 
-// Exit statuses of `sweep`.
-constexpr int kExitAllDone = 0;
-constexpr int kExitRunsFailed = 1;   // the sweep ended with failed (given-up) runs
-constexpr int kExitBadInput = 2;     // invalid spec or arguments, changed spec, unusable database
-constexpr int kExitInterrupted = 130;
-
 struct SweepCommand {
   std::string spec_path;
-  std::string db_path = "results/sweeps.db";
+  std::string db_path = kDefaultDbPath;
   std::vector<std::string> overrides;
   bool dry_run = false;
   bool retry_failed = false;
@@ -34,8 +30,8 @@ struct SweepCommand {
 class SweepSession {
  public:
   // Validates the spec, opens the store, registers the sweep and its runs, recovers runs a crash
-  // left running and prepares the data. Throws (nothing recorded) on bad input.
-  explicit SweepSession(const SweepCommand& command);
+  // left running and prepares the data with `prepare`. Throws (nothing recorded) on bad input.
+  SweepSession(const SweepCommand& command, const DataPreparer& prepare);
 
   SweepBook& book() { return *book_; }
   Progress& progress() { return progress_; }
@@ -51,8 +47,5 @@ class SweepSession {
   Store store_;
   std::unique_ptr<SweepBook> book_;
 };
-
-// Checkpoints and prepared data live beside the database: <db folder>/<sweep>/.
-std::filesystem::path results_root_of(const std::string& db_path);
 
 }  // namespace bokeh::orchestrator

@@ -6,16 +6,17 @@
 #include <iostream>
 #include <string>
 
-#include "reports/render.h"
-#include "reports/run_summary.h"
-#include "reports/sweep_lookup.h"
+#include "reports/figures/render.h"
+#include "reports/tables/run_summary.h"
+#include "reports/tables/sweep_lookup.h"
 #include "worker/checkpoint.h"
 #include "worker/image_io.h"
+#include "worker/exit_codes.h"
 
 namespace {
 
 struct RenderOptions {
-  std::string db_path = bokeh::reports::kDefaultDbPath;
+  std::string db_path = bokeh::orchestrator::kDefaultDbPath;
   std::string results;
   std::string sweep;
   std::string run = "best";
@@ -30,7 +31,7 @@ int run(const RenderOptions& o) {
   const bokeh::orchestrator::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
   const std::vector<r::RunSummary> runs = r::summarize_sweep(store, sweep.name);
   const r::RunSummary& chosen = r::find_run(runs, o.run, sweep.name);
-  const std::filesystem::path dir = r::checkpoint_dir(r::results_root(o.db_path, o.results), sweep.name, chosen.key);
+  const std::filesystem::path dir = bokeh::orchestrator::run_checkpoint_dir(bokeh::orchestrator::results_root(o.db_path, o.results), sweep.name, chosen.key);
   if (!std::filesystem::exists(dir / bokeh::worker::kBestWeights)) {
     throw r::ReportError(fmt::format("run \"{}\" of sweep {} ({}) has no checkpoint: {} is missing", chosen.name,
                                      sweep.name, bokeh::orchestrator::to_string(chosen.state),
@@ -41,7 +42,7 @@ int run(const RenderOptions& o) {
   bokeh::worker::write_image(o.output, r::render_image(model, input, o.tile));
   std::cout << fmt::format("{} ({}x{}) -> {} with run {} of sweep {}\n", o.input, input.width, input.height, o.output,
                            chosen.name, sweep.name);
-  return 0;
+  return bokeh::kExitOk;
 }
 
 }  // namespace
@@ -68,12 +69,12 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "render: " << e.what() << " (see render --help)\n";
-    return 2;
+    return bokeh::kExitBadInput;
   }
   try {
     return run(o);
   } catch (const std::exception& e) {
     std::cerr << "render: " << e.what() << "\n";
-    return 1;
+    return bokeh::kExitFailed;
   }
 }

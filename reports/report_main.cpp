@@ -1,5 +1,6 @@
 // `report`: the study's tables (--table N), the sweeps' progress (--status) and figures
 // (--figure curves|samples) from the results database, opened read-only (works while a sweep runs).
+// Built without libtorch (BOKEH_WITH_TORCH=OFF) it prints tables and status, and refuses --figure.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -7,17 +8,20 @@
 #include <string>
 #include <vector>
 
-#include "reports/report_figures.h"
-#include "reports/run_summary.h"
-#include "reports/status_report.h"
-#include "reports/sweep_lookup.h"
-#include "reports/table_builder.h"
-#include "reports/table_format.h"
+#ifdef BOKEH_WITH_FIGURES
+#include "reports/figures/report_figures.h"
+#endif
+#include "reports/tables/run_summary.h"
+#include "reports/tables/status_report.h"
+#include "reports/tables/sweep_lookup.h"
+#include "reports/tables/table_builder.h"
+#include "reports/tables/table_format.h"
+#include "worker/exit_codes.h"
 
 namespace {
 
 struct ReportOptions {
-  std::string db_path = bokeh::reports::kDefaultDbPath;
+  std::string db_path = bokeh::orchestrator::kDefaultDbPath;
   std::string sweep;
   int64_t table = 0;
   std::string format = "markdown";
@@ -36,26 +40,31 @@ int run(const ReportOptions& o) {
   if (o.status) {
     const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::cout << r::status_report(store, o.sweep, now);
-    return 0;
+    return bokeh::kExitOk;
   }
   if (o.table != 0) {
     const r::TableFormat format = r::parse_table_format(o.format);
     const bokeh::orchestrator::SweepInfo sweep = r::sweep_for_table(store, o.table, o.sweep);
     std::cout << r::format_table(r::build_table(o.table, sweep, r::summarize_sweep(store, sweep.name)), format);
-    return 0;
+    return bokeh::kExitOk;
   }
+#ifdef BOKEH_WITH_FIGURES
   r::FigureRequest request;
   request.sweep = o.sweep;
   request.runs = o.runs;
   request.out_dir = o.out_dir;
-  request.results_root = r::results_root(o.db_path, o.results);
+  request.results_root = bokeh::orchestrator::results_root(o.db_path, o.results);
   request.images = o.images;
   request.size = r::FigureSize{o.width, o.height};
   const r::FigureResult result =
       o.figure == "curves" ? r::make_curves_figure(store, request) : r::make_samples_figure(store, request);
   for (const std::string& note : result.notes) std::cerr << "report: " << note << "\n";
   std::cout << result.png.string() << "\n";
-  return 0;
+  return bokeh::kExitOk;
+#else
+  throw r::ReportError("figures need a build with libtorch; this one was configured with BOKEH_WITH_TORCH=OFF "
+                       "(tables and status only)");
+#endif
 }
 
 }  // namespace
@@ -101,12 +110,12 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "report: " << e.what() << " (see report --help)\n";
-    return 2;
+    return bokeh::kExitBadInput;
   }
   try {
     return run(o);
   } catch (const std::exception& e) {
     std::cerr << "report: " << e.what() << "\n";
-    return 1;
+    return bokeh::kExitFailed;
   }
 }

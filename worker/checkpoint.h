@@ -14,23 +14,13 @@
 
 #include "worker/plateau_scheduler.h"
 #include "worker/run_config.h"
+#include "worker/train_result.h"
 #include "worker/unet.h"
 
 namespace bokeh::worker {
 
 inline constexpr const char* kLastCheckpoint = "last.pt";
 inline constexpr const char* kBestWeights = "best.pt";
-
-// One epoch's figures, as handed to TrainOptions::on_epoch and kept in the checkpoint.
-struct EpochFigures {
-  int64_t epoch;             // 1-based
-  double train_loss;         // mean of the epoch's batch losses
-  double val_loss;           // mean over the validation pairs
-  double gap;                // |val_loss - train_loss|
-  double lr;                 // learning rate used during this epoch
-  double seconds;            // wall time of the epoch: training, validation, saving the best weights
-  double images_per_second;  // training pairs / seconds of the training phase
-};
 
 // Everything in last.pt besides the model and the optimizer.
 struct TrainingState {

@@ -19,6 +19,7 @@
 #include "worker/image_metrics.h"
 #include "worker/lpips.h"
 #include "worker/ssim.h"
+#include "worker/exit_codes.h"
 
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
@@ -163,7 +164,7 @@ int main(int argc, char** argv) {
       print_markdown(pairs, scores, mean);
   } catch (const std::exception& e) {
     std::cerr << "metrics: " << e.what() << "\n";
-    return 1;
+    return bokeh::kExitFailed;
   }
-  return 0;
+  return bokeh::kExitOk;
 }

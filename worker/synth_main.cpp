@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "worker/synthetic_renderer.h"
+#include "worker/exit_codes.h"
 
 int main(int argc, char** argv) {
   bokeh::worker::SyntheticConfig config;
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
                              config.size, config.size, out, seconds, config.count / std::max(seconds, 1e-9));
   } catch (const std::exception& e) {
     std::cerr << "synth: " << e.what() << "\n";
-    return 1;
+    return bokeh::kExitFailed;
   }
-  return 0;
+  return bokeh::kExitOk;
 }

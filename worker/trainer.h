@@ -14,27 +14,10 @@
 #include "worker/lpips.h"
 #include "worker/prepared_data.h"
 #include "worker/run_config.h"
+#include "worker/train_result.h"
 #include "worker/training_group.h"
 
 namespace bokeh::worker {
-
-// Per-image means over the test split.
-struct TestMetrics {
-  double l1, psnr, ssim;
-  std::optional<double> lpips;  // empty without an LPIPS net
-};
-
-struct TrainResult {
-  int64_t epochs;           // epochs trained (config.epochs)
-  int64_t best_epoch;       // 1-based, by validation loss
-  double best_val_loss;
-  double train_loss, val_loss, gap;  // the last epoch's
-  TestMetrics test;                  // of the best weights (not computed on a group member other than the leader)
-  double runtime_seconds;   // sum of all epochs' seconds, including those before a resume
-  double images_per_second; // training pairs processed / seconds spent in training phases
-  int64_t parameters;
-  std::vector<EpochFigures> history;  // every epoch's figures, 1..epochs (restored ones included)
-};
 
 struct TrainOptions {
   torch::Device device{torch::kCPU};

@@ -1,4 +1,4 @@
-// The Vanilla U-Net (study Algorithm 1), its parameter count and forward FLOPs.
+// The Vanilla U-Net (study Algorithm 1) and the parameter count of a built module.
 #include "worker/unet.h"
 
 #include <stdexcept>
@@ -73,33 +73,6 @@ int64_t parameter_count(torch::nn::Module& module) {
   int64_t count = 0;
   for (const auto& p : module.parameters()) count += p.numel();
   return count;
-}
-
-double forward_flops(const ModelConfig& config, int64_t height, int64_t width) {
-  // 2 * (in * k * k) * out per output pixel for the products and sums, plus one bias add.
-  auto conv = [](int64_t in, int64_t out, int64_t k, int64_t h, int64_t w, bool bias) {
-    return (2.0 * in * k * k + (bias ? 1.0 : 0.0)) * out * h * w;
-  };
-  const bool bias = !config.batch_norm;
-  std::vector<std::pair<int64_t, int64_t>> sizes;  // spatial size per level
-  double flops = 0;
-  int64_t in = 3, h = height, w = width;
-  for (int64_t level = 0; level < config.depth; ++level) {
-    if (level > 0) h /= 2, w /= 2;
-    const int64_t out = config.width << level;
-    flops += conv(in, out, 3, h, w, bias) + conv(out, out, 3, h, w, bias);
-    sizes.emplace_back(h, w);
-    in = out;
-  }
-  for (int64_t level = config.depth - 2; level >= 0; --level) {
-    const int64_t out = config.width << level;
-    // The transposed conv: each input pixel feeds a 2x2 output patch: in * out * 4 products.
-    flops += 2.0 * in * out * 4 * h * w + 4.0 * out * h * w;
-    std::tie(h, w) = sizes[level];
-    flops += conv(2 * out, out, 3, h, w, bias) + conv(out, out, 3, h, w, bias);
-    in = out;
-  }
-  return flops + conv(in, 3, 1, h, w, true);
 }
 
 }  // namespace bokeh::worker

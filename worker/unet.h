@@ -40,9 +40,4 @@ TORCH_MODULE(UNet);
 // Number of trainable parameters.
 int64_t parameter_count(torch::nn::Module& module);
 
-// Forward-pass floating-point operations (2 per multiply-add of every conv and transposed conv,
-// plus bias adds) for one image of height x width. Pooling, BatchNorm and activations are
-// elementwise and left out (under 1% for the study's shapes).
-double forward_flops(const ModelConfig& config, int64_t height, int64_t width);
-
 }  // namespace bokeh::worker

@@ -14,8 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "orchestrator/store.h"
-#include "temp_dir.h"
+#include "orchestrator/store/store.h"
+#include "support/temp_dir.h"
 
 namespace bokeh::test {
 

@@ -5,7 +5,7 @@
 
 #include <random>
 
-#include "integration/process_runner.h"
+#include "support/process_runner.h"
 #include "integration/sweep_sandbox.h"
 #include "worker/checkpoint.h"
 #include "worker/unet.h"

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "integration/process_runner.h"
+#include "support/process_runner.h"
 #include "integration/sweep_sandbox.h"
 
 using bokeh::orchestrator::RunState;

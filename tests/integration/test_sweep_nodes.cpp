@@ -4,7 +4,7 @@
 // the same groups on one node.
 #include <catch2/catch.hpp>
 
-#include "integration/process_runner.h"
+#include "support/process_runner.h"
 #include "integration/sweep_sandbox.h"
 
 using namespace bokeh::test;

@@ -1,8 +1,5 @@
 // Run expansion: grid counts and order, runs + grid semantics, duplicates, names, keys (checked
 // against an FNV-1a written here), seeds, TrainConfig conversion, parameter counts and costs.
-// torch (through glog) defines a CHECK macro: include it before Catch so that Catch's CHECK wins.
-#include "worker/unet.h"
-
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -10,9 +7,10 @@
 #include <map>
 #include <set>
 
-#include "orchestrator/run_plan.h"
-#include "orchestrator/run_settings.h"
-#include "orchestrator/spec.h"
+#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/spec/run_settings.h"
+#include "orchestrator/spec/spec.h"
+#include "worker/unet_size.h"
 
 using namespace bokeh::orchestrator;
 
@@ -219,6 +217,6 @@ TEST_CASE("cost = forward FLOPs x (3 x train + val) x epochs", "[run_plan]") {
   CHECK(p.runs[1].cost_flops == Approx(3 * p.runs[0].cost_flops));
   // Doubling the width roughly quadruples the FLOPs of every conv but the first and the last.
   CHECK(p.runs[2].cost_flops / p.runs[0].cost_flops == Approx(4).epsilon(0.15));
-  bokeh::worker::UNet net(bokeh::worker::ModelConfig{8, 3, true});
-  CHECK(p.runs[0].params == bokeh::worker::parameter_count(*net));
+  // The closed form equals a built U-Net's count (tests/worker/test_unet.cpp checks that).
+  CHECK(p.runs[0].params == bokeh::worker::unet_parameters({8, 3, true}));
 }

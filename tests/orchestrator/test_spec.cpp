@@ -7,9 +7,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "orchestrator/run_plan.h"
-#include "orchestrator/run_settings.h"
-#include "orchestrator/spec.h"
+#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/spec/run_settings.h"
+#include "orchestrator/spec/spec.h"
+#include "orchestrator/sweep_records.h"
 
 using namespace bokeh::orchestrator;
 

@@ -12,8 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "orchestrator/store.h"
-#include "temp_dir.h"
+#include "orchestrator/store/store.h"
+#include "support/temp_dir.h"
 
 using namespace bokeh::orchestrator;
 using bokeh::test::TempDir;

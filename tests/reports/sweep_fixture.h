@@ -15,10 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "orchestrator/run_plan.h"
-#include "orchestrator/spec.h"
-#include "orchestrator/store.h"
-#include "temp_dir.h"
+#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/spec/spec.h"
+#include "orchestrator/sweep_records.h"
+#include "orchestrator/store/store.h"
+#include "support/temp_dir.h"
 
 namespace bokeh::test {
 

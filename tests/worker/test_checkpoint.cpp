@@ -3,7 +3,7 @@
 #include "worker/checkpoint.h"
 #include <catch2/catch.hpp>
 
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 #include "worker/model_tensors.h"
 
 #include <fstream>

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "support/process_runner.h"
 #include "worker/image_io.h"
 #include "worker/image_metrics.h"
 #include "worker/lpips.h"
@@ -24,31 +25,11 @@ namespace fs = std::filesystem;
 using namespace bokeh::worker;
 
 namespace {
-struct TempDir {
-  fs::path path = fs::temp_directory_path() /
-                  ("bokeh_test_metrics_" + std::to_string(std::random_device{}()) + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { std::error_code ec; fs::remove_all(path, ec); }
-};
+using bokeh::test::TempDir;
+using bokeh::test::ToolResult;
 
-struct Result {
-  int status;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-Result run_metrics(const TempDir& dir, const std::string& arguments) {
-  const auto out = dir.path / "stdout.txt", err = dir.path / "stderr.txt";
-  const std::string command = std::string(BOKEH_BUILD_DIR "/metrics ") + arguments + " > '" + out.string() +
-                              "' 2> '" + err.string() + "'";
-  const int raw = std::system(command.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+ToolResult run_metrics(const TempDir& dir, const std::string& arguments) {
+  return bokeh::test::run_tool(dir, "metrics", arguments);
 }
 
 // A random image of size w x h written to `path`, and the tensor read back from the file.
@@ -66,23 +47,23 @@ std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 TEST_CASE("metrics on two folders matched by stem: JSON values equal the library's", "[metrics_command]") {
   TempDir dir;
-  fs::create_directories(dir.path / "pred");
-  fs::create_directories(dir.path / "gt");
+  fs::create_directories(dir.path() / "pred");
+  fs::create_directories(dir.path() / "gt");
   std::mt19937 rng(1);
   const std::vector<std::string> stems = {"a", "b", "c"};
   for (const auto& stem : stems) {
-    write_random(dir.path / "gt" / (stem + ".png"), 40, 36, rng);
+    write_random(dir.path() / "gt" / (stem + ".png"), 40, 36, rng);
     // predictions: the target plus a little noise, one of them a JPEG
-    auto target = read_image(dir.path / "gt" / (stem + ".png"));
+    auto target = read_image(dir.path() / "gt" / (stem + ".png"));
     for (auto& v : target.rgb) v = static_cast<uint8_t>(std::clamp<int>(v + static_cast<int>(rng() % 21) - 10, 0, 255));
-    write_image(dir.path / "pred" / (stem + (stem == "b" ? ".jpg" : ".png")), target);
+    write_image(dir.path() / "pred" / (stem + (stem == "b" ? ".jpg" : ".png")), target);
   }
-  std::ofstream(dir.path / "pred" / "notes.txt") << "not an image, ignored";
-  save_lpips_weights(dir.path / "lpips.bin", random_lpips_weights(3));
-  Lpips lpips(dir.path / "lpips.bin");
+  std::ofstream(dir.path() / "pred" / "notes.txt") << "not an image, ignored";
+  save_lpips_weights(dir.path() / "lpips.bin", random_lpips_weights(3));
+  Lpips lpips(dir.path() / "lpips.bin");
 
-  const auto result = run_metrics(dir, quoted(dir.path / "pred") + " " + quoted(dir.path / "gt") +
-                                           " --json --lpips-weights " + quoted(dir.path / "lpips.bin"));
+  const auto result = run_metrics(dir, quoted(dir.path() / "pred") + " " + quoted(dir.path() / "gt") +
+                                           " --json --lpips-weights " + quoted(dir.path() / "lpips.bin"));
   INFO(result.err);
   REQUIRE(result.status == 0);
   const auto json = nlohmann::json::parse(result.out);
@@ -92,7 +73,7 @@ TEST_CASE("metrics on two folders matched by stem: JSON values equal the library
     const auto& row = json["pairs"][i];
     CHECK(row["name"] == stems[i]);
     const auto pred = load(row["pred"].get<std::string>());
-    const auto target = load(dir.path / "gt" / (stems[i] + ".png"));
+    const auto target = load(dir.path() / "gt" / (stems[i] + ".png"));
     const double p = psnr(pred.to(torch::kFloat64), target.to(torch::kFloat64)).item<double>();
     const double s = ssim(pred.to(torch::kFloat64), target.to(torch::kFloat64)).item<double>();
     const double l = l1_error(pred.to(torch::kFloat64), target.to(torch::kFloat64)).item<double>();
@@ -114,13 +95,13 @@ TEST_CASE("metrics on two folders matched by stem: JSON values equal the library
 TEST_CASE("metrics on two files prints a markdown table, LPIPS as '–' without weights", "[metrics_command]") {
   TempDir dir;
   std::mt19937 rng(2);
-  write_random(dir.path / "out.png", 24, 20, rng);
-  write_random(dir.path / "truth.png", 24, 20, rng);
-  const auto result = run_metrics(dir, quoted(dir.path / "out.png") + " " + quoted(dir.path / "truth.png"));
+  write_random(dir.path() / "out.png", 24, 20, rng);
+  write_random(dir.path() / "truth.png", 24, 20, rng);
+  const auto result = run_metrics(dir, quoted(dir.path() / "out.png") + " " + quoted(dir.path() / "truth.png"));
   INFO(result.err);
   REQUIRE(result.status == 0);
-  const auto pred = load(dir.path / "out.png").to(torch::kFloat64);
-  const auto target = load(dir.path / "truth.png").to(torch::kFloat64);
+  const auto pred = load(dir.path() / "out.png").to(torch::kFloat64);
+  const auto target = load(dir.path() / "truth.png").to(torch::kFloat64);
   const std::string row = fmt::format("| out | {:.4f} | {:.6f} | {:.6f} | – |", psnr(pred, target).item<double>(),
                                       ssim(pred, target).item<double>(), l1_error(pred, target).item<double>());
   CHECK_THAT(result.out, Catch::StartsWith("| image | PSNR (dB) | SSIM | L1 | LPIPS |"));
@@ -130,24 +111,24 @@ TEST_CASE("metrics on two files prints a markdown table, LPIPS as '–' without 
 
 TEST_CASE("metrics errors name the offending file", "[metrics_command]") {
   TempDir dir;
-  fs::create_directories(dir.path / "pred");
-  fs::create_directories(dir.path / "gt");
+  fs::create_directories(dir.path() / "pred");
+  fs::create_directories(dir.path() / "gt");
   std::mt19937 rng(3);
-  write_random(dir.path / "pred" / "x.png", 16, 16, rng);
-  write_random(dir.path / "gt" / "x.png", 16, 18, rng);
-  auto result = run_metrics(dir, quoted(dir.path / "pred") + " " + quoted(dir.path / "gt"));
+  write_random(dir.path() / "pred" / "x.png", 16, 16, rng);
+  write_random(dir.path() / "gt" / "x.png", 16, 18, rng);
+  auto result = run_metrics(dir, quoted(dir.path() / "pred") + " " + quoted(dir.path() / "gt"));
   CHECK(result.status != 0);
-  CHECK_THAT(result.err, Catch::Contains((dir.path / "pred" / "x.png").string()) && Catch::Contains("16x18"));
+  CHECK_THAT(result.err, Catch::Contains((dir.path() / "pred" / "x.png").string()) && Catch::Contains("16x18"));
 
-  write_random(dir.path / "gt" / "x.png", 16, 16, rng);
-  write_random(dir.path / "gt" / "y.png", 16, 16, rng);
-  result = run_metrics(dir, quoted(dir.path / "pred") + " " + quoted(dir.path / "gt"));
+  write_random(dir.path() / "gt" / "x.png", 16, 16, rng);
+  write_random(dir.path() / "gt" / "y.png", 16, 16, rng);
+  result = run_metrics(dir, quoted(dir.path() / "pred") + " " + quoted(dir.path() / "gt"));
   CHECK(result.status != 0);
-  CHECK_THAT(result.err, Catch::Contains((dir.path / "gt" / "y.png").string()) && Catch::Contains("'y'"));
+  CHECK_THAT(result.err, Catch::Contains((dir.path() / "gt" / "y.png").string()) && Catch::Contains("'y'"));
 
-  std::ofstream(dir.path / "bad.bin") << "nonsense";
-  result = run_metrics(dir, quoted(dir.path / "pred" / "x.png") + " " + quoted(dir.path / "gt" / "x.png") +
-                                " --lpips-weights " + quoted(dir.path / "bad.bin"));
+  std::ofstream(dir.path() / "bad.bin") << "nonsense";
+  result = run_metrics(dir, quoted(dir.path() / "pred" / "x.png") + " " + quoted(dir.path() / "gt" / "x.png") +
+                                " --lpips-weights " + quoted(dir.path() / "bad.bin"));
   CHECK(result.status != 0);
   CHECK_THAT(result.err, Catch::Contains("bad.bin"));
   CHECK(result.out.empty());

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "worker/unet.h"
+#include "worker/unet_size.h"
 
 using bokeh::worker::ModelConfig;
 using bokeh::worker::UNet;
@@ -30,6 +31,7 @@ TEST_CASE("U-Net parameter counts equal the study's Table 1", "[unet]") {
     UNet net(ModelConfig{row.width, row.depth, true});
     const int64_t count = bokeh::worker::parameter_count(*net);
     CHECK(count == expected_parameters(row.width, row.depth, true));
+    CHECK(bokeh::worker::unet_parameters(ModelConfig{row.width, row.depth, true}) == count);
     CHECK(std::round(count / 1e4) / 100.0 == Approx(row.millions));
   }
 }
@@ -40,6 +42,7 @@ TEST_CASE("U-Net parameter counts match the closed form for other shapes", "[une
       for (bool bn : {false, true}) {
         UNet net(ModelConfig{width, depth, bn});
         CHECK(bokeh::worker::parameter_count(*net) == expected_parameters(width, depth, bn));
+        CHECK(bokeh::worker::unet_parameters(ModelConfig{width, depth, bn}) == bokeh::worker::parameter_count(*net));
       }
     }
   }

@@ -1,0 +1,49 @@
+// Node-local rank counting with MPI_Comm_split_type, thread and device choice per worker.
+#include "orchestrator/mpi/node_layout.h"
+#include "orchestrator/mpi/mpi_check.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+
+#include <unistd.h>
+
+namespace bokeh::orchestrator {
+
+NodeLayout node_layout(MPI_Comm comm, int coordinator) {
+  int rank = 0;
+  mpi_check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
+  MPI_Comm node;
+  mpi_check(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &node), "MPI_Comm_split_type");
+  NodeLayout layout;
+  mpi_check(MPI_Comm_rank(node, &layout.local_rank), "MPI_Comm_rank");
+  mpi_check(MPI_Comm_size(node, &layout.local_ranks), "MPI_Comm_size");
+  const int trains = rank == coordinator ? 0 : 1;
+  mpi_check(MPI_Allreduce(&trains, &layout.local_workers, 1, MPI_INT, MPI_SUM, node), "MPI_Allreduce");
+  int before = 0;  // training ranks on this node with a lower local rank (undefined on local rank 0)
+  mpi_check(MPI_Exscan(&trains, &before, 1, MPI_INT, MPI_SUM, node), "MPI_Exscan");
+  layout.local_worker_index = layout.local_rank == 0 ? 0 : before;
+  mpi_check(MPI_Comm_free(&node), "MPI_Comm_free");
+  layout.cores = std::max(1u, std::thread::hardware_concurrency());
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  layout.host = host;
+  return layout;
+}
+
+int worker_threads(const NodeLayout& layout, int requested) {
+  if (requested > 0) return requested;
+  return std::max(1, static_cast<int>(layout.cores) / std::max(1, layout.local_workers));
+}
+
+torch::Device worker_device(const std::string& wanted, const NodeLayout& layout) {
+  if (wanted == "cpu") return torch::kCPU;
+  const bool have_gpu = torch::cuda::is_available();
+  if (wanted == "cuda" && !have_gpu)
+    throw std::runtime_error("resources.device is cuda but this libtorch sees no CUDA GPU on " + layout.host);
+  if (!have_gpu) return torch::kCPU;
+  const auto gpus = static_cast<int>(torch::cuda::device_count());
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(layout.local_worker_index % gpus));
+}
+
+}  // namespace bokeh::orchestrator

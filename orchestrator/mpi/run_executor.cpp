@@ -1,0 +1,47 @@
+// One run on this process: threads, device, data, LPIPS, checkpoints, training.
+#include "orchestrator/mpi/run_executor.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "orchestrator/spec/run_settings.h"
+
+namespace bokeh::orchestrator {
+
+const worker::PreparedData& RunExecutor::data(const std::string& file) {
+  if (!data_ || data_file_ != file) {
+    data_ = worker::PreparedData::open(file);
+    data_file_ = file;
+  }
+  return *data_;
+}
+
+worker::Lpips RunExecutor::lpips(const std::string& file) {
+  if (file.empty()) return worker::Lpips{nullptr};
+  if (lpips_file_ != file) {
+    lpips_ = worker::Lpips(std::filesystem::path(file));
+    lpips_file_ = file;
+  }
+  return lpips_;
+}
+
+worker::TrainResult RunExecutor::execute(const AssignMessage& assign,
+                                         const std::function<void(const worker::EpochFigures&)>& on_epoch,
+                                         const std::function<bool()>& stop_requested,
+                                         const std::shared_ptr<worker::TrainingGroup>& group) {
+  if (group) group->open();
+  if (const char* failing = std::getenv("BOKEH_FAIL_RUN"); failing && assign.run_name == failing)
+    throw std::runtime_error("failed on purpose: BOKEH_FAIL_RUN names run " + assign.run_name);
+  at::set_num_threads(worker_threads(layout_, static_cast<int>(assign.threads)));
+  worker::TrainOptions options;
+  options.device = worker_device(assign.device, layout_);
+  options.checkpoint_dir = assign.checkpoint_dir;
+  options.lpips = lpips(assign.lpips_weights);
+  options.on_epoch = on_epoch;
+  options.stop_requested = stop_requested;
+  options.group = group;
+  if (!assign.resume) std::filesystem::remove(std::filesystem::path(assign.checkpoint_dir) / "last.pt");
+  return worker::train_run(to_train_config(assign.config, assign.seed), data(assign.data_file), options);
+}
+
+}  // namespace bokeh::orchestrator

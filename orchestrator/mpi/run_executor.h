@@ -1,0 +1,44 @@
+// Trains one assigned run in this process: the worker side of an ASSIGN, shared by MPI workers and
+// the single-process sweep. Keeps the prepared data and the LPIPS net open across runs that share them.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "orchestrator/mpi/node_layout.h"
+#include "orchestrator/protocol.h"
+#include "worker/lpips.h"
+#include "worker/prepared_data.h"
+#include "worker/trainer.h"
+
+namespace bokeh::orchestrator {
+
+class RunExecutor {
+ public:
+  explicit RunExecutor(NodeLayout layout) : layout_(std::move(layout)) {}
+
+  // Sets the thread count and device the assignment asks for, then trains (resuming from the
+  // checkpoint when asked), with `group` when several ranks train the run together (its steps are
+  // opened first, so that a failure anywhere here reaches the other members). Throws what the
+  // trainer throws (TrainingInterrupted on a stop).
+  //
+  // Testing aid: a process whose environment has BOKEH_FAIL_RUN=<run name> fails that run on purpose
+  // before training it, as a member that cannot read its data would (tests/integration use it).
+  worker::TrainResult execute(const AssignMessage& assign,
+                              const std::function<void(const worker::EpochFigures&)>& on_epoch,
+                              const std::function<bool()>& stop_requested,
+                              const std::shared_ptr<worker::TrainingGroup>& group = nullptr);
+
+ private:
+  const worker::PreparedData& data(const std::string& file);
+  worker::Lpips lpips(const std::string& file);
+
+  NodeLayout layout_;
+  std::string data_file_;
+  std::shared_ptr<const worker::PreparedData> data_;
+  std::string lpips_file_;
+  worker::Lpips lpips_{nullptr};
+};
+
+}  // namespace bokeh::orchestrator

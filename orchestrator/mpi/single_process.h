@@ -1,0 +1,13 @@
+// The sweep without mpirun (or with one rank): this process sets the sweep up and trains its runs
+// itself, one after another, through the same bookkeeping the coordinator uses.
+#pragma once
+
+#include "orchestrator/mpi/node_layout.h"
+#include "orchestrator/sweep_session.h"
+
+namespace bokeh::orchestrator {
+
+// Returns the exit status (worker/exit_codes.h).
+int run_single_process(const SweepCommand& command, const NodeLayout& layout);
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,112 @@
+// `sweep SPEC [--db results/sweeps.db] [--set k=v]... [--dry-run] [--retry-failed] [--fresh] [--quiet]`:
+// runs a sweep. Under `mpirun -n N`, rank 0 coordinates and ranks 1..N-1 train; alone, it trains
+// the runs itself. --dry-run validates and prints the expanded runs without touching anything.
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <mpi.h>
+
+#include "orchestrator/coordinator.h"
+#include "orchestrator/spec/dry_run.h"
+#include "orchestrator/interrupt.h"
+#include "orchestrator/mpi/rank_groups.h"
+#include "orchestrator/mpi/mpi_check.h"
+#include "orchestrator/mpi/single_process.h"
+#include "orchestrator/mpi/sweep_data.h"
+#include "orchestrator/mpi/worker_loop.h"
+
+using namespace bokeh::orchestrator;
+using bokeh::kExitBadInput;
+using bokeh::kExitFailed;
+using bokeh::kExitOk;
+
+namespace {
+// Under mpirun every rank parses the same arguments; only rank 0 (as the launcher numbers it) prints.
+bool launched_as_rank_zero() {
+  const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+  return rank == nullptr || std::string(rank) == "0";
+}
+
+// resources.ranks_per_run, read by rank 0 and told to all (collective). A spec that does not load
+// counts as 1 here: the coordinator then reports its error the usual way.
+int agreed_ranks_per_run(const SweepCommand& command, int rank) {
+  int ranks_per_run = 1;
+  if (rank == 0) {
+    try {
+      ranks_per_run = static_cast<int>(load_spec(command.spec_path, command.overrides).resources.ranks_per_run);
+    } catch (const std::exception&) {
+      ranks_per_run = 1;
+    }
+  }
+  mpi_check(MPI_Bcast(&ranks_per_run, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  return ranks_per_run;
+}
+
+int run_sweep(const SweepCommand& command, int& argc, char**& argv) {
+  mpi_check(MPI_Init(&argc, &argv), "MPI_Init");
+  install_interrupt_handlers();  // after MPI_Init, so that ours handle SIGINT/SIGTERM
+  int rank = 0, size = 1;
+  mpi_check(MPI_Comm_rank(MPI_COMM_WORLD, &rank), "MPI_Comm_rank");
+  mpi_check(MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
+  const NodeLayout layout = node_layout(MPI_COMM_WORLD, size > 1 ? 0 : -1);
+  const int ranks_per_run = agreed_ranks_per_run(command, rank);
+  if (const std::string error = group_layout_error(size, ranks_per_run); !error.empty()) {
+    if (rank == 0) std::cerr << "sweep: " << command.spec_path << ": " << error << "\n";
+    MPI_Finalize();
+    return kExitBadInput;
+  }
+  const RankGroups groups = split_into_groups(MPI_COMM_WORLD, ranks_per_run);
+  const MpiChannel channel(MPI_COMM_WORLD);
+  int status = kExitOk;
+  try {
+    if (size == 1)
+      status = run_single_process(command, layout);
+    else if (rank == 0)
+      status = run_coordinator(command, prepare_sweep_data, channel, groups.leaders);
+    else
+      status = run_worker(channel, layout, groups);
+  } catch (const std::exception& e) {  // the loops handle run errors; this is the store or MPI failing
+    std::cerr << "sweep: rank " << rank << ": " << e.what() << "\n";
+    MPI_Abort(MPI_COMM_WORLD, kExitFailed);
+  }
+  MPI_Finalize();
+  return status;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  SweepCommand c;
+  CLI::App app{"Runs a hyperparameter sweep of the bokeh U-Net. Under `mpirun -n N`, rank 0 coordinates and\n"
+               "ranks 1..N-1 train (k ranks per run, in fixed groups, when the spec sets resources.ranks_per_run\n"
+               "to k); without mpirun the one process trains the runs in turn. Running the same command again\n"
+               "resumes an interrupted sweep.",
+               "sweep"};
+  app.add_option("spec", c.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
+  app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")
+      ->capture_default_str();
+  app.add_option("--set", c.overrides, "override a spec key, e.g. --set train.epochs=2 (repeatable)");
+  app.add_flag("--dry-run", c.dry_run, "validate and print the expanded runs; touch nothing");
+  app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
+  app.add_flag("--fresh", c.fresh, "discard the stored results of this sweep (its spec changed) and start anew");
+  app.add_flag("--quiet", c.quiet, "print only errors and the final summary");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return launched_as_rank_zero() ? app.exit(e) : 0;
+  } catch (const CLI::ParseError& e) {
+    if (launched_as_rank_zero()) std::cerr << "sweep: " << e.what() << " (see sweep --help)\n";
+    return kExitBadInput;
+  }
+  if (c.dry_run) {
+    try {
+      const Spec spec = load_spec(c.spec_path, c.overrides);
+      print_dry_run(std::cout, spec, plan_runs(spec));
+      return kExitOk;
+    } catch (const std::exception& e) {
+      std::cerr << "sweep: " << e.what() << "\n";
+      return kExitBadInput;
+    }
+  }
+  return run_sweep(c, argc, argv);
+}

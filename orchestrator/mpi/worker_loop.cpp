@@ -1,0 +1,105 @@
+// The worker side of the protocol (see protocol.h), for a rank alone, a group's leader, or a
+// group's member.
+#include "orchestrator/mpi/worker_loop.h"
+#include "orchestrator/mpi/mpi_check.h"
+
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "orchestrator/interrupt.h"
+#include "orchestrator/mpi/mpi_training_group.h"
+#include "orchestrator/mpi/run_executor.h"
+
+namespace bokeh::orchestrator {
+
+namespace {
+constexpr int kCoordinator = 0;
+constexpr int kGroupLeader = 0;
+constexpr auto kWaitSlice = std::chrono::milliseconds(500);
+
+// The group's members, from the leader's side (none when the rank trains alone).
+void forward_to_members(const MpiTrainingGroup* group, const MpiChannel& group_channel, const Message& message) {
+  if (!group) return;
+  for (int member = 1; member < group->size(); ++member) group_channel.send(member, message);
+}
+
+void train(const MpiChannel& channel, RunExecutor& executor, const AssignMessage& assign,
+           const std::shared_ptr<MpiTrainingGroup>& group) {
+  // A STOP waiting from the coordinator, or a signal here, ends the run at the next batch.
+  auto stop_requested = [&] { return interrupt_requested() || channel.message_waiting(kCoordinator); };
+  auto on_epoch = [&](const worker::EpochFigures& f) { channel.send(kCoordinator, EpochMessage{assign.run_key, f}); };
+  try {
+    worker::TrainResult result = executor.execute(assign, on_epoch, stop_requested, group);
+    channel.send(kCoordinator, DoneMessage{assign.run_key, std::move(result)});
+  } catch (const worker::TrainingInterrupted& e) {
+    channel.send(kCoordinator, FailedMessage{assign.run_key, e.what(), true});
+  } catch (const std::exception& e) {
+    if (group) group->report_failure(e.what());
+    channel.send(kCoordinator, FailedMessage{assign.run_key, e.what(), false});
+  }
+}
+
+// A member trains its shards; the leader reports for the group, a failure here included.
+void train_as_member(RunExecutor& executor, const AssignMessage& assign, const std::shared_ptr<MpiTrainingGroup>& group) {
+  try {
+    executor.execute(assign, {}, interrupt_requested, group);
+  } catch (const worker::TrainingInterrupted&) {  // agreed by the group; the leader reports it
+  } catch (const worker::GroupMemberFailed&) {    // another member failed; the leader reports it
+  } catch (const std::exception& e) {
+    group->report_failure(e.what());
+  }
+}
+
+int run_member(RunExecutor& executor, const std::shared_ptr<MpiTrainingGroup>& group, const MpiChannel& group_channel) {
+  for (;;) {
+    try {
+      std::optional<ReceivedMessage> received = group_channel.receive(kGroupLeader, kWaitSlice);
+      if (!received) continue;
+      if (std::holds_alternative<StopMessage>(received->message)) return 0;
+      if (const auto* assign = std::get_if<AssignMessage>(&received->message)) train_as_member(executor, *assign, group);
+    } catch (const ProtocolError& e) {
+      std::cerr << "sweep worker: " << e.what() << "\n";
+    }
+  }
+}
+
+std::shared_ptr<MpiTrainingGroup> join_group(const RankGroups& groups, const NodeLayout& layout) {
+  if (groups.comm == MPI_COMM_NULL) return nullptr;
+  int rank = 0;
+  mpi_check(MPI_Comm_rank(MPI_COMM_WORLD, &rank), "MPI_Comm_rank");
+  return std::make_shared<MpiTrainingGroup>(groups.comm, fmt::format("rank {} on {}", rank, layout.host));
+}
+}  // namespace
+
+int run_worker(const MpiChannel& channel, const NodeLayout& layout, const RankGroups& groups) {
+  RunExecutor executor(layout);
+  const std::shared_ptr<MpiTrainingGroup> group = join_group(groups, layout);
+  const MpiChannel group_channel(groups.comm);
+  if (group && !group->leader()) return run_member(executor, group, group_channel);
+
+  const std::string device = torch::cuda::is_available() ? "cuda" : "cpu";
+  channel.send(kCoordinator, ReadyMessage{layout.host, worker_threads(layout, 0), device});
+  for (;;) {
+    try {
+      std::optional<ReceivedMessage> received = channel.receive(kCoordinator, kWaitSlice);
+      if (!received) continue;
+      if (std::holds_alternative<StopMessage>(received->message)) {
+        forward_to_members(group.get(), group_channel, received->message);
+        return 0;
+      }
+      if (const auto* assign = std::get_if<AssignMessage>(&received->message)) {
+        forward_to_members(group.get(), group_channel, *assign);
+        train(channel, executor, *assign, group);
+      } else {
+        std::cerr << "sweep worker: ignoring an unexpected "
+                  << message_type_name(message_tag(received->message)) << " from the coordinator\n";
+      }
+    } catch (const ProtocolError& e) {
+      std::cerr << "sweep worker: " << e.what() << "\n";
+    }
+  }
+}
+
+}  // namespace bokeh::orchestrator

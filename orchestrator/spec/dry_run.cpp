@@ -1,0 +1,69 @@
+// The dry-run table of a sweep's planned runs.
+#include "orchestrator/spec/dry_run.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "orchestrator/spec/run_settings.h"
+
+namespace bokeh::orchestrator {
+namespace {
+
+using nlohmann::json;
+
+// Settings with a column of their own; any other that differs from its default goes to "other".
+const std::vector<std::string> kColumns = {"model.width",      "model.depth",  "model.batch_norm", "train.lr",
+                                           "train.batch_size", "train.epochs", "loss.l1",          "loss.ssim",
+                                           "loss.lpips"};
+
+std::string others(const json& config) {
+  std::vector<std::string> parts;
+  for (const Setting& s : run_settings()) {
+    if (std::find(kColumns.begin(), kColumns.end(), s.path) != kColumns.end()) continue;
+    const json& v = setting_value(config, s.path);
+    if (v != s.default_value) parts.push_back(s.path + "=" + format_setting_value(v));
+  }
+  return fmt::format("{}", fmt::join(parts, " "));
+}
+
+}  // namespace
+
+void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan) {
+  const worker::DataConfig& d = spec.data;
+  out << fmt::format("sweep \"{}\" ({}): {} run{}{}, tables [{}], seed {}\n", spec.name, spec.file, plan.runs.size(),
+                     plan.runs.size() == 1 ? "" : "s",
+                     plan.duplicates.empty() ? "" : fmt::format(" ({} duplicate{} removed)", plan.duplicates.size(),
+                                                                plan.duplicates.size() == 1 ? "" : "s"),
+                     fmt::join(spec.tables, ", "), spec.seed);
+  out << fmt::format("data: {}{} at {}x{}, {} train / {} val / {} test pairs\n", d.source,
+                     d.source == "ebb" ? " " + d.root : "", d.height, d.width, d.train_pairs, d.val_pairs,
+                     d.test_pairs);
+  for (const std::string& o : spec.overrides) out << "override: --set " << o << "\n";
+
+  double total = 0;
+  size_t name_width = 4;
+  for (const PlannedRun& r : plan.runs) total += r.cost_flops, name_width = std::max(name_width, r.name.size());
+  const double unit = total >= 1e15 ? 1e15 : total >= 1e12 ? 1e12 : 1e9;
+  const char* unit_name = unit == 1e15 ? "PFLOP" : unit == 1e12 ? "TFLOP" : "GFLOP";
+
+  out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>6}  {:>5}  {:>6}  {:<18}  {:>8}  {:>11}  {}\n", "name",
+                     name_width, "key", "width", "depth", "bn", "lr", "batch", "epochs", "loss l1/ssim/lpips",
+                     "params M", fmt::format("cost {}", unit_name), "other");
+  for (const PlannedRun& r : plan.runs) {
+    const auto f = [&](const char* path) { return format_setting_value(setting_value(r.config, path)); };
+    out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>6}  {:>5}  {:>6}  {:<18}  {:>8.2f}  {:>11.2f}  {}\n",
+                       r.name, name_width, r.key, f("model.width"), f("model.depth"),
+                       f("model.batch_norm") == "true" ? "yes" : "no", f("train.lr"), f("train.batch_size"),
+                       f("train.epochs"), f("loss.l1") + "/" + f("loss.ssim") + "/" + f("loss.lpips"),
+                       r.params / 1e6, r.cost_flops / unit, others(r.config));
+  }
+  out << fmt::format("{:<{}}  {:>{}.2f}\n", "total", name_width, total / unit, 16 + 5 + 5 + 3 + 6 + 5 + 6 + 18 + 8 + 11 + 2 * 9);
+  for (const DuplicateRun& dup : plan.duplicates) {
+    out << fmt::format("duplicate: \"{}\" ({}:{}) is the same run as \"{}\"; it runs once\n", dup.name,
+                       dup.where.source, dup.where.line, dup.same_as);
+  }
+}
+
+}  // namespace bokeh::orchestrator

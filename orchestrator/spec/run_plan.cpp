@@ -1,0 +1,185 @@
+// Grid expansion, canonical run configs and keys, names, duplicate removal and cross-setting checks.
+#include "orchestrator/spec/run_plan.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <optional>
+
+#include "orchestrator/spec/run_cost.h"
+#include "orchestrator/spec/run_settings.h"
+
+namespace bokeh::orchestrator {
+namespace {
+
+using nlohmann::json;
+
+uint64_t fnv1a64(const std::string& text) {
+  uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+// One part of a derived name: w32, d3, lr2e-4, bs8, ep30, nobn, aug, ssim4, l1_2.
+std::string name_part(const std::string& path, const json& value) {
+  if (value.is_boolean()) {
+    const std::string label = path == "model.batch_norm" ? "bn" : path == "train.augment" ? "aug" : path.substr(path.rfind('.') + 1);
+    return value.get<bool>() ? label : "no" + label;
+  }
+  if (value.is_string()) return path == "train.scheduler" && value == "none" ? "constlr" : value.get<std::string>();
+  static const std::map<std::string, std::string> labels = {
+      {"model.width", "w"}, {"model.depth", "d"}, {"train.lr", "lr"},
+      {"train.batch_size", "bs"}, {"train.epochs", "ep"}, {"train.weight_decay", "wd"}};
+  const auto it = labels.find(path);
+  std::string label = it != labels.end() ? it->second : path.substr(path.rfind('.') + 1);
+  if (std::isdigit(static_cast<unsigned char>(label.back()))) label += "_";
+  return label + format_setting_value(value);
+}
+
+// A run being assembled: its settings by layer (base, then its own, then --set) and where each came from.
+struct Candidate {
+  Candidate(std::string name_, SourceLocation where_) : name(std::move(name_)), where(std::move(where_)) {}
+
+  std::string name;
+  SourceLocation where;
+  json config = default_run_config();
+  std::map<std::string, SourceLocation> origin;
+
+  void apply(const std::string& path, const json& value, const SourceLocation& from) {
+    set_setting_value(config, path, value);
+    origin[path] = from;
+  }
+  void apply(const Settings& settings) {
+    for (const auto& [path, v] : settings) apply(path, v.value, v.where);
+  }
+  double real(const std::string& path) const { return setting_value(config, path).get<double>(); }
+  int64_t integer(const std::string& path) const { return setting_value(config, path).get<int64_t>(); }
+  // Where a setting was written, or (a default) the run's own place.
+  SourceLocation place(const std::string& path) const {
+    auto it = origin.find(path);
+    if (it != origin.end()) return it->second;
+    return SourceLocation{where.source, where.line, path};
+  }
+  std::string shown(const std::string& path) const {
+    return setting_value(config, path).dump() + (origin.count(path) ? "" : " (the default)");
+  }
+};
+
+void check(const Candidate& c, const Spec& spec) {
+  if (c.real("loss.l1") == 0 && c.real("loss.ssim") == 0 && c.real("loss.lpips") == 0) {
+    throw SpecError(c.place("loss.l1"), "loss.l1, loss.ssim and loss.lpips are all 0: the run would learn nothing");
+  }
+  if (c.real("loss.lpips") > 0 && spec.lpips_weights.empty()) {
+    throw SpecError(c.place("loss.lpips"),
+                    fmt::format("is {} but metrics.lpips_weights is not set: LPIPS needs the AlexNet + "
+                                "LPIPS weights file, which cannot be downloaded at run time; make it with "
+                                "tools/export_lpips_weights.py (see sweeps/README.md) and set "
+                                "metrics.lpips_weights, or set loss.lpips: 0",
+                                c.shown("loss.lpips")));
+  }
+  const int64_t side = std::min(spec.data.height, spec.data.width);
+  if (c.real("loss.lpips") > 0 && side < 31) {  // AlexNet's first conv and pools need 31 pixels
+    throw SpecError(c.place("loss.lpips"), fmt::format("is {} but LPIPS needs images of at least 31x31 "
+                                                       "(data is {}x{})",
+                                                       c.shown("loss.lpips"), spec.data.height, spec.data.width));
+  }
+  const int64_t ranks = spec.resources.ranks_per_run;
+  if (c.integer("train.batch_size") % ranks != 0) {
+    throw SpecError(c.place("train.batch_size"),
+                    fmt::format("is {} but resources.ranks_per_run is {}: a run's batch is split evenly over its "
+                                "ranks, so the batch size must be a multiple of {}",
+                                c.shown("train.batch_size"), ranks, ranks));
+  }
+  for (const char* path : {"model.depth", "loss.focus.levels"}) {
+    const int64_t levels = c.integer(path);
+    if (levels > 62 || (int64_t{1} << (levels - 1)) > side) {
+      throw SpecError(c.place(path),
+                      fmt::format("is {} but data is {}x{}: its {} halvings need both sides >= {}", c.shown(path),
+                                  spec.data.height, spec.data.width, levels - 1,
+                                  levels > 62 ? std::string("2^61") : std::to_string(int64_t{1} << (levels - 1))));
+    }
+  }
+}
+
+std::vector<Candidate> candidates(const Spec& spec) {
+  std::vector<Candidate> out;
+  const auto finish = [&](Candidate c) {
+    for (const auto& [path, v] : spec.forced) c.apply(path, v.value, v.where);
+    check(c, spec);
+    out.push_back(std::move(c));
+  };
+  for (const RunEntry& entry : spec.runs) {
+    Candidate c{entry.name, entry.where};
+    c.apply(spec.base);
+    c.apply(entry.settings);
+    if (c.name.empty()) {
+      for (const Setting& s : run_settings()) {
+        if (entry.settings.count(s.path)) c.name += (c.name.empty() ? "" : "-") + name_part(s.path, entry.settings.at(s.path).value);
+      }
+      if (c.name.empty()) c.name = "base";
+    }
+    finish(std::move(c));
+  }
+  if (spec.grid.empty()) {
+    if (spec.runs.empty()) {
+      Candidate c{"base", spec.base_where};
+      c.apply(spec.base);
+      finish(std::move(c));
+    }
+    return out;
+  }
+  bool any_varies = false;
+  for (const GridAxis& axis : spec.grid) any_varies = any_varies || axis.values.size() > 1;
+  std::vector<size_t> index(spec.grid.size(), 0);
+  while (true) {
+    Candidate c{"", spec.grid.front().where};
+    c.apply(spec.base);
+    for (size_t a = 0; a < spec.grid.size(); ++a) {
+      const GridAxis& axis = spec.grid[a];
+      c.apply(axis.path, axis.values[index[a]], axis.where);
+      if (axis.values.size() > 1 || !any_varies) {
+        c.name += (c.name.empty() ? "" : "-") + name_part(axis.path, axis.values[index[a]]);
+      }
+    }
+    finish(std::move(c));
+    size_t a = spec.grid.size();  // odometer, last axis fastest
+    while (a > 0 && ++index[a - 1] == spec.grid[a - 1].values.size()) index[--a] = 0;
+    if (a == 0) break;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string config_key(const json& config) { return fmt::format("{:016x}", fnv1a64(config.dump())); }
+
+uint64_t run_seed(uint64_t sweep_seed, const std::string& key) {
+  return fnv1a64(fmt::format("{}/{}", sweep_seed, key)) >> 1;
+}
+
+RunPlan plan_runs(const Spec& spec) {
+  RunPlan plan;
+  std::map<std::string, size_t> by_key;
+  std::map<std::string, size_t> by_name;
+  for (Candidate& c : candidates(spec)) {
+    const std::string key = config_key(c.config);
+    if (auto it = by_key.find(key); it != by_key.end()) {
+      plan.duplicates.push_back(DuplicateRun{c.name, c.where, plan.runs[it->second].name});
+      continue;
+    }
+    if (auto it = by_name.find(c.name); it != by_name.end()) {
+      const SourceLocation& first = plan.runs[it->second].where;
+      throw SpecError(c.where, fmt::format("run name \"{}\" already names a different run ({}:{})", c.name,
+                                           first.source, first.line));
+    }
+    const worker::TrainConfig train = to_train_config(c.config, 0);
+    PlannedRun run{c.name, key, c.config, c.where, run_seed(spec.seed, key), model_parameters(train.model),
+                   training_flops(train.model, spec.data, train.epochs)};
+    by_key[key] = plan.runs.size();
+    by_name[c.name] = plan.runs.size();
+    plan.runs.push_back(std::move(run));
+  }
+  return plan;
+}
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,48 @@
+// Expansion of a validated spec into the runs of a sweep: each explicit run and each grid point on
+// top of `base` (and --set), as canonical config JSON keyed by a stable hash, with names, duplicates
+// removed and reported, seeds, parameter counts and cost estimates. See sweeps/README.md.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "orchestrator/spec/spec.h"
+
+namespace bokeh::orchestrator {
+
+struct PlannedRun {
+  std::string name;
+  std::string key;         // config_key(config)
+  nlohmann::json config;   // canonical: every run setting, nested, sorted keys
+  SourceLocation where;    // the run entry or grid the run comes from
+  uint64_t seed = 0;       // run_seed(spec seed, key)
+  int64_t params = 0;      // U-Net parameters
+  double cost_flops = 0;   // training_flops(): the scheduling cost
+};
+
+// A run listed again (same canonical config): it runs once, under the first name.
+struct DuplicateRun {
+  std::string name;
+  SourceLocation where;
+  std::string same_as;
+};
+
+struct RunPlan {
+  std::vector<PlannedRun> runs;  // explicit runs in spec order, then grid points (first axis outermost)
+  std::vector<DuplicateRun> duplicates;
+};
+
+// Throws SpecError for settings that are valid alone but not together (all loss weights 0, LPIPS
+// without its weights file, a depth or pyramid too deep for the resolution, one name for two runs).
+RunPlan plan_runs(const Spec& spec);
+
+// 16 hex digits of the FNV-1a 64-bit hash of the config's compact JSON text.
+std::string config_key(const nlohmann::json& config);
+
+// The run's seed: a 63-bit hash of the sweep seed and the run key (DESIGN.md "Deterministic").
+uint64_t run_seed(uint64_t sweep_seed, const std::string& key);
+
+}  // namespace bokeh::orchestrator

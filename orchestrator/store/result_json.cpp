@@ -1,0 +1,73 @@
+// JSON conversion of EpochFigures and TrainResult (worker/train_result.h).
+#include "orchestrator/store/result_json.h"
+
+#include <cmath>
+
+namespace bokeh::orchestrator {
+
+namespace {
+// JSON has no NaN: a missing figure is null.
+nlohmann::json number_or_null(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(); }
+}  // namespace
+
+nlohmann::json epoch_to_json(const worker::EpochFigures& e) {
+  return {{"epoch", e.epoch},     {"train_loss", e.train_loss}, {"val_loss", e.val_loss},
+          {"gap", e.gap},         {"lr", e.lr},                 {"seconds", e.seconds},
+          {"images_per_second", e.images_per_second}};
+}
+
+worker::EpochFigures epoch_from_json(const nlohmann::json& j) {
+  const char* what = "epoch figures";
+  if (!j.is_object()) throw std::runtime_error("epoch figures: not a JSON object");
+  worker::EpochFigures e;
+  e.epoch = required_field<int64_t>(j, "epoch", what);
+  e.train_loss = required_field<double>(j, "train_loss", what);
+  e.val_loss = required_field<double>(j, "val_loss", what);
+  e.gap = required_field<double>(j, "gap", what);
+  e.lr = required_field<double>(j, "lr", what);
+  e.seconds = required_field<double>(j, "seconds", what);
+  e.images_per_second = required_field<double>(j, "images_per_second", what);
+  return e;
+}
+
+nlohmann::json result_to_json(const worker::TrainResult& r) {
+  nlohmann::json history = nlohmann::json::array();
+  for (const auto& e : r.history) history.push_back(epoch_to_json(e));
+  return {{"epochs", r.epochs},
+          {"best_epoch", r.best_epoch},
+          {"best_val_loss", r.best_val_loss},
+          {"train_loss", r.train_loss},
+          {"val_loss", r.val_loss},
+          {"gap", r.gap},
+          {"test_l1", r.test.l1},
+          {"test_psnr", number_or_null(r.test.psnr)},
+          {"test_ssim", r.test.ssim},
+          {"test_lpips", r.test.lpips ? nlohmann::json(*r.test.lpips) : nlohmann::json()},
+          {"runtime_seconds", r.runtime_seconds},
+          {"images_per_second", r.images_per_second},
+          {"parameters", r.parameters},
+          {"history", history}};
+}
+
+worker::TrainResult result_from_json(const nlohmann::json& j) {
+  const char* what = "run results";
+  if (!j.is_object()) throw std::runtime_error("run results: not a JSON object");
+  worker::TrainResult r;
+  r.epochs = required_field<int64_t>(j, "epochs", what);
+  r.best_epoch = required_field<int64_t>(j, "best_epoch", what);
+  r.best_val_loss = required_field<double>(j, "best_val_loss", what);
+  r.train_loss = required_field<double>(j, "train_loss", what);
+  r.val_loss = required_field<double>(j, "val_loss", what);
+  r.gap = required_field<double>(j, "gap", what);
+  r.test.l1 = required_field<double>(j, "test_l1", what);
+  r.test.psnr = j.value("test_psnr", nlohmann::json()).is_number() ? j["test_psnr"].get<double>() : INFINITY;
+  r.test.ssim = required_field<double>(j, "test_ssim", what);
+  if (j.contains("test_lpips") && j["test_lpips"].is_number()) r.test.lpips = j["test_lpips"].get<double>();
+  r.runtime_seconds = required_field<double>(j, "runtime_seconds", what);
+  r.images_per_second = required_field<double>(j, "images_per_second", what);
+  r.parameters = required_field<int64_t>(j, "parameters", what);
+  for (const auto& e : required_field<nlohmann::json>(j, "history", what)) r.history.push_back(epoch_from_json(e));
+  return r;
+}
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,378 @@
+// The results store's operations (SQLiteCpp, bound parameters only, a transaction around every
+// multi-statement change). Schema and migrations: store_schema.cpp.
+#include "orchestrator/store/store.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <SQLiteCpp/VariadicBind.h>
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+
+#include "orchestrator/store/json_diff.h"
+
+namespace bokeh::orchestrator {
+namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
+const char* const kRunColumns =
+    "r.id, s.name, r.key, r.name, r.config, r.state, r.attempts, r.cost, r.params, r.error, r.results, "
+    "r.started, r.finished, r.runtime FROM runs r JOIN sweeps s ON s.id = r.sweep_id";
+
+double now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+RunState parse_state(const std::string& text) {
+  for (RunState s : {RunState::Pending, RunState::Running, RunState::Done, RunState::Failed}) {
+    if (text == to_string(s)) return s;
+  }
+  throw StoreError(fmt::format("unknown run state \"{}\"", text));
+}
+
+std::optional<double> optional_real(const SQLite::Column& c) {
+  return c.isNull() ? std::nullopt : std::optional<double>(c.getDouble());
+}
+
+RunRecord read_run(const SQLite::Statement& q) {
+  RunRecord r;
+  r.id = q.getColumn(0).getInt64();
+  r.sweep = q.getColumn(1).getString();
+  r.key = q.getColumn(2).getString();
+  r.name = q.getColumn(3).getString();
+  r.config_json = q.getColumn(4).getString();
+  r.state = parse_state(q.getColumn(5).getString());
+  r.attempts = q.getColumn(6).getInt64();
+  r.cost = q.getColumn(7).getDouble();
+  r.params = q.getColumn(8).getInt64();
+  r.error = q.getColumn(9).getString();
+  r.results_json = q.getColumn(10).getString();
+  r.started = optional_real(q.getColumn(11));
+  r.finished = optional_real(q.getColumn(12));
+  r.runtime_s = q.getColumn(13).getDouble();
+  return r;
+}
+
+SweepInfo read_sweep(const SQLite::Statement& q) {
+  return SweepInfo{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getDouble()};
+}
+
+// Runs `body`, turning SQLite's exceptions into StoreErrors that name the file and the operation.
+template <class Body>
+auto guarded(const std::string& path, const char* operation, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(fmt::format("{}: {}: {}", path, operation, e.what()));
+  }
+}
+
+void insert_event(SQLite::Database& db, int64_t sweep_id, std::optional<int64_t> run_id, const std::string& kind,
+                  const std::string& message) {
+  SQLite::Statement q(db, "INSERT INTO events (time, sweep_id, run_id, kind, message) VALUES (?, ?, ?, ?, ?)");
+  q.bind(1, now());
+  q.bind(2, sweep_id);
+  if (run_id) q.bind(3, *run_id);
+  q.bind(4, kind);
+  q.bind(5, message);
+  q.exec();
+}
+
+}  // namespace
+
+const char* to_string(RunState state) {
+  switch (state) {
+    case RunState::Pending: return "pending";
+    case RunState::Running: return "running";
+    case RunState::Done: return "done";
+    case RunState::Failed: return "failed";
+  }
+  return "?";
+}
+
+Store::Store(const std::string& path, bool read_only) : path_(path) {
+  guarded(path_, "opening", [&] {
+    if (read_only) {
+      if (!std::filesystem::exists(path_)) {
+        throw StoreError(fmt::format("{}: no results database here (a sweep creates it)", path_));
+      }
+      db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READONLY);
+      db_->setBusyTimeout(kBusyTimeoutMs);
+      const int version = inspect_store(*db_, path_);
+      if (version == 0) throw StoreError(fmt::format("{}: empty; no sweep has written to it yet", path_));
+      if (version < kStoreSchemaVersion) {
+        throw StoreError(fmt::format("{}: schema version {} is older than this build's {}; run sweep on it "
+                                     "once to migrate it",
+                                     path_, version, kStoreSchemaVersion));
+      }
+      return;
+    }
+    const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db_->setBusyTimeout(kBusyTimeoutMs);
+    const int version = inspect_store(*db_, path_);
+    db_->exec("PRAGMA journal_mode = WAL");
+    db_->exec("PRAGMA synchronous = NORMAL");
+    db_->exec("PRAGMA foreign_keys = ON");
+    migrate_store(*db_, path_, version);
+  });
+}
+
+Store::~Store() = default;
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+
+int64_t Store::sweep_id(const std::string& name) const {
+  SQLite::Statement q(*db_, "SELECT id FROM sweeps WHERE name = ?");
+  q.bind(1, name);
+  if (!q.executeStep()) throw StoreError(fmt::format("{}: no sweep named \"{}\"", path_, name));
+  return q.getColumn(0).getInt64();
+}
+
+Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
+  return guarded(path_, "registering the sweep", [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement find(*db_, "SELECT id, spec_json FROM sweeps WHERE name = ?");
+    find.bind(1, sweep.name);
+    Registration result = Registration::Created;
+    if (find.executeStep()) {
+      const int64_t id = find.getColumn(0).getInt64();
+      const std::string old_spec = find.getColumn(1).getString();
+      find.reset();
+      if (old_spec == sweep.spec_json) {
+        SQLite::Statement update(*db_, "UPDATE sweeps SET spec_text = ?, overrides = ? WHERE id = ?");
+        SQLite::bind(update, sweep.spec_text, sweep.overrides_json, id);
+        update.exec();
+        transaction.commit();
+        return Registration::Unchanged;
+      }
+      if (!fresh) {
+        std::string lines;
+        for (const std::string& line :
+             json_diff(nlohmann::json::parse(old_spec), nlohmann::json::parse(sweep.spec_json))) {
+          lines += "\n  " + line;
+        }
+        throw SpecChangedError(fmt::format(
+            "{}: sweep \"{}\" is already registered with a different spec (stored -> now):{}\nrun with --fresh "
+            "to discard its results and start it anew, or give the sweep another name",
+            path_, sweep.name, lines.empty() ? "\n  (the canonical texts differ)" : lines));
+      }
+      SQLite::Statement remove(*db_, "DELETE FROM sweeps WHERE id = ?");
+      remove.bind(1, id);
+      remove.exec();
+      result = Registration::Replaced;
+    }
+    SQLite::Statement insert(*db_,
+                             "INSERT INTO sweeps (name, spec_text, spec_hash, spec_json, overrides, created) "
+                             "VALUES (?, ?, ?, ?, ?, ?)");
+    SQLite::bind(insert, sweep.name, sweep.spec_text, sweep.spec_hash, sweep.spec_json, sweep.overrides_json, now());
+    insert.exec();
+    insert_event(*db_, db_->getLastInsertRowid(), std::nullopt, "registered",
+                 result == Registration::Replaced ? "spec changed; started afresh" : "new sweep");
+    transaction.commit();
+    return result;
+  });
+}
+
+std::optional<SweepInfo> Store::sweep(const std::string& name) const {
+  return guarded(path_, "reading a sweep", [&]() -> std::optional<SweepInfo> {
+    SQLite::Statement q(*db_,
+                        "SELECT name, spec_text, spec_hash, spec_json, overrides, created FROM sweeps WHERE name = ?");
+    q.bind(1, name);
+    if (!q.executeStep()) return std::nullopt;
+    return read_sweep(q);
+  });
+}
+
+std::vector<SweepInfo> Store::sweeps() const {
+  return guarded(path_, "listing sweeps", [&] {
+    SQLite::Statement q(*db_, "SELECT name, spec_text, spec_hash, spec_json, overrides, created FROM sweeps ORDER BY id");
+    std::vector<SweepInfo> out;
+    while (q.executeStep()) out.push_back(read_sweep(q));
+    return out;
+  });
+}
+
+int Store::add_runs(const std::string& sweep, const std::vector<NewRun>& runs) {
+  return guarded(path_, "adding runs", [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const int64_t id = sweep_id(sweep);
+    SQLite::Statement insert(*db_,
+                             "INSERT INTO runs (sweep_id, key, name, config, cost, params) VALUES (?, ?, ?, ?, ?, ?) "
+                             "ON CONFLICT (sweep_id, key) DO NOTHING");
+    int added = 0;
+    for (const NewRun& r : runs) {
+      SQLite::bind(insert, id, r.key, r.name, r.config_json, r.cost, r.params);
+      added += insert.exec();
+      insert.reset();
+    }
+    transaction.commit();
+    return added;
+  });
+}
+
+std::optional<RunRecord> Store::claim_next_pending(const std::string& sweep) {
+  return guarded(path_, "claiming a run", [&]() -> std::optional<RunRecord> {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const int64_t sid = sweep_id(sweep);
+    SQLite::Statement pick(*db_,
+                           "SELECT id, attempts FROM runs WHERE sweep_id = ? AND state = 'pending' "
+                           "ORDER BY cost DESC, id LIMIT 1");
+    pick.bind(1, sid);
+    if (!pick.executeStep()) return std::nullopt;
+    const int64_t id = pick.getColumn(0).getInt64();
+    const int64_t attempt = pick.getColumn(1).getInt64() + 1;
+    pick.reset();
+    SQLite::Statement update(*db_,
+                             "UPDATE runs SET state = 'running', attempts = ?, started = ?, finished = NULL "
+                             "WHERE id = ?");
+    SQLite::bind(update, attempt, now(), id);
+    update.exec();
+    insert_event(*db_, sid, id, "start", fmt::format("attempt {}", attempt));
+    transaction.commit();
+    return run(id);
+  });
+}
+
+void Store::record_epoch(int64_t run_id, const EpochRecord& e) {
+  guarded(path_, "recording an epoch", [&] {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO epochs (run_id, epoch, train_loss, val_loss, gap, lr, seconds, images_per_second) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, epoch) DO UPDATE SET "
+                        "train_loss = excluded.train_loss, val_loss = excluded.val_loss, gap = excluded.gap, "
+                        "lr = excluded.lr, seconds = excluded.seconds, images_per_second = excluded.images_per_second");
+    SQLite::bind(q, run_id, e.epoch, e.train_loss, e.val_loss, e.gap, e.lr, e.seconds, e.images_per_second);
+    q.exec();
+  });
+}
+
+void Store::discard_epochs_after(int64_t run_id, int64_t epoch) {
+  guarded(path_, "discarding epochs", [&] {
+    SQLite::Statement q(*db_, "DELETE FROM epochs WHERE run_id = ? AND epoch > ?");
+    SQLite::bind(q, run_id, epoch);
+    q.exec();
+  });
+}
+
+void Store::finish_run(int64_t run_id, const std::string& results_json) {
+  guarded(path_, "finishing a run", [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const RunRecord r = run(run_id);
+    SQLite::Statement q(*db_,
+                        "UPDATE runs SET state = 'done', results = ?, error = '', finished = ?, "
+                        "runtime = (SELECT COALESCE(SUM(seconds), 0) FROM epochs WHERE run_id = ?) WHERE id = ?");
+    SQLite::bind(q, results_json, now(), run_id, run_id);
+    q.exec();
+    insert_event(*db_, sweep_id(r.sweep), run_id, "done", "");
+    transaction.commit();
+  });
+}
+
+RunState Store::fail_run(int64_t run_id, const std::string& error, int64_t max_attempts) {
+  return guarded(path_, "recording a failure", [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const RunRecord r = run(run_id);
+    const RunState next = r.attempts < max_attempts ? RunState::Pending : RunState::Failed;
+    SQLite::Statement q(*db_, "UPDATE runs SET state = ?, error = ?, finished = ? WHERE id = ?");
+    SQLite::bind(q, to_string(next), error, now(), run_id);
+    q.exec();
+    insert_event(*db_, sweep_id(r.sweep), run_id, next == RunState::Pending ? "retry" : "failed",
+                 fmt::format("attempt {} of {}: {}", r.attempts, max_attempts, error));
+    transaction.commit();
+    return next;
+  });
+}
+
+int Store::reset_running(const std::string& sweep) {
+  return guarded(path_, "recovering running runs", [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const int64_t sid = sweep_id(sweep);
+    SQLite::Statement q(*db_,
+                        "UPDATE runs SET state = 'pending', attempts = MAX(attempts - 1, 0) "
+                        "WHERE sweep_id = ? AND state = 'running'");
+    q.bind(1, sid);
+    const int count = q.exec();
+    if (count > 0) insert_event(*db_, sid, std::nullopt, "recovered", fmt::format("{} interrupted runs", count));
+    transaction.commit();
+    return count;
+  });
+}
+
+int Store::reset_failed(const std::string& sweep) {
+  return guarded(path_, "resetting failed runs", [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const int64_t sid = sweep_id(sweep);
+    SQLite::Statement q(*db_,
+                        "UPDATE runs SET state = 'pending', attempts = 0 WHERE sweep_id = ? AND state = 'failed'");
+    q.bind(1, sid);
+    const int count = q.exec();
+    if (count > 0) insert_event(*db_, sid, std::nullopt, "retry-failed", fmt::format("{} failed runs", count));
+    transaction.commit();
+    return count;
+  });
+}
+
+std::vector<RunRecord> Store::runs(const std::string& sweep) const {
+  return guarded(path_, "listing runs", [&] {
+    SQLite::Statement q(*db_, fmt::format("SELECT {} WHERE s.name = ? ORDER BY r.id", kRunColumns));
+    q.bind(1, sweep);
+    std::vector<RunRecord> out;
+    while (q.executeStep()) out.push_back(read_run(q));
+    return out;
+  });
+}
+
+RunRecord Store::run(int64_t run_id) const {
+  return guarded(path_, "reading a run", [&] {
+    SQLite::Statement q(*db_, fmt::format("SELECT {} WHERE r.id = ?", kRunColumns));
+    q.bind(1, run_id);
+    if (!q.executeStep()) throw StoreError(fmt::format("{}: no run with id {}", path_, run_id));
+    return read_run(q);
+  });
+}
+
+std::vector<EpochRecord> Store::epochs(int64_t run_id) const {
+  return guarded(path_, "reading epochs", [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT epoch, train_loss, val_loss, gap, lr, seconds, images_per_second FROM epochs "
+                        "WHERE run_id = ? ORDER BY epoch");
+    q.bind(1, run_id);
+    std::vector<EpochRecord> out;
+    while (q.executeStep()) {
+      out.push_back(EpochRecord{q.getColumn(0).getInt64(), q.getColumn(1).getDouble(), q.getColumn(2).getDouble(),
+                                q.getColumn(3).getDouble(), q.getColumn(4).getDouble(), q.getColumn(5).getDouble(),
+                                q.getColumn(6).getDouble()});
+    }
+    return out;
+  });
+}
+
+void Store::add_event(const std::string& sweep, std::optional<int64_t> run_id, const std::string& kind,
+                      const std::string& message) {
+  guarded(path_, "adding an event", [&] { insert_event(*db_, sweep_id(sweep), run_id, kind, message); });
+}
+
+std::vector<EventRecord> Store::events(const std::string& sweep) const {
+  return guarded(path_, "reading events", [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT e.time, s.name, COALESCE(r.key, ''), e.kind, e.message FROM events e "
+                        "JOIN sweeps s ON s.id = e.sweep_id LEFT JOIN runs r ON r.id = e.run_id "
+                        "WHERE s.name = ? ORDER BY e.id");
+    q.bind(1, sweep);
+    std::vector<EventRecord> out;
+    while (q.executeStep()) {
+      out.push_back(EventRecord{q.getColumn(0).getDouble(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                                q.getColumn(3).getString(), q.getColumn(4).getString()});
+    }
+    return out;
+  });
+}
+
+}  // namespace bokeh::orchestrator

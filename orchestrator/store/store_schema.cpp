@@ -1,0 +1,125 @@
+// Store schema versions and their forward migrations, and the checks that keep us off foreign files.
+//
+// Version 1: sweeps, runs, epochs (train/val loss, gap, lr, seconds).
+// Version 2: epochs.images_per_second; the events table; an index for claiming runs by cost.
+#include "orchestrator/store/store_schema.h"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace bokeh::orchestrator {
+namespace {
+
+const char* const kVersion1 = R"sql(
+CREATE TABLE sweeps (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  spec_text TEXT NOT NULL,
+  spec_hash TEXT NOT NULL,
+  spec_json TEXT NOT NULL,
+  overrides TEXT NOT NULL DEFAULT '[]',
+  created REAL NOT NULL
+);
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  name TEXT NOT NULL,
+  config TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'running', 'done', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  cost REAL NOT NULL DEFAULT 0,
+  params INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  results TEXT NOT NULL DEFAULT '',
+  started REAL,
+  finished REAL,
+  runtime REAL NOT NULL DEFAULT 0,
+  UNIQUE (sweep_id, key)
+);
+CREATE TABLE epochs (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  epoch INTEGER NOT NULL,
+  train_loss REAL NOT NULL,
+  val_loss REAL NOT NULL,
+  gap REAL NOT NULL,
+  lr REAL NOT NULL,
+  seconds REAL NOT NULL,
+  PRIMARY KEY (run_id, epoch)
+);
+)sql";
+
+const char* const kVersion2 = R"sql(
+ALTER TABLE epochs ADD COLUMN images_per_second REAL NOT NULL DEFAULT 0;
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  time REAL NOT NULL,
+  sweep_id INTEGER REFERENCES sweeps(id) ON DELETE CASCADE,
+  run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_by_state ON runs (sweep_id, state, cost);
+)sql";
+
+// kMigrations[v] takes version v to v + 1.
+const std::vector<const char*> kMigrations = {kVersion1, kVersion2};
+static_assert(kStoreSchemaVersion == 2, "add the migration to kMigrations");
+
+}  // namespace
+
+int inspect_store(SQLite::Database& db, const std::string& path) {
+  int32_t application_id = 0;
+  int version = 0;
+  int tables = 0;
+  std::string check;
+  try {
+    application_id = db.execAndGet("PRAGMA application_id").getInt();
+    version = db.execAndGet("PRAGMA user_version").getInt();
+    tables = db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").getInt();
+    check = db.execAndGet("PRAGMA quick_check").getString();
+  } catch (const SQLite::Exception& e) {
+    throw StoreError(fmt::format("{}: not a readable SQLite database ({}); refusing to use it", path, e.what()));
+  }
+  if (check != "ok") {
+    std::string first = check.substr(0, check.find('\n', check.find('\n') + 1));  // its first two lines
+    std::replace(first.begin(), first.end(), '\n', ' ');
+    throw StoreError(fmt::format("{}: the database is corrupt (quick_check: {} ...); refusing to use it", path, first));
+  }
+  if (application_id == 0 && version == 0 && tables == 0) return 0;
+  if (application_id != kStoreApplicationId) {
+    throw StoreError(fmt::format(
+        "{}: not a bokeh-sweep results database (application_id {:#x}, {} tables); refusing to touch it",
+        path, static_cast<uint32_t>(application_id), tables));
+  }
+  if (version > kStoreSchemaVersion) {
+    throw StoreError(fmt::format("{}: written by a newer bokeh-sweep (schema version {}, this build knows up "
+                                 "to {}); refusing to touch it",
+                                 path, version, kStoreSchemaVersion));
+  }
+  if (version < 1) {
+    throw StoreError(fmt::format("{}: a bokeh-sweep database without a schema version; refusing to touch it", path));
+  }
+  return version;
+}
+
+void migrate_store(SQLite::Database& db, const std::string& path, int from) {
+  for (int version = from; version < kStoreSchemaVersion; ++version) {
+    try {
+      SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+      db.exec(kMigrations[static_cast<size_t>(version)]);
+      if (version == 0) db.exec(fmt::format("PRAGMA application_id = {}", kStoreApplicationId));
+      db.exec(fmt::format("PRAGMA user_version = {}", version + 1));
+      transaction.commit();
+    } catch (const SQLite::Exception& e) {
+      throw StoreError(fmt::format("{}: migrating the schema from version {} to {} failed: {}", path, version,
+                                   version + 1, e.what()));
+    }
+  }
+}
+
+}  // namespace bokeh::orchestrator

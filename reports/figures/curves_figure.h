@@ -1,0 +1,33 @@
+// The study's Figure 2: training and validation loss per epoch for one or more runs, with the
+// epochs where the learning rate dropped marked by vertical lines. Writes NAME.dat (the data),
+// NAME.gp (the gnuplot script, to restyle) and NAME.png (pngcairo) into a folder.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "orchestrator/store/store.h"
+
+namespace bokeh::reports {
+
+struct CurveSeries {
+  std::string run;
+  std::vector<orchestrator::EpochRecord> epochs;  // by epoch
+};
+
+struct FigureSize {
+  int width = 1000;  // pixels
+  int height = 600;
+};
+
+// Epochs trained at a lower learning rate than the epoch before (the first epoch after each drop).
+std::vector<int64_t> lr_drop_epochs(const std::vector<orchestrator::EpochRecord>& epochs);
+
+// Writes the three files as out_dir/NAME.{dat,gp,png} (creating out_dir) and returns the PNG's path.
+// Throws ReportError when `series` is empty or a series has no epochs, or gnuplot is missing or fails.
+std::filesystem::path write_curves_figure(const std::vector<CurveSeries>& series, const std::string& title,
+                                          const std::filesystem::path& out_dir, const std::string& name,
+                                          FigureSize size = {});
+
+}  // namespace bokeh::reports

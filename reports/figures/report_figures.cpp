@@ -1,0 +1,135 @@
+// Run selection and data gathering for the curve and sample figures.
+#include "reports/figures/report_figures.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <limits>
+
+#include "orchestrator/spec/spec.h"
+#include "reports/tables/run_summary.h"
+#include "reports/figures/samples_figure.h"
+#include "reports/tables/sweep_lookup.h"
+#include "worker/checkpoint.h"
+#include "worker/prepared_data.h"
+
+namespace bokeh::reports {
+namespace {
+
+// The named runs, in the order given.
+std::vector<const RunSummary*> named_runs(const std::vector<RunSummary>& runs, const std::vector<std::string>& names,
+                                          const std::string& sweep) {
+  std::vector<const RunSummary*> out;
+  for (const std::string& name : names) out.push_back(&find_run(runs, name, sweep));
+  return out;
+}
+
+// The `count` candidates with the lowest `loss`, kept in the sweep's order.
+template <typename Loss>
+std::vector<const RunSummary*> lowest(std::vector<const RunSummary*> candidates, size_t count, Loss loss) {
+  if (candidates.size() <= count) return candidates;
+  std::vector<const RunSummary*> ranked = candidates;
+  std::stable_sort(ranked.begin(), ranked.end(), [&](auto* a, auto* b) { return loss(*a) < loss(*b); });
+  ranked.resize(count);
+  std::vector<const RunSummary*> out;
+  for (const RunSummary* r : candidates) {
+    if (std::find(ranked.begin(), ranked.end(), r) != ranked.end()) out.push_back(r);
+  }
+  return out;
+}
+
+// The sweep's prepared data (built under results/<sweep>/data if it is not there yet).
+std::shared_ptr<const worker::PreparedData> sweep_data(const orchestrator::SweepInfo& sweep,
+                                                       const std::filesystem::path& root) {
+  const nlohmann::json overrides = nlohmann::json::parse(sweep.overrides_json, nullptr, /*allow_exceptions=*/false);
+  const std::vector<std::string> sets =
+      overrides.is_array() ? overrides.get<std::vector<std::string>>() : std::vector<std::string>{};
+  const orchestrator::Spec spec = orchestrator::parse_spec(sweep.spec_text, sweep.name + " (stored spec)", sets);
+  return worker::PreparedData::prepare(spec.data, orchestrator::sweep_data_dir(root, sweep.name));
+}
+
+}  // namespace
+
+FigureResult make_curves_figure(const orchestrator::Store& store, const FigureRequest& request) {
+  const orchestrator::SweepInfo sweep = sweep_or_latest(store, request.sweep);
+  const std::vector<RunSummary> runs = summarize_sweep(store, sweep.name);
+  std::vector<CurveSeries> all;
+  for (const RunSummary& r : runs) all.push_back(CurveSeries{r.name, store.epochs(r.id)});
+  const auto series_of = [&](const RunSummary& r) -> const CurveSeries& { return all[&r - runs.data()]; };
+  const auto min_val = [&](const RunSummary& r) {
+    double best = std::numeric_limits<double>::infinity();
+    for (const orchestrator::EpochRecord& e : series_of(r).epochs) best = std::min(best, e.val_loss);
+    return best;
+  };
+
+  std::vector<const RunSummary*> chosen;
+  FigureResult result;
+  if (!request.runs.empty()) {
+    chosen = named_runs(runs, request.runs, sweep.name);
+  } else {
+    std::vector<const RunSummary*> with_epochs;
+    for (const RunSummary& r : runs) {
+      if (!series_of(r).epochs.empty()) with_epochs.push_back(&r);
+    }
+    if (with_epochs.empty()) throw ReportError(fmt::format("no run of sweep {} has recorded an epoch yet", sweep.name));
+    chosen = lowest(with_epochs, kDefaultCurveRuns, min_val);
+    if (chosen.size() < with_epochs.size()) {
+      result.notes.push_back(fmt::format("plotted the {} of {} runs with the lowest validation loss; choose others "
+                                         "with --runs", chosen.size(), with_epochs.size()));
+    }
+  }
+  std::vector<CurveSeries> series;
+  for (const RunSummary* r : chosen) series.push_back(series_of(*r));
+  result.png = write_curves_figure(series, fmt::format("Sweep {}: training (dashed) and validation loss", sweep.name),
+                                   request.out_dir, sweep.name + "-curves", request.size);
+  return result;
+}
+
+FigureResult make_samples_figure(const orchestrator::Store& store, const FigureRequest& request) {
+  const orchestrator::SweepInfo sweep = sweep_or_latest(store, request.sweep);
+  const std::vector<RunSummary> runs = summarize_sweep(store, sweep.name);
+  const auto best_weights = [&](const RunSummary& r) {
+    return orchestrator::run_checkpoint_dir(request.results_root, sweep.name, r.key) / worker::kBestWeights;
+  };
+
+  FigureResult result;
+  std::vector<const RunSummary*> chosen;
+  if (!request.runs.empty()) {
+    chosen = named_runs(runs, request.runs, sweep.name);
+    for (const RunSummary* r : chosen) {
+      if (!std::filesystem::exists(best_weights(*r))) {
+        throw ReportError(fmt::format("run \"{}\" ({}) has no checkpoint: {} is missing", r->name,
+                                      orchestrator::to_string(r->state), best_weights(*r).string()));
+      }
+    }
+  } else {
+    std::vector<const RunSummary*> ready;
+    for (const RunSummary& r : runs) {
+      if (r.state != orchestrator::RunState::Done) continue;
+      if (std::filesystem::exists(best_weights(r))) ready.push_back(&r);
+      else result.notes.push_back(fmt::format("run \"{}\" left out: no checkpoint at {}", r.name, best_weights(r).string()));
+    }
+    if (ready.empty()) {
+      throw ReportError(fmt::format("no finished run of sweep {} has a checkpoint under {}", sweep.name,
+                                    (orchestrator::sweep_folder(request.results_root, sweep.name) / "checkpoints").string()));
+    }
+    chosen = lowest(ready, kDefaultSampleRuns, [](const RunSummary& r) {
+      return ranking_loss(r).value_or(std::numeric_limits<double>::infinity());
+    });
+  }
+
+  const std::shared_ptr<const worker::PreparedData> data = sweep_data(sweep, request.results_root);
+  const int64_t n = std::min(request.images, data->size(worker::Split::test));
+  if (n <= 0) throw ReportError(fmt::format("sweep {} has no test images to show", sweep.name));
+  std::vector<SampleColumn> columns;
+  for (const RunSummary* r : chosen) {
+    columns.push_back(SampleColumn{r->name, worker::load_best_model(best_weights(*r).parent_path(), r->model)});
+  }
+  const torch::Tensor inputs = data->inputs(worker::Split::test).slice(0, 0, n);
+  const torch::Tensor targets = data->targets(worker::Split::test).slice(0, 0, n);
+  result.png = write_samples_figure(inputs, targets, columns, request.out_dir, sweep.name + "-samples");
+  return result;
+}
+
+}  // namespace bokeh::reports

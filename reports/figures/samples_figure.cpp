@@ -1,0 +1,66 @@
+// Sample grid: each cell copied into one white canvas; model outputs rendered at the data's size.
+#include "reports/figures/samples_figure.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <fstream>
+
+#include "reports/figures/render.h"
+#include "reports/tables/sweep_lookup.h"
+
+namespace bokeh::reports {
+namespace {
+
+// Copies an (3, H, W) uint8 tensor into the canvas with its top-left corner at (left, top).
+void paste(worker::Image& canvas, const torch::Tensor& chw, int64_t left, int64_t top) {
+  const worker::Image cell = worker::tensor_to_image(chw.to(torch::kFloat32).div(255.0));
+  for (int64_t y = 0; y < cell.height; ++y) {
+    std::memcpy(&canvas.rgb[((top + y) * canvas.width + left) * 3], &cell.rgb[y * cell.width * 3],
+                static_cast<size_t>(cell.width * 3));
+  }
+}
+
+}  // namespace
+
+worker::Image sample_grid(const torch::Tensor& inputs, const torch::Tensor& targets,
+                          std::vector<SampleColumn>& columns) {
+  const int64_t n = inputs.size(0), h = inputs.size(2), w = inputs.size(3);
+  const int64_t cols = 2 + static_cast<int64_t>(columns.size());
+  worker::Image canvas;
+  canvas.width = cols * w + (cols + 1) * kSampleGap;
+  canvas.height = n * h + (n + 1) * kSampleGap;
+  canvas.rgb.assign(static_cast<size_t>(canvas.width * canvas.height * 3), 255);
+  const auto left = [&](int64_t col) { return kSampleGap + col * (w + kSampleGap); };
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t top = kSampleGap + i * (h + kSampleGap);
+    paste(canvas, inputs[i], left(0), top);
+    paste(canvas, targets[i], left(1), top);
+    const torch::Tensor x = inputs[i].unsqueeze(0).to(torch::kFloat32).div(255.0);  // (1, 3, H, W)
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const torch::Tensor y = render_tensor(columns[c].model, x, /*tile=*/0).squeeze(0);  // (3, H, W)
+      paste(canvas, y.mul(255.0).round().clamp(0, 255).to(torch::kUInt8), left(2 + static_cast<int64_t>(c)), top);
+    }
+  }
+  return canvas;
+}
+
+std::filesystem::path write_samples_figure(const torch::Tensor& inputs, const torch::Tensor& targets,
+                                           std::vector<SampleColumn>& columns, const std::filesystem::path& out_dir,
+                                           const std::string& name) {
+  std::error_code error;
+  std::filesystem::create_directories(out_dir, error);
+  if (error) throw ReportError(fmt::format("cannot create {}: {}", out_dir.string(), error.message()));
+  const std::filesystem::path png = out_dir / (name + ".png");
+  worker::write_image(png, sample_grid(inputs, targets, columns));
+  std::string legend = fmt::format("{}.png: one row per test image ({} images); columns, left to right:\n"
+                                   "  input (sharp, f/16)\n  target (bokeh, f/1.8)\n",
+                                   name, inputs.size(0));
+  for (const SampleColumn& c : columns) legend += fmt::format("  {} (output of its best checkpoint)\n", c.run);
+  std::ofstream out(out_dir / (name + ".txt"), std::ios::binary);
+  out << legend;
+  if (!out.flush()) throw ReportError(fmt::format("cannot write {}", (out_dir / (name + ".txt")).string()));
+  return png;
+}
+
+}  // namespace bokeh::reports

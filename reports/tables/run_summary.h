@@ -1,0 +1,59 @@
+// One run as the reports see it: its settings (from the canonical config JSON) and, once done, its
+// results (from the results JSON), each figure optional so that a missing one prints as "–".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "orchestrator/store/store.h"
+#include "worker/run_config.h"
+
+namespace bokeh::reports {
+
+struct RunSummary {
+  int64_t id = 0;
+  std::string name;
+  std::string key;
+  orchestrator::RunState state = orchestrator::RunState::Pending;
+  int64_t attempts = 0;
+  std::string error;  // the last failure, "" if none
+  double cost = 0;    // estimated FLOPs
+
+  // Settings.
+  worker::ModelConfig model;
+  bool augment = false;
+  double lr = 0;
+  int64_t batch_size = 0;
+  int64_t epochs = 0;  // planned
+  double weight_decay = 0;
+  double lambda_l1 = 0, lambda_ssim = 0, lambda_lpips = 0;
+  int64_t params = 0;
+
+  // Results (set for done runs; the losses are the last epoch's, as the study's tables print them).
+  std::optional<double> runtime_min;
+  std::optional<double> train_loss, val_loss, gap;
+  std::optional<double> best_val_loss;  // the best epoch's: the weights in best.pt, tested and rendered
+  std::optional<int64_t> best_epoch;
+  std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
+};
+
+// Throws ReportError naming the run when its config JSON is not a run config.
+RunSummary summarize_run(const orchestrator::RunRecord& record);
+
+// Every run of the sweep, in the order they were added; ReportError when the sweep has none.
+std::vector<RunSummary> summarize_sweep(const orchestrator::Store& store, const std::string& sweep);
+
+// What runs are ranked by: the best epoch's validation loss (the last epoch's when the results lack
+// it); nullopt for a run without results.
+std::optional<double> ranking_loss(const RunSummary& run);
+
+// The run a sweep calls best: the done run with the lowest best-epoch validation loss (ties: the
+// earlier run); nullptr when no run is done.
+const RunSummary* best_run(const std::vector<RunSummary>& runs);
+
+// The run named `name` ("best" = best_run()); ReportError listing the names when unknown.
+const RunSummary& find_run(const std::vector<RunSummary>& runs, const std::string& name, const std::string& sweep);
+
+}  // namespace bokeh::reports

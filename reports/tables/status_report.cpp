@@ -1,0 +1,122 @@
+// The status report: counts by state, a table of runs with progress, failures, elapsed time, ETA.
+#include "reports/tables/status_report.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "reports/tables/run_summary.h"
+#include "reports/tables/sweep_lookup.h"
+#include "reports/tables/table_format.h"
+
+namespace bokeh::reports {
+namespace {
+
+using orchestrator::RunRecord;
+using orchestrator::RunState;
+
+// Epochs recorded so far for a run, and its planned epochs.
+struct Progress {
+  int64_t done = 0;
+  int64_t planned = 0;
+};
+
+Progress progress(const orchestrator::Store& store, const RunRecord& record) {
+  return Progress{static_cast<int64_t>(store.epochs(record.id).size()), summarize_run(record).epochs};
+}
+
+std::string sweep_status(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, double now) {
+  const std::vector<RunRecord> runs = store.runs(sweep.name);
+  std::map<RunState, int> counts;
+  std::optional<double> first_start, last_finish;
+  for (const RunRecord& r : runs) {
+    ++counts[r.state];
+    if (r.started) first_start = std::min(first_start.value_or(*r.started), *r.started);
+    if (r.finished) last_finish = std::max(last_finish.value_or(*r.finished), *r.finished);
+  }
+  const bool open = counts[RunState::Pending] + counts[RunState::Running] > 0;
+  std::string out = fmt::format("## Sweep {}: {} done, {} running, {} pending, {} failed ({} runs)\n\n", sweep.name,
+                                counts[RunState::Done], counts[RunState::Running], counts[RunState::Pending],
+                                counts[RunState::Failed], runs.size());
+  if (!first_start) {
+    out += "Not started yet.";
+  } else {
+    const double end = open ? now : last_finish.value_or(now);
+    out += fmt::format("Elapsed: {}", format_duration(std::max(0.0, end - *first_start)));
+  }
+  if (!open) {
+    out += runs.empty() ? "" : "; finished.";
+  } else if (const std::optional<double> eta = eta_seconds(store, sweep.name)) {
+    out += fmt::format("; ETA: about {} (remaining estimated FLOPs at the done runs' rate).", format_duration(*eta));
+  } else {
+    out += "; ETA: unknown until a run finishes.";
+  }
+  out += "\n\n";
+  if (runs.empty()) return out + "No runs registered.\n";
+
+  Table t;
+  t.title = fmt::format("Runs of {}", sweep.name);
+  t.columns = {Column{"Run"}, Column{"State"}, Column{"Attempts", CellStyle::General},
+               Column{"Epochs"}, Column{"Runtime (min)", CellStyle::Fixed, 1},
+               Column{"Val_Loss", CellStyle::Fixed, 4}};
+  std::vector<std::string> failures;
+  for (const RunRecord& r : runs) {
+    const Progress p = progress(store, r);
+    const std::vector<orchestrator::EpochRecord> epochs = store.epochs(r.id);
+    const Cell val = epochs.empty() ? Cell{} : Cell{epochs.back().val_loss};
+    const Cell runtime = r.state == RunState::Done ? Cell{r.runtime_s / 60.0} : Cell{};
+    t.rows.push_back({Cell{r.name}, Cell{std::string(orchestrator::to_string(r.state))},
+                      Cell{static_cast<double>(r.attempts)}, Cell{fmt::format("{}/{}", p.done, p.planned)}, runtime,
+                      val});
+    if (!r.error.empty()) {
+      failures.push_back(fmt::format("{} ({}, attempt {}): {}", r.name, orchestrator::to_string(r.state), r.attempts,
+                                     r.error));
+    }
+  }
+  out += format_markdown(t);
+  if (!failures.empty()) out += fmt::format("\nFailures (last error of each run):\n- {}\n", fmt::join(failures, "\n- "));
+  return out;
+}
+
+}  // namespace
+
+std::optional<double> eta_seconds(const orchestrator::Store& store, const std::string& sweep) {
+  double done_seconds = 0, done_cost = 0, remaining_cost = 0;
+  int running = 0;
+  for (const RunRecord& r : store.runs(sweep)) {
+    if (r.state == RunState::Done) {
+      done_seconds += r.runtime_s;
+      done_cost += r.cost;
+    } else if (r.state == RunState::Pending) {
+      remaining_cost += r.cost;
+    } else if (r.state == RunState::Running) {
+      const Progress p = progress(store, r);
+      const double left = p.planned > 0 ? 1.0 - std::min<double>(p.done, p.planned) / p.planned : 1.0;
+      remaining_cost += r.cost * left;
+      ++running;
+    }
+  }
+  if (done_cost <= 0 || done_seconds <= 0) return std::nullopt;
+  return remaining_cost * (done_seconds / done_cost) / std::max(1, running);
+}
+
+std::string format_duration(double seconds) {
+  const int64_t s = std::llround(std::max(0.0, seconds));
+  if (s >= 3600) return fmt::format("{}h {:02}m", s / 3600, (s % 3600) / 60);
+  if (s >= 60) return fmt::format("{}m {:02}s", s / 60, s % 60);
+  return fmt::format("{}s", s);
+}
+
+std::string status_report(const orchestrator::Store& store, const std::string& sweep, double now) {
+  if (!sweep.empty()) return sweep_status(store, find_sweep(store, sweep), now);
+  const std::vector<orchestrator::SweepInfo> sweeps = store.sweeps();
+  if (sweeps.empty()) return fmt::format("{}: no sweep registered yet.\n", store.path());
+  std::string out;
+  for (size_t i = 0; i < sweeps.size(); ++i) out += (i ? "\n" : "") + sweep_status(store, sweeps[i], now);
+  return out;
+}
+
+}  // namespace bokeh::reports

@@ -1,0 +1,24 @@
+// `report --status`: per sweep, its runs by state, attempts, progress in epochs, failures with their
+// error, the elapsed time and an ETA (remaining estimated cost at the done runs' seconds per FLOP).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "orchestrator/store/store.h"
+
+namespace bokeh::reports {
+
+// Estimated seconds until every pending and running run is done, or nullopt when no finished run
+// gives a rate yet. Running runs count by the fraction of their epochs still to train; runs that
+// are running now are taken to go on in parallel (the remaining time is divided by their number).
+std::optional<double> eta_seconds(const orchestrator::Store& store, const std::string& sweep);
+
+// "1h 02m", "4m 10s", "12s".
+std::string format_duration(double seconds);
+
+// Markdown for one sweep (`sweep` given; ReportError when unknown) or every sweep (""); `now` is
+// unix seconds (the elapsed time of an unfinished sweep runs to it).
+std::string status_report(const orchestrator::Store& store, const std::string& sweep, double now);
+
+}  // namespace bokeh::reports

@@ -1,0 +1,39 @@
+// Finding what a report is about: the results database, and a sweep by name or as the latest one
+// feeding a table. Where a sweep's files live is orchestrator/store/results_layout.h.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "orchestrator/store/results_layout.h"
+#include "orchestrator/store/store.h"
+
+namespace bokeh::reports {
+
+// A report that cannot be made (unknown sweep, run or table, no runs, no database): one clear line.
+class ReportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Opens the database read-only; ReportError naming the file when it is missing or not ours.
+orchestrator::Store open_store(const std::string& db_path);
+
+// The tables a sweep's spec lists (from its canonical spec).
+std::vector<int64_t> spec_tables(const orchestrator::SweepInfo& sweep);
+
+// The named sweep; ReportError listing the known sweeps when there is none of that name.
+orchestrator::SweepInfo find_sweep(const orchestrator::Store& store, const std::string& name);
+
+// `name` when given (and then it need not list the table), else the most recently created sweep
+// whose spec lists `table`; ReportError when there is none.
+orchestrator::SweepInfo sweep_for_table(const orchestrator::Store& store, int64_t table,
+                                        const std::string& name);
+
+// `name` when given, else the most recently created sweep; ReportError when the database has none.
+orchestrator::SweepInfo sweep_or_latest(const orchestrator::Store& store, const std::string& name);
+
+}  // namespace bokeh::reports

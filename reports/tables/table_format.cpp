@@ -1,0 +1,108 @@
+// Markdown, CSV and JSON writers for report tables.
+#include "reports/tables/table_format.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "reports/tables/sweep_lookup.h"
+
+namespace bokeh::reports {
+namespace {
+
+constexpr const char* kMissingMark = "–";  // en dash, as the study's tables would show a gap
+
+bool numeric(const Column& column) { return column.style != CellStyle::Text; }
+
+std::string markdown_cell(std::string text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n' || c == '\r') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+// The number a cell shows: an integer when it is written as one (Epochs 30, not 30.0).
+nlohmann::ordered_json json_number(const std::string& shown) {
+  if (shown.find_first_of(".eE") == std::string::npos) return std::stoll(shown);
+  return std::stod(shown);
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+TableFormat parse_table_format(const std::string& name) {
+  if (name == "markdown") return TableFormat::Markdown;
+  if (name == "csv") return TableFormat::Csv;
+  if (name == "json") return TableFormat::Json;
+  throw ReportError(fmt::format("unknown format \"{}\" (markdown, csv or json)", name));
+}
+
+std::string format_markdown(const Table& table) {
+  std::string out = fmt::format("**{}**\n\n|", markdown_cell(table.title));
+  for (const Column& c : table.columns) out += fmt::format(" {} |", markdown_cell(c.header));
+  out += "\n|";
+  for (const Column& c : table.columns) out += numeric(c) ? "---:|" : "---|";
+  out += "\n";
+  for (const std::vector<Cell>& row : table.rows) {
+    out += "|";
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      const std::optional<std::string> text = cell_text(table.columns[i], row.at(i));
+      out += fmt::format(" {} |", text ? markdown_cell(*text) : kMissingMark);
+    }
+    out += "\n";
+  }
+  if (!table.notes.empty()) out += "\n";
+  for (const std::string& note : table.notes) out += fmt::format("- {}\n", note);
+  return out;
+}
+
+std::string format_csv(const Table& table) {
+  std::string out;
+  for (size_t i = 0; i < table.columns.size(); ++i) out += (i ? "," : "") + csv_field(table.columns[i].header);
+  out += "\n";
+  for (const std::vector<Cell>& row : table.rows) {
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      out += (i ? "," : "") + csv_field(cell_text(table.columns[i], row.at(i)).value_or(""));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string format_json(const Table& table) {
+  using nlohmann::ordered_json;
+  ordered_json out = {{"title", table.title}, {"columns", ordered_json::array()}, {"rows", ordered_json::array()},
+                      {"notes", table.notes}};
+  for (const Column& c : table.columns) out["columns"].push_back(c.header);
+  for (const std::vector<Cell>& row : table.rows) {
+    ordered_json object = ordered_json::object();
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      const Column& column = table.columns[i];
+      const std::optional<std::string> text = cell_text(column, row.at(i));
+      if (!text) object[column.header] = nullptr;
+      else if (std::holds_alternative<double>(row[i])) object[column.header] = json_number(*text);
+      else object[column.header] = *text;
+    }
+    out["rows"].push_back(std::move(object));
+  }
+  return out.dump(2) + "\n";
+}
+
+std::string format_table(const Table& table, TableFormat format) {
+  switch (format) {
+    case TableFormat::Csv: return format_csv(table);
+    case TableFormat::Json: return format_json(table);
+    case TableFormat::Markdown: break;
+  }
+  return format_markdown(table);
+}
+
+}  // namespace bokeh::reports

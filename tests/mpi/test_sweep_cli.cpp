@@ -1,0 +1,86 @@
+// build/sweep as a user runs it: --dry-run prints the study's rows and parameter counts without
+// touching the database; bad input is one line on stderr and a non-zero exit.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "support/process_runner.h"
+
+using bokeh::test::TempDir;
+
+namespace {
+
+// Runs build/sweep from the source root with `args`.
+bokeh::test::ToolResult sweep(const TempDir& dir, const std::string& args) {
+  return bokeh::test::run_tool(dir, "sweep", args, BOKEH_SOURCE_DIR);
+}
+
+// The printed line of the run called `name` (names are padded to the longest, then two spaces).
+std::string row(const std::string& out, const std::string& name) {
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(name + "  ", 0) == 0) return line;
+  }
+  return "";
+}
+
+size_t line_count(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST_CASE("sweep --dry-run prints Table 1's runs with the study's parameter counts", "[sweep_cli]") {
+  TempDir dir;
+  const std::string db = dir.file("never.db");
+  const bokeh::test::ToolResult r = sweep(dir, "sweeps/table1.yaml --dry-run --db '" + db + "'");
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  for (const auto& [name, params] : std::vector<std::pair<std::string, std::string>>{
+           {"VBase_1", " 1.86 "}, {"VBase_2", " 0.47 "}, {"VBase_3", " 7.70 "}, {"w64-d4 lr5e-4 bs8", " 7.70 "},
+           {"VBase_2 no BN", " 0.47 "}, {"with wd", " 7.70 "}}) {
+    INFO(name);
+    CHECK(row(r.out, name).find(params) != std::string::npos);
+  }
+  CHECK(row(r.out, "with wd").find("train.weight_decay=0.01") != std::string::npos);
+  CHECK(row(r.out, "VBase_2 aug").find("train.augment=true") != std::string::npos);
+  CHECK(r.out.find("10 runs (1 duplicate removed)") != std::string::npos);
+  CHECK(r.out.find("duplicate: \"VBase_2\"") != std::string::npos);
+  CHECK(!row(r.out, "total").empty());
+  CHECK_FALSE(std::filesystem::exists(db));
+}
+
+TEST_CASE("sweep --dry-run takes --set overrides and shows them", "[sweep_cli]") {
+  TempDir dir;
+  const bokeh::test::ToolResult r = sweep(dir, "sweeps/demo.yaml --dry-run --set train.epochs=2 --set data.height=48");
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("override: --set train.epochs=2") != std::string::npos);
+  CHECK(r.out.find("at 48x64") != std::string::npos);
+  CHECK(row(r.out, "SSIM Heavy").find("1/4/0") != std::string::npos);
+}
+
+TEST_CASE("bad input is one line on stderr and a non-zero exit", "[sweep_cli]") {
+  TempDir dir;
+  std::ofstream(dir.file("bad.yaml")) << "sweep: bad\nbase:\n  train: {lr: 0}\n";
+  for (const std::string& args :
+       {"'" + dir.file("bad.yaml") + "' --dry-run", std::string("sweeps/demo.yaml --dry-run --set train.lr=-1"),
+        std::string("missing.yaml --dry-run"), std::string("sweeps/demo.yaml --no-such-flag"), std::string("")}) {
+    INFO(args);
+    const bokeh::test::ToolResult r = sweep(dir, args);
+    INFO(r.err);
+    CHECK(r.status == 2);  // the documented status of bad input
+    CHECK(line_count(r.err) == 1);
+    CHECK(r.err.rfind("sweep: ", 0) == 0);
+    CHECK(r.out.empty());
+  }
+  CHECK(sweep(dir, "'" + dir.file("bad.yaml") + "' --dry-run").err.find("bad.yaml:3: base.train.lr: must be > 0") !=
+        std::string::npos);
+}

@@ -1,0 +1,123 @@
+// The `report` and `render` executables end to end: output equals the library's, bad input gives
+// one line on stderr and a non-zero exit, render writes the model's output at the input's size.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "reports/figures/render.h"
+#include "reports/tables/run_summary.h"
+#include "reports/tables/sweep_lookup.h"
+#include "reports/tables/table_builder.h"
+#include "reports/tables/table_format.h"
+#include "support/process_runner.h"
+#include "reports/sweep_fixture.h"
+#include "worker/checkpoint.h"
+
+using namespace bokeh;
+
+namespace {
+
+using test::run_tool;
+using test::ToolResult;
+
+int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+
+}  // namespace
+
+TEST_CASE("report --table prints the library's table in each format", "[cli]") {
+  const test::SweepFixture f;
+  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::SweepInfo sweep = *store.sweep("tiny");
+  for (const std::string format : {"markdown", "csv", "json"}) {
+    for (int n = 1; n <= 4; ++n) {
+      const ToolResult r = run_tool(f.dir, "report", fmt::format("--table {} --db '{}' --format {}", n, f.db_path, format));
+      INFO(format << " table " << n << ": " << r.err);
+      CHECK(r.status == 0);
+      CHECK(r.out == reports::format_table(reports::build_table(n, sweep, reports::summarize_sweep(store, "tiny")),
+                                           reports::parse_table_format(format)));
+    }
+  }
+}
+
+TEST_CASE("report --status and --figure work from the command line", "[cli]") {
+  const test::SweepFixture f;
+  const ToolResult status = run_tool(f.dir, "report", fmt::format("--status --db '{}'", f.db_path));
+  CHECK(status.status == 0);
+  CHECK_THAT(status.out, Catch::Contains("## Sweep tiny: 2 done, 1 running, 1 pending, 1 failed (5 runs)"));
+  const std::filesystem::path figures = f.dir.path() / "figures";
+  const ToolResult curves = run_tool(f.dir, "report", fmt::format("--figure curves --db '{}' --out '{}' --width 800 "
+                                                              "--height 500", f.db_path, figures.string()));
+  CHECK(curves.status == 0);
+  CHECK(curves.out == (figures / "tiny-curves.png").string() + "\n");
+  CHECK(test::png_size(figures / "tiny-curves.png") == std::pair<uint32_t, uint32_t>{800, 500});
+}
+
+TEST_CASE("report refuses bad input with one line and a non-zero exit", "[cli]") {
+  const test::SweepFixture f;
+  const std::string db = fmt::format("--db '{}'", f.db_path);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--table 1 --db '" + (f.dir.path() / "none.db").string() + "'", "no results database"},
+      {"--table 5 " + db, "--table"},
+      {"--table 1 --sweep nope " + db, "no sweep named \"nope\""},
+      {"--figure curves --runs nope --out x " + db, "no run named \"nope\""},
+      {"--figure curves " + db, "--out"},
+      {db, "give one of"},
+      {"--table 1 --status " + db, "excludes"},
+  };
+  for (const auto& [args, message] : cases) {
+    const ToolResult r = run_tool(f.dir, "report", args);
+    INFO(args << " -> " << r.err);
+    CHECK(r.status != 0);
+    CHECK(lines(r.err) == 1);
+    CHECK_THAT(r.err, Catch::StartsWith("report: ") && Catch::Contains(message));
+  }
+}
+
+TEST_CASE("render applies the best run's checkpoint and keeps the photo's size", "[cli]") {
+  const test::SweepFixture f;
+  const orchestrator::RunRecord& vbase = f.runs.at("VBase_1");  // the best finished run
+  const std::filesystem::path dir = orchestrator::run_checkpoint_dir(f.root, "tiny", vbase.key);
+  std::filesystem::create_directories(dir);
+  torch::manual_seed(4);
+  worker::UNet trained(worker::ModelConfig{8, 2, true});
+  worker::save_weights(dir / worker::kBestWeights, trained);
+
+  worker::Image photo;
+  photo.width = 45;
+  photo.height = 33;
+  for (int64_t i = 0; i < photo.width * photo.height * 3; ++i) photo.rgb.push_back(static_cast<uint8_t>((i * 7919) % 251));
+  const std::filesystem::path in = f.dir.path() / "photo.png", out = f.dir.path() / "out.png";
+  worker::write_image(in, photo);
+
+  const ToolResult r = run_tool(f.dir, "render", fmt::format("--db '{}' --sweep tiny --run best '{}' '{}'", f.db_path,
+                                                         in.string(), out.string()));
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  const worker::Image rendered = worker::read_image(out);
+  CHECK(rendered.width == 45);
+  CHECK(rendered.height == 33);
+  worker::UNet model = worker::load_best_model(dir, worker::ModelConfig{8, 2, true});
+  const worker::Image expected = reports::render_image(model, photo, 0);
+  int max_diff = 0, changed = 0;
+  for (size_t i = 0; i < expected.rgb.size(); ++i) {
+    max_diff = std::max(max_diff, std::abs(rendered.rgb[i] - expected.rgb[i]));
+    changed += rendered.rgb[i] != photo.rgb[i];
+  }
+  CHECK(max_diff <= 1);
+  CHECK(changed > 0);
+
+  const ToolResult no_checkpoint = run_tool(f.dir, "render", fmt::format("--db '{}' --sweep tiny --run {} '{}' '{}'",
+                                                                     f.db_path, f.lr2, in.string(), out.string()));
+  CHECK(no_checkpoint.status != 0);
+  CHECK(lines(no_checkpoint.err) == 1);
+  CHECK_THAT(no_checkpoint.err, Catch::Contains("has no checkpoint"));
+  const ToolResult unknown = run_tool(f.dir, "render", fmt::format("--db '{}' --sweep tiny --run nope '{}' '{}'",
+                                                               f.db_path, in.string(), out.string()));
+  CHECK(unknown.status != 0);
+  CHECK_THAT(unknown.err, Catch::StartsWith("render: ") && Catch::Contains("no run named \"nope\""));
+}

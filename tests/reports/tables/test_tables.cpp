@@ -1,0 +1,275 @@
+// Tables 1-4 from a database filled through the store's API: columns, values and rounding, unfinished
+// runs and missing values, sweep selection, and CSV/JSON reading back to the markdown's values.
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+#include "reports/tables/run_summary.h"
+#include "reports/tables/sweep_lookup.h"
+#include "reports/tables/table_builder.h"
+#include "reports/tables/table_format.h"
+#include "reports/sweep_fixture.h"
+
+using namespace bokeh;
+using reports::Table;
+
+namespace {
+
+// A parsed markdown table: headers and rows of cell texts.
+struct Grid {
+  std::vector<std::string> headers;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> notes;
+
+  size_t column(const std::string& header) const {
+    const auto it = std::find(headers.begin(), headers.end(), header);
+    if (it == headers.end()) FAIL("no column " << header);
+    return static_cast<size_t>(it - headers.begin());
+  }
+  const std::vector<std::string>& row(const std::string& name) const {
+    for (const auto& r : rows) {
+      if (r.at(0) == name) return r;
+    }
+    FAIL("no row " << name);
+    return rows.front();
+  }
+  std::string at(const std::string& name, const std::string& header) const { return row(name).at(column(header)); }
+};
+
+std::vector<std::string> split_markdown_row(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  for (size_t i = 1; i < line.size(); ++i) {  // skip the leading '|'
+    if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
+      cell += '|', ++i;
+    } else if (line[i] == '|') {
+      cells.push_back(cell.substr(1, cell.size() - 2));  // strip the padding spaces
+      cell.clear();
+    } else {
+      cell += line[i];
+    }
+  }
+  return cells;
+}
+
+Grid parse_markdown(const std::string& text) {
+  Grid g;
+  std::istringstream in(text);
+  std::string line;
+  int table_line = 0;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] == '|') {
+      if (table_line == 0) g.headers = split_markdown_row(line);
+      else if (table_line > 1) g.rows.push_back(split_markdown_row(line));
+      ++table_line;
+    } else if (line.rfind("- ", 0) == 0) {
+      g.notes.push_back(line.substr(2));
+    }
+  }
+  return g;
+}
+
+// RFC 4180 fields, quoted or not.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = false;
+      else field += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(field), field.clear();
+    } else if (c == '\n') {
+      rows.back().push_back(field), field.clear();
+      rows.emplace_back();
+    } else {
+      field += c;
+    }
+  }
+  rows.pop_back();  // after the last newline
+  return rows;
+}
+
+const std::string kDash = "–";
+
+Table table(const test::SweepFixture& f, int n) {
+  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::SweepInfo sweep = reports::sweep_for_table(store, n, "");
+  return reports::build_table(n, sweep, reports::summarize_sweep(store, sweep.name));
+}
+
+// Trainable parameters of Algorithm 1's U-Net with depth 2, by hand (cf. tests/worker/test_unet.cpp).
+double params_m_depth2(int64_t w, bool bn) {
+  auto conv = [](int64_t in, int64_t out, int64_t k, bool bias) { return in * out * k * k + (bias ? out : 0); };
+  auto block = [&](int64_t in, int64_t out) { return conv(in, out, 3, !bn) + conv(out, out, 3, !bn) + (bn ? 4 * out : 0); };
+  return (block(3, w) + block(w, 2 * w) + conv(2 * w, w, 2, true) + block(2 * w, w) + conv(w, 3, 1, true)) / 1e6;
+}
+
+void check_round_trips(const Table& t) {
+  const Grid md = parse_markdown(reports::format_markdown(t));
+  const auto csv = parse_csv(reports::format_csv(t));
+  const nlohmann::json json = nlohmann::json::parse(reports::format_json(t));
+  REQUIRE(csv.size() == md.rows.size() + 1);
+  CHECK(csv[0] == md.headers);
+  REQUIRE(json["rows"].size() == md.rows.size());
+  CHECK(json["columns"].get<std::vector<std::string>>() == md.headers);
+  CHECK(json["title"] == t.title);
+  CHECK(json["notes"].get<std::vector<std::string>>() == t.notes);
+  for (size_t r = 0; r < md.rows.size(); ++r) {
+    for (size_t c = 0; c < md.headers.size(); ++c) {
+      const std::string& shown = md.rows[r][c];
+      const nlohmann::json& value = json["rows"][r][md.headers[c]];
+      INFO("row " << r << ", column " << md.headers[c] << ": " << shown);
+      CHECK(csv[r + 1][c] == (shown == kDash ? "" : shown));
+      if (shown == kDash) {
+        CHECK(value.is_null());
+      } else if (t.columns[c].style == reports::CellStyle::Text) {
+        CHECK(value == shown);
+      } else {
+        REQUIRE(value.is_number());
+        CHECK(value.get<double>() == std::stod(shown));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Table 1 lists every run with the study's columns and precision", "[tables]") {
+  const test::SweepFixture f;
+  const Grid g = parse_markdown(reports::format_markdown(table(f, 1)));
+  CHECK(g.headers == std::vector<std::string>{"Run", "Data_Aug", "B_norm", "Width", "Depth", "Lr", "B_s", "Epochs",
+                                              "Params (M)", "Runtime (min)", "Train_Loss", "Val_Loss", "Gap", "State"});
+  REQUIRE(g.rows.size() == 5);
+  // The smallest model (0.0017 M) would print 0.00 at the study's two decimals: the column widens to three.
+  CHECK(g.row("VBase_1") == std::vector<std::string>{"VBase_1", "N", "Y", "8", "2", "2e-4", "4", "3",
+                                                     fmt::format("{:.3f}", params_m_depth2(8, true)), "35", "0.66",
+                                                     "0.59", "0.07", "done"});
+  CHECK(g.row(f.lr2) == std::vector<std::string>{f.lr2, "N", "Y", "4", "2", "2e-4", "4", "3",
+                                                 fmt::format("{:.3f}", params_m_depth2(4, true)), "19", "0.69",
+                                                 "0.62", "0.07", "done"});
+  // Unfinished runs keep their settings; their results are missing, their state shown.
+  CHECK(g.row(f.lr5) == std::vector<std::string>{f.lr5, "N", "Y", "4", "2", "5e-4", "4", "3",
+                                                 fmt::format("{:.3f}", params_m_depth2(4, true)), kDash, kDash, kDash,
+                                                 kDash, "pending"});
+  CHECK(g.at(f.lr1, "Lr") == "1e-4");
+  CHECK(g.at(f.lr1, "State") == "running");
+  CHECK(g.at("nobn", "B_norm") == "N");
+  CHECK(g.at("nobn", "Params (M)") == fmt::format("{:.3f}", params_m_depth2(4, false)));
+  CHECK(g.at("nobn", "State") == "failed");
+  CHECK(g.at("nobn", "Val_Loss") == kDash);
+  REQUIRE(g.notes.size() == 2);
+  CHECK(g.notes[1] == "3 of 5 runs not finished (1 running, 1 pending, 1 failed): their results show as –.");
+}
+
+TEST_CASE("Table 2 keeps the best finished run per architecture and shows the others' state", "[tables]") {
+  const test::SweepFixture f;
+  const Grid g = parse_markdown(reports::format_markdown(table(f, 2)));
+  CHECK(g.headers.size() == 14);
+  REQUIRE(g.rows.size() == 3);  // (8, 2, bn), (4, 2, no bn), (4, 2, bn)
+  CHECK(g.rows[0][0] == "VBase_1");
+  CHECK(g.rows[1][0] == "nobn");
+  CHECK(g.at("nobn", "State") == "failed");
+  CHECK(g.rows[2][0] == f.lr2);  // its architecture's only finished run; lr 5e-4 and 1e-4 are not done
+  CHECK(g.at(f.lr2, "Val_Loss") == "0.62");
+}
+
+TEST_CASE("Table 3 shows the loss weights and test metrics, LPIPS missing without its weights", "[tables]") {
+  const test::SweepFixture f;
+  const Grid g = parse_markdown(reports::format_markdown(table(f, 3)));
+  CHECK(g.headers == std::vector<std::string>{"Run", "λ1", "λ2", "λ3", "Epochs", "Runtime (min)", "Train_Loss",
+                                              "Val_Loss", "L1", "PSNR", "SSIM", "LPIPS", "State"});
+  CHECK(g.row("VBase_1") == std::vector<std::string>{"VBase_1", "1", "1", "0", "3", "35", "0.66", "0.59", "0.15",
+                                                     "23.09", "0.81", kDash, "done"});
+  CHECK(g.row(f.lr2) == std::vector<std::string>{f.lr2, "1", "1", "0", "3", "19", "0.69", "0.62", "0.16", "22.91",
+                                                 "0.80", kDash, "done"});
+  CHECK(g.at("nobn", "PSNR") == kDash);
+  CHECK(std::count_if(g.notes.begin(), g.notes.end(),
+                      [](const std::string& n) { return n.find("LPIPS weights") != std::string::npos; }) == 1);
+}
+
+TEST_CASE("Table 4 sets the best run against the spec's published rows", "[tables]") {
+  const test::SweepFixture f;
+  const Grid g = parse_markdown(reports::format_markdown(table(f, 4)));
+  CHECK(g.headers == std::vector<std::string>{"Model", "Epochs", "Params (M)", "Train runtime (min)", "PSNR ↑",
+                                              "SSIM ↑", "LPIPS ↓"});
+  REQUIRE(g.rows.size() == 2);
+  CHECK(g.rows[0] == std::vector<std::string>{"VBase_1", "3", fmt::format("{:.2f}", params_m_depth2(8, true)), "35",
+                                              "23.09", "0.8123", kDash});
+  CHECK(g.rows[1] == std::vector<std::string>{"PyNET (published)", kDash, "47.50", kDash, "23.28", "0.8780", "0.2438"});
+  const bool sourced = std::any_of(g.notes.begin(), g.notes.end(), [](const std::string& n) {
+    return n == "PyNET (published): published in Ignatov et al. 2020; not measured here.";
+  });
+  CHECK(sourced);
+}
+
+TEST_CASE("CSV and JSON read back to the markdown's values", "[tables]") {
+  const test::SweepFixture f;
+  for (int n = 1; n <= 4; ++n) {
+    INFO("table " << n);
+    check_round_trips(table(f, n));
+  }
+}
+
+TEST_CASE("Text with separators survives every format", "[tables]") {
+  Table t;
+  t.title = "t";
+  t.columns = {reports::Column{"Run"}, reports::Column{"x", reports::CellStyle::Fixed, 2}};
+  t.rows = {{reports::Cell{std::string("a|b, \"c\"")}, reports::Cell{1.005}}, {reports::Cell{}, reports::Cell{}}};
+  check_round_trips(t);
+  CHECK(parse_markdown(reports::format_markdown(t)).rows[0][0] == "a|b, \"c\"");
+}
+
+TEST_CASE("Cells are written in their column's style", "[tables]") {
+  using reports::CellStyle;
+  const reports::Column lr{"Lr", CellStyle::Scientific, 0}, fixed2{"x", CellStyle::Fixed, 2}, general{"g", CellStyle::General, 0};
+  CHECK(*reports::cell_text(lr, 2e-4) == "2e-4");
+  CHECK(*reports::cell_text(lr, 0.0005) == "5e-4");
+  CHECK(*reports::cell_text(lr, 1.5e-3) == "1.5e-3");
+  CHECK(*reports::cell_text(lr, 0.01) == "1e-2");
+  CHECK(*reports::cell_text(fixed2, 0.666) == "0.67");
+  CHECK(*reports::cell_text(fixed2, -0.001) == "0.00");
+  CHECK(*reports::cell_text(fixed2, 47.5) == "47.50");
+  CHECK(*reports::cell_text(general, 0.5) == "0.5");
+  CHECK(*reports::cell_text(general, 30.0) == "30");
+  CHECK_FALSE(reports::cell_text(fixed2, reports::Cell{}).has_value());
+}
+
+TEST_CASE("Decimals widen only where a nonzero value would print as zero", "[tables]") {
+  CHECK(reports::fit_decimals({0.07, 0.66}, 2, 4) == 2);
+  CHECK(reports::fit_decimals({0.004, 0.66}, 2, 4) == 3);
+  CHECK(reports::fit_decimals({0.0004}, 2, 4) == 4);
+  CHECK(reports::fit_decimals({0.000001}, 2, 4) == 4);
+  CHECK(reports::fit_decimals({0.0, std::nullopt}, 2, 4) == 2);
+  CHECK(reports::fit_decimals({0.3}, 0, 2) == 1);
+  CHECK(reports::fit_decimals({35.0}, 0, 2) == 0);
+}
+
+TEST_CASE("Without --sweep a table comes from the latest sweep that lists it", "[tables]") {
+  test::SweepFixture f;
+  {
+    orchestrator::Store store(f.db_path);
+    std::string other = test::kTinySpec;
+    other.replace(other.find("sweep: tiny"), 11, "sweep: other");
+    other.replace(other.find("tables: [1, 2, 3, 4]"), 20, "tables: [3]");
+    store.register_sweep(orchestrator::sweep_info(orchestrator::parse_spec(other, "other.yaml")));
+  }
+  const orchestrator::Store store = reports::open_store(f.db_path);
+  CHECK(reports::sweep_for_table(store, 3, "").name == "other");
+  CHECK(reports::sweep_for_table(store, 1, "").name == "tiny");
+  CHECK(reports::sweep_for_table(store, 3, "tiny").name == "tiny");
+  CHECK_THROWS_WITH(reports::sweep_for_table(store, 5, ""), Catch::Contains("tables 1 to 4"));
+  CHECK_THROWS_WITH(reports::sweep_for_table(store, 1, "nope"), Catch::Contains("no sweep named \"nope\"") &&
+                                                                    Catch::Contains("other") && Catch::Contains("tiny"));
+  CHECK_THROWS_WITH(reports::summarize_sweep(store, "other"), Catch::Contains("no runs"));
+  CHECK_THROWS_WITH(reports::open_store((f.dir.path() / "missing.db").string()), Catch::Contains("missing.db"));
+}
