@@ -26,7 +26,9 @@ std::pair<int64_t, int64_t> read_image_size(const std::filesystem::path& path);
 // Writes PNG or JPEG (quality 95) by the path's extension; throws on failure or other extensions.
 void write_image(const std::filesystem::path& path, const Image& image);
 
-// Area-averaging (box filter) resize for downscaling, bilinear for upscaling.
+// Resize with stb_image_resize's default filters, as called here: Mitchell-Netravali (B = C = 1/3)
+// when shrinking, Catmull-Rom when enlarging, on the 8-bit values as stored (no sRGB linearisation),
+// edges clamped.
 Image resize_image(const Image& image, int64_t width, int64_t height);
 
 // (3, H, W) float in [0, 1] <-> Image; the tensor is clamped and rounded to the nearest level.

@@ -42,7 +42,8 @@ RunPlan plan_runs(const Spec& spec);
 // 16 hex digits of the FNV-1a 64-bit hash of the config's compact JSON text.
 std::string config_key(const nlohmann::json& config);
 
-// The run's seed: a 63-bit hash of the sweep seed and the run key (DESIGN.md "Deterministic").
+// The run's seed: a 63-bit hash of the sweep seed and the run key. Weights, shuffling and augmentation
+// derive from it, so a run's numbers depend on its settings and the sweep seed alone.
 uint64_t run_seed(uint64_t sweep_seed, const std::string& key);
 
 }  // namespace bokeh::orchestrator

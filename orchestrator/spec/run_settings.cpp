@@ -1,4 +1,5 @@
-// The run-settings table and the canonical-config <-> worker::TrainConfig conversion.
+// The run-settings table; to_train_config() hands a run's canonical config to the store's one reader
+// of run configs (orchestrator/store/config_json.h).
 #include "orchestrator/spec/run_settings.h"
 
 #include <fmt/format.h>
@@ -6,6 +7,8 @@
 
 #include <cmath>
 #include <stdexcept>
+
+#include "orchestrator/store/config_json.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -123,27 +126,7 @@ std::string format_setting_value(const json& value) {
 }
 
 worker::TrainConfig to_train_config(const json& config, uint64_t seed) {
-  auto get = [&](const char* path) -> const json& { return setting_value(config, path); };
-  worker::TrainConfig c;
-  c.model.width = get("model.width").get<int64_t>();
-  c.model.depth = get("model.depth").get<int64_t>();
-  c.model.batch_norm = get("model.batch_norm").get<bool>();
-  c.lr = get("train.lr").get<double>();
-  c.batch_size = get("train.batch_size").get<int64_t>();
-  c.epochs = get("train.epochs").get<int64_t>();
-  c.weight_decay = get("train.weight_decay").get<double>();
-  c.augment = get("train.augment").get<bool>();
-  c.scheduler.enabled = get("train.scheduler").get<std::string>() == "plateau";
-  c.scheduler.factor = get("train.scheduler_factor").get<double>();
-  c.scheduler.patience = get("train.scheduler_patience").get<int64_t>();
-  c.loss.l1 = get("loss.l1").get<double>();
-  c.loss.ssim = get("loss.ssim").get<double>();
-  c.loss.lpips = get("loss.lpips").get<double>();
-  c.loss.focus.levels = get("loss.focus.levels").get<int64_t>();
-  c.loss.focus.in_focus_weight = get("loss.focus.in_focus_weight").get<double>();
-  c.loss.focus.mask_scale = get("loss.focus.mask_scale").get<double>();
-  c.seed = seed;
-  return c;
+  return train_config_from_json(config, seed);
 }
 
 }  // namespace bokeh::orchestrator

@@ -1,4 +1,5 @@
-// JSON conversion of EpochFigures and TrainResult (worker/train_result.h).
+// JSON conversion of EpochFigures and TrainResult (worker/train_result.h), and the tolerant
+// ResultFigures reader.
 #include "orchestrator/store/result_json.h"
 
 #include <cmath>
@@ -9,6 +10,12 @@ namespace {
 // JSON has no NaN: a missing figure is null.
 nlohmann::json number_or_null(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(); }
 }  // namespace
+
+std::optional<double> optional_number(const nlohmann::json& json, const char* field) {
+  const auto it = json.find(field);
+  if (it == json.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
 
 nlohmann::json epoch_to_json(const worker::EpochFigures& e) {
   return {{"epoch", e.epoch},     {"train_loss", e.train_loss}, {"val_loss", e.val_loss},
@@ -60,14 +67,29 @@ worker::TrainResult result_from_json(const nlohmann::json& j) {
   r.val_loss = required_field<double>(j, "val_loss", what);
   r.gap = required_field<double>(j, "gap", what);
   r.test.l1 = required_field<double>(j, "test_l1", what);
-  r.test.psnr = j.value("test_psnr", nlohmann::json()).is_number() ? j["test_psnr"].get<double>() : INFINITY;
+  r.test.psnr = optional_number(j, "test_psnr").value_or(INFINITY);
   r.test.ssim = required_field<double>(j, "test_ssim", what);
-  if (j.contains("test_lpips") && j["test_lpips"].is_number()) r.test.lpips = j["test_lpips"].get<double>();
+  r.test.lpips = optional_number(j, "test_lpips");
   r.runtime_seconds = required_field<double>(j, "runtime_seconds", what);
   r.images_per_second = required_field<double>(j, "images_per_second", what);
   r.parameters = required_field<int64_t>(j, "parameters", what);
   for (const auto& e : required_field<nlohmann::json>(j, "history", what)) r.history.push_back(epoch_from_json(e));
   return r;
+}
+
+ResultFigures result_figures_from_json(const nlohmann::json& j) {
+  ResultFigures f;
+  f.train_loss = optional_number(j, "train_loss");
+  f.val_loss = optional_number(j, "val_loss");
+  f.gap = optional_number(j, "gap");
+  f.best_val_loss = optional_number(j, "best_val_loss");
+  if (const auto epoch = optional_number(j, "best_epoch")) f.best_epoch = static_cast<int64_t>(*epoch);
+  f.runtime_seconds = optional_number(j, "runtime_seconds");
+  f.test_l1 = optional_number(j, "test_l1");
+  f.test_psnr = optional_number(j, "test_psnr");
+  f.test_ssim = optional_number(j, "test_ssim");
+  f.test_lpips = optional_number(j, "test_lpips");
+  return f;
 }
 
 }  // namespace bokeh::orchestrator

@@ -1,8 +1,12 @@
 // JSON forms of the trainer's figures (one epoch, a finished run): what EPOCH and DONE messages carry
-// and what the store keeps in runs.results. One definition so the wire and the database agree.
+// and what the store keeps in runs.results. One definition so the wire and the database agree; plus
+// the tolerant reader the reports use on results of unfinished or older runs.
 #pragma once
 
 #include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
 
 #include "worker/train_result.h"
 
@@ -14,6 +18,17 @@ worker::EpochFigures epoch_from_json(const nlohmann::json& json);
 
 nlohmann::json result_to_json(const worker::TrainResult& result);
 worker::TrainResult result_from_json(const nlohmann::json& json);
+
+// The figures of a results JSON that are present and numbers; each one that is absent, null or not a
+// number (or all, when `json` is not an object) stays empty. Never throws.
+struct ResultFigures {
+  std::optional<double> train_loss, val_loss, gap;  // the last epoch's
+  std::optional<double> best_val_loss;
+  std::optional<int64_t> best_epoch;
+  std::optional<double> runtime_seconds;
+  std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
+};
+ResultFigures result_figures_from_json(const nlohmann::json& json);
 
 // A field of `json` as T, or an error naming `what` and the field.
 template <typename T>
@@ -27,5 +42,9 @@ T required_field(const nlohmann::json& json, const char* field, const char* what
     throw std::runtime_error(std::string(what) + ": field '" + field + "' has the wrong type");
   }
 }
+
+// A field of `json` when it is a number; nullopt when absent, null, of another type, or when `json`
+// is not an object.
+std::optional<double> optional_number(const nlohmann::json& json, const char* field);
 
 }  // namespace bokeh::orchestrator

@@ -5,6 +5,8 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "orchestrator/store/config_json.h"
+#include "orchestrator/store/result_json.h"
 #include "reports/tables/sweep_lookup.h"
 
 namespace bokeh::reports {
@@ -12,36 +14,14 @@ namespace {
 
 using nlohmann::json;
 
-// Value at a dotted path of a nested object, or nullptr when absent or null.
-const json* find_path(const json& object, const std::string& path) {
-  const json* node = &object;
-  size_t start = 0;
-  while (true) {
-    const size_t dot = path.find('.', start);
-    const std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->is_object() || !node->contains(part)) return nullptr;
-    node = &(*node)[part];
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return node->is_null() ? nullptr : node;
-}
-
-std::optional<double> optional_number(const json& results, const char* key) {
-  const json* v = find_path(results, key);
-  if (!v || !v->is_number()) return std::nullopt;
-  return v->get<double>();
-}
-
-template <typename T>
-T required(const json& config, const std::string& path, const orchestrator::RunRecord& record) {
-  const json* v = find_path(config, path);
-  if (!v) throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": its config lacks {}", record.name, record.sweep, path));
+// The run's settings; ReportError naming the run and the setting its config lacks or mistypes.
+worker::TrainConfig train_config(const json& config, const orchestrator::RunRecord& record) {
   try {
-    return v->get<T>();
-  } catch (const json::exception&) {
-    throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": {} has the wrong type ({})", record.name,
-                                  record.sweep, path, v->dump()));
+    return orchestrator::train_config_from_json(config);
+  } catch (const orchestrator::ConfigKeyError& e) {
+    const std::string problem = e.missing() ? fmt::format("its config lacks {}", e.key())
+                                            : fmt::format("{} has the wrong type ({})", e.key(), e.found());
+    throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": {}", record.name, record.sweep, problem));
   }
 }
 
@@ -62,17 +42,16 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   if (!config.is_object()) {
     throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": its config is not a JSON object", record.name, record.sweep));
   }
-  s.model.width = required<int64_t>(config, "model.width", record);
-  s.model.depth = required<int64_t>(config, "model.depth", record);
-  s.model.batch_norm = required<bool>(config, "model.batch_norm", record);
-  s.augment = required<bool>(config, "train.augment", record);
-  s.lr = required<double>(config, "train.lr", record);
-  s.batch_size = required<int64_t>(config, "train.batch_size", record);
-  s.epochs = required<int64_t>(config, "train.epochs", record);
-  s.weight_decay = required<double>(config, "train.weight_decay", record);
-  s.lambda_l1 = required<double>(config, "loss.l1", record);
-  s.lambda_ssim = required<double>(config, "loss.ssim", record);
-  s.lambda_lpips = required<double>(config, "loss.lpips", record);
+  const worker::TrainConfig train = train_config(config, record);
+  s.model = train.model;
+  s.augment = train.augment;
+  s.lr = train.lr;
+  s.batch_size = train.batch_size;
+  s.epochs = train.epochs;
+  s.weight_decay = train.weight_decay;
+  s.lambda_l1 = train.loss.l1;
+  s.lambda_ssim = train.loss.ssim;
+  s.lambda_lpips = train.loss.lpips;
 
   if (record.state != orchestrator::RunState::Done) return s;
   const json results = json::parse(record.results_json, nullptr, /*allow_exceptions=*/false);
@@ -80,17 +59,17 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
     throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": done, but its results are not a JSON object",
                                   record.name, record.sweep));
   }
-  const std::optional<double> runtime_s = optional_number(results, "runtime_seconds");
-  s.runtime_min = (runtime_s ? *runtime_s : record.runtime_s) / 60.0;
-  s.train_loss = optional_number(results, "train_loss");
-  s.val_loss = optional_number(results, "val_loss");
-  s.gap = optional_number(results, "gap");
-  s.best_val_loss = optional_number(results, "best_val_loss");
-  if (const auto e = optional_number(results, "best_epoch")) s.best_epoch = static_cast<int64_t>(*e);
-  s.test_l1 = optional_number(results, "test_l1");
-  s.test_psnr = optional_number(results, "test_psnr");
-  s.test_ssim = optional_number(results, "test_ssim");
-  s.test_lpips = optional_number(results, "test_lpips");
+  const orchestrator::ResultFigures figures = orchestrator::result_figures_from_json(results);
+  s.runtime_min = figures.runtime_seconds.value_or(record.runtime_s) / 60.0;
+  s.train_loss = figures.train_loss;
+  s.val_loss = figures.val_loss;
+  s.gap = figures.gap;
+  s.best_val_loss = figures.best_val_loss;
+  s.best_epoch = figures.best_epoch;
+  s.test_l1 = figures.test_l1;
+  s.test_psnr = figures.test_psnr;
+  s.test_ssim = figures.test_ssim;
+  s.test_lpips = figures.test_lpips;
   return s;
 }
 

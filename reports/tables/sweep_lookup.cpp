@@ -3,9 +3,10 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
+
+#include "orchestrator/store/stored_spec.h"
 
 namespace bokeh::reports {
 namespace {
@@ -36,9 +37,7 @@ orchestrator::Store open_store(const std::string& db_path) {
 }
 
 std::vector<int64_t> spec_tables(const orchestrator::SweepInfo& sweep) {
-  const nlohmann::json spec = nlohmann::json::parse(sweep.spec_json, nullptr, /*allow_exceptions=*/false);
-  if (!spec.is_object() || !spec.contains("tables") || !spec["tables"].is_array()) return {};
-  return spec["tables"].get<std::vector<int64_t>>();
+  return orchestrator::read_stored_spec(sweep.spec_json).tables;
 }
 
 orchestrator::SweepInfo find_sweep(const orchestrator::Store& store, const std::string& name) {

@@ -3,12 +3,12 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <map>
 #include <tuple>
 
+#include "orchestrator/store/stored_spec.h"
 #include "reports/tables/sweep_lookup.h"
 
 namespace bokeh::reports {
@@ -183,23 +183,10 @@ Table table3(const std::string& sweep, const std::vector<RunSummary>& runs) {
   return t;
 }
 
-// The spec's published rows: {name, source, epochs, params_m, runtime_min, psnr, ssim, lpips}.
-nlohmann::json references(const orchestrator::SweepInfo& sweep) {
-  const nlohmann::json spec = nlohmann::json::parse(sweep.spec_json, nullptr, /*allow_exceptions=*/false);
-  if (!spec.is_object() || !spec.contains("references") || !spec["references"].is_array()) {
-    return nlohmann::json::array();
-  }
-  return spec["references"];
-}
-
-std::optional<double> json_number(const nlohmann::json& row, const char* key) {
-  if (!row.contains(key) || !row[key].is_number()) return std::nullopt;
-  return row[key].get<double>();
-}
-
 Table table4(const orchestrator::SweepInfo& sweep, const std::vector<RunSummary>& runs) {
   const RunSummary* best = best_run(runs);
-  const nlohmann::json refs = references(sweep);
+  const std::vector<orchestrator::StoredReference> refs =
+      orchestrator::read_stored_spec(sweep.spec_json).references;
   Values params, runtime, ssim, lpips;
   if (best) {
     params.push_back(params_m(*best));
@@ -207,11 +194,11 @@ Table table4(const orchestrator::SweepInfo& sweep, const std::vector<RunSummary>
     ssim.push_back(best->test_ssim);
     lpips.push_back(best->test_lpips);
   }
-  for (const nlohmann::json& r : refs) {
-    params.push_back(json_number(r, "params_m"));
-    runtime.push_back(json_number(r, "runtime_min"));
-    ssim.push_back(json_number(r, "ssim"));
-    lpips.push_back(json_number(r, "lpips"));
+  for (const orchestrator::StoredReference& r : refs) {
+    params.push_back(r.params_m);
+    runtime.push_back(r.runtime_min);
+    ssim.push_back(r.ssim);
+    lpips.push_back(r.lpips);
   }
   Table t;
   t.title = fmt::format("Table 4 - sweep {}: the best run against published results", sweep.name);
@@ -232,13 +219,11 @@ Table table4(const orchestrator::SweepInfo& sweep, const std::vector<RunSummary>
   } else {
     t.notes.push_back(fmt::format("No run of sweep {} has finished yet, so there is no measured row.", sweep.name));
   }
-  for (const nlohmann::json& r : refs) {
-    const std::string name = r.value("name", std::string("?")) + " (published)";
-    const std::optional<double> epochs = json_number(r, "epochs");
-    t.rows.push_back({text(name), number(epochs), number(json_number(r, "params_m")),
-                      number(json_number(r, "runtime_min")), number(json_number(r, "psnr")),
-                      number(json_number(r, "ssim")), number(json_number(r, "lpips"))});
-    t.notes.push_back(fmt::format("{}: published in {}; not measured here.", name, r.value("source", std::string("?"))));
+  for (const orchestrator::StoredReference& r : refs) {
+    const std::string name = r.name + " (published)";
+    t.rows.push_back({text(name), number(r.epochs), number(r.params_m), number(r.runtime_min), number(r.psnr),
+                      number(r.ssim), number(r.lpips)});
+    t.notes.push_back(fmt::format("{}: published in {}; not measured here.", name, r.source));
   }
   const std::string note = unfinished_note(runs, "the best run may still change");
   if (!note.empty()) t.notes.push_back(note);

@@ -1,0 +1,30 @@
+// The one reader of a sweep's stored canonical spec (sweeps.spec_json, written by canonical_spec() in
+// orchestrator/spec/spec.h) for what the reports take from it: the tables it lists and its published
+// reference rows.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bokeh::orchestrator {
+
+// One published result row of the spec's `references`.
+struct StoredReference {
+  std::string name = "?";  // "?" when absent
+  std::string source = "?";
+  std::optional<double> epochs, params_m, runtime_min, psnr, ssim, lpips;  // empty when null or absent
+};
+
+struct StoredSpec {
+  std::vector<int64_t> tables;              // the study tables it lists (1..4), in its order
+  std::vector<StoredReference> references;  // in its order
+};
+
+// Tolerant, for reports of any stored sweep: text that is not a JSON object, a `tables` or `references`
+// that is not an array, and entries of the wrong type (a table that is not a number, a row that is not
+// an object, a figure that is not a number) read as absent. Never throws.
+StoredSpec read_stored_spec(const std::string& spec_json);
+
+}  // namespace bokeh::orchestrator
