@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
   app.add_option("--set", c.overrides, "override a spec key, e.g. --set train.epochs=2 (repeatable)");
   bool quick = false, no_lpips = false;
   app.add_flag(kQuickFlag, quick,
-               "a quick look on a CPU: the built-in synthetic data at 32x48, 16/8/8 train/val/test pairs, each run's "
+               "a quick look on a CPU: the built-in synthetic data at 32x48, 8/4/4 train/val/test pairs, each run's "
                "own epochs, stored as the sweep NAME-quick");
   app.add_flag(kNoLpipsFlag, no_lpips, "without the LPIPS weights file: loss.lpips=0 in every run, test LPIPS shown as –");
   app.add_flag("--dry-run", c.dry_run, "validate and print the expanded runs; touch nothing");

@@ -81,7 +81,7 @@ std::vector<InputProblem> spec_input_problems(const Spec& spec) {
   if (ebb_missing) command += std::string(" ") + kQuickFlag;
   if (lpips_missing) command += std::string(" ") + kNoLpipsFlag;
   problems.back().message += "\n  A command that runs this spec here and now: " + command;
-  if (ebb_missing) problems.back().message += " (--quick: the built-in synthetic pairs, small; see README.md)";
+  if (ebb_missing) problems.back().message += " (--quick: the built-in synthetic pairs at 32x48; README.md)";
   return problems;
 }
 

@@ -8,7 +8,7 @@
 namespace bokeh::orchestrator {
 
 // The quick look at a spec whose sweep is `sweep_name`: the built-in synthetic data at 32x48 (the
-// study's 2:3 aspect), 16 train / 8 validation / 8 test pairs, every run's own epochs, stored as the
+// study's 2:3 aspect), 8 train / 4 validation / 4 test pairs, every run's own epochs, stored as the
 // sweep "<sweep_name>-quick" so that the full sweep's results stay apart.
 std::vector<std::string> quick_look_overrides(const std::string& sweep_name);
 
