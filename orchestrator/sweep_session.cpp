@@ -1,10 +1,12 @@
 // Setting up a sweep start on the coordinator, and its final status line.
 #include "orchestrator/sweep_session.h"
 
+#include "orchestrator/spec/spec_inputs.h"
+
 namespace bokeh::orchestrator {
 
 SweepSession::SweepSession(const SweepCommand& command, const DataPreparer& prepare)
-    : spec_(load_spec(command.spec_path, command.overrides)),
+    : spec_(check_spec_inputs(load_spec(command.spec_path, command.overrides))),
       plan_(plan_runs(spec_)),
       progress_(command.quiet, stdout),
       store_(command.db_path) {

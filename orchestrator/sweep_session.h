@@ -29,7 +29,7 @@ struct SweepCommand {
 
 class SweepSession {
  public:
-  // Validates the spec, opens the store, registers the sweep and its runs, recovers runs a crash
+  // Validates the spec and the files it names (spec_inputs.h), opens the store, registers the sweep and its runs, recovers runs a crash
   // left running and prepares the data with `prepare`. Throws (nothing recorded) on bad input.
   SweepSession(const SweepCommand& command, const DataPreparer& prepare);
 

@@ -9,6 +9,7 @@
 
 #include "worker/image_io.h"
 #include "worker/seeded_rng.h"
+#include "worker/split_sizes.h"
 
 namespace bokeh::worker {
 
@@ -116,7 +117,7 @@ DatasetSplits list_dataset(const DataConfig& config) {
 
   SeededRng rng(derive_seed(config.split_seed, 0x5B117ULL));
   for (size_t i = pool.size(); i > 1; --i) std::swap(pool[i - 1], pool[rng.below(i)]);  // Fisher-Yates
-  const size_t val_count = (pool.size() + 2) / 5;  // 20% rounded to the nearest integer
+  const auto val_count = static_cast<size_t>(validation_part_size(static_cast<int64_t>(pool.size())));
   const std::vector<PairFiles> train_part(pool.begin(), pool.end() - val_count);
   const std::vector<PairFiles> val_part(pool.end() - val_count, pool.end());
   splits.train = take_first(train_part, config.train_pairs, "80% train", "train_pairs");

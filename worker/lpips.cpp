@@ -1,9 +1,8 @@
-// LPIPS 'alex' v0.1: the weights file reader/writer and the forward pass (see lpips.h).
+// LPIPS 'alex' v0.1: the weights file writer, loading the weights and the forward pass (see lpips.h).
 #include "worker/lpips.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <fstream>
 #include <map>
 #include <stdexcept>
@@ -11,16 +10,9 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <fmt/format.h>
 
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the LPIPS weights reader assumes a little-endian host");
-
 namespace bokeh::worker {
 
 namespace {
-constexpr char kMagic[] = "BOKEHLPIPS1\n";
-constexpr size_t kMagicSize = sizeof(kMagic) - 1;
-constexpr uint32_t kMaxNameLength = 256;
-constexpr uint32_t kMaxDims = 8;
-
 // AlexNet features convs: (stride, padding); max-pool 3/2 precedes taps 1 and 2.
 constexpr int64_t kStride[5] = {4, 1, 1, 1, 1};
 constexpr int64_t kPadding[5] = {2, 2, 1, 1, 1};
@@ -29,84 +21,6 @@ constexpr int kFeatureIndex[5] = {0, 3, 6, 8, 10};
 constexpr double kShift[3] = {-0.030, -0.088, -0.188};
 constexpr double kScale[3] = {0.458, 0.448, 0.450};
 constexpr double kNormEps = 1e-10;
-
-std::string shape_string(const std::vector<int64_t>& dims) { return c10::str(torch::IntArrayRef(dims)); }
-
-// Sequential, bounds-checked reads from the weights file; every failure names the file.
-class Reader {
- public:
-  explicit Reader(const std::filesystem::path& path) : path_(path), in_(path, std::ios::binary) {
-    if (!in_) throw std::runtime_error(path.string() + ": cannot open LPIPS weights file");
-    in_.seekg(0, std::ios::end);
-    remaining_ = static_cast<uint64_t>(in_.tellg());
-    in_.seekg(0, std::ios::beg);
-  }
-  void read(void* destination, uint64_t bytes, const std::string& what) {
-    if (bytes > remaining_) throw error("truncated while reading " + what);
-    in_.read(static_cast<char*>(destination), static_cast<std::streamsize>(bytes));
-    if (!in_) throw error("read failed at " + what);
-    remaining_ -= bytes;
-  }
-  template <typename T>
-  T value(const std::string& what) {
-    T v;
-    read(&v, sizeof(T), what);
-    return v;
-  }
-  uint64_t remaining() const { return remaining_; }
-  std::runtime_error error(const std::string& message) const {
-    return std::runtime_error(path_.string() + ": " + message);
-  }
-
- private:
-  std::filesystem::path path_;
-  std::ifstream in_;
-  uint64_t remaining_ = 0;
-};
-
-// Reads and validates every tensor; the result holds each spec'd name once, shaped as specified.
-std::map<std::string, torch::Tensor> read_weights(const std::filesystem::path& path) {
-  std::map<std::string, std::vector<int64_t>> expected;
-  for (const auto& spec : lpips_tensor_specs()) expected[spec.name] = spec.shape;
-
-  Reader reader(path);
-  char magic[kMagicSize];
-  reader.read(magic, kMagicSize, "the header");
-  if (std::memcmp(magic, kMagic, kMagicSize) != 0)
-    throw reader.error("not an LPIPS weights file (bad magic; write one with tools/export_lpips_weights.py)");
-  const auto count = reader.value<uint32_t>("the tensor count");
-
-  std::map<std::string, torch::Tensor> tensors;
-  for (uint32_t i = 0; i < count; ++i) {
-    const std::string entry = fmt::format("tensor #{}", i);
-    const auto name_length = reader.value<uint32_t>(entry + " name length");
-    if (name_length > kMaxNameLength) throw reader.error(fmt::format("{} has a corrupt name length {}", entry, name_length));
-    std::string name(name_length, '\0');
-    reader.read(name.data(), name_length, entry + " name");
-    const auto wanted = expected.find(name);
-    if (wanted == expected.end()) throw reader.error("unknown tensor '" + name + "'");
-    if (tensors.count(name) != 0) throw reader.error("tensor " + name + " appears twice");
-
-    const auto ndim = reader.value<uint32_t>(name + " ndim");
-    if (ndim > kMaxDims) throw reader.error(fmt::format("tensor {} has a corrupt ndim {}", name, ndim));
-    std::vector<int64_t> dims(ndim);
-    for (auto& d : dims) d = reader.value<int64_t>(name + " dims");
-    if (dims != wanted->second)
-      throw reader.error(fmt::format("tensor {} has shape {}, expected {}", name, shape_string(dims),
-                                     shape_string(wanted->second)));
-
-    auto tensor = torch::empty(dims, torch::kFloat32);
-    reader.read(tensor.data_ptr<float>(), static_cast<uint64_t>(tensor.numel()) * sizeof(float), name + " data");
-    if (!torch::isfinite(tensor).all().item<bool>()) throw reader.error("tensor " + name + " holds non-finite values");
-    if (name.rfind("lin", 0) == 0 && (tensor < 0).any().item<bool>())
-      throw reader.error("tensor " + name + " has negative weights (LPIPS lin weights are non-negative)");
-    tensors.emplace(name, tensor);
-  }
-  if (reader.remaining() != 0) throw reader.error("unexpected data after the last tensor");
-  for (const auto& spec : lpips_tensor_specs())
-    if (tensors.count(spec.name) == 0) throw reader.error("missing tensor " + spec.name);
-  return tensors;
-}
 
 // x: (N, C, h, w) ReLU features -> x / (||x||_channels + eps), with a zero (not NaN) gradient
 // through the norm where all channels are zero.
@@ -118,25 +32,11 @@ torch::Tensor unit_normalise(const torch::Tensor& x) {
 }
 }  // namespace
 
-const std::vector<LpipsTensorSpec>& lpips_tensor_specs() {
-  static const std::vector<LpipsTensorSpec> specs = {
-      {"features.0.weight", {64, 3, 11, 11}},   {"features.0.bias", {64}},
-      {"features.3.weight", {192, 64, 5, 5}},   {"features.3.bias", {192}},
-      {"features.6.weight", {384, 192, 3, 3}},  {"features.6.bias", {384}},
-      {"features.8.weight", {256, 384, 3, 3}},  {"features.8.bias", {256}},
-      {"features.10.weight", {256, 256, 3, 3}}, {"features.10.bias", {256}},
-      {"lin0.model.1.weight", {1, 64, 1, 1}},   {"lin1.model.1.weight", {1, 192, 1, 1}},
-      {"lin2.model.1.weight", {1, 384, 1, 1}},  {"lin3.model.1.weight", {1, 256, 1, 1}},
-      {"lin4.model.1.weight", {1, 256, 1, 1}},
-  };
-  return specs;
-}
-
 void save_lpips_weights(const std::filesystem::path& path, const LpipsTensors& tensors) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error(path.string() + ": cannot create LPIPS weights file");
   auto put = [&out](const void* data, size_t bytes) { out.write(static_cast<const char*>(data), bytes); };
-  put(kMagic, kMagicSize);
+  put(kLpipsWeightsMagic, sizeof(kLpipsWeightsMagic) - 1);
   const auto count = static_cast<uint32_t>(tensors.size());
   put(&count, sizeof count);
   for (const auto& [name, tensor] : tensors) {
@@ -172,11 +72,15 @@ LpipsTensors random_lpips_weights(uint64_t seed) {
 }
 
 LpipsImpl::LpipsImpl(const std::filesystem::path& weights_file) : weights_file_(weights_file) {
-  auto tensors = read_weights(weights_file);
+  auto values = read_lpips_weight_values(weights_file);
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const auto& spec : lpips_tensor_specs()) shapes[spec.name] = spec.shape;
   auto parameter = [&](const std::string& name) {
     std::string registered = name;
     std::replace(registered.begin(), registered.end(), '.', '_');
-    return register_parameter(registered, tensors.at(name), /*requires_grad=*/false);
+    auto& data = values.at(name);
+    const auto tensor = torch::from_blob(data.data(), shapes.at(name), torch::kFloat32).clone();
+    return register_parameter(registered, tensor, /*requires_grad=*/false);
   };
   for (int tap = 0; tap < 5; ++tap) {
     conv_weights_.push_back(parameter(fmt::format("features.{}.weight", kFeatureIndex[tap])));

@@ -4,16 +4,7 @@
 // downloaded. tools/export_lpips_weights.py writes that file from `lpips.LPIPS(net='alex',
 // version='0.1')` (pip install lpips).
 //
-// Weights file format (all integers and floats little-endian):
-//   magic   12 bytes   "BOKEHLPIPS1\n"
-//   count   uint32     number of tensors that follow (15)
-//   count times:
-//     name_len uint32, name: name_len bytes of ASCII (no terminator)
-//     ndim     uint32, dims: ndim x int64
-//     data     prod(dims) x float32, row-major (PyTorch's contiguous layout)
-// Tensors, in any order, each exactly once (lpips_tensor_specs() lists names and shapes):
-//   features.{0,3,6,8,10}.{weight,bias}   torchvision alexnet().features convs
-//   lin{0..4}.model.1.weight              LPIPS's 1x1 lin convs, (1, C, 1, 1), all >= 0
+// The weights file format and its reader: worker/lpips_weights_file.h.
 #pragma once
 
 #include <cstdint>
@@ -24,15 +15,9 @@
 
 #include <torch/torch.h>
 
+#include "worker/lpips_weights_file.h"
+
 namespace bokeh::worker {
-
-struct LpipsTensorSpec {
-  std::string name;
-  std::vector<int64_t> shape;
-};
-
-// The 15 tensors a weights file holds, with their shapes.
-const std::vector<LpipsTensorSpec>& lpips_tensor_specs();
 
 using LpipsTensors = std::vector<std::pair<std::string, torch::Tensor>>;  // (name, tensor) in file order
 
@@ -46,10 +31,8 @@ LpipsTensors random_lpips_weights(uint64_t seed);
 
 class LpipsImpl : public torch::nn::Module {
  public:
-  // Loads and validates the weights; they are registered as frozen parameters (requires_grad
-  // false), so `->to(device)` moves them. Throws std::runtime_error naming the file (and the
-  // tensor) when the file is missing, foreign, truncated, has trailing bytes, lacks a tensor,
-  // holds an unknown or repeated one, a wrong shape, a non-finite value or a negative lin weight.
+  // Loads and validates the weights (read_lpips_weight_values, which throws naming the file and
+  // tensor); they are registered as frozen parameters (requires_grad false), so `->to(device)` moves them.
   explicit LpipsImpl(const std::filesystem::path& weights_file);
 
   // Distance per image pair. a, b: (B, 3, H, W) in [0, 1], H and W >= 31 -> (B,).

@@ -1,6 +1,7 @@
-// `sweep SPEC [--db results/sweeps.db] [--set k=v]... [--dry-run] [--retry-failed] [--fresh] [--quiet]`:
-// runs a sweep. Under `mpirun -n N`, rank 0 coordinates and ranks 1..N-1 train; alone, it trains
-// the runs itself. --dry-run validates and prints the expanded runs without touching anything.
+// `sweep SPEC [--db results/sweeps.db] [--set k=v]... [--quick] [--no-lpips] [--dry-run] [--retry-failed]
+// [--fresh] [--quiet]`: runs a sweep. Under `mpirun -n N`, rank 0 coordinates and ranks 1..N-1 train;
+// alone, it trains the runs itself. --dry-run validates and prints the expanded runs without touching
+// anything; --quick and --no-lpips stand for sets of --set overrides (orchestrator/spec/spec_profiles.h).
 #include <cstdlib>
 #include <iostream>
 
@@ -9,6 +10,8 @@
 
 #include "orchestrator/coordinator.h"
 #include "orchestrator/spec/dry_run.h"
+#include "orchestrator/spec/spec_inputs.h"
+#include "orchestrator/spec/spec_profiles.h"
 #include "orchestrator/interrupt.h"
 #include "orchestrator/mpi/rank_groups.h"
 #include "orchestrator/mpi/mpi_check.h"
@@ -41,6 +44,37 @@ int agreed_ranks_per_run(const SweepCommand& command, int rank) {
   }
   mpi_check(MPI_Bcast(&ranks_per_run, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
   return ranks_per_run;
+}
+
+// --quick and --no-lpips as the --set overrides they stand for, ahead of the user's own (which win).
+// --quick names the sweep after the spec's; a spec that does not load is reported by the caller.
+std::vector<std::string> expand_profiles(const SweepCommand& command, bool quick, bool no_lpips) {
+  std::vector<std::string> sets;
+  if (quick) {
+    try {
+      sets = quick_look_overrides(load_spec(command.spec_path, command.overrides).name);
+    } catch (const std::exception&) {
+      return command.overrides;
+    }
+  }
+  if (no_lpips) for (const std::string& o : no_lpips_overrides()) sets.push_back(o);
+  sets.insert(sets.end(), command.overrides.begin(), command.overrides.end());
+  return sets;
+}
+
+// The dry run: the expanded runs, then any file the spec names that is not in place (a real start
+// would refuse it), each with what to do.
+int dry_run(const SweepCommand& command) {
+  try {
+    const Spec spec = load_spec(command.spec_path, command.overrides);
+    print_dry_run(std::cout, spec, plan_runs(spec));
+    for (const InputProblem& p : spec_input_problems(spec))
+      std::cout << "not in place (a real start refuses this): " << SpecError(p.where, p.message).what() << "\n";
+    return kExitOk;
+  } catch (const std::exception& e) {
+    std::cerr << "sweep: " << e.what() << "\n";
+    return kExitBadInput;
+  }
 }
 
 int run_sweep(const SweepCommand& command, int& argc, char**& argv) {
@@ -86,6 +120,11 @@ int main(int argc, char** argv) {
   app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")
       ->capture_default_str();
   app.add_option("--set", c.overrides, "override a spec key, e.g. --set train.epochs=2 (repeatable)");
+  bool quick = false, no_lpips = false;
+  app.add_flag(kQuickFlag, quick,
+               "a quick look on a CPU: the built-in synthetic data at 32x48, 8/4/4 train/val/test pairs, each run's "
+               "own epochs, stored as the sweep NAME-quick");
+  app.add_flag(kNoLpipsFlag, no_lpips, "without the LPIPS weights file: loss.lpips=0 in every run, test LPIPS shown as –");
   app.add_flag("--dry-run", c.dry_run, "validate and print the expanded runs; touch nothing");
   app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
   app.add_flag("--fresh", c.fresh, "discard the stored results of this sweep (its spec changed) and start anew");
@@ -98,15 +137,6 @@ int main(int argc, char** argv) {
     if (launched_as_rank_zero()) std::cerr << "sweep: " << e.what() << " (see sweep --help)\n";
     return kExitBadInput;
   }
-  if (c.dry_run) {
-    try {
-      const Spec spec = load_spec(c.spec_path, c.overrides);
-      print_dry_run(std::cout, spec, plan_runs(spec));
-      return kExitOk;
-    } catch (const std::exception& e) {
-      std::cerr << "sweep: " << e.what() << "\n";
-      return kExitBadInput;
-    }
-  }
-  return run_sweep(c, argc, argv);
+  c.overrides = expand_profiles(c, quick, no_lpips);
+  return c.dry_run ? dry_run(c) : run_sweep(c, argc, argv);
 }

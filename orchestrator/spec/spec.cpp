@@ -14,6 +14,7 @@
 #include "orchestrator/spec/run_settings.h"
 #include "orchestrator/spec/spec_overrides.h"
 #include "orchestrator/spec/yaml_reader.h"
+#include "worker/split_sizes.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -89,11 +90,14 @@ class SpecParser {
       } else {
         for (const YamlEntry& m : r_.entries(e.value, e.key, e.path)) {
           r_.require_known(m, {"lpips_weights"});
-          spec_.lpips_weights = r_.string(m.value, m.key, m.path);
+          spec_.locations[m.path] = r_.at(m.key, m.path);
+          const bool none = m.value.IsNull() || (m.value.IsScalar() && m.value.Scalar().empty());
+          spec_.lpips_weights = none ? "" : r_.string(m.value, m.key, m.path);
         }
       }
     }
     if (!named) r_.fail(root, "sweep", "missing: every spec names its sweep (sweep: NAME)");
+    if (spec_.data.source == "synthetic") size_synthetic_data();
   }
 
  private:
@@ -192,6 +196,7 @@ class SpecParser {
       else if (f.name == "split_seed") d.split_seed = static_cast<uint64_t>(count(0));
       else read_synthetic(f, where);
     }
+    for (const auto& [key, place] : where) spec_.locations["data." + key] = place;
     const auto place = [&](const std::string& key) {  // the key's line, else the line of `data:`
       auto it = where.find(key);
       if (it != where.end()) return it->second;
@@ -203,11 +208,20 @@ class SpecParser {
       throw SpecError(place("root"), "data.source is ebb but data.root is missing: give the folder holding "
                                      "original/ and bokeh/ (see sweeps/README.md)");
     }
-    const int64_t needed = d.train_pairs + d.val_pairs + d.test_pairs;
-    if (d.source == "synthetic" && d.synthetic.count < needed) {
-      throw SpecError(place("synthetic.count"),
-                      fmt::format("renders {} pairs but train_pairs + val_pairs + test_pairs = {}",
-                                  d.synthetic.count, needed));
+  }
+
+  // Synthetic pairs: as many as the splits need unless the spec says how many (then at least that).
+  void size_synthetic_data() {
+    worker::DataConfig& d = spec_.data;
+    const int64_t needed = worker::pairs_needed(d.train_pairs, d.val_pairs, d.test_pairs);
+    const auto given = spec_.locations.find("data.synthetic.count");
+    if (given == spec_.locations.end()) {
+      d.synthetic.count = needed;
+    } else if (d.synthetic.count < needed) {
+      throw SpecError(given->second, fmt::format("renders {} pairs but {} train / {} validation / {} test pairs need {} (the "
+                                         "test pairs, then an 80:20 train/validation split of the rest); leave "
+                                         "data.synthetic.count out to render what the splits need",
+                                         d.synthetic.count, d.train_pairs, d.val_pairs, d.test_pairs, needed));
     }
   }
 
@@ -323,6 +337,11 @@ Spec parse_spec(const std::string& text, const std::string& file, const std::vec
     spec.forced[o.path] = SettingValue{reader.setting(*s, o.value, o.value, o.path), reader.at(o.value, o.path)};
   }
   return spec;
+}
+
+SourceLocation spec_location(const Spec& spec, const std::string& key) {
+  const auto it = spec.locations.find(key);
+  return it != spec.locations.end() ? it->second : SourceLocation{spec.file, 0, key};
 }
 
 json canonical_spec(const Spec& spec) {

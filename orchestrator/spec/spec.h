@@ -75,7 +75,8 @@ struct Spec {
   std::vector<int64_t> tables;
   uint64_t seed = 0;
   worker::DataConfig data;
-  std::string lpips_weights;  // metrics.lpips_weights
+  std::string lpips_weights;  // metrics.lpips_weights ("" = none)
+  std::map<std::string, SourceLocation> locations;  // where each data.* and metrics.* key was written
   Resources resources;
   SourceLocation base_where;  // where `base` is (or the file's first line)
   Settings base;
@@ -93,6 +94,9 @@ Spec load_spec(const std::string& path, const std::vector<std::string>& override
 // The same from text; `file` names it in errors.
 Spec parse_spec(const std::string& text, const std::string& file,
                 const std::vector<std::string>& overrides = {});
+
+// Where the document key `key` (e.g. "data.root") was written, else the spec file with that key.
+SourceLocation spec_location(const Spec& spec, const std::string& key);
 
 // The spec as canonical JSON (sorted keys, defaults filled, comments and layout gone): equal for
 // two specs exactly when they describe the same sweep. The --set strings themselves are not part of

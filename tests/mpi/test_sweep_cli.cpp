@@ -84,3 +84,49 @@ TEST_CASE("bad input is one line on stderr and a non-zero exit", "[sweep_cli]") 
   CHECK(sweep(dir, "'" + dir.file("bad.yaml") + "' --dry-run").err.find("bad.yaml:3: base.train.lr: must be > 0") !=
         std::string::npos);
 }
+
+// The study's specs as a new user starts them, without EBB! or the LPIPS weights (issue 18): refused
+// before anything is registered (no database is even created), the dataset, layout and recipe named,
+// and a command that runs the same spec now.
+TEST_CASE("a study spec without its LPIPS weights is refused up front, nothing registered", "[sweep_cli]") {
+  TempDir dir;
+  const std::string db = dir.file("results/sweeps.db");
+  const bokeh::test::ToolResult r = sweep(dir, "sweeps/table3.yaml --db '" + db + "' --set data.source=synthetic");
+  INFO(r.out << r.err);
+  CHECK(r.status == 2);
+  CHECK(r.err.rfind("sweep: sweeps/table3.yaml:19: metrics.lpips_weights: results/lpips_alex_v0.1.bin: cannot open "
+                    "LPIPS weights file\n", 0) == 0);
+  CHECK(r.err.find("pip install lpips && python3 tools/export_lpips_weights.py results/lpips_alex_v0.1.bin") !=
+        std::string::npos);
+  CHECK(r.err.find("--no-lpips") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(db));
+}
+
+TEST_CASE("mpirun on a study spec without EBB! names the dataset, its layout and the synthetic way", "[sweep_cli]") {
+  TempDir dir;
+  const std::string db = dir.file("results/sweeps.db");
+  const auto r = bokeh::test::run_command("cd '" + std::string(BOKEH_SOURCE_DIR) +
+                                          "' && mpirun --allow-run-as-root --oversubscribe -n 4 '" + BOKEH_BUILD_DIR +
+                                          "/sweep' sweeps/table1.yaml --db '" + db + "'");
+  INFO(r.output);
+  CHECK(r.status == 2);
+  for (const char* part : {"sweeps/table1.yaml:10: data.root: data/ebb/Training: no such folder", "EBB!",
+                           "Ignatov", "Training/original/N.jpg", "labels validation",
+                           "build/sweep sweeps/table1.yaml --quick --no-lpips"}) {
+    INFO(part);
+    CHECK(r.output.find(part) != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(db));
+}
+
+TEST_CASE("the README's synthetic Table 1 line validates; --dry-run lists what a real start lacks", "[sweep_cli]") {
+  TempDir dir;
+  const bokeh::test::ToolResult r =
+      sweep(dir, "sweeps/table1.yaml --set data.source=synthetic --set train.epochs=2 --dry-run --set "
+                 "metrics.lpips_weights=" + dir.file("none.bin"));
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("data: synthetic at 256x384, 1024 train / 180 val / 200 test pairs") != std::string::npos);
+  CHECK(r.out.find("not in place (a real start refuses this): ") != std::string::npos);
+  CHECK(r.out.find("none.bin: cannot open LPIPS weights file") != std::string::npos);
+}

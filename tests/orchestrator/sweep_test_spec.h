@@ -20,7 +20,7 @@ data:
   train_pairs: 4
   val_pairs: 2
   test_pairs: 2
-  synthetic: {count: 8, size: 16}
+  synthetic: {count: 10, size: 16}
 base:
   model: {depth: 2}
   train: {epochs: 2}

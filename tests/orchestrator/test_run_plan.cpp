@@ -23,7 +23,7 @@ const std::string kData =
     "  train_pairs: 4\n"
     "  val_pairs: 2\n"
     "  test_pairs: 2\n"
-    "  synthetic: {count: 8, size: 32}\n";
+    "  synthetic: {count: 10, size: 32}\n";
 
 RunPlan plan(const std::string& body, uint64_t seed = 0) {
   return plan_runs(parse_spec("sweep: t\nseed: " + std::to_string(seed) + "\n" + kData + body, "t.yaml"));

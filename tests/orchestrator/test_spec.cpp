@@ -27,7 +27,7 @@ const std::string kHead =
     "  train_pairs: 4\n"                    // 5
     "  val_pairs: 2\n"                      // 6
     "  test_pairs: 2\n"                     // 7
-    "  synthetic: {count: 8, size: 32}\n"   // 8
+    "  synthetic: {count: 10, size: 32}\n"   // 8
     "base:\n"                               // 9
     "  loss: {lpips: 0}\n";                 // 10
 
@@ -130,7 +130,7 @@ TEST_CASE("malformed specs are rejected naming the key and the line", "[spec]") 
       {"unknown data key", "sweep: t\ndata:\n  heigth: 32\n", {}, "", 3, "data.heigth", "did you mean \"height\""},
       {"too few synthetic pairs",
        "sweep: t\ndata:\n  train_pairs: 10\n  val_pairs: 5\n  test_pairs: 5\n  synthetic:\n    count: 12\n", {}, "",
-       7, "data.synthetic.count", "= 20"},
+       7, "data.synthetic.count", "but 10 train / 5 validation / 5 test pairs need 28"},
       {"width 0", kHead + "runs:\n  - {name: a, model.width: 0}\n", {}, "", 12, "runs[0].model.width", ">= 1"},
       {"depth 0 in a grid", kHead + "grid:\n  model.depth: [2,\n    0]\n", {}, "", 13, "grid.model.depth[1]", ">= 1"},
       {"lr 0", kHead + "runs:\n  - name: a\n    train:\n      lr: 0\n", {}, "", 14, "runs[0].train.lr", "> 0"},
@@ -148,7 +148,7 @@ TEST_CASE("malformed specs are rejected naming the key and the line", "[spec]") 
        "metrics.lpips_weights is not set"},
       {"LPIPS on images under 31 pixels",
        "sweep: t\ndata:\n  height: 16\n  width: 16\n  train_pairs: 4\n  val_pairs: 2\n  test_pairs: 2\n"
-       "  synthetic: {count: 8}\nmetrics: {lpips_weights: w.bin}\n",
+       "  synthetic: {count: 10}\nmetrics: {lpips_weights: w.bin}\n",
        {}, "", 1, "loss.lpips", "31x31"},
       {"unknown run setting", kHead + "runs:\n  - {train.bach_size: 8}\n", {}, "", 12, "runs[0].train.bach_size",
        "did you mean \"train.batch_size\""},
@@ -245,7 +245,7 @@ TEST_CASE("the canonical spec ignores layout and comments and key spelling", "[s
       "  - name: a\n"
       "    model.depth: 2   # dotted\n"
       "    model.width: 8\n"
-      "data: {width: 32, height: 32, synthetic: {size: 32, count: 8}, test_pairs: 2, val_pairs: 2, train_pairs: 4}\n"
+      "data: {width: 32, height: 32, synthetic: {size: 32, count: 10}, test_pairs: 2, val_pairs: 2, train_pairs: 4}\n"
       "sweep: t\n",
       "b.yaml");
   CHECK(canonical_spec(a).dump() == canonical_spec(b).dump());

@@ -489,7 +489,7 @@ TEST_CASE("a stored spec's tables and references read back as the spec wrote the
   const Spec spec = parse_spec("sweep: refs\n"
                                "tables: [2, 4]\n"
                                "data: {height: 32, width: 32, train_pairs: 4, val_pairs: 2, test_pairs: 2,\n"
-                               "       synthetic: {count: 8, size: 32}}\n"
+                               "       synthetic: {count: 10, size: 32}}\n"
                                "base:\n"
                                "  loss: {lpips: 0}\n"
                                "runs:\n"

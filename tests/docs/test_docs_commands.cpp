@@ -1,0 +1,159 @@
+// The documented commands, run as a new user would: every command line in the fenced code blocks of
+// README.md and sweeps/README.md, in the order the docs give them, from a scratch folder that holds
+// the built tools (build/) and the repository's sweeps/, tools/ and scripts/. A documented command
+// that fails fails this test. Commands that cannot run here are skipped by name below, each with its
+// reason (printed); the demo's sweeps run at a tiny size. An entry below that no longer matches a
+// documented command fails the test too, so the lists cannot outlive the docs.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/process_runner.h"
+
+namespace fs = std::filesystem;
+using bokeh::test::TempDir;
+
+namespace {
+
+// Documented commands that need what this machine has not got, with the reason.
+const std::map<std::string, std::string> kSkipped = {
+    {"scripts/demo", "installs packages and rebuilds build/, the folder this test runs from (CI builds it)"},
+    {"scripts/test", "is CI itself: it runs this test"},
+    {"mpirun -n 4 build/sweep sweeps/table1.yaml", "needs EBB! (the study's data, not shipped)"},
+    {"mpirun --hostfile hosts -n 9 build/sweep sweeps/table1.yaml --db /shared/bokeh/results/sweeps.db "
+     "--set resources.ranks_per_run=2",
+     "needs several nodes, a shared filesystem and EBB!"},
+    {"srun --nodes=2 --ntasks=9 --gpus-per-node=4 build/sweep sweeps/table1.yaml --db /shared/bokeh/results/sweeps.db",
+     "needs Slurm, GPU nodes and EBB!"},
+    {"pip install lpips", "needs internet"},
+    {"python3 tools/export_lpips_weights.py results/lpips_alex_v0.1.bin",
+     "needs torchvision's AlexNet weights and the lpips package (internet)"},
+};
+
+// Placeholders in documented commands and the files of this run that stand for them.
+const std::vector<std::pair<std::string, std::string>> kPlaceholders = {{" PRED TARGET", " synth/original synth/bokeh"}};
+
+// The demo's sweeps run at a tiny size (a full demo takes minutes): 8/4/4 pairs, 1 epoch; a quick
+// look (--quick) at 1 epoch per run (its runs' own epochs, up to 30, take minutes on a loaded machine).
+const std::string kDemoSweep = "build/sweep sweeps/demo.yaml";
+const std::string kTiny = " --set data.train_pairs=8 --set data.val_pairs=4 --set data.test_pairs=4 --set train.epochs=1";
+const std::string kOneEpoch = " --set train.epochs=1";
+
+struct Documented {
+  std::string command;
+  std::string where;  // file:line
+};
+
+// Command lines of the fenced blocks without a language (or sh/bash/console) in `file`: in a block
+// that shows a session ("$ " prompts) only the prompted lines; otherwise every line but comments.
+// A trailing " # comment" is dropped and a trailing backslash joins the next line.
+std::vector<Documented> documented_commands(const fs::path& file, const std::string& name) {
+  std::ifstream in(file);
+  REQUIRE(in);
+  std::vector<std::vector<std::pair<std::string, int>>> blocks;
+  bool inside = false, commands = false;
+  int number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    if (line.rfind("```", 0) == 0) {
+      const std::string language = line.substr(3);
+      if (!inside) commands = language.empty() || language == "sh" || language == "bash" || language == "console";
+      if (!inside && commands) blocks.emplace_back();
+      inside = !inside;
+    } else if (inside && commands) {
+      blocks.back().emplace_back(line, number);
+    }
+  }
+  const std::regex comment(R"(\s+#\s.*$)");
+  std::vector<Documented> out;
+  for (const auto& block : blocks) {
+    bool session = false;
+    for (const auto& [text, n] : block) session = session || text.rfind("$ ", 0) == 0;
+    std::string pending;
+    int first = 0;
+    for (const auto& [raw, n] : block) {
+      std::string text = raw;
+      if (pending.empty()) {
+        if (session && text.rfind("$ ", 0) != 0) continue;
+        if (session) text = text.substr(2);
+        if (text.find_first_not_of(' ') == std::string::npos || text[text.find_first_not_of(' ')] == '#') continue;
+        first = n;
+      }
+      text = std::regex_replace(text, comment, "");
+      const bool continued = !text.empty() && text.back() == '\\';
+      if (continued) text.pop_back();
+      pending += pending.empty() ? text : " " + text.substr(text.find_first_not_of(' '));
+      if (continued) continue;
+      pending.erase(pending.find_last_not_of(' ') + 1);
+      out.push_back({pending, name + ":" + std::to_string(first)});
+      pending.clear();
+    }
+  }
+  return out;
+}
+
+// The command as this test runs it.
+std::string as_run(std::string command, std::set<std::string>& used_placeholders) {
+  for (const auto& [placeholder, value] : kPlaceholders) {
+    const size_t at = command.find(placeholder);
+    if (at == std::string::npos) continue;
+    command.replace(at, placeholder.size(), value);
+    used_placeholders.insert(placeholder);
+  }
+  if (command.find("--dry-run") != std::string::npos) return command;
+  if (command.rfind(kDemoSweep, 0) == 0) return command + kTiny;
+  if (command.rfind("build/sweep ", 0) == 0 && command.find(" --quick") != std::string::npos) return command + kOneEpoch;
+  return command;
+}
+
+}  // namespace
+
+TEST_CASE("every command in README.md and sweeps/README.md runs as documented", "[docs]") {
+  const fs::path source(BOKEH_SOURCE_DIR);
+  std::vector<Documented> commands = documented_commands(source / "README.md", "README.md");
+  for (const Documented& d : documented_commands(source / "sweeps" / "README.md", "sweeps/README.md"))
+    commands.push_back(d);
+
+  TempDir sandbox;
+  const fs::path home = sandbox.path();
+  fs::create_directory_symlink(BOKEH_BUILD_DIR, home / "build");
+  for (const char* folder : {"sweeps", "tools", "scripts"}) fs::create_directory_symlink(source / folder, home / folder);
+  // The files the documented commands name: a photo to render and a folder pair to measure.
+  const auto synth = bokeh::test::run_command("cd '" + home.string() + "' && build/synth --out synth --count 2 --size 64");
+  REQUIRE(synth.status == 0);
+  fs::copy_file(home / "synth" / "original" / "0.png", home / "photo.jpg");
+
+  std::set<std::string> skipped, placeholders;
+  int ran = 0;
+  for (const Documented& d : commands) {
+    if (const auto skip = kSkipped.find(d.command); skip != kSkipped.end()) {
+      std::cout << "skipped (" << d.where << "): " << d.command << ": " << skip->second << "\n";
+      skipped.insert(d.command);
+      continue;
+    }
+    const std::string command = as_run(d.command, placeholders);
+    std::cout << "running (" << d.where << "): " << command << std::endl;
+    const auto result = bokeh::test::run_command("cd '" + home.string() + "' && OMPI_ALLOW_RUN_AS_ROOT=1 "
+                                                 "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " + command);
+    INFO(d.where << ": " << command << "\n" << result.output);
+    CHECK(result.status == 0);
+    ++ran;
+  }
+  for (const auto& [command, reason] : kSkipped) {
+    INFO("skip-listed but not documented any more: " << command);
+    CHECK(skipped.count(command) == 1);
+  }
+  for (const auto& [placeholder, value] : kPlaceholders) {
+    INFO("placeholder no longer documented: " << placeholder);
+    CHECK(placeholders.count(placeholder) == 1);
+  }
+  CHECK(ran >= 15);  // the docs' runnable commands were found (sweeps, reports, render, metrics)
+}
