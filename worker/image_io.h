@@ -1,35 +1,55 @@
-// 8-bit RGB images in memory and on disk (PNG, JPEG read and write; BMP/TGA read) through stb.
+// 8-bit RGB images in memory and on disk: JPEG read through libjpeg-turbo (worker/jpeg_decoder.h),
+// PNG/BMP/TGA read and PNG/JPEG written through stb; resizing, and decoding straight to a
+// training resolution (the smallest DCT scale, a centred crop to the target's aspect, a resize).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <utility>
 #include <vector>
 
 #include <torch/torch.h>
 
+#include "worker/image.h"
+
 namespace bokeh::worker {
 
-// Interleaved RGB, row-major: pixel (x, y) channel c at rgb[(y * width + x) * 3 + c].
-struct Image {
-  int64_t width = 0;
-  int64_t height = 0;
-  std::vector<uint8_t> rgb;
-};
-
-// Decodes any stb-supported file to RGB; throws std::runtime_error naming the file when it is
-// missing, unreadable or not an image.
+// Decodes a file to RGB as displayed: a JPEG (recognised by its bytes, whatever the extension)
+// with libjpeg-turbo at full size (grayscale and CMYK converted, EXIF orientation applied), any
+// other stb-supported format with stb. Throws std::runtime_error naming the file when it is
+// missing, unreadable, not an image, or a corrupt or truncated JPEG.
 Image read_image(const std::filesystem::path& path);
 
-// Reads only the header: {width, height}. Throws like read_image.
+// stb_image for every format, JPEG included, without EXIF orientation: the decoder the cache used
+// before libjpeg-turbo, kept as a second implementation for tests and bench/data_pipeline.
+Image read_image_with_stb(const std::filesystem::path& path);
+
+// {width, height} as read_image would return them (EXIF orientation applied), from the header
+// only. Throws like read_image.
 std::pair<int64_t, int64_t> read_image_size(const std::filesystem::path& path);
 
-// Writes PNG or JPEG (quality 95) by the path's extension; throws on failure or other extensions.
+// Writes PNG or JPEG (quality 95, no chroma subsampling: stb_image_write) by the path's extension;
+// throws on failure or other extensions.
 void write_image(const std::filesystem::path& path, const Image& image);
 
 // Resize with stb_image_resize's default filters, as called here: Mitchell-Netravali (B = C = 1/3)
-// when shrinking, Catmull-Rom when enlarging, on the 8-bit values as stored (no sRGB linearisation),
-// edges clamped.
+// when shrinking, Catmull-Rom when enlarging, chosen per axis, on the 8-bit values as stored (no
+// sRGB linearisation), edges clamped.
 Image resize_image(const Image& image, int64_t width, int64_t height);
+
+// The centred crop of the target's aspect ratio (worker/image.h: centred_crop), resized to
+// width x height: an image of another aspect loses its edges rather than being stretched.
+Image fit_image(const Image& image, int64_t width, int64_t height);
+
+// fit_image(read_image(path), width, height), except that a JPEG is decoded at the smallest DCT
+// scale (1/8, 1/4, 1/2) that still covers the crop (worker/jpeg_decoder.h: choose_jpeg_scale), so
+// a 1536x1024 photo for 384x256 is decoded straight to 384x256. The crop is taken in the full
+// picture's pixels, so both sample the same region; the pixels differ from a full decode followed
+// by fit_image by the DCT scaling's own filter (tests/worker/test_image_decode.cpp states the tolerance).
+Image read_image_fitted(const std::filesystem::path& path, int64_t width, int64_t height);
+
+// Bumped whenever read_image_fitted's pixels change for the same file: part of the cache key.
+constexpr int kFittedImageVersion = 2;
 
 // (3, H, W) float in [0, 1] <-> Image; the tensor is clamped and rounded to the nearest level.
 torch::Tensor image_to_tensor(const Image& image);

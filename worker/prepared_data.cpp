@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <ATen/Parallel.h>
 #include <fmt/format.h>
 
 #include <array>
@@ -22,6 +21,7 @@
 
 #include "worker/ebb_reader.h"
 #include "worker/image_io.h"
+#include "worker/parallel_jobs.h"
 #include "worker/seeded_rng.h"
 #include "worker/synthetic_renderer.h"
 
@@ -80,9 +80,11 @@ fs::path temporary_path(const fs::path& path) {
 // The source, every selected file (with its size and modification time), the resolution and
 // the subsets, as text: the cache key is its hash.
 std::string key_text(const DataConfig& config, const DatasetSplits& splits) {
-  std::string text = fmt::format("bokeh prepared data v{}\nsource {}\nsize {}x{}\nsplit_seed {}\nsubsets {} {} {}\n",
-                                 kPreparedFormatVersion, config.source, config.height, config.width, config.split_seed,
-                                 config.train_pairs, config.val_pairs, config.test_pairs);
+  std::string text = fmt::format("bokeh prepared data v{}\ndecoder v{}\nsource {}\nsize {}x{}\nsplit_seed {}\n"
+                                 "subsets {} {} {}\n",
+                                 kPreparedFormatVersion, kFittedImageVersion, config.source, config.height,
+                                 config.width, config.split_seed, config.train_pairs, config.val_pairs,
+                                 config.test_pairs);
   auto stamp = [](const fs::path& p) {
     return fmt::format("{}\t{}\t{}", p.string(), fs::file_size(p), fs::last_write_time(p).time_since_epoch().count());
   };
@@ -117,10 +119,10 @@ fs::path ensure_synthetic_dataset(const SyntheticConfig& synthetic, const fs::pa
   return dir;
 }
 
-// Decodes one image, resizes it to width x height and stores it as (3, H, W) at `dst`.
+// Decodes one image straight to width x height (read_image_fitted: the smallest JPEG DCT scale,
+// a centred crop to the target's aspect, Mitchell-Netravali) and stores it as (3, H, W) at `dst`.
 void store_planes(const fs::path& path, int64_t height, int64_t width, uint8_t* dst) {
-  Image image = read_image(path);
-  if (image.width != width || image.height != height) image = resize_image(image, width, height);
+  const Image image = read_image_fitted(path, width, height);
   const int64_t plane = height * width;
   for (int64_t i = 0; i < plane; ++i)
     for (int64_t c = 0; c < 3; ++c) dst[c * plane + i] = image.rgb[i * 3 + c];
@@ -198,8 +200,8 @@ void build_cache(const fs::path& file, uint64_t key, const DatasetSplits& splits
   try {
     {
       FileMapping out(temp, O_RDWR | O_CREAT | O_TRUNC, PROT_READ | PROT_WRITE, kPreparedHeaderBytes + payload);
-      at::parallel_for(0, static_cast<int64_t>(jobs.size()), 1, [&](int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i) store_planes(*jobs[i].first, height, width, out.data() + jobs[i].second);
+      run_parallel_jobs(static_cast<int64_t>(jobs.size()), machine_cores(), [&](int64_t i) {
+        store_planes(*jobs[i].first, height, width, out.data() + jobs[i].second);
       });
       header.checksum = hash_bytes(out.data() + kPreparedHeaderBytes, static_cast<size_t>(payload));
       std::memcpy(out.data(), &header, sizeof header);

@@ -3,11 +3,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
 #include "orchestrator/spec/run_cost.h"
 #include "orchestrator/spec/run_settings.h"
+#include "orchestrator/spec/yaml_reader.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -149,6 +151,25 @@ std::vector<Candidate> candidates(const Spec& spec) {
   return out;
 }
 
+// Every run a table names is a run of the plan (a name listed again for the same config is not: its
+// results are stored under the first name).
+void check_table_rows(const Spec& spec, const RunPlan& plan) {
+  std::vector<std::string> names;
+  for (const PlannedRun& r : plan.runs) names.push_back(r.name);
+  for (const auto& [number, rows] : spec.table_rows) {
+    for (const std::string& name : rows.runs) {
+      if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+      const auto dup = std::find_if(plan.duplicates.begin(), plan.duplicates.end(),
+                                    [&](const DuplicateRun& d) { return d.name == name; });
+      if (dup != plan.duplicates.end())
+        throw SpecError(rows.where, fmt::format("table {} names \"{}\", the same run as \"{}\": name that one",
+                                                number, name, dup->same_as));
+      throw SpecError(rows.where, fmt::format("table {} names run \"{}\", which the spec does not define{}", number,
+                                              name, did_you_mean(name, names)));
+    }
+  }
+}
+
 }  // namespace
 
 std::string config_key(const json& config) { return fmt::format("{:016x}", fnv1a64(config.dump())); }
@@ -179,6 +200,7 @@ RunPlan plan_runs(const Spec& spec) {
     by_name[c.name] = plan.runs.size();
     plan.runs.push_back(std::move(run));
   }
+  check_table_rows(spec, plan);
   return plan;
 }
 

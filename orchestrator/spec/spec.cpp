@@ -104,12 +104,12 @@ class SpecParser {
   using Leaf = std::function<void(const Setting&, const YamlEntry&)>;
 
   // Walks a map of run settings, nested (train: {lr: ...}) or dotted (train.lr: ...), calling
-  // `leaf` for each setting; `name` (when given) receives a run's optional `name` key.
+  // `leaf` for each setting; `run` (when given) receives a run's optional `name` and `reading` keys.
   void walk_settings(const YAML::Node& map, const YAML::Node& mark, const std::string& doc_path,
-                     const std::string& prefix, const Leaf& leaf, std::string* name) {
+                     const std::string& prefix, const Leaf& leaf, RunEntry* run) {
     for (const YamlEntry& e : r_.entries(map, mark, doc_path)) {
-      if (name && prefix.empty() && e.name == "name") {
-        *name = r_.string(e.value, e.key, e.path);
+      if (run && prefix.empty() && (e.name == "name" || e.name == "reading")) {
+        (e.name == "name" ? run->name : run->reading) = r_.string(e.value, e.key, e.path);
         continue;
       }
       const std::string path = prefix.empty() ? e.name : prefix + "." + e.name;
@@ -120,7 +120,7 @@ class SpecParser {
         walk_settings(e.value, e.key, e.path, path, leaf, nullptr);
       } else {
         std::vector<std::string> known = setting_paths();
-        if (name) known.push_back("name");
+        if (run) known.insert(known.end(), {"name", "reading"});
         r_.fail(e.key, e.path, fmt::format("unknown run setting \"{}\"{}; sweeps/README.md lists them", path,
                                            did_you_mean(path, known)));
       }
@@ -128,11 +128,11 @@ class SpecParser {
   }
 
   void read_settings(const YAML::Node& map, const YAML::Node& mark, const std::string& doc_path,
-                     const std::string& prefix, Settings& out, std::string* name) {
+                     const std::string& prefix, Settings& out, RunEntry* run) {
     walk_settings(map, mark, doc_path, prefix, [&](const Setting& s, const YamlEntry& e) {
       if (out.count(s.path)) r_.fail(e.key, e.path, fmt::format("sets {} a second time", s.path));
       out[s.path] = SettingValue{r_.setting(s, e.value, e.key, e.path), r_.at(e.key, e.path)};
-    }, name);
+    }, run);
   }
 
   void read_runs(const YamlEntry& e) {
@@ -142,8 +142,8 @@ class SpecParser {
       const YAML::Node item = e.value[i];
       const std::string path = fmt::format("runs[{}]", i);
       if (!item.IsMap()) r_.fail(item, path, "each run must be a map of settings (with an optional name)");
-      RunEntry run{"", r_.at(item, path), {}};
-      read_settings(item, item, path, "", run.settings, &run.name);
+      RunEntry run{"", r_.at(item, path), {}, ""};
+      read_settings(item, item, path, "", run.settings, &run);
       spec_.runs.push_back(std::move(run));
     }
   }
@@ -166,15 +166,41 @@ class SpecParser {
     if (spec_.grid.empty()) r_.fail(e.key, e.path, "empty grid: give at least one setting with a list of values");
   }
 
+  // `tables`: a list of table numbers, or a map from table number to its rows (`all` or run names).
   void read_tables(const YamlEntry& e) {
-    if (!e.value.IsSequence()) r_.fail(e.key, e.path, "must be a list of the study's table numbers (1..4)");
-    for (size_t i = 0; i < e.value.size(); ++i) {
-      const std::string path = fmt::format("tables[{}]", i);
-      const int64_t t = r_.integer(e.value[i], e.value[i], path, 1);
-      if (t > 4) r_.fail(e.value[i], path, fmt::format("the study has tables 1..4 (got {})", t));
-      if (std::count(spec_.tables.begin(), spec_.tables.end(), t)) r_.fail(e.value[i], path, "listed twice");
-      spec_.tables.push_back(t);
+    if (e.value.IsSequence()) {
+      for (size_t i = 0; i < e.value.size(); ++i) add_table(e.value[i], fmt::format("tables[{}]", i));
+      return;
     }
+    if (!e.value.IsMap())
+      r_.fail(e.key, e.path, "must be a list of the study's table numbers (1..4), or a map from table number to "
+                             "its rows (all, or a list of run names)");
+    for (const YamlEntry& t : r_.entries(e.value, e.key, e.path)) {
+      const int64_t number = add_table(t.key, t.path);
+      TableRows rows;
+      rows.where = r_.at(t.key, t.path);
+      if (t.value.IsScalar() && t.value.Scalar() == "all") {
+        rows.all = true;
+      } else if (t.value.IsSequence() && t.value.size() > 0) {
+        for (size_t i = 0; i < t.value.size(); ++i) {
+          const std::string path = fmt::format("{}[{}]", t.path, i);
+          rows.runs.push_back(r_.string(t.value[i], t.value[i], path));
+          if (std::count(rows.runs.begin(), rows.runs.end(), rows.runs.back()) > 1)
+            r_.fail(t.value[i], path, fmt::format("run \"{}\" named twice", rows.runs.back()));
+        }
+      } else {
+        r_.fail(t.key, t.path, "must be all or a non-empty list of run names");
+      }
+      spec_.table_rows[number] = std::move(rows);
+    }
+  }
+
+  int64_t add_table(const YAML::Node& node, const std::string& path) {
+    const int64_t t = r_.integer(node, node, path, 1);
+    if (t > 4) r_.fail(node, path, fmt::format("the study has tables 1..4 (got {})", t));
+    if (std::count(spec_.tables.begin(), spec_.tables.end(), t)) r_.fail(node, path, "listed twice");
+    spec_.tables.push_back(t);
+    return t;
   }
 
   void read_data(const YamlEntry& e) {
@@ -373,7 +399,13 @@ json canonical_spec(const Spec& spec) {
       {"grid", json::array()},
       {"references", json::array()},
   };
-  for (const RunEntry& r : spec.runs) out["runs"].push_back({{"name", r.name}, {"settings", settings(r.settings)}});
+  for (const RunEntry& r : spec.runs) {
+    out["runs"].push_back({{"name", r.name}, {"settings", settings(r.settings)}});
+    if (!r.reading.empty()) out["runs"].back()["reading"] = r.reading;
+  }
+  // Only in specs that name rows, so that the canonical form of a spec listing table numbers is unchanged.
+  for (const auto& [number, rows] : spec.table_rows)
+    out["table_rows"][std::to_string(number)] = rows.all ? json("all") : json(rows.runs);
   for (const GridAxis& g : spec.grid) out["grid"].push_back({{"key", g.path}, {"values", g.values}});
   for (const Reference& r : spec.references) {
     out["references"].push_back({{"name", r.name}, {"source", r.source}, {"epochs", cell(r.epochs)},

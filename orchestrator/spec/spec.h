@@ -45,6 +45,7 @@ struct RunEntry {
   std::string name;  // "" when the spec gives none (a name is derived from its settings)
   SourceLocation where;
   Settings settings;
+  std::string reading;  // `reading`: how this row was read from a study table that does not print it all ("" none)
 };
 
 struct GridAxis {
@@ -68,11 +69,19 @@ struct Resources {
   int64_t ranks_per_run = 1;
 };
 
+// The rows a spec names for one of its tables (`tables: {2: [VBase_1, VBase_2, VBase_3]}`).
+struct TableRows {
+  bool all = false;               // `all`: every run, in the sweep's order
+  std::vector<std::string> runs;  // otherwise these runs, in this order
+  SourceLocation where;
+};
+
 struct Spec {
   std::string file;  // as given to load_spec
   std::string text;  // the file's text, unchanged
   std::string name;  // `sweep`
-  std::vector<int64_t> tables;
+  std::vector<int64_t> tables;               // in the spec's order
+  std::map<int64_t, TableRows> table_rows;   // tables given as a map; the others pick their rows by default
   uint64_t seed = 0;
   worker::DataConfig data;
   std::string lpips_weights;  // metrics.lpips_weights ("" = none)

@@ -1,4 +1,5 @@
-// Reading the tables and published references of a stored canonical spec (stored_spec.h).
+// Reading the tables, named rows, published references, readings and data of a stored canonical spec
+// (stored_spec.h).
 #include "orchestrator/store/stored_spec.h"
 
 #include <nlohmann/json.hpp>
@@ -16,9 +17,53 @@ json array_at(const json& object, const char* key) {
   return it != object.end() && it->is_array() ? *it : json::array();
 }
 
-std::string text_at(const json& row, const char* key) {
-  const auto it = row.find(key);
-  return it != row.end() && it->is_string() ? it->get<std::string>() : "?";
+std::string text_at(const json& object, const char* key, const char* absent = "?") {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : absent;
+}
+
+json object_at(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_object() ? *it : json::object();
+}
+
+// "table_rows": {"2": ["VBase_1", ...], "1": "all"}.
+std::map<int64_t, StoredTableRows> read_table_rows(const json& spec) {
+  std::map<int64_t, StoredTableRows> out;
+  const json rows_by_table = object_at(spec, "table_rows");  // kept alive for items()
+  for (const auto& [key, value] : rows_by_table.items()) {
+    StoredTableRows rows;
+    if (value == "all") {
+      rows.all = true;
+    } else if (value.is_array()) {
+      for (const json& name : value)
+        if (name.is_string()) rows.runs.push_back(name.get<std::string>());
+    } else {
+      continue;
+    }
+    try {
+      out[std::stoll(key)] = std::move(rows);
+    } catch (const std::exception&) {  // a key that is not a number: absent
+    }
+  }
+  return out;
+}
+
+StoredData read_data(const json& spec) {
+  const json data = object_at(spec, "data");
+  const json synthetic = object_at(data, "synthetic");
+  StoredData d;
+  d.source = text_at(data, "source", "");
+  d.root = text_at(data, "root", "");
+  d.test_root = text_at(data, "test_root", "");
+  d.height = optional_number(data, "height");
+  d.width = optional_number(data, "width");
+  d.train_pairs = optional_number(data, "train_pairs");
+  d.val_pairs = optional_number(data, "val_pairs");
+  d.test_pairs = optional_number(data, "test_pairs");
+  d.synthetic_count = optional_number(synthetic, "count");
+  d.synthetic_size = optional_number(synthetic, "size");
+  return d;
 }
 
 }  // namespace
@@ -43,6 +88,12 @@ StoredSpec read_stored_spec(const std::string& spec_json) {
     r.lpips = optional_number(row, "lpips");
     out.references.push_back(std::move(r));
   }
+  out.table_rows = read_table_rows(spec);
+  for (const json& run : array_at(spec, "runs")) {
+    const std::string reading = run.is_object() ? text_at(run, "reading", "") : "";
+    if (!reading.empty()) out.readings[text_at(run, "name")] = reading;
+  }
+  out.data = read_data(spec);
   return out;
 }
 

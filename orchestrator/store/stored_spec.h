@@ -1,9 +1,10 @@
 // The one reader of a sweep's stored canonical spec (sweeps.spec_json, written by canonical_spec() in
-// orchestrator/spec/spec.h) for what the reports take from it: the tables it lists and its published
-// reference rows.
+// orchestrator/spec/spec.h) for what the reports take from it: the tables it lists and the rows it
+// names for them, its published reference rows, the readings noted on its runs, and its data.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,14 +18,31 @@ struct StoredReference {
   std::optional<double> epochs, params_m, runtime_min, psnr, ssim, lpips;  // empty when null or absent
 };
 
+// The rows the spec names for a table (`tables: {2: [VBase_1, VBase_2]}` or `{1: all}`).
+struct StoredTableRows {
+  bool all = false;
+  std::vector<std::string> runs;  // when not all: these runs, in this order
+};
+
+// The spec's `data`, for the conditions printed under a table; "" or empty when absent.
+struct StoredData {
+  std::string source, root, test_root;
+  std::optional<double> height, width, train_pairs, val_pairs, test_pairs;
+  std::optional<double> synthetic_count, synthetic_size;
+};
+
 struct StoredSpec {
-  std::vector<int64_t> tables;              // the study tables it lists (1..4), in its order
-  std::vector<StoredReference> references;  // in its order
+  std::vector<int64_t> tables;                     // the study tables it lists (1..4), in its order
+  std::map<int64_t, StoredTableRows> table_rows;   // tables whose rows the spec names
+  std::vector<StoredReference> references;         // in its order
+  std::map<std::string, std::string> readings;     // run name -> its `reading` (rows read, not transcribed)
+  StoredData data;
 };
 
 // Tolerant, for reports of any stored sweep: text that is not a JSON object, a `tables` or `references`
 // that is not an array, and entries of the wrong type (a table that is not a number, a row that is not
-// an object, a figure that is not a number) read as absent. Never throws.
+// an object, a figure that is not a number, table rows that are neither "all" nor a list of names)
+// read as absent. Never throws.
 StoredSpec read_stored_spec(const std::string& spec_json);
 
 }  // namespace bokeh::orchestrator

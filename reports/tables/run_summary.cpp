@@ -49,6 +49,7 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   s.batch_size = train.batch_size;
   s.epochs = train.epochs;
   s.weight_decay = train.weight_decay;
+  s.scheduler = train.scheduler;
   s.lambda_l1 = train.loss.l1;
   s.lambda_ssim = train.loss.ssim;
   s.lambda_lpips = train.loss.lpips;

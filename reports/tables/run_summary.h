@@ -28,6 +28,7 @@ struct RunSummary {
   int64_t batch_size = 0;
   int64_t epochs = 0;  // planned
   double weight_decay = 0;
+  worker::SchedulerConfig scheduler;
   double lambda_l1 = 0, lambda_ssim = 0, lambda_lpips = 0;
   int64_t params = 0;
 

@@ -1,15 +1,19 @@
-// Tables 1-4: which runs each shows, its columns (the study's headers and precision), its notes.
+// Tables 1-4: which runs each shows (the spec's named rows, or each table's default), its columns
+// (the study's headers and precision), its notes (what the rows and the ranking are, the conditions,
+// the readings).
 #include "reports/tables/table_builder.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <tuple>
 
 #include "orchestrator/store/stored_spec.h"
 #include "reports/tables/sweep_lookup.h"
+#include "reports/tables/table_notes.h"
 
 namespace bokeh::reports {
 namespace {
@@ -51,11 +55,11 @@ bool any_unfinished(const std::vector<const RunSummary*>& runs) {
 }
 
 // "2 of 7 runs are not finished (1 running, 1 pending)...", or "" when all are done.
-std::string unfinished_note(const std::vector<RunSummary>& runs, const char* consequence) {
+std::string unfinished_note(const std::vector<const RunSummary*>& runs, const char* consequence) {
   std::map<RunState, int> counts;
   int unfinished = 0;
-  for (const RunSummary& r : runs) {
-    if (r.state != RunState::Done) ++counts[r.state], ++unfinished;
+  for (const RunSummary* r : runs) {
+    if (r->state != RunState::Done) ++counts[r->state], ++unfinished;
   }
   if (unfinished == 0) return "";
   std::vector<std::string> parts;
@@ -75,12 +79,14 @@ void add_lpips_note(Table& table, const std::vector<const RunSummary*>& shown) {
   }
 }
 
-// Tables 1 and 2: the study's hyperparameter columns, the last epoch's losses.
-Table training_table(std::string title, const std::vector<const RunSummary*>& shown) {
+// Tables 1 and 2: the study's hyperparameter columns, the last epoch's losses; with `ranking`, also
+// the best epoch's validation loss and that epoch (what Table 2's best run is chosen by).
+Table training_table(std::string title, const std::vector<const RunSummary*>& shown, bool ranking) {
   const Values train = collect(shown, [](const RunSummary& r) { return r.train_loss; });
   const Values val = collect(shown, [](const RunSummary& r) { return r.val_loss; });
   const Values gap = collect(shown, [](const RunSummary& r) { return r.gap; });
-  const Values losses = concat(concat(train, val), gap);
+  const Values best = collect(shown, [](const RunSummary& r) { return r.best_val_loss; });
+  const Values losses = concat(concat(concat(train, val), gap), ranking ? best : Values{});
   Table t;
   t.title = std::move(title);
   t.columns = {text_column("Run"),
@@ -96,6 +102,7 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
                fixed("Train_Loss", losses, 2, 4),
                fixed("Val_Loss", losses, 2, 4),
                fixed("Gap", losses, 2, 4)};
+  if (ranking) t.columns.insert(t.columns.end(), {fixed("Best_Val_Loss", losses, 2, 4), general("Best_Epoch")});
   const bool with_state = any_unfinished(shown);
   if (with_state) t.columns.push_back(text_column("State"));
   for (const RunSummary* r : shown) {
@@ -104,6 +111,10 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
                       number(r->lr), number(static_cast<double>(r->batch_size)), number(static_cast<double>(r->epochs)),
                       number(params_m(*r)), number(r->runtime_min), number(r->train_loss), number(r->val_loss),
                       number(r->gap)});
+    if (ranking) {
+      t.rows.back().push_back(number(r->best_val_loss));
+      t.rows.back().push_back(r->best_epoch ? number(static_cast<double>(*r->best_epoch)) : Cell{});
+    }
     if (with_state) t.rows.back().push_back(text(orchestrator::to_string(r->state)));
   }
   t.notes.push_back("Train_Loss, Val_Loss: the last epoch's; Gap = |Val_Loss - Train_Loss|; Runtime: training time.");
@@ -116,16 +127,21 @@ std::vector<const RunSummary*> all_of(const std::vector<RunSummary>& runs) {
   return out;
 }
 
-Table table1(const std::string& sweep, const std::vector<RunSummary>& runs) {
-  Table t = training_table(fmt::format("Table 1 - sweep {}: every run", sweep), all_of(runs));
-  const std::string note = unfinished_note(runs, "their results show as –");
-  if (!note.empty()) t.notes.push_back(note);
-  return t;
+// The runs the spec names for a table, in its order; a name the sweep lacks adds a note instead.
+std::vector<const RunSummary*> named_runs(const std::vector<RunSummary>& runs, const std::vector<std::string>& names,
+                                          std::vector<std::string>& notes) {
+  std::vector<const RunSummary*> out;
+  for (const std::string& name : names) {
+    const auto it = std::find_if(runs.begin(), runs.end(), [&](const RunSummary& r) { return r.name == name; });
+    if (it != runs.end()) out.push_back(&*it);
+    else notes.push_back(fmt::format("{}: named by the spec, but the sweep has no run of that name.", name));
+  }
+  return out;
 }
 
 // Per architecture (width, depth, batch norm), in order of first appearance: its best finished run,
 // or, while none of its runs has finished, its first run with its state.
-Table table2(const std::string& sweep, const std::vector<RunSummary>& runs) {
+std::vector<const RunSummary*> best_per_architecture(const std::vector<RunSummary>& runs) {
   using Architecture = std::tuple<int64_t, int64_t, bool>;
   std::vector<Architecture> order;
   std::map<Architecture, std::vector<RunSummary>> groups;
@@ -141,16 +157,67 @@ Table table2(const std::string& sweep, const std::vector<RunSummary>& runs) {
     const RunSummary& pick = best ? *best : group.front();
     shown.push_back(&*std::find_if(runs.begin(), runs.end(), [&](const RunSummary& r) { return r.id == pick.id; }));
   }
-  Table t = training_table(fmt::format("Table 2 - sweep {}: the best run per architecture", sweep), shown);
-  t.notes.push_back("Best: the finished run with the lowest best-epoch validation loss among those of the same "
-                    "Width, Depth and B_norm.");
-  const std::string note = unfinished_note(runs, "the best per architecture may still change");
+  return shown;
+}
+
+// The rows of a table: the spec's (`tables: {N: all}` or `{N: [names]}`) when it names them, else
+// `fallback`. `named` tells which; notes about missing names go to `notes`.
+std::vector<const RunSummary*> table_rows(int64_t number, const orchestrator::StoredSpec& spec,
+                                          const std::vector<RunSummary>& runs,
+                                          const std::function<std::vector<const RunSummary*>()>& fallback, bool& named,
+                                          std::vector<std::string>& notes) {
+  const auto it = spec.table_rows.find(number);
+  named = it != spec.table_rows.end();
+  if (!named) return fallback();
+  return it->second.all ? all_of(runs) : named_runs(runs, it->second.runs, notes);
+}
+
+// The notes every table ends with: missing names, readings, the unfinished runs among `counted`
+// (the rows a spec names, or every run the default choice looked at), conditions.
+void finish_notes(Table& t, const std::vector<const RunSummary*>& shown, const std::vector<std::string>& missing,
+                  const orchestrator::StoredSpec& spec, const std::vector<const RunSummary*>& counted,
+                  const char* consequence) {
+  t.notes.insert(t.notes.end(), missing.begin(), missing.end());
+  mark_readings(t, shown, spec.readings);
+  const std::string note = unfinished_note(counted, consequence);
   if (!note.empty()) t.notes.push_back(note);
+  t.notes.push_back(conditions_note(spec.data, shown));
+}
+
+Table table1(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs) {
+  bool named = false;
+  std::vector<std::string> missing;
+  const auto shown = table_rows(1, spec, runs, [&] { return all_of(runs); }, named, missing);
+  Table t = training_table(fmt::format("Table 1 - sweep {}: {}", sweep, named ? "the runs the spec names" : "every run"),
+                           shown, false);
+  finish_notes(t, shown, missing, spec, shown, "their results show as –");
   return t;
 }
 
-Table table3(const std::string& sweep, const std::vector<RunSummary>& runs) {
-  const std::vector<const RunSummary*> shown = all_of(runs);
+Table table2(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs) {
+  bool named = false;
+  std::vector<std::string> missing;
+  const auto shown = table_rows(2, spec, runs, [&] { return best_per_architecture(runs); }, named, missing);
+  Table t = training_table(fmt::format("Table 2 - sweep {}: {}", sweep,
+                                       named ? "the runs the spec names" : "the best run per architecture"),
+                           shown, true);
+  if (named) {
+    t.notes.push_back("Rows: the runs the spec names for Table 2, in its order. Best_Val_Loss: the lowest validation "
+                      "loss of any epoch, at Best_Epoch (those weights are tested).");
+  } else {
+    t.notes.push_back("Rows: per Width, Depth and B_norm, the finished run with the lowest Best_Val_Loss (the lowest "
+                      "validation loss of any epoch, at Best_Epoch; those weights are tested); ties: the run listed "
+                      "first in the spec.");
+  }
+  if (named) finish_notes(t, shown, missing, spec, shown, "their results show as –");
+  else finish_notes(t, shown, missing, spec, all_of(runs), "the best per architecture may still change");
+  return t;
+}
+
+Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs) {
+  bool named = false;
+  std::vector<std::string> missing;
+  const auto shown = table_rows(3, spec, runs, [&] { return all_of(runs); }, named, missing);
   const Values losses = concat(collect(shown, [](const RunSummary& r) { return r.train_loss; }),
                                collect(shown, [](const RunSummary& r) { return r.val_loss; }));
   Table t;
@@ -178,22 +245,21 @@ Table table3(const std::string& sweep, const std::vector<RunSummary>& runs) {
   }
   t.notes.push_back("Loss = λ1·L1 + λ2·(1 - SSIM) + λ3·LPIPS; L1, PSNR, SSIM, LPIPS: the test set, best checkpoint.");
   add_lpips_note(t, shown);
-  const std::string note = unfinished_note(runs, "their results show as –");
-  if (!note.empty()) t.notes.push_back(note);
+  finish_notes(t, shown, missing, spec, shown, "their results show as –");
   return t;
 }
 
-Table table4(const orchestrator::SweepInfo& sweep, const std::vector<RunSummary>& runs) {
-  const RunSummary* best = best_run(runs);
-  const std::vector<orchestrator::StoredReference> refs =
-      orchestrator::read_stored_spec(sweep.spec_json).references;
-  Values params, runtime, ssim, lpips;
-  if (best) {
-    params.push_back(params_m(*best));
-    runtime.push_back(best->runtime_min);
-    ssim.push_back(best->test_ssim);
-    lpips.push_back(best->test_lpips);
-  }
+Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs) {
+  bool named = false;
+  std::vector<std::string> missing;
+  const auto shown = table_rows(4, spec, runs, [&] {
+    const RunSummary* best = best_run(runs);
+    return best ? std::vector<const RunSummary*>{best} : std::vector<const RunSummary*>{};
+  }, named, missing);
+  const std::vector<orchestrator::StoredReference>& refs = spec.references;
+  Values params = collect(shown, params_m), runtime = collect(shown, [](const RunSummary& r) { return r.runtime_min; });
+  Values ssim = collect(shown, [](const RunSummary& r) { return r.test_ssim; });
+  Values lpips = collect(shown, [](const RunSummary& r) { return r.test_lpips; });
   for (const orchestrator::StoredReference& r : refs) {
     params.push_back(r.params_m);
     runtime.push_back(r.runtime_min);
@@ -201,7 +267,8 @@ Table table4(const orchestrator::SweepInfo& sweep, const std::vector<RunSummary>
     lpips.push_back(r.lpips);
   }
   Table t;
-  t.title = fmt::format("Table 4 - sweep {}: the best run against published results", sweep.name);
+  t.title = fmt::format("Table 4 - sweep {}: {} against published results", sweep,
+                        named ? "the runs the spec names" : "the best run");
   t.columns = {text_column("Model"),
                general("Epochs"),
                fixed("Params (M)", params, 2, 4),
@@ -209,35 +276,39 @@ Table table4(const orchestrator::SweepInfo& sweep, const std::vector<RunSummary>
                Column{"PSNR ↑", CellStyle::Fixed, 2},
                fixed("SSIM ↑", ssim, 4, 4),
                fixed("LPIPS ↓", lpips, 4, 4)};
-  if (best) {
-    t.rows.push_back({text(best->name), number(static_cast<double>(best->epochs)), number(params_m(*best)),
-                      number(best->runtime_min), number(best->test_psnr), number(best->test_ssim),
-                      number(best->test_lpips)});
-    t.notes.push_back(fmt::format("{}: measured here, the finished run with the lowest best-epoch validation loss; "
-                                  "test metrics of its best checkpoint.", best->name));
-    add_lpips_note(t, {best});
-  } else {
-    t.notes.push_back(fmt::format("No run of sweep {} has finished yet, so there is no measured row.", sweep.name));
+  for (const RunSummary* r : shown) {
+    t.rows.push_back({text(r->name), number(static_cast<double>(r->epochs)), number(params_m(*r)),
+                      number(r->runtime_min), number(r->test_psnr), number(r->test_ssim), number(r->test_lpips)});
   }
+  if (named) {
+    t.notes.push_back("Measured here: the runs the spec names for Table 4; test metrics of each one's best checkpoint.");
+  } else if (!shown.empty()) {
+    t.notes.push_back(fmt::format("{}: measured here, the finished run with the lowest best-epoch validation loss; "
+                                  "test metrics of its best checkpoint.", shown[0]->name));
+  } else {
+    t.notes.push_back(fmt::format("No run of sweep {} has finished yet, so there is no measured row.", sweep));
+  }
+  add_lpips_note(t, shown);
   for (const orchestrator::StoredReference& r : refs) {
     const std::string name = r.name + " (published)";
     t.rows.push_back({text(name), number(r.epochs), number(r.params_m), number(r.runtime_min), number(r.psnr),
                       number(r.ssim), number(r.lpips)});
-    t.notes.push_back(fmt::format("{}: published in {}; not measured here.", name, r.source));
+    t.notes.push_back(fmt::format("{}: published in {}; not measured here, under its own conditions.", name, r.source));
   }
-  const std::string note = unfinished_note(runs, "the best run may still change");
-  if (!note.empty()) t.notes.push_back(note);
+  if (named) finish_notes(t, shown, missing, spec, shown, "their results show as –");
+  else finish_notes(t, shown, missing, spec, all_of(runs), "the best run may still change");
   return t;
 }
 
 }  // namespace
 
 Table build_table(int64_t number, const orchestrator::SweepInfo& sweep, const std::vector<RunSummary>& runs) {
+  const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
   switch (number) {
-    case 1: return table1(sweep.name, runs);
-    case 2: return table2(sweep.name, runs);
-    case 3: return table3(sweep.name, runs);
-    case 4: return table4(sweep, runs);
+    case 1: return table1(sweep.name, spec, runs);
+    case 2: return table2(sweep.name, spec, runs);
+    case 3: return table3(sweep.name, spec, runs);
+    case 4: return table4(sweep.name, spec, runs);
     default: break;
   }
   throw ReportError(fmt::format("no table {}: the study has tables 1 to 4", number));

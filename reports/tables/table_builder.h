@@ -1,6 +1,9 @@
 // The study's Tables 1-4 built from a sweep's runs: Table 1 every run's settings and losses, Table 2
-// the best run per architecture, Table 3 loss weights with test metrics, Table 4 the best run next to
-// the spec's published reference rows. Unfinished runs stay in (a State column and a note).
+// the best run per architecture with what it was ranked by, Table 3 loss weights with test metrics,
+// Table 4 the best run next to the spec's published reference rows. A spec that names a table's rows
+// (`tables: {2: [VBase_1, VBase_2, VBase_3]}`) gets those instead. Unfinished runs stay in (a State
+// column and a note); rows the spec marks as readings of the study get a footnote each, and every
+// table ends with the conditions its numbers were measured under.
 #pragma once
 
 #include <cstdint>

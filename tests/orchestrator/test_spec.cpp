@@ -77,6 +77,13 @@ TEST_CASE("the study's specs hold the study's rows", "[spec]") {
   CHECK(t1.data.val_pairs == 180);
   CHECK(t1.runs.size() == 11);  // Table 1's eleven rows, VBase_2 twice
   CHECK((t1.tables == std::vector<int64_t>{1, 2}));
+  CHECK(t1.table_rows.at(1).all);  // Table 1: every run; Table 2: the study's three VBase rows
+  CHECK((t1.table_rows.at(2).runs == std::vector<std::string>{"VBase_1", "VBase_2", "VBase_3"}));
+  std::vector<std::string> readings;  // the rows the study does not print in full
+  for (const RunEntry& r : t1.runs)
+    if (!r.reading.empty()) readings.push_back(r.name);
+  CHECK((readings == std::vector<std::string>{"VBase_2 no BN", "w64-d4 lr5e-4 bs8", "VBase_2 30ep", "VBase_2 aug",
+                                              "with wd"}));
 
   const Spec t3 = load_spec(kSweeps + "table3.yaml");
   const RunPlan p3 = plan_runs(t3);
@@ -122,6 +129,20 @@ TEST_CASE("malformed specs are rejected naming the key and the line", "[spec]") 
       {"bad sweep name", "sweep: a/b\n", {}, "", 1, "sweep", "letters, digits"},
       {"table out of range", kHead + "tables: [1, 5]\n", {}, "", 11, "tables[1]", "1..4"},
       {"negative seed", kHead + "seed: -1\n", {}, "", 11, "seed", ">= 0"},
+      {"table 5 as a map key", kHead + "tables: {1: all, 5: all}\n", {}, "", 11, "tables.5", "1..4"},
+      {"table rows neither all nor names", kHead + "tables: {2: best}\n", {}, "", 11, "tables.2",
+       "all or a non-empty list of run names"},
+      {"table rows: an empty list", kHead + "tables: {2: []}\n", {}, "", 11, "tables.2", "non-empty list"},
+      {"table rows: a run named twice", kHead + "tables:\n  2: [a,\n    a]\nruns:\n  - {name: a}\n", {}, "", 13,
+       "tables.2[1]", "named twice"},
+      {"table rows: a run the spec lacks", kHead + "tables:\n  2: [a, VBase]\nruns:\n  - {name: a}\n", {}, "", 12,
+       "tables.2", "does not define"},
+      {"table rows: a name listed again for the same run",
+       kHead + "tables: {2: [b]}\nruns:\n  - {name: a}\n  - {name: b}\n", {}, "", 11, "tables.2",
+       "the same run as \"a\""},
+      {"tables neither list nor map", kHead + "tables: 2\n", {}, "", 11, "tables", "a map from table number"},
+      {"a reading that is not text", kHead + "runs:\n  - {name: a, reading: [x]}\n", {}, "", 12, "runs[0].reading",
+       "non-empty text"},
       {"data source typo", "sweep: t\ndata:\n  source: ebbb\n  root: x\n", {}, "", 3, "data.source",
        "did you mean \"ebb\""},
       {"ebb without root", "sweep: t\ndata:\n  source: ebb\n  height: 64\n", {}, "", 2, "data.root", "data.root is missing"},
@@ -234,6 +255,24 @@ TEST_CASE("set overrides reach run settings in every run and any place in the do
   CHECK(canonical_spec(spec)["set"]["train.epochs"] == 3);
   CHECK(canonical_spec(spec) != canonical_spec(plain));
   CHECK(nlohmann::json::parse(sweep_info(spec).overrides_json) == nlohmann::json(sets));
+}
+
+TEST_CASE("named table rows and readings are part of the canonical spec; a list of tables stays as it was", "[spec]") {
+  const std::string runs = "runs:\n  - {name: a, reading: read so}\n  - {name: b, model.width: 8}\n";
+  const Spec listed = parse_spec(kHead + "tables: [1, 2]\n" + runs, "l.yaml");
+  const nlohmann::json l = canonical_spec(listed);
+  CHECK(l["tables"] == nlohmann::json::array({1, 2}));
+  CHECK_FALSE(l.contains("table_rows"));
+  CHECK(l["runs"][0]["reading"] == "read so");
+  CHECK_FALSE(l["runs"][1].contains("reading"));
+
+  const Spec mapped = parse_spec(kHead + "tables: {2: [b, a], 1: all}\n" + runs, "m.yaml");
+  CHECK((mapped.tables == std::vector<int64_t>{2, 1}));
+  CHECK((mapped.table_rows.at(2).runs == std::vector<std::string>{"b", "a"}));
+  CHECK(mapped.table_rows.at(1).all);
+  const nlohmann::json m = canonical_spec(mapped);
+  CHECK(m["table_rows"] == nlohmann::json({{"1", "all"}, {"2", {"b", "a"}}}));
+  CHECK(plan_runs(mapped).runs.size() == 2);
 }
 
 TEST_CASE("the canonical spec ignores layout and comments and key spelling", "[spec]") {

@@ -53,6 +53,15 @@ references:
     lpips: 0.2438
 )";
 
+// kTinySpec naming the rows of Tables 1 (all), 2 and 4 and marking nobn as a reading.
+inline std::string tiny_spec_with_named_rows() {
+  std::string spec = kTinySpec;
+  spec.replace(spec.find("tables: [1, 2, 3, 4]"), 20, "tables: {1: all, 2: [nobn, VBase_1], 4: [nobn]}");
+  const std::string nobn = "  - name: nobn\n";
+  spec.insert(spec.find(nobn) + nobn.size(), "    reading: B_norm is blank in the study; read as off\n");
+  return spec;
+}
+
 inline const char* kNanError = "NaN loss at epoch 2 | batch 1";
 
 // The database (results/sweeps.db in a temp folder) with sweep "tiny":
@@ -68,9 +77,10 @@ struct SweepFixture {
   std::map<std::string, orchestrator::RunRecord> runs;  // by name, as registered
   std::string lr2, lr5, lr1;                            // the grid runs' names
 
-  SweepFixture() {
+  // `spec_text`: kTinySpec, or a variant of it with the same runs (its `tables` or readings changed).
+  explicit SweepFixture(const std::string& spec_text = kTinySpec) {
     orchestrator::Store store(db_path);
-    const orchestrator::Spec spec = orchestrator::parse_spec(kTinySpec, "tiny.yaml");
+    const orchestrator::Spec spec = orchestrator::parse_spec(spec_text, "tiny.yaml");
     const orchestrator::RunPlan plan = orchestrator::plan_runs(spec);
     store.register_sweep(orchestrator::sweep_info(spec));
     store.add_runs("tiny", orchestrator::new_runs(plan));

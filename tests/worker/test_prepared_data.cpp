@@ -1,5 +1,6 @@
 // Prepared-data cache: round trip against direct decoding, reuse, invalidation when an input
-// changes, detection (and rebuild) of corrupted and truncated files, the synthetic source.
+// changes, detection (and rebuild) of corrupted and truncated files, bad source images refused
+// with their name and nothing written, the synthetic source.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <random>
 
 #include "worker/ebb_reader.h"
+#include "worker/jpeg_fixtures.h"
 #include "worker/image_io.h"
 #include "worker/prepared_data.h"
 #include "worker/synthetic_renderer.h"
@@ -49,9 +51,10 @@ DataConfig write_ebb(const fs::path& root) {
   return config;
 }
 
-// (3, H, W) uint8 of the file decoded and resized directly: the expected cache content.
+// (3, H, W) uint8 of the file decoded, centre-cropped to the target's aspect and resized directly:
+// the expected cache content.
 torch::Tensor direct(const fs::path& file, int64_t height, int64_t width) {
-  const Image image = resize_image(read_image(file), width, height);
+  const Image image = fit_image(read_image(file), width, height);
   return torch::tensor(std::vector<int64_t>(image.rgb.begin(), image.rgb.end()))
       .reshape({height, width, 3}).permute({2, 0, 1}).to(torch::kUInt8);
 }
@@ -196,4 +199,35 @@ TEST_CASE("the synthetic source is rendered once into the cache and read like EB
   DataConfig unknown = config;
   unknown.source = "flickr";
   CHECK_THROWS_WITH(PreparedData::prepare(unknown, dir.path), Catch::Contains("flickr"));
+}
+
+TEST_CASE("a bad source image stops the build with its name, and no cache file is left", "[prepared]") {
+  TempDir dir;
+  DataConfig config = write_ebb(dir.path / "ebb");
+  const fs::path cache = dir.path / "cache";
+  const fs::path bad = list_dataset(config).validation[1].bokeh;
+  SECTION("a truncated JPEG (found while decoding, not by the header check)") {
+    fs::remove(bad);
+    const fs::path jpeg = fs::path(bad).replace_extension(".jpg");
+    const auto bytes = bokeh::test::encode_jpeg(noise_image(20, 14, 5).rgb, 20, 14, TJPF_RGB, TJSAMP_444);
+    bokeh::test::write_bytes(jpeg, std::vector<uint8_t>(bytes.begin(), bytes.end() - bytes.size() / 3));
+    CHECK_NOTHROW(list_dataset(config));
+    CHECK_THROWS_WITH(PreparedData::prepare(config, cache), Catch::Contains(jpeg.string()) && Catch::Contains("truncated"));
+  }
+  SECTION("not an image") {
+    bokeh::test::write_bytes(bad, {'n', 'o', 'p', 'e'});
+    CHECK_THROWS_WITH(PreparedData::prepare(config, cache), Catch::Contains(bad.string()));
+  }
+  SECTION("a stem without its partner") {
+    fs::remove(bad);
+    CHECK_THROWS_WITH(PreparedData::prepare(config, cache),
+                      Catch::Contains((dir.path / "ebb" / "original" / bad.filename()).string()) &&
+                          Catch::Contains("no bokeh image"));
+  }
+  SECTION("an original and its bokeh of different sizes") {
+    write_image(bad, noise_image(14, 20, 5));
+    CHECK_THROWS_WITH(PreparedData::prepare(config, cache), Catch::Contains(bad.string()) && Catch::Contains("size mismatch"));
+  }
+  // Nothing was written: no cache file, no temporary file.
+  if (fs::exists(cache)) CHECK(fs::is_empty(cache));
 }

@@ -1,5 +1,6 @@
 // Tables 1-4 from a database filled through the store's API: columns, values and rounding, unfinished
-// runs and missing values, sweep selection, and CSV/JSON reading back to the markdown's values.
+// runs and missing values, rows named by the spec with reading and conditions footnotes (golden
+// markdown), sweep selection, and CSV/JSON reading back to the markdown's values.
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
@@ -101,6 +102,13 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 
 const std::string kDash = "–";
 
+// The conditions footnote of every table of the fixture's sweep, by hand from kTinySpec.
+const char* const kTinyConditions =
+    "Conditions: data synthetic (the built-in renderer: 12 pairs of 16x16), 4 train / 2 validation / 2 test pairs, "
+    "each resized once to 16x16 (height x width, centre-cropped to that aspect first); optimizer Adam; learning rate "
+    "constant; precision fp32; SSIM with a Gaussian window (σ 1.5, 11 taps), data range 1; PSNR per image, then "
+    "averaged; LPIPS alex v0.1, – without its weights.";
+
 Table table(const test::SweepFixture& f, int n) {
   const orchestrator::Store store = reports::open_store(f.db_path);
   const orchestrator::SweepInfo sweep = reports::sweep_for_table(store, n, "");
@@ -167,20 +175,61 @@ TEST_CASE("Table 1 lists every run with the study's columns and precision", "[ta
   CHECK(g.at("nobn", "Params (M)") == fmt::format("{:.3f}", params_m_depth2(4, false)));
   CHECK(g.at("nobn", "State") == "failed");
   CHECK(g.at("nobn", "Val_Loss") == kDash);
-  REQUIRE(g.notes.size() == 2);
+  REQUIRE(g.notes.size() == 3);
   CHECK(g.notes[1] == "3 of 5 runs not finished (1 running, 1 pending, 1 failed): their results show as –.");
+  CHECK(g.notes[2] == kTinyConditions);
 }
 
-TEST_CASE("Table 2 keeps the best finished run per architecture and shows the others' state", "[tables]") {
+TEST_CASE("Table 2 keeps the best finished run per architecture and shows what it was ranked by", "[tables]") {
   const test::SweepFixture f;
   const Grid g = parse_markdown(reports::format_markdown(table(f, 2)));
-  CHECK(g.headers.size() == 14);
+  CHECK(g.headers.size() == 16);
   REQUIRE(g.rows.size() == 3);  // (8, 2, bn), (4, 2, no bn), (4, 2, bn)
   CHECK(g.rows[0][0] == "VBase_1");
   CHECK(g.rows[1][0] == "nobn");
   CHECK(g.at("nobn", "State") == "failed");
   CHECK(g.rows[2][0] == f.lr2);  // its architecture's only finished run; lr 5e-4 and 1e-4 are not done
-  CHECK(g.at(f.lr2, "Val_Loss") == "0.62");
+  CHECK(g.at(f.lr2, "Val_Loss") == "0.62");       // the last epoch's
+  CHECK(g.at(f.lr2, "Best_Val_Loss") == "0.62");  // 0.6200 at epoch 2: what the ranking used
+  CHECK(g.at("VBase_1", "Best_Val_Loss") == "0.58");
+  CHECK(g.at("VBase_1", "Best_Epoch") == "2");
+  CHECK(g.notes[1].rfind("Rows: per Width, Depth and B_norm, the finished run with the lowest Best_Val_Loss", 0) == 0);
+  CHECK(g.notes[1].find("ties: the run listed first") != std::string::npos);
+}
+
+TEST_CASE("Rows the spec names, in its order, with a footnote per reading and the conditions (golden)", "[tables]") {
+  const test::SweepFixture f(test::tiny_spec_with_named_rows());
+  const std::string p8 = fmt::format("{:.3f}", params_m_depth2(8, true));  // 0.007
+  const std::string p4 = fmt::format("{:.3f}", params_m_depth2(4, false));  // 0.002
+  // By hand from the fixture: nobn failed (settings only); VBase_1 done, 2100 s, last epoch train 0.6612 /
+  // val 0.5893 (gap 0.0719), best val 0.5801 at epoch 2. Only the two named rows count as unfinished or not.
+  const std::string expected =
+      "**Table 2 - sweep tiny: the runs the spec names**\n\n"
+      "| Run | Data_Aug | B_norm | Width | Depth | Lr | B_s | Epochs | Params (M) | Runtime (min) | Train_Loss | "
+      "Val_Loss | Gap | Best_Val_Loss | Best_Epoch | State |\n"
+      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+      "| nobn [r1] | N | N | 4 | 2 | 2e-4 | 4 | 3 | " + p4 + " | – | – | – | – | – | – | failed |\n"
+      "| VBase_1 | N | Y | 8 | 2 | 2e-4 | 4 | 3 | " + p8 + " | 35 | 0.66 | 0.59 | 0.07 | 0.58 | 2 | done |\n"
+      "\n"
+      "- Train_Loss, Val_Loss: the last epoch's; Gap = |Val_Loss - Train_Loss|; Runtime: training time.\n"
+      "- Rows: the runs the spec names for Table 2, in its order. Best_Val_Loss: the lowest validation loss of any "
+      "epoch, at Best_Epoch (those weights are tested).\n"
+      "- [r1] nobn is a reading, not the study's print: B_norm is blank in the study; read as off\n"
+      "- 1 of 2 runs not finished (1 failed): their results show as –.\n"
+      "- " + std::string(kTinyConditions) + "\n";
+  CHECK(reports::format_markdown(table(f, 2)) == expected);
+
+  // Table 4: the named run (unfinished) instead of the best (VBase_1), then the published row.
+  const Grid g4 = parse_markdown(reports::format_markdown(table(f, 4)));
+  REQUIRE(g4.rows.size() == 2);
+  CHECK(g4.rows[0][0] == "nobn [r1]");
+  CHECK(g4.at("nobn [r1]", "PSNR ↑") == kDash);
+  CHECK(g4.rows[1][0] == "PyNET (published)");
+  CHECK(g4.notes.back() == kTinyConditions);
+  // Table 1 is `all`: every run, nobn marked.
+  const Grid g1 = parse_markdown(reports::format_markdown(table(f, 1)));
+  CHECK(g1.rows.size() == 5);
+  CHECK(g1.at("nobn [r1]", "State") == "failed");
 }
 
 TEST_CASE("Table 3 shows the loss weights and test metrics, LPIPS missing without its weights", "[tables]") {
@@ -207,7 +256,7 @@ TEST_CASE("Table 4 sets the best run against the spec's published rows", "[table
                                               "23.09", "0.8123", kDash});
   CHECK(g.rows[1] == std::vector<std::string>{"PyNET (published)", kDash, "47.50", kDash, "23.28", "0.8780", "0.2438"});
   const bool sourced = std::any_of(g.notes.begin(), g.notes.end(), [](const std::string& n) {
-    return n == "PyNET (published): published in Ignatov et al. 2020; not measured here.";
+    return n == "PyNET (published): published in Ignatov et al. 2020; not measured here, under its own conditions.";
   });
   CHECK(sourced);
 }

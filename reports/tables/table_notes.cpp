@@ -1,0 +1,80 @@
+// Conditions and reading footnotes of the report tables (table_notes.h).
+#include "reports/tables/table_notes.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <functional>
+
+namespace bokeh::reports {
+namespace {
+
+// "12", "2.5": a stored number as the spec wrote it; "?" when absent.
+std::string count(const std::optional<double>& value) { return value ? fmt::format("{}", *value) : "?"; }
+
+std::string data_text(const orchestrator::StoredData& d) {
+  std::string source;
+  if (d.source == "ebb") {
+    source = fmt::format("EBB! ({}{})", d.root, d.test_root.empty() ? "" : "; test pairs from " + d.test_root);
+  } else if (d.source == "synthetic") {
+    source = fmt::format("synthetic (the built-in renderer: {} pairs of {}x{})", count(d.synthetic_count),
+                         count(d.synthetic_size), count(d.synthetic_size));
+  } else {
+    source = d.source.empty() ? "?" : d.source;
+  }
+  return fmt::format("data {}, {} train / {} validation / {} test pairs, each resized once to {}x{} (height x width, "
+                     "centre-cropped to that aspect first)",
+                     source, count(d.train_pairs), count(d.val_pairs), count(d.test_pairs), count(d.height),
+                     count(d.width));
+}
+
+// One setting across the shown runs: the most common value alone, every other one "for" its runs.
+std::string per_run(const std::vector<const RunSummary*>& shown, const std::function<std::string(const RunSummary&)>& value) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // value -> runs, in order of appearance
+  for (const RunSummary* r : shown) {
+    const std::string v = value(*r);
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == v; });
+    if (it == groups.end()) groups.push_back({v, {}}), it = groups.end() - 1;
+    it->second.push_back(r->name);
+  }
+  if (groups.empty()) return "?";
+  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
+  std::string out = groups[0].first;
+  for (size_t i = 1; i < groups.size(); ++i)
+    out += fmt::format("; {} for {}", groups[i].first, fmt::join(groups[i].second, ", "));
+  return out;
+}
+
+}  // namespace
+
+std::string conditions_note(const orchestrator::StoredData& data, const std::vector<const RunSummary*>& shown) {
+  const std::string optimizer = per_run(shown, [](const RunSummary& r) {
+    return r.weight_decay > 0 ? fmt::format("AdamW (weight decay {})", r.weight_decay) : std::string("Adam");
+  });
+  const std::string schedule = per_run(shown, [](const RunSummary& r) {
+    return r.scheduler.enabled ? fmt::format("ReduceLROnPlateau on the validation loss (factor {}, patience {})",
+                                             r.scheduler.factor, r.scheduler.patience)
+                               : std::string("constant");
+  });
+  // The trainer computes in float32 throughout (worker/trainer.cpp).
+  return fmt::format("Conditions: {}; optimizer {}; learning rate {}; precision fp32; SSIM with a Gaussian window "
+                     "(σ 1.5, 11 taps), data range 1; PSNR per image, then averaged; LPIPS alex v0.1, – without "
+                     "its weights.",
+                     data_text(data), optimizer, schedule);
+}
+
+void mark_readings(Table& table, const std::vector<const RunSummary*>& shown,
+                   const std::map<std::string, std::string>& readings) {
+  int mark = 0;
+  for (size_t i = 0; i < shown.size() && i < table.rows.size(); ++i) {
+    const auto it = readings.find(shown[i]->name);
+    if (it == readings.end()) continue;
+    ++mark;
+    auto* name = std::get_if<std::string>(&table.rows[i].at(0));
+    if (name) *name += fmt::format(" [r{}]", mark);
+    table.notes.push_back(fmt::format("[r{}] {} is a reading, not the study's print: {}", mark, shown[i]->name, it->second));
+  }
+}
+
+}  // namespace bokeh::reports
