@@ -54,6 +54,18 @@ void write_image(const std::filesystem::path& path, const Image& image) {
   if (ok == 0) throw std::runtime_error(path.string() + ": cannot write image");
 }
 
+std::string encode_png(const Image& image) {
+  std::string out;
+  const auto append = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
+  };
+  const int w = static_cast<int>(image.width), h = static_cast<int>(image.height);
+  if (stbi_write_png_to_func(append, &out, w, h, 3, image.rgb.data(), w * 3) == 0) {
+    throw std::runtime_error("cannot encode a " + std::to_string(w) + "x" + std::to_string(h) + " image as PNG");
+  }
+  return out;
+}
+
 Image resize_image(const Image& image, int64_t width, int64_t height) {
   if (image.width == width && image.height == height) return image;
   Image out{width, height, std::vector<uint8_t>(static_cast<size_t>(width) * height * 3)};
