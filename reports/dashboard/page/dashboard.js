@@ -20,7 +20,7 @@
   function el(tag, props, children) {
     var node = document.createElement(tag);
     Object.keys(props || {}).forEach(function (key) {
-      if (key === "cls") node.className = props[key];
+      if (key === "cls") { if (props[key]) node.className = props[key]; }
       else if (key === "text") node.textContent = props[key];
       else node.setAttribute(key, props[key]);
     });
@@ -248,7 +248,11 @@
     if (numeric) {
       var lo = d3.min(values), hi = d3.max(values);
       var log = lo > 0 && hi / lo >= 20;
-      if (lo === hi) { lo = log ? lo / 2 : lo - 0.5; hi = log ? hi * 2 : hi + 0.5; }
+      if (lo === hi) {  // one value: centre it
+        var pad = lo === 0 ? 1 : Math.abs(lo) / 2;
+        lo -= pad;
+        hi += pad;
+      }
       axis.scale = (log ? d3.scale.log() : d3.scale.linear()).domain([lo, hi]).range([height, 0]);
       if (!log) axis.scale.nice();
       axis.position = function (v) { return axis.scale(v); };
@@ -267,7 +271,7 @@
     if (!sweep) return;
     var runs = sweep.runs.filter(function (run) { return run.best_val_loss !== null && run.test_psnr !== null; });
     if (!runs.length) { box.appendChild(el("p", { cls: "note", text: "No run has finished with test results yet." })); return; }
-    var margin = { top: 30, right: 40, bottom: 12, left: 40 }, height = 300;
+    var margin = { top: 30, right: 70, bottom: 12, left: 70 }, height = 300;
     var specs = sweep.varied.map(function (k) { return [k, k, function (run) { return run.settings[k]; }]; })
       .concat([["best_val_loss", "best val loss", function (run) { return run.best_val_loss; }],
                ["test_psnr", "test PSNR (dB)", function (run) { return run.test_psnr; }]]);
