@@ -115,8 +115,8 @@ int run(const ReportOptions& o) {
 int main(int argc, char** argv) {
   ReportOptions o;
   CLI::App app{"Print the study's tables, the sweeps' status, or draw figures, from the results database "
-               "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of --table, "
-               "--status, --figure, --html, --serve.",
+               "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of "
+               "--table, --status, --figure, --html, --serve.",
                "report"};
   auto* table = app.add_option("--table", o.table, "print Table N (1-4) of the study for a sweep")
                     ->check(CLI::Range(1, 4));

@@ -123,7 +123,9 @@ json tables_json(const orchestrator::Store& store, const orchestrator::SweepInfo
 
 json table_to_json(const Table& table) {
   json out = {{"title", table.title}, {"columns", json::array()}, {"rows", json::array()}, {"notes", table.notes}};
-  for (const Column& c : table.columns) out["columns"].push_back({{"header", c.header}, {"numeric", c.style != CellStyle::Text}});
+  for (const Column& c : table.columns) {
+    out["columns"].push_back({{"header", c.header}, {"numeric", c.style != CellStyle::Text}});
+  }
   for (const std::vector<Cell>& row : table.rows) {
     json cells = json::array();
     for (size_t i = 0; i < table.columns.size(); ++i) {

@@ -149,7 +149,9 @@ void write_page(const std::filesystem::path& file, const std::string& html) {
     if (!out.flush()) throw ReportError(fmt::format("cannot write {}", temporary.string()));
   }
   std::filesystem::rename(temporary, file, error);
-  if (error) throw ReportError(fmt::format("cannot rename {} to {}: {}", temporary.string(), file.string(), error.message()));
+  if (error) {
+    throw ReportError(fmt::format("cannot rename {} to {}: {}", temporary.string(), file.string(), error.message()));
+  }
 }
 
 }  // namespace bokeh::reports

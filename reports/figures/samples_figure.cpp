@@ -24,7 +24,9 @@ void paste(worker::Image& canvas, const worker::Image& cell, int64_t left, int64
 
 std::vector<std::vector<worker::Image>> sample_cells(const torch::Tensor& inputs, const torch::Tensor& targets,
                                                      std::vector<SampleColumn>& columns) {
-  const auto image = [](const torch::Tensor& chw) { return worker::tensor_to_image(chw.to(torch::kFloat32).div(255.0)); };
+  const auto image = [](const torch::Tensor& chw) {  // uint8 (3, H, W)
+    return worker::tensor_to_image(chw.to(torch::kFloat32).div(255.0));
+  };
   std::vector<std::vector<worker::Image>> rows;
   for (int64_t i = 0; i < inputs.size(0); ++i) {
     std::vector<worker::Image> row = {image(inputs[i]), image(targets[i])};

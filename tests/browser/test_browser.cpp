@@ -102,7 +102,8 @@ TEST_CASE("The dashboard opens in headless Chromium with every run, drawn charts
   // Parallel coordinates: an SVG path through every axis for each of the two finished runs.
   const std::regex line(R"re(<path class="line" data-run="([^"]+)"[^>]* d="M[^"]+")re");
   std::vector<std::string> lines;
-  for (auto it = std::sregex_iterator(browser.dom.begin(), browser.dom.end(), line); it != std::sregex_iterator(); ++it) {
+  const std::sregex_iterator end;
+  for (auto it = std::sregex_iterator(browser.dom.begin(), browser.dom.end(), line); it != end; ++it) {
     lines.push_back((*it)[1]);
   }
   CHECK(lines.size() == 2);

@@ -31,7 +31,9 @@ class ServedReport {
     std::smatch match;
     std::string text;
     while (!std::regex_search(text = read_text(log_), match, url)) {
-      if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("report --serve did not start: " + text);
+      if (std::chrono::steady_clock::now() > deadline) {
+        throw std::runtime_error("report --serve did not start: " + text);
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     host_ = match[1];
@@ -68,7 +70,8 @@ inline std::vector<std::string> listening_addresses(int port) {
       std::string slot, local, remote, state;
       fields >> slot >> local >> remote >> state;
       const size_t colon = local.rfind(':');
-      if (state == "0A" && std::stoi(local.substr(colon + 1), nullptr, 16) == port) out.push_back(local.substr(0, colon));
+      const bool listening = state == "0A";  // TCP_LISTEN
+      if (listening && std::stoi(local.substr(colon + 1), nullptr, 16) == port) out.push_back(local.substr(0, colon));
     }
   }
   return out;

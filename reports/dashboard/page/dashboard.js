@@ -210,7 +210,8 @@
         });
         state.chart.update();
       });
-      toggles.appendChild(el("label", {}, [box, el("span", { cls: "swatch", style: "background:" + color }), run.name]));
+      var swatch = el("span", { cls: "swatch", style: "background:" + color });
+      toggles.appendChild(el("label", {}, [box, swatch, run.name]));
     });
     state.chart = new Chart(canvas.getContext("2d"), {
       type: "line",
@@ -270,7 +271,10 @@
     caption.textContent = "";
     if (!sweep) return;
     var runs = sweep.runs.filter(function (run) { return run.best_val_loss !== null && run.test_psnr !== null; });
-    if (!runs.length) { box.appendChild(el("p", { cls: "note", text: "No run has finished with test results yet." })); return; }
+    if (!runs.length) {
+      box.appendChild(el("p", { cls: "note", text: "No run has finished with test results yet." }));
+      return;
+    }
     var margin = { top: 30, right: 70, bottom: 12, left: 70 }, height = 300;
     var specs = sweep.varied.map(function (k) { return [k, k, function (run) { return run.settings[k]; }]; })
       .concat([["best_val_loss", "best val loss", function (run) { return run.best_val_loss; }],
@@ -316,7 +320,12 @@
       .attr("transform", function (a) { return "translate(" + x(a.key) + ")"; });
     groups.append("g").attr("class", "axis").each(function (a) {
       var axis = d3.svg.axis().scale(a.scale).orient("left").ticks(6);
-      if (a.numeric) axis.tickFormat(d3.format(".3g"));
+      if (a.numeric) {
+        axis.tickFormat(function (v) { return String(+v.toPrecision(3)); });
+        if (runs.every(function (run) { return Number.isInteger(a.value(run)); })) {
+          axis.tickValues(a.scale.ticks(6).filter(function (v) { return Number.isInteger(v); }));
+        }
+      }
       d3.select(this).call(axis);
     });
     groups.append("text").attr("class", "axis-title").attr("y", -12).text(function (a) { return a.label; });
@@ -350,14 +359,19 @@
       }));
     });
     box.appendChild(el("table", { cls: "samples" }, [el("thead", {}, [head]), el("tbody", {}, rows)]));
-    if (s.notes.length) box.appendChild(el("ul", { cls: "note" }, s.notes.map(function (n) { return el("li", { text: n }); })));
-    if (BOKEH_LIVE) box.appendChild(el("p", { cls: "note", text: "Samples are made when the page loads: reload for newer checkpoints." }));
+    if (s.notes.length) {
+      box.appendChild(el("ul", { cls: "note" }, s.notes.map(function (n) { return el("li", { text: n }); })));
+    }
+    if (BOKEH_LIVE) {
+      box.appendChild(el("p", { cls: "note", text: "Samples are made when the page loads: reload for newer checkpoints." }));
+    }
   }
 
   function renderSpec(sweep) {
     var box = clear("spec-body");
     if (sweep) {
-      box.appendChild(el("h3", { text: "Spec of sweep " + sweep.name + " (registered " + formatTime(sweep.created) + ")" }));
+      var registered = " (registered " + formatTime(sweep.created) + ")";
+      box.appendChild(el("h3", { text: "Spec of sweep " + sweep.name + registered }));
       box.appendChild(el("pre", { text: sweep.spec_yaml }));
       if (sweep.overrides.length) {
         box.appendChild(el("p", { text: "Command-line overrides: " + sweep.overrides.map(function (o) {

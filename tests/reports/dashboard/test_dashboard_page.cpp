@@ -138,7 +138,8 @@ TEST_CASE("The page's tables are report --table's, cell for cell", "[dashboard]"
         // A number sorts by its value (what it shows, up to rounding), text by itself, a gap last.
         const json& value = rows[r][c]["value"];
         if (expected[r][c] == "–") CHECK(value.is_null());
-        else if (value.is_number()) CHECK(std::abs(std::stod(expected[r][c]) - value.get<double>()) <= rounding(expected[r][c]));
+        else if (value.is_number())
+          CHECK(std::abs(std::stod(expected[r][c]) - value.get<double>()) <= rounding(expected[r][c]));
         else CHECK(value == expected[r][c]);
       }
     }
@@ -190,7 +191,8 @@ TEST_CASE("report --html writes the page and names it; bad input is one line", "
   CHECK(unknown.status != 0);
   CHECK(std::count(unknown.err.begin(), unknown.err.end(), '\n') == 1);
   CHECK_THAT(unknown.err, Catch::StartsWith("report: ") && Catch::Contains("no sweep named \"nope\""));
-  const test::ToolResult both = test::run_tool(f.dir, "report", fmt::format("--html x.html --serve --db '{}'", f.db_path));
+  const test::ToolResult both =
+      test::run_tool(f.dir, "report", fmt::format("--html x.html --serve --db '{}'", f.db_path));
   CHECK(both.status != 0);
   CHECK_THAT(both.err, Catch::Contains("excludes"));
 }
