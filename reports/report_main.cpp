@@ -1,6 +1,7 @@
-// `report`: the study's tables (--table N), the sweeps' progress (--status) and figures
-// (--figure curves|samples) from the results database, opened read-only (works while a sweep runs).
-// Built without libtorch (BOKEH_WITH_TORCH=OFF) it prints tables and status, and refuses --figure.
+// `report`: the study's tables (--table N), the sweeps' progress (--status), figures
+// (--figure curves|samples) and the HTML dashboard (--html FILE, --serve) from the results database,
+// opened read-only (works while a sweep runs). Built without libtorch (BOKEH_WITH_TORCH=OFF) it refuses
+// --figure and its dashboard has no sample images.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -9,8 +10,13 @@
 #include <vector>
 
 #ifdef BOKEH_WITH_FIGURES
+#include <torch/version.h>
+
+#include "reports/figures/dashboard_samples.h"
 #include "reports/figures/report_figures.h"
 #endif
+#include "reports/dashboard/dashboard_data.h"
+#include "reports/dashboard/dashboard_server.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/status_report.h"
 #include "reports/tables/sweep_lookup.h"
@@ -32,14 +38,51 @@ struct ReportOptions {
   std::string results;
   int64_t images = 4;
   int width = 1000, height = 600;
+  std::string html;
+  bool serve = false;
+  std::string host = bokeh::reports::kDefaultServeHost;
+  int port = bokeh::reports::kDefaultServePort;
 };
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The dashboard's page options: sample images and libtorch's version where this build has them.
+bokeh::reports::PageOptions page_options(const ReportOptions& o) {
+  bokeh::reports::PageOptions page;
+#ifdef BOKEH_WITH_FIGURES
+  page.samples = bokeh::reports::sample_source(bokeh::orchestrator::results_root(o.db_path, o.results));
+  page.software["libtorch"] = TORCH_VERSION;
+#else
+  (void)o;
+#endif
+  return page;
+}
+
+int dashboard(const ReportOptions& o) {
+  namespace r = bokeh::reports;
+  if (o.serve) {
+    r::ServeOptions serve{o.db_path, o.sweep, o.host, o.port, page_options(o)};
+    r::serve_dashboard(serve, [](const std::string& url) {
+      std::cout << "report: serving " << url << " (read-only; Ctrl-C stops)" << std::endl;
+    });
+    return bokeh::kExitOk;
+  }
+  const bokeh::orchestrator::Store store = r::open_store(o.db_path);
+  const std::string page = r::dashboard_page(r::dashboard_snapshot(store, o.sweep, unix_now()), store,
+                                             r::read_chart_libraries(), page_options(o));
+  r::write_page(o.html, page);
+  std::cout << o.html << "\n";
+  return bokeh::kExitOk;
+}
 
 int run(const ReportOptions& o) {
   namespace r = bokeh::reports;
+  if (o.serve || !o.html.empty()) return dashboard(o);
   const bokeh::orchestrator::Store store = r::open_store(o.db_path);
   if (o.status) {
-    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    std::cout << r::status_report(store, o.sweep, now);
+    std::cout << r::status_report(store, o.sweep, unix_now());
     return bokeh::kExitOk;
   }
   if (o.table != 0) {
@@ -72,7 +115,8 @@ int run(const ReportOptions& o) {
 int main(int argc, char** argv) {
   ReportOptions o;
   CLI::App app{"Print the study's tables, the sweeps' status, or draw figures, from the results database "
-               "(read-only; safe while a sweep runs). Give exactly one of --table, --status, --figure.",
+               "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of "
+               "--table, --status, --figure, --html, --serve.",
                "report"};
   auto* table = app.add_option("--table", o.table, "print Table N (1-4) of the study for a sweep")
                     ->check(CLI::Range(1, 4));
@@ -81,11 +125,24 @@ int main(int argc, char** argv) {
                                 "draw a figure: curves (loss per epoch, lr drops marked; needs gnuplot) or samples "
                                 "(input / target / each run's output on test images)")
                      ->check(CLI::IsMember({"curves", "samples"}));
-  table->excludes(status)->excludes(figure);
-  status->excludes(figure);
+  auto* html = app.add_option("--html", o.html,
+                              "write the dashboard to FILE: one self-contained HTML page (status, tables, loss "
+                              "curves, parallel coordinates, samples, spec) that opens offline");
+  auto* serve = app.add_flag("--serve", o.serve,
+                             "serve the dashboard over HTTP, read-only (GET/HEAD), refreshing while a sweep runs");
+  table->excludes(status)->excludes(figure)->excludes(html)->excludes(serve);
+  status->excludes(figure)->excludes(html)->excludes(serve);
+  figure->excludes(html)->excludes(serve);
+  html->excludes(serve);
+  app.add_option("--host", o.host, "serve: address to listen on (127.0.0.1: this machine only; reach it from "
+                                   "elsewhere through an ssh tunnel)")
+      ->capture_default_str();
+  app.add_option("--port", o.port, "serve: TCP port (0: any free port; the URL is printed)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   app.add_option("--sweep", o.sweep,
                  "sweep name; default: tables: the latest sweep whose spec lists the table; figures: the latest "
-                 "sweep; status: every sweep");
+                 "sweep; status and dashboard: every sweep");
   app.add_option("--db", o.db_path, "results database")->capture_default_str();
   app.add_option("--format", o.format, "table format: markdown, csv or json")
       ->check(CLI::IsMember({"markdown", "csv", "json"}))
@@ -93,7 +150,7 @@ int main(int argc, char** argv) {
   app.add_option("--runs", o.runs, "figures: runs to show, by name, comma separated (default: the best few)")
       ->delimiter(',');
   app.add_option("--out", o.out_dir, "figures: output folder (the PNG, and its data and gnuplot script or legend)");
-  app.add_option("--results", o.results, "figures: results folder with <sweep>/checkpoints and <sweep>/data "
+  app.add_option("--results", o.results, "figures and dashboard samples: results folder with <sweep>/checkpoints and <sweep>/data "
                                          "(default: the database's folder)");
   app.add_option("--images", o.images, "samples: test images shown, one per row")
       ->check(CLI::PositiveNumber)
@@ -102,8 +159,8 @@ int main(int argc, char** argv) {
   app.add_option("--height", o.height, "curves: PNG height in pixels")->check(CLI::Range(150, 10000))->capture_default_str();
   try {
     app.parse(argc, argv);
-    if (o.table == 0 && !o.status && o.figure.empty()) {
-      throw CLI::ValidationError("give one of --table N, --status, --figure curves|samples");
+    if (o.table == 0 && !o.status && o.figure.empty() && o.html.empty() && !o.serve) {
+      throw CLI::ValidationError("give one of --table N, --status, --figure curves|samples, --html FILE, --serve");
     }
     if (!o.figure.empty() && o.out_dir.empty()) throw CLI::ValidationError("--figure needs --out DIR");
   } catch (const CLI::CallForHelp& e) {

@@ -128,6 +128,18 @@ void write_image(const std::filesystem::path& path, const Image& image) {
   if (ok == 0) throw std::runtime_error(path.string() + ": cannot write image");
 }
 
+std::string encode_png(const Image& image) {
+  std::string out;
+  const auto append = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
+  };
+  const int w = static_cast<int>(image.width), h = static_cast<int>(image.height);
+  if (stbi_write_png_to_func(append, &out, w, h, 3, image.rgb.data(), w * 3) == 0) {
+    throw std::runtime_error("cannot encode a " + std::to_string(w) + "x" + std::to_string(h) + " image as PNG");
+  }
+  return out;
+}
+
 Image resize_image(const Image& image, int64_t width, int64_t height) {
   return resize_box(image, CropBox{0, 0, image.width, image.height}, image.width, image.height, width, height);
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -31,6 +32,9 @@ std::pair<int64_t, int64_t> read_image_size(const std::filesystem::path& path);
 // Writes PNG or JPEG (quality 95, no chroma subsampling: stb_image_write) by the path's extension;
 // throws on failure or other extensions.
 void write_image(const std::filesystem::path& path, const Image& image);
+
+// The PNG file's bytes, in memory (for pages that inline their images).
+std::string encode_png(const Image& image);
 
 // Resize with stb_image_resize's default filters, as called here: Mitchell-Netravali (B = C = 1/3)
 // when shrinking, Catmull-Rom when enlarging, chosen per axis, on the 8-bit values as stored (no

@@ -63,14 +63,6 @@ std::string script_text(const std::vector<CurveSeries>& series, const std::strin
 
 }  // namespace
 
-std::vector<int64_t> lr_drop_epochs(const std::vector<orchestrator::EpochRecord>& epochs) {
-  std::vector<int64_t> out;
-  for (size_t i = 1; i < epochs.size(); ++i) {
-    if (epochs[i].lr < epochs[i - 1].lr) out.push_back(epochs[i].epoch);
-  }
-  return out;
-}
-
 std::filesystem::path write_curves_figure(const std::vector<CurveSeries>& series, const std::string& title,
                                           const std::filesystem::path& out_dir, const std::string& name,
                                           FigureSize size) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "orchestrator/store/store.h"
+#include "reports/tables/lr_drops.h"
 
 namespace bokeh::reports {
 
@@ -20,9 +21,6 @@ struct FigureSize {
   int width = 1000;  // pixels
   int height = 600;
 };
-
-// Epochs trained at a lower learning rate than the epoch before (the first epoch after each drop).
-std::vector<int64_t> lr_drop_epochs(const std::vector<orchestrator::EpochRecord>& epochs);
 
 // Writes the three files as out_dir/NAME.{dat,gp,png} (creating out_dir) and returns the PNG's path.
 // Throws ReportError when `series` is empty or a series has no epochs, or gnuplot is missing or fails.

@@ -9,7 +9,6 @@
 
 #include "orchestrator/spec/spec.h"
 #include "reports/tables/run_summary.h"
-#include "reports/figures/samples_figure.h"
 #include "reports/tables/sweep_lookup.h"
 #include "worker/checkpoint.h"
 #include "worker/prepared_data.h"
@@ -86,14 +85,15 @@ FigureResult make_curves_figure(const orchestrator::Store& store, const FigureRe
   return result;
 }
 
-FigureResult make_samples_figure(const orchestrator::Store& store, const FigureRequest& request) {
+SampleSelection select_samples(const orchestrator::Store& store, const FigureRequest& request) {
   const orchestrator::SweepInfo sweep = sweep_or_latest(store, request.sweep);
   const std::vector<RunSummary> runs = summarize_sweep(store, sweep.name);
   const auto best_weights = [&](const RunSummary& r) {
     return orchestrator::run_checkpoint_dir(request.results_root, sweep.name, r.key) / worker::kBestWeights;
   };
 
-  FigureResult result;
+  SampleSelection result;
+  result.sweep = sweep.name;
   std::vector<const RunSummary*> chosen;
   if (!request.runs.empty()) {
     chosen = named_runs(runs, request.runs, sweep.name);
@@ -122,13 +122,20 @@ FigureResult make_samples_figure(const orchestrator::Store& store, const FigureR
   const std::shared_ptr<const worker::PreparedData> data = sweep_data(sweep, request.results_root);
   const int64_t n = std::min(request.images, data->size(worker::Split::test));
   if (n <= 0) throw ReportError(fmt::format("sweep {} has no test images to show", sweep.name));
-  std::vector<SampleColumn> columns;
   for (const RunSummary* r : chosen) {
-    columns.push_back(SampleColumn{r->name, worker::load_best_model(best_weights(*r).parent_path(), r->model)});
+    result.columns.push_back(SampleColumn{r->name, worker::load_best_model(best_weights(*r).parent_path(), r->model)});
   }
-  const torch::Tensor inputs = data->inputs(worker::Split::test).slice(0, 0, n);
-  const torch::Tensor targets = data->targets(worker::Split::test).slice(0, 0, n);
-  result.png = write_samples_figure(inputs, targets, columns, request.out_dir, sweep.name + "-samples");
+  result.inputs = data->inputs(worker::Split::test).slice(0, 0, n);
+  result.targets = data->targets(worker::Split::test).slice(0, 0, n);
+  return result;
+}
+
+FigureResult make_samples_figure(const orchestrator::Store& store, const FigureRequest& request) {
+  SampleSelection samples = select_samples(store, request);
+  FigureResult result;
+  result.notes = samples.notes;
+  result.png = write_samples_figure(samples.inputs, samples.targets, samples.columns, request.out_dir,
+                                    samples.sweep + "-samples");
   return result;
 }
 

@@ -12,9 +12,8 @@
 namespace bokeh::reports {
 namespace {
 
-// Copies an (3, H, W) uint8 tensor into the canvas with its top-left corner at (left, top).
-void paste(worker::Image& canvas, const torch::Tensor& chw, int64_t left, int64_t top) {
-  const worker::Image cell = worker::tensor_to_image(chw.to(torch::kFloat32).div(255.0));
+// Copies `cell` into the canvas with its top-left corner at (left, top).
+void paste(worker::Image& canvas, const worker::Image& cell, int64_t left, int64_t top) {
   for (int64_t y = 0; y < cell.height; ++y) {
     std::memcpy(&canvas.rgb[((top + y) * canvas.width + left) * 3], &cell.rgb[y * cell.width * 3],
                 static_cast<size_t>(cell.width * 3));
@@ -22,6 +21,24 @@ void paste(worker::Image& canvas, const torch::Tensor& chw, int64_t left, int64_
 }
 
 }  // namespace
+
+std::vector<std::vector<worker::Image>> sample_cells(const torch::Tensor& inputs, const torch::Tensor& targets,
+                                                     std::vector<SampleColumn>& columns) {
+  const auto image = [](const torch::Tensor& chw) {  // uint8 (3, H, W)
+    return worker::tensor_to_image(chw.to(torch::kFloat32).div(255.0));
+  };
+  std::vector<std::vector<worker::Image>> rows;
+  for (int64_t i = 0; i < inputs.size(0); ++i) {
+    std::vector<worker::Image> row = {image(inputs[i]), image(targets[i])};
+    const torch::Tensor x = inputs[i].unsqueeze(0).to(torch::kFloat32).div(255.0);  // (1, 3, H, W)
+    for (SampleColumn& column : columns) {
+      const torch::Tensor y = render_tensor(column.model, x, /*tile=*/0).squeeze(0);  // (3, H, W)
+      row.push_back(image(y.mul(255.0).round().clamp(0, 255).to(torch::kUInt8)));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
 
 worker::Image sample_grid(const torch::Tensor& inputs, const torch::Tensor& targets,
                           std::vector<SampleColumn>& columns) {
@@ -31,15 +48,10 @@ worker::Image sample_grid(const torch::Tensor& inputs, const torch::Tensor& targ
   canvas.width = cols * w + (cols + 1) * kSampleGap;
   canvas.height = n * h + (n + 1) * kSampleGap;
   canvas.rgb.assign(static_cast<size_t>(canvas.width * canvas.height * 3), 255);
-  const auto left = [&](int64_t col) { return kSampleGap + col * (w + kSampleGap); };
+  const std::vector<std::vector<worker::Image>> cells = sample_cells(inputs, targets, columns);
   for (int64_t i = 0; i < n; ++i) {
-    const int64_t top = kSampleGap + i * (h + kSampleGap);
-    paste(canvas, inputs[i], left(0), top);
-    paste(canvas, targets[i], left(1), top);
-    const torch::Tensor x = inputs[i].unsqueeze(0).to(torch::kFloat32).div(255.0);  // (1, 3, H, W)
-    for (size_t c = 0; c < columns.size(); ++c) {
-      const torch::Tensor y = render_tensor(columns[c].model, x, /*tile=*/0).squeeze(0);  // (3, H, W)
-      paste(canvas, y.mul(255.0).round().clamp(0, 255).to(torch::kUInt8), left(2 + static_cast<int64_t>(c)), top);
+    for (int64_t c = 0; c < cols; ++c) {
+      paste(canvas, cells[i][c], kSampleGap + c * (w + kSampleGap), kSampleGap + i * (h + kSampleGap));
     }
   }
   return canvas;

@@ -22,7 +22,12 @@ struct SampleColumn {
   worker::UNet model;  // in eval mode
 };
 
-// inputs, targets: uint8 (N, 3, H, W). The grid is (2 + columns) * W + (3 + columns) * gap pixels
+// inputs, targets: uint8 (N, 3, H, W). One row per image: input, target, then each column's output
+// (rendered by its model at the data's size).
+std::vector<std::vector<worker::Image>> sample_cells(const torch::Tensor& inputs, const torch::Tensor& targets,
+                                                     std::vector<SampleColumn>& columns);
+
+// The cells of sample_cells() in one white canvas. The grid is (2 + columns) * W + (3 + columns) * gap pixels
 // wide and N * H + (N + 1) * gap high.
 worker::Image sample_grid(const torch::Tensor& inputs, const torch::Tensor& targets,
                           std::vector<SampleColumn>& columns);

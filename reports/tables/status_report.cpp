@@ -31,21 +31,15 @@ Progress progress(const orchestrator::Store& store, const RunRecord& record) {
 std::string sweep_status(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, double now) {
   const std::vector<RunRecord> runs = store.runs(sweep.name);
   std::map<RunState, int> counts;
-  std::optional<double> first_start, last_finish;
-  for (const RunRecord& r : runs) {
-    ++counts[r.state];
-    if (r.started) first_start = std::min(first_start.value_or(*r.started), *r.started);
-    if (r.finished) last_finish = std::max(last_finish.value_or(*r.finished), *r.finished);
-  }
+  for (const RunRecord& r : runs) ++counts[r.state];
   const bool open = counts[RunState::Pending] + counts[RunState::Running] > 0;
   std::string out = fmt::format("## Sweep {}: {} done, {} running, {} pending, {} failed ({} runs)\n\n", sweep.name,
                                 counts[RunState::Done], counts[RunState::Running], counts[RunState::Pending],
                                 counts[RunState::Failed], runs.size());
-  if (!first_start) {
-    out += "Not started yet.";
+  if (const std::optional<double> elapsed = elapsed_seconds(runs, now)) {
+    out += fmt::format("Elapsed: {}", format_duration(*elapsed));
   } else {
-    const double end = open ? now : last_finish.value_or(now);
-    out += fmt::format("Elapsed: {}", format_duration(std::max(0.0, end - *first_start)));
+    out += "Not started yet.";
   }
   if (!open) {
     out += runs.empty() ? "" : "; finished.";
@@ -82,6 +76,19 @@ std::string sweep_status(const orchestrator::Store& store, const orchestrator::S
 }
 
 }  // namespace
+
+std::optional<double> elapsed_seconds(const std::vector<RunRecord>& runs, double now) {
+  std::optional<double> first_start, last_finish;
+  bool open = false;
+  for (const RunRecord& r : runs) {
+    open = open || r.state == RunState::Pending || r.state == RunState::Running;
+    if (r.started) first_start = std::min(first_start.value_or(*r.started), *r.started);
+    if (r.finished) last_finish = std::max(last_finish.value_or(*r.finished), *r.finished);
+  }
+  if (!first_start) return std::nullopt;
+  const double end = open ? now : last_finish.value_or(now);
+  return std::max(0.0, end - *first_start);
+}
 
 std::optional<double> eta_seconds(const orchestrator::Store& store, const std::string& sweep) {
   double done_seconds = 0, done_cost = 0, remaining_cost = 0;

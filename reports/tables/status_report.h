@@ -4,10 +4,15 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "orchestrator/store/store.h"
 
 namespace bokeh::reports {
+
+// Seconds from the first start of any of `runs` to their last finish, or to `now` (unix seconds)
+// while any is pending or running; nullopt when none has started.
+std::optional<double> elapsed_seconds(const std::vector<orchestrator::RunRecord>& runs, double now);
 
 // Estimated seconds until every pending and running run is done, or nullopt when no finished run
 // gives a rate yet. Running runs count by the fraction of their epochs still to train; runs that

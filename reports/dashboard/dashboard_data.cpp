@@ -1,0 +1,169 @@
+// Dashboard snapshot: the store's sweeps as one JSON document for the page and its polling endpoint.
+#include "reports/dashboard/dashboard_data.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "reports/tables/lr_drops.h"
+#include "reports/tables/run_summary.h"
+#include "reports/tables/status_report.h"
+#include "reports/tables/sweep_lookup.h"
+#include "reports/tables/table_builder.h"
+
+namespace bokeh::reports {
+namespace {
+
+using nlohmann::json;
+using orchestrator::RunRecord;
+using orchestrator::RunState;
+
+constexpr const char* kMissingMark = "–";  // as `report --table` prints a missing cell
+constexpr int64_t kStudyTables = 4;
+
+json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+std::string duration_text(const std::optional<double>& seconds) { return seconds ? format_duration(*seconds) : ""; }
+
+// A run's settings as dotted keys ("model.width": 32) from its canonical config JSON.
+json flat_settings(const std::string& config_json) {
+  const json config = json::parse(config_json, nullptr, /*allow_exceptions=*/false);
+  json out = json::object();
+  if (!config.is_object()) return out;
+  const json flat = config.flatten();  // {"/model/width": 32, ...}
+  for (const auto& [pointer, value] : flat.items()) {
+    std::string key = pointer.substr(1);
+    std::replace(key.begin(), key.end(), '/', '.');
+    out[key] = value;
+  }
+  return out;
+}
+
+// The settings whose value is not the same in every run, in the first run's key order.
+json varied_settings(const json& runs) {
+  std::vector<std::string> keys;
+  for (const json& run : runs) {
+    for (const auto& [key, value] : run["settings"].items()) {
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+      for (const json& other : runs) {
+        const auto it = other["settings"].find(key);
+        if (it == other["settings"].end() || *it != value) {
+          keys.push_back(key);
+          break;
+        }
+      }
+    }
+  }
+  return keys;
+}
+
+json curve_json(const std::vector<orchestrator::EpochRecord>& epochs) {
+  json curve = {{"epoch", json::array()}, {"train", json::array()}, {"val", json::array()}, {"lr", json::array()},
+                {"lr_drops", lr_drop_epochs(epochs)}};
+  for (const orchestrator::EpochRecord& e : epochs) {
+    curve["epoch"].push_back(e.epoch);
+    curve["train"].push_back(e.train_loss);
+    curve["val"].push_back(e.val_loss);
+    curve["lr"].push_back(e.lr);
+  }
+  return curve;
+}
+
+json run_json(const orchestrator::Store& store, const RunRecord& record) {
+  const RunSummary summary = summarize_run(record);
+  const std::vector<orchestrator::EpochRecord> epochs = store.epochs(record.id);
+  return {{"id", record.id},
+          {"name", record.name},
+          {"key", record.key},
+          {"state", orchestrator::to_string(record.state)},
+          {"attempts", record.attempts},
+          {"error", record.error},
+          {"epochs_done", epochs.size()},
+          {"epochs_planned", summary.epochs},
+          {"best_val_loss", optional_json(ranking_loss(summary))},
+          {"test_psnr", optional_json(summary.test_psnr)},
+          {"settings", flat_settings(record.config_json)},
+          {"curve", curve_json(epochs)}};
+}
+
+json status_json(const orchestrator::Store& store, const std::string& sweep, const std::vector<RunRecord>& runs,
+                 double now) {
+  json counts = json::object();
+  for (RunState state : {RunState::Pending, RunState::Running, RunState::Done, RunState::Failed}) {
+    counts[orchestrator::to_string(state)] =
+        std::count_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.state == state; });
+  }
+  const bool open = counts["pending"].get<int64_t>() + counts["running"].get<int64_t>() > 0;
+  const std::optional<double> elapsed = elapsed_seconds(runs, now);
+  const std::optional<double> eta = eta_seconds(store, sweep);  // shown only while the sweep is open
+  return {{"counts", counts},
+          {"total", runs.size()},
+          {"open", open},
+          {"elapsed_s", optional_json(elapsed)},
+          {"elapsed", duration_text(elapsed)},
+          {"eta_s", open ? optional_json(eta) : json(nullptr)},
+          {"eta", open ? duration_text(eta) : ""}};
+}
+
+json tables_json(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep) {
+  const std::vector<int64_t> listed = spec_tables(sweep);
+  json out = json::array();
+  for (int64_t n = 1; n <= kStudyTables; ++n) {
+    json entry = {{"number", n}, {"listed", std::find(listed.begin(), listed.end(), n) != listed.end()}};
+    try {
+      entry["table"] = table_to_json(build_table(n, sweep, summarize_sweep(store, sweep.name)));
+    } catch (const ReportError& e) {
+      entry["error"] = e.what();
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+}  // namespace
+
+json table_to_json(const Table& table) {
+  json out = {{"title", table.title}, {"columns", json::array()}, {"rows", json::array()}, {"notes", table.notes}};
+  for (const Column& c : table.columns) {
+    out["columns"].push_back({{"header", c.header}, {"numeric", c.style != CellStyle::Text}});
+  }
+  for (const std::vector<Cell>& row : table.rows) {
+    json cells = json::array();
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      const std::optional<std::string> text = cell_text(table.columns[i], row.at(i));
+      json value = nullptr;
+      if (const double* number = std::get_if<double>(&row[i])) value = *number;
+      else if (text) value = *text;
+      cells.push_back({{"text", text.value_or(kMissingMark)}, {"value", value}});
+    }
+    out["rows"].push_back(std::move(cells));
+  }
+  return out;
+}
+
+json sweep_snapshot(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, double now) {
+  const std::vector<RunRecord> records = store.runs(sweep.name);
+  json runs = json::array();
+  for (const RunRecord& r : records) runs.push_back(run_json(store, r));
+  json overrides = json::parse(sweep.overrides_json, nullptr, /*allow_exceptions=*/false);
+  if (!overrides.is_array()) overrides = json::array();
+  return {{"name", sweep.name},
+          {"created", sweep.created},
+          {"spec_yaml", sweep.spec_text},
+          {"overrides", overrides},
+          {"status", status_json(store, sweep.name, records, now)},
+          {"varied", varied_settings(runs)},
+          {"runs", runs},
+          {"tables", tables_json(store, sweep)}};
+}
+
+json dashboard_snapshot(const orchestrator::Store& store, const std::string& sweep, double now) {
+  json sweeps = json::array();
+  if (!sweep.empty()) {
+    sweeps.push_back(sweep_snapshot(store, find_sweep(store, sweep), now));
+  } else {
+    for (const orchestrator::SweepInfo& s : store.sweeps()) sweeps.push_back(sweep_snapshot(store, s, now));
+  }
+  return {{"database", store.path()}, {"generated", now}, {"sweeps", sweeps}};
+}
+
+}  // namespace bokeh::reports
