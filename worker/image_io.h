@@ -23,7 +23,8 @@ Image read_image(const std::filesystem::path& path);
 // Reads only the header: {width, height}. Throws like read_image.
 std::pair<int64_t, int64_t> read_image_size(const std::filesystem::path& path);
 
-// Writes PNG or JPEG (quality 95) by the path's extension; throws on failure or other extensions.
+// Writes PNG or JPEG (quality 95) by the path's extension, atomically (worker/atomic_file.h: a full
+// disk is a FileWriteError naming it); throws on failure or other extensions.
 void write_image(const std::filesystem::path& path, const Image& image);
 
 // Resize with stb_image_resize's default filters, as called here: Mitchell-Netravali (B = C = 1/3)
