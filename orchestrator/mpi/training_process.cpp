@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -207,6 +208,7 @@ int train_one_main(int argc, char** argv) {
     return kExitBadInput;
   }
   install_interrupt_handlers();
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a rank that dies stops its child too, at the next batch
   std::optional<Message> message = read_frame(kChildInput);
   const auto* assign = message ? std::get_if<AssignMessage>(&*message) : nullptr;
   if (assign == nullptr) {
