@@ -62,6 +62,8 @@ void handle(SweepSession& session, WorkerPool& pool, const ReceivedMessage& rece
           pool.ready(received.source);
         } else if constexpr (std::is_same_v<T, EpochMessage>) {
           book.on_epoch(m);
+        } else if constexpr (std::is_same_v<T, NoticeMessage>) {
+          book.on_notice(m);
         } else if constexpr (std::is_same_v<T, DoneMessage>) {
           book.on_done(m);
           pool.finished(received.source);

@@ -1,4 +1,4 @@
-// Async-signal-safe stop flag for SIGINT and SIGTERM.
+// Async-signal-safe stop flag for SIGINT, SIGTERM and SIGUSR1.
 #include "orchestrator/interrupt.h"
 
 #include <atomic>
@@ -20,6 +20,7 @@ extern "C" void on_signal(int signal) {
 void install_interrupt_handlers() {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::signal(SIGUSR1, on_signal);
 }
 
 bool interrupt_requested() { return g_requested.load(); }

@@ -8,7 +8,7 @@
 namespace bokeh::orchestrator {
 
 namespace {
-constexpr const char* kTypeNames[] = {"READY", "ASSIGN", "EPOCH", "DONE", "FAILED", "STOP"};
+constexpr const char* kTypeNames[] = {"READY", "ASSIGN", "EPOCH", "DONE", "FAILED", "STOP", "NOTICE"};
 constexpr int kTypeCount = static_cast<int>(std::size(kTypeNames));
 
 nlohmann::json body_of(const ReadyMessage& m) {
@@ -28,6 +28,7 @@ nlohmann::json body_of(const FailedMessage& m) {
   return {{"run_key", m.run_key}, {"error", m.error}, {"interrupted", m.interrupted}};
 }
 nlohmann::json body_of(const StopMessage&) { return nlohmann::json::object(); }
+nlohmann::json body_of(const NoticeMessage& m) { return {{"run_key", m.run_key}, {"kind", m.kind}, {"text", m.text}}; }
 
 Message message_of(int tag, const nlohmann::json& j, const char* what) {
   switch (tag) {
@@ -58,6 +59,9 @@ Message message_of(int tag, const nlohmann::json& j, const char* what) {
     case 5:
       return FailedMessage{required_field<std::string>(j, "run_key", what), required_field<std::string>(j, "error", what),
                            required_field<bool>(j, "interrupted", what)};
+    case 7:
+      return NoticeMessage{required_field<std::string>(j, "run_key", what), required_field<std::string>(j, "kind", what),
+                           required_field<std::string>(j, "text", what)};
     default:
       return StopMessage{};
   }

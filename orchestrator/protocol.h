@@ -11,6 +11,8 @@
 //   4. w -> 0   DONE     {run_key, results}                       the run finished; w is idle again
 //      or       FAILED   {run_key, error, interrupted}            it threw (interrupted: stopped by a signal or
 //                                                                 STOP; the run stays resumable); w is idle again
+//      w -> 0   NOTICE   {run_key, kind, text}                   any time during 3-4: something the run passed
+//                                                                 over (a corrupt checkpoint), kept as an event
 //   5. steps 2-4 repeat while runs are left; then
 //   6. 0 -> w   STOP     {}                                       w leaves its loop; also sent mid-run to stop
 //                                                                 a sweep, which w answers with FAILED(interrupted)
@@ -57,8 +59,14 @@ struct FailedMessage {
   bool interrupted = false;
 };
 struct StopMessage {};
+struct NoticeMessage {
+  std::string run_key;
+  std::string kind;  // the event's kind, e.g. "checkpoint"
+  std::string text;
+};
 
-using Message = std::variant<ReadyMessage, AssignMessage, EpochMessage, DoneMessage, FailedMessage, StopMessage>;
+using Message = std::variant<ReadyMessage, AssignMessage, EpochMessage, DoneMessage, FailedMessage, StopMessage,
+                             NoticeMessage>;
 
 // MPI tags, one per message type (the variant's index + 1).
 int message_tag(const Message& message);

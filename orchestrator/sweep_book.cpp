@@ -1,12 +1,15 @@
 // Store bookkeeping of a sweep: registration, recovery, assignments, epochs, results, failures.
 #include "orchestrator/sweep_book.h"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "orchestrator/store/result_json.h"
 #include "orchestrator/store/results_layout.h"
 #include "orchestrator/spec/run_settings.h"
 #include "orchestrator/sweep_records.h"
+#include "worker/checkpoint_files.h"
 
 namespace bokeh::orchestrator {
 
@@ -24,6 +27,7 @@ void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
   if (registration == Registration::Replaced)
     progress_.message(fmt::format("sweep {}: spec changed, started afresh (--fresh)", spec_.name));
   const int added = store_.add_runs(spec_.name, new_runs(plan));
+  coordinator_id_ = store_.join_sweep(spec_.name, this_host(), ::getpid());
   for (const auto& duplicate : plan.duplicates)
     progress_.message(fmt::format("{}:{}: run '{}' repeats '{}' and runs once", duplicate.where.source,
                                   duplicate.where.line, duplicate.name, duplicate.same_as));
@@ -57,7 +61,9 @@ void SweepBook::prepare_data(const DataPreparer& prepare) {
 }
 
 std::optional<AssignMessage> SweepBook::next_assignment() {
-  std::optional<RunRecord> run = store_.claim_next_pending(spec_.name);
+  if (const int reclaimed = store_.reset_running(spec_.name); reclaimed > 0)
+    progress_.message(fmt::format("sweep {}: {} runs of a sweep process that died resume here", spec_.name, reclaimed));
+  std::optional<RunRecord> run = store_.claim_next_pending(spec_.name, coordinator_id_);
   if (!run) return std::nullopt;
   AssignMessage assign;
   assign.run_key = run->key;
@@ -68,7 +74,7 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   const auto checkpoint_dir = run_checkpoint_dir(results_root_, spec_.name, run->key);
   assign.checkpoint_dir = checkpoint_dir.string();
   assign.lpips_weights = spec_.lpips_weights;
-  assign.resume = std::filesystem::exists(checkpoint_dir / "last.pt");
+  assign.resume = worker::has_checkpoint(checkpoint_dir);
   assign.device = spec_.resources.device;
   assign.threads = spec_.resources.threads;
   // The store logged "start" when the run was claimed; a resume is worth its own event.
@@ -114,15 +120,21 @@ void SweepBook::on_failed(const FailedMessage& message) {
     return;  // it stays running in the store until release_in_flight() or the next start recovers it
   }
   // A retry starts afresh: resuming would only replay a deterministic failure.
-  std::filesystem::remove(run_checkpoint_dir(results_root_, spec_.name, run.record.key) / "last.pt");
+  worker::remove_checkpoints(run_checkpoint_dir(results_root_, spec_.name, run.record.key));
   const RunState state = store_.fail_run(run.record.id, message.error, spec_.resources.max_attempts);
   progress_.run_failed(run.record.name, message.error, state == RunState::Pending, done_cost, run.record.cost);
   in_flight_.erase(message.run_key);
 }
 
+void SweepBook::on_notice(const NoticeMessage& message) {
+  const InFlight& run = in_flight_run(message.run_key, "NOTICE");
+  store_.add_event(spec_.name, run.record.id, message.kind, message.text);
+  progress_.message(fmt::format("{}: {}", run.record.name, message.text));
+}
+
 void SweepBook::release_in_flight() {
   in_flight_.clear();
-  const int released = store_.reset_running(spec_.name);
+  const int released = store_.release_runs(coordinator_id_);
   if (released > 0)
     store_.add_event(spec_.name, std::nullopt, "interrupted", fmt::format("{} runs stopped at a checkpoint", released));
 }
@@ -131,6 +143,15 @@ int64_t SweepBook::failed_runs() const {
   int64_t failed = 0;
   for (const RunRecord& run : store_.runs(spec_.name)) failed += run.state == RunState::Failed ? 1 : 0;
   return failed;
+}
+
+void SweepBook::leave() { store_.leave_sweep(coordinator_id_); }
+
+int64_t SweepBook::running_elsewhere() const {
+  int64_t running = 0;
+  for (const RunRecord& run : store_.runs(spec_.name))
+    running += run.state == RunState::Running && !in_flight(run.key) ? 1 : 0;
+  return running;
 }
 
 int64_t SweepBook::unfinished_runs() const {

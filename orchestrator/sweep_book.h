@@ -37,13 +37,16 @@ class SweepBook {
   SweepBook(Store& store, const Spec& spec, std::filesystem::path results_root, Progress& progress);
 
   // Registers the sweep (SpecChangedError for a changed spec unless options.fresh), adds its runs,
-  // returns runs a crash left running to pending, and with retry_failed, failed ones too.
+  // joins it as this process (see Store::join_sweep), returns runs a crash left running (their process
+  // dead or silent) to pending, and with retry_failed, failed ones too.
   void open(const RunPlan& plan, const SweepOptions& options);
+  int64_t coordinator_id() const { return coordinator_id_; }
 
   // Builds or validates the sweep's prepared data (once, before the first assignment).
   void prepare_data(const DataPreparer& prepare);
 
-  // The next pending run as an assignment (it becomes running), or nullopt.
+  // The next pending run as an assignment (it becomes running), or nullopt. Runs left running by
+  // another process that has died since are reclaimed first.
   std::optional<AssignMessage> next_assignment();
 
   // Worker reports. A report about a run that is not in flight throws ProtocolError.
@@ -51,13 +54,19 @@ class SweepBook {
   void on_done(const DoneMessage& message);
   void on_failed(const FailedMessage& message);
 
+  // A note about a run from its worker (e.g. a corrupt checkpoint passed over): an event and a line.
+  void on_notice(const NoticeMessage& message);
+
   // Runs still in flight go back to pending without counting an attempt (a stop by signal).
   void release_in_flight();
+  // This process stops working on the sweep (its coordinator row is marked ended).
+  void leave();
 
   bool in_flight(const std::string& run_key) const { return in_flight_.count(run_key) > 0; }
   bool any_in_flight() const { return !in_flight_.empty(); }
   int64_t failed_runs() const;   // runs given up on
   int64_t unfinished_runs() const;  // runs not done (pending, running or failed)
+  int64_t running_elsewhere() const;  // runs running under another sweep process
 
  private:
   struct InFlight {
@@ -73,6 +82,7 @@ class SweepBook {
   std::filesystem::path results_root_;
   Progress& progress_;
   std::string data_file_;
+  int64_t coordinator_id_ = 0;
   std::map<std::string, InFlight> in_flight_;  // by run key
 };
 

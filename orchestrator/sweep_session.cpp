@@ -1,7 +1,10 @@
 // Setting up a sweep start on the coordinator, and its final status line.
 #include "orchestrator/sweep_session.h"
 
+#include <cstdio>
+
 #include "orchestrator/spec/spec_inputs.h"
+#include "orchestrator/sweep_records.h"
 
 namespace bokeh::orchestrator {
 
@@ -11,8 +14,21 @@ SweepSession::SweepSession(const SweepCommand& command, const DataPreparer& prep
       progress_(command.quiet, stdout),
       store_(command.db_path) {
   book_ = std::make_unique<SweepBook>(store_, spec_, results_root(std::filesystem::absolute(command.db_path)), progress_);
+  store_.check_registration(sweep_info(spec_), command.fresh);  // refuse a changed spec before the data work
+  book_->prepare_data(prepare);  // a failure here leaves nothing registered
   book_->open(plan_, SweepOptions{command.fresh, command.retry_failed});
-  book_->prepare_data(prepare);
+  heartbeat_ = std::make_unique<Heartbeat>(command.db_path, book_->coordinator_id());
+}
+
+SweepSession::~SweepSession() {
+  heartbeat_.reset();
+  if (book_ && book_->coordinator_id() != 0) {
+    try {
+      book_->leave();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "sweep: %s\n", e.what());
+    }
+  }
 }
 
 int SweepSession::finish(bool interrupted) {
@@ -24,11 +40,18 @@ int SweepSession::finish(bool interrupted) {
   }
   const int64_t failed = book_->failed_runs();
   const int64_t unfinished = book_->unfinished_runs();
+  const int64_t elsewhere = book_->running_elsewhere();
   std::printf("sweep %s: %s\n", spec_.name.c_str(), progress_.summary().c_str());
   if (failed > 0) {
     std::fprintf(stderr, "sweep %s: %lld runs failed (see `report --status`; rerun with --retry-failed)\n",
                  spec_.name.c_str(), static_cast<long long>(failed));
     return kExitFailed;
+  }
+  if (elsewhere > 0 && elsewhere == unfinished) {
+    std::printf("sweep %s: nothing left to start here; %lld runs still running in another sweep process "
+                "(`report --status` follows them)\n",
+                spec_.name.c_str(), static_cast<long long>(elsewhere));
+    return kExitOk;
   }
   return unfinished == 0 ? kExitOk : kExitFailed;
 }

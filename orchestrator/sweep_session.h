@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "orchestrator/heartbeat.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"
@@ -29,15 +30,19 @@ struct SweepCommand {
 
 class SweepSession {
  public:
-  // Validates the spec and the files it names (spec_inputs.h), opens the store, registers the sweep and its runs, recovers runs a crash
-  // left running and prepares the data with `prepare`. Throws (nothing recorded) on bad input.
+  // Validates the spec and the files it names (spec_inputs.h), opens the store, checks that the
+  // sweep's spec is unchanged (or --fresh), prepares the data with `prepare`, and only then registers
+  // the sweep and its runs, recovers runs a crash left running and starts the heartbeat. Throws
+  // (nothing recorded) on bad input or data.
   SweepSession(const SweepCommand& command, const DataPreparer& prepare);
+  ~SweepSession();  // leaves the sweep (never throws)
 
   SweepBook& book() { return *book_; }
   Progress& progress() { return progress_; }
   const Spec& spec() const { return spec_; }
 
-  // The exit status once the loop has ended: interrupted, runs left failed, or all done.
+  // The exit status once the loop has ended: interrupted (130), runs failed (1), all done or the
+  // rest running under another sweep process (0), else 1.
   int finish(bool interrupted);
 
  private:
@@ -46,6 +51,7 @@ class SweepSession {
   Progress progress_;
   Store store_;
   std::unique_ptr<SweepBook> book_;
+  std::unique_ptr<Heartbeat> heartbeat_;
 };
 
 }  // namespace bokeh::orchestrator

@@ -1,11 +1,17 @@
-// Saving and loading last.pt / best.pt through torch's archives, atomically (temp file + rename),
-// with every torch failure turned into an error that names the file.
+// Saving and loading last.pt / best.pt through torch's archives: each file is the archive followed
+// by a 24-byte trailer (magic, archive length, content hash), written atomically; loading checks the
+// trailer before torch reads a byte. Every torch failure becomes an error that names the file.
 #include "worker/checkpoint.h"
 
+#include <cstring>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
-#include <system_error>
 
 #include <fmt/format.h>
+
+#include "worker/atomic_file.h"
+#include "worker/content_hash.h"
 
 namespace bokeh::worker {
 
@@ -19,19 +25,43 @@ constexpr const char* kCheckpointFormat = "bokeh-sweep checkpoint 1";
 constexpr const char* kWeightsFormat = "bokeh-sweep weights 1";
 constexpr int64_t kHistoryColumns = 7;  // the fields of EpochFigures, in declaration order
 
-// Saves to FILE.tmp next to `file`, then renames it over `file`.
-void write_atomically(OutputArchive& archive, const fs::path& file) {
-  const fs::path temp = file.string() + ".tmp";
+constexpr char kTrailerMagic[8] = {'B', 'K', 'S', 'W', 'S', 'U', 'M', '1'};
+constexpr size_t kTrailerBytes = 24;  // magic, archive length (uint64), content hash (uint64)
+
+// The archive, its trailer appended, written atomically (with `previous`: the old file kept under that name).
+void write_archive(OutputArchive& archive, const fs::path& file, const fs::path& previous = {}) {
+  std::ostringstream stream;
   try {
-    archive.save_to(temp.string());
+    archive.save_to(stream);
   } catch (const c10::Error& e) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    throw std::runtime_error(fmt::format("cannot write {}: {}", temp.string(), e.what_without_backtrace()));
+    throw std::runtime_error(fmt::format("cannot serialise {}: {}", file.string(), e.what_without_backtrace()));
   }
-  std::error_code error;
-  fs::rename(temp, file, error);
-  if (error) throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", temp.string(), file.string(), error.message()));
+  std::string bytes = stream.str();
+  const uint64_t length = bytes.size(), hash = hash_text(bytes);
+  bytes.append(kTrailerMagic, sizeof kTrailerMagic);
+  bytes.append(reinterpret_cast<const char*>(&length), sizeof length);
+  bytes.append(reinterpret_cast<const char*>(&hash), sizeof hash);
+  write_file_atomically(file, bytes, previous);
+}
+
+// The archive bytes of `file` once its trailer vouches for them; CorruptCheckpoint otherwise.
+std::string verified_bytes(const fs::path& file, const char* what) {
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.eof() && in.fail()) throw std::runtime_error(fmt::format("cannot read {} {}", what, file.string()));
+  if (bytes.size() < kTrailerBytes || std::memcmp(bytes.data() + bytes.size() - kTrailerBytes, kTrailerMagic, 8) != 0)
+    throw CorruptCheckpoint(fmt::format("{} {} is corrupt: no checksum trailer (truncated, or not a bokeh-sweep {})",
+                                        what, file.string(), what));
+  uint64_t length = 0, hash = 0;
+  std::memcpy(&length, bytes.data() + bytes.size() - 16, 8);
+  std::memcpy(&hash, bytes.data() + bytes.size() - 8, 8);
+  bytes.resize(bytes.size() - kTrailerBytes);
+  if (length != bytes.size())
+    throw CorruptCheckpoint(fmt::format("{} {} is corrupt: {} bytes before its trailer, which says {}", what,
+                                        file.string(), bytes.size(), length));
+  if (hash_text(bytes) != hash)
+    throw CorruptCheckpoint(fmt::format("{} {} is corrupt: its contents do not match their checksum", what, file.string()));
+  return bytes;
 }
 
 // Opens `file` and checks its format tag; c10 errors become runtime_errors naming the file.
@@ -39,9 +69,10 @@ template <typename Body>
 auto read_archive(const fs::path& file, const char* format, const char* what, const torch::Device& device,
                   Body body) {
   if (!fs::exists(file)) throw std::runtime_error(fmt::format("{} {} does not exist", what, file.string()));
+  std::istringstream bytes(verified_bytes(file, what));
   try {
     InputArchive archive;
-    archive.load_from(file.string(), device);
+    archive.load_from(bytes, device);
     c10::IValue tag;
     if (!archive.try_read("format", tag) || !tag.isString() || tag.toStringRef() != format)
       throw std::runtime_error(fmt::format("{} is not a bokeh-sweep {} (no '{}' tag)", file.string(), what, format));
@@ -92,7 +123,7 @@ std::vector<EpochFigures> history_from(const torch::Tensor& tensor, const fs::pa
 }  // namespace
 
 void save_checkpoint(const fs::path& file, const std::string& fingerprint, const torch::nn::Module& model,
-                     const torch::optim::Optimizer& optimizer, const TrainingState& state) {
+                     const torch::optim::Optimizer& optimizer, const TrainingState& state, const fs::path& previous) {
   OutputArchive archive;
   archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
   archive.write("fingerprint", c10::IValue(fingerprint));
@@ -112,7 +143,7 @@ void save_checkpoint(const fs::path& file, const std::string& fingerprint, const
   archive.write("runtime_seconds", c10::IValue(state.runtime_seconds));
   archive.write("train_phase_seconds", c10::IValue(state.train_phase_seconds));
   archive.write("history", history_tensor(state.history));
-  write_atomically(archive, file);
+  write_archive(archive, file, previous);
 }
 
 TrainingState load_checkpoint(const fs::path& file, const std::string& fingerprint, torch::nn::Module& model,
@@ -157,7 +188,7 @@ void save_weights(const fs::path& file, const UNet& model) {
   archive.write("batch_norm", c10::IValue(model->config().batch_norm));
   model->save(model_archive);
   archive.write("model", model_archive);
-  write_atomically(archive, file);
+  write_archive(archive, file);
 }
 
 void load_weights(const fs::path& file, UNet& model, const torch::Device& device) {

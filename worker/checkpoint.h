@@ -1,17 +1,20 @@
 // A training run's checkpoints: last.pt (model, optimizer, scheduler, epoch, best so far, epoch
-// history, runtime: everything an exact resume needs) and best.pt (the best weights). Both are
-// written to a temporary file in the same folder and renamed over the old one, so a crash leaves
-// either the previous or the new file, never a torn one.
+// history, runtime: everything an exact resume needs), prev.pt (the last.pt before it) and best.pt
+// (the best weights). Each is written to a temporary file in the same folder and renamed over the
+// old one, so a crash leaves either the previous or the new file, never a torn one; each carries a
+// checksum of its contents, checked before anything is read from it.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <torch/torch.h>
 
+#include "worker/checkpoint_files.h"
 #include "worker/plateau_scheduler.h"
 #include "worker/run_config.h"
 #include "worker/train_result.h"
@@ -19,8 +22,6 @@
 
 namespace bokeh::worker {
 
-inline constexpr const char* kLastCheckpoint = "last.pt";
-inline constexpr const char* kBestWeights = "best.pt";
 
 // Everything in last.pt besides the model and the optimizer.
 struct TrainingState {
@@ -34,14 +35,22 @@ struct TrainingState {
   std::vector<EpochFigures> history;   // one entry per completed epoch
 };
 
-// Writes last.pt atomically. `fingerprint` names the run's settings; loading compares it.
+// A checkpoint or weights file whose bytes fail their checksum (or lack it: truncated, foreign).
+// Thrown before anything is restored from it.
+class CorruptCheckpoint : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Writes last.pt atomically; with `previous`, the file it replaces is kept under that name (prev.pt).
+// `fingerprint` names the run's settings; loading compares it.
 void save_checkpoint(const std::filesystem::path& file, const std::string& fingerprint,
                      const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
-                     const TrainingState& state);
+                     const TrainingState& state, const std::filesystem::path& previous = {});
 
 // Restores model and optimizer (already built for the same run, on `device`) and returns the rest.
-// Throws std::runtime_error naming the file when it is unreadable, truncated, foreign, or written
-// for another run (a different fingerprint).
+// Throws CorruptCheckpoint when its checksum fails (nothing restored), std::runtime_error naming the
+// file when it is unreadable, foreign, or written for another run (a different fingerprint).
 TrainingState load_checkpoint(const std::filesystem::path& file, const std::string& fingerprint,
                               torch::nn::Module& model, torch::optim::Optimizer& optimizer,
                               const torch::Device& device);

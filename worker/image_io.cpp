@@ -14,6 +14,7 @@
 #include <stb_image_resize.h>
 #include <stb_image_write.h>
 
+#include "worker/atomic_file.h"
 #include "worker/jpeg_decoder.h"
 
 namespace bokeh::worker {
@@ -118,14 +119,19 @@ std::pair<int64_t, int64_t> read_image_size(const std::filesystem::path& path) {
 void write_image(const std::filesystem::path& path, const Image& image) {
   const std::string ext = lower_extension(path);
   const int w = static_cast<int>(image.width), h = static_cast<int>(image.height);
+  std::string encoded;
+  auto append = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), static_cast<size_t>(size));
+  };
   int ok = 0;
   if (ext == ".png")
-    ok = stbi_write_png(path.c_str(), w, h, 3, image.rgb.data(), w * 3);
+    ok = stbi_write_png_to_func(append, &encoded, w, h, 3, image.rgb.data(), w * 3);
   else if (ext == ".jpg" || ext == ".jpeg")
-    ok = stbi_write_jpg(path.c_str(), w, h, 3, image.rgb.data(), 95);
+    ok = stbi_write_jpg_to_func(append, &encoded, w, h, 3, image.rgb.data(), 95);
   else
     throw std::runtime_error(path.string() + ": unsupported image extension (use .png or .jpg)");
-  if (ok == 0) throw std::runtime_error(path.string() + ": cannot write image");
+  if (ok == 0 || encoded.empty()) throw std::runtime_error(path.string() + ": cannot encode image");
+  write_file_atomically(path, encoded);
 }
 
 std::string encode_png(const Image& image) {

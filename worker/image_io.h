@@ -29,8 +29,9 @@ Image read_image_with_stb(const std::filesystem::path& path);
 // only. Throws like read_image.
 std::pair<int64_t, int64_t> read_image_size(const std::filesystem::path& path);
 
-// Writes PNG or JPEG (quality 95, no chroma subsampling: stb_image_write) by the path's extension;
-// throws on failure or other extensions.
+// Writes PNG or JPEG (quality 95, no chroma subsampling: stb_image_write) by the path's extension,
+// atomically (worker/atomic_file.h: a full disk is a FileWriteError naming it); throws on failure or
+// other extensions.
 void write_image(const std::filesystem::path& path, const Image& image);
 
 // The PNG file's bytes, in memory (for pages that inline their images).

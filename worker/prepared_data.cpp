@@ -9,9 +9,7 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <atomic>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <stdexcept>
@@ -19,6 +17,8 @@
 #include <system_error>
 #include <vector>
 
+#include "worker/atomic_file.h"
+#include "worker/content_hash.h"
 #include "worker/ebb_reader.h"
 #include "worker/image_io.h"
 #include "worker/parallel_jobs.h"
@@ -44,38 +44,11 @@ struct Header {
 };
 static_assert(sizeof(Header) <= kPreparedHeaderBytes, "header must fit its reserved space");
 
-// 64-bit hash of a byte string, 8 bytes per step: h = mix((h ^ word) * odd). Each step is a
-// bijection of h for a given word, so any single changed word (or byte) changes the result.
-uint64_t hash_bytes(const uint8_t* data, size_t n) {
-  uint64_t h = 0xCBF29CE484222325ULL ^ n;
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t word;
-    std::memcpy(&word, data + i, 8);
-    h = (h ^ word) * 0x9E3779B97F4A7C15ULL;
-    h ^= h >> 29;
-  }
-  uint64_t tail = 0;
-  std::memcpy(&tail, data + i, n - i);
-  return mix64(h ^ tail);
-}
-
-uint64_t hash_text(const std::string& text) {
-  return hash_bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size());
-}
-
 std::runtime_error file_error(const fs::path& file, const std::string& what) {
   return std::runtime_error(file.string() + ": " + what);
 }
 
 std::string system_message() { return std::generic_category().message(errno); }
-
-// A name next to `path` that no other process or thread uses, for write-then-rename.
-fs::path temporary_path(const fs::path& path) {
-  static std::atomic<uint64_t> counter{0};
-  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-  return fmt::format("{}.tmp-{}-{}-{}", path.string(), ::getpid(), counter++, now);
-}
 
 // The source, every selected file (with its size and modification time), the resolution and
 // the subsets, as text: the cache key is its hash.
@@ -128,7 +101,7 @@ void store_planes(const fs::path& path, int64_t height, int64_t width, uint8_t* 
     for (int64_t c = 0; c < 3; ++c) dst[c * plane + i] = image.rgb[i * 3 + c];
 }
 
-// A whole file mapped into memory (create_size >= 0: created or truncated to that size first);
+// A whole file mapped into memory (create_size >= 0: a new file of that size is made first);
 // unmapped on destruction. The descriptor is closed as soon as the mapping exists.
 class FileMapping {
  public:
@@ -136,7 +109,16 @@ class FileMapping {
     const int fd = ::open(file.c_str(), flags, 0644);
     if (fd < 0) throw file_error(file, "cannot open (" + system_message() + ")");
     struct stat info {};
-    if ((create_size >= 0 && ::ftruncate(fd, create_size) != 0) || ::fstat(fd, &info) != 0) {
+    // Created files get their blocks now: on a full disk that is an error here, not a SIGBUS when the
+    // mapping is written.
+    if (create_size > 0) {
+      const int error = ::posix_fallocate(fd, 0, create_size);
+      if (error != 0) {
+        ::close(fd);
+        throw write_error(file, error);
+      }
+    }
+    if (::fstat(fd, &info) != 0) {
       const std::string message = system_message();
       ::close(fd);
       throw file_error(file, "cannot size (" + message + ")");
@@ -207,7 +189,7 @@ void build_cache(const fs::path& file, uint64_t key, const DatasetSplits& splits
       std::memcpy(out.data(), &header, sizeof header);
       out.sync();
     }
-    fs::rename(temp, file);
+    commit_file(temp, file);
   } catch (...) {
     std::error_code ignored;
     fs::remove(temp, ignored);

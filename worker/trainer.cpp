@@ -225,6 +225,28 @@ void restore(UNet& model, const std::vector<torch::Tensor>& tensors) {
   for (auto& t : model->buffers()) t.copy_(tensors[i++]);
 }
 
+// The newest intact checkpoint restored into model and optimizer: last.pt, else prev.pt, else none (the
+// run starts from scratch). A corrupt one is passed over and said once, through on_notice.
+std::optional<TrainingState> resume(const TrainOptions& options, const std::string& fingerprint, UNet& model,
+                                    torch::optim::Optimizer& optimizer) {
+  std::string passed_over;
+  for (const char* name : {kLastCheckpoint, kPreviousCheckpoint}) {
+    const fs::path file = options.checkpoint_dir / name;
+    if (!fs::exists(file)) continue;
+    try {
+      TrainingState state = load_checkpoint(file, fingerprint, *model, optimizer, options.device);
+      if (!passed_over.empty() && options.on_notice)
+        options.on_notice("checkpoint", fmt::format("{}; resumed from {} (epoch {})", passed_over, name, state.epoch));
+      return state;
+    } catch (const CorruptCheckpoint& e) {
+      passed_over += (passed_over.empty() ? "" : "; ") + std::string(e.what());
+    }
+  }
+  if (!passed_over.empty() && options.on_notice)
+    options.on_notice("checkpoint", passed_over + "; the run starts again from epoch 1");
+  return std::nullopt;
+}
+
 }  // namespace
 
 TrainResult train_run(const TrainConfig& config, const PreparedData& data, const TrainOptions& options) {
@@ -249,8 +271,8 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   state.lr = config.lr;
   if (checkpoints) {
     fs::create_directories(options.checkpoint_dir);
-    if (fs::exists(last_file)) {
-      state = load_checkpoint(last_file, fingerprint, *model, *optimizer, device);
+    if (std::optional<TrainingState> resumed = resume(options, fingerprint, model, *optimizer)) {
+      state = std::move(*resumed);
       if (state.epoch > config.epochs)
         throw std::runtime_error(fmt::format("checkpoint {} is at epoch {}, past this run's {} epochs",
                                              last_file.string(), state.epoch, config.epochs));
@@ -289,7 +311,8 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
     state.runtime_seconds += seconds;
     state.train_phase_seconds += train_seconds;
     state.history.push_back(figures);
-    if (writes_checkpoints) save_checkpoint(last_file, fingerprint, *model, *optimizer, state);
+    if (writes_checkpoints)
+      save_checkpoint(last_file, fingerprint, *model, *optimizer, state, options.checkpoint_dir / kPreviousCheckpoint);
     if (options.on_epoch) options.on_epoch(figures);
   }
 

@@ -25,6 +25,9 @@ struct TrainOptions {
   Lpips lpips{nullptr};                     // moved to `device`; empty: no LPIPS (loss.lpips must be 0)
   std::function<void(const EpochFigures&)> on_epoch;  // called after each epoch's checkpoint is written
   std::function<bool()> stop_requested;     // polled before every batch; true -> TrainingInterrupted
+  // Told (kind, one line) about what the run passed over: a corrupt last.pt (resumed from prev.pt or
+  // from scratch instead) is kind "checkpoint".
+  std::function<void(const std::string& kind, const std::string& text)> on_notice;
   // Set when several ranks train this run together (opened by the caller): each member takes its
   // shard of every batch and of the validation pairs, gradients are summed over the group weighted
   // by shard size (so every member steps with the whole batch's mean gradient), BatchNorm batch
@@ -40,7 +43,8 @@ class TrainingInterrupted : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Trains config.epochs epochs (continuing from checkpoint_dir/last.pt when it exists) and tests the
+// Trains config.epochs epochs (continuing from checkpoint_dir/last.pt when it exists, from prev.pt when
+// last.pt is corrupt, from scratch when both are) and tests the
 // best weights. Deterministic: on the CPU with the same thread count, a run resumed after epoch k
 // ends bit-identical to one trained straight through. Throws std::runtime_error for a non-finite
 // loss ("non-finite loss at epoch 3, batch 7") or a bad checkpoint, std::invalid_argument for

@@ -25,9 +25,7 @@ worker::Lpips RunExecutor::lpips(const std::string& file) {
   return lpips_;
 }
 
-worker::TrainResult RunExecutor::execute(const AssignMessage& assign,
-                                         const std::function<void(const worker::EpochFigures&)>& on_epoch,
-                                         const std::function<bool()>& stop_requested,
+worker::TrainResult RunExecutor::execute(const AssignMessage& assign, const RunReports& reports,
                                          const std::shared_ptr<worker::TrainingGroup>& group) {
   if (group) group->open();
   if (const char* failing = std::getenv("BOKEH_FAIL_RUN"); failing && assign.run_name == failing)
@@ -37,10 +35,16 @@ worker::TrainResult RunExecutor::execute(const AssignMessage& assign,
   options.device = worker_device(assign.device, layout_);
   options.checkpoint_dir = assign.checkpoint_dir;
   options.lpips = lpips(assign.lpips_weights);
-  options.on_epoch = on_epoch;
-  options.stop_requested = stop_requested;
+  if (reports.on_epoch)
+    options.on_epoch = [&](const worker::EpochFigures& f) { reports.on_epoch(EpochMessage{assign.run_key, f}); };
+  if (reports.on_notice) {
+    options.on_notice = [&](const std::string& kind, const std::string& text) {
+      reports.on_notice(NoticeMessage{assign.run_key, kind, text});
+    };
+  }
+  options.stop_requested = reports.stop_requested;
   options.group = group;
-  if (!assign.resume) std::filesystem::remove(std::filesystem::path(assign.checkpoint_dir) / "last.pt");
+  if (!assign.resume) worker::remove_checkpoints(assign.checkpoint_dir);
   return worker::train_run(to_train_config(assign.config, assign.seed), data(assign.data_file), options);
 }
 

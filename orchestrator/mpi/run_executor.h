@@ -14,6 +14,13 @@
 
 namespace bokeh::orchestrator {
 
+// Where a run's reports go while it trains (each may be empty), and when it should stop.
+struct RunReports {
+  std::function<void(const EpochMessage&)> on_epoch;
+  std::function<void(const NoticeMessage&)> on_notice;
+  std::function<bool()> stop_requested;
+};
+
 class RunExecutor {
  public:
   explicit RunExecutor(NodeLayout layout) : layout_(std::move(layout)) {}
@@ -25,9 +32,7 @@ class RunExecutor {
   //
   // Testing aid: a process whose environment has BOKEH_FAIL_RUN=<run name> fails that run on purpose
   // before training it, as a member that cannot read its data would (tests/integration use it).
-  worker::TrainResult execute(const AssignMessage& assign,
-                              const std::function<void(const worker::EpochFigures&)>& on_epoch,
-                              const std::function<bool()>& stop_requested,
+  worker::TrainResult execute(const AssignMessage& assign, const RunReports& reports,
                               const std::shared_ptr<worker::TrainingGroup>& group = nullptr);
 
  private:

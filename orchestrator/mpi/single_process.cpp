@@ -1,11 +1,11 @@
-// The single-process sweep loop: next assignment, train it here, book the outcome.
+// The single-process sweep loop: next assignment, train it in a child process, book the outcome.
 #include "orchestrator/mpi/single_process.h"
 
 #include <iostream>
 #include <memory>
 
 #include "orchestrator/interrupt.h"
-#include "orchestrator/mpi/run_executor.h"
+#include "orchestrator/mpi/training_process.h"
 #include "orchestrator/mpi/sweep_data.h"
 
 namespace bokeh::orchestrator {
@@ -18,14 +18,16 @@ int run_single_process(const SweepCommand& command, const NodeLayout& layout) {
     std::cerr << "sweep: " << e.what() << "\n";
     return kExitBadInput;
   }
-  RunExecutor executor(layout);
   SweepBook& book = session->book();
+  RunReports reports;
+  reports.on_epoch = [&](const EpochMessage& m) { book.on_epoch(m); };
+  reports.on_notice = [&](const NoticeMessage& m) { book.on_notice(m); };
+  reports.stop_requested = interrupt_requested;
   while (!interrupt_requested()) {
     std::optional<AssignMessage> assign = book.next_assignment();
     if (!assign) break;
-    try {
-      auto on_epoch = [&](const worker::EpochFigures& f) { book.on_epoch(EpochMessage{assign->run_key, f}); };
-      book.on_done(DoneMessage{assign->run_key, executor.execute(*assign, on_epoch, interrupt_requested)});
+    try {  // in a child process, as on an MPI worker: a crash fails the run, not the sweep
+      book.on_done(DoneMessage{assign->run_key, train_in_child(*assign, reports, layout)});
     } catch (const worker::TrainingInterrupted& e) {
       book.on_failed(FailedMessage{assign->run_key, e.what(), true});
     } catch (const std::exception& e) {

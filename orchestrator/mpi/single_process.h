@@ -1,5 +1,6 @@
 // The sweep without mpirun (or with one rank): this process sets the sweep up and trains its runs
-// itself, one after another, through the same bookkeeping the coordinator uses.
+// one after another, each in a child process (training_process.h), through the same bookkeeping the
+// coordinator uses.
 #pragma once
 
 #include "orchestrator/mpi/node_layout.h"

@@ -2,6 +2,7 @@
 // [--fresh] [--quiet]`: runs a sweep. Under `mpirun -n N`, rank 0 coordinates and ranks 1..N-1 train;
 // alone, it trains the runs itself. --dry-run validates and prints the expanded runs without touching
 // anything; --quick and --no-lpips stand for sets of --set overrides (orchestrator/spec/spec_profiles.h).
+// `sweep --train-one ...` is the child process a worker trains one run in (training_process.h).
 #include <cstdlib>
 #include <iostream>
 
@@ -17,6 +18,7 @@
 #include "orchestrator/mpi/mpi_check.h"
 #include "orchestrator/mpi/single_process.h"
 #include "orchestrator/mpi/sweep_data.h"
+#include "orchestrator/mpi/training_process.h"
 #include "orchestrator/mpi/worker_loop.h"
 
 using namespace bokeh::orchestrator;
@@ -104,12 +106,17 @@ int run_sweep(const SweepCommand& command, int& argc, char**& argv) {
     std::cerr << "sweep: rank " << rank << ": " << e.what() << "\n";
     MPI_Abort(MPI_COMM_WORLD, kExitFailed);
   }
+  // Every rank exits with the same status (the highest: interrupted 130 > bad input 2 > failed 1 > 0),
+  // so that mpirun, which reports the first non-zero one, tells the sweep's outcome.
+  int agreed = status;
+  mpi_check(MPI_Allreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
   MPI_Finalize();
-  return status;
+  return agreed;
 }
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == kTrainOneFlag) return train_one_main(argc, argv);
   SweepCommand c;
   CLI::App app{"Runs a hyperparameter sweep of the bokeh U-Net. Under `mpirun -n N`, rank 0 coordinates and\n"
                "ranks 1..N-1 train (k ranks per run, in fixed groups, when the spec sets resources.ranks_per_run\n"

@@ -11,6 +11,7 @@
 #include "orchestrator/interrupt.h"
 #include "orchestrator/mpi/mpi_training_group.h"
 #include "orchestrator/mpi/run_executor.h"
+#include "orchestrator/mpi/training_process.h"
 
 namespace bokeh::orchestrator {
 
@@ -25,13 +26,17 @@ void forward_to_members(const MpiTrainingGroup* group, const MpiChannel& group_c
   for (int member = 1; member < group->size(); ++member) group_channel.send(member, message);
 }
 
-void train(const MpiChannel& channel, RunExecutor& executor, const AssignMessage& assign,
+// Alone, a rank trains each run in a child process (training_process.h): a crash fails the run, not
+// the rank. A group's leader trains in-process, as its members do: they exchange gradients over MPI.
+void train(const MpiChannel& channel, RunExecutor& executor, const NodeLayout& layout, const AssignMessage& assign,
            const std::shared_ptr<MpiTrainingGroup>& group) {
+  RunReports reports;
   // A STOP waiting from the coordinator, or a signal here, ends the run at the next batch.
-  auto stop_requested = [&] { return interrupt_requested() || channel.message_waiting(kCoordinator); };
-  auto on_epoch = [&](const worker::EpochFigures& f) { channel.send(kCoordinator, EpochMessage{assign.run_key, f}); };
+  reports.stop_requested = [&] { return interrupt_requested() || channel.message_waiting(kCoordinator); };
+  reports.on_epoch = [&](const EpochMessage& m) { channel.send(kCoordinator, m); };
+  reports.on_notice = [&](const NoticeMessage& m) { channel.send(kCoordinator, m); };
   try {
-    worker::TrainResult result = executor.execute(assign, on_epoch, stop_requested, group);
+    worker::TrainResult result = group ? executor.execute(assign, reports, group) : train_in_child(assign, reports, layout);
     channel.send(kCoordinator, DoneMessage{assign.run_key, std::move(result)});
   } catch (const worker::TrainingInterrupted& e) {
     channel.send(kCoordinator, FailedMessage{assign.run_key, e.what(), true});
@@ -44,7 +49,9 @@ void train(const MpiChannel& channel, RunExecutor& executor, const AssignMessage
 // A member trains its shards; the leader reports for the group, a failure here included.
 void train_as_member(RunExecutor& executor, const AssignMessage& assign, const std::shared_ptr<MpiTrainingGroup>& group) {
   try {
-    executor.execute(assign, {}, interrupt_requested, group);
+    RunReports reports;
+    reports.stop_requested = interrupt_requested;
+    executor.execute(assign, reports, group);
   } catch (const worker::TrainingInterrupted&) {  // agreed by the group; the leader reports it
   } catch (const worker::GroupMemberFailed&) {    // another member failed; the leader reports it
   } catch (const std::exception& e) {
@@ -91,7 +98,7 @@ int run_worker(const MpiChannel& channel, const NodeLayout& layout, const RankGr
       }
       if (const auto* assign = std::get_if<AssignMessage>(&received->message)) {
         forward_to_members(group.get(), group_channel, *assign);
-        train(channel, executor, *assign, group);
+        train(channel, executor, layout, *assign, group);
       } else {
         std::cerr << "sweep worker: ignoring an unexpected "
                   << message_type_name(message_tag(received->message)) << " from the coordinator\n";

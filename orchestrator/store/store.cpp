@@ -10,7 +10,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 
 #include "orchestrator/store/json_diff.h"
@@ -84,7 +89,47 @@ void insert_event(SQLite::Database& db, int64_t sweep_id, std::optional<int64_t>
   q.exec();
 }
 
+// Opens the database read-only. A WAL database on a read-only medium (an archived copy, a read-only
+// mount) cannot get its shared-memory file; such a file is opened as immutable instead.
+std::unique_ptr<SQLite::Database> open_read_only(const std::string& path) {
+  struct statvfs medium {};
+  const std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
+  const bool read_only_medium = (::statvfs(folder.c_str(), &medium) == 0 && (medium.f_flag & ST_RDONLY) != 0) ||
+                                ::access(folder.c_str(), W_OK) != 0;
+  if (!read_only_medium) return std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+  std::string uri = "file:";
+  for (const char c : std::filesystem::absolute(path).string()) {  // percent-encode what a URI reserves
+    if (c == '%' || c == '?' || c == '#') uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    else uri += c;
+  }
+  return std::make_unique<SQLite::Database>(uri + "?immutable=1", SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+}
+
+bool process_exists(int64_t pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+
+CoordinatorRecord read_coordinator(const SQLite::Statement& q) {
+  CoordinatorRecord c;
+  c.id = q.getColumn(0).getInt64();
+  c.host = q.getColumn(1).getString();
+  c.pid = q.getColumn(2).getInt64();
+  c.started = q.getColumn(3).getDouble();
+  c.heartbeat = q.getColumn(4).getDouble();
+  c.ended = optional_real(q.getColumn(5));
+  return c;
+}
+
 }  // namespace
+
+std::string this_host() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+bool coordinator_alive(const CoordinatorRecord& c, double now) {
+  if (c.ended || now - c.heartbeat > kCoordinatorStaleSeconds) return false;
+  return c.host != this_host() || process_exists(c.pid);
+}
 
 const char* to_string(RunState state) {
   switch (state) {
@@ -102,7 +147,7 @@ Store::Store(const std::string& path, bool read_only) : path_(path) {
       if (!std::filesystem::exists(path_)) {
         throw StoreError(fmt::format("{}: no results database here (a sweep creates it)", path_));
       }
-      db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READONLY);
+      db_ = open_read_only(path_);
       db_->setBusyTimeout(kBusyTimeoutMs);
       const int version = inspect_store(*db_, path_);
       if (version == 0) throw StoreError(fmt::format("{}: empty; no sweep has written to it yet", path_));
@@ -136,6 +181,25 @@ int64_t Store::sweep_id(const std::string& name) const {
   return q.getColumn(0).getInt64();
 }
 
+namespace {
+// The refusal of a changed spec: what differs, and what to do.
+SpecChangedError spec_changed(const std::string& path, const SweepInfo& sweep, const std::string& old_spec) {
+  std::string lines;
+  for (const std::string& line : json_diff(nlohmann::json::parse(old_spec), nlohmann::json::parse(sweep.spec_json)))
+    lines += "\n  " + line;
+  return SpecChangedError(fmt::format(
+      "{}: sweep \"{}\" is already registered with a different spec (stored -> now):{}\nrun with --fresh "
+      "to discard its results and start it anew, or give the sweep another name",
+      path, sweep.name, lines.empty() ? "\n  (the canonical texts differ)" : lines));
+}
+}  // namespace
+
+void Store::check_registration(const SweepInfo& sweep, bool fresh) const {
+  if (fresh) return;
+  const std::optional<SweepInfo> stored = this->sweep(sweep.name);
+  if (stored && stored->spec_json != sweep.spec_json) throw spec_changed(path_, sweep, stored->spec_json);
+}
+
 Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
   return guarded(path_, "registering the sweep", [&] {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -153,17 +217,7 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
         transaction.commit();
         return Registration::Unchanged;
       }
-      if (!fresh) {
-        std::string lines;
-        for (const std::string& line :
-             json_diff(nlohmann::json::parse(old_spec), nlohmann::json::parse(sweep.spec_json))) {
-          lines += "\n  " + line;
-        }
-        throw SpecChangedError(fmt::format(
-            "{}: sweep \"{}\" is already registered with a different spec (stored -> now):{}\nrun with --fresh "
-            "to discard its results and start it anew, or give the sweep another name",
-            path_, sweep.name, lines.empty() ? "\n  (the canonical texts differ)" : lines));
-      }
+      if (!fresh) throw spec_changed(path_, sweep, old_spec);
       SQLite::Statement remove(*db_, "DELETE FROM sweeps WHERE id = ?");
       remove.bind(1, id);
       remove.exec();
@@ -218,7 +272,47 @@ int Store::add_runs(const std::string& sweep, const std::vector<NewRun>& runs) {
   });
 }
 
-std::optional<RunRecord> Store::claim_next_pending(const std::string& sweep) {
+int64_t Store::join_sweep(const std::string& sweep, const std::string& host, int64_t pid) {
+  return guarded(path_, "joining the sweep", [&] {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO coordinators (sweep_id, host, pid, started, heartbeat) VALUES (?, ?, ?, ?, ?)");
+    const double t = now();
+    SQLite::bind(q, sweep_id(sweep), host, pid, t, t);
+    q.exec();
+    return db_->getLastInsertRowid();
+  });
+}
+
+void Store::heartbeat(int64_t coordinator_id) {
+  guarded(path_, "recording a heartbeat", [&] {
+    SQLite::Statement q(*db_, "UPDATE coordinators SET heartbeat = ? WHERE id = ?");
+    SQLite::bind(q, now(), coordinator_id);
+    q.exec();
+  });
+}
+
+void Store::leave_sweep(int64_t coordinator_id) {
+  guarded(path_, "leaving the sweep", [&] {
+    SQLite::Statement q(*db_, "UPDATE coordinators SET ended = ?, heartbeat = ? WHERE id = ?");
+    const double t = now();
+    SQLite::bind(q, t, t, coordinator_id);
+    q.exec();
+  });
+}
+
+std::vector<CoordinatorRecord> Store::coordinators(const std::string& sweep) const {
+  return guarded(path_, "listing coordinators", [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT c.id, c.host, c.pid, c.started, c.heartbeat, c.ended FROM coordinators c "
+                        "JOIN sweeps s ON s.id = c.sweep_id WHERE s.name = ? ORDER BY c.id");
+    q.bind(1, sweep);
+    std::vector<CoordinatorRecord> out;
+    while (q.executeStep()) out.push_back(read_coordinator(q));
+    return out;
+  });
+}
+
+std::optional<RunRecord> Store::claim_next_pending(const std::string& sweep, std::optional<int64_t> coordinator_id) {
   return guarded(path_, "claiming a run", [&]() -> std::optional<RunRecord> {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     const int64_t sid = sweep_id(sweep);
@@ -231,9 +325,13 @@ std::optional<RunRecord> Store::claim_next_pending(const std::string& sweep) {
     const int64_t attempt = pick.getColumn(1).getInt64() + 1;
     pick.reset();
     SQLite::Statement update(*db_,
-                             "UPDATE runs SET state = 'running', attempts = ?, started = ?, finished = NULL "
-                             "WHERE id = ?");
-    SQLite::bind(update, attempt, now(), id);
+                             "UPDATE runs SET state = 'running', attempts = ?, started = ?, finished = NULL, "
+                             "coordinator_id = ? WHERE id = ?");
+    update.bind(1, attempt);
+    update.bind(2, now());
+    if (coordinator_id) update.bind(3, *coordinator_id);
+    else update.bind(3);  // NULL: no coordinator
+    update.bind(4, id);
     update.exec();
     insert_event(*db_, sid, id, "start", fmt::format("attempt {}", attempt));
     transaction.commit();
@@ -294,14 +392,49 @@ int Store::reset_running(const std::string& sweep) {
   return guarded(path_, "recovering running runs", [&] {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     const int64_t sid = sweep_id(sweep);
+    // Each running run with its coordinator's columns (NULLs when it has none).
+    SQLite::Statement running(*db_,
+                              "SELECT r.id, c.id, c.host, c.pid, c.started, c.heartbeat, c.ended FROM runs r "
+                              "LEFT JOIN coordinators c ON c.id = r.coordinator_id "
+                              "WHERE r.sweep_id = ? AND r.state = 'running'");
+    running.bind(1, sid);
+    std::vector<int64_t> orphans;
+    const double t = now();
+    while (running.executeStep()) {
+      if (running.getColumn(1).isNull()) {
+        orphans.push_back(running.getColumn(0).getInt64());
+        continue;
+      }
+      CoordinatorRecord c;
+      c.host = running.getColumn(2).getString();
+      c.pid = running.getColumn(3).getInt64();
+      c.heartbeat = running.getColumn(5).getDouble();
+      c.ended = optional_real(running.getColumn(6));
+      if (!coordinator_alive(c, t)) orphans.push_back(running.getColumn(0).getInt64());
+    }
+    running.reset();
     SQLite::Statement q(*db_,
-                        "UPDATE runs SET state = 'pending', attempts = MAX(attempts - 1, 0) "
-                        "WHERE sweep_id = ? AND state = 'running'");
-    q.bind(1, sid);
-    const int count = q.exec();
+                        "UPDATE runs SET state = 'pending', attempts = MAX(attempts - 1, 0), coordinator_id = NULL "
+                        "WHERE id = ?");
+    for (const int64_t id : orphans) {
+      q.bind(1, id);
+      q.exec();
+      q.reset();
+    }
+    const int count = static_cast<int>(orphans.size());
     if (count > 0) insert_event(*db_, sid, std::nullopt, "recovered", fmt::format("{} interrupted runs", count));
     transaction.commit();
     return count;
+  });
+}
+
+int Store::release_runs(int64_t coordinator_id) {
+  return guarded(path_, "releasing running runs", [&] {
+    SQLite::Statement q(*db_,
+                        "UPDATE runs SET state = 'pending', attempts = MAX(attempts - 1, 0), coordinator_id = NULL "
+                        "WHERE coordinator_id = ? AND state = 'running'");
+    q.bind(1, coordinator_id);
+    return q.exec();
   });
 }
 

@@ -76,6 +76,26 @@ struct EventRecord {
 
 enum class Registration { Created, Unchanged, Replaced };
 
+// A process working on a sweep (a coordinator, or a single-process sweep). It beats every
+// kHeartbeatSeconds while it lives; one silent for kCoordinatorStaleSeconds is taken for dead.
+struct CoordinatorRecord {
+  int64_t id = 0;
+  std::string host;
+  int64_t pid = 0;
+  double started = 0;           // unix seconds
+  double heartbeat = 0;         // unix seconds of its latest beat
+  std::optional<double> ended;  // set when it finished or stopped cleanly
+};
+inline constexpr double kHeartbeatSeconds = 5;
+inline constexpr double kCoordinatorStaleSeconds = 30;
+
+// This machine's host name.
+std::string this_host();
+
+// Whether `c` still works on its sweep at `now`: not ended, a beat within kCoordinatorStaleSeconds,
+// and, when it runs on this host, a process with its pid exists.
+bool coordinator_alive(const CoordinatorRecord& c, double now);
+
 class Store {
  public:
   // read_only = false: opens or creates the file (and its folder), in WAL mode, migrating an older
@@ -88,6 +108,8 @@ class Store {
 
   const std::string& path() const { return path_; }
 
+  // Throws SpecChangedError (writing nothing) when register_sweep(sweep, fresh) would refuse the spec.
+  void check_registration(const SweepInfo& sweep, bool fresh) const;
   // Registers a sweep. An existing sweep with the same canonical spec is kept (its spec text and
   // overrides are updated); with a different one, SpecChangedError lists the differences, unless
   // `fresh`, which deletes the old sweep's runs, epochs and events first.
@@ -97,15 +119,24 @@ class Store {
 
   // Adds the runs whose key the sweep lacks, as pending; returns how many were new.
   int add_runs(const std::string& sweep, const std::vector<NewRun>& runs);
-  // The pending run with the largest cost (then the earliest added) becomes running: attempts + 1,
-  // started = now. nullopt when none is pending.
-  std::optional<RunRecord> claim_next_pending(const std::string& sweep);
+  // A process starts working on `sweep`: its coordinator id (its runs and heartbeat are kept under it).
+  int64_t join_sweep(const std::string& sweep, const std::string& host, int64_t pid);
+  void heartbeat(int64_t coordinator_id);   // heartbeat = now
+  void leave_sweep(int64_t coordinator_id);  // ended = now
+  std::vector<CoordinatorRecord> coordinators(const std::string& sweep) const;  // oldest first
+
+  // The pending run with the largest cost (then the earliest added) becomes running under
+  // `coordinator_id`: attempts + 1, started = now. nullopt when none is pending.
+  std::optional<RunRecord> claim_next_pending(const std::string& sweep,
+                                              std::optional<int64_t> coordinator_id = std::nullopt);
   void record_epoch(int64_t run_id, const EpochRecord& epoch);  // insert or replace that epoch's row
   void discard_epochs_after(int64_t run_id, int64_t epoch);     // drop rows of epochs > epoch
   void finish_run(int64_t run_id, const std::string& results_json);
   // Records the error; the run goes back to pending while attempts < max_attempts, else to failed.
   RunState fail_run(int64_t run_id, const std::string& error, int64_t max_attempts);
-  int reset_running(const std::string& sweep);  // running -> pending after a crash; returns how many
+  // Runs a crash left running (no coordinator, or one that is not alive) go back to pending; how many.
+  int reset_running(const std::string& sweep);
+  int release_runs(int64_t coordinator_id);  // that coordinator's running runs -> pending (a clean stop)
   int reset_failed(const std::string& sweep);   // failed -> pending, attempts 0 (--retry-failed)
 
   std::vector<RunRecord> runs(const std::string& sweep) const;  // in the order they were added

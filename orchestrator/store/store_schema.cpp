@@ -2,6 +2,8 @@
 //
 // Version 1: sweeps, runs, epochs (train/val loss, gap, lr, seconds).
 // Version 2: epochs.images_per_second; the events table; an index for claiming runs by cost.
+// Version 3: the coordinators table (host, pid, heartbeat of each sweep process) and runs.coordinator_id,
+//            the process a running run belongs to (a stale or dead one's runs are reclaimed).
 #include "orchestrator/store/store_schema.h"
 
 #include <SQLiteCpp/Statement.h>
@@ -66,9 +68,22 @@ CREATE TABLE events (
 CREATE INDEX runs_by_state ON runs (sweep_id, state, cost);
 )sql";
 
+const char* const kVersion3 = R"sql(
+CREATE TABLE coordinators (
+  id INTEGER PRIMARY KEY,
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  started REAL NOT NULL,
+  heartbeat REAL NOT NULL,
+  ended REAL
+);
+ALTER TABLE runs ADD COLUMN coordinator_id INTEGER REFERENCES coordinators(id) ON DELETE SET NULL;
+)sql";
+
 // kMigrations[v] takes version v to v + 1.
-const std::vector<const char*> kMigrations = {kVersion1, kVersion2};
-static_assert(kStoreSchemaVersion == 2, "add the migration to kMigrations");
+const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3};
+static_assert(kStoreSchemaVersion == 3, "add the migration to kMigrations");
 
 }  // namespace
 

@@ -3,19 +3,12 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-
 #include "reports/figures/gnuplot_runner.h"
 #include "reports/tables/sweep_lookup.h"
+#include "worker/atomic_file.h"
 
 namespace bokeh::reports {
 namespace {
-
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out.flush()) throw ReportError(fmt::format("cannot write {}", path.string()));
-}
 
 // One gnuplot data block per run (selected by `index i`), separated by two blank lines.
 std::string data_text(const std::vector<CurveSeries>& series) {
@@ -73,9 +66,9 @@ std::filesystem::path write_curves_figure(const std::vector<CurveSeries>& series
   std::error_code error;
   std::filesystem::create_directories(out_dir, error);
   if (error) throw ReportError(fmt::format("cannot create {}: {}", out_dir.string(), error.message()));
-  write_file(out_dir / (name + ".dat"), data_text(series));
+  worker::write_file_atomically(out_dir / (name + ".dat"), data_text(series));
   const std::filesystem::path script = out_dir / (name + ".gp");
-  write_file(script, script_text(series, title, name, size));
+  worker::write_file_atomically(script, script_text(series, title, name, size));
   run_gnuplot(script);
   return out_dir / (name + ".png");
 }

@@ -4,10 +4,10 @@
 #include <fmt/format.h>
 
 #include <cstring>
-#include <fstream>
 
 #include "reports/figures/render.h"
 #include "reports/tables/sweep_lookup.h"
+#include "worker/atomic_file.h"
 
 namespace bokeh::reports {
 namespace {
@@ -69,9 +69,7 @@ std::filesystem::path write_samples_figure(const torch::Tensor& inputs, const to
                                    "  input (sharp, f/16)\n  target (bokeh, f/1.8)\n",
                                    name, inputs.size(0));
   for (const SampleColumn& c : columns) legend += fmt::format("  {} (output of its best checkpoint)\n", c.run);
-  std::ofstream out(out_dir / (name + ".txt"), std::ios::binary);
-  out << legend;
-  if (!out.flush()) throw ReportError(fmt::format("cannot write {}", (out_dir / (name + ".txt")).string()));
+  worker::write_file_atomically(out_dir / (name + ".txt"), legend);
   return png;
 }
 

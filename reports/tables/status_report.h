@@ -1,5 +1,7 @@
 // `report --status`: per sweep, its runs by state, attempts, progress in epochs, failures with their
-// error, the elapsed time and an ETA (remaining estimated cost at the done runs' seconds per FLOP).
+// error, the elapsed time and an ETA (remaining estimated cost at the done runs' seconds per FLOP), or,
+// when no sweep process is alive (each ended, died or stopped beating), "stale: coordinator last seen
+// N ago, rerun the same command to resume".
 #pragma once
 
 #include <optional>

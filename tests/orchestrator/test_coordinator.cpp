@@ -1,7 +1,8 @@
 // The coordinator's loop over an in-memory Channel whose pretend workers answer each ASSIGN with
 // scripted EPOCH and DONE/FAILED messages (or a malformed one): every run is handed out once, the
 // store ends as the worker reports say, failures are retried, a misbehaving rank is retired, and
-// every worker gets exactly one STOP.
+// every worker gets exactly one STOP; failed data preparation registers nothing; another live sweep
+// process's runs are left to it.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -11,8 +12,11 @@
 #include <optional>
 #include <set>
 
+#include <unistd.h>
+
 #include "orchestrator/coordinator.h"
 #include "orchestrator/store/store.h"
+#include "orchestrator/sweep_records.h"
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;
@@ -152,4 +156,44 @@ TEST_CASE("coordinator: a spec that does not load stops every worker and exits 2
   CHECK(workers.stops() == std::map<int, int>{{1, 1}, {2, 1}});
   CHECK(f.prepared == 0);
   CHECK_FALSE(std::filesystem::exists(f.command.db_path));
+}
+
+TEST_CASE("coordinator: data that fails to prepare leaves the sweep unregistered, so the fixed rerun is not refused",
+          "[coordinator]") {
+  CoordinatorFixture f;
+  const PretendWorkers first({1}, [](int, const AssignMessage& a) { return train(a); });
+  const DataPreparer missing_root = [](const bokeh::worker::DataConfig&, const std::filesystem::path&) -> PreparedDataFile {
+    throw std::runtime_error("data.root /nowhere: no such folder");
+  };
+  CHECK(run_coordinator(f.command, missing_root, first, {1}) == bokeh::kExitBadInput);
+  CHECK(first.assigned_runs().empty());
+  CHECK(Store(f.command.db_path, true).sweeps().empty());  // nothing registered, nothing to refuse later
+
+  // The rerun with the data fixed: a changed data section is not "a different spec" of a registered sweep.
+  std::string fixed = bokeh::test::kBookSpec;
+  fixed.replace(fixed.find("train_pairs: 4"), 14, "train_pairs: 3");
+  f.command.spec_path = bokeh::test::write_spec(f.dir, fixed, "fixed.yaml");
+  const PretendWorkers second({1}, [](int, const AssignMessage& a) { return train(a); });
+  CHECK(run_coordinator(f.command, f.prepare, second, {1}) == bokeh::kExitOk);
+  for (const auto& [name, run] : f.runs()) CHECK(run.state == RunState::Done);
+}
+
+TEST_CASE("coordinator: a run left running by another live sweep process is not taken; the exit is 0 and says so",
+          "[coordinator]") {
+  CoordinatorFixture f;
+  {  // another process on this host (this test's own pid: alive) registered the sweep and holds "big"
+    Store store(f.command.db_path);
+    const Spec spec = load_spec(f.command.spec_path, {});
+    store.register_sweep(sweep_info(spec));
+    store.add_runs("book", new_runs(plan_runs(spec)));
+    const int64_t other = store.join_sweep("book", this_host(), ::getpid());
+    REQUIRE(store.claim_next_pending("book", other)->name == "big");
+  }
+  const PretendWorkers workers({1}, [](int, const AssignMessage& a) { return train(a); });
+  CHECK(run_coordinator(f.command, f.prepare, workers, {1}) == bokeh::kExitOk);
+  CHECK(workers.assigned_runs() == std::vector<std::string>{"mid", "small"});
+  const auto runs = f.runs();
+  CHECK(runs.at("big").state == RunState::Running);  // still the other process's
+  CHECK(runs.at("mid").state == RunState::Done);
+  CHECK(runs.at("small").state == RunState::Done);
 }

@@ -76,11 +76,19 @@ TEST_CASE("every message type round-trips", "[protocol]") {
     CHECK(back.interrupted);
   }
   SECTION("STOP") { CHECK(std::holds_alternative<StopMessage>(round_trip(StopMessage{}))); }
+  SECTION("NOTICE") {
+    auto back = std::get<NoticeMessage>(round_trip(NoticeMessage{"k4", "checkpoint", "last.pt is corrupt; resumed"}));
+    CHECK(back.run_key == "k4");
+    CHECK(back.kind == "checkpoint");
+    CHECK(back.text == "last.pt is corrupt; resumed");
+  }
 }
 
 TEST_CASE("tags are distinct and named", "[protocol]") {
   CHECK(message_tag(ReadyMessage{}) == 1);
   CHECK(message_tag(StopMessage{}) == 6);
+  CHECK(message_tag(NoticeMessage{}) == 7);
+  CHECK(std::string(message_type_name(7)) == "NOTICE");
   CHECK(std::string(message_type_name(3)) == "EPOCH");
   CHECK(std::string(message_type_name(99)) == "unknown");
 }
@@ -102,6 +110,7 @@ TEST_CASE("malformed messages are errors that name the sender's rank", "[protoco
   CHECK_THAT(error_of(3, R"({"run_key":"k","figures":{"epoch":"three"}})"),
              Contains("rank 5") && Contains("'epoch'") && Contains("wrong type"));
   CHECK_THAT(error_of(5, R"({"run_key":"k","error":"x"})"), Contains("FAILED") && Contains("interrupted"));
+  CHECK_THAT(error_of(7, R"({"run_key":"k","kind":"checkpoint"})"), Contains("NOTICE") && Contains("text"));
   CHECK_THAT(error_of(2, R"({"run_key":"k","run_name":"n","config":3,"seed":1,"data_file":"",
                             "checkpoint_dir":"","lpips_weights":"","resume":false,"device":"cpu","threads":0})"),
              Contains("ASSIGN") && Contains("config"));

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <unistd.h>
 
 #include "orchestrator/spec/run_settings.h"
 #include "orchestrator/spec/spec.h"
@@ -195,6 +196,70 @@ TEST_CASE("runs left running by a crash go back to pending and keep their epochs
   CHECK(store.claim_next_pending("s")->id == id);
 }
 
+TEST_CASE("runs of a live sweep process are left alone; a dead, silent or ended one's are reclaimed", "[store]") {
+  TempDir dir;
+  Store store(dir.file("s.db"));
+  store.register_sweep(sweep_named("s"));
+  store.add_runs("s", three_runs());
+  const int64_t me = store.join_sweep("s", this_host(), ::getpid());
+  const int64_t mine = store.claim_next_pending("s", me)->id;
+  CHECK(store.reset_running("s") == 0);  // this process is alive and beats
+  CHECK(store.run(mine).state == RunState::Running);
+
+  // A process on this host that no longer exists: pid 0x7ffffff0 is above Linux's pid_max.
+  const int64_t dead = store.join_sweep("s", this_host(), 0x7ffffff0);
+  const int64_t orphan = store.claim_next_pending("s", dead)->id;
+  // A process on another host, alive by its beats: only the heartbeat speaks for it.
+  const int64_t remote = store.join_sweep("s", "some-other-host", 1);
+  const int64_t remote_run = store.claim_next_pending("s", remote)->id;
+  CHECK(store.reset_running("s") == 1);
+  CHECK(store.run(orphan).state == RunState::Pending);
+  CHECK(store.run(orphan).attempts == 0);
+  CHECK(store.run(remote_run).state == RunState::Running);
+
+  store.leave_sweep(remote);  // ended: its runs are no one's
+  CHECK(store.reset_running("s") == 1);
+  CHECK(store.run(remote_run).state == RunState::Pending);
+  CHECK(store.run(mine).state == RunState::Running);
+  CHECK(store.release_runs(me) == 1);
+  CHECK(store.run(mine).state == RunState::Pending);
+}
+
+TEST_CASE("coordinator rows: heartbeats, endings, and when a process counts as alive", "[store]") {
+  TempDir dir;
+  Store store(dir.file("s.db"));
+  store.register_sweep(sweep_named("s"));
+  const int64_t id = store.join_sweep("s", "elsewhere", 42);
+  std::vector<CoordinatorRecord> rows = store.coordinators("s");
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].id == id);
+  CHECK(rows[0].host == "elsewhere");
+  CHECK(rows[0].pid == 42);
+  CHECK(rows[0].heartbeat == rows[0].started);
+  CHECK_FALSE(rows[0].ended.has_value());
+  const double t = rows[0].heartbeat;
+  CHECK(coordinator_alive(rows[0], t + kCoordinatorStaleSeconds - 1));
+  CHECK_FALSE(coordinator_alive(rows[0], t + kCoordinatorStaleSeconds + 1));
+  store.heartbeat(id);
+  CHECK(store.coordinators("s")[0].heartbeat >= t);
+  store.leave_sweep(id);
+  rows = store.coordinators("s");
+  REQUIRE(rows[0].ended.has_value());
+  CHECK_FALSE(coordinator_alive(rows[0], *rows[0].ended));
+}
+
+TEST_CASE("a changed spec is refused by check_registration without writing anything", "[store]") {
+  TempDir dir;
+  Store store(dir.file("s.db"));
+  store.check_registration(sweep_named("s", 64), false);  // unknown sweep: fine
+  CHECK(store.sweeps().empty());
+  store.register_sweep(sweep_named("s", 64));
+  store.check_registration(sweep_named("s", 64), false);
+  CHECK_THROWS_AS(store.check_registration(sweep_named("s", 128), false), SpecChangedError);
+  store.check_registration(sweep_named("s", 128), true);  // --fresh
+  CHECK(store.sweep("s")->spec_hash == "hash-64");
+}
+
 TEST_CASE("a failing run is retried up to max_attempts and then failed until retry-failed", "[store]") {
   TempDir dir;
   Store store(dir.file("s.db"));
@@ -287,8 +352,9 @@ TEST_CASE("a schema-1 database is migrated forward keeping its rows", "[store]")
   Store store(path);
   {
     SQLite::Database raw(path, SQLite::OPEN_READONLY);
-    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 2);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 3);
     CHECK(raw.tableExists("events"));
+    CHECK(raw.tableExists("coordinators"));
   }
   const std::vector<RunRecord> runs = store.runs("old");
   REQUIRE(runs.size() == 1);

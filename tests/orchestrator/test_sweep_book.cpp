@@ -154,6 +154,10 @@ TEST_CASE("reopening after a crash recovers running runs; a changed spec is refu
   REQUIRE(a);
   {
     Progress quiet{true, stdout};
+    SweepBook alongside{f.store, f.spec, f.dir.path(), quiet};
+    alongside.open(f.plan, SweepOptions{});
+    CHECK(f.record(a->run_name).state == RunState::Running);  // its process (this one) lives on
+    f.book.leave();  // as good as dead to the next start (test_store covers dead pids and silence)
     SweepBook again{f.store, f.spec, f.dir.path(), quiet};
     again.open(f.plan, SweepOptions{});
     CHECK(f.record(a->run_name).state == RunState::Pending);

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/sweep_records.h"
@@ -76,6 +78,7 @@ struct SweepFixture {
   std::string db_path = (root / "sweeps.db").string();
   std::map<std::string, orchestrator::RunRecord> runs;  // by name, as registered
   std::string lr2, lr5, lr1;                            // the grid runs' names
+  int64_t coordinator = 0;                              // the sweep process, this one (alive)
 
   // `spec_text`: kTinySpec, or a variant of it with the same runs (its `tables` or readings changed).
   explicit SweepFixture(const std::string& spec_text = kTinySpec) {
@@ -84,8 +87,9 @@ struct SweepFixture {
     const orchestrator::RunPlan plan = orchestrator::plan_runs(spec);
     store.register_sweep(orchestrator::sweep_info(spec));
     store.add_runs("tiny", orchestrator::new_runs(plan));
+    coordinator = store.join_sweep("tiny", orchestrator::this_host(), ::getpid());
     std::vector<orchestrator::RunRecord> claimed;
-    while (auto r = store.claim_next_pending("tiny")) claimed.push_back(*r);
+    while (auto r = store.claim_next_pending("tiny", coordinator)) claimed.push_back(*r);
     for (const orchestrator::RunRecord& r : claimed) {
       const nlohmann::json config = nlohmann::json::parse(r.config_json);
       const double lr = config["train"]["lr"];

@@ -87,6 +87,7 @@ class BackgroundCommand {
   BackgroundCommand& operator=(const BackgroundCommand&) = delete;
 
   void signal_group(int signal) const { kill(-pid_, signal); }
+  pid_t pid() const { return pid_; }  // also the process group's id
   // Sends `signal` to the first process of the group only (e.g. mpirun, which forwards it).
   void signal_leader(int signal) const { kill(pid_, signal); }
   int wait() {

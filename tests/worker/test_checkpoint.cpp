@@ -1,5 +1,6 @@
-// last.pt / best.pt: round trips of the training state, atomic writes, and clear errors naming
-// the file for missing, truncated, random, foreign and mismatched files.
+// last.pt / best.pt: round trips of the training state, atomic writes that keep the previous
+// last.pt, checksums, and clear errors naming the file for missing, truncated, overwritten, random,
+// foreign and mismatched files.
 #include "worker/checkpoint.h"
 #include <catch2/catch.hpp>
 
@@ -113,8 +114,17 @@ TEST_CASE("bad checkpoints are errors that name the file", "[checkpoint]") {
   SECTION("truncated at several lengths") {
     for (size_t length : {size_t{0}, size_t{10}, good.size() / 3, good.size() / 2, good.size() - 1}) {
       write_bytes(file, good.substr(0, length));
-      CHECK_THROWS_AS(load(), std::runtime_error);
+      CHECK_THROWS_AS(load(), CorruptCheckpoint);
       CHECK_THROWS_WITH(load(), Catch::Contains(file.string()));
+    }
+  }
+  SECTION("bytes overwritten anywhere, even finite ones, fail the checksum before anything is read") {
+    for (size_t at : {size_t{0}, good.size() / 4, good.size() / 2, good.size() - 30}) {
+      std::string bad = good;
+      for (size_t i = at; i < std::min(bad.size(), at + 16); ++i) bad[i] = static_cast<char>(bad[i] ^ 0x01);
+      write_bytes(file, bad);
+      CHECK_THROWS_AS(load(), CorruptCheckpoint);
+      CHECK_THROWS_WITH(load(), Catch::Contains(file.string()) && Catch::Contains("corrupt"));
     }
   }
   SECTION("random bytes") {
@@ -137,6 +147,25 @@ TEST_CASE("bad checkpoints are errors that name the file", "[checkpoint]") {
     CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 2, true}),
                       Catch::Contains((dir.path() / kBestWeights).string()));
   }
+}
+
+TEST_CASE("saving with a previous name keeps the replaced checkpoint, loadable, beside the new one", "[checkpoint]") {
+  TempDir dir;
+  const fs::path last = dir.path() / kLastCheckpoint, previous = dir.path() / kPreviousCheckpoint;
+  Trained first(1), second(2);
+  TrainingState one = sample_state(), two = sample_state();
+  two.epoch = 3;
+  two.history.push_back({3, 0.2, 0.19, 0.01, 2e-4, 6.0, 4.0});
+  save_checkpoint(last, "run A", *first.model, first.optimizer, one, previous);
+  CHECK_FALSE(fs::exists(previous));  // nothing to keep yet
+  save_checkpoint(last, "run A", *second.model, second.optimizer, two, previous);
+  Trained target(3);
+  CHECK(load_checkpoint(previous, "run A", *target.model, target.optimizer, torch::kCPU).epoch == 2);
+  CHECK(same_tensors(first.model, target.model));
+  CHECK(load_checkpoint(last, "run A", *target.model, target.optimizer, torch::kCPU).epoch == 3);
+  CHECK(same_tensors(second.model, target.model));
+  for (const auto& entry : fs::directory_iterator(dir.path()))  // no temporary left behind
+    CHECK(entry.path().filename().string().find(".tmp") == std::string::npos);
 }
 
 TEST_CASE("best weights load into an eval-mode U-Net of the same shape only", "[checkpoint]") {

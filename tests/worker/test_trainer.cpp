@@ -1,6 +1,7 @@
 // The trainer on tiny synthetic data: the loss goes down, the result's figures agree with each
 // other and with an independent evaluation of the best weights, a run interrupted and resumed is
-// bit-identical to an uninterrupted one, and failures (NaN loss, bad checkpoint) are clear errors.
+// bit-identical to an uninterrupted one, a corrupt last.pt is passed over (prev.pt or a fresh start),
+// and failures (NaN loss, another run's checkpoint) are clear errors.
 #include "worker/batches.h"
 #include "worker/prepared_data.h"
 #include "worker/ssim.h"
@@ -12,6 +13,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
@@ -44,10 +46,14 @@ TrainConfig tiny_config(int64_t epochs) {
   return config;
 }
 
-// The final (not best) weights, read from last.pt's "model" entry.
+// The final (not best) weights, read from last.pt's "model" entry (the archive before its 24-byte
+// checksum trailer).
 UNet last_model(const fs::path& dir, const ModelConfig& config) {
+  std::ifstream in(dir / kLastCheckpoint, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream archive_bytes(bytes.substr(0, bytes.size() - 24));
   torch::serialize::InputArchive archive, model_archive;
-  archive.load_from((dir / kLastCheckpoint).string());
+  archive.load_from(archive_bytes);
   archive.read("model", model_archive);
   UNet model(config);
   model->load(model_archive);
@@ -210,16 +216,56 @@ TEST_CASE("the trainer refuses bad checkpoints and impossible settings", "[train
   options.checkpoint_dir = dir.path() / "run";
   const fs::path last = options.checkpoint_dir / kLastCheckpoint;
 
-  SECTION("truncated last.pt") {
-    train_run(tiny_config(1), *data, options);
-    const auto size = fs::file_size(last);
-    fs::resize_file(last, size / 2);
-    CHECK_THROWS_WITH(train_run(tiny_config(2), *data, options), Catch::Contains(last.string()));
+  SECTION("a truncated or overwritten last.pt is passed over: the run starts again, says so once, and ends as a fresh run") {
+    const TrainResult fresh = train_run(tiny_config(2), *data, TrainOptions{});
+    for (const bool truncate : {true, false}) {
+      fs::remove_all(options.checkpoint_dir);
+      train_run(tiny_config(1), *data, options);
+      if (truncate) {
+        fs::resize_file(last, fs::file_size(last) / 2);
+      } else {
+        std::fstream file(last, std::ios::in | std::ios::out | std::ios::binary);
+        file.seekp(static_cast<std::streamoff>(fs::file_size(last) / 2));
+        file << std::string(64, '\x5a');
+      }
+      std::vector<std::string> notices;
+      TrainOptions noticing = options;
+      noticing.on_notice = [&](const std::string& kind, const std::string& text) { notices.push_back(kind + ": " + text); };
+      const TrainResult result = train_run(tiny_config(2), *data, noticing);
+      REQUIRE(notices.size() == 1);
+      CHECK_THAT(notices[0], Catch::StartsWith("checkpoint: checkpoint " + last.string() + " is corrupt") &&
+                                 Catch::EndsWith("the run starts again from epoch 1"));
+      check_same_result(result, fresh);
+    }
   }
-  SECTION("random bytes as last.pt") {
+  SECTION("a corrupt last.pt with a good prev.pt resumes from prev.pt and ends as an uninterrupted run") {
+    const TrainResult straight = train_run(tiny_config(3), *data, TrainOptions{});
+    train_run(tiny_config(2), *data, options);  // last.pt at epoch 2, prev.pt at epoch 1
+    REQUIRE(fs::exists(options.checkpoint_dir / kPreviousCheckpoint));
+    std::fstream file(last, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(fs::file_size(last) / 3));
+    file << std::string(8192, '\x01');  // finite bytes: torch alone would read them as weights
+    file.close();
+    std::vector<std::string> notices;
+    TrainOptions noticing = options;
+    noticing.on_notice = [&](const std::string&, const std::string& text) { notices.push_back(text); };
+    std::vector<int64_t> epochs;
+    noticing.on_epoch = [&](const EpochFigures& f) { epochs.push_back(f.epoch); };
+    const TrainResult resumed = train_run(tiny_config(3), *data, noticing);
+    REQUIRE(notices.size() == 1);
+    CHECK_THAT(notices[0], Catch::Contains("do not match their checksum") &&
+                               Catch::EndsWith("resumed from prev.pt (epoch 1)"));
+    CHECK(epochs == std::vector<int64_t>{2, 3});
+    check_same_result(resumed, straight);
+  }
+  SECTION("random bytes as last.pt, and no prev.pt: a start from scratch") {
     fs::create_directories(options.checkpoint_dir);
     std::ofstream(last, std::ios::binary) << std::string(1000, '\x5a') << "garbage";
-    CHECK_THROWS_WITH(train_run(tiny_config(2), *data, options), Catch::Contains(last.string()));
+    std::vector<std::string> notices;
+    options.on_notice = [&](const std::string&, const std::string& text) { notices.push_back(text); };
+    CHECK(train_run(tiny_config(1), *data, options).epochs == 1);
+    REQUIRE(notices.size() == 1);
+    CHECK_THAT(notices[0], Catch::Contains(last.string()) && Catch::Contains("no checksum trailer"));
   }
   SECTION("another run's checkpoint") {
     train_run(tiny_config(1), *data, options);

@@ -2,6 +2,7 @@
 // error, elapsed time and the ETA computed from the done runs' seconds per estimated FLOP.
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/Database.h>
 #include <fmt/format.h>
 
 #include "reports/tables/status_report.h"
@@ -37,6 +38,10 @@ TEST_CASE("Status shows runs by state, progress, failures, elapsed time and ETA"
     if (run.started) first_start = std::min(first_start, *run.started);
   }
   const double now = first_start + 3725;
+  {  // the sweep process beat a moment before `now`
+    SQLite::Database raw(f.db_path, SQLite::OPEN_READWRITE);
+    raw.exec(fmt::format("UPDATE coordinators SET heartbeat = {}", now - 2));
+  }
   const std::string text = reports::status_report(store, "tiny", now);
   INFO(text);
   CHECK_THAT(text, Catch::Contains("## Sweep tiny: 2 done, 1 running, 1 pending, 1 failed (5 runs)"));
@@ -47,6 +52,27 @@ TEST_CASE("Status shows runs by state, progress, failures, elapsed time and ETA"
   CHECK_THAT(text, Catch::Contains("| VBase_1 | done | 1 | 3/3 | 35.0 | 0.5893 |"));
   CHECK_THAT(text, Catch::Contains("- nobn (failed, attempt 1): NaN loss at epoch 2 | batch 1"));
   CHECK_THAT(text, Catch::Contains(fmt::format("- {} (pending, attempt 1): out of memory", f.lr5)));
+}
+
+TEST_CASE("Status of a sweep whose process stopped beating, died or ended says stale, not an ETA", "[status]") {
+  const test::SweepFixture f;
+  const orchestrator::Store store = reports::open_store(f.db_path);
+  const double beat = store.coordinators("tiny").at(0).heartbeat;
+  SECTION("silent for ten minutes") {
+    const std::string text = reports::status_report(store, "tiny", beat + 600);
+    CHECK_THAT(text, Catch::Contains("; stale: coordinator last seen 10m 00s ago, rerun the same command to resume."));
+    CHECK_THAT(text, !Catch::Contains("ETA"));
+  }
+  SECTION("alive a moment ago") {
+    CHECK_THAT(reports::status_report(store, "tiny", beat + 1), Catch::Contains("ETA: about"));
+  }
+  SECTION("its process is gone (this host, a pid that cannot exist)") {
+    {
+      SQLite::Database raw(f.db_path, SQLite::OPEN_READWRITE);
+      raw.exec("UPDATE coordinators SET pid = 2147483632");
+    }
+    CHECK_THAT(reports::status_report(store, "tiny", beat + 1), Catch::Contains("; stale: coordinator last seen 1s ago"));
+  }
 }
 
 TEST_CASE("Status covers every sweep, and a finished or unstarted one says so", "[status]") {

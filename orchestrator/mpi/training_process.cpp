@@ -1,0 +1,235 @@
+// The parent and child sides of training a run in a child process, and their pipe framing: each
+// message is its protocol tag (int32), its length (uint64) and its encoded bytes.
+#include "orchestrator/mpi/training_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "orchestrator/interrupt.h"
+#include "worker/exit_codes.h"
+
+extern char** environ;
+
+namespace bokeh::orchestrator {
+
+namespace {
+constexpr int kChildInput = 0;   // the child's stdin: the ASSIGN
+constexpr int kChildOutput = 3;  // the child's fd 3: its reports
+constexpr int kPollMs = 200;
+
+std::string system_error(const char* what) { return fmt::format("{}: {}", what, std::strerror(errno)); }
+
+bool write_all(int fd, const char* data, size_t n) {
+  while (n > 0) {
+    const ssize_t written = ::write(fd, data, n);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return false;
+    data += written;
+    n -= static_cast<size_t>(written);
+  }
+  return true;
+}
+
+bool read_all(int fd, char* data, size_t n) {
+  while (n > 0) {
+    const ssize_t got = ::read(fd, data, n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    data += got;
+    n -= static_cast<size_t>(got);
+  }
+  return true;
+}
+
+bool write_frame(int fd, const Message& message) {
+  const std::string bytes = encode_message(message);
+  const int32_t tag = message_tag(message);
+  const uint64_t length = bytes.size();
+  return write_all(fd, reinterpret_cast<const char*>(&tag), sizeof tag) &&
+         write_all(fd, reinterpret_cast<const char*>(&length), sizeof length) && write_all(fd, bytes.data(), bytes.size());
+}
+
+// The next message, or nullopt at the end of the stream (the writer closed it or died).
+std::optional<Message> read_frame(int fd) {
+  int32_t tag = 0;
+  uint64_t length = 0;
+  if (!read_all(fd, reinterpret_cast<char*>(&tag), sizeof tag)) return std::nullopt;
+  if (!read_all(fd, reinterpret_cast<char*>(&length), sizeof length) || length > (uint64_t{1} << 31))
+    throw ProtocolError("training process: truncated or oversized message");
+  std::string bytes(length, '\0');
+  if (!read_all(fd, bytes.data(), length)) throw ProtocolError("training process: truncated message");
+  return decode_message(tag, bytes, -1);
+}
+
+// "killed by signal 9 (Killed)", with what usually sends it.
+std::string death_of(int status) {
+  if (WIFSIGNALED(status)) {
+    const int signal = WTERMSIG(status);
+    std::string text = fmt::format("killed by signal {} ({})", signal, ::strsignal(signal));
+    if (signal == SIGKILL) text += "; the kernel's OOM killer sends it when memory runs out";
+    return text;
+  }
+  return fmt::format("exited with status {} without a result", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+// A child process with a pipe to its stdin and one from its fd 3; killed and reaped if abandoned.
+class Child {
+ public:
+  explicit Child(const NodeLayout& layout) {
+    int in[2], out[2];
+    if (::pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error(system_error("cannot create a pipe"));
+    if (::pipe2(out, O_CLOEXEC) != 0) {
+      ::close(in[0]);
+      ::close(in[1]);
+      throw std::runtime_error(system_error("cannot create a pipe"));
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in[0], kChildInput);
+    posix_spawn_file_actions_adddup2(&actions, out[1], kChildOutput);
+    const std::vector<std::string> args = {"sweep", kTrainOneFlag, std::to_string(layout.local_worker_index),
+                                           std::to_string(layout.local_workers), std::to_string(layout.cores),
+                                           layout.host};
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const int error = ::posix_spawn(&pid_, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(in[0]);
+    ::close(out[1]);
+    to_child_ = in[1];
+    from_child_ = out[0];
+    if (error != 0) {
+      pid_ = -1;
+      throw std::runtime_error(fmt::format("cannot start the training process: {}", std::strerror(error)));
+    }
+  }
+  ~Child() {
+    close_input();
+    if (from_child_ >= 0) ::close(from_child_);
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  bool send(const Message& message) const { return write_frame(to_child_, message); }
+  void close_input() {
+    if (to_child_ >= 0) ::close(to_child_);
+    to_child_ = -1;
+  }
+  // Waits up to kPollMs for a report; nullopt on a timeout, end_of_stream() then tells the end.
+  std::optional<Message> receive() {
+    pollfd p{from_child_, POLLIN, 0};
+    const int ready = ::poll(&p, 1, kPollMs);
+    if (ready <= 0) return std::nullopt;
+    std::optional<Message> message = read_frame(from_child_);
+    if (!message) ended_ = true;
+    return message;
+  }
+  bool end_of_stream() const { return ended_; }
+  void signal(int sig) const { ::kill(pid_, sig); }
+  int reap() {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int to_child_ = -1, from_child_ = -1;
+  bool ended_ = false;
+};
+
+NodeLayout layout_from(char** argv) {
+  NodeLayout layout;
+  layout.local_worker_index = std::stoi(argv[2]);
+  layout.local_workers = std::stoi(argv[3]);
+  layout.cores = static_cast<unsigned>(std::stoul(argv[4]));
+  layout.host = argv[5];
+  return layout;
+}
+}  // namespace
+
+worker::TrainResult train_in_child(const AssignMessage& assign, const RunReports& reports, const NodeLayout& layout) {
+  std::signal(SIGPIPE, SIG_IGN);  // a child that died is seen at its pipe's end, not by a signal here
+  Child child(layout);
+  if (!child.send(assign)) throw std::runtime_error("the training process died before it took its run");
+  child.close_input();
+  bool stop_sent = false;
+  for (;;) {
+    if (!stop_sent && reports.stop_requested && reports.stop_requested()) {
+      child.signal(SIGUSR1);  // not SIGTERM: mpirun may send that one too, and a second one would kill
+      stop_sent = true;
+    }
+    std::optional<Message> message = child.receive();
+    if (!message) {
+      if (!child.end_of_stream()) continue;
+      const std::string death = "the training process " + death_of(child.reap());
+      if (stop_sent) throw worker::TrainingInterrupted(death + " while stopping");
+      throw std::runtime_error(death);
+    }
+    if (const auto* epoch = std::get_if<EpochMessage>(&*message)) {
+      if (reports.on_epoch) reports.on_epoch(*epoch);
+    } else if (const auto* notice = std::get_if<NoticeMessage>(&*message)) {
+      if (reports.on_notice) reports.on_notice(*notice);
+    } else if (auto* done = std::get_if<DoneMessage>(&*message)) {
+      child.reap();
+      return std::move(done->results);
+    } else if (const auto* failed = std::get_if<FailedMessage>(&*message)) {
+      child.reap();
+      if (failed->interrupted) throw worker::TrainingInterrupted(failed->error);
+      throw std::runtime_error(failed->error);
+    } else {
+      throw ProtocolError(fmt::format("training process: unexpected {}", message_type_name(message_tag(*message))));
+    }
+  }
+}
+
+int train_one_main(int argc, char** argv) {
+  if (argc != 6) {
+    std::fprintf(stderr, "sweep %s: internal use only (a worker starts it)\n", kTrainOneFlag);
+    return kExitBadInput;
+  }
+  install_interrupt_handlers();
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a rank that dies stops its child too, at the next batch
+  std::optional<Message> message = read_frame(kChildInput);
+  const auto* assign = message ? std::get_if<AssignMessage>(&*message) : nullptr;
+  if (assign == nullptr) {
+    std::fprintf(stderr, "sweep %s: no run on stdin\n", kTrainOneFlag);
+    return kExitBadInput;
+  }
+  RunExecutor executor(layout_from(argv));
+  RunReports reports;
+  reports.on_epoch = [](const EpochMessage& m) { write_frame(kChildOutput, m); };
+  reports.on_notice = [](const NoticeMessage& m) { write_frame(kChildOutput, m); };
+  reports.stop_requested = interrupt_requested;
+  try {
+    write_frame(kChildOutput, DoneMessage{assign->run_key, executor.execute(*assign, reports)});
+    return kExitOk;
+  } catch (const worker::TrainingInterrupted& e) {
+    write_frame(kChildOutput, FailedMessage{assign->run_key, e.what(), true});
+    return kExitInterrupted;
+  } catch (const std::exception& e) {
+    write_frame(kChildOutput, FailedMessage{assign->run_key, e.what(), false});
+    return kExitFailed;
+  }
+}
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,28 @@
+// Crash isolation: a worker trains each run in a child process, this same executable started again
+// with `--train-one` (posix_spawn, i.e. fork + exec: the child starts clean, without MPI, without the
+// parent's threads or CUDA context). The two talk over pipes in the protocol's messages: the parent
+// writes the ASSIGN, the child answers EPOCH / NOTICE ... DONE or FAILED. A child that dies (a signal,
+// an abort, the kernel's OOM killer, a CUDA error that poisons its context) fails only that run,
+// with an error naming how it died; the worker rank lives on and takes the next run.
+//
+// The child trains exactly as the rank would (same RunExecutor, same thread count and device), so
+// results and resumes are bit-identical to in-process training. A stop asked of the parent reaches
+// the child as SIGUSR1, which it answers, at its next batch, with FAILED(interrupted).
+#pragma once
+
+#include "orchestrator/mpi/node_layout.h"
+#include "orchestrator/mpi/run_executor.h"
+
+namespace bokeh::orchestrator {
+
+// The flag that makes `sweep` the child: `sweep --train-one LOCAL_WORKER_INDEX LOCAL_WORKERS CORES HOST`.
+inline constexpr const char* kTrainOneFlag = "--train-one";
+
+// Parent side: trains `assign` in a child process, relaying its reports. Returns its result; throws
+// worker::TrainingInterrupted when it stopped on request, std::runtime_error when it failed or died.
+worker::TrainResult train_in_child(const AssignMessage& assign, const RunReports& reports, const NodeLayout& layout);
+
+// Child side: the whole of `sweep --train-one ...` (argv as main gets it). Returns the exit status.
+int train_one_main(int argc, char** argv);
+
+}  // namespace bokeh::orchestrator

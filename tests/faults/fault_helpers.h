@@ -1,0 +1,78 @@
+// Helpers of the fault-injection tests: the tiny spec they sweep, finding a job's processes by
+// their command line in /proc, and running a shell script in a mount namespace of its own (for a
+// tmpfs that fills up, or a read-only mount) that disappears with it.
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/process_runner.h"
+
+namespace bokeh::test {
+
+inline const std::string kSweepTool = std::string(BOKEH_BUILD_DIR) + "/sweep";
+inline const std::string kReportTool = std::string(BOKEH_BUILD_DIR) + "/report";
+inline const std::string kMpirunTool = "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader -n 3 ";
+
+// Two tiny runs on 32x32 synthetic pairs, one thread each so that numbers compare bit for bit.
+inline std::string fault_spec(int epochs, int max_attempts = 2, const std::string& data = "") {
+  return R"(sweep: itest
+tables: [1]
+seed: 11
+data:
+  source: synthetic
+  height: 32
+  width: 32
+  train_pairs: 12
+  val_pairs: 4
+  test_pairs: 4
+  synthetic: {count: 20, size: 32, seed: 5}
+)" + data + R"(base:
+  model: {width: 4, depth: 2}
+  train: {epochs: )" + std::to_string(epochs) + R"(, batch_size: 4, lr: 0.002}
+  loss: {lpips: 0}
+resources: {threads: 1, max_attempts: )" + std::to_string(max_attempts) + R"(}
+grid:
+  train.lr: [0.002, 0.004]
+)";
+}
+
+// The process group's members whose command line contains `needle` (e.g. "--train-one").
+inline std::vector<pid_t> processes_in_group(pid_t group, const std::string& needle) {
+  std::vector<pid_t> found;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(name));
+    if (::getpgid(pid) != group) continue;
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (char& c : cmdline) c = c == '\0' ? ' ' : c;
+    if (cmdline.find(needle) != std::string::npos) found.push_back(pid);
+  }
+  return found;
+}
+
+// Waits (at most a minute) for such a process to appear.
+inline std::vector<pid_t> wait_for_processes(pid_t group, const std::string& needle) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+  std::vector<pid_t> found;
+  while ((found = processes_in_group(group, needle)).empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return found;
+}
+
+// Runs `script` with sh in a private mount namespace (root only); false when unshare is refused.
+inline bool mount_namespace_available() { return run_command("unshare -m true").status == 0; }
+inline CommandResult run_in_mount_namespace(const std::string& script) {
+  return run_command("unshare -m sh -c '" + script + "'");
+}
+
+}  // namespace bokeh::test

@@ -1,0 +1,34 @@
+// Writing files that are never seen half-written: a temporary name in the same folder, every write
+// checked, flushed to the disk, then renamed over the destination. A full disk or any other write
+// error is one line naming the file and the system's reason ("No space left on device").
+#pragma once
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace bokeh::worker {
+
+// A write that failed; what() names the file and the reason.
+class FileWriteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A name next to `path` that no other process or thread uses (pid, a counter, the time).
+std::filesystem::path temporary_path(const std::filesystem::path& path);
+
+// "cannot write FILE: REASON" for the errno value `error`, with a hint when the disk is full.
+FileWriteError write_error(const std::filesystem::path& file, int error);
+
+// Writes `bytes` to `file` atomically (temporary, checked writes, fsync, rename; the folder is
+// created). With `previous`, an existing `file` is first renamed to `previous`, so that the last
+// good version survives. Throws FileWriteError; the temporary is removed and `file` is untouched.
+void write_file_atomically(const std::filesystem::path& file, std::string_view bytes,
+                           const std::filesystem::path& previous = {});
+
+// Renames the finished temporary `temp` over `file` and flushes the folder's entry; throws FileWriteError.
+void commit_file(const std::filesystem::path& temp, const std::filesystem::path& file);
+
+}  // namespace bokeh::worker
