@@ -50,14 +50,15 @@ std::string sweep_status(const orchestrator::Store& store, const orchestrator::S
   std::string out = fmt::format("## Sweep {}: {} done, {} running, {} pending, {} failed ({} runs)\n\n", sweep.name,
                                 counts[RunState::Done], counts[RunState::Running], counts[RunState::Pending],
                                 counts[RunState::Failed], runs.size());
-  if (const std::optional<double> elapsed = elapsed_seconds(runs, now)) {
+  const std::optional<double> elapsed = elapsed_seconds(runs, now);
+  if (elapsed) {
     out += fmt::format("Elapsed: {}", format_duration(*elapsed));
   } else {
     out += "Not started yet.";
   }
   if (!open) {
     out += runs.empty() ? "" : "; finished.";
-  } else if (const std::optional<std::string> stale = first_start ? stale_line(store, sweep.name, now) : std::nullopt) {
+  } else if (const std::optional<std::string> stale = elapsed ? stale_line(store, sweep.name, now) : std::nullopt) {
     out += *stale;
   } else if (const std::optional<double> eta = eta_seconds(store, sweep.name)) {
     out += fmt::format("; ETA: about {} (remaining estimated FLOPs at the done runs' rate).", format_duration(*eta));
