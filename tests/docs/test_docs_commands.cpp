@@ -89,7 +89,7 @@ std::vector<Documented> documented_commands(const fs::path& file, const std::str
       }
       text = std::regex_replace(text, comment, "");
       const bool continued = !text.empty() && text.back() == '\\';
-      if (continued) text.pop_back();
+      if (continued) text.erase(text.find_last_not_of(" \\") + 1);
       pending += pending.empty() ? text : " " + text.substr(text.find_first_not_of(' '));
       if (continued) continue;
       pending.erase(pending.find_last_not_of(' ') + 1);
