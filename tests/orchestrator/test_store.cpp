@@ -196,7 +196,7 @@ TEST_CASE("runs left running by a crash go back to pending and keep their epochs
   CHECK(store.claim_next_pending("s")->id == id);
 }
 
-TEST_CASE("runs of a live sweep process are left alone; a dead, silent or ended one's are reclaimed", "[store]") {
+TEST_CASE("runs of a live sweep process are left alone - a dead, silent or ended one's are reclaimed", "[store]") {
   TempDir dir;
   Store store(dir.file("s.db"));
   store.register_sweep(sweep_named("s"));
