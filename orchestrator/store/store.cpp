@@ -388,7 +388,7 @@ RunState Store::fail_run(int64_t run_id, const std::string& error, int64_t max_a
   });
 }
 
-int Store::reset_running(const std::string& sweep) {
+int Store::reset_running(const std::string& sweep, std::optional<int64_t> own) {
   return guarded(path_, "recovering running runs", [&] {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     const int64_t sid = sweep_id(sweep);
@@ -405,6 +405,7 @@ int Store::reset_running(const std::string& sweep) {
         orphans.push_back(running.getColumn(0).getInt64());
         continue;
       }
+      if (own && running.getColumn(1).getInt64() == *own) continue;
       CoordinatorRecord c;
       c.host = running.getColumn(2).getString();
       c.pid = running.getColumn(3).getInt64();
