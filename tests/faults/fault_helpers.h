@@ -58,6 +58,14 @@ inline pid_t parent_of(pid_t pid) {
   return parent;
 }
 
+// Whether `pid` still runs (a zombie, ended but not reaped, does not).
+inline bool process_running(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
+}
+
 // The descendants of `root` (mpirun starts its ranks in process groups of their own, so the job's
 // group does not hold them) whose command line contains `needle` (e.g. "--train-one").
 inline std::vector<pid_t> descendants(pid_t root, const std::string& needle) {

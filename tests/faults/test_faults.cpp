@@ -169,8 +169,13 @@ TEST_CASE("the whole job killed - report --status says stale instead of an ETA a
   {
     BackgroundCommand job(kMpirunTool + kSweepTool + " " + box.args(), box.dir / "killed.log");
     wait_for_epochs(box.dir / "killed.log", 2);
+    // As a lost node does: every process at once (mpirun gives its ranks process groups of their own).
+    const std::vector<pid_t> processes = descendants(job.pid(), "sweep");
     job.signal_group(SIGKILL);
+    for (const pid_t pid : processes) ::kill(pid, SIGKILL);
     job.wait();
+    for (const pid_t pid : processes)
+      while (process_running(pid)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   const ToolResult status = run_tool(TempDir(), "report", "--status --db " + box.db.string());
   INFO(status.out << status.err);
