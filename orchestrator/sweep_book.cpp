@@ -61,7 +61,7 @@ void SweepBook::prepare_data(const DataPreparer& prepare) {
 }
 
 std::optional<AssignMessage> SweepBook::next_assignment() {
-  if (const int reclaimed = store_.reset_running(spec_.name); reclaimed > 0)
+  if (const int reclaimed = store_.reset_running(spec_.name, coordinator_id_); reclaimed > 0)
     progress_.message(fmt::format("sweep {}: {} runs of a sweep process that died resume here", spec_.name, reclaimed));
   std::optional<RunRecord> run = store_.claim_next_pending(spec_.name, coordinator_id_);
   if (!run) return std::nullopt;

@@ -19,6 +19,7 @@ int run_single_process(const SweepCommand& command, const NodeLayout& layout) {
     return kExitBadInput;
   }
   SweepBook& book = session->book();
+  TrainingProcess trainer(layout);
   RunReports reports;
   reports.on_epoch = [&](const EpochMessage& m) { book.on_epoch(m); };
   reports.on_notice = [&](const NoticeMessage& m) { book.on_notice(m); };
@@ -27,7 +28,7 @@ int run_single_process(const SweepCommand& command, const NodeLayout& layout) {
     std::optional<AssignMessage> assign = book.next_assignment();
     if (!assign) break;
     try {  // in a child process, as on an MPI worker: a crash fails the run, not the sweep
-      book.on_done(DoneMessage{assign->run_key, train_in_child(*assign, reports, layout)});
+      book.on_done(DoneMessage{assign->run_key, trainer.train(*assign, reports)});
     } catch (const worker::TrainingInterrupted& e) {
       book.on_failed(FailedMessage{assign->run_key, e.what(), true});
     } catch (const std::exception& e) {

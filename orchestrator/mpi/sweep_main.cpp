@@ -120,8 +120,9 @@ int main(int argc, char** argv) {
   SweepCommand c;
   CLI::App app{"Runs a hyperparameter sweep of the bokeh U-Net. Under `mpirun -n N`, rank 0 coordinates and\n"
                "ranks 1..N-1 train (k ranks per run, in fixed groups, when the spec sets resources.ranks_per_run\n"
-               "to k); without mpirun the one process trains the runs in turn. Running the same command again\n"
-               "resumes an interrupted sweep.",
+               "to k); without mpirun the one process trains the runs in turn. Runs train in a child process of their rank\n"
+               "(groups: in the ranks), so a crash fails only that run. Ctrl-C, SIGTERM or SIGUSR1 (which mpirun\n"
+               "forwards) stop the sweep at the next batch with status 130; the same command again resumes it.",
                "sweep"};
   app.add_option("spec", c.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
   app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")

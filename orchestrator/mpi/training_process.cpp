@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -84,10 +85,12 @@ std::string death_of(int status) {
   return fmt::format("exited with status {} without a result", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-// A child process with a pipe to its stdin and one from its fd 3; killed and reaped if abandoned.
-class Child {
+}  // namespace
+
+// A child process with a pipe to its stdin and one from its fd 3.
+class TrainingChild {
  public:
-  explicit Child(const NodeLayout& layout) {
+  explicit TrainingChild(const NodeLayout& layout) {
     int in[2], out[2];
     if (::pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error(system_error("cannot create a pipe"));
     if (::pipe2(out, O_CLOEXEC) != 0) {
@@ -116,18 +119,21 @@ class Child {
       throw std::runtime_error(fmt::format("cannot start the training process: {}", std::strerror(error)));
     }
   }
-  ~Child() {
+  // An idle child ends at the end of its input; one that is not idle (an abandoned run) is killed.
+  ~TrainingChild() {
     close_input();
     if (from_child_ >= 0) ::close(from_child_);
     if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
+      if (busy_) ::kill(pid_, SIGKILL);
+      while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+      }
     }
   }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
+  TrainingChild(const TrainingChild&) = delete;
+  TrainingChild& operator=(const TrainingChild&) = delete;
 
-  bool send(const Message& message) const { return write_frame(to_child_, message); }
+  bool send(const Message& message) { return (busy_ = write_frame(to_child_, message)); }
+  void idle() { busy_ = false; }
   void close_input() {
     if (to_child_ >= 0) ::close(to_child_);
     to_child_ = -1;
@@ -155,8 +161,10 @@ class Child {
   pid_t pid_ = -1;
   int to_child_ = -1, from_child_ = -1;
   bool ended_ = false;
+  bool busy_ = false;  // a run handed over and not answered yet
 };
 
+namespace {
 NodeLayout layout_from(char** argv) {
   NodeLayout layout;
   layout.local_worker_index = std::stoi(argv[2]);
@@ -167,21 +175,27 @@ NodeLayout layout_from(char** argv) {
 }
 }  // namespace
 
-worker::TrainResult train_in_child(const AssignMessage& assign, const RunReports& reports, const NodeLayout& layout) {
+TrainingProcess::TrainingProcess(NodeLayout layout) : layout_(std::move(layout)) {
   std::signal(SIGPIPE, SIG_IGN);  // a child that died is seen at its pipe's end, not by a signal here
-  Child child(layout);
-  if (!child.send(assign)) throw std::runtime_error("the training process died before it took its run");
-  child.close_input();
+}
+
+TrainingProcess::~TrainingProcess() = default;
+
+worker::TrainResult TrainingProcess::train(const AssignMessage& assign, const RunReports& reports) {
+  if (!child_) child_ = std::make_unique<TrainingChild>(layout_);
+  // Whatever ends this run other than DONE ends this child too: the next run gets a fresh process.
+  std::unique_ptr<TrainingChild> child = std::move(child_);
+  if (!child->send(assign)) throw std::runtime_error("the training process died before it took its run");
   bool stop_sent = false;
   for (;;) {
     if (!stop_sent && reports.stop_requested && reports.stop_requested()) {
-      child.signal(SIGUSR1);  // not SIGTERM: mpirun may send that one too, and a second one would kill
+      child->signal(SIGUSR1);  // not SIGTERM: mpirun may send that one too, and a second one would kill
       stop_sent = true;
     }
-    std::optional<Message> message = child.receive();
+    std::optional<Message> message = child->receive();
     if (!message) {
-      if (!child.end_of_stream()) continue;
-      const std::string death = "the training process " + death_of(child.reap());
+      if (!child->end_of_stream()) continue;
+      const std::string death = "the training process " + death_of(child->reap());
       if (stop_sent) throw worker::TrainingInterrupted(death + " while stopping");
       throw std::runtime_error(death);
     }
@@ -190,10 +204,11 @@ worker::TrainResult train_in_child(const AssignMessage& assign, const RunReports
     } else if (const auto* notice = std::get_if<NoticeMessage>(&*message)) {
       if (reports.on_notice) reports.on_notice(*notice);
     } else if (auto* done = std::get_if<DoneMessage>(&*message)) {
-      child.reap();
+      child->idle();
+      child_ = std::move(child);  // healthy: it takes the next run too
       return std::move(done->results);
     } else if (const auto* failed = std::get_if<FailedMessage>(&*message)) {
-      child.reap();
+      child->reap();  // it exits after a failure
       if (failed->interrupted) throw worker::TrainingInterrupted(failed->error);
       throw std::runtime_error(failed->error);
     } else {
@@ -209,27 +224,31 @@ int train_one_main(int argc, char** argv) {
   }
   install_interrupt_handlers();
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a rank that dies stops its child too, at the next batch
-  std::optional<Message> message = read_frame(kChildInput);
-  const auto* assign = message ? std::get_if<AssignMessage>(&*message) : nullptr;
-  if (assign == nullptr) {
-    std::fprintf(stderr, "sweep %s: no run on stdin\n", kTrainOneFlag);
-    return kExitBadInput;
-  }
-  RunExecutor executor(layout_from(argv));
+  RunExecutor executor(layout_from(argv));  // keeps the prepared data and LPIPS net open across runs
   RunReports reports;
   reports.on_epoch = [](const EpochMessage& m) { write_frame(kChildOutput, m); };
   reports.on_notice = [](const NoticeMessage& m) { write_frame(kChildOutput, m); };
   reports.stop_requested = interrupt_requested;
-  try {
-    write_frame(kChildOutput, DoneMessage{assign->run_key, executor.execute(*assign, reports)});
-    return kExitOk;
-  } catch (const worker::TrainingInterrupted& e) {
-    write_frame(kChildOutput, FailedMessage{assign->run_key, e.what(), true});
-    return kExitInterrupted;
-  } catch (const std::exception& e) {
-    write_frame(kChildOutput, FailedMessage{assign->run_key, e.what(), false});
-    return kExitFailed;
+  // One run after another until the input ends (the rank is done with it); after a failure this
+  // process exits, so that the next run starts in a clean one.
+  while (std::optional<Message> message = read_frame(kChildInput)) {
+    const auto* assign = std::get_if<AssignMessage>(&*message);
+    if (assign == nullptr) {
+      std::fprintf(stderr, "sweep %s: expected a run, got %s\n", kTrainOneFlag,
+                   message_type_name(message_tag(*message)));
+      return kExitBadInput;
+    }
+    try {
+      write_frame(kChildOutput, DoneMessage{assign->run_key, executor.execute(*assign, reports)});
+    } catch (const worker::TrainingInterrupted& e) {
+      write_frame(kChildOutput, FailedMessage{assign->run_key, e.what(), true});
+      return kExitInterrupted;
+    } catch (const std::exception& e) {
+      write_frame(kChildOutput, FailedMessage{assign->run_key, e.what(), false});
+      return kExitFailed;
+    }
   }
+  return kExitOk;
 }
 
 }  // namespace bokeh::orchestrator

@@ -28,7 +28,7 @@ void forward_to_members(const MpiTrainingGroup* group, const MpiChannel& group_c
 
 // Alone, a rank trains each run in a child process (training_process.h): a crash fails the run, not
 // the rank. A group's leader trains in-process, as its members do: they exchange gradients over MPI.
-void train(const MpiChannel& channel, RunExecutor& executor, const NodeLayout& layout, const AssignMessage& assign,
+void train(const MpiChannel& channel, RunExecutor& executor, TrainingProcess& trainer, const AssignMessage& assign,
            const std::shared_ptr<MpiTrainingGroup>& group) {
   RunReports reports;
   // A STOP waiting from the coordinator, or a signal here, ends the run at the next batch.
@@ -36,7 +36,7 @@ void train(const MpiChannel& channel, RunExecutor& executor, const NodeLayout& l
   reports.on_epoch = [&](const EpochMessage& m) { channel.send(kCoordinator, m); };
   reports.on_notice = [&](const NoticeMessage& m) { channel.send(kCoordinator, m); };
   try {
-    worker::TrainResult result = group ? executor.execute(assign, reports, group) : train_in_child(assign, reports, layout);
+    worker::TrainResult result = group ? executor.execute(assign, reports, group) : trainer.train(assign, reports);
     channel.send(kCoordinator, DoneMessage{assign.run_key, std::move(result)});
   } catch (const worker::TrainingInterrupted& e) {
     channel.send(kCoordinator, FailedMessage{assign.run_key, e.what(), true});
@@ -82,6 +82,7 @@ std::shared_ptr<MpiTrainingGroup> join_group(const RankGroups& groups, const Nod
 
 int run_worker(const MpiChannel& channel, const NodeLayout& layout, const RankGroups& groups) {
   RunExecutor executor(layout);
+  TrainingProcess trainer(layout);
   const std::shared_ptr<MpiTrainingGroup> group = join_group(groups, layout);
   const MpiChannel group_channel(groups.comm);
   if (group && !group->leader()) return run_member(executor, group, group_channel);
@@ -98,7 +99,7 @@ int run_worker(const MpiChannel& channel, const NodeLayout& layout, const RankGr
       }
       if (const auto* assign = std::get_if<AssignMessage>(&received->message)) {
         forward_to_members(group.get(), group_channel, *assign);
-        train(channel, executor, layout, *assign, group);
+        train(channel, executor, trainer, *assign, group);
       } else {
         std::cerr << "sweep worker: ignoring an unexpected "
                   << message_type_name(message_tag(received->message)) << " from the coordinator\n";

@@ -17,6 +17,8 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "orchestrator/store/json_diff.h"
 
@@ -105,7 +107,14 @@ std::unique_ptr<SQLite::Database> open_read_only(const std::string& path) {
   return std::make_unique<SQLite::Database>(uri + "?immutable=1", SQLite::OPEN_READONLY | SQLite::OPEN_URI);
 }
 
-bool process_exists(int64_t pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+// Whether a process with this pid runs here (a zombie, ended but not yet reaped, does not).
+bool process_exists(int64_t pid) {
+  if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)) return false;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t name_end = stat.rfind(')');  // the state follows the command name's ')'
+  return name_end == std::string::npos || name_end + 2 >= stat.size() || stat[name_end + 2] != 'Z';
+}
 
 CoordinatorRecord read_coordinator(const SQLite::Statement& q) {
   CoordinatorRecord c;
@@ -388,7 +397,7 @@ RunState Store::fail_run(int64_t run_id, const std::string& error, int64_t max_a
   });
 }
 
-int Store::reset_running(const std::string& sweep) {
+int Store::reset_running(const std::string& sweep, std::optional<int64_t> own) {
   return guarded(path_, "recovering running runs", [&] {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     const int64_t sid = sweep_id(sweep);
@@ -405,6 +414,7 @@ int Store::reset_running(const std::string& sweep) {
         orphans.push_back(running.getColumn(0).getInt64());
         continue;
       }
+      if (own && running.getColumn(1).getInt64() == *own) continue;
       CoordinatorRecord c;
       c.host = running.getColumn(2).getString();
       c.pid = running.getColumn(3).getInt64();

@@ -135,7 +135,8 @@ class Store {
   // Records the error; the run goes back to pending while attempts < max_attempts, else to failed.
   RunState fail_run(int64_t run_id, const std::string& error, int64_t max_attempts);
   // Runs a crash left running (no coordinator, or one that is not alive) go back to pending; how many.
-  int reset_running(const std::string& sweep);
+  // `own`: the caller's coordinator, whose runs are never taken back from it.
+  int reset_running(const std::string& sweep, std::optional<int64_t> own = std::nullopt);
   int release_runs(int64_t coordinator_id);  // that coordinator's running runs -> pending (a clean stop)
   int reset_failed(const std::string& sweep);   // failed -> pending, attempts 0 (--retry-failed)
 

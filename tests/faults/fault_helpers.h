@@ -1,5 +1,5 @@
 // Helpers of the fault-injection tests: the tiny spec they sweep, finding a job's processes by
-// their command line in /proc, and running a shell script in a mount namespace of its own (for a
+// ancestry and command line in /proc, and running a shell script in a mount namespace of its own (for a
 // tmpfs that fills up, or a read-only mount) that disappears with it.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,7 +34,7 @@ data:
   train_pairs: 12
   val_pairs: 4
   test_pairs: 4
-  synthetic: {count: 20, size: 32, seed: 5}
+  synthetic: {count: 24, size: 32, seed: 5}
 )" + data + R"(base:
   model: {width: 4, depth: 2}
   train: {epochs: )" + std::to_string(epochs) + R"(, batch_size: 4, lr: 0.002}
@@ -44,14 +45,38 @@ grid:
 )";
 }
 
-// The process group's members whose command line contains `needle` (e.g. "--train-one").
-inline std::vector<pid_t> processes_in_group(pid_t group, const std::string& needle) {
+// The parent of `pid` (from /proc/PID/stat), 0 when it is gone.
+inline pid_t parent_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = stat.rfind(')');  // the command name may hold spaces: fields follow its ')'
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string state;
+  pid_t parent = 0;
+  fields >> state >> parent;
+  return parent;
+}
+
+// Whether `pid` still runs (a zombie, ended but not reaped, does not).
+inline bool process_running(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
+}
+
+// The descendants of `root` (mpirun starts its ranks in process groups of their own, so the job's
+// group does not hold them) whose command line contains `needle` (e.g. "--train-one").
+inline std::vector<pid_t> descendants(pid_t root, const std::string& needle) {
   std::vector<pid_t> found;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const pid_t pid = static_cast<pid_t>(std::stol(name));
-    if (::getpgid(pid) != group) continue;
+    pid_t ancestor = parent_of(pid);
+    while (ancestor > 1 && ancestor != root) ancestor = parent_of(ancestor);
+    if (ancestor != root) continue;
     std::ifstream in(entry.path() / "cmdline", std::ios::binary);
     std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     for (char& c : cmdline) c = c == '\0' ? ' ' : c;
@@ -61,10 +86,10 @@ inline std::vector<pid_t> processes_in_group(pid_t group, const std::string& nee
 }
 
 // Waits (at most a minute) for such a process to appear.
-inline std::vector<pid_t> wait_for_processes(pid_t group, const std::string& needle) {
+inline std::vector<pid_t> wait_for_descendants(pid_t root, const std::string& needle) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
   std::vector<pid_t> found;
-  while ((found = processes_in_group(group, needle)).empty() && std::chrono::steady_clock::now() < deadline)
+  while ((found = descendants(root, needle)).empty() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   return found;
 }

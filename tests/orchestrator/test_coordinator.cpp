@@ -178,7 +178,7 @@ TEST_CASE("coordinator: data that fails to prepare leaves the sweep unregistered
   for (const auto& [name, run] : f.runs()) CHECK(run.state == RunState::Done);
 }
 
-TEST_CASE("coordinator: a run left running by another live sweep process is not taken; the exit is 0 and says so",
+TEST_CASE("coordinator: a run left running by another live sweep process is not taken and the exit is 0, saying so",
           "[coordinator]") {
   CoordinatorFixture f;
   {  // another process on this host (this test's own pid: alive) registered the sweep and holds "big"

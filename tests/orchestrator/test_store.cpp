@@ -196,7 +196,7 @@ TEST_CASE("runs left running by a crash go back to pending and keep their epochs
   CHECK(store.claim_next_pending("s")->id == id);
 }
 
-TEST_CASE("runs of a live sweep process are left alone; a dead, silent or ended one's are reclaimed", "[store]") {
+TEST_CASE("runs of a live sweep process are left alone - a dead, silent or ended one's are reclaimed", "[store]") {
   TempDir dir;
   Store store(dir.file("s.db"));
   store.register_sweep(sweep_named("s"));
@@ -217,7 +217,9 @@ TEST_CASE("runs of a live sweep process are left alone; a dead, silent or ended 
   CHECK(store.run(orphan).attempts == 0);
   CHECK(store.run(remote_run).state == RunState::Running);
 
+  CHECK(store.reset_running("s", remote) == 0);  // a process never takes its own runs back
   store.leave_sweep(remote);  // ended: its runs are no one's
+  CHECK(store.reset_running("s", remote) == 0);
   CHECK(store.reset_running("s") == 1);
   CHECK(store.run(remote_run).state == RunState::Pending);
   CHECK(store.run(mine).state == RunState::Running);
