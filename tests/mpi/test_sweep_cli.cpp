@@ -110,7 +110,7 @@ TEST_CASE("mpirun on a study spec without EBB! names the dataset, its layout and
                                           "/sweep' sweeps/table1.yaml --db '" + db + "'");
   INFO(r.output);
   CHECK(r.status == 2);
-  for (const char* part : {"sweeps/table1.yaml:10: data.root: data/ebb/Training: no such folder", "EBB!",
+  for (const char* part : {"sweeps/table1.yaml:11: data.root: data/ebb/Training: no such folder", "EBB!",
                            "Ignatov", "Training/original/N.jpg", "labels validation",
                            "build/sweep sweeps/table1.yaml --quick --no-lpips"}) {
     INFO(part);
