@@ -1,4 +1,4 @@
-// `report`: the study's tables (--table N), the sweeps' progress (--status) and figures
+// `report`: the study's tables (--table N), a search's trials (--trials), the sweeps' progress (--status) and figures
 // (--figure curves|samples) from the results database, opened read-only (works while a sweep runs).
 // Built without libtorch (BOKEH_WITH_TORCH=OFF) it prints tables and status, and refuses --figure.
 #include <CLI/CLI.hpp>
@@ -12,6 +12,7 @@
 #include "reports/figures/report_figures.h"
 #endif
 #include "reports/tables/run_summary.h"
+#include "reports/tables/search_table.h"
 #include "reports/tables/status_report.h"
 #include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_builder.h"
@@ -26,6 +27,7 @@ struct ReportOptions {
   int64_t table = 0;
   std::string format = "markdown";
   bool status = false;
+  bool trials = false;
   std::string figure;
   std::vector<std::string> runs;
   std::string out_dir;
@@ -40,6 +42,12 @@ int run(const ReportOptions& o) {
   if (o.status) {
     const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::cout << r::status_report(store, o.sweep, now);
+    return bokeh::kExitOk;
+  }
+  if (o.trials) {
+    const bokeh::orchestrator::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
+    std::cout << r::format_table(r::trials_table(store, sweep, r::summarize_sweep(store, sweep.name)),
+                                 r::parse_table_format(o.format));
     return bokeh::kExitOk;
   }
   if (o.table != 0) {
@@ -72,7 +80,7 @@ int run(const ReportOptions& o) {
 int main(int argc, char** argv) {
   ReportOptions o;
   CLI::App app{"Print the study's tables, the sweeps' status, or draw figures, from the results database "
-               "(read-only; safe while a sweep runs). Give exactly one of --table, --status, --figure.",
+               "(read-only; safe while a sweep runs). Give exactly one of --table, --trials, --status, --figure.",
                "report"};
   auto* table = app.add_option("--table", o.table, "print Table N (1-4) of the study for a sweep")
                     ->check(CLI::Range(1, 4));
@@ -81,11 +89,15 @@ int main(int argc, char** argv) {
                                 "draw a figure: curves (loss per epoch, lr drops marked; needs gnuplot) or samples "
                                 "(input / target / each run's output on test images)")
                      ->check(CLI::IsMember({"curves", "samples"}));
-  table->excludes(status)->excludes(figure);
-  status->excludes(figure);
+  auto* trials = app.add_flag("--trials", o.trials,
+                              "list a sweep's trials: sampled (or varied) settings, epochs trained, best validation "
+                              "loss, test PSNR, state (with the ASHA rung a run stopped at)");
+  table->excludes(status)->excludes(figure)->excludes(trials);
+  status->excludes(figure)->excludes(trials);
+  figure->excludes(trials);
   app.add_option("--sweep", o.sweep,
-                 "sweep name; default: tables: the latest sweep whose spec lists the table; figures: the latest "
-                 "sweep; status: every sweep");
+                 "sweep name; default: tables: the latest sweep whose spec lists the table; figures and trials: the "
+                 "latest sweep; status: every sweep");
   app.add_option("--db", o.db_path, "results database")->capture_default_str();
   app.add_option("--format", o.format, "table format: markdown, csv or json")
       ->check(CLI::IsMember({"markdown", "csv", "json"}))
@@ -102,8 +114,8 @@ int main(int argc, char** argv) {
   app.add_option("--height", o.height, "curves: PNG height in pixels")->check(CLI::Range(150, 10000))->capture_default_str();
   try {
     app.parse(argc, argv);
-    if (o.table == 0 && !o.status && o.figure.empty()) {
-      throw CLI::ValidationError("give one of --table N, --status, --figure curves|samples");
+    if (o.table == 0 && !o.status && !o.trials && o.figure.empty()) {
+      throw CLI::ValidationError("give one of --table N, --trials, --status, --figure curves|samples");
     }
     if (!o.figure.empty() && o.out_dir.empty()) throw CLI::ValidationError("--figure needs --out DIR");
   } catch (const CLI::CallForHelp& e) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "orchestrator/spec/run_settings.h"
+#include "orchestrator/store/asha_rungs.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -28,6 +29,34 @@ std::string others(const json& config) {
   return fmt::format("{}", fmt::join(parts, " "));
 }
 
+std::string describe(const SearchDimension& d) {
+  if (d.distribution == Distribution::Choice) {
+    std::vector<std::string> values;
+    for (const json& v : d.choices) values.push_back(format_setting_value(v));
+    return fmt::format("{} choice [{}]", d.path, fmt::join(values, ", "));
+  }
+  return fmt::format("{} {}{} [{}, {}]", d.path, distribution_name(d.distribution), d.log ? " log" : "",
+                     format_setting_value(d.low), format_setting_value(d.high));
+}
+
+// The search and early-stopping lines above the table.
+void print_search(std::ostream& out, const Spec& spec, const RunPlan& plan) {
+  const SearchSpace& s = spec.search;
+  if (!s.method.empty()) {
+    std::vector<std::string> dims;
+    for (const SearchDimension& d : s.dimensions) dims.push_back(describe(d));
+    out << fmt::format("search: {}, {} trials (seed {}): {}\n", s.method, s.trials, s.seed, fmt::join(dims, "; "));
+  }
+  const EarlyStopping& es = spec.early_stopping;
+  if (es.method.empty()) return;
+  int64_t most = 0;
+  for (const PlannedRun& r : plan.runs) most = std::max(most, setting_value(r.config, "train.epochs").get<int64_t>());
+  out << fmt::format("early stopping: {} on {}, reduction factor {}, rungs at epochs [{}] (of up to {}); the costs "
+                     "below are for training every run to its last epoch\n",
+                     es.method, es.metric, es.reduction_factor,
+                     fmt::join(asha_rung_epochs(es.min_epochs, es.reduction_factor, most), ", "), most);
+}
+
 }  // namespace
 
 void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan) {
@@ -41,6 +70,7 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan) {
                      d.source == "ebb" ? " " + d.root : "", d.height, d.width, d.train_pairs, d.val_pairs,
                      d.test_pairs);
   for (const std::string& o : spec.overrides) out << "override: --set " << o << "\n";
+  print_search(out, spec, plan);
 
   double total = 0;
   size_t name_width = 4;

@@ -14,6 +14,7 @@ namespace bokeh::reports {
 struct CurveSeries {
   std::string run;
   std::vector<orchestrator::EpochRecord> epochs;  // by epoch
+  std::string stop_mark;  // "" or, for a run stopped early, e.g. "stopped at rung 1 (epoch 3)": marked at its last point
 };
 
 struct FigureSize {

@@ -50,12 +50,13 @@ bool any_unfinished(const std::vector<const RunSummary*>& runs) {
   return false;
 }
 
-// "2 of 7 runs are not finished (1 running, 1 pending)...", or "" when all are done.
+// "2 of 7 runs are not finished (1 running, 1 pending)...", or "" when all are done (or stopped early,
+// which stopped_note() says).
 std::string unfinished_note(const std::vector<RunSummary>& runs, const char* consequence) {
   std::map<RunState, int> counts;
   int unfinished = 0;
   for (const RunSummary& r : runs) {
-    if (r.state != RunState::Done) ++counts[r.state], ++unfinished;
+    if (r.state != RunState::Done && r.state != RunState::Stopped) ++counts[r.state], ++unfinished;
   }
   if (unfinished == 0) return "";
   std::vector<std::string> parts;
@@ -64,6 +65,14 @@ std::string unfinished_note(const std::vector<RunSummary>& runs, const char* con
   }
   return fmt::format("{} of {} runs not finished ({}): {}.", unfinished, runs.size(), fmt::join(parts, ", "),
                      consequence);
+}
+
+void add_stopped_note(Table& table, const std::vector<RunSummary>& runs) {
+  const auto stopped = std::count_if(runs.begin(), runs.end(), [](const RunSummary& r) { return r.stopped_rung; });
+  if (stopped == 0) return;
+  table.notes.push_back(fmt::format("{} of {} runs were stopped early (ASHA) at the rung their State names: their "
+                                    "figures are those of the epoch they stopped at.",
+                                    stopped, runs.size()));
 }
 
 void add_lpips_note(Table& table, const std::vector<const RunSummary*>& shown) {
@@ -104,7 +113,7 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
                       number(r->lr), number(static_cast<double>(r->batch_size)), number(static_cast<double>(r->epochs)),
                       number(params_m(*r)), number(r->runtime_min), number(r->train_loss), number(r->val_loss),
                       number(r->gap)});
-    if (with_state) t.rows.back().push_back(text(orchestrator::to_string(r->state)));
+    if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
   t.notes.push_back("Train_Loss, Val_Loss: the last epoch's; Gap = |Val_Loss - Train_Loss|; Runtime: training time.");
   return t;
@@ -120,6 +129,7 @@ Table table1(const std::string& sweep, const std::vector<RunSummary>& runs) {
   Table t = training_table(fmt::format("Table 1 - sweep {}: every run", sweep), all_of(runs));
   const std::string note = unfinished_note(runs, "their results show as –");
   if (!note.empty()) t.notes.push_back(note);
+  add_stopped_note(t, runs);
   return t;
 }
 
@@ -174,12 +184,13 @@ Table table3(const std::string& sweep, const std::vector<RunSummary>& runs) {
                       number(static_cast<double>(r->epochs)), number(r->runtime_min), number(r->train_loss),
                       number(r->val_loss), number(r->test_l1), number(r->test_psnr), number(r->test_ssim),
                       number(r->test_lpips)});
-    if (with_state) t.rows.back().push_back(text(orchestrator::to_string(r->state)));
+    if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
   t.notes.push_back("Loss = λ1·L1 + λ2·(1 - SSIM) + λ3·LPIPS; L1, PSNR, SSIM, LPIPS: the test set, best checkpoint.");
   add_lpips_note(t, shown);
   const std::string note = unfinished_note(runs, "their results show as –");
   if (!note.empty()) t.notes.push_back(note);
+  add_stopped_note(t, runs);
   return t;
 }
 
