@@ -15,8 +15,17 @@ namespace bokeh::orchestrator {
 namespace {
 
 std::string ordinal(size_t n) {
-  const char* suffix = (n % 100 >= 11 && n % 100 <= 13) ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+  const size_t last = n % 10;
+  const char* suffix = (n % 100 >= 11 && n % 100 <= 13) || last == 0 || last > 3 ? "th"
+                       : last == 1                                               ? "st"
+                       : last == 2                                               ? "nd"
+                                                                                 : "rd";
   return fmt::format("{}{}", n, suffix);
+}
+
+// The run with `id` among `runs` (recorded_at() lists only ids of `runs`).
+const RunRecord& with_id(const std::vector<RunRecord>& runs, int64_t id) {
+  return *std::find_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.id == id; });
 }
 
 }  // namespace
@@ -90,14 +99,31 @@ std::vector<AshaDecision> AshaScheduler::promote_due() {
     const std::vector<Entry> recorded = recorded_at(rung, runs);
     const int64_t go_on = quota(recorded.size());
     for (int64_t i = 0; i < go_on; ++i) {
-      const auto r = std::find_if(runs.begin(), runs.end(), [&](const RunRecord& x) { return x.id == recorded[i].run_id; });
-      if (r->state != RunState::Stopped || r->rung != rung) continue;
-      AshaDecision d{r->id, r->name, rung, true, true, explain(recorded, static_cast<size_t>(i), rung)};
-      store_.promote_run(r->id, rung + 1, "promoted: " + d.why);
+      const RunRecord& r = with_id(runs, recorded[i].run_id);
+      if (r.state != RunState::Stopped || r.rung != rung) continue;
+      AshaDecision d{r.id, r.name, rung, true, true, explain(recorded, static_cast<size_t>(i), rung)};
+      store_.promote_run(r.id, rung + 1, "promoted: " + d.why);
       decisions.push_back(std::move(d));
     }
   }
   return decisions;
+}
+
+std::vector<AshaDecision> AshaScheduler::promote_when_drained() {
+  const std::vector<RunRecord> runs = store_.runs(sweep_);
+  int64_t top = -1, highest = -1;
+  for (const RunRecord& r : runs) {
+    if (r.state == RunState::Pending || r.state == RunState::Running) return {};
+    if (r.state == RunState::Stopped) top = std::max(top, r.rung);
+    highest = std::max(highest, r.rung);
+  }
+  if (top < 0 || highest > top) return {};
+  const std::vector<Entry> recorded = recorded_at(top, runs);
+  const RunRecord& best = with_id(runs, recorded[0].run_id);
+  if (best.state != RunState::Stopped) return {};
+  AshaDecision d{best.id, best.name, top, true, true, explain(recorded, 0, top)};
+  store_.promote_run(best.id, top + 1, "promoted as the best of the furthest rung, nothing else left to run: " + d.why);
+  return {d};
 }
 
 }  // namespace bokeh::orchestrator

@@ -1,10 +1,11 @@
 // ASHA early stopping (asynchronous successive halving, Li et al. 2020) for a sweep, its state derived
 // from the store alone: a run's rung and state (runs.rung, runs.state) and its metric at each rung's
-// epoch (the epochs table). Rungs are numbered from 0 (orchestrator/store/asha_rungs.h). A run that reaches a rung below its last epoch goes on when its metric is
-// in the top 1/η of the runs recorded at that rung so far; otherwise it is stopped there, and it is
-// promoted later if enough runs recorded after it do worse. Every decision is an event that names the
-// rung, the metric, the run's rank and how many runs the rung held, so that any outcome can be
-// explained from the store; a sweep reopened after a kill derives the same rung state.
+// epoch (the epochs table). Rungs are numbered from 0 (orchestrator/store/asha_rungs.h). A run that
+// reaches a rung below its last epoch goes on when its metric is in the top 1/η of the runs recorded
+// at that rung so far; otherwise it is stopped there, and it is promoted later if enough runs recorded
+// after it do worse. Every decision is an event that names the rung, the metric, the run's rank and
+// how many runs the rung held, so that any outcome can be explained from the store; a sweep reopened
+// after a kill derives the same rung state.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +44,11 @@ class AshaScheduler {
   // Promotes every stopped run in the top 1/η of its rung, lowest rung first (after a restart, what a
   // kill between a record and its promotions left undone).
   std::vector<AshaDecision> promote_due();
+
+  // With no run pending or running, and none gone on from the highest rung a run is stopped at (a rung
+  // that holds fewer than η runs lets none go on), promotes the best run stopped there: a sweep of few
+  // trials still trains one run to its last epoch. Returns that decision, or none.
+  std::vector<AshaDecision> promote_when_drained();
 
  private:
   struct Entry {

@@ -70,6 +70,11 @@ void SweepBook::prepare_data(const DataPreparer& prepare) {
 
 std::optional<AssignMessage> SweepBook::next_assignment() {
   std::optional<RunRecord> run = store_.claim_next_pending(spec_.name);
+  if (!run && asha_ && in_flight_.empty()) {  // nothing left: the furthest rung's best may go on
+    const std::vector<AshaDecision> last = asha_->promote_when_drained();
+    report(last);
+    if (!last.empty()) run = store_.claim_next_pending(spec_.name);
+  }
   if (!run) return std::nullopt;
   AssignMessage assign;
   assign.run_key = run->key;
@@ -132,7 +137,8 @@ void SweepBook::on_done(const DoneMessage& message) {
 void SweepBook::report(const std::vector<AshaDecision>& decisions) {
   for (const AshaDecision& d : decisions) {
     const RunRecord run = store_.run(d.run_id);
-    const double left = 1.0 - static_cast<double>(asha_->rung_epoch(d.rung)) / static_cast<double>(asha_->max_epochs(run));
+    const double left =
+        1.0 - static_cast<double>(asha_->rung_epoch(d.rung)) / static_cast<double>(asha_->max_epochs(run));
     const int stopped = d.goes_on ? (d.was_stopped ? -1 : 0) : 1;
     progress_.early_stop(d.run_name, stopped, stopped * run.cost * left, d.why);
   }

@@ -80,13 +80,16 @@ int main(int argc, char** argv) {
   CLI::App app{"Runs a hyperparameter sweep of the bokeh U-Net. Under `mpirun -n N`, rank 0 coordinates and\n"
                "ranks 1..N-1 train (k ranks per run, in fixed groups, when the spec sets resources.ranks_per_run\n"
                "to k); without mpirun the one process trains the runs in turn. Running the same command again\n"
-               "resumes an interrupted sweep.",
+               "resumes an interrupted sweep. A spec's runs are its explicit runs, grid points and sampled trials\n"
+               "(search:, drawn once and stored); with early_stopping: asha, runs stop at rungs and may be promoted\n"
+               "later (decisions depend on the order results arrive under mpirun; see sweeps/README.md).",
                "sweep"};
   app.add_option("spec", c.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
   app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")
       ->capture_default_str();
   app.add_option("--set", c.overrides, "override a spec key, e.g. --set train.epochs=2 (repeatable)");
-  app.add_flag("--dry-run", c.dry_run, "validate and print the expanded runs; touch nothing");
+  app.add_flag("--dry-run", c.dry_run,
+               "validate and print the expanded runs (sampled trials too) and ASHA's rungs; touch nothing");
   app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
   app.add_flag("--fresh", c.fresh, "discard the stored results of this sweep (its spec changed) and start anew");
   app.add_flag("--quiet", c.quiet, "print only errors and the final summary");

@@ -78,18 +78,18 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan) {
   const double unit = total >= 1e15 ? 1e15 : total >= 1e12 ? 1e12 : 1e9;
   const char* unit_name = unit == 1e15 ? "PFLOP" : unit == 1e12 ? "TFLOP" : "GFLOP";
 
-  out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>6}  {:>5}  {:>6}  {:<18}  {:>8}  {:>11}  {}\n", "name",
+  out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:>8}  {:>11}  {}\n", "name",
                      name_width, "key", "width", "depth", "bn", "lr", "batch", "epochs", "loss l1/ssim/lpips",
                      "params M", fmt::format("cost {}", unit_name), "other");
   for (const PlannedRun& r : plan.runs) {
     const auto f = [&](const char* path) { return format_setting_value(setting_value(r.config, path)); };
-    out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>6}  {:>5}  {:>6}  {:<18}  {:>8.2f}  {:>11.2f}  {}\n",
+    out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:>8.2f}  {:>11.2f}  {}\n",
                        r.name, name_width, r.key, f("model.width"), f("model.depth"),
                        f("model.batch_norm") == "true" ? "yes" : "no", f("train.lr"), f("train.batch_size"),
                        f("train.epochs"), f("loss.l1") + "/" + f("loss.ssim") + "/" + f("loss.lpips"),
                        r.params / 1e6, r.cost_flops / unit, others(r.config));
   }
-  out << fmt::format("{:<{}}  {:>{}.2f}\n", "total", name_width, total / unit, 16 + 5 + 5 + 3 + 6 + 5 + 6 + 18 + 8 + 11 + 2 * 9);
+  out << fmt::format("{:<{}}  {:>{}.2f}\n", "total", name_width, total / unit, 16 + 5 + 5 + 3 + 8 + 5 + 6 + 18 + 8 + 11 + 2 * 9);
   for (const DuplicateRun& dup : plan.duplicates) {
     out << fmt::format("duplicate: \"{}\" ({}:{}) is the same run as \"{}\"; it runs once\n", dup.name,
                        dup.where.source, dup.where.line, dup.same_as);

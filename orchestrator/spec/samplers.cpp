@@ -142,7 +142,8 @@ std::vector<std::vector<nlohmann::json>> sample_space(const SearchSpace& space) 
   for (int64_t t = 0; t < space.trials; ++t) {
     const std::vector<double> unit = unit_point(space, static_cast<uint64_t>(t));
     std::vector<nlohmann::json> values;
-    for (size_t d = 0; d < space.dimensions.size(); ++d) values.push_back(dimension_value(space.dimensions[d], unit[d]));
+    for (size_t d = 0; d < space.dimensions.size(); ++d)
+      values.push_back(dimension_value(space.dimensions[d], unit[d]));
     trials.push_back(std::move(values));
   }
   return trials;

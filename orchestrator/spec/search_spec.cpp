@@ -49,7 +49,9 @@ SearchDimension read_dimension(const YamlReader& r, const Setting& s, const Yaml
     for (size_t i = 0; i < f.value.size(); ++i)
       dim.choices.push_back(r.setting(s, f.value[i], f.value[i], fmt::format("{}[{}]", f.path, i)));
   } else if (f.name == "int") {
-    if (!integer) r.fail(f.key, f.path, fmt::format("{} is not an integer setting: use uniform, loguniform or choice", s.path));
+    if (!integer) {
+      r.fail(f.key, f.path, fmt::format("{} is not an integer setting: use uniform, loguniform or choice", s.path));
+    }
     dim.distribution = Distribution::Integer;
     std::tie(dim.low, dim.high) = read_range(r, s, f);
   } else {
@@ -64,7 +66,9 @@ SearchDimension read_dimension(const YamlReader& r, const Setting& s, const Yaml
   if (log) {
     if (f.name != "int") r.fail(log->key, log->path, "log: applies to int ranges only (use loguniform for numbers)");
     bool b = false;
-    if (!log->value.IsScalar() || !YAML::convert<bool>::decode(log->value, b)) r.fail(log->key, log->path, "must be true or false");
+    if (!log->value.IsScalar() || !YAML::convert<bool>::decode(log->value, b)) {
+      r.fail(log->key, log->path, "must be true or false");
+    }
     dim.log = b;
     if (b && dim.low < 1) r.fail(log->key, log->path, fmt::format("a log scale needs low >= 1 (got {})", dim.low));
   }
@@ -90,10 +94,16 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
   std::optional<YamlEntry> space_entry;
   for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
     r.require_known(f, {"method", "trials", "seed", "space"});
-    if (f.name == "method") space.method = r.choice(f.value, f.key, f.path, {"random", "sobol"});
-    else if (f.name == "trials") space.trials = r.integer(f.value, f.key, f.path, 1);
-    else if (f.name == "seed") space.seed = static_cast<uint64_t>(r.integer(f.value, f.key, f.path, 0)), seed_given = true;
-    else space_entry = f;
+    if (f.name == "method") {
+      space.method = r.choice(f.value, f.key, f.path, {"random", "sobol"});
+    } else if (f.name == "trials") {
+      space.trials = r.integer(f.value, f.key, f.path, 1);
+    } else if (f.name == "seed") {
+      space.seed = static_cast<uint64_t>(r.integer(f.value, f.key, f.path, 0));
+      seed_given = true;
+    } else {
+      space_entry = f;
+    }
   }
   if (space.method.empty()) r.fail(e.key, e.path + ".method", "missing: random or sobol");
   if (space.trials == 0) r.fail(e.key, e.path + ".trials", "missing: how many trials to sample");
@@ -104,10 +114,13 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
     }
     space.dimensions.push_back(read_dimension(r, s, d));
   });
-  if (space.dimensions.empty()) r.fail(space_entry->key, space_entry->path, "is empty: give at least one setting to sample");
+  if (space.dimensions.empty()) {
+    r.fail(space_entry->key, space_entry->path, "is empty: give at least one setting to sample");
+  }
   if (space.method == "sobol" && space.dimensions.size() > kSobolMaxDimensions) {
     r.fail(space_entry->key, space_entry->path,
-           fmt::format("Sobol points have at most {} dimensions (got {})", kSobolMaxDimensions, space.dimensions.size()));
+           fmt::format("Sobol points have at most {} dimensions (got {})", kSobolMaxDimensions,
+                       space.dimensions.size()));
   }
   return space;
 }

@@ -14,7 +14,7 @@ namespace bokeh::reports {
 struct CurveSeries {
   std::string run;
   std::vector<orchestrator::EpochRecord> epochs;  // by epoch
-  std::string stop_mark;  // "" or, for a run stopped early, e.g. "stopped at rung 1 (epoch 3)": marked at its last point
+  std::string stop_mark;  // a run stopped early: "stopped at rung 1 (epoch 3)", marked at its last point; else ""
 };
 
 struct FigureSize {

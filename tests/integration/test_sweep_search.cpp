@@ -23,15 +23,7 @@ const std::string kMpirun = "mpirun --allow-run-as-root --oversubscribe --mca bt
 std::string search_spec(const std::string& method, int epochs, bool asha) {
   return R"(sweep: itest
 seed: 13
-data:
-  source: synthetic
-  height: 32
-  width: 32
-  train_pairs: 12
-  val_pairs: 4
-  test_pairs: 4
-  synthetic: {count: 24, size: 32, seed: 5}
-base:
+)" + kTinyData + R"(base:
   model: {depth: 2}
   train: {epochs: )" + std::to_string(epochs) + R"(, batch_size: 4}
   loss: {lpips: 0}
@@ -95,7 +87,7 @@ TEST_CASE("random and sobol sweeps resume after kill -9 with the same stored tri
   }
 }
 
-TEST_CASE("an ASHA sweep in one process decides the same run to run and across kill -9; under mpirun it stays "
+TEST_CASE("an ASHA sweep in one process decides the same run to run and across kill -9, under mpirun it stays "
           "consistent after a kill", "[integration][mpi][search][asha]") {
   constexpr int kEpochs = 9;
   Sandbox reference(search_spec("sobol", kEpochs, true));

@@ -198,3 +198,22 @@ TEST_CASE("asha: a stop recorded before a kill gets its due promotion when the s
   CHECK(final_states(s.store).at("r3") == "stopped 0");
   CHECK(*step(s) == Step{"r2", 3, true});
 }
+
+TEST_CASE("asha: with nothing left to run, the best run of the furthest rung goes on to its last epoch", "[asha]") {
+  TempDir dir;
+  std::string three = kAshaSpec;
+  three.erase(three.find("  - {name: r4"));  // r1, r2, r3 only: rung 1 never holds the 3 runs it needs
+  Session s(dir, bokeh::test::write_spec(dir, three, "asha.yaml"));
+  std::vector<Step> steps;
+  while (std::optional<Step> st = step(s)) steps.push_back(*st);
+  // r1, r2 stopped at rung 0; r3 recorded: r2 (0.4) promoted, r3 stopped; r2 alone at rung 1: stopped;
+  // then nothing is left, so r2, the best at rung 1, goes on to epoch 9.
+  CHECK(steps == std::vector<Step>{{"r1", 1, false}, {"r2", 1, false}, {"r3", 1, false}, {"r2", 3, true},
+                                   {"r2", 0, true}});
+  CHECK(final_states(s.store) ==
+        std::map<std::string, std::string>{{"r1", "stopped 0"}, {"r2", "done 2"}, {"r3", "stopped 0"}});
+  int drained = 0;
+  for (const EventRecord& e : s.store.events("asha"))
+    drained += e.kind == "promote" && e.message.find("promoted as the best of the furthest rung") == 0 ? 1 : 0;
+  CHECK(drained == 1);
+}

@@ -138,7 +138,7 @@ TEST_CASE("runs and epochs and results round-trip and the costliest pending run 
   CHECK(raw.execAndGet("PRAGMA user_version").getInt() == kStoreSchemaVersion);
 }
 
-TEST_CASE("a run stopped at a rung keeps its results; a promoted one is pending at the next rung, claimed first",
+TEST_CASE("a run stopped at a rung keeps its results, a promoted one is pending at the next rung and claimed first",
           "[store][asha]") {
   TempDir dir;
   Store store(dir.file("sweeps.db"));
