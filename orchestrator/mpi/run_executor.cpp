@@ -1,6 +1,7 @@
 // One run on this process: threads, device, data, LPIPS, checkpoints, training.
 #include "orchestrator/mpi/run_executor.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -45,7 +46,9 @@ worker::TrainResult RunExecutor::execute(const AssignMessage& assign, const RunR
   options.stop_requested = reports.stop_requested;
   options.group = group;
   if (!assign.resume) worker::remove_checkpoints(assign.checkpoint_dir);
-  return worker::train_run(to_train_config(assign.config, assign.seed), data(assign.data_file), options);
+  worker::TrainConfig config = to_train_config(assign.config, assign.seed);
+  if (assign.until_epoch > 0) config.epochs = std::min(config.epochs, assign.until_epoch);  // an ASHA rung
+  return worker::train_run(config, data(assign.data_file), options);
 }
 
 }  // namespace bokeh::orchestrator

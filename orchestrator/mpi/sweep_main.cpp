@@ -122,7 +122,10 @@ int main(int argc, char** argv) {
                "ranks 1..N-1 train (k ranks per run, in fixed groups, when the spec sets resources.ranks_per_run\n"
                "to k); without mpirun the one process trains the runs in turn. Runs train in a child process of their rank\n"
                "(groups: in the ranks), so a crash fails only that run. Ctrl-C, SIGTERM or SIGUSR1 (which mpirun\n"
-               "forwards) stop the sweep at the next batch with status 130; the same command again resumes it.",
+               "forwards) stop the sweep at the next batch with status 130; the same command again resumes it.\n"
+               "A spec's runs are its explicit runs, grid points and sampled trials (search:, drawn once and\n"
+               "stored); with early_stopping: asha, runs stop at rungs and may be promoted later (decisions depend\n"
+               "on the order results arrive under mpirun; see sweeps/README.md).",
                "sweep"};
   app.add_option("spec", c.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
   app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")
@@ -133,7 +136,8 @@ int main(int argc, char** argv) {
                "a quick look on a CPU: the built-in synthetic data at 32x48, 8/4/4 train/val/test pairs, each run's "
                "own epochs, stored as the sweep NAME-quick");
   app.add_flag(kNoLpipsFlag, no_lpips, "without the LPIPS weights file: loss.lpips=0 in every run, test LPIPS shown as –");
-  app.add_flag("--dry-run", c.dry_run, "validate and print the expanded runs; touch nothing");
+  app.add_flag("--dry-run", c.dry_run,
+               "validate and print the expanded runs (sampled trials too) and ASHA's rungs; touch nothing");
   app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
   app.add_flag("--fresh", c.fresh, "discard the stored results of this sweep (its spec changed) and start anew");
   app.add_flag("--quiet", c.quiet, "print only errors and the final summary");

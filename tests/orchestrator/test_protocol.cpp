@@ -22,7 +22,7 @@ TEST_CASE("every message type round-trips", "[protocol]") {
   }
   SECTION("ASSIGN") {
     AssignMessage m{"k123", "VBase_2", {{"model", {{"width", 32}}}}, 18446744073709551557ull, "/d/data.bin", "/d/ckpt",
-                    "", true, "cuda", 3};
+                    "", true, "cuda", 3, 9};
     auto back = std::get<AssignMessage>(round_trip(m));
     CHECK(back.run_key == m.run_key);
     CHECK(back.run_name == m.run_name);
@@ -34,6 +34,7 @@ TEST_CASE("every message type round-trips", "[protocol]") {
     CHECK(back.resume);
     CHECK(back.device == "cuda");
     CHECK(back.threads == 3);
+    CHECK(back.until_epoch == 9);
   }
   SECTION("EPOCH") {
     auto back = std::get<EpochMessage>(round_trip(EpochMessage{"k1", figures(7)}));
