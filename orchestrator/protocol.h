@@ -6,7 +6,7 @@
 //   2. 0 -> w   ASSIGN   {run_key, run_name, config, seed,        a run to train; `resume` says whether
 //                         data_file, checkpoint_dir,              checkpoint_dir holds a last.pt to continue
 //                         lpips_weights, resume, device,
-//                         threads}
+//                         threads, runs_per_gpu}
 //   3. w -> 0   EPOCH    {run_key, figures}                       after each epoch's checkpoint is written
 //   4. w -> 0   DONE     {run_key, results}                       the run finished; w is idle again
 //      or       FAILED   {run_key, error, interrupted}            it threw (interrupted: stopped by a signal or
@@ -42,6 +42,7 @@ struct AssignMessage {
   bool resume = false;
   std::string device = "auto";  // resources.device: auto | cpu | cuda (the worker picks its GPU)
   int64_t threads = 0;          // resources.threads: 0 = cores / workers on the node
+  int64_t runs_per_gpu = 1;     // resources.runs_per_gpu: worker ranks sharing each GPU
 };
 struct EpochMessage {
   std::string run_key;

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "orchestrator/spec/run_settings.h"
+#include "worker/device_memory.h"
 
 namespace bokeh::orchestrator {
 
@@ -34,14 +35,23 @@ worker::TrainResult RunExecutor::execute(const AssignMessage& assign,
     throw std::runtime_error("failed on purpose: BOKEH_FAIL_RUN names run " + assign.run_name);
   at::set_num_threads(worker_threads(layout_, static_cast<int>(assign.threads)));
   worker::TrainOptions options;
-  options.device = worker_device(assign.device, layout_);
+  options.device = worker_device(assign.device, layout_, assign.runs_per_gpu);
+  if (options.device.is_cuda()) {  // what PyTorch's GPU recipes use; see bench/README.md for what was measured
+    options.memory_format = torch::MemoryFormat::ChannelsLast;
+    at::globalContext().setBenchmarkCuDNN(true);
+  }
   options.checkpoint_dir = assign.checkpoint_dir;
   options.lpips = lpips(assign.lpips_weights);
   options.on_epoch = on_epoch;
   options.stop_requested = stop_requested;
   options.group = group;
   if (!assign.resume) std::filesystem::remove(std::filesystem::path(assign.checkpoint_dir) / "last.pt");
-  return worker::train_run(to_train_config(assign.config, assign.seed), data(assign.data_file), options);
+  try {
+    return worker::train_run(to_train_config(assign.config, assign.seed), data(assign.data_file), options);
+  } catch (const worker::OutOfMemory&) {
+    worker::release_cached_memory(options.device);  // the run's tensors are gone: the next run gets their memory
+    throw;
+  }
 }
 
 }  // namespace bokeh::orchestrator

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <mpi.h>
+#include <torch/cuda.h>
 
 #include "orchestrator/coordinator.h"
 #include "orchestrator/spec/dry_run.h"
@@ -79,14 +80,15 @@ int main(int argc, char** argv) {
   SweepCommand c;
   CLI::App app{"Runs a hyperparameter sweep of the bokeh U-Net. Under `mpirun -n N`, rank 0 coordinates and\n"
                "ranks 1..N-1 train (k ranks per run, in fixed groups, when the spec sets resources.ranks_per_run\n"
-               "to k); without mpirun the one process trains the runs in turn. Running the same command again\n"
+               "to k); without mpirun the one process trains the runs in turn. With a CUDA libtorch each worker\n"
+               "trains on a GPU, resources.runs_per_gpu workers per GPU. Running the same command again\n"
                "resumes an interrupted sweep.",
                "sweep"};
   app.add_option("spec", c.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
   app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")
       ->capture_default_str();
   app.add_option("--set", c.overrides, "override a spec key, e.g. --set train.epochs=2 (repeatable)");
-  app.add_flag("--dry-run", c.dry_run, "validate and print the expanded runs; touch nothing");
+  app.add_flag("--dry-run", c.dry_run, "validate and print the expanded runs and where workers train; touch nothing");
   app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
   app.add_flag("--fresh", c.fresh, "discard the stored results of this sweep (its spec changed) and start anew");
   app.add_flag("--quiet", c.quiet, "print only errors and the final summary");
@@ -101,7 +103,7 @@ int main(int argc, char** argv) {
   if (c.dry_run) {
     try {
       const Spec spec = load_spec(c.spec_path, c.overrides);
-      print_dry_run(std::cout, spec, plan_runs(spec));
+      print_dry_run(std::cout, spec, plan_runs(spec), static_cast<int>(torch::cuda::device_count()));
       return kExitOk;
     } catch (const std::exception& e) {
       std::cerr << "sweep: " << e.what() << "\n";
