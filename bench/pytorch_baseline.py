@@ -323,7 +323,8 @@ def train_run(cfg, data, seed, dev, checkpoint_dir=None):
 # ---------------------------------------------------------------- modes
 def set_threads(threads):
     torch.set_num_threads(threads)
-    torch.set_num_interop_threads(1)
+    if torch.get_num_interop_threads() != 1:  # settable once per process (throughput --runs calls this again)
+        torch.set_num_interop_threads(1)
 
 
 def throughput(args):

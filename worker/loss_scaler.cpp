@@ -18,7 +18,7 @@ bool LossScaler::unscale(const std::vector<torch::Tensor>& parameters) const {
     torch::Tensor grad = parameter.grad();
     if (!grad.defined()) continue;
     grad.mul_(inverse);
-    const torch::Tensor bad = grad.isfinite().logical_not().sum();
+    const torch::Tensor bad = torch::isfinite(grad).logical_not().sum();
     non_finite = non_finite.defined() ? non_finite + bad : bad;
   }
   return !non_finite.defined() || non_finite.item<int64_t>() == 0;

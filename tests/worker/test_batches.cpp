@@ -151,7 +151,7 @@ TEST_CASE("make_batch on non-square data flips but never rotates", "[batches]") 
 
 TEST_CASE("augment_batch transforms each sample as apply_augmentation does with its flags", "[batches]") {
   for (const auto& shape : {std::vector<int64_t>{8, 3, 4, 4}, std::vector<int64_t>{8, 3, 2, 5}}) {
-    const torch::Tensor images = torch::arange(8 * 3 * shape[2] * shape[3]).reshape(shape).to(torch::kUInt8);
+    const torch::Tensor images = torch::arange(8 * 3 * shape[2] * shape[3]).reshape(shape);
     const bool square = shape[2] == shape[3];
     torch::Tensor flags = torch::zeros({8, 3}, torch::kBool);  // sample b gets the transform with bits b
     for (int64_t b = 0; b < 8; ++b)
