@@ -102,7 +102,8 @@ Options with_run(Options o, const std::string& run) {
   std::vector<std::string> f;
   std::stringstream in(run);
   for (std::string part; std::getline(in, part, ',');) f.push_back(part);
-  if (f.size() < 4 || f.size() > 6) throw std::invalid_argument("--runs entry \"" + run + "\" is not W,D,B,PRECISION[,LAYOUT[,AUTOTUNE]]");
+  if (f.size() < 4 || f.size() > 6)
+    throw std::invalid_argument("--runs entry \"" + run + "\" is not W,D,B,PRECISION[,LAYOUT[,AUTOTUNE]]");
   o.width = std::stoll(f[0]), o.depth = std::stoll(f[1]), o.batch = std::stoll(f[2]), o.precision = f[3];
   if (f.size() > 4) o.layout = f[4];
   if (f.size() > 5) o.autotune = f[5];

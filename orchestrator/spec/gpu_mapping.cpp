@@ -10,7 +10,8 @@ namespace bokeh::orchestrator {
 
 int gpu_for_worker(int worker, int64_t runs_per_gpu, int gpus) {
   if (gpus < 1 || runs_per_gpu < 1 || worker < 0)
-    throw std::invalid_argument(fmt::format("gpu_for_worker: worker {}, runs_per_gpu {}, gpus {}", worker, runs_per_gpu, gpus));
+    throw std::invalid_argument(
+        fmt::format("gpu_for_worker: worker {}, runs_per_gpu {}, gpus {}", worker, runs_per_gpu, gpus));
   return static_cast<int>((worker / runs_per_gpu) % gpus);
 }
 
