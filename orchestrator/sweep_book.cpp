@@ -94,6 +94,7 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   assign.resume = worker::has_checkpoint(checkpoint_dir);
   assign.device = spec_.resources.device;
   assign.threads = spec_.resources.threads;
+  assign.runs_per_gpu = spec_.resources.runs_per_gpu;
   // The store logged "start" when the run was claimed; a resume is worth its own event.
   if (assign.resume) store_.add_event(spec_.name, run->id, "resume", fmt::format("attempt {}, from last.pt", run->attempts));
   const int64_t epochs = to_train_config(assign.config, assign.seed).epochs;

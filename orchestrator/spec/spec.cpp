@@ -283,12 +283,18 @@ class SpecParser {
   void read_resources(const YamlEntry& e) {
     Resources& res = spec_.resources;
     for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
-      r_.require_known(f, {"device", "threads", "max_attempts", "ranks_per_run"});
+      r_.require_known(f, {"device", "threads", "max_attempts", "ranks_per_run", "runs_per_gpu"});
       if (f.name == "device") res.device = r_.choice(f.value, f.key, f.path, {"auto", "cpu", "cuda"});
       else if (f.name == "threads") res.threads = r_.integer(f.value, f.key, f.path, 0);
       else if (f.name == "max_attempts") res.max_attempts = r_.integer(f.value, f.key, f.path, 1);
-      else res.ranks_per_run = r_.integer(f.value, f.key, f.path, 1);
+      else if (f.name == "ranks_per_run") res.ranks_per_run = r_.integer(f.value, f.key, f.path, 1);
+      else res.runs_per_gpu = r_.integer(f.value, f.key, f.path, 1);
     }
+    if (res.runs_per_gpu > 1 && res.ranks_per_run > 1)
+      r_.fail(e.key, e.path,
+              fmt::format("sets runs_per_gpu {} and ranks_per_run {}: the ranks of a group would share a GPU "
+                          "(NCCL needs one GPU per rank); use one or the other",
+                          res.runs_per_gpu, res.ranks_per_run));
   }
 
   void read_references(const YamlEntry& e) {
@@ -403,7 +409,8 @@ json canonical_spec(const Spec& spec) {
       {"metrics", {{"lpips_weights", spec.lpips_weights}}},
       {"resources",
        {{"device", spec.resources.device}, {"threads", spec.resources.threads},
-        {"max_attempts", spec.resources.max_attempts}, {"ranks_per_run", spec.resources.ranks_per_run}}},
+        {"max_attempts", spec.resources.max_attempts}, {"ranks_per_run", spec.resources.ranks_per_run},
+        {"runs_per_gpu", spec.resources.runs_per_gpu}}},
       {"base", settings(spec.base)},
       {"set", settings(spec.forced)},
       {"runs", json::array()},

@@ -98,6 +98,7 @@ struct Resources {
   int64_t threads = 0;          // per worker; 0 = cores per node / workers per node
   int64_t max_attempts = 2;     // a failing run is tried this many times
   int64_t ranks_per_run = 1;
+  int64_t runs_per_gpu = 1;     // worker ranks sharing one GPU (orchestrator/spec/gpu_mapping.h)
 };
 
 // The rows a spec names for one of its tables (`tables: {2: [VBase_1, VBase_2, VBase_3]}`).
