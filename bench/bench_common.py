@@ -5,6 +5,7 @@ peak memory (max RSS from wait4)."""
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -87,3 +88,25 @@ def machine():
 
 def have(program):
     return shutil.which(program) is not None
+
+
+def makespan(db, workers):
+    """(makespan, lower bound, sum of busy times, longest) of the only sweep in db, from its events:
+    a run is busy from its 'start' event to its 'done' event on the coordinator's clock."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    rows = con.execute("SELECT run_id, kind, time FROM events WHERE kind IN ('start', 'resume', 'done')").fetchall()
+    start, done = {}, {}
+    for run, kind, t in rows:
+        (done if kind == "done" else start).setdefault(run, t)
+    busy = [done[r] - start[r] for r in done]
+    train = con.execute("SELECT sum(runtime), max(runtime) FROM runs WHERE state = 'done'").fetchone()
+    span = max(done.values()) - min(start.values())
+    bound = max(sum(busy) / workers, max(busy))
+    per_run = {}
+    for run, name, results in con.execute("SELECT id, name, results FROM runs WHERE state = 'done'"):
+        r = json.loads(results)
+        per_run[name] = {"busy_s": done[run] - start[run], "best_val_loss": r["best_val_loss"],
+                         "test_psnr": r["test_psnr"], "test_ssim": r["test_ssim"]}
+    return {"makespan_s": span, "lower_bound_s": bound, "ratio": span / bound, "busy_sum_s": sum(busy),
+            "longest_busy_s": max(busy), "runs": len(busy), "train_sum_s": train[0], "train_longest_s": train[1],
+            "per_run": per_run}

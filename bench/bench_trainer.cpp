@@ -1,7 +1,9 @@
 // `bench_trainer`: our side of bench/train_throughput and the profile of a training step.
 //   prepare     builds a synthetic prepared-data cache (worker PreparedData::prepare) and prints its path
 //   throughput  worker train_run for 2 epochs on that cache (epoch 1 warms up); prints JSON with
-//               epoch 2's images/s (TrainResult history, timed by the trainer itself)
+//               epoch 2's images/s (TrainResult history, timed by the trainer itself); on a GPU
+//               (--device cuda) at a precision, layout and cuDNN autotuning setting, with the peak
+//               GPU memory held in tensors
 //   profile     where a step's time goes (batch, forward, loss, backward, optimizer), evaluation under
 //               NoGradGuard vs InferenceMode, and the 2x2 stride-2 transposed conv vs a 1x1 conv to
 //               4*C channels + pixel_shuffle at each decoder level of the config
@@ -10,7 +12,9 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <ATen/Parallel.h>
 #include <CLI/CLI.hpp>
@@ -20,6 +24,7 @@
 
 #include "worker/batches.h"
 #include "worker/bokeh_loss.h"
+#include "worker/device_memory.h"
 #include "worker/trainer.h"
 #include "worker/unet.h"
 
@@ -31,8 +36,9 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 struct Options {
-  std::string data, out = "bench-data", trace;
-  int64_t size = 128, train_pairs = 24, width = 64, depth = 4, batch = 4, steps = 6, threads = 2, reps = 5;
+  std::string data, out = "bench-data", trace, device = "cpu", precision = "fp32", layout = "auto", autotune = "auto";
+  std::vector<std::string> runs;  // throughput of several configs in one process: "W,D,B,PRECISION[,LAYOUT[,AUTOTUNE]]"
+  int64_t size = 128, height = 0, train_pairs = 24, width = 64, depth = 4, batch = 4, steps = 6, threads = 2, reps = 5;
   bool no_bn = false, augment = false, step_only = false;
   double lr = 2e-4;
 };
@@ -45,34 +51,63 @@ TrainConfig train_config(const Options& o) {
   c.batch_size = o.batch;
   c.epochs = 2;
   c.seed = 1;
+  c.precision = o.precision;
   return c;
 }
 
-// Synthetic pairs at size x size: train_pairs train, 4 validation, 4 test.
+// Synthetic pairs rendered at size x size, resized to height x size: train_pairs train, 4 validation, 4 test.
 void prepare(const Options& o) {
   DataConfig d;
-  d.height = d.width = d.synthetic.size = o.size;
+  d.width = d.synthetic.size = o.size;
+  d.height = o.height > 0 ? o.height : o.size;
   d.train_pairs = o.train_pairs;
   d.val_pairs = d.test_pairs = 4;
   d.synthetic.count = d.test_pairs + std::max(d.train_pairs * 5 / 4, d.val_pairs * 5) + 8;
   std::cout << PreparedData::prepare(d, o.out)->file().string() << "\n";
 }
 
+// "auto" follows the worker (on for CUDA devices), else "on" / "off".
+bool chosen(const std::string& setting, const torch::Device& device) {
+  return setting == "auto" ? device.is_cuda() : setting == "on";
+}
+
 void throughput(const Options& o) {
   const auto data = PreparedData::open(o.data);
   const TrainConfig config = train_config(o);
   TrainOptions options;
+  options.device = torch::Device(o.device);
+  const bool channels_last = chosen(o.layout, options.device), autotune = chosen(o.autotune, options.device);
+  if (channels_last) options.memory_format = torch::MemoryFormat::ChannelsLast;
+  at::globalContext().setBenchmarkCuDNN(autotune);
+  reset_peak_memory(options.device);
   const TrainResult r = train_run(config, *data, options);
   const double warm = r.history.at(1).images_per_second;
+  const auto peak = peak_allocated_bytes(options.device);
   // The loss of the inputs taken as the prediction, on train pairs 0-3: the baseline prints the same
   // figure, so that the two loss implementations can be compared without a model.
   const Batch batch = make_batch(*data, Split::train, {0, 1, 2, 3}, false, 1, 1);
   const double check = BokehLoss(config.loss, Lpips{nullptr})(batch.input, batch.target, batch.input).total.item<double>();
   std::cout << fmt::format(
       "{{\"images_per_second\": {:.4f}, \"cold_images_per_second\": {:.4f}, \"seconds_per_step\": {:.4f}, "
-      "\"threads\": {}, \"parameters\": {}, \"loss_check\": {:.7f}}}\n",
+      "\"threads\": {}, \"parameters\": {}, \"loss_check\": {:.7f}, \"device\": \"{}\", \"precision\": \"{}\", "
+      "\"channels_last\": {}, \"cudnn_benchmark\": {}, \"tf32_convolutions\": {}, \"peak_memory_mib\": {}}}\n",
       warm, r.history.at(0).images_per_second, static_cast<double>(o.batch) / warm, at::get_num_threads(),
-      r.parameters, check);
+      r.parameters, check, options.device.str(), config.precision, channels_last, autotune,
+      at::globalContext().allowTF32CuDNN(),
+      peak ? fmt::format("{:.1f}", static_cast<double>(*peak) / 1048576.0) : std::string("null"));
+}
+
+// o with one --runs entry "W,D,B,PRECISION[,LAYOUT[,AUTOTUNE]]" applied.
+Options with_run(Options o, const std::string& run) {
+  std::vector<std::string> f;
+  std::stringstream in(run);
+  for (std::string part; std::getline(in, part, ',');) f.push_back(part);
+  if (f.size() < 4 || f.size() > 6)
+    throw std::invalid_argument("--runs entry \"" + run + "\" is not W,D,B,PRECISION[,LAYOUT[,AUTOTUNE]]");
+  o.width = std::stoll(f[0]), o.depth = std::stoll(f[1]), o.batch = std::stoll(f[2]), o.precision = f[3];
+  if (f.size() > 4) o.layout = f[4];
+  if (f.size() > 5) o.autotune = f[5];
+  return o;
 }
 
 // Mean seconds of fn over reps calls, after one warm-up call.
@@ -162,7 +197,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   auto* prep = app.add_subcommand("prepare", "build a synthetic prepared-data cache; print its path");
   prep->add_option("--out", o.out, "cache folder")->capture_default_str();
-  prep->add_option("--size", o.size, "image size")->capture_default_str();
+  prep->add_option("--size", o.size, "rendered image size (and width)")->capture_default_str();
+  prep->add_option("--height", o.height, "image height (default: --size)");
   prep->add_option("--train-pairs", o.train_pairs, "train pairs")->capture_default_str();
   auto* tp = app.add_subcommand("throughput", "train_run for 2 epochs; JSON images/s of epoch 2");
   auto* pr = app.add_subcommand("profile", "step breakdown, eval guards, transposed conv vs 1x1 + pixel_shuffle");
@@ -175,6 +211,12 @@ int main(int argc, char** argv) {
     sub->add_option("--batch", o.batch)->capture_default_str();
     sub->add_option("--threads", o.threads)->capture_default_str();
   }
+  tp->add_option("--device", o.device, "cpu, cuda, cuda:1, ...")->capture_default_str();
+  tp->add_option("--precision", o.precision, "train.precision: auto, fp32, bf16, fp16")->capture_default_str();
+  tp->add_option("--layout", o.layout, "channels_last batches and weights: auto (on for CUDA), on, off")
+      ->capture_default_str();
+  tp->add_option("--cudnn-benchmark", o.autotune, "cuDNN autotuning: auto (on for CUDA), on, off")->capture_default_str();
+  tp->add_option("--runs", o.runs, "several configs in turn, one JSON line each: W,D,B,PRECISION[,LAYOUT[,AUTOTUNE]]");
   pr->add_option("--steps", o.steps, "timed steps")->capture_default_str();
   pr->add_flag("--augment", o.augment, "flips/rot90 in make_batch (the costlier batch)");
   pr->add_flag("--step-only", o.step_only, "only the step breakdown");
@@ -187,7 +229,8 @@ int main(int argc, char** argv) {
     if (*prep) {
       prepare(o);
     } else if (*tp) {
-      throughput(o);
+      if (o.runs.empty()) throughput(o);
+      for (const std::string& run : o.runs) throughput(with_run(o, run));
     } else {
       const auto data = PreparedData::open(o.data);
       o.size = data->height();

@@ -1,9 +1,13 @@
 #!/usr/bin/python3
 """The users' alternative to bokeh-sweep: a PyTorch (Python, eager) script that trains each grid
-point in turn with all cores. Same U-Net as worker/unet.cpp, same loss terms as worker/focus_l1.cpp,
-worker/ssim.cpp and worker/bokeh_loss.cpp (LPIPS left out: weight 0 in the benchmarks), Adam/AdamW,
-ReduceLROnPlateau, flips/rot90 augmentation, and the same data: our prepared cache file (layout at
-the top of worker/prepared_data.h), mapped read-only with numpy.
+point in turn with all cores or on one GPU. Same U-Net as worker/unet.cpp, same loss terms as
+worker/focus_l1.cpp, worker/ssim.cpp and worker/bokeh_loss.cpp (LPIPS left out: weight 0 in the
+benchmarks), Adam/AdamW, ReduceLROnPlateau, flips/rot90 augmentation, and the same data: our
+prepared cache file (layout at the top of worker/prepared_data.h), mapped privately with
+torch.from_file. On a GPU (--device cuda) it does what PyTorch's performance guide says: cuDNN
+autotuning (torch.backends.cudnn.benchmark), channels_last, autocast of the forward pass at
+--precision (bf16, or fp16 with torch.amp.GradScaler), the loss in fp32 as ours; batches are
+assembled on the host and copied to the GPU each step, as a script with a data loader does.
 
   pytorch_baseline.py params WIDTH DEPTH [--no-bn]          parameter count (compare worker parameter_count)
   pytorch_baseline.py throughput --data FILE --width 64 --depth 4 --batch 4 --steps 6 --threads 2
@@ -11,19 +15,23 @@ the top of worker/prepared_data.h), mapped read-only with numpy.
   pytorch_baseline.py runs --db DB --sweep NAME [--threads N] [--checkpoints DIR]
       trains the sweep's runs (the canonical configs our spec expansion stored) one after another on
       the sweep's prepared data; prints per-run and total wall time (last line: JSON)
+  both take --device cpu|cuda and --precision fp32|bf16|fp16|auto (auto: a run's own train.precision,
+  resolved as ours: bf16 on GPUs that support it, else fp32)
 
-Needs Debian's python3-torch: run it with /usr/bin/python3.
+On the CPU it needs Debian's python3-torch (run it with /usr/bin/python3, the same libtorch as
+ours); on a GPU any python with PyTorch's wheel. Standard library and torch only.
 """
 import argparse
+import contextlib
 import copy
 import glob
 import json
 import os
 import sqlite3
+import struct
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -38,20 +46,23 @@ class PreparedData:
 
     def __init__(self, path):
         self.path = path
-        raw = np.memmap(path, dtype=np.uint8, mode="r")
-        if bytes(raw[:8]) != MAGIC:
+        with open(path, "rb") as f:
+            header = f.read(HEADER_BYTES)
+        if header[:8] != MAGIC:
             raise SystemExit(f"{path}: not a prepared-data file (bad magic)")
         # magic[8], version u32, header_bytes u32, key u64, height i64, width i64, counts i64[3], checksum u64
-        fields = np.frombuffer(bytes(raw[8:72]), dtype=np.int64, count=8)
-        self.height, self.width = int(fields[2]), int(fields[3])
-        counts = [int(c) for c in fields[4:7]]
+        fields = struct.unpack("<IIQqqqqqQ", header[8:72])
+        self.height, self.width = fields[3], fields[4]
+        counts = list(fields[5:8])
+        # shared=False: a private mapping, never written back
+        raw = torch.from_file(path, shared=False, size=os.path.getsize(path), dtype=torch.uint8)
         image = 3 * self.height * self.width
         self.splits, offset = {}, HEADER_BYTES
         for name, n in zip(("train", "validation", "test"), counts):
             shape = (n, 3, self.height, self.width)
             inputs = raw[offset:offset + n * image].reshape(shape)
             targets = raw[offset + n * image:offset + 2 * n * image].reshape(shape)
-            self.splits[name] = (torch.from_numpy(inputs), torch.from_numpy(targets))  # warns: read-only, never written
+            self.splits[name] = (inputs, targets)
             offset += 2 * n * image
 
     def size(self, split):
@@ -172,6 +183,44 @@ def bokeh_loss(pred, target, inputs, cfg):
     return loss["l1"] * l1 + loss["ssim"] * (1.0 - ssim(pred, target).mean())
 
 
+# ---------------------------------------------------------------- device and precision
+class Device:
+    """Where and how a run trains: the device, the forward pass's autocast dtype (None: fp32), the
+    memory format of batches and weights, and fp16's loss scaler."""
+
+    def __init__(self, name, precision):
+        self.device = torch.device(name)
+        self.cuda = self.device.type == "cuda"
+        if precision == "auto":
+            precision = "bf16" if self.cuda and torch.cuda.is_bf16_supported() else "fp32"
+        if precision == "fp16" and not self.cuda:
+            raise SystemExit("fp16 needs a CUDA device")
+        self.precision = precision
+        self.dtype = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
+        self.format = torch.channels_last if self.cuda else torch.contiguous_format
+        if self.cuda:
+            torch.backends.cudnn.benchmark = True
+
+    def autocast(self):
+        if self.dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=self.dtype)
+
+    def put(self, *tensors):
+        return [t.to(self.device, non_blocking=True).contiguous(memory_format=self.format) for t in tensors]
+
+    def model(self, model):
+        return model.to(self.device, memory_format=self.format)
+
+    def scaler(self):
+        return torch.amp.GradScaler("cuda", enabled=self.precision == "fp16") if self.cuda else None
+
+    def predict(self, model, inputs):
+        with self.autocast():
+            pred = model(inputs)
+        return pred.float()  # the loss and the metrics in fp32, as ours
+
+
 # ---------------------------------------------------------------- training
 def default_config(width, depth, batch_norm=True, lr=2e-4, batch=4, epochs=1):
     return {"model": {"width": width, "depth": depth, "batch_norm": batch_norm},
@@ -187,7 +236,7 @@ def make_optimizer(model, train):
     return torch.optim.Adam(model.parameters(), lr=train["lr"])
 
 
-def train_epoch(model, optimizer, data, cfg, generator):
+def train_epoch(model, optimizer, data, cfg, generator, dev, scaler=None):
     model.train()
     batch_size, n = cfg["train"]["batch_size"], data.size("train")
     order = torch.randperm(n, generator=generator).tolist()
@@ -195,20 +244,26 @@ def train_epoch(model, optimizer, data, cfg, generator):
     for begin in range(0, n, batch_size):
         start = time.perf_counter()
         inputs, target = data.batch("train", order[begin:begin + batch_size], cfg["train"]["augment"], generator)
+        inputs, target = dev.put(inputs, target)
         wait += time.perf_counter() - start
         optimizer.zero_grad()
-        loss = bokeh_loss(model(inputs), target, inputs, cfg)
+        loss = bokeh_loss(dev.predict(model, inputs), target, inputs, cfg)
         value = loss.item()
         if value != value:
             raise RuntimeError(f"non-finite loss at batch {batches + 1}")
-        loss.backward()
-        optimizer.step()
+        if scaler is not None:
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+        else:
+            loss.backward()
+            optimizer.step()
         total += value
         batches += 1
     return total / batches, wait
 
 
-def evaluate(model, data, cfg, split):
+def evaluate(model, data, cfg, split, dev):
     """Validation loss (batch means weighted by size) and per-image test metrics (L1, PSNR, SSIM)."""
     model.eval()
     batch_size, n = cfg["train"]["batch_size"], data.size(split)
@@ -216,8 +271,8 @@ def evaluate(model, data, cfg, split):
     with torch.no_grad():
         for begin in range(0, n, batch_size):
             indices = list(range(begin, min(begin + batch_size, n)))
-            inputs, target = data.batch(split, indices)
-            pred = model(inputs)
+            inputs, target = dev.put(*data.batch(split, indices))
+            pred = dev.predict(model, inputs)
             if split == "validation":
                 loss += bokeh_loss(pred, target, inputs, cfg).item() * len(indices)
             else:
@@ -227,14 +282,15 @@ def evaluate(model, data, cfg, split):
     return {"loss": loss / n, "l1": l1 / n, "psnr": psnr / n, "ssim": similarity / n}
 
 
-def train_run(cfg, data, seed, checkpoint_dir=None):
+def train_run(cfg, data, seed, dev, checkpoint_dir=None):
     """One run as worker/trainer.cpp does it: epochs of train + validation + scheduler, best weights
     by validation loss (saved each epoch with the last state when checkpoint_dir is given), test."""
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     m, t = cfg["model"], cfg["train"]
-    model = UNet(m["width"], m["depth"], m["batch_norm"])
+    model = dev.model(UNet(m["width"], m["depth"], m["batch_norm"]))
     optimizer = make_optimizer(model, t)
+    scaler = dev.scaler()
     scheduler = None
     if t["scheduler"] == "plateau":
         scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
@@ -243,9 +299,9 @@ def train_run(cfg, data, seed, checkpoint_dir=None):
     train_seconds = 0.0
     for epoch in range(1, t["epochs"] + 1):
         start = time.perf_counter()
-        train_loss, _ = train_epoch(model, optimizer, data, cfg, generator)
+        train_loss, _ = train_epoch(model, optimizer, data, cfg, generator, dev, scaler)
         train_seconds += time.perf_counter() - start
-        val_loss = evaluate(model, data, cfg, "validation")["loss"]
+        val_loss = evaluate(model, data, cfg, "validation", dev)["loss"]
         if scheduler:
             scheduler.step(val_loss)
         if val_loss < best:
@@ -259,7 +315,7 @@ def train_run(cfg, data, seed, checkpoint_dir=None):
         history.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
                         "seconds": time.perf_counter() - start})
     model.load_state_dict(best_state)
-    test = evaluate(model, data, cfg, "test")
+    test = evaluate(model, data, cfg, "test", dev)
     return {"best_val_loss": best, "test_l1": test["l1"], "test_psnr": test["psnr"], "test_ssim": test["ssim"],
             "images_per_second": data.size("train") * t["epochs"] / train_seconds, "history": history}
 
@@ -267,17 +323,22 @@ def train_run(cfg, data, seed, checkpoint_dir=None):
 # ---------------------------------------------------------------- modes
 def set_threads(threads):
     torch.set_num_threads(threads)
-    torch.set_num_interop_threads(1)
+    if torch.get_num_interop_threads() != 1:  # settable once per process (throughput --runs calls this again)
+        torch.set_num_interop_threads(1)
 
 
 def throughput(args):
     set_threads(args.threads)
+    dev = Device(args.device, args.precision)
+    if dev.cuda:
+        torch.cuda.reset_peak_memory_stats()
     data = PreparedData(args.data)
     cfg = default_config(args.width, args.depth, not args.no_bn, args.lr, args.batch)
     torch.manual_seed(0)
     generator = torch.Generator().manual_seed(0)
-    model = UNet(args.width, args.depth, not args.no_bn)
+    model = dev.model(UNet(args.width, args.depth, not args.no_bn))
     optimizer = make_optimizer(model, cfg["train"])
+    scaler = dev.scaler()
     x, y = data.batch("train", [0, 1, 2, 3])  # ours prints the same figure: the two losses, compared
     loss_check = bokeh_loss(x, y, x, cfg).item()
     images = min(data.size("train"), args.steps * args.batch)
@@ -285,12 +346,14 @@ def throughput(args):
     seconds = []
     for _ in range(2):  # epoch 1 warms the allocator and the kernels up; epoch 2 is the figure
         start = time.perf_counter()
-        _, wait = train_epoch(model, optimizer, data, cfg, generator)
+        _, wait = train_epoch(model, optimizer, data, cfg, generator, dev, scaler)
         seconds.append(time.perf_counter() - start)
+    peak = torch.cuda.max_memory_allocated(dev.device) / 2 ** 20 if dev.cuda else None
     print(json.dumps({"images_per_second": images / seconds[1], "cold_images_per_second": images / seconds[0],
                       "seconds_per_step": seconds[1] * args.batch / images, "data_wait_share": wait / seconds[1],
                       "threads": torch.get_num_threads(), "parameters": parameter_count(model),
-                      "loss_check": loss_check}))
+                      "loss_check": loss_check, "device": str(dev.device), "precision": dev.precision,
+                      "peak_memory_mib": peak}))
 
 
 def sweep_runs(db, sweep):
@@ -314,12 +377,18 @@ def runs(args):
     results, start = [], time.perf_counter()
     for name, key, cfg in planned:
         run_start = time.perf_counter()
+        if args.device != "cpu":
+            torch.cuda.reset_peak_memory_stats()
+        wanted = cfg["train"].get("precision", "fp32") if args.precision == "auto" else args.precision
+        dev = Device(args.device, wanted)
         checkpoint_dir = None
         if args.checkpoints:
             checkpoint_dir = os.path.join(args.checkpoints, key)
             os.makedirs(checkpoint_dir, exist_ok=True)
-        r = train_run(cfg, data, int(key, 16) & (2 ** 63 - 1), checkpoint_dir)
-        r.update(name=name, key=key, wall_seconds=time.perf_counter() - run_start)
+        r = train_run(cfg, data, int(key, 16) & (2 ** 63 - 1), dev, checkpoint_dir)
+        peak = torch.cuda.max_memory_allocated() / 2 ** 20 if dev.cuda else None
+        r.update(name=name, key=key, wall_seconds=time.perf_counter() - run_start, precision=dev.precision,
+                 peak_memory_mib=peak)
         results.append(r)
         print(f"baseline run {name!r}: {r['wall_seconds']:.1f} s, best val {r['best_val_loss']:.4f}, "
               f"test L1 {r['test_l1']:.4f} PSNR {r['test_psnr']:.2f} SSIM {r['test_ssim']:.3f}", flush=True)
@@ -327,7 +396,8 @@ def runs(args):
     print(f"baseline total: {len(results)} runs in {total:.1f} s with {torch.get_num_threads()} threads")
     print(json.dumps({"total_seconds": total, "threads": torch.get_num_threads(),
                       "runs": [{k: r[k] for k in ("name", "key", "wall_seconds", "best_val_loss", "test_l1",
-                                                  "test_psnr", "test_ssim")} for r in results]}))
+                                                  "test_psnr", "test_ssim", "precision", "peak_memory_mib")}
+                               for r in results]}))
 
 
 def main():
@@ -346,16 +416,27 @@ def main():
     t.add_argument("--batch", type=int, default=4)
     t.add_argument("--steps", type=int, default=6, help="steps per epoch (one warm-up epoch, one timed)")
     t.add_argument("--threads", type=int, default=os.cpu_count())
+    t.add_argument("--runs", nargs="+", metavar="W,D,B,PRECISION",
+                   help="several configs in turn, one JSON line each (as bench_trainer throughput --runs)")
     r = sub.add_parser("runs", help="train a sweep's runs one after another")
     r.add_argument("--db", required=True, help="results database of a sweep (its runs and prepared data)")
     r.add_argument("--sweep", required=True)
     r.add_argument("--threads", type=int, default=os.cpu_count())
     r.add_argument("--checkpoints", help="write best.pt and last.pt per run and epoch under this folder, as ours does")
+    for sub_parser in (t, r):
+        sub_parser.add_argument("--device", default="cpu", help="cpu or cuda (one GPU)")
+        sub_parser.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16", "fp16"],
+                                help="autocast dtype of the forward pass (auto: each run's train.precision)")
     args = parser.parse_args()
     if args.mode == "params":
         print(parameter_count(UNet(args.width, args.depth, not args.no_bn)))
     elif args.mode == "throughput":
-        throughput(args)
+        for run in args.runs or [None]:
+            if run:
+                w, d, b, p = run.split(",")[:4]
+                args = argparse.Namespace(**{**vars(args), "width": int(w), "depth": int(d), "batch": int(b),
+                                             "precision": p})
+            throughput(args)
     else:
         runs(args)
 

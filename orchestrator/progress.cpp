@@ -9,13 +9,15 @@ namespace bokeh::orchestrator {
 
 Progress::Progress(bool quiet, std::FILE* out) : quiet_(quiet), out_(out), started_(std::chrono::steady_clock::now()) {}
 
-void Progress::start(int64_t total_runs, double total_cost, int64_t done_runs, double done_cost) {
+void Progress::start(int64_t total_runs, double total_cost, int64_t done_runs, double done_cost, int64_t stopped_runs) {
   total_runs_ = total_runs;
   total_cost_ = total_cost;
   done_runs_ = done_runs;
   done_cost_ = done_cost;
+  stopped_runs_ = stopped_runs;
   started_ = std::chrono::steady_clock::now();
-  print(fmt::format("sweep: {} runs, {} already done", total_runs, done_runs));
+  print(fmt::format("sweep: {} runs, {} already done{}", total_runs, done_runs,
+                    stopped_runs > 0 ? fmt::format(" ({} of them stopped early)", stopped_runs) : ""));
 }
 
 void Progress::epoch(const std::string& run, int64_t epochs, const worker::EpochFigures& f, double epoch_cost) {
@@ -49,10 +51,19 @@ void Progress::run_interrupted(const std::string& run, double done_epoch_cost) {
   print(fmt::format("{:<18} stopped; resumes from its last checkpoint [{}]", run, summary()));
 }
 
+void Progress::early_stop(const std::string& run, int stopped, double skipped_cost, const std::string& why) {
+  stopped_runs_ += stopped;
+  done_runs_ += stopped;
+  done_cost_ += skipped_cost;
+  const char* what = stopped > 0 ? "stopped" : stopped < 0 ? "promoted" : "goes on";
+  print(fmt::format("{:<18} {} at {} [{}]", run, what, why, summary()));
+}
+
 void Progress::message(const std::string& line) { print(line); }
 
 std::string Progress::summary() const {
   std::string s = fmt::format("done {}/{}", done_runs_, total_runs_);
+  if (stopped_runs_ > 0) s += fmt::format(" ({} stopped early)", stopped_runs_);
   if (failed_runs_ > 0) s += fmt::format(", {} failed", failed_runs_);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   const double left = total_cost_ - done_cost_;

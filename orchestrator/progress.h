@@ -15,8 +15,9 @@ class Progress {
  public:
   Progress(bool quiet, std::FILE* out);
 
-  // The sweep's size: all runs and their summed cost, and the part already done before this start.
-  void start(int64_t total_runs, double total_cost, int64_t done_runs, double done_cost);
+  // The sweep's size: all runs and their summed cost, and the part already done before this start
+  // (runs stopped by early stopping count as done, `stopped_runs` of them).
+  void start(int64_t total_runs, double total_cost, int64_t done_runs, double done_cost, int64_t stopped_runs = 0);
 
   // `epoch_cost`: the run's cost estimate divided by its epochs.
   void epoch(const std::string& run, int64_t epochs, const worker::EpochFigures& figures, double epoch_cost);
@@ -26,9 +27,13 @@ class Progress {
                   double run_cost);
   // A run stopped by a signal: it resumes from its last checkpoint at the next start.
   void run_interrupted(const std::string& run, double done_epoch_cost);
+  // An early-stopping decision about `run` (`why` explains it): stopped (`stopped` = 1; the epochs it
+  // will not train, `skipped_cost`, count as done) or promoted after a stop (-1; they count as work again,
+  // `skipped_cost` < 0), or going on from a rung it just reached (0, no cost change).
+  void early_stop(const std::string& run, int stopped, double skipped_cost, const std::string& why);
   void message(const std::string& line);
 
-  // "done 3/8, 1 failed, ETA 2m10s" from the cost done in this start and the time it took.
+  // "done 3/8 (2 stopped early), 1 failed, ETA 2m10s" from the cost done in this start and the time it took.
   std::string summary() const;
 
  private:
@@ -37,7 +42,7 @@ class Progress {
   bool quiet_;
   std::FILE* out_;
   std::chrono::steady_clock::time_point started_;
-  int64_t total_runs_ = 0, done_runs_ = 0, failed_runs_ = 0;
+  int64_t total_runs_ = 0, done_runs_ = 0, failed_runs_ = 0, stopped_runs_ = 0;
   double total_cost_ = 0, done_cost_ = 0, cost_this_start_ = 0;
 };
 

@@ -20,7 +20,8 @@ nlohmann::json body_of(const AssignMessage& m) {
           {"data_file", m.data_file},
           {"checkpoint_dir", m.checkpoint_dir}, {"lpips_weights", m.lpips_weights},
           {"resume", m.resume},             {"device", m.device},
-          {"threads", m.threads}};
+          {"threads", m.threads},           {"until_epoch", m.until_epoch},
+          {"runs_per_gpu", m.runs_per_gpu}};
 }
 nlohmann::json body_of(const EpochMessage& m) { return {{"run_key", m.run_key}, {"figures", epoch_to_json(m.figures)}}; }
 nlohmann::json body_of(const DoneMessage& m) { return {{"run_key", m.run_key}, {"results", result_to_json(m.results)}}; }
@@ -48,6 +49,10 @@ Message message_of(int tag, const nlohmann::json& j, const char* what) {
       m.resume = required_field<bool>(j, "resume", what);
       m.device = required_field<std::string>(j, "device", what);
       m.threads = required_field<int64_t>(j, "threads", what);
+      m.until_epoch = required_field<int64_t>(j, "until_epoch", what);
+      if (m.until_epoch < 0) throw std::runtime_error(std::string(what) + ": field 'until_epoch' is negative");
+      m.runs_per_gpu = required_field<int64_t>(j, "runs_per_gpu", what);
+      if (m.runs_per_gpu < 1) throw std::runtime_error(std::string(what) + ": field 'runs_per_gpu' is below 1");
       return m;
     }
     case 3:

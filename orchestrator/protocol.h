@@ -4,9 +4,9 @@
 // The exchange, per worker rank w (rank 0 is the coordinator):
 //   1. w -> 0   READY    {host, threads, device}                  once, when w is up
 //   2. 0 -> w   ASSIGN   {run_key, run_name, config, seed,        a run to train; `resume` says whether
-//                         data_file, checkpoint_dir,              checkpoint_dir holds a last.pt to continue
-//                         lpips_weights, resume, device,
-//                         threads}
+//                         data_file, checkpoint_dir,              checkpoint_dir holds a last.pt to continue;
+//                         lpips_weights, resume, device,          `until_epoch` > 0: train only up to that
+//                         threads, until_epoch, runs_per_gpu}     epoch (an early-stopping rung), then DONE
 //   3. w -> 0   EPOCH    {run_key, figures}                       after each epoch's checkpoint is written
 //   4. w -> 0   DONE     {run_key, results}                       the run finished; w is idle again
 //      or       FAILED   {run_key, error, interrupted}            it threw (interrupted: stopped by a signal or
@@ -44,6 +44,8 @@ struct AssignMessage {
   bool resume = false;
   std::string device = "auto";  // resources.device: auto | cpu | cuda (the worker picks its GPU)
   int64_t threads = 0;          // resources.threads: 0 = cores / workers on the node
+  int64_t until_epoch = 0;      // > 0: stop after this epoch (an ASHA rung) and report DONE; 0: train.epochs
+  int64_t runs_per_gpu = 1;     // resources.runs_per_gpu: worker ranks sharing each GPU
 };
 struct EpochMessage {
   std::string run_key;

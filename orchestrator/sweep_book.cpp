@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "orchestrator/store/result_json.h"
 #include "orchestrator/store/results_layout.h"
 #include "orchestrator/spec/run_settings.h"
@@ -20,13 +22,21 @@ EpochRecord to_epoch_record(const worker::EpochFigures& f) {
 }  // namespace
 
 SweepBook::SweepBook(Store& store, const Spec& spec, std::filesystem::path results_root, Progress& progress)
-    : store_(store), spec_(spec), results_root_(std::move(results_root)), progress_(progress) {}
+    : store_(store), spec_(spec), results_root_(std::move(results_root)), progress_(progress) {
+  if (spec.early_stopping.method == "asha") asha_.emplace(store_, spec_.name, spec_.early_stopping);
+}
 
 void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
   const Registration registration = store_.register_sweep(sweep_info(spec_), options.fresh);
   if (registration == Registration::Replaced)
     progress_.message(fmt::format("sweep {}: spec changed, started afresh (--fresh)", spec_.name));
-  const int added = store_.add_runs(spec_.name, new_runs(plan));
+  // Sampled trials are drawn once, when the sweep is created: later starts take the stored ones.
+  const bool resample = store_.runs(spec_.name).empty();
+  RunPlan to_add = plan;
+  if (!resample) to_add.runs.erase(std::remove_if(to_add.runs.begin(), to_add.runs.end(),
+                                                  [](const PlannedRun& r) { return r.trial > 0; }),
+                                   to_add.runs.end());
+  const int added = store_.add_runs(spec_.name, new_runs(to_add));
   coordinator_id_ = store_.join_sweep(spec_.name, this_host(), ::getpid());
   for (const auto& duplicate : plan.duplicates)
     progress_.message(fmt::format("{}:{}: run '{}' repeats '{}' and runs once", duplicate.where.source,
@@ -39,18 +49,20 @@ void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
     store_.reset_failed(spec_.name);  // logs "retry-failed"
   }
   if (added > 0) store_.add_event(spec_.name, std::nullopt, "planned", fmt::format("{} new runs", added));
-  int64_t done = 0;
+  if (asha_) asha_->promote_due();  // a kill between a rung's record and its promotions left them due
+  int64_t done = 0, stopped = 0;
   double total_cost = 0, done_cost = 0;
   for (const RunRecord& run : store_.runs(spec_.name)) {
     if (run.state == RunState::Failed) continue;  // given up on: not work left
     total_cost += run.cost;
-    if (run.state == RunState::Done) {
+    if (run.state == RunState::Done || run.state == RunState::Stopped) {
       ++done;
+      stopped += run.state == RunState::Stopped ? 1 : 0;
       done_cost += run.cost;
     }
   }
   const auto total_runs = static_cast<int64_t>(store_.runs(spec_.name).size());
-  progress_.start(total_runs, total_cost, done, done_cost);
+  progress_.start(total_runs, total_cost, done, done_cost, stopped);
 }
 
 void SweepBook::prepare_data(const DataPreparer& prepare) {
@@ -64,6 +76,11 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   if (const int reclaimed = store_.reset_running(spec_.name, coordinator_id_); reclaimed > 0)
     progress_.message(fmt::format("sweep {}: {} runs of a sweep process that died resume here", spec_.name, reclaimed));
   std::optional<RunRecord> run = store_.claim_next_pending(spec_.name, coordinator_id_);
+  if (!run && asha_ && in_flight_.empty()) {  // nothing left: the furthest rung's best may go on
+    const std::vector<AshaDecision> last = asha_->promote_when_drained();
+    report(last);
+    if (!last.empty()) run = store_.claim_next_pending(spec_.name, coordinator_id_);
+  }
   if (!run) return std::nullopt;
   AssignMessage assign;
   assign.run_key = run->key;
@@ -77,10 +94,13 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   assign.resume = worker::has_checkpoint(checkpoint_dir);
   assign.device = spec_.resources.device;
   assign.threads = spec_.resources.threads;
+  assign.runs_per_gpu = spec_.resources.runs_per_gpu;
   // The store logged "start" when the run was claimed; a resume is worth its own event.
   if (assign.resume) store_.add_event(spec_.name, run->id, "resume", fmt::format("attempt {}, from last.pt", run->attempts));
   const int64_t epochs = to_train_config(assign.config, assign.seed).epochs;
-  in_flight_[run->key] = InFlight{*run, epochs, 0};
+  const int64_t until = asha_ ? asha_->target_epoch(*run) : epochs;
+  assign.until_epoch = until < epochs ? until : 0;
+  in_flight_[run->key] = InFlight{*run, epochs, until, 0};
   return assign;
 }
 
@@ -102,13 +122,33 @@ void SweepBook::on_epoch(const EpochMessage& message) {
 
 void SweepBook::on_done(const DoneMessage& message) {
   InFlight& run = in_flight_run(message.run_key, "DONE");
+  if (message.results.epochs != run.until_epoch)
+    throw ProtocolError(fmt::format("DONE about run {} after {} epochs; it was assigned {}", run.record.name,
+                                    message.results.epochs, run.until_epoch));
   // The checkpoint's history is authoritative: it also holds epochs whose message a crash lost.
   store_.discard_epochs_after(run.record.id, 0);
   for (const auto& figures : message.results.history) store_.record_epoch(run.record.id, to_epoch_record(figures));
-  store_.finish_run(run.record.id, result_to_json(message.results).dump());
+  const std::string results = result_to_json(message.results).dump();
+  if (run.until_epoch < run.epochs) {  // a rung: ASHA decides whether it goes on
+    const RunRecord record = run.record;
+    in_flight_.erase(message.run_key);
+    report(asha_->on_rung_reached(record, results));
+    return;
+  }
+  store_.finish_run(run.record.id, results);
   const double remaining = static_cast<double>(run.epochs - run.epochs_reported) * epoch_cost(run);
   progress_.run_done(run.record.name, message.results, remaining);
   in_flight_.erase(message.run_key);
+}
+
+void SweepBook::report(const std::vector<AshaDecision>& decisions) {
+  for (const AshaDecision& d : decisions) {
+    const RunRecord run = store_.run(d.run_id);
+    const double left =
+        1.0 - static_cast<double>(asha_->rung_epoch(d.rung)) / static_cast<double>(asha_->max_epochs(run));
+    const int stopped = d.goes_on ? (d.was_stopped ? -1 : 0) : 1;
+    progress_.early_stop(d.run_name, stopped, stopped * run.cost * left, d.why);
+  }
 }
 
 void SweepBook::on_failed(const FailedMessage& message) {
@@ -156,7 +196,8 @@ int64_t SweepBook::running_elsewhere() const {
 
 int64_t SweepBook::unfinished_runs() const {
   int64_t left = 0;
-  for (const RunRecord& run : store_.runs(spec_.name)) left += run.state == RunState::Done ? 0 : 1;
+  for (const RunRecord& run : store_.runs(spec_.name))
+    left += run.state == RunState::Done || run.state == RunState::Stopped ? 0 : 1;
   return left;
 }
 

@@ -1,7 +1,8 @@
 // The coordinator's bookkeeping, free of any transport: sets a sweep up in the store, turns its
-// pending runs into assignments (longest cost first), and writes what workers report (epochs,
-// results, failures) to the store and the progress lines. The MPI coordinator and the
-// single-process sweep both drive it.
+// pending runs into assignments (highest ASHA rung, then longest cost first), and writes what workers
+// report (epochs, results, failures) to the store and the progress lines, with the early-stopping
+// decisions (asha.h) when the spec asks for them. The MPI coordinator and the single-process sweep
+// both drive it.
 #pragma once
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "orchestrator/asha.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/protocol.h"
 #include "orchestrator/spec/run_plan.h"
@@ -36,9 +38,10 @@ class SweepBook {
  public:
   SweepBook(Store& store, const Spec& spec, std::filesystem::path results_root, Progress& progress);
 
-  // Registers the sweep (SpecChangedError for a changed spec unless options.fresh), adds its runs,
-  // joins it as this process (see Store::join_sweep), returns runs a crash left running (their process
-  // dead or silent) to pending, and with retry_failed, failed ones too.
+  // Registers the sweep (SpecChangedError for a changed spec unless options.fresh), adds its runs
+  // (sampled trials only when the sweep has none yet: a resume never re-samples), joins it as this
+  // process (see Store::join_sweep), returns runs a crash left running (their process dead or silent)
+  // to pending, and with retry_failed, failed ones too; takes any promotion still due.
   void open(const RunPlan& plan, const SweepOptions& options);
   int64_t coordinator_id() const { return coordinator_id_; }
 
@@ -46,7 +49,8 @@ class SweepBook {
   void prepare_data(const DataPreparer& prepare);
 
   // The next pending run as an assignment (it becomes running), or nullopt. Runs left running by
-  // another process that has died since are reclaimed first.
+  // another process that has died since are reclaimed first. Under early stopping the assignment
+  // trains up to the run's next rung (until_epoch).
   std::optional<AssignMessage> next_assignment();
 
   // Worker reports. A report about a run that is not in flight throws ProtocolError.
@@ -65,17 +69,19 @@ class SweepBook {
   bool in_flight(const std::string& run_key) const { return in_flight_.count(run_key) > 0; }
   bool any_in_flight() const { return !in_flight_.empty(); }
   int64_t failed_runs() const;   // runs given up on
-  int64_t unfinished_runs() const;  // runs not done (pending, running or failed)
+  int64_t unfinished_runs() const;  // runs neither done nor stopped early (pending, running or failed)
   int64_t running_elsewhere() const;  // runs running under another sweep process
 
  private:
   struct InFlight {
     RunRecord record;
-    int64_t epochs = 0;
+    int64_t epochs = 0;           // its train.epochs
+    int64_t until_epoch = 0;      // where this assignment stops (= epochs without early stopping)
     int64_t epochs_reported = 0;  // in this attempt
   };
   InFlight& in_flight_run(const std::string& run_key, const char* message_type);
   double epoch_cost(const InFlight& run) const { return run.record.cost / static_cast<double>(run.epochs); }
+  void report(const std::vector<AshaDecision>& decisions);
 
   Store& store_;
   const Spec& spec_;
@@ -84,6 +90,7 @@ class SweepBook {
   std::string data_file_;
   int64_t coordinator_id_ = 0;
   std::map<std::string, InFlight> in_flight_;  // by run key
+  std::optional<AshaScheduler> asha_;          // with early_stopping: asha
 };
 
 }  // namespace bokeh::orchestrator

@@ -1,7 +1,7 @@
-// `report`: the study's tables (--table N), the sweeps' progress (--status), figures
-// (--figure curves|samples) and the HTML dashboard (--html FILE, --serve) from the results database,
-// opened read-only (works while a sweep runs). Built without libtorch (BOKEH_WITH_TORCH=OFF) it refuses
-// --figure and its dashboard has no sample images.
+// `report`: the study's tables (--table N), a search's trials (--trials), the sweeps' progress
+// (--status), figures (--figure curves|samples) and the HTML dashboard (--html FILE, --serve) from the
+// results database, opened read-only (works while a sweep runs). Built without libtorch
+// (BOKEH_WITH_TORCH=OFF) it refuses --figure and its dashboard has no sample images.
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -18,6 +18,7 @@
 #include "reports/dashboard/dashboard_data.h"
 #include "reports/dashboard/dashboard_server.h"
 #include "reports/tables/run_summary.h"
+#include "reports/tables/search_table.h"
 #include "reports/tables/status_report.h"
 #include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_builder.h"
@@ -32,6 +33,7 @@ struct ReportOptions {
   int64_t table = 0;
   std::string format = "markdown";
   bool status = false;
+  bool trials = false;
   std::string figure;
   std::vector<std::string> runs;
   std::string out_dir;
@@ -85,6 +87,12 @@ int run(const ReportOptions& o) {
     std::cout << r::status_report(store, o.sweep, unix_now());
     return bokeh::kExitOk;
   }
+  if (o.trials) {
+    const bokeh::orchestrator::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
+    std::cout << r::format_table(r::trials_table(store, sweep, r::summarize_sweep(store, sweep.name)),
+                                 r::parse_table_format(o.format));
+    return bokeh::kExitOk;
+  }
   if (o.table != 0) {
     const r::TableFormat format = r::parse_table_format(o.format);
     const bokeh::orchestrator::SweepInfo sweep = r::sweep_for_table(store, o.table, o.sweep);
@@ -116,7 +124,7 @@ int main(int argc, char** argv) {
   ReportOptions o;
   CLI::App app{"Print the study's tables, the sweeps' status, or draw figures, from the results database "
                "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of "
-               "--table, --status, --figure, --html, --serve.",
+               "--table, --trials, --status, --figure, --html, --serve.",
                "report"};
   auto* table = app.add_option("--table", o.table, "print Table N (1-4) of the study for a sweep")
                     ->check(CLI::Range(1, 4));
@@ -125,14 +133,18 @@ int main(int argc, char** argv) {
                                 "draw a figure: curves (loss per epoch, lr drops marked; needs gnuplot) or samples "
                                 "(input / target / each run's output on test images)")
                      ->check(CLI::IsMember({"curves", "samples"}));
+  auto* trials = app.add_flag("--trials", o.trials,
+                              "list a sweep's trials: sampled (or varied) settings, epochs trained, best validation "
+                              "loss, test PSNR, state (with the ASHA rung a run stopped at)");
   auto* html = app.add_option("--html", o.html,
                               "write the dashboard to FILE: one self-contained HTML page (status, tables, loss "
                               "curves, parallel coordinates, samples, spec) that opens offline");
   auto* serve = app.add_flag("--serve", o.serve,
                              "serve the dashboard over HTTP, read-only (GET/HEAD), refreshing while a sweep runs");
-  table->excludes(status)->excludes(figure)->excludes(html)->excludes(serve);
-  status->excludes(figure)->excludes(html)->excludes(serve);
-  figure->excludes(html)->excludes(serve);
+  table->excludes(status)->excludes(figure)->excludes(trials)->excludes(html)->excludes(serve);
+  status->excludes(figure)->excludes(trials)->excludes(html)->excludes(serve);
+  figure->excludes(trials)->excludes(html)->excludes(serve);
+  trials->excludes(html)->excludes(serve);
   html->excludes(serve);
   app.add_option("--host", o.host, "serve: address to listen on (127.0.0.1: this machine only; reach it from "
                                    "elsewhere through an ssh tunnel)")
@@ -141,8 +153,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   app.add_option("--sweep", o.sweep,
-                 "sweep name; default: tables: the latest sweep whose spec lists the table; figures: the latest "
-                 "sweep; status and dashboard: every sweep");
+                 "sweep name; default: tables: the latest sweep whose spec lists the table; figures and trials: the "
+                 "latest sweep; status and dashboard: every sweep");
   app.add_option("--db", o.db_path, "results database")->capture_default_str();
   app.add_option("--format", o.format, "table format: markdown, csv or json")
       ->check(CLI::IsMember({"markdown", "csv", "json"}))
@@ -159,8 +171,9 @@ int main(int argc, char** argv) {
   app.add_option("--height", o.height, "curves: PNG height in pixels")->check(CLI::Range(150, 10000))->capture_default_str();
   try {
     app.parse(argc, argv);
-    if (o.table == 0 && !o.status && o.figure.empty() && o.html.empty() && !o.serve) {
-      throw CLI::ValidationError("give one of --table N, --status, --figure curves|samples, --html FILE, --serve");
+    if (o.table == 0 && !o.status && !o.trials && o.figure.empty() && o.html.empty() && !o.serve) {
+      throw CLI::ValidationError(
+          "give one of --table N, --trials, --status, --figure curves|samples, --html FILE, --serve");
     }
     if (!o.figure.empty() && o.out_dir.empty()) throw CLI::ValidationError("--figure needs --out DIR");
   } catch (const CLI::CallForHelp& e) {

@@ -140,6 +140,8 @@ void save_checkpoint(const fs::path& file, const std::string& fingerprint, const
   archive.write("scheduler_num_bad_epochs", c10::IValue(state.scheduler.num_bad_epochs));
   archive.write("scheduler_cooldown_counter", c10::IValue(state.scheduler.cooldown_counter));
   archive.write("scheduler_last_epoch", c10::IValue(state.scheduler.last_epoch));
+  archive.write("scaler_scale", c10::IValue(state.scaler.scale));
+  archive.write("scaler_growth_tracker", c10::IValue(state.scaler.growth_tracker));
   archive.write("runtime_seconds", c10::IValue(state.runtime_seconds));
   archive.write("train_phase_seconds", c10::IValue(state.train_phase_seconds));
   archive.write("history", history_tensor(state.history));
@@ -168,6 +170,8 @@ TrainingState load_checkpoint(const fs::path& file, const std::string& fingerpri
     state.scheduler.num_bad_epochs = read_int(archive, "scheduler_num_bad_epochs");
     state.scheduler.cooldown_counter = read_int(archive, "scheduler_cooldown_counter");
     state.scheduler.last_epoch = read_int(archive, "scheduler_last_epoch");
+    state.scaler.scale = read_double(archive, "scaler_scale");
+    state.scaler.growth_tracker = read_int(archive, "scaler_growth_tracker");
     state.runtime_seconds = read_double(archive, "runtime_seconds");
     state.train_phase_seconds = read_double(archive, "train_phase_seconds");
     torch::Tensor history;

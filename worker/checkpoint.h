@@ -1,8 +1,8 @@
 // A training run's checkpoints: last.pt (model, optimizer, scheduler, epoch, best so far, epoch
-// history, runtime: everything an exact resume needs), prev.pt (the last.pt before it) and best.pt
-// (the best weights). Each is written to a temporary file in the same folder and renamed over the
-// old one, so a crash leaves either the previous or the new file, never a torn one; each carries a
-// checksum of its contents, checked before anything is read from it.
+// history, runtime, fp16 loss scale: everything an exact resume needs), prev.pt (the last.pt before
+// it) and best.pt (the best weights). Each is written to a temporary file in the same folder and
+// renamed over the old one, so a crash leaves either the previous or the new file, never a torn one;
+// each carries a checksum of its contents, checked before anything is read from it.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include <torch/torch.h>
 
 #include "worker/checkpoint_files.h"
+#include "worker/loss_scaler.h"
 #include "worker/plateau_scheduler.h"
 #include "worker/run_config.h"
 #include "worker/train_result.h"
@@ -30,6 +31,7 @@ struct TrainingState {
   double best_val_loss = std::numeric_limits<double>::infinity();
   double lr = 0.0;         // learning rate for the next epoch
   PlateauState scheduler{std::numeric_limits<double>::infinity()};
+  LossScalerState scaler;              // fp16's loss scale (kept, unused, at other precisions)
   double runtime_seconds = 0.0;        // sum of the epochs' seconds
   double train_phase_seconds = 0.0;    // sum of the training phases' seconds (for images/s)
   std::vector<EpochFigures> history;   // one entry per completed epoch

@@ -50,6 +50,7 @@ struct TrainConfig {
   int64_t epochs = 10;
   double weight_decay = 0.0;  // > 0 selects AdamW
   bool augment = false;       // random flips and rot90, derived from (seed, epoch)
+  std::string precision = "auto";  // auto | fp32 | bf16 | fp16 (worker/precision.h; auto: bf16 on capable GPUs, else fp32)
   uint64_t seed = 0;          // the run's seed: weights init, shuffling, augmentation
 };
 

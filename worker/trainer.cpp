@@ -1,5 +1,6 @@
-// The training loop of one run: epochs of shuffled (optionally augmented) mini-batches with
-// Adam/AdamW, validation, the plateau scheduler, checkpoints and the final test of the best weights.
+// The training loop of one run: epochs of shuffled (optionally augmented) mini-batches made on the
+// run's device, the forward pass at the run's precision, Adam/AdamW (fp16: with loss scaling),
+// validation, the plateau scheduler, checkpoints and the final test of the best weights.
 #include "worker/trainer.h"
 
 #include <algorithm>
@@ -13,8 +14,11 @@
 
 #include "worker/batches.h"
 #include "worker/bokeh_loss.h"
+#include "worker/device_memory.h"
 #include "worker/image_metrics.h"
+#include "worker/loss_scaler.h"
 #include "worker/plateau_scheduler.h"
+#include "worker/precision.h"
 #include "worker/ssim.h"
 #include "worker/unet.h"
 
@@ -43,17 +47,18 @@ void validate(const TrainConfig& config, const PreparedData& data) {
 }
 
 // Every setting that shapes the run's trajectory (all but `epochs`, which only says where it
-// stops) and the data's shape; a checkpoint is only resumed by a run with the same one. The data's
-// cache key is left out: it hashes file times, which change when a cache is rebuilt elsewhere.
-std::string run_fingerprint(const TrainConfig& c, const PreparedData& data) {
+// stops; the precision as resolved on this device) and the data's shape; a checkpoint is only
+// resumed by a run with the same one. The data's cache key is left out: it hashes file times, which
+// change when a cache is rebuilt elsewhere.
+std::string run_fingerprint(const TrainConfig& c, Precision precision, const PreparedData& data) {
   const auto& f = c.loss.focus;
   const auto& s = c.scheduler;
   return fmt::format(
       "model {} {} {}; loss {} {} {} focus {} {} {}; scheduler {} {} {} {} {} {}; lr {} batch {} "
-      "weight_decay {} augment {} seed {}; data {}x{} {}/{}/{}",
+      "weight_decay {} augment {} seed {} precision {}; data {}x{} {}/{}/{}",
       c.model.width, c.model.depth, c.model.batch_norm, c.loss.l1, c.loss.ssim, c.loss.lpips, f.levels,
       f.in_focus_weight, f.mask_scale, s.enabled, s.factor, s.patience, s.threshold, s.cooldown, s.min_lr, c.lr,
-      c.batch_size, c.weight_decay, c.augment, c.seed, data.height(), data.width(),
+      c.batch_size, c.weight_decay, c.augment, c.seed, precision_name(precision), data.height(), data.width(),
       data.size(Split::train), data.size(Split::validation), data.size(Split::test));
 }
 
@@ -74,17 +79,6 @@ void poll_stop(const TrainOptions& options, int64_t epoch) {
     throw TrainingInterrupted(fmt::format("training stopped on request during epoch {}", epoch));
 }
 
-// Indices [begin, end) of `order`.
-std::vector<int64_t> slice(const std::vector<int64_t>& order, int64_t begin, int64_t end) {
-  return {order.begin() + begin, order.begin() + end};
-}
-
-std::vector<int64_t> iota(int64_t n) {
-  std::vector<int64_t> v(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) v[static_cast<size_t>(i)] = i;
-  return v;
-}
-
 // A failure every member of a group reaches at the same step (after a collective): nobody needs to
 // tell the others, so the group's steps close before it is thrown.
 [[noreturn]] void fail_together(TrainingGroup* group, const std::string& error) {
@@ -92,31 +86,51 @@ std::vector<int64_t> iota(int64_t n) {
   throw std::runtime_error(error);
 }
 
-// Forward and backward of the training pairs `indices`: leaves their gradients in the model and
-// returns the loss (a scalar tensor, detached).
-torch::Tensor forward_backward(UNet& model, const BokehLoss& loss, const TrainConfig& config, const PreparedData& data,
-                               const torch::Device& device, const std::vector<int64_t>& indices, int64_t epoch) {
-  const Batch batch = make_batch(data, Split::train, indices, config.augment, config.seed, epoch);
-  const auto input = batch.input.to(device), target = batch.target.to(device);  // (B, 3, H, W)
-  const LossTerms terms = loss(model->forward(input), target, input);
-  terms.total.backward();
+// What every phase of one run uses.
+struct Run {
+  const TrainConfig& config;
+  const TrainOptions& options;
+  UNet& model;
+  const BokehLoss& loss;
+  const BatchSource& source;
+  Precision precision;
+};
+
+// The model's prediction for `input` (B, 3, H, W): the forward pass under autocast at the run's
+// precision, returned as fp32 so that the loss and the metrics are computed in fp32 (SSIM's
+// E[x^2] - E[x]^2 would cancel away in bf16's 8-bit mantissa).
+torch::Tensor predict(const Run& run, const torch::Tensor& input) {
+  torch::Tensor prediction;
+  {
+    const AutocastGuard autocast(run.options.device, run.precision);
+    prediction = run.model->forward(input);
+  }
+  return prediction.to(torch::kFloat32);
+}
+
+// Forward and backward of one batch: leaves its gradients (multiplied by the loss scale) in the
+// model and returns the loss (a scalar tensor, detached, unscaled).
+torch::Tensor forward_backward(const Run& run, const Batch& batch, const LossScaler& scaler) {
+  const LossTerms terms = run.loss(predict(run, batch.input), batch.target, batch.input);
+  scaler.scale(terms.total).backward();
   return terms.total.detach();
 }
 
-// A group member's part of one batch: the gradients and loss of its shard, weighted by the shard's
-// share of the batch, then summed over the group, so that every member holds the whole batch's mean
-// gradient and loss. A member with an empty shard contributes zeros.
-double group_step(TrainingGroup& group, UNet& model, const BokehLoss& loss, const TrainConfig& config,
-                  const PreparedData& data, const torch::Device& device, const std::vector<int64_t>& batch,
-                  int64_t epoch) {
-  const int64_t n = static_cast<int64_t>(batch.size());
+// A group member's part of one batch (positions [begin, end) of the epoch plan): the gradients and
+// loss of its shard, weighted by the shard's share of the batch, then summed over the group, so that
+// every member holds the whole batch's mean gradient and loss. A member with an empty shard
+// contributes zeros.
+double group_step(TrainingGroup& group, const Run& run, const EpochPlan& plan, int64_t begin, int64_t end,
+                  const LossScaler& scaler) {
+  const int64_t n = end - begin;
   const Shard shard = shard_of(n, group.rank(), group.size());
   const double weight = static_cast<double>(shard.size()) / static_cast<double>(n);
-  torch::Tensor value = torch::zeros({1}, torch::TensorOptions().device(device));
-  if (shard.size() > 0) value = forward_backward(model, loss, config, data, device, slice(batch, shard.begin, shard.end),
-                                                 epoch).reshape({1}) * weight;
+  torch::Tensor value = torch::zeros({1}, torch::TensorOptions().device(run.options.device));
+  if (shard.size() > 0)
+    value = forward_backward(run, run.source.batch(plan, begin + shard.begin, begin + shard.end), scaler).reshape({1}) *
+            weight;
   std::vector<torch::Tensor> sums;
-  for (auto& parameter : model->parameters()) {
+  for (auto& parameter : run.model->parameters()) {
     if (!parameter.grad().defined()) parameter.mutable_grad() = torch::zeros_like(parameter);
     else parameter.mutable_grad().mul_(weight);
     sums.push_back(parameter.grad());
@@ -126,31 +140,36 @@ double group_step(TrainingGroup& group, UNet& model, const BokehLoss& loss, cons
   return value.item<double>();
 }
 
-// The mean of one epoch's training batch losses; steps the optimizer after each batch.
-double train_epoch(UNet& model, torch::optim::Optimizer& optimizer, const BokehLoss& loss, const TrainConfig& config,
-                   const PreparedData& data, const TrainOptions& options, int64_t epoch) {
-  model->train();
+// The mean of one epoch's training batch losses; steps the optimizer after each batch (fp16: unless
+// the loss scaler finds an inf or NaN gradient, which skips the step and lowers the scale).
+double train_epoch(const Run& run, torch::optim::Optimizer& optimizer, LossScaler& scaler, int64_t epoch) {
+  const TrainConfig& config = run.config;
+  const TrainOptions& options = run.options;
+  run.model->train();
   torch::AutoGradMode grad_mode(true);  // the caller may hold a NoGradGuard
   TrainingGroup* group = options.group.get();
-  const int64_t n = data.size(Split::train);
-  const auto order = epoch_order(n, config.seed, epoch);
+  const int64_t n = run.source.size(Split::train);
+  const EpochPlan plan = epoch_plan(n, config.augment, run.source.square(), config.seed, epoch, options.device);
+  const auto parameters = run.model->parameters();
   double sum = 0.0;
   int64_t batches = 0;
   for (int64_t begin = 0; begin < n; begin += config.batch_size) {
     ++batches;
-    const auto batch = slice(order, begin, std::min(begin + config.batch_size, n));
+    const int64_t end = std::min(begin + config.batch_size, n);
     optimizer.zero_grad();
     double value = 0.0;
     if (group) {
       if (group->check_in(options.stop_requested && options.stop_requested()))
         throw TrainingInterrupted(fmt::format("training stopped on request during epoch {}", epoch));
-      value = group_step(*group, model, loss, config, data, options.device, batch, epoch);
+      value = group_step(*group, run, plan, begin, end, scaler);
     } else {
       poll_stop(options, epoch);
-      value = forward_backward(model, loss, config, data, options.device, batch, epoch).item<double>();
+      value = forward_backward(run, run.source.batch(plan, begin, end), scaler).item<double>();
     }
     if (!std::isfinite(value)) fail_together(group, fmt::format("non-finite loss at epoch {}, batch {}", epoch, batches));
-    optimizer.step();
+    const bool finite_gradients = scaler.unscale(parameters);
+    if (finite_gradients) optimizer.step();
+    scaler.update(finite_gradients);
     sum += value;
   }
   return sum / static_cast<double>(batches);
@@ -158,21 +177,19 @@ double train_epoch(UNet& model, torch::optim::Optimizer& optimizer, const BokehL
 
 // The loss averaged over the validation pairs (each batch's mean weighted by its size), eval mode.
 // A group member takes its shard of the pairs and the sums are added up over the group.
-double validation_loss(UNet& model, const BokehLoss& loss, const TrainConfig& config, const PreparedData& data,
-                       const TrainOptions& options, int64_t epoch) {
-  model->eval();
+double validation_loss(const Run& run, int64_t epoch) {
+  const TrainOptions& options = run.options;
+  run.model->eval();
   torch::NoGradGuard no_grad;
   TrainingGroup* group = options.group.get();
-  const int64_t n = data.size(Split::validation);
+  const int64_t n = run.source.size(Split::validation);
   const Shard mine = group ? shard_of(n, group->rank(), group->size()) : Shard{0, n};
-  const auto order = iota(n);
   double sum = 0.0;
-  for (int64_t begin = mine.begin, b = 1; begin < mine.end; begin += config.batch_size, ++b) {
+  for (int64_t begin = mine.begin, b = 1; begin < mine.end; begin += run.config.batch_size, ++b) {
     if (!group) poll_stop(options, epoch);
-    const int64_t end = std::min(begin + config.batch_size, mine.end);
-    const Batch batch = make_batch(data, Split::validation, slice(order, begin, end), false, config.seed, epoch);
-    const auto input = batch.input.to(options.device), target = batch.target.to(options.device);
-    const double value = loss(model->forward(input), target, input).total.item<double>();
+    const int64_t end = std::min(begin + run.config.batch_size, mine.end);
+    const Batch batch = run.source.range(Split::validation, begin, end);
+    const double value = run.loss(predict(run, batch.input), batch.target, batch.input).total.item<double>();
     if (!group && !std::isfinite(value))
       throw std::runtime_error(fmt::format("non-finite validation loss at epoch {}, batch {}", epoch, b));
     sum += value * static_cast<double>(end - begin);
@@ -186,23 +203,19 @@ double validation_loss(UNet& model, const BokehLoss& loss, const TrainConfig& co
   return sum / static_cast<double>(n);
 }
 
-// Per-image means of L1, PSNR, SSIM (and LPIPS with a net) of the model on the test split.
-TestMetrics test_metrics(UNet& model, const TrainConfig& config, const PreparedData& data, const Lpips& lpips,
-                         const torch::Device& device) {
-  model->eval();
+// Per-image means of L1, PSNR, SSIM (and LPIPS with a net) of the model on the test split, in fp32.
+TestMetrics test_metrics(const Run& run, const Lpips& lpips) {
+  run.model->eval();
   torch::NoGradGuard no_grad;
-  const int64_t n = data.size(Split::test);
-  const auto order = iota(n);
+  const int64_t n = run.source.size(Split::test);
   double l1 = 0.0, psnr_sum = 0.0, ssim_sum = 0.0, lpips_sum = 0.0;
-  for (int64_t begin = 0; begin < n; begin += config.batch_size) {
-    const Batch batch = make_batch(data, Split::test, slice(order, begin, std::min(begin + config.batch_size, n)),
-                                   false, config.seed, 0);
-    const auto input = batch.input.to(device), target = batch.target.to(device);
-    const auto prediction = model->forward(input);  // (B, 3, H, W)
-    l1 += l1_error(prediction, target).sum().item<double>();
-    psnr_sum += psnr(prediction, target).sum().item<double>();
-    ssim_sum += ssim(prediction, target).sum().item<double>();
-    if (lpips) lpips_sum += lpips->forward(prediction, target).sum().item<double>();
+  for (int64_t begin = 0; begin < n; begin += run.config.batch_size) {
+    const Batch batch = run.source.range(Split::test, begin, std::min(begin + run.config.batch_size, n));
+    const auto prediction = predict(run, batch.input);  // (B, 3, H, W)
+    l1 += l1_error(prediction, batch.target).sum().item<double>();
+    psnr_sum += psnr(prediction, batch.target).sum().item<double>();
+    ssim_sum += ssim(prediction, batch.target).sum().item<double>();
+    if (lpips) lpips_sum += lpips->forward(prediction, batch.target).sum().item<double>();
   }
   const double count = static_cast<double>(n);
   TestMetrics metrics{l1 / count, psnr_sum / count, ssim_sum / count, std::nullopt};
@@ -245,6 +258,23 @@ std::optional<TrainingState> resume(const TrainOptions& options, const std::stri
   if (!passed_over.empty() && options.on_notice)
     options.on_notice("checkpoint", passed_over + "; the run starts again from epoch 1");
   return std::nullopt;
+// Lays the model's 4-d parameters (the convolutions' weights) out in `format` (channels_last on GPUs).
+void lay_out(UNet& model, torch::MemoryFormat format) {
+  if (format == torch::MemoryFormat::Contiguous) return;
+  torch::NoGradGuard no_grad;
+  for (auto& parameter : model->parameters())
+    if (parameter.dim() == 4) parameter.set_data(parameter.contiguous(format));
+}
+
+// Runs `phase` of a run; an allocation failure in it becomes the run's one-line failure (device,
+// batch size, free/total memory).
+template <typename Body>
+auto guard_memory(const TrainConfig& config, const torch::Device& device, const std::string& phase, Body body) {
+  try {
+    return body();
+  } catch (const c10::OutOfMemoryError&) {
+    throw OutOfMemory(out_of_memory_line(device, config.batch_size, phase));
+  }
 }
 
 }  // namespace
@@ -252,15 +282,20 @@ std::optional<TrainingState> resume(const TrainOptions& options, const std::stri
 TrainResult train_run(const TrainConfig& config, const PreparedData& data, const TrainOptions& options) {
   validate(config, data);
   const torch::Device& device = options.device;
+  const Precision precision = resolve_precision(config.precision, device);
   torch::manual_seed(config.seed);
   UNet model(config.model);
   model->to(device);
+  lay_out(model, options.memory_format);
   auto optimizer = make_optimizer(config, model->parameters());
   PlateauScheduler scheduler(config.scheduler);
   Lpips lpips = options.lpips;
   if (lpips) lpips->to(device);
   const BokehLoss loss(config.loss, config.loss.lpips > 0.0 ? lpips : Lpips{nullptr});
-  const std::string fingerprint = run_fingerprint(config, data);
+  const std::string fingerprint = run_fingerprint(config, precision, data);
+  const BatchSource source = guard_memory(config, device, "uploading the data",
+                                          [&] { return BatchSource(data, device, options.memory_format); });
+  const Run run{config, options, model, loss, source, precision};
 
   TrainingGroup* group = options.group.get();
   const bool checkpoints = !options.checkpoint_dir.empty();
@@ -273,6 +308,7 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
     fs::create_directories(options.checkpoint_dir);
     if (std::optional<TrainingState> resumed = resume(options, fingerprint, model, *optimizer)) {
       state = std::move(*resumed);
+      lay_out(model, options.memory_format);
       if (state.epoch > config.epochs)
         throw std::runtime_error(fmt::format("checkpoint {} is at epoch {}, past this run's {} epochs",
                                              last_file.string(), state.epoch, config.epochs));
@@ -280,18 +316,20 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
       set_lr(*optimizer, state.lr);
     }
   }
+  LossScaler scaler(precision == Precision::fp16, state.scaler);
   std::vector<torch::Tensor> best_in_memory;
   const double n_train = static_cast<double>(data.size(Split::train));
 
   for (int64_t epoch = state.epoch + 1; epoch <= config.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
-    const double train_loss = train_epoch(model, *optimizer, loss, config, data, options, epoch);
+    const std::string phase = fmt::format("during epoch {}", epoch);
+    const double train_loss = guard_memory(config, device, phase, [&] { return train_epoch(run, *optimizer, scaler, epoch); });
     const double train_seconds = seconds_since(epoch_start);
     if (group) {  // BatchNorm's running statistics: the leader's, on every member
       auto buffers = model->buffers();
       if (!buffers.empty()) group->broadcast(buffers);
     }
-    const double val_loss = validation_loss(model, loss, config, data, options, epoch);
+    const double val_loss = guard_memory(config, device, phase, [&] { return validation_loss(run, epoch); });
     const double epoch_lr = state.lr;
     if (config.scheduler.enabled) {
       state.lr = scheduler.step(val_loss, state.lr);
@@ -311,6 +349,7 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
     state.runtime_seconds += seconds;
     state.train_phase_seconds += train_seconds;
     state.history.push_back(figures);
+    state.scaler = scaler.state();
     if (writes_checkpoints)
       save_checkpoint(last_file, fingerprint, *model, *optimizer, state, options.checkpoint_dir / kPreviousCheckpoint);
     if (options.on_epoch) options.on_epoch(figures);
@@ -332,7 +371,7 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   if (tests) {
     if (checkpoints) load_weights(best_file, model, device);
     else restore(model, best_in_memory);
-    result.test = test_metrics(model, config, data, lpips, device);
+    result.test = guard_memory(config, device, "while testing", [&] { return test_metrics(run, lpips); });
   }
   result.runtime_seconds = state.runtime_seconds;
   result.images_per_second = n_train * static_cast<double>(config.epochs) / state.train_phase_seconds;

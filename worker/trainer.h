@@ -21,6 +21,9 @@ namespace bokeh::worker {
 
 struct TrainOptions {
   torch::Device device{torch::kCPU};
+  // Layout of the batches and the convolution weights: channels_last suits GPU tensor cores
+  // (the worker sets it for CUDA devices); on the CPU it was measured slower.
+  torch::MemoryFormat memory_format = torch::MemoryFormat::Contiguous;
   std::filesystem::path checkpoint_dir;     // holds last.pt (resume) and best.pt; "" = no checkpoints
   Lpips lpips{nullptr};                     // moved to `device`; empty: no LPIPS (loss.lpips must be 0)
   std::function<void(const EpochFigures&)> on_epoch;  // called after each epoch's checkpoint is written
@@ -37,6 +40,14 @@ struct TrainOptions {
   std::shared_ptr<TrainingGroup> group;
 };
 
+// Thrown when an allocation fails: one line naming the device, the batch size and the device's free
+// and total memory (worker/device_memory.h). The run fails; once its tensors are gone, the caller
+// hands the cached blocks back (release_cached_memory) and the process can train the next run.
+class OutOfMemory : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Thrown when stop_requested() says so; last.pt then holds the last completed epoch.
 class TrainingInterrupted : public std::runtime_error {
  public:
@@ -44,11 +55,13 @@ class TrainingInterrupted : public std::runtime_error {
 };
 
 // Trains config.epochs epochs (continuing from checkpoint_dir/last.pt when it exists, from prev.pt when
-// last.pt is corrupt, from scratch when both are) and tests the
-// best weights. Deterministic: on the CPU with the same thread count, a run resumed after epoch k
-// ends bit-identical to one trained straight through. Throws std::runtime_error for a non-finite
-// loss ("non-finite loss at epoch 3, batch 7") or a bad checkpoint, std::invalid_argument for
-// impossible settings.
+// last.pt is corrupt, from scratch when both are) and tests the best weights. The prepared pairs are
+// put on the device once (worker/batches.h) and the forward pass runs at config.precision as resolved
+// for the device (worker/precision.h); the loss, the optimizer state and the metrics stay fp32.
+// Deterministic: on the CPU with the same thread count, a run resumed after epoch k ends bit-identical
+// to one trained straight through. Throws std::runtime_error for a non-finite loss ("non-finite loss at
+// epoch 3, batch 7") or a bad checkpoint, OutOfMemory, std::invalid_argument for impossible settings (a
+// precision the device cannot run).
 TrainResult train_run(const TrainConfig& config, const PreparedData& data, const TrainOptions& options);
 
 }  // namespace bokeh::worker

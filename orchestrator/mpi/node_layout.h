@@ -1,5 +1,5 @@
 // Where this rank sits on its node (node-local rank and counts), and what follows from it: the
-// torch thread count of a worker and the GPU it uses.
+// torch thread count of a worker and the GPU it uses (shared by runs_per_gpu workers).
 #pragma once
 
 #include <string>
@@ -25,8 +25,8 @@ NodeLayout node_layout(MPI_Comm comm, int coordinator);
 // The torch thread count of a worker: `requested` when > 0, else cores / workers on the node (>= 1).
 int worker_threads(const NodeLayout& layout, int requested);
 
-// "cpu", "cuda" or "auto" -> the device: cuda:(local worker index mod GPUs) when CUDA is wanted and present.
-// "cuda" without a GPU is an error.
-torch::Device worker_device(const std::string& wanted, const NodeLayout& layout);
+// "cpu", "cuda" or "auto" -> the device: cuda:gpu_for_worker(local worker index, runs_per_gpu, GPUs)
+// (orchestrator/spec/gpu_mapping.h) when CUDA is wanted and present. "cuda" without a GPU is an error.
+torch::Device worker_device(const std::string& wanted, const NodeLayout& layout, int64_t runs_per_gpu);
 
 }  // namespace bokeh::orchestrator

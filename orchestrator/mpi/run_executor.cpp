@@ -1,10 +1,12 @@
 // One run on this process: threads, device, data, LPIPS, checkpoints, training.
 #include "orchestrator/mpi/run_executor.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
 #include "orchestrator/spec/run_settings.h"
+#include "worker/device_memory.h"
 
 namespace bokeh::orchestrator {
 
@@ -32,7 +34,11 @@ worker::TrainResult RunExecutor::execute(const AssignMessage& assign, const RunR
     throw std::runtime_error("failed on purpose: BOKEH_FAIL_RUN names run " + assign.run_name);
   at::set_num_threads(worker_threads(layout_, static_cast<int>(assign.threads)));
   worker::TrainOptions options;
-  options.device = worker_device(assign.device, layout_);
+  options.device = worker_device(assign.device, layout_, assign.runs_per_gpu);
+  if (options.device.is_cuda()) {  // what PyTorch's GPU recipes use; see bench/README.md for what was measured
+    options.memory_format = torch::MemoryFormat::ChannelsLast;
+    at::globalContext().setBenchmarkCuDNN(true);
+  }
   options.checkpoint_dir = assign.checkpoint_dir;
   options.lpips = lpips(assign.lpips_weights);
   if (reports.on_epoch)
@@ -45,7 +51,14 @@ worker::TrainResult RunExecutor::execute(const AssignMessage& assign, const RunR
   options.stop_requested = reports.stop_requested;
   options.group = group;
   if (!assign.resume) worker::remove_checkpoints(assign.checkpoint_dir);
-  return worker::train_run(to_train_config(assign.config, assign.seed), data(assign.data_file), options);
+  worker::TrainConfig config = to_train_config(assign.config, assign.seed);
+  if (assign.until_epoch > 0) config.epochs = std::min(config.epochs, assign.until_epoch);  // an ASHA rung
+  try {
+    return worker::train_run(config, data(assign.data_file), options);
+  } catch (const worker::OutOfMemory&) {
+    worker::release_cached_memory(options.device);  // the run's tensors are gone: the next run gets their memory
+    throw;
+  }
 }
 
 }  // namespace bokeh::orchestrator

@@ -26,9 +26,9 @@ class RunExecutor {
   explicit RunExecutor(NodeLayout layout) : layout_(std::move(layout)) {}
 
   // Sets the thread count and device the assignment asks for, then trains (resuming from the
-  // checkpoint when asked), with `group` when several ranks train the run together (its steps are
-  // opened first, so that a failure anywhere here reaches the other members). Throws what the
-  // trainer throws (TrainingInterrupted on a stop).
+  // checkpoint when asked; only up to assign.until_epoch when it is set), with `group` when several
+  // ranks train the run together (its steps are opened first, so that a failure anywhere here reaches
+  // the other members). Throws what the trainer throws (TrainingInterrupted on a stop).
   //
   // Testing aid: a process whose environment has BOKEH_FAIL_RUN=<run name> fails that run on purpose
   // before training it, as a member that cannot read its data would (tests/integration use it).

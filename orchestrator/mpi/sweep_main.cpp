@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 #include <mpi.h>
+#include <torch/cuda.h>
 
 #include "orchestrator/coordinator.h"
 #include "orchestrator/spec/dry_run.h"
@@ -69,7 +70,7 @@ std::vector<std::string> expand_profiles(const SweepCommand& command, bool quick
 int dry_run(const SweepCommand& command) {
   try {
     const Spec spec = load_spec(command.spec_path, command.overrides);
-    print_dry_run(std::cout, spec, plan_runs(spec));
+    print_dry_run(std::cout, spec, plan_runs(spec), static_cast<int>(torch::cuda::device_count()));
     for (const InputProblem& p : spec_input_problems(spec))
       std::cout << "not in place (a real start refuses this): " << SpecError(p.where, p.message).what() << "\n";
     return kExitOk;
@@ -120,9 +121,13 @@ int main(int argc, char** argv) {
   SweepCommand c;
   CLI::App app{"Runs a hyperparameter sweep of the bokeh U-Net. Under `mpirun -n N`, rank 0 coordinates and\n"
                "ranks 1..N-1 train (k ranks per run, in fixed groups, when the spec sets resources.ranks_per_run\n"
-               "to k); without mpirun the one process trains the runs in turn. Runs train in a child process of their rank\n"
-               "(groups: in the ranks), so a crash fails only that run. Ctrl-C, SIGTERM or SIGUSR1 (which mpirun\n"
-               "forwards) stop the sweep at the next batch with status 130; the same command again resumes it.",
+               "to k); without mpirun the one process trains the runs in turn. With a CUDA libtorch each worker\n"
+               "trains on a GPU, resources.runs_per_gpu workers per GPU. Runs train in a child process of their\n"
+               "rank (groups: in the ranks), so a crash fails only that run. Ctrl-C, SIGTERM or SIGUSR1 (which\n"
+               "mpirun forwards) stop the sweep at the next batch with status 130; the same command again resumes\n"
+               "it. A spec's runs are its explicit runs, grid points and sampled trials (search:, drawn once and\n"
+               "stored); with early_stopping: asha, runs stop at rungs and may be promoted later (decisions depend\n"
+               "on the order results arrive under mpirun; see sweeps/README.md).",
                "sweep"};
   app.add_option("spec", c.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
   app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")
@@ -133,7 +138,9 @@ int main(int argc, char** argv) {
                "a quick look on a CPU: the built-in synthetic data at 32x48, 8/4/4 train/val/test pairs, each run's "
                "own epochs, stored as the sweep NAME-quick");
   app.add_flag(kNoLpipsFlag, no_lpips, "without the LPIPS weights file: loss.lpips=0 in every run, test LPIPS shown as –");
-  app.add_flag("--dry-run", c.dry_run, "validate and print the expanded runs; touch nothing");
+  app.add_flag("--dry-run", c.dry_run,
+               "validate and print the expanded runs (sampled trials too), ASHA's rungs and where workers train; "
+               "touch nothing");
   app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
   app.add_flag("--fresh", c.fresh, "discard the stored results of this sweep (its spec changed) and start anew");
   app.add_flag("--quiet", c.quiet, "print only errors and the final summary");

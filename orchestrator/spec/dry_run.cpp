@@ -6,7 +6,9 @@
 
 #include <algorithm>
 
+#include "orchestrator/spec/gpu_mapping.h"
 #include "orchestrator/spec/run_settings.h"
+#include "orchestrator/store/asha_rungs.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -16,7 +18,7 @@ using nlohmann::json;
 // Settings with a column of their own; any other that differs from its default goes to "other".
 const std::vector<std::string> kColumns = {"model.width",      "model.depth",  "model.batch_norm", "train.lr",
                                            "train.batch_size", "train.epochs", "loss.l1",          "loss.ssim",
-                                           "loss.lpips"};
+                                           "loss.lpips",       "train.precision"};
 
 std::string others(const json& config) {
   std::vector<std::string> parts;
@@ -28,9 +30,37 @@ std::string others(const json& config) {
   return fmt::format("{}", fmt::join(parts, " "));
 }
 
+std::string describe(const SearchDimension& d) {
+  if (d.distribution == Distribution::Choice) {
+    std::vector<std::string> values;
+    for (const json& v : d.choices) values.push_back(format_setting_value(v));
+    return fmt::format("{} choice [{}]", d.path, fmt::join(values, ", "));
+  }
+  return fmt::format("{} {}{} [{}, {}]", d.path, distribution_name(d.distribution), d.log ? " log" : "",
+                     format_setting_value(d.low), format_setting_value(d.high));
+}
+
+// The search and early-stopping lines above the table.
+void print_search(std::ostream& out, const Spec& spec, const RunPlan& plan) {
+  const SearchSpace& s = spec.search;
+  if (!s.method.empty()) {
+    std::vector<std::string> dims;
+    for (const SearchDimension& d : s.dimensions) dims.push_back(describe(d));
+    out << fmt::format("search: {}, {} trials (seed {}): {}\n", s.method, s.trials, s.seed, fmt::join(dims, "; "));
+  }
+  const EarlyStopping& es = spec.early_stopping;
+  if (es.method.empty()) return;
+  int64_t most = 0;
+  for (const PlannedRun& r : plan.runs) most = std::max(most, setting_value(r.config, "train.epochs").get<int64_t>());
+  out << fmt::format("early stopping: {} on {}, reduction factor {}, rungs at epochs [{}] (of up to {}); the costs "
+                     "below are for training every run to its last epoch\n",
+                     es.method, es.metric, es.reduction_factor,
+                     fmt::join(asha_rung_epochs(es.min_epochs, es.reduction_factor, most), ", "), most);
+}
+
 }  // namespace
 
-void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan) {
+void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int gpus) {
   const worker::DataConfig& d = spec.data;
   out << fmt::format("sweep \"{}\" ({}): {} run{}{}, tables [{}], seed {}\n", spec.name, spec.file, plan.runs.size(),
                      plan.runs.size() == 1 ? "" : "s",
@@ -40,7 +70,15 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan) {
   out << fmt::format("data: {}{} at {}x{}, {} train / {} val / {} test pairs\n", d.source,
                      d.source == "ebb" ? " " + d.root : "", d.height, d.width, d.train_pairs, d.val_pairs,
                      d.test_pairs);
+  const Resources& res = spec.resources;
+  out << fmt::format("resources: device {}, threads {}, ranks_per_run {}, runs_per_gpu {}, max_attempts {}\n",
+                     res.device, res.threads == 0 ? std::string("auto") : std::to_string(res.threads),
+                     res.ranks_per_run, res.runs_per_gpu, res.max_attempts);
+  out << describe_gpu_mapping(res, gpus) << "\n";
+  out << "precision: auto = bf16 on GPUs with bf16 tensor cores (compute capability 8.0+), fp32 on the CPU; "
+         "loss and metrics in fp32\n";
   for (const std::string& o : spec.overrides) out << "override: --set " << o << "\n";
+  print_search(out, spec, plan);
 
   double total = 0;
   size_t name_width = 4;
@@ -48,18 +86,19 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan) {
   const double unit = total >= 1e15 ? 1e15 : total >= 1e12 ? 1e12 : 1e9;
   const char* unit_name = unit == 1e15 ? "PFLOP" : unit == 1e12 ? "TFLOP" : "GFLOP";
 
-  out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>6}  {:>5}  {:>6}  {:<18}  {:>8}  {:>11}  {}\n", "name",
-                     name_width, "key", "width", "depth", "bn", "lr", "batch", "epochs", "loss l1/ssim/lpips",
-                     "params M", fmt::format("cost {}", unit_name), "other");
+  out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:<9}  {:>8}  {:>11}  {}\n",
+                     "name", name_width, "key", "width", "depth", "bn", "lr", "batch", "epochs", "loss l1/ssim/lpips",
+                     "precision", "params M", fmt::format("cost {}", unit_name), "other");
   for (const PlannedRun& r : plan.runs) {
     const auto f = [&](const char* path) { return format_setting_value(setting_value(r.config, path)); };
-    out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>6}  {:>5}  {:>6}  {:<18}  {:>8.2f}  {:>11.2f}  {}\n",
+    out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:<9}  {:>8.2f}  {:>11.2f}  {}\n",
                        r.name, name_width, r.key, f("model.width"), f("model.depth"),
                        f("model.batch_norm") == "true" ? "yes" : "no", f("train.lr"), f("train.batch_size"),
                        f("train.epochs"), f("loss.l1") + "/" + f("loss.ssim") + "/" + f("loss.lpips"),
-                       r.params / 1e6, r.cost_flops / unit, others(r.config));
+                       f("train.precision"), r.params / 1e6, r.cost_flops / unit, others(r.config));
   }
-  out << fmt::format("{:<{}}  {:>{}.2f}\n", "total", name_width, total / unit, 16 + 5 + 5 + 3 + 6 + 5 + 6 + 18 + 8 + 11 + 2 * 9);
+  out << fmt::format("{:<{}}  {:>{}.2f}\n", "total", name_width, total / unit,
+                     16 + 5 + 5 + 3 + 8 + 5 + 6 + 18 + 9 + 8 + 11 + 2 * 10);
   for (const DuplicateRun& dup : plan.duplicates) {
     out << fmt::format("duplicate: \"{}\" ({}:{}) is the same run as \"{}\"; it runs once\n", dup.name,
                        dup.where.source, dup.where.line, dup.same_as);

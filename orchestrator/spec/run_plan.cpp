@@ -1,14 +1,16 @@
-// Grid expansion, canonical run configs and keys, names, duplicate removal and cross-setting checks.
+// Grid expansion, sampled trials, canonical run configs and keys, names, duplicate removal and cross-setting checks.
 #include "orchestrator/spec/run_plan.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 
 #include "orchestrator/spec/run_cost.h"
 #include "orchestrator/spec/run_settings.h"
+#include "orchestrator/spec/samplers.h"
 #include "orchestrator/spec/yaml_reader.h"
 
 namespace bokeh::orchestrator {
@@ -44,6 +46,7 @@ struct Candidate {
 
   std::string name;
   SourceLocation where;
+  int64_t trial = 0;  // 1-based index of a sampled trial; 0 otherwise
   json config = default_run_config();
   std::map<std::string, SourceLocation> origin;
 
@@ -103,9 +106,45 @@ void check(const Candidate& c, const Spec& spec) {
   }
 }
 
+// The sampled trials of `search:`, named trial-01.., on top of base.
+void add_trials(const Spec& spec, const std::function<void(Candidate)>& finish) {
+  const SearchSpace& space = spec.search;
+  if (space.method.empty()) return;
+  const int digits = static_cast<int>(std::to_string(space.trials).size());
+  int64_t t = 0;
+  for (const std::vector<json>& values : sample_space(space)) {
+    Candidate c{fmt::format("trial-{:0{}}", ++t, std::max(digits, 2)), space.where};
+    c.trial = t;
+    c.apply(spec.base);
+    for (size_t d = 0; d < values.size(); ++d) c.apply(space.dimensions[d].path, values[d], space.dimensions[d].where);
+    finish(std::move(c));
+  }
+}
+
+void add_grid_points(const Spec& spec, const std::function<void(Candidate)>& finish) {
+  bool any_varies = false;
+  for (const GridAxis& axis : spec.grid) any_varies = any_varies || axis.values.size() > 1;
+  std::vector<size_t> index(spec.grid.size(), 0);
+  while (!spec.grid.empty()) {
+    Candidate c{"", spec.grid.front().where};
+    c.apply(spec.base);
+    for (size_t a = 0; a < spec.grid.size(); ++a) {
+      const GridAxis& axis = spec.grid[a];
+      c.apply(axis.path, axis.values[index[a]], axis.where);
+      if (axis.values.size() > 1 || !any_varies) {
+        c.name += (c.name.empty() ? "" : "-") + name_part(axis.path, axis.values[index[a]]);
+      }
+    }
+    finish(std::move(c));
+    size_t a = spec.grid.size();  // odometer, last axis fastest
+    while (a > 0 && ++index[a - 1] == spec.grid[a - 1].values.size()) index[--a] = 0;
+    if (a == 0) break;
+  }
+}
+
 std::vector<Candidate> candidates(const Spec& spec) {
   std::vector<Candidate> out;
-  const auto finish = [&](Candidate c) {
+  const std::function<void(Candidate)> finish = [&](Candidate c) {
     for (const auto& [path, v] : spec.forced) c.apply(path, v.value, v.where);
     check(c, spec);
     out.push_back(std::move(c));
@@ -122,31 +161,12 @@ std::vector<Candidate> candidates(const Spec& spec) {
     }
     finish(std::move(c));
   }
-  if (spec.grid.empty()) {
-    if (spec.runs.empty()) {
-      Candidate c{"base", spec.base_where};
-      c.apply(spec.base);
-      finish(std::move(c));
-    }
-    return out;
-  }
-  bool any_varies = false;
-  for (const GridAxis& axis : spec.grid) any_varies = any_varies || axis.values.size() > 1;
-  std::vector<size_t> index(spec.grid.size(), 0);
-  while (true) {
-    Candidate c{"", spec.grid.front().where};
+  add_grid_points(spec, finish);
+  add_trials(spec, finish);
+  if (spec.runs.empty() && spec.grid.empty() && spec.search.method.empty()) {
+    Candidate c{"base", spec.base_where};
     c.apply(spec.base);
-    for (size_t a = 0; a < spec.grid.size(); ++a) {
-      const GridAxis& axis = spec.grid[a];
-      c.apply(axis.path, axis.values[index[a]], axis.where);
-      if (axis.values.size() > 1 || !any_varies) {
-        c.name += (c.name.empty() ? "" : "-") + name_part(axis.path, axis.values[index[a]]);
-      }
-    }
     finish(std::move(c));
-    size_t a = spec.grid.size();  // odometer, last axis fastest
-    while (a > 0 && ++index[a - 1] == spec.grid[a - 1].values.size()) index[--a] = 0;
-    if (a == 0) break;
   }
   return out;
 }
@@ -170,6 +190,20 @@ void check_table_rows(const Spec& spec, const RunPlan& plan) {
   }
 }
 
+// ASHA needs a rung below some run's last epoch.
+void check_early_stopping(const Spec& spec, const std::vector<Candidate>& runs) {
+  const EarlyStopping& es = spec.early_stopping;
+  if (es.method.empty()) return;
+  int64_t most = 0;
+  for (const Candidate& c : runs) most = std::max(most, c.integer("train.epochs"));
+  if (most <= es.min_epochs) {
+    throw SpecError(SourceLocation{es.where.source, es.where.line, "early_stopping.min_epochs"},
+                    fmt::format("is {} but no run trains more epochs (train.epochs is at most {}): ASHA would "
+                                "never stop a run",
+                                es.min_epochs, most));
+  }
+}
+
 }  // namespace
 
 std::string config_key(const json& config) { return fmt::format("{:016x}", fnv1a64(config.dump())); }
@@ -182,7 +216,9 @@ RunPlan plan_runs(const Spec& spec) {
   RunPlan plan;
   std::map<std::string, size_t> by_key;
   std::map<std::string, size_t> by_name;
-  for (Candidate& c : candidates(spec)) {
+  std::vector<Candidate> all = candidates(spec);
+  check_early_stopping(spec, all);
+  for (Candidate& c : all) {
     const std::string key = config_key(c.config);
     if (auto it = by_key.find(key); it != by_key.end()) {
       plan.duplicates.push_back(DuplicateRun{c.name, c.where, plan.runs[it->second].name});
@@ -195,7 +231,7 @@ RunPlan plan_runs(const Spec& spec) {
     }
     const worker::TrainConfig train = to_train_config(c.config, 0);
     PlannedRun run{c.name, key, c.config, c.where, run_seed(spec.seed, key), model_parameters(train.model),
-                   training_flops(train.model, spec.data, train.epochs)};
+                   training_flops(train.model, spec.data, train.epochs), c.trial};
     by_key[key] = plan.runs.size();
     by_name[c.name] = plan.runs.size();
     plan.runs.push_back(std::move(run));

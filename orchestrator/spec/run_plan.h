@@ -1,4 +1,4 @@
-// Expansion of a validated spec into the runs of a sweep: each explicit run and each grid point on
+// Expansion of a validated spec into the runs of a sweep: each explicit run, grid point and sampled trial on
 // top of `base` (and --set), as canonical config JSON keyed by a stable hash, with names, duplicates
 // removed and reported, seeds, parameter counts and cost estimates. See sweeps/README.md.
 #pragma once
@@ -21,6 +21,7 @@ struct PlannedRun {
   uint64_t seed = 0;       // run_seed(spec seed, key)
   int64_t params = 0;      // U-Net parameters
   double cost_flops = 0;   // training_flops(): the scheduling cost
+  int64_t trial = 0;       // 1-based index of a sampled trial (`search:`); 0 for explicit runs and grid points
 };
 
 // A run listed again (same canonical config): it runs once, under the first name.
@@ -31,7 +32,7 @@ struct DuplicateRun {
 };
 
 struct RunPlan {
-  std::vector<PlannedRun> runs;  // explicit runs in spec order, then grid points (first axis outermost)
+  std::vector<PlannedRun> runs;  // explicit runs in spec order, grid points (first axis outermost), sampled trials
   std::vector<DuplicateRun> duplicates;
 };
 

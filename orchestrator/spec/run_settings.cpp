@@ -44,6 +44,7 @@ std::vector<Setting> make_settings() {
       choice("train.scheduler", d.scheduler.enabled ? "plateau" : "none", {"plateau", "none"}),
       real("train.scheduler_factor", d.scheduler.factor, 0, true, 1.0, true),
       integer("train.scheduler_patience", d.scheduler.patience, 0),
+      choice("train.precision", d.precision, {"auto", "fp32", "bf16", "fp16"}),
       real("loss.l1", d.loss.l1, 0, false),
       real("loss.ssim", d.loss.ssim, 0, false),
       real("loss.lpips", d.loss.lpips, 0, false),

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "orchestrator/spec/run_settings.h"
+#include "orchestrator/spec/search_spec.h"
 #include "orchestrator/spec/spec_overrides.h"
 #include "orchestrator/spec/yaml_reader.h"
 #include "worker/split_sizes.h"
@@ -21,8 +22,9 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kTopKeys = {"sweep", "tables", "seed",       "data",      "base",
-                                           "runs",  "grid",   "references", "resources", "metrics"};
+const std::vector<std::string> kTopKeys = {"sweep", "tables",     "seed",      "data",    "base",
+                                           "runs",  "grid",       "search",    "early_stopping",
+                                           "references", "resources", "metrics"};
 const std::vector<std::string> kRunSections = {"model", "train", "loss"};
 
 std::string what_text(const SourceLocation& where, const std::string& message) {
@@ -58,6 +60,7 @@ class SpecParser {
     if (!root.IsMap()) r_.fail(root, "", "the spec must be a map of keys (sweep, data, base, runs, grid, ...)");
     spec_.base_where = r_.at(root, "base");
     bool named = false;
+    bool search_seeded = false;
     for (const YamlEntry& e : r_.entries(root, root, "")) {
       if (std::find(kRunSections.begin(), kRunSections.end(), e.name) != kRunSections.end()) {
         r_.fail(e.key, e.path, "run settings belong under base (every run), runs or grid");
@@ -83,6 +86,13 @@ class SpecParser {
         read_runs(e);
       } else if (e.name == "grid") {
         read_grid(e);
+      } else if (e.name == "search") {
+        const SettingWalker walk = [&](const YamlEntry& map, const SettingLeaf& leaf) {
+          walk_settings(map.value, map.key, map.path, "", leaf, nullptr);
+        };
+        spec_.search = read_search(r_, e, walk, search_seeded);
+      } else if (e.name == "early_stopping") {
+        spec_.early_stopping = read_early_stopping(r_, e);
       } else if (e.name == "references") {
         read_references(e);
       } else if (e.name == "resources") {
@@ -98,10 +108,11 @@ class SpecParser {
     }
     if (!named) r_.fail(root, "sweep", "missing: every spec names its sweep (sweep: NAME)");
     if (spec_.data.source == "synthetic") size_synthetic_data();
+    if (!spec_.search.method.empty() && !search_seeded) spec_.search.seed = spec_.seed;
   }
 
  private:
-  using Leaf = std::function<void(const Setting&, const YamlEntry&)>;
+  using Leaf = SettingLeaf;
 
   // Walks a map of run settings, nested (train: {lr: ...}) or dotted (train.lr: ...), calling
   // `leaf` for each setting; `run` (when given) receives a run's optional `name` and `reading` keys.
@@ -272,12 +283,18 @@ class SpecParser {
   void read_resources(const YamlEntry& e) {
     Resources& res = spec_.resources;
     for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
-      r_.require_known(f, {"device", "threads", "max_attempts", "ranks_per_run"});
+      r_.require_known(f, {"device", "threads", "max_attempts", "ranks_per_run", "runs_per_gpu"});
       if (f.name == "device") res.device = r_.choice(f.value, f.key, f.path, {"auto", "cpu", "cuda"});
       else if (f.name == "threads") res.threads = r_.integer(f.value, f.key, f.path, 0);
       else if (f.name == "max_attempts") res.max_attempts = r_.integer(f.value, f.key, f.path, 1);
-      else res.ranks_per_run = r_.integer(f.value, f.key, f.path, 1);
+      else if (f.name == "ranks_per_run") res.ranks_per_run = r_.integer(f.value, f.key, f.path, 1);
+      else res.runs_per_gpu = r_.integer(f.value, f.key, f.path, 1);
     }
+    if (res.runs_per_gpu > 1 && res.ranks_per_run > 1)
+      r_.fail(e.key, e.path,
+              fmt::format("sets runs_per_gpu {} and ranks_per_run {}: the ranks of a group would share a GPU "
+                          "(NCCL needs one GPU per rank); use one or the other",
+                          res.runs_per_gpu, res.ranks_per_run));
   }
 
   void read_references(const YamlEntry& e) {
@@ -392,7 +409,8 @@ json canonical_spec(const Spec& spec) {
       {"metrics", {{"lpips_weights", spec.lpips_weights}}},
       {"resources",
        {{"device", spec.resources.device}, {"threads", spec.resources.threads},
-        {"max_attempts", spec.resources.max_attempts}, {"ranks_per_run", spec.resources.ranks_per_run}}},
+        {"max_attempts", spec.resources.max_attempts}, {"ranks_per_run", spec.resources.ranks_per_run},
+        {"runs_per_gpu", spec.resources.runs_per_gpu}}},
       {"base", settings(spec.base)},
       {"set", settings(spec.forced)},
       {"runs", json::array()},
@@ -407,6 +425,23 @@ json canonical_spec(const Spec& spec) {
   for (const auto& [number, rows] : spec.table_rows)
     out["table_rows"][std::to_string(number)] = rows.all ? json("all") : json(rows.runs);
   for (const GridAxis& g : spec.grid) out["grid"].push_back({{"key", g.path}, {"values", g.values}});
+  if (!spec.search.method.empty()) {
+    json space = json::array();
+    for (const SearchDimension& d : spec.search.dimensions) {
+      json dim = {{"key", d.path}, {"distribution", distribution_name(d.distribution)}};
+      if (d.distribution == Distribution::Choice) dim["choices"] = d.choices;
+      else dim["range"] = {d.low, d.high};
+      if (d.log) dim["log"] = true;
+      space.push_back(std::move(dim));
+    }
+    out["search"] = {{"method", spec.search.method}, {"trials", spec.search.trials}, {"seed", spec.search.seed},
+                     {"space", std::move(space)}};
+  }
+  if (!spec.early_stopping.method.empty()) {
+    const EarlyStopping& es = spec.early_stopping;
+    out["early_stopping"] = {{"method", es.method}, {"metric", es.metric}, {"min_epochs", es.min_epochs},
+                             {"reduction_factor", es.reduction_factor}};
+  }
   for (const Reference& r : spec.references) {
     out["references"].push_back({{"name", r.name}, {"source", r.source}, {"epochs", cell(r.epochs)},
                                  {"params_m", cell(r.params_m)}, {"runtime_min", cell(r.runtime_min)},

@@ -62,11 +62,43 @@ struct Reference {
   std::optional<double> params_m, runtime_min, psnr, ssim, lpips;
 };
 
+// One sampled run setting of `search.space` (see samplers.h for how a unit number becomes a value).
+enum class Distribution { Uniform, LogUniform, Integer, Choice };
+const char* distribution_name(Distribution distribution);  // as a spec writes it: uniform, loguniform, int, choice
+
+struct SearchDimension {
+  std::string path;  // a run setting
+  Distribution distribution = Distribution::Uniform;
+  double low = 0, high = 0;             // Uniform, LogUniform, Integer: the closed range
+  bool log = false;                     // Integer: log scale
+  std::vector<nlohmann::json> choices;  // Choice: values of the setting's type
+  SourceLocation where;
+};
+
+// `search:`: trials sampled from a space, on top of `base`, besides runs and grid points.
+struct SearchSpace {
+  std::string method;  // "" = no search; "random" | "sobol"
+  int64_t trials = 0;
+  uint64_t seed = 0;   // defaults to the spec's seed
+  std::vector<SearchDimension> dimensions;  // in spec order
+  SourceLocation where;
+};
+
+// `early_stopping:`: ASHA rungs at min_epochs * reduction_factor^k below each run's train.epochs.
+struct EarlyStopping {
+  std::string method;                // "" = none; "asha"
+  std::string metric = "val_loss";   // val_loss | train_loss, at the rung's epoch, lower is better
+  int64_t min_epochs = 1;
+  int64_t reduction_factor = 3;
+  SourceLocation where;
+};
+
 struct Resources {
   std::string device = "auto";  // auto | cpu | cuda
   int64_t threads = 0;          // per worker; 0 = cores per node / workers per node
   int64_t max_attempts = 2;     // a failing run is tried this many times
   int64_t ranks_per_run = 1;
+  int64_t runs_per_gpu = 1;     // worker ranks sharing one GPU (orchestrator/spec/gpu_mapping.h)
 };
 
 // The rows a spec names for one of its tables (`tables: {2: [VBase_1, VBase_2, VBase_3]}`).
@@ -91,6 +123,8 @@ struct Spec {
   Settings base;
   std::vector<RunEntry> runs;
   std::vector<GridAxis> grid;
+  SearchSpace search;
+  EarlyStopping early_stopping;
   Settings forced;  // --set of a run setting (model.*, train.*, loss.*): applies to every run
   std::vector<Reference> references;
   std::vector<std::string> overrides;  // the --set arguments, as given

@@ -58,6 +58,8 @@ worker::TrainConfig train_config_from_json(const json& config, uint64_t seed) {
   c.scheduler.enabled = setting<std::string>(config, "train.scheduler") == "plateau";
   c.scheduler.factor = setting<double>(config, "train.scheduler_factor");
   c.scheduler.patience = setting<int64_t>(config, "train.scheduler_patience");
+  // Runs stored before train.precision existed were all trained in fp32.
+  c.precision = find_key(config, "train.precision") ? setting<std::string>(config, "train.precision") : "fp32";
   c.loss.l1 = setting<double>(config, "loss.l1");
   c.loss.ssim = setting<double>(config, "loss.ssim");
   c.loss.lpips = setting<double>(config, "loss.lpips");

@@ -84,6 +84,7 @@ ResultFigures result_figures_from_json(const nlohmann::json& j) {
   f.gap = optional_number(j, "gap");
   f.best_val_loss = optional_number(j, "best_val_loss");
   if (const auto epoch = optional_number(j, "best_epoch")) f.best_epoch = static_cast<int64_t>(*epoch);
+  if (const auto epochs = optional_number(j, "epochs")) f.epochs = static_cast<int64_t>(*epochs);
   f.runtime_seconds = optional_number(j, "runtime_seconds");
   f.test_l1 = optional_number(j, "test_l1");
   f.test_psnr = optional_number(j, "test_psnr");

@@ -25,6 +25,7 @@ struct ResultFigures {
   std::optional<double> train_loss, val_loss, gap;  // the last epoch's
   std::optional<double> best_val_loss;
   std::optional<int64_t> best_epoch;
+  std::optional<int64_t> epochs;  // trained (fewer than planned for a run stopped early)
   std::optional<double> runtime_seconds;
   std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
 };

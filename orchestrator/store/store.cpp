@@ -29,14 +29,14 @@ constexpr int kBusyTimeoutMs = 10000;
 
 const char* const kRunColumns =
     "r.id, s.name, r.key, r.name, r.config, r.state, r.attempts, r.cost, r.params, r.error, r.results, "
-    "r.started, r.finished, r.runtime FROM runs r JOIN sweeps s ON s.id = r.sweep_id";
+    "r.started, r.finished, r.runtime, r.rung FROM runs r JOIN sweeps s ON s.id = r.sweep_id";
 
 double now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 RunState parse_state(const std::string& text) {
-  for (RunState s : {RunState::Pending, RunState::Running, RunState::Done, RunState::Failed}) {
+  for (RunState s : {RunState::Pending, RunState::Running, RunState::Done, RunState::Failed, RunState::Stopped}) {
     if (text == to_string(s)) return s;
   }
   throw StoreError(fmt::format("unknown run state \"{}\"", text));
@@ -62,6 +62,7 @@ RunRecord read_run(const SQLite::Statement& q) {
   r.started = optional_real(q.getColumn(11));
   r.finished = optional_real(q.getColumn(12));
   r.runtime_s = q.getColumn(13).getDouble();
+  r.rung = q.getColumn(14).getInt64();
   return r;
 }
 
@@ -146,6 +147,7 @@ const char* to_string(RunState state) {
     case RunState::Running: return "running";
     case RunState::Done: return "done";
     case RunState::Failed: return "failed";
+    case RunState::Stopped: return "stopped";
   }
   return "?";
 }
@@ -174,8 +176,8 @@ Store::Store(const std::string& path, bool read_only) : path_(path) {
     const int version = inspect_store(*db_, path_);
     db_->exec("PRAGMA journal_mode = WAL");
     db_->exec("PRAGMA synchronous = NORMAL");
-    db_->exec("PRAGMA foreign_keys = ON");
     migrate_store(*db_, path_, version);
+    db_->exec("PRAGMA foreign_keys = ON");
   });
 }
 
@@ -327,7 +329,7 @@ std::optional<RunRecord> Store::claim_next_pending(const std::string& sweep, std
     const int64_t sid = sweep_id(sweep);
     SQLite::Statement pick(*db_,
                            "SELECT id, attempts FROM runs WHERE sweep_id = ? AND state = 'pending' "
-                           "ORDER BY cost DESC, id LIMIT 1");
+                           "ORDER BY rung DESC, cost DESC, id LIMIT 1");
     pick.bind(1, sid);
     if (!pick.executeStep()) return std::nullopt;
     const int64_t id = pick.getColumn(0).getInt64();
@@ -369,15 +371,36 @@ void Store::discard_epochs_after(int64_t run_id, int64_t epoch) {
 }
 
 void Store::finish_run(int64_t run_id, const std::string& results_json) {
-  guarded(path_, "finishing a run", [&] {
+  close_run(run_id, RunState::Done, results_json, "done", "");
+}
+
+void Store::pause_run(int64_t run_id, const std::string& results_json, const std::string& why) {
+  close_run(run_id, RunState::Stopped, results_json, "stop", why);
+}
+
+void Store::close_run(int64_t run_id, RunState state, const std::string& results_json, const std::string& kind,
+                      const std::string& message) {
+  guarded(path_, "closing a run", [&] {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     const RunRecord r = run(run_id);
     SQLite::Statement q(*db_,
-                        "UPDATE runs SET state = 'done', results = ?, error = '', finished = ?, "
+                        "UPDATE runs SET state = ?, results = ?, error = '', finished = ?, "
                         "runtime = (SELECT COALESCE(SUM(seconds), 0) FROM epochs WHERE run_id = ?) WHERE id = ?");
-    SQLite::bind(q, results_json, now(), run_id, run_id);
+    SQLite::bind(q, to_string(state), results_json, now(), run_id, run_id);
     q.exec();
-    insert_event(*db_, sweep_id(r.sweep), run_id, "done", "");
+    insert_event(*db_, sweep_id(r.sweep), run_id, kind, message);
+    transaction.commit();
+  });
+}
+
+void Store::promote_run(int64_t run_id, int64_t rung, const std::string& why) {
+  guarded(path_, "promoting a run", [&] {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const RunRecord r = run(run_id);
+    SQLite::Statement q(*db_, "UPDATE runs SET state = 'pending', rung = ?, attempts = 0 WHERE id = ?");
+    SQLite::bind(q, rung, run_id);
+    q.exec();
+    insert_event(*db_, sweep_id(r.sweep), run_id, "promote", why);
     transaction.commit();
   });
 }

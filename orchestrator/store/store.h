@@ -1,5 +1,5 @@
 // The results store: one SQLite file in WAL mode holding sweeps (spec text, canonical spec, --set
-// overrides), their runs (config, state, attempts, cost, results), one row per run and epoch, and
+// overrides), their runs (config, state, attempts, cost, rung, results), one row per run and epoch, and
 // events. Written by the coordinator (rank 0) only; `report` reads it read-only while a sweep runs.
 #pragma once
 
@@ -19,8 +19,9 @@ class SpecChangedError : public StoreError {
   using StoreError::StoreError;
 };
 
-enum class RunState { Pending, Running, Done, Failed };
-const char* to_string(RunState state);  // "pending", "running", "done", "failed"
+// Stopped: paused by early stopping at a rung (resumable: a promotion makes it pending again).
+enum class RunState { Pending, Running, Done, Failed, Stopped };
+const char* to_string(RunState state);  // "pending", "running", "done", "failed", "stopped"
 
 struct SweepInfo {
   std::string name;
@@ -53,7 +54,8 @@ struct RunRecord {
   std::string results_json;  // set when done, "" before
   std::optional<double> started;   // unix seconds of the latest start
   std::optional<double> finished;  // unix seconds it finished or last failed
-  double runtime_s = 0;            // training time: the sum of its epochs' seconds, set when done
+  double runtime_s = 0;            // training time: the sum of its epochs' seconds, set when done or stopped
+  int64_t rung = 0;                // early stopping: the rung it trains towards or stopped at (asha_rungs.h)
 };
 
 struct EpochRecord {
@@ -125,13 +127,17 @@ class Store {
   void leave_sweep(int64_t coordinator_id);  // ended = now
   std::vector<CoordinatorRecord> coordinators(const std::string& sweep) const;  // oldest first
 
-  // The pending run with the largest cost (then the earliest added) becomes running under
-  // `coordinator_id`: attempts + 1, started = now. nullopt when none is pending.
+  // The pending run at the highest rung, then with the largest cost, then the earliest added, becomes
+  // running under `coordinator_id`: attempts + 1, started = now. nullopt when none is pending.
   std::optional<RunRecord> claim_next_pending(const std::string& sweep,
                                               std::optional<int64_t> coordinator_id = std::nullopt);
   void record_epoch(int64_t run_id, const EpochRecord& epoch);  // insert or replace that epoch's row
   void discard_epochs_after(int64_t run_id, int64_t epoch);     // drop rows of epochs > epoch
-  void finish_run(int64_t run_id, const std::string& results_json);
+  void finish_run(int64_t run_id, const std::string& results_json);  // done; event "done"
+  // Early stopping: the run pauses at its rung with the results so far (state stopped; event "stop"
+  // with `why`), or goes on towards `rung` (state pending, attempts 0; event "promote" with `why`).
+  void pause_run(int64_t run_id, const std::string& results_json, const std::string& why);
+  void promote_run(int64_t run_id, int64_t rung, const std::string& why);
   // Records the error; the run goes back to pending while attempts < max_attempts, else to failed.
   RunState fail_run(int64_t run_id, const std::string& error, int64_t max_attempts);
   // Runs a crash left running (no coordinator, or one that is not alive) go back to pending; how many.
@@ -150,6 +156,8 @@ class Store {
 
  private:
   int64_t sweep_id(const std::string& name) const;  // throws StoreError when unknown
+  void close_run(int64_t run_id, RunState state, const std::string& results_json, const std::string& kind,
+                 const std::string& message);
 
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;

@@ -4,6 +4,8 @@
 // Version 2: epochs.images_per_second; the events table; an index for claiming runs by cost.
 // Version 3: the coordinators table (host, pid, heartbeat of each sweep process) and runs.coordinator_id,
 //            the process a running run belongs to (a stale or dead one's runs are reclaimed).
+// Version 4: runs.state 'stopped' (paused at an ASHA rung) and runs.rung (the table is rebuilt, as
+//            SQLite cannot change a CHECK; migrate_store runs with foreign keys off).
 #include "orchestrator/store/store_schema.h"
 
 #include <SQLiteCpp/Statement.h>
@@ -81,9 +83,39 @@ CREATE TABLE coordinators (
 ALTER TABLE runs ADD COLUMN coordinator_id INTEGER REFERENCES coordinators(id) ON DELETE SET NULL;
 )sql";
 
+const char* const kVersion4 = R"sql(
+CREATE TABLE runs_v4 (
+  id INTEGER PRIMARY KEY,
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  name TEXT NOT NULL,
+  config TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'running', 'done', 'failed', 'stopped')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  cost REAL NOT NULL DEFAULT 0,
+  params INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  results TEXT NOT NULL DEFAULT '',
+  started REAL,
+  finished REAL,
+  runtime REAL NOT NULL DEFAULT 0,
+  rung INTEGER NOT NULL DEFAULT 0,
+  coordinator_id INTEGER REFERENCES coordinators(id) ON DELETE SET NULL,
+  UNIQUE (sweep_id, key)
+);
+INSERT INTO runs_v4 (id, sweep_id, key, name, config, state, attempts, cost, params, error, results, started,
+                     finished, runtime, coordinator_id)
+  SELECT id, sweep_id, key, name, config, state, attempts, cost, params, error, results, started, finished, runtime,
+         coordinator_id
+  FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v4 RENAME TO runs;
+CREATE INDEX runs_by_state ON runs (sweep_id, state, cost);
+)sql";
+
 // kMigrations[v] takes version v to v + 1.
-const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3};
-static_assert(kStoreSchemaVersion == 3, "add the migration to kMigrations");
+const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4};
+static_assert(kStoreSchemaVersion == 4, "add the migration to kMigrations");
 
 }  // namespace
 
@@ -123,6 +155,7 @@ int inspect_store(SQLite::Database& db, const std::string& path) {
 }
 
 void migrate_store(SQLite::Database& db, const std::string& path, int from) {
+  db.exec("PRAGMA foreign_keys = OFF");  // a rebuilt table must not cascade deletes; the caller turns them on
   for (int version = from; version < kStoreSchemaVersion; ++version) {
     try {
       SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);

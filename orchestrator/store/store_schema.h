@@ -17,7 +17,7 @@ class StoreError : public std::runtime_error {
 };
 
 constexpr int32_t kStoreApplicationId = 0x424B5357;  // "BKSW" in PRAGMA application_id
-constexpr int kStoreSchemaVersion = 3;                // PRAGMA user_version of the current schema
+constexpr int kStoreSchemaVersion = 4;                // PRAGMA user_version of the current schema
 
 // Reads the header of an opened database and returns its schema version (0: an empty database, which
 // becomes ours). Throws StoreError, having written nothing, when the file is not an SQLite database,
@@ -25,7 +25,7 @@ constexpr int kStoreSchemaVersion = 3;                // PRAGMA user_version of 
 int inspect_store(SQLite::Database& db, const std::string& path);
 
 // Brings a database of schema version `from` (0 = empty) to kStoreSchemaVersion, one migration per
-// transaction, each setting user_version.
+// transaction, each setting user_version. Foreign keys are off afterwards: the caller turns them on.
 void migrate_store(SQLite::Database& db, const std::string& path, int from);
 
 }  // namespace bokeh::orchestrator

@@ -1,5 +1,5 @@
-// Reading the tables, named rows, published references, readings and data of a stored canonical spec
-// (stored_spec.h).
+// Reading the tables, named rows, published references, readings, data, sampled settings and early
+// stopping of a stored canonical spec (stored_spec.h).
 #include "orchestrator/store/stored_spec.h"
 
 #include <nlohmann/json.hpp>
@@ -94,6 +94,21 @@ StoredSpec read_stored_spec(const std::string& spec_json) {
     if (!reading.empty()) out.readings[text_at(run, "name")] = reading;
   }
   out.data = read_data(spec);
+  const auto search = spec.find("search");
+  if (search != spec.end() && search->is_object()) {
+    for (const json& dim : array_at(*search, "space")) {
+      if (dim.is_object() && dim.contains("key") && dim["key"].is_string()) out.sampled.push_back(dim["key"]);
+    }
+  }
+  const auto es = spec.find("early_stopping");
+  if (es != spec.end() && es->is_object()) {
+    const std::optional<double> min_epochs = optional_number(*es, "min_epochs");
+    const std::optional<double> factor = optional_number(*es, "reduction_factor");
+    if (min_epochs && factor && *min_epochs >= 1 && *factor >= 2) {
+      out.early_stopping = StoredEarlyStopping{text_at(*es, "metric"), static_cast<int64_t>(*min_epochs),
+                                               static_cast<int64_t>(*factor)};
+    }
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The one reader of a sweep's stored canonical spec (sweeps.spec_json, written by canonical_spec() in
 // orchestrator/spec/spec.h) for what the reports take from it: the tables it lists and the rows it
-// names for them, its published reference rows, the readings noted on its runs, and its data.
+// names for them, its published reference rows, the readings noted on its runs, its data, the settings
+// its search samples and its early stopping.
 #pragma once
 
 #include <cstdint>
@@ -31,18 +32,27 @@ struct StoredData {
   std::optional<double> synthetic_count, synthetic_size;
 };
 
+// The spec's `early_stopping` (ASHA), when it has one.
+struct StoredEarlyStopping {
+  std::string metric = "val_loss";
+  int64_t min_epochs = 1;
+  int64_t reduction_factor = 3;
+};
+
 struct StoredSpec {
   std::vector<int64_t> tables;                     // the study tables it lists (1..4), in its order
   std::map<int64_t, StoredTableRows> table_rows;   // tables whose rows the spec names
   std::vector<StoredReference> references;         // in its order
   std::map<std::string, std::string> readings;     // run name -> its `reading` (rows read, not transcribed)
   StoredData data;
+  std::vector<std::string> sampled;                // the run settings its `search` samples, in its order
+  std::optional<StoredEarlyStopping> early_stopping;
 };
 
 // Tolerant, for reports of any stored sweep: text that is not a JSON object, a `tables` or `references`
 // that is not an array, and entries of the wrong type (a table that is not a number, a row that is not
-// an object, a figure that is not a number, table rows that are neither "all" nor a list of names)
-// read as absent. Never throws.
+// an object, a figure that is not a number, table rows that are neither "all" nor a list of names, an
+// early_stopping without numbers >= 1) read as absent. Never throws.
 StoredSpec read_stored_spec(const std::string& spec_json);
 
 }  // namespace bokeh::orchestrator

@@ -74,7 +74,7 @@ json run_json(const orchestrator::Store& store, const RunRecord& record) {
   return {{"id", record.id},
           {"name", record.name},
           {"key", record.key},
-          {"state", orchestrator::to_string(record.state)},
+          {"state", state_text(summary)},
           {"attempts", record.attempts},
           {"error", record.error},
           {"epochs_done", epochs.size()},
@@ -88,7 +88,7 @@ json run_json(const orchestrator::Store& store, const RunRecord& record) {
 json status_json(const orchestrator::Store& store, const std::string& sweep, const std::vector<RunRecord>& runs,
                  double now) {
   json counts = json::object();
-  for (RunState state : {RunState::Pending, RunState::Running, RunState::Done, RunState::Failed}) {
+  for (RunState state : {RunState::Pending, RunState::Running, RunState::Done, RunState::Failed, RunState::Stopped}) {
     counts[orchestrator::to_string(state)] =
         std::count_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.state == state; });
   }

@@ -27,7 +27,8 @@ std::string script_text(const std::vector<CurveSeries>& series, const std::strin
   int64_t last_epoch = 1;
   for (const CurveSeries& s : series) last_epoch = std::max(last_epoch, s.epochs.back().epoch);
   std::string out = fmt::format(
-      "# Training and validation loss per epoch; dotted vertical lines: the learning rate dropped.\n"
+      "# Training and validation loss per epoch; dotted vertical lines: the learning rate dropped; a cross\n"
+      "# labelled 'stopped at rung k': early stopping paused that run there.\n"
       "# Data: {0}.dat (one block per run, `index i`). Rerun with: gnuplot {0}.gp\n"
       "set terminal pngcairo noenhanced size {1},{2} font 'sans,10'\n"
       "set output {3}\n"
@@ -41,6 +42,12 @@ std::string script_text(const std::vector<CurveSeries>& series, const std::strin
       out += fmt::format("set arrow from {0}, graph 0 to {0}, graph 1 nohead dashtype 3 linecolor {1}  # {2}\n", e,
                          i + 1, series[i].run);
     }
+  }
+  for (size_t i = 0; i < series.size(); ++i) {  // where early stopping paused a run
+    if (series[i].stop_mark.empty()) continue;
+    const orchestrator::EpochRecord& last = series[i].epochs.back();
+    out += fmt::format("set label {} at {}, {:.9g} point pointtype 2 pointsize 2.5 linecolor {} offset 0.8, 0.8\n",
+                       gnuplot_quote(series[i].stop_mark), last.epoch, last.val_loss, i + 1);
   }
   const std::string data = gnuplot_quote(name + ".dat");
   out += "plot \\\n";

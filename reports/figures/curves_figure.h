@@ -15,6 +15,7 @@ namespace bokeh::reports {
 struct CurveSeries {
   std::string run;
   std::vector<orchestrator::EpochRecord> epochs;  // by epoch
+  std::string stop_mark;  // a run stopped early: "stopped at rung 1 (epoch 3)", marked at its last point; else ""
 };
 
 struct FigureSize {

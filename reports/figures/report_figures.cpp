@@ -54,7 +54,8 @@ FigureResult make_curves_figure(const orchestrator::Store& store, const FigureRe
   const orchestrator::SweepInfo sweep = sweep_or_latest(store, request.sweep);
   const std::vector<RunSummary> runs = summarize_sweep(store, sweep.name);
   std::vector<CurveSeries> all;
-  for (const RunSummary& r : runs) all.push_back(CurveSeries{r.name, store.epochs(r.id)});
+  for (const RunSummary& r : runs)
+    all.push_back(CurveSeries{r.name, store.epochs(r.id), r.stopped_rung ? state_text(r) : ""});
   const auto series_of = [&](const RunSummary& r) -> const CurveSeries& { return all[&r - runs.data()]; };
   const auto min_val = [&](const RunSummary& r) {
     double best = std::numeric_limits<double>::infinity();

@@ -54,13 +54,16 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   s.lambda_ssim = train.loss.ssim;
   s.lambda_lpips = train.loss.lpips;
 
-  if (record.state != orchestrator::RunState::Done) return s;
+  const bool stopped = record.state == orchestrator::RunState::Stopped;
+  if (record.state != orchestrator::RunState::Done && !stopped) return s;
   const json results = json::parse(record.results_json, nullptr, /*allow_exceptions=*/false);
   if (!results.is_object()) {
-    throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": done, but its results are not a JSON object",
-                                  record.name, record.sweep));
+    throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": {}, but its results are not a JSON object",
+                                  record.name, record.sweep, orchestrator::to_string(record.state)));
   }
   const orchestrator::ResultFigures figures = orchestrator::result_figures_from_json(results);
+  if (stopped) s.stopped_rung = record.rung;
+  s.epochs_trained = figures.epochs;
   s.runtime_min = figures.runtime_seconds.value_or(record.runtime_s) / 60.0;
   s.train_loss = figures.train_loss;
   s.val_loss = figures.val_loss;
@@ -72,6 +75,12 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   s.test_ssim = figures.test_ssim;
   s.test_lpips = figures.test_lpips;
   return s;
+}
+
+std::string state_text(const RunSummary& run) {
+  if (!run.stopped_rung) return orchestrator::to_string(run.state);
+  return run.epochs_trained ? fmt::format("stopped at rung {} (epoch {})", *run.stopped_rung, *run.epochs_trained)
+                            : fmt::format("stopped at rung {}", *run.stopped_rung);
 }
 
 std::vector<RunSummary> summarize_sweep(const orchestrator::Store& store, const std::string& sweep) {

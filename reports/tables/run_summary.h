@@ -32,13 +32,21 @@ struct RunSummary {
   double lambda_l1 = 0, lambda_ssim = 0, lambda_lpips = 0;
   int64_t params = 0;
 
-  // Results (set for done runs; the losses are the last epoch's, as the study's tables print them).
+  // Early stopping: the rung a stopped run stopped at, and the epochs it trained.
+  std::optional<int64_t> stopped_rung;
+  std::optional<int64_t> epochs_trained;
+
+  // Results (set for done runs and runs stopped early; the losses are the last epoch's, as the
+  // study's tables print them).
   std::optional<double> runtime_min;
   std::optional<double> train_loss, val_loss, gap;
   std::optional<double> best_val_loss;  // the best epoch's: the weights in best.pt, tested and rendered
   std::optional<int64_t> best_epoch;
   std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
 };
+
+// "done", "running", ..., or "stopped at rung 1 (epoch 3)".
+std::string state_text(const RunSummary& run);
 
 // Throws ReportError naming the run when its config JSON is not a run config.
 RunSummary summarize_run(const orchestrator::RunRecord& record);

@@ -1,4 +1,5 @@
-// The status report: counts by state, a table of runs with progress, failures, elapsed time, ETA.
+// The status report: counts by state, ASHA's rungs, a table of runs with progress, failures, elapsed
+// time, ETA.
 #include "reports/tables/status_report.h"
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 #include <map>
 
 #include "reports/tables/run_summary.h"
+#include "reports/tables/search_table.h"
 #include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_format.h"
 
@@ -47,9 +49,12 @@ std::string sweep_status(const orchestrator::Store& store, const orchestrator::S
   std::map<RunState, int> counts;
   for (const RunRecord& r : runs) ++counts[r.state];
   const bool open = counts[RunState::Pending] + counts[RunState::Running] > 0;
-  std::string out = fmt::format("## Sweep {}: {} done, {} running, {} pending, {} failed ({} runs)\n\n", sweep.name,
+  const std::string stopped =
+      counts[RunState::Stopped] > 0 ? fmt::format(", {} stopped early", counts[RunState::Stopped]) : "";
+  std::string out = fmt::format("## Sweep {}: {} done, {} running, {} pending, {} failed{} ({} runs)\n\n", sweep.name,
                                 counts[RunState::Done], counts[RunState::Running], counts[RunState::Pending],
-                                counts[RunState::Failed], runs.size());
+                                counts[RunState::Failed], stopped, runs.size());
+  if (const std::string rungs = rung_summary(store, sweep); !rungs.empty()) out += rungs + "\n\n";
   const std::optional<double> elapsed = elapsed_seconds(runs, now);
   if (elapsed) {
     out += fmt::format("Elapsed: {}", format_duration(*elapsed));
@@ -78,8 +83,9 @@ std::string sweep_status(const orchestrator::Store& store, const orchestrator::S
     const Progress p = progress(store, r);
     const std::vector<orchestrator::EpochRecord> epochs = store.epochs(r.id);
     const Cell val = epochs.empty() ? Cell{} : Cell{epochs.back().val_loss};
-    const Cell runtime = r.state == RunState::Done ? Cell{r.runtime_s / 60.0} : Cell{};
-    t.rows.push_back({Cell{r.name}, Cell{std::string(orchestrator::to_string(r.state))},
+    const Cell runtime =
+        r.state == RunState::Done || r.state == RunState::Stopped ? Cell{r.runtime_s / 60.0} : Cell{};
+    t.rows.push_back({Cell{r.name}, Cell{state_text(summarize_run(r))},
                       Cell{static_cast<double>(r.attempts)}, Cell{fmt::format("{}/{}", p.done, p.planned)}, runtime,
                       val});
     if (!r.error.empty()) {

@@ -54,12 +54,13 @@ bool any_unfinished(const std::vector<const RunSummary*>& runs) {
   return false;
 }
 
-// "2 of 7 runs are not finished (1 running, 1 pending)...", or "" when all are done.
+// "2 of 7 runs are not finished (1 running, 1 pending)...", or "" when all are done (or stopped early,
+// which add_stopped_note() says).
 std::string unfinished_note(const std::vector<const RunSummary*>& runs, const char* consequence) {
   std::map<RunState, int> counts;
   int unfinished = 0;
   for (const RunSummary* r : runs) {
-    if (r->state != RunState::Done) ++counts[r->state], ++unfinished;
+    if (r->state != RunState::Done && r->state != RunState::Stopped) ++counts[r->state], ++unfinished;
   }
   if (unfinished == 0) return "";
   std::vector<std::string> parts;
@@ -68,6 +69,14 @@ std::string unfinished_note(const std::vector<const RunSummary*>& runs, const ch
   }
   return fmt::format("{} of {} runs not finished ({}): {}.", unfinished, runs.size(), fmt::join(parts, ", "),
                      consequence);
+}
+
+void add_stopped_note(Table& table, const std::vector<const RunSummary*>& runs) {
+  const auto stopped = std::count_if(runs.begin(), runs.end(), [](const RunSummary* r) { return r->stopped_rung; });
+  if (stopped == 0) return;
+  table.notes.push_back(fmt::format("{} of {} runs were stopped early (ASHA) at the rung their State names: their "
+                                    "figures are those of the epoch they stopped at.",
+                                    stopped, runs.size()));
 }
 
 void add_lpips_note(Table& table, const std::vector<const RunSummary*>& shown) {
@@ -115,7 +124,7 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
       t.rows.back().push_back(number(r->best_val_loss));
       t.rows.back().push_back(r->best_epoch ? number(static_cast<double>(*r->best_epoch)) : Cell{});
     }
-    if (with_state) t.rows.back().push_back(text(orchestrator::to_string(r->state)));
+    if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
   t.notes.push_back("Train_Loss, Val_Loss: the last epoch's; Gap = |Val_Loss - Train_Loss|; Runtime: training time.");
   return t;
@@ -181,6 +190,7 @@ void finish_notes(Table& t, const std::vector<const RunSummary*>& shown, const s
   mark_readings(t, shown, spec.readings);
   const std::string note = unfinished_note(counted, consequence);
   if (!note.empty()) t.notes.push_back(note);
+  add_stopped_note(t, counted);
   t.notes.push_back(conditions_note(spec.data, shown));
 }
 
@@ -241,7 +251,7 @@ Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, con
                       number(static_cast<double>(r->epochs)), number(r->runtime_min), number(r->train_loss),
                       number(r->val_loss), number(r->test_l1), number(r->test_psnr), number(r->test_ssim),
                       number(r->test_lpips)});
-    if (with_state) t.rows.back().push_back(text(orchestrator::to_string(r->state)));
+    if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
   t.notes.push_back("Loss = λ1·L1 + λ2·(1 - SSIM) + λ3·LPIPS; L1, PSNR, SSIM, LPIPS: the test set, best checkpoint.");
   add_lpips_note(t, shown);

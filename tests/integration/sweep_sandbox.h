@@ -19,6 +19,17 @@
 
 namespace bokeh::test {
 
+// The `data:` section of the integration tests' specs: 12 / 4 / 4 synthetic pairs at 32x32.
+inline const std::string kTinyData = R"(data:
+  source: synthetic
+  height: 32
+  width: 32
+  train_pairs: 12
+  val_pairs: 4
+  test_pairs: 4
+  synthetic: {count: 24, size: 32, seed: 5}
+)";
+
 struct Sandbox {
   TempDir temp;
   std::filesystem::path dir = temp.path();

@@ -26,15 +26,7 @@ std::string tiny_spec(int epochs, const std::string& extra_runs = "") {
   return R"(sweep: itest
 tables: [1]
 seed: 11
-data:
-  source: synthetic
-  height: 32
-  width: 32
-  train_pairs: 12
-  val_pairs: 4
-  test_pairs: 4
-  synthetic: {count: 24, size: 32, seed: 5}
-base:
+)" + kTinyData + R"(base:
   model: {width: 4, depth: 2}
   train: {epochs: )" + std::to_string(epochs) + R"(, batch_size: 4, lr: 0.002}
   loss: {lpips: 0}

@@ -54,7 +54,23 @@ TEST_CASE("sweep --dry-run prints Table 1's runs with the study's parameter coun
   CHECK(r.out.find("10 runs (1 duplicate removed)") != std::string::npos);
   CHECK(r.out.find("duplicate: \"VBase_2\"") != std::string::npos);
   CHECK(!row(r.out, "total").empty());
+  CHECK(row(r.out, "VBase_1").find(" auto ") != std::string::npos);  // the precision column
   CHECK_FALSE(std::filesystem::exists(db));
+}
+
+TEST_CASE("sweep --dry-run says how worker ranks map to GPUs and shows a forced precision", "[sweep_cli]") {
+  TempDir dir;
+  const bokeh::test::ToolResult r =
+      sweep(dir, "sweeps/table1.yaml --dry-run --set resources.runs_per_gpu=4 --set train.precision=bf16");
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("runs_per_gpu 4") != std::string::npos);
+  CHECK(r.out.find("gpus: ") != std::string::npos);  // this machine's GPUs, or that none are visible
+  CHECK(row(r.out, "VBase_1").find(" bf16 ") != std::string::npos);
+  const bokeh::test::ToolResult bad = sweep(dir, "sweeps/table1.yaml --dry-run --set train.precision=fp8");
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("train.precision") != std::string::npos);
+  CHECK(bad.err.find("auto, fp32, bf16, fp16") != std::string::npos);
 }
 
 TEST_CASE("sweep --dry-run takes --set overrides and shows them", "[sweep_cli]") {

@@ -22,7 +22,7 @@ TEST_CASE("every message type round-trips", "[protocol]") {
   }
   SECTION("ASSIGN") {
     AssignMessage m{"k123", "VBase_2", {{"model", {{"width", 32}}}}, 18446744073709551557ull, "/d/data.bin", "/d/ckpt",
-                    "", true, "cuda", 3};
+                    "", true, "cuda", 3, 9, 4};
     auto back = std::get<AssignMessage>(round_trip(m));
     CHECK(back.run_key == m.run_key);
     CHECK(back.run_name == m.run_name);
@@ -34,6 +34,8 @@ TEST_CASE("every message type round-trips", "[protocol]") {
     CHECK(back.resume);
     CHECK(back.device == "cuda");
     CHECK(back.threads == 3);
+    CHECK(back.until_epoch == 9);
+    CHECK(back.runs_per_gpu == 4);
   }
   SECTION("EPOCH") {
     auto back = std::get<EpochMessage>(round_trip(EpochMessage{"k1", figures(7)}));
@@ -112,8 +114,17 @@ TEST_CASE("malformed messages are errors that name the sender's rank", "[protoco
   CHECK_THAT(error_of(5, R"({"run_key":"k","error":"x"})"), Contains("FAILED") && Contains("interrupted"));
   CHECK_THAT(error_of(7, R"({"run_key":"k","kind":"checkpoint"})"), Contains("NOTICE") && Contains("text"));
   CHECK_THAT(error_of(2, R"({"run_key":"k","run_name":"n","config":3,"seed":1,"data_file":"",
-                            "checkpoint_dir":"","lpips_weights":"","resume":false,"device":"cpu","threads":0})"),
+                            "checkpoint_dir":"","lpips_weights":"","resume":false,"device":"cpu","threads":0,
+                            "until_epoch":0,"runs_per_gpu":1})"),
              Contains("ASSIGN") && Contains("config"));
+  CHECK_THAT(error_of(2, R"({"run_key":"k","run_name":"n","config":{},"seed":1,"data_file":"",
+                            "checkpoint_dir":"","lpips_weights":"","resume":false,"device":"cpu","threads":0,
+                            "until_epoch":0})"),
+             Contains("ASSIGN") && Contains("runs_per_gpu"));
+  CHECK_THAT(error_of(2, R"({"run_key":"k","run_name":"n","config":{},"seed":1,"data_file":"",
+                            "checkpoint_dir":"","lpips_weights":"","resume":false,"device":"cpu","threads":0,
+                            "until_epoch":0,"runs_per_gpu":0})"),
+             Contains("ASSIGN") && Contains("runs_per_gpu") && Contains("below 1"));
   // Truncated bytes of a valid message are not valid JSON.
   const std::string full = encode_message(EpochMessage{"k", figures(1)});
   CHECK_THAT(error_of(3, full.substr(0, full.size() / 2)), Contains("not valid JSON"));

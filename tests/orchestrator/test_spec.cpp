@@ -31,6 +31,9 @@ const std::string kHead =
     "base:\n"                               // 9
     "  loss: {lpips: 0}\n";                 // 10
 
+// A head with a `search:` block whose space starts at line 15.
+const std::string kSearchHead = kHead + "search:\n  method: random\n  trials: 2\n  space:\n";
+
 struct BadSpec {
   const char* what;
   std::string text;
@@ -67,7 +70,7 @@ TEST_CASE("every spec in sweeps/ parses and expands", "[spec]") {
     CHECK_FALSE(spec.tables.empty());
     ++count;
   }
-  CHECK(count == 4);
+  CHECK(count == 5);
 }
 
 TEST_CASE("the study's specs hold the study's rows", "[spec]") {
@@ -198,11 +201,50 @@ TEST_CASE("malformed specs are rejected naming the key and the line", "[spec]") 
       {"batch not split by ranks_per_run", kHead + "resources: {ranks_per_run: 3}\nruns:\n  - {name: a, train.batch_size: 4}\n",
        {}, "", 13, "runs[0].train.batch_size", "a multiple of 3"},
       {"unknown device", kHead + "resources: {device: gpu}\n", {}, "", 11, "resources.device", "auto, cpu, cuda"},
+      {"runs_per_gpu 0", kHead + "resources: {runs_per_gpu: 0}\n", {}, "", 11, "resources.runs_per_gpu", ">= 1"},
+      {"runs_per_gpu with ranks_per_run", kHead + "resources: {runs_per_gpu: 2, ranks_per_run: 2}\n", {}, "", 11,
+       "resources", "share a GPU"},
+      {"unknown precision", kHead + "runs:\n  - {train.precision: fp8}\n", {}, "", 12, "runs[0].train.precision",
+       "one of auto, fp32, bf16, fp16"},
       {"settings section not a map", "sweep: t\nbase:\n  model: 5\n", {}, "", 3, "base.model", "map of model.*"},
       {"unknown setting by --set", kHead, {"train.epoch=3"}, "--set train.epoch=3", 0, "train.epoch",
        "did you mean \"train.epochs\""},
       {"bad document value by --set", kHead, {"data.height=-5"}, "--set data.height=-5", 0, "data.height", ">= 1"},
       {"--set without '='", kHead, {"train.epochs"}, "--set train.epochs", 0, "", "key.path=value"},
+      {"search without method", kHead + "search:\n  trials: 3\n  space: {train.lr: {uniform: [0.1, 1]}}\n", {}, "", 11,
+       "search.method", "missing"},
+      {"unknown search method", kHead + "search: {method: grid, trials: 3, space: {train.lr: {uniform: [0.1, 1]}}}\n",
+       {}, "", 11, "search.method", "one of random, sobol"},
+      {"zero trials", kHead + "search: {method: sobol, trials: 0, space: {train.lr: {uniform: [0.1, 1]}}}\n", {}, "",
+       11, "search.trials", ">= 1"},
+      {"empty space", kHead + "search: {method: random, trials: 2, space: {}}\n", {}, "", 11, "search.space",
+       "is empty"},
+      {"unknown setting in a space", kSearchHead + "    train.lrr: {uniform: [0.1, 1]}\n", {}, "", 15,
+       "search.space.train.lrr", "did you mean \"train.lr\""},
+      {"space value not a distribution", kSearchHead + "    train.lr: [1.0e-4, 1.0e-2]\n", {}, "", 15,
+       "search.space.train.lr", "must be a distribution"},
+      {"loguniform from 0", kSearchHead + "    train.lr: {loguniform: [0, 1]}\n", {}, "", 15,
+       "search.space.train.lr.loguniform[0]", "> 0"},
+      {"int range on a real setting", kSearchHead + "    train.lr: {int: [1, 3]}\n", {}, "", 15,
+       "search.space.train.lr.int", "not an integer setting"},
+      {"uniform on an integer setting", kSearchHead + "    model:\n      width: {uniform: [4, 8]}\n", {}, "", 16,
+       "search.space.model.width.uniform", "int: [a, b] or choice"},
+      {"range upside down", kSearchHead + "    model.width: {int: [8, 4]}\n", {}, "", 15,
+       "search.space.model.width.int", "low must be below high"},
+      {"range out of the setting's range", kSearchHead + "    model.width: {int: [0, 4]}\n", {}, "", 15,
+       "search.space.model.width.int[0]", ">= 1"},
+      {"two distributions", kSearchHead + "    loss.ssim: {uniform: [0.5, 2], loguniform: [0.5, 2]}\n", {}, "", 15,
+       "search.space.loss.ssim.loguniform", "one distribution per setting"},
+      {"log on a uniform", kSearchHead + "    loss.ssim: {uniform: [0.5, 2], log: true}\n", {}, "", 15,
+       "search.space.loss.ssim.log", "int ranges only"},
+      {"a choice the setting does not allow", kSearchHead + "    train.scheduler: {choice: [plateau, cosine]}\n", {},
+       "", 15, "search.space.train.scheduler.choice[1]", "one of plateau, none"},
+      {"unknown early stopping", kHead + "early_stopping: {method: hyperband}\n", {}, "", 11, "early_stopping.method",
+       "one of asha"},
+      {"reduction factor 1", kHead + "early_stopping: {method: asha, reduction_factor: 1}\n", {}, "", 11,
+       "early_stopping.reduction_factor", ">= 2"},
+      {"no rung below the last epoch", kHead + "early_stopping: {method: asha, min_epochs: 10}\n", {}, "", 11,
+       "early_stopping.min_epochs", "never stop a run"},
   };
   REQUIRE(cases.size() >= 20);
   for (const BadSpec& c : cases) {

@@ -148,3 +148,56 @@ TEST_CASE("make_batch on non-square data flips but never rotates", "[batches]") 
     }
   }
 }
+
+TEST_CASE("augment_batch transforms each sample as apply_augmentation does with its flags", "[batches]") {
+  for (const auto& shape : {std::vector<int64_t>{8, 3, 4, 4}, std::vector<int64_t>{8, 3, 2, 5}}) {
+    const torch::Tensor images = torch::arange(8 * 3 * shape[2] * shape[3]).reshape(shape);
+    const bool square = shape[2] == shape[3];
+    torch::Tensor flags = torch::zeros({8, 3}, torch::kBool);  // sample b gets the transform with bits b
+    for (int64_t b = 0; b < 8; ++b)
+      for (int64_t k = 0; k < 3; ++k) flags[b][k] = ((b >> k) & 1) != 0 && (k < 2 || square);
+    const torch::Tensor out = augment_batch(images, flags);
+    for (int64_t b = 0; b < 8; ++b) {
+      INFO("sample " << b << ", " << shape[2] << "x" << shape[3]);
+      const Augmentation a{flags[b][0].item<bool>(), flags[b][1].item<bool>(), flags[b][2].item<bool>()};
+      CHECK(torch::equal(out[b], apply_augmentation(images[b], a)));
+      CHECK(torch::equal(out[b], reference_transform(images[b], a)));
+    }
+  }
+}
+
+TEST_CASE("batches made where the pairs live equal the host path's for the same seed and epoch", "[batches]") {
+  TempDir dir;
+  const auto data = synthetic_data(dir.path, 16, 16);
+  const BatchSource source(*data, torch::kCPU);  // the GPU path's code; the device here is the CPU
+  const int64_t n = data->size(Split::train), batch_size = 3;
+  for (bool augment : {false, true}) {
+    for (int64_t epoch = 1; epoch <= 3; ++epoch) {
+      INFO("augment " << augment << ", epoch " << epoch);
+      const EpochPlan plan = epoch_plan(n, augment, source.square(), 5, epoch, source.device());
+      const std::vector<int64_t> order = epoch_order(n, 5, epoch);
+      for (int64_t begin = 0; begin < n; begin += batch_size) {
+        const int64_t end = std::min(begin + batch_size, n);
+        const Batch made = source.batch(plan, begin, end);
+        const Batch host = make_batch(*data, Split::train, {order.begin() + begin, order.begin() + end}, augment, 5, epoch);
+        CHECK(torch::equal(made.input, host.input));
+        CHECK(torch::equal(made.target, host.target));
+      }
+    }
+  }
+  const Batch validation = source.range(Split::validation, 0, 2);
+  CHECK(torch::equal(validation.input, make_batch(*data, Split::validation, {0, 1}, false, 5, 1).input));
+  CHECK(torch::equal(validation.target, make_batch(*data, Split::validation, {0, 1}, false, 5, 1).target));
+}
+
+TEST_CASE("a channels_last source holds the same values in the channels_last layout", "[batches]") {
+  TempDir dir;
+  const auto data = synthetic_data(dir.path, 16, 16);
+  const BatchSource plain(*data, torch::kCPU), laid_out(*data, torch::kCPU, torch::MemoryFormat::ChannelsLast);
+  const EpochPlan plan = epoch_plan(data->size(Split::train), true, true, 2, 1, torch::kCPU);
+  const Batch a = plain.batch(plan, 0, 4), b = laid_out.batch(plan, 0, 4);
+  CHECK(b.input.is_contiguous(torch::MemoryFormat::ChannelsLast));
+  CHECK(b.target.is_contiguous(torch::MemoryFormat::ChannelsLast));
+  CHECK(torch::equal(a.input, b.input));
+  CHECK(torch::equal(a.target, b.target));
+}

@@ -10,6 +10,7 @@
 
 #include "support/temp_dir.h"
 #include "worker/model_tensors.h"
+#include "worker/tiny_run.h"
 
 #include <cmath>
 #include <fstream>
@@ -20,32 +21,10 @@ using namespace bokeh::worker;
 using bokeh::test::TempDir;
 using bokeh::test::same_tensors;
 using bokeh::test::tensors_of;
+using bokeh::test::tiny_config;
+using bokeh::test::tiny_data;
 
 namespace {
-// 28 rendered 32x32 pairs: 16 train, 4 validation, 4 test.
-std::shared_ptr<const PreparedData> tiny_data(const fs::path& cache) {
-  DataConfig data;
-  data.source = "synthetic";
-  data.height = data.width = 32;
-  data.train_pairs = 16;
-  data.val_pairs = 4;
-  data.test_pairs = 4;
-  data.synthetic.count = 28;
-  data.synthetic.size = 32;
-  return PreparedData::prepare(data, cache);
-}
-
-TrainConfig tiny_config(int64_t epochs) {
-  TrainConfig config;
-  config.model = ModelConfig{4, 2, true};
-  config.loss.lpips = 0.0;
-  config.lr = 5e-3;
-  config.batch_size = 5;  // 16 pairs: batches of 5, 5, 5 and a partial 1
-  config.epochs = epochs;
-  config.seed = 11;
-  return config;
-}
-
 // The final (not best) weights, read from last.pt's "model" entry (the archive before its 24-byte
 // checksum trailer).
 UNet last_model(const fs::path& dir, const ModelConfig& config) {
@@ -158,6 +137,7 @@ TEST_CASE("a run interrupted and resumed equals the uninterrupted run bit for bi
   config.scheduler.factor = 0.5;
   config.scheduler.threshold = 0.05;
   config.weight_decay = GENERATE(0.0, 1e-2);  // Adam and AdamW
+  config.precision = GENERATE(as<std::string>{}, "auto", "bf16");  // fp32 here, and CPU bf16 autocast
 
   std::vector<EpochFigures> straight_figures;
   TrainOptions straight;

@@ -106,7 +106,9 @@
     var box = clear("status-body");
     if (!sweep) { box.appendChild(el("p", { cls: "note", text: "The database holds no sweep yet." })); return; }
     var status = sweep.status;
-    box.appendChild(el("div", { cls: "counts" }, ["done", "running", "pending", "failed"].map(function (s) {
+    box.appendChild(el("div", { cls: "counts" }, ["done", "running", "pending", "failed", "stopped"].filter(function (s) {
+      return s !== "stopped" || status.counts[s] > 0;  // stopped early: only sweeps with early stopping
+    }).map(function (s) {
       return el("span", { cls: "state-" + s, text: status.counts[s] + " " + s });
     }).concat([el("span", { text: status.total + " runs" })])));
     var line = status.elapsed ? "Elapsed: " + status.elapsed : "Not started yet.";

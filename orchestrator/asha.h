@@ -1,0 +1,71 @@
+// ASHA early stopping (asynchronous successive halving, Li et al. 2020) for a sweep, its state derived
+// from the store alone: a run's rung and state (runs.rung, runs.state) and its metric at each rung's
+// epoch (the epochs table). Rungs are numbered from 0 (orchestrator/store/asha_rungs.h). A run that
+// reaches a rung below its last epoch goes on when its metric is in the top 1/η of the runs recorded
+// at that rung so far; otherwise it is stopped there, and it is promoted later if enough runs recorded
+// after it do worse. Every decision is an event that names the rung, the metric, the run's rank and
+// how many runs the rung held, so that any outcome can be explained from the store; a sweep reopened
+// after a kill derives the same rung state.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "orchestrator/spec/spec.h"
+#include "orchestrator/store/store.h"
+
+namespace bokeh::orchestrator {
+
+struct AshaDecision {
+  int64_t run_id = 0;
+  std::string run_name;
+  int64_t rung = 0;          // the rung it was judged at
+  bool goes_on = false;      // true: pending towards rung + 1; false: stopped at rung
+  bool was_stopped = false;  // a promotion of a run stopped earlier
+  std::string why;           // the event's text
+};
+
+class AshaScheduler {
+ public:
+  AshaScheduler(Store& store, std::string sweep, EarlyStopping rule);
+
+  // The epoch a run trains to on its next assignment: its rung's epoch, or its train.epochs once past
+  // the last rung.
+  int64_t target_epoch(const RunRecord& run) const;
+  int64_t max_epochs(const RunRecord& run) const;  // its train.epochs
+  int64_t rung_epoch(int64_t rung) const;           // min_epochs * reduction_factor^rung
+
+  // `run` (running) has recorded the epochs up to target_epoch(run) < max_epochs(run), with
+  // `results_json` its results so far: it goes on or is stopped, then every stopped run that the new
+  // record lifts into its rung's top is promoted. Returns the decisions in the order they were taken.
+  std::vector<AshaDecision> on_rung_reached(const RunRecord& run, const std::string& results_json);
+
+  // Promotes every stopped run in the top 1/η of its rung, lowest rung first (after a restart, what a
+  // kill between a record and its promotions left undone).
+  std::vector<AshaDecision> promote_due();
+
+  // With no run pending or running, and none gone on from the highest rung a run is stopped at (a rung
+  // that holds fewer than η runs lets none go on), promotes the best run stopped there: a sweep of few
+  // trials still trains one run to its last epoch. Returns that decision, or none.
+  std::vector<AshaDecision> promote_when_drained();
+
+ private:
+  struct Entry {
+    int64_t run_id;
+    double metric;
+  };
+  // The runs recorded at rung k, best first (ties: the earlier run): those judged there already (gone
+  // on past it, or stopped at it) and `arriving`, by their metric at its epoch. A run whose epoch row
+  // is there but whose DONE is not (in flight, or killed) is not counted yet.
+  std::vector<Entry> recorded_at(int64_t rung, const std::vector<RunRecord>& runs, int64_t arriving = 0) const;
+  // How many of `n` recorded runs go on.
+  int64_t quota(size_t n) const { return static_cast<int64_t>(n) / rule_.reduction_factor; }
+  std::string explain(const std::vector<Entry>& recorded, size_t position, int64_t rung) const;
+
+  Store& store_;
+  std::string sweep_;
+  EarlyStopping rule_;
+};
+
+}  // namespace bokeh::orchestrator

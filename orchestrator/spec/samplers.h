@@ -1,0 +1,36 @@
+// Samplers of a spec's `search:` space: points in the unit cube, from a seeded hash (random) or the
+// Sobol sequence (Joe & Kuo's direction numbers, digitally shifted by the seed), mapped onto each
+// dimension's distribution. A trial's point depends on (method, seed, trial index) alone, so more
+// trials keep the first ones. See sweeps/README.md.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <vector>
+
+#include "orchestrator/spec/spec.h"
+
+namespace bokeh::orchestrator {
+
+// Dimensions the Sobol generator has direction numbers for (as many as there are run settings and more).
+inline constexpr size_t kSobolMaxDimensions = 20;
+
+// The unshifted Sobol point `index` (0-based, Gray-code order as in Joe & Kuo 2008 and scipy's
+// `Sobol(scramble=False)`): 32-bit coordinates in [0, 1). `dimensions` <= kSobolMaxDimensions.
+std::vector<double> sobol_point(uint64_t index, size_t dimensions);
+
+// A uniform number in [0, 1) from (seed, trial, dimension): 53 bits of a SplitMix64 hash chain.
+double hashed_unit(uint64_t seed, uint64_t trial, uint64_t dimension);
+
+// The unit point of trial `trial` for `space` (method random or sobol), one coordinate per dimension.
+std::vector<double> unit_point(const SearchSpace& space, uint64_t trial);
+
+// A unit coordinate as a value of `dimension`: uniform and loguniform rounded to 4 significant digits
+// and kept within [low, high]; int (linear or log) in [low, high]; choice one of its values.
+nlohmann::json dimension_value(const SearchDimension& dimension, double unit);
+
+// Every trial's values, trials in order, values in the order of space.dimensions.
+std::vector<std::vector<nlohmann::json>> sample_space(const SearchSpace& space);
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,142 @@
+// The `search:` and `early_stopping:` sections of a spec.
+#include "orchestrator/spec/search_spec.h"
+
+#include <fmt/format.h>
+
+#include "orchestrator/spec/samplers.h"
+
+namespace bokeh::orchestrator {
+namespace {
+
+constexpr Distribution kDistributions[] = {Distribution::Uniform, Distribution::LogUniform, Distribution::Integer,
+                                           Distribution::Choice};
+
+// The two endpoints [low, high] of a range distribution, each a valid value of the setting.
+std::pair<double, double> read_range(const YamlReader& r, const Setting& s, const YamlEntry& e) {
+  if (!e.value.IsSequence() || e.value.size() != 2) r.fail(e.key, e.path, "must be a range [low, high]");
+  const double low = r.setting(s, e.value[0], e.value[0], e.path + "[0]").get<double>();
+  const double high = r.setting(s, e.value[1], e.value[1], e.path + "[1]").get<double>();
+  if (!(low < high)) r.fail(e.key, e.path, fmt::format("low must be below high (got [{}, {}])", low, high));
+  return {low, high};
+}
+
+SearchDimension read_dimension(const YamlReader& r, const Setting& s, const YamlEntry& d) {
+  SearchDimension dim;
+  dim.path = s.path;
+  dim.where = r.at(d.key, d.path);
+  if (!d.value.IsMap()) {
+    r.fail(d.key, d.path, "must be a distribution: {loguniform: [a, b]}, {uniform: [a, b]}, {int: [a, b]} "
+                          "(with log: true for a log scale) or {choice: [...]}");
+  }
+  std::optional<YamlEntry> given, log;
+  for (const YamlEntry& f : r.entries(d.value, d.key, d.path)) {
+    std::vector<std::string> known = {"log"};
+    for (Distribution k : kDistributions) known.push_back(distribution_name(k));
+    r.require_known(f, known);
+    if (f.name == "log") {
+      log = f;
+    } else {
+      if (given) r.fail(f.key, f.path, fmt::format("one distribution per setting ({} is given too)", given->name));
+      given = f;
+    }
+  }
+  if (!given) r.fail(d.key, d.path, "missing its distribution: one of uniform, loguniform, int, choice");
+  const YamlEntry& f = *given;
+  const bool integer = s.kind == SettingKind::Integer, real = s.kind == SettingKind::Real;
+  if (f.name == "choice") {
+    dim.distribution = Distribution::Choice;
+    if (!f.value.IsSequence() || f.value.size() == 0) r.fail(f.key, f.path, "must be a non-empty list of values");
+    for (size_t i = 0; i < f.value.size(); ++i)
+      dim.choices.push_back(r.setting(s, f.value[i], f.value[i], fmt::format("{}[{}]", f.path, i)));
+  } else if (f.name == "int") {
+    if (!integer) {
+      r.fail(f.key, f.path, fmt::format("{} is not an integer setting: use uniform, loguniform or choice", s.path));
+    }
+    dim.distribution = Distribution::Integer;
+    std::tie(dim.low, dim.high) = read_range(r, s, f);
+  } else {
+    if (!real) {
+      r.fail(f.key, f.path, fmt::format("{} is not a real-valued setting: use {}", s.path,
+                                        integer ? "int: [a, b] or choice" : "choice"));
+    }
+    dim.distribution = f.name == "uniform" ? Distribution::Uniform : Distribution::LogUniform;
+    std::tie(dim.low, dim.high) = read_range(r, s, f);
+    if (f.name == "loguniform" && !(dim.low > 0)) r.fail(f.key, f.path, fmt::format("needs low > 0 (got {})", dim.low));
+  }
+  if (log) {
+    if (f.name != "int") r.fail(log->key, log->path, "log: applies to int ranges only (use loguniform for numbers)");
+    bool b = false;
+    if (!log->value.IsScalar() || !YAML::convert<bool>::decode(log->value, b)) {
+      r.fail(log->key, log->path, "must be true or false");
+    }
+    dim.log = b;
+    if (b && dim.low < 1) r.fail(log->key, log->path, fmt::format("a log scale needs low >= 1 (got {})", dim.low));
+  }
+  return dim;
+}
+
+}  // namespace
+
+const char* distribution_name(Distribution distribution) {
+  switch (distribution) {
+    case Distribution::Uniform: return "uniform";
+    case Distribution::LogUniform: return "loguniform";
+    case Distribution::Integer: return "int";
+    case Distribution::Choice: return "choice";
+  }
+  return "?";
+}
+
+SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWalker& walk, bool& seed_given) {
+  SearchSpace space;
+  space.where = r.at(e.key, e.path);
+  seed_given = false;
+  std::optional<YamlEntry> space_entry;
+  for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
+    r.require_known(f, {"method", "trials", "seed", "space"});
+    if (f.name == "method") {
+      space.method = r.choice(f.value, f.key, f.path, {"random", "sobol"});
+    } else if (f.name == "trials") {
+      space.trials = r.integer(f.value, f.key, f.path, 1);
+    } else if (f.name == "seed") {
+      space.seed = static_cast<uint64_t>(r.integer(f.value, f.key, f.path, 0));
+      seed_given = true;
+    } else {
+      space_entry = f;
+    }
+  }
+  if (space.method.empty()) r.fail(e.key, e.path + ".method", "missing: random or sobol");
+  if (space.trials == 0) r.fail(e.key, e.path + ".trials", "missing: how many trials to sample");
+  if (!space_entry) r.fail(e.key, e.path + ".space", "missing: the run settings to sample and their distributions");
+  walk(*space_entry, [&](const Setting& s, const YamlEntry& d) {
+    for (const SearchDimension& other : space.dimensions) {
+      if (other.path == s.path) r.fail(d.key, d.path, fmt::format("samples {} a second time", s.path));
+    }
+    space.dimensions.push_back(read_dimension(r, s, d));
+  });
+  if (space.dimensions.empty()) {
+    r.fail(space_entry->key, space_entry->path, "is empty: give at least one setting to sample");
+  }
+  if (space.method == "sobol" && space.dimensions.size() > kSobolMaxDimensions) {
+    r.fail(space_entry->key, space_entry->path,
+           fmt::format("Sobol points have at most {} dimensions (got {})", kSobolMaxDimensions,
+                       space.dimensions.size()));
+  }
+  return space;
+}
+
+EarlyStopping read_early_stopping(const YamlReader& r, const YamlEntry& e) {
+  EarlyStopping es;
+  es.where = r.at(e.key, e.path);
+  for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
+    r.require_known(f, {"method", "metric", "min_epochs", "reduction_factor"});
+    if (f.name == "method") es.method = r.choice(f.value, f.key, f.path, {"asha"});
+    else if (f.name == "metric") es.metric = r.choice(f.value, f.key, f.path, {"val_loss", "train_loss"});
+    else if (f.name == "min_epochs") es.min_epochs = r.integer(f.value, f.key, f.path, 1);
+    else es.reduction_factor = r.integer(f.value, f.key, f.path, 2);
+  }
+  if (es.method.empty()) r.fail(e.key, e.path + ".method", "missing: asha");
+  return es;
+}
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,23 @@
+// Reading a spec's `search:` (a sampled space) and `early_stopping:` (ASHA) sections, with the same
+// located errors as the rest of the spec (file, line, key path). See sweeps/README.md.
+#pragma once
+
+#include <functional>
+
+#include "orchestrator/spec/spec.h"
+#include "orchestrator/spec/yaml_reader.h"
+
+namespace bokeh::orchestrator {
+
+// Calls `leaf` for every run setting of a map of settings, nested (train: {lr: ...}) or dotted.
+using SettingLeaf = std::function<void(const Setting&, const YamlEntry&)>;
+using SettingWalker = std::function<void(const YamlEntry& map, const SettingLeaf& leaf)>;
+
+// `search: {method, trials, seed, space}`; `seed_given` tells whether `seed` was there (else the
+// caller gives the spec's seed).
+SearchSpace read_search(const YamlReader& reader, const YamlEntry& entry, const SettingWalker& walk, bool& seed_given);
+
+// `early_stopping: {method: asha, metric, min_epochs, reduction_factor}`.
+EarlyStopping read_early_stopping(const YamlReader& reader, const YamlEntry& entry);
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,105 @@
+// The trials table and the rung counts of a sweep with sampled trials or early stopping.
+#include "reports/tables/search_table.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+
+#include "orchestrator/store/asha_rungs.h"
+#include "orchestrator/store/stored_spec.h"
+
+namespace bokeh::reports {
+namespace {
+
+using nlohmann::json;
+
+// A config's leaves by dotted path.
+void flatten(const json& node, const std::string& prefix, std::map<std::string, json>& out) {
+  if (!node.is_object()) {
+    out[prefix] = node;
+    return;
+  }
+  for (const auto& [key, value] : node.items()) flatten(value, prefix.empty() ? key : prefix + "." + key, out);
+}
+
+std::string value_text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_float()) return fmt::format("{:.4g}", v.get<double>());
+  return v.dump();
+}
+
+}  // namespace
+
+Table trials_table(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep,
+                   const std::vector<RunSummary>& runs) {
+  const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
+  std::vector<std::map<std::string, json>> configs;
+  for (const orchestrator::RunRecord& r : store.runs(sweep.name)) {
+    configs.emplace_back();
+    flatten(json::parse(r.config_json, nullptr, false), "", configs.back());
+  }
+  std::vector<std::string> varied = spec.sampled;  // sampled settings first, then any other that varies
+  for (const auto& [path, value] : configs.empty() ? std::map<std::string, json>{} : configs.front()) {
+    const bool differs = std::any_of(configs.begin(), configs.end(), [&](const auto& c) {
+      const auto it = c.find(path);
+      return it == c.end() || it->second != value;
+    });
+    if (differs && std::find(varied.begin(), varied.end(), path) == varied.end()) varied.push_back(path);
+  }
+  Table t;
+  t.title = fmt::format("Trials of sweep {}", sweep.name);
+  t.columns.push_back(Column{"Run"});
+  for (const std::string& path : varied) t.columns.push_back(Column{path});
+  t.columns.insert(t.columns.end(), {Column{"Epochs"}, Column{"Best Val_Loss", CellStyle::Fixed, 4},
+                                     Column{"Test PSNR", CellStyle::Fixed, 2}, Column{"State"}});
+  for (size_t i = 0; i < runs.size() && i < configs.size(); ++i) {
+    const RunSummary& r = runs[i];
+    std::vector<Cell> row{Cell{r.name}};
+    for (const std::string& path : varied) {
+      const auto it = configs[i].find(path);
+      row.push_back(it == configs[i].end() ? Cell{} : Cell{value_text(it->second)});
+    }
+    const std::vector<orchestrator::EpochRecord> epochs = store.epochs(r.id);
+    double best = std::numeric_limits<double>::infinity();
+    for (const orchestrator::EpochRecord& e : epochs) best = std::min(best, e.val_loss);
+    row.push_back(Cell{fmt::format("{}/{}", epochs.empty() ? 0 : epochs.back().epoch, r.epochs)});
+    row.push_back(epochs.empty() ? Cell{} : Cell{best});
+    row.push_back(r.test_psnr ? Cell{*r.test_psnr} : Cell{});
+    row.push_back(Cell{state_text(r)});
+    t.rows.push_back(std::move(row));
+  }
+  t.notes.push_back("Epochs: trained / planned; Best Val_Loss: the lowest over the epochs trained; Test PSNR: of "
+                    "the best checkpoint, also for a run stopped early (tested where it stopped).");
+  if (spec.early_stopping) {
+    t.notes.push_back(fmt::format("Early stopping: ASHA on {}, rungs at epochs {} x {}^k.", spec.early_stopping->metric,
+                                  spec.early_stopping->min_epochs, spec.early_stopping->reduction_factor));
+  }
+  return t;
+}
+
+std::string rung_summary(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep) {
+  const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
+  if (!spec.early_stopping) return "";
+  const orchestrator::StoredEarlyStopping& es = *spec.early_stopping;
+  std::map<int64_t, int64_t> went_on, stopped;  // by rung
+  int64_t top = 0;
+  for (const orchestrator::RunRecord& r : store.runs(sweep.name)) {
+    for (int64_t k = 0; k < r.rung; ++k) ++went_on[k];
+    if (r.state == orchestrator::RunState::Stopped) ++stopped[r.rung];
+    top = std::max(top, r.rung);
+  }
+  std::vector<std::string> parts;
+  for (int64_t k = 0; k < top || stopped.count(k); ++k) {
+    parts.push_back(fmt::format("rung {} (epoch {}): {} recorded, {} went on, {} stopped", k,
+                                orchestrator::asha_rung_epoch(es.min_epochs, es.reduction_factor, k),
+                                went_on[k] + stopped[k], went_on[k], stopped[k]));
+  }
+  return fmt::format("ASHA on {} (reduction factor {}): {}.", es.metric, es.reduction_factor,
+                     parts.empty() ? "no run has reached a rung yet" : fmt::format("{}", fmt::join(parts, "; ")));
+}
+
+}  // namespace bokeh::reports

@@ -1,0 +1,87 @@
+// Reports of an adaptive search, on a store filled through its API: a run stopped at a rung shows
+// "stopped at rung 0 (epoch 1)" in Table 1 (with a note) and in the trials table (sampled settings
+// first, epochs trained / planned, best validation loss, test PSNR), and the status counts the rungs.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/store/result_json.h"
+#include "orchestrator/sweep_records.h"
+#include "reports/tables/search_table.h"
+#include "reports/tables/status_report.h"
+#include "reports/tables/table_builder.h"
+#include "reports/tables/table_format.h"
+#include "support/temp_dir.h"
+
+using namespace bokeh;
+using namespace bokeh::reports;
+
+namespace {
+
+constexpr const char* kSearchSpec = R"(sweep: found
+tables: [1]
+data: {height: 16, width: 16, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {count: 12, size: 16}}
+base:
+  model: {width: 4, depth: 2}
+  train: {epochs: 3}
+  loss: {lpips: 0}
+search:
+  method: random
+  trials: 3
+  space:
+    train.lr: {loguniform: [1.0e-4, 1.0e-2]}
+early_stopping: {method: asha, min_epochs: 1, reduction_factor: 3}
+)";
+
+std::string results(int64_t epochs, double val, double psnr) {
+  worker::TrainResult r{};
+  r.epochs = epochs;
+  r.best_epoch = epochs;
+  r.best_val_loss = r.val_loss = val;
+  r.train_loss = val + 0.1;
+  r.gap = 0.1;
+  r.test = {0.05, psnr, 0.8, std::nullopt};
+  r.runtime_seconds = 6.0 * static_cast<double>(epochs);
+  return orchestrator::result_to_json(r).dump();
+}
+
+}  // namespace
+
+TEST_CASE("stopped runs show their rung and last epoch in Table 1, the trials table and the status", "[search]") {
+  test::TempDir dir;
+  orchestrator::Store store(dir.file("sweeps.db"));
+  const orchestrator::Spec spec = orchestrator::parse_spec(kSearchSpec, "found.yaml");
+  store.register_sweep(orchestrator::sweep_info(spec));
+  store.add_runs("found", orchestrator::new_runs(orchestrator::plan_runs(spec)));
+  const orchestrator::RunRecord first = *store.claim_next_pending("found");
+  const orchestrator::RunRecord second = *store.claim_next_pending("found");
+  store.record_epoch(first.id, {1, 0.9, 0.8, 0.1, 1e-3, 6, 10});
+  store.pause_run(first.id, results(1, 0.8, 20.5), "rung 0 (epoch 1): 2nd of 2");
+  for (int64_t e = 1; e <= 3; ++e) store.record_epoch(second.id, {e, 0.7, 0.6 - 0.1 * e, 0.1, 1e-3, 6, 10});
+  store.promote_run(second.id, 1, "goes on");
+  store.finish_run(second.id, results(3, 0.3, 24.25));
+  const orchestrator::SweepInfo sweep = *store.sweep("found");
+  const std::vector<RunSummary> runs = summarize_sweep(store, "found");
+
+  const std::string table1 = format_markdown(build_table(1, sweep, runs));
+  INFO(table1);
+  CHECK(table1.find(fmt::format("| {} |", "stopped at rung 0 (epoch 1)")) != std::string::npos);
+  CHECK(table1.find("1 of 3 runs were stopped early (ASHA)") != std::string::npos);
+
+  const Table trials = trials_table(store, sweep, runs);
+  REQUIRE(trials.columns.size() == 6);
+  CHECK(trials.columns[1].header == "train.lr");  // the sampled setting, the only one that varies
+  const std::string text = format_markdown(trials);
+  INFO(text);
+  CHECK(text.find(fmt::format("| {} | {} | 1/3 | 0.8000 | 20.50 | stopped at rung 0 (epoch 1) |", first.name,
+                              fmt::format("{:.4g}", nlohmann::json::parse(first.config_json)["train"]["lr"].get<double>()))) !=
+        std::string::npos);
+  CHECK(text.find("| 3/3 | 0.3000 | 24.25 | done |") != std::string::npos);
+  CHECK(text.find("| 0/3 |") != std::string::npos);  // the third trial, not started
+
+  const std::string status = status_report(store, "found", 0);
+  INFO(status);
+  CHECK(status.find("1 done, 0 running, 1 pending, 0 failed, 1 stopped early (3 runs)") != std::string::npos);
+  CHECK(status.find("ASHA on val_loss (reduction factor 3): rung 0 (epoch 1): 2 recorded, 1 went on, 1 stopped.") !=
+        std::string::npos);
+}

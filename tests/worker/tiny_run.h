@@ -1,0 +1,36 @@
+// Test helpers: a tiny prepared data set and run config that train in well under a second.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "worker/prepared_data.h"
+#include "worker/run_config.h"
+
+namespace bokeh::test {
+
+// 28 rendered 32x32 pairs: 16 train, 4 validation, 4 test.
+inline std::shared_ptr<const worker::PreparedData> tiny_data(const std::filesystem::path& cache) {
+  worker::DataConfig data;
+  data.source = "synthetic";
+  data.height = data.width = 32;
+  data.train_pairs = 16;
+  data.val_pairs = 4;
+  data.test_pairs = 4;
+  data.synthetic.count = 28;
+  data.synthetic.size = 32;
+  return worker::PreparedData::prepare(data, cache);
+}
+
+inline worker::TrainConfig tiny_config(int64_t epochs) {
+  worker::TrainConfig config;
+  config.model = worker::ModelConfig{4, 2, true};
+  config.loss.lpips = 0.0;
+  config.lr = 5e-3;
+  config.batch_size = 5;  // 16 pairs: batches of 5, 5, 5 and a partial 1
+  config.epochs = epochs;
+  config.seed = 11;
+  return config;
+}
+
+}  // namespace bokeh::test
