@@ -258,6 +258,8 @@ std::optional<TrainingState> resume(const TrainOptions& options, const std::stri
   if (!passed_over.empty() && options.on_notice)
     options.on_notice("checkpoint", passed_over + "; the run starts again from epoch 1");
   return std::nullopt;
+}
+
 // Lays the model's 4-d parameters (the convolutions' weights) out in `format` (channels_last on GPUs).
 void lay_out(UNet& model, torch::MemoryFormat format) {
   if (format == torch::MemoryFormat::Contiguous) return;

@@ -22,7 +22,7 @@ namespace {
 
 // Seven runs of equal cost (only the rate differs), claimed in spec order at equal rungs.
 constexpr const char* kAshaSpec = R"(sweep: asha
-data: {height: 16, width: 16, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {count: 8, size: 16}}
+data: {height: 16, width: 16, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {size: 16}}
 base:
   model: {width: 4, depth: 2}
   train: {epochs: 9}
@@ -162,12 +162,14 @@ TEST_CASE("asha: a sweep killed mid-rung and reopened takes the same decisions",
     std::optional<AssignMessage> a = s.book.next_assignment();
     REQUIRE(a->run_name == "r3");
     s.book.on_epoch(EpochMessage{a->run_key, result_until("r3", 1).history[0]});
+    s.book.leave();  // as good as dead to the next start (test_store covers dead pids and silence)
   }
   {
     Session s(dir, spec_path);  // r3 goes back to pending at rung 0; nothing was promoted on its epoch row
     CHECK(final_states(s.store).at("r2") == "stopped 0");
     for (int i = 0; i < 4; ++i) steps.push_back(*step(s));
     // Killed again, this time between steps.
+    s.book.leave();
   }
   Session s(dir, spec_path);
   while (std::optional<Step> st = step(s)) steps.push_back(*st);
@@ -192,6 +194,7 @@ TEST_CASE("asha: a stop recorded before a kill gets its due promotion when the s
     for (const auto& e : result_until("r3", 1).history) s.book.on_epoch(EpochMessage{a->run_key, e});
     const RunRecord r3 = s.store.runs("asha")[2];
     s.store.pause_run(r3.id, "{}", "stopped by hand");
+    s.book.leave();
   }
   Session s(dir, spec_path);
   CHECK(final_states(s.store).at("r2") == "pending 1");

@@ -20,7 +20,7 @@ namespace {
 
 const std::string kSearchSpec = R"(sweep: s
 seed: 4
-data: {height: 32, width: 32, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {count: 8, size: 32}}
+data: {height: 32, width: 32, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {size: 32}}
 base:
   model: {width: 8, depth: 2}
   train: {epochs: 9, batch_size: 2}
@@ -80,7 +80,7 @@ TEST_CASE("a changed space, method, trial count or early stopping is a changed s
 TEST_CASE("the dry run lists the sampled trials with their cost, the space and the rungs", "[search]") {
   const Spec spec = parse_spec(kSearchSpec, "s.yaml");
   std::ostringstream out;
-  print_dry_run(out, spec, plan_runs(spec));
+  print_dry_run(out, spec, plan_runs(spec), 0);
   const std::string text = out.str();
   INFO(text);
   CHECK(text.find("search: sobol, 5 trials (seed 4): train.lr loguniform [1e-4, 0.01]; model.width int log [4, 16]; "

@@ -82,7 +82,7 @@ TEST_CASE("The snapshot has the fixture's status, progress, failures, curves and
   const json& sweep = snapshot["sweeps"][0];
   CHECK(sweep["name"] == "tiny");
   CHECK(sweep["spec_yaml"] == test::kTinySpec);
-  CHECK(sweep["status"]["counts"] == json{{"pending", 1}, {"running", 1}, {"done", 2}, {"failed", 1}});
+  CHECK(sweep["status"]["counts"] == json{{"pending", 1}, {"running", 1}, {"done", 2}, {"failed", 1}, {"stopped", 0}});
   CHECK(sweep["status"]["total"] == 5);
   CHECK(sweep["status"]["open"] == true);
 
