@@ -95,13 +95,16 @@ json status_json(const orchestrator::Store& store, const std::string& sweep, con
   const bool open = counts["pending"].get<int64_t>() + counts["running"].get<int64_t>() > 0;
   const std::optional<double> elapsed = elapsed_seconds(runs, now);
   const std::optional<double> eta = eta_seconds(store, sweep);  // shown only while the sweep is open
+  // An open sweep that no process works on any more: the status says so instead of an ETA.
+  const std::optional<std::string> stale = open && elapsed ? stale_note(store, sweep, now) : std::nullopt;
   return {{"counts", counts},
           {"total", runs.size()},
           {"open", open},
           {"elapsed_s", optional_json(elapsed)},
           {"elapsed", duration_text(elapsed)},
           {"eta_s", open ? optional_json(eta) : json(nullptr)},
-          {"eta", open ? duration_text(eta) : ""}};
+          {"eta", open ? duration_text(eta) : ""},
+          {"stale", stale ? json(*stale) : json(nullptr)}};
 }
 
 json tables_json(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep) {

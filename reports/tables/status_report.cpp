@@ -30,19 +30,21 @@ Progress progress(const orchestrator::Store& store, const RunRecord& record) {
   return Progress{static_cast<int64_t>(store.epochs(record.id).size()), summarize_run(record).epochs};
 }
 
-// When no process works on the sweep any more (each has ended, died or gone silent), the line that says
-// so instead of an ETA; nullopt while one is alive.
-std::optional<std::string> stale_line(const orchestrator::Store& store, const std::string& sweep, double now) {
+}  // namespace
+
+std::optional<std::string> stale_note(const orchestrator::Store& store, const std::string& sweep, double now) {
   const std::vector<orchestrator::CoordinatorRecord> coordinators = store.coordinators(sweep);
   double last_seen = 0;
   for (const orchestrator::CoordinatorRecord& c : coordinators) {
     if (orchestrator::coordinator_alive(c, now)) return std::nullopt;
     last_seen = std::max(last_seen, c.heartbeat);
   }
-  if (coordinators.empty()) return "; stale: no sweep process recorded; rerun the same command to resume.";
-  return fmt::format("; stale: coordinator last seen {} ago, rerun the same command to resume.",
+  if (coordinators.empty()) return "stale: no sweep process recorded; rerun the same command to resume.";
+  return fmt::format("stale: coordinator last seen {} ago, rerun the same command to resume.",
                      format_duration(now - last_seen));
 }
+
+namespace {
 
 std::string sweep_status(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, double now) {
   const std::vector<RunRecord> runs = store.runs(sweep.name);
@@ -63,8 +65,8 @@ std::string sweep_status(const orchestrator::Store& store, const orchestrator::S
   }
   if (!open) {
     out += runs.empty() ? "" : "; finished.";
-  } else if (const std::optional<std::string> stale = elapsed ? stale_line(store, sweep.name, now) : std::nullopt) {
-    out += *stale;
+  } else if (const std::optional<std::string> stale = elapsed ? stale_note(store, sweep.name, now) : std::nullopt) {
+    out += "; " + *stale;
   } else if (const std::optional<double> eta = eta_seconds(store, sweep.name)) {
     out += fmt::format("; ETA: about {} (remaining estimated FLOPs at the done runs' rate).", format_duration(*eta));
   } else {

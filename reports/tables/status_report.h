@@ -21,6 +21,10 @@ std::optional<double> elapsed_seconds(const std::vector<orchestrator::RunRecord>
 // are running now are taken to go on in parallel (the remaining time is divided by their number).
 std::optional<double> eta_seconds(const orchestrator::Store& store, const std::string& sweep);
 
+// When no process works on `sweep` any more (each has ended, died or stopped beating), "stale:
+// coordinator last seen N ago, rerun the same command to resume."; nullopt while one is alive.
+std::optional<std::string> stale_note(const orchestrator::Store& store, const std::string& sweep, double now);
+
 // "1h 02m", "4m 10s", "12s".
 std::string format_duration(double seconds);
 

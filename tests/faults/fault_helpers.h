@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "integration/sweep_sandbox.h"
 #include "support/process_runner.h"
 
 namespace bokeh::test {
@@ -27,15 +28,7 @@ inline std::string fault_spec(int epochs, int max_attempts = 2, const std::strin
   return R"(sweep: itest
 tables: [1]
 seed: 11
-data:
-  source: synthetic
-  height: 32
-  width: 32
-  train_pairs: 12
-  val_pairs: 4
-  test_pairs: 4
-  synthetic: {count: 24, size: 32, seed: 5}
-)" + data + R"(base:
+)" + kTinyData + data + R"(base:
   model: {width: 4, depth: 2}
   train: {epochs: )" + std::to_string(epochs) + R"(, batch_size: 4, lr: 0.002}
   loss: {lpips: 0}

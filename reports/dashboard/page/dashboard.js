@@ -113,6 +113,7 @@
     }).concat([el("span", { text: status.total + " runs" })])));
     var line = status.elapsed ? "Elapsed: " + status.elapsed : "Not started yet.";
     if (!status.open) line += status.total ? "; finished." : "";
+    else if (status.stale) line += "; " + status.stale;
     else if (status.eta) line += "; ETA: about " + status.eta + " (remaining estimated FLOPs at the done runs' rate).";
     else line += "; ETA: unknown until a run finishes.";
     box.appendChild(el("p", { text: line }));

@@ -74,6 +74,17 @@ std::string script_text(const std::string& page, const std::string& id) {
 
 }  // namespace
 
+TEST_CASE("The snapshot's status says stale, not an ETA, once no sweep process beats", "[dashboard]") {
+  const test::SweepFixture f;
+  const orchestrator::Store store = reports::open_store(f.db_path);
+  const double beat = store.coordinators("tiny").at(0).heartbeat;
+  const json silent = reports::dashboard_snapshot(store, "tiny", beat + 600)["sweeps"][0]["status"];
+  CHECK(silent["stale"] == "stale: coordinator last seen 10m 00s ago, rerun the same command to resume.");
+  const json alive = reports::dashboard_snapshot(store, "tiny", beat + 1)["sweeps"][0]["status"];
+  CHECK(alive["stale"].is_null());
+  CHECK_FALSE(alive["eta"].get<std::string>().empty());
+}
+
 TEST_CASE("The snapshot has the fixture's status, progress, failures, curves and varied settings", "[dashboard]") {
   const test::SweepFixture f;
   const orchestrator::Store store = reports::open_store(f.db_path);
