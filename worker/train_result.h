@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace bokeh::worker {
@@ -36,6 +37,7 @@ struct TrainResult {
   double images_per_second; // training pairs processed / seconds spent in training phases
   int64_t parameters;
   std::vector<EpochFigures> history;  // every epoch's figures, 1..epochs (restored ones included)
+  std::string precision = "fp32";     // the forward pass's, as train.precision resolved on the device
 };
 
 }  // namespace bokeh::worker

@@ -378,6 +378,7 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   result.runtime_seconds = state.runtime_seconds;
   result.images_per_second = n_train * static_cast<double>(config.epochs) / state.train_phase_seconds;
   result.parameters = parameter_count(*model);
+  result.precision = precision_name(precision);
   result.history = state.history;
   return result;
 }

@@ -53,6 +53,7 @@ nlohmann::json result_to_json(const worker::TrainResult& r) {
           {"runtime_seconds", r.runtime_seconds},
           {"images_per_second", r.images_per_second},
           {"parameters", r.parameters},
+          {"precision", r.precision},
           {"history", history}};
 }
 
@@ -73,6 +74,7 @@ worker::TrainResult result_from_json(const nlohmann::json& j) {
   r.runtime_seconds = required_field<double>(j, "runtime_seconds", what);
   r.images_per_second = required_field<double>(j, "images_per_second", what);
   r.parameters = required_field<int64_t>(j, "parameters", what);
+  r.precision = required_field<std::string>(j, "precision", what);
   for (const auto& e : required_field<nlohmann::json>(j, "history", what)) r.history.push_back(epoch_from_json(e));
   return r;
 }
@@ -90,6 +92,10 @@ ResultFigures result_figures_from_json(const nlohmann::json& j) {
   f.test_psnr = optional_number(j, "test_psnr");
   f.test_ssim = optional_number(j, "test_ssim");
   f.test_lpips = optional_number(j, "test_lpips");
+  // Results stored before runs had a precision setting were trained in fp32 throughout.
+  const auto precision = j.is_object() ? j.find("precision") : j.end();
+  if (precision != j.end() && precision->is_string()) f.precision = precision->get<std::string>();
+  else if (j.is_object() && j.contains("epochs")) f.precision = "fp32";
   return f;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "worker/train_result.h"
 
@@ -28,6 +29,7 @@ struct ResultFigures {
   std::optional<int64_t> epochs;  // trained (fewer than planned for a run stopped early)
   std::optional<double> runtime_seconds;
   std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
+  std::optional<std::string> precision;  // fp32 | bf16 | fp16 as trained; fp32 for results older than the setting
 };
 ResultFigures result_figures_from_json(const nlohmann::json& json);
 

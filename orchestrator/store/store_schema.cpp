@@ -159,6 +159,9 @@ void migrate_store(SQLite::Database& db, const std::string& path, int from) {
   for (int version = from; version < kStoreSchemaVersion; ++version) {
     try {
       SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+      // Another process opening the same database may have migrated it since `from` was read: the
+      // version read under the write lock decides.
+      if (db.execAndGet("PRAGMA user_version").getInt() > version) continue;
       db.exec(kMigrations[static_cast<size_t>(version)]);
       if (version == 0) db.exec(fmt::format("PRAGMA application_id = {}", kStoreApplicationId));
       db.exec(fmt::format("PRAGMA user_version = {}", version + 1));

@@ -53,6 +53,7 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   s.lambda_l1 = train.loss.l1;
   s.lambda_ssim = train.loss.ssim;
   s.lambda_lpips = train.loss.lpips;
+  s.precision = train.precision;
 
   const bool stopped = record.state == orchestrator::RunState::Stopped;
   if (record.state != orchestrator::RunState::Done && !stopped) return s;
@@ -64,6 +65,7 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   const orchestrator::ResultFigures figures = orchestrator::result_figures_from_json(results);
   if (stopped) s.stopped_rung = record.rung;
   s.epochs_trained = figures.epochs;
+  if (figures.precision) s.precision = *figures.precision;
   s.runtime_min = figures.runtime_seconds.value_or(record.runtime_s) / 60.0;
   s.train_loss = figures.train_loss;
   s.val_loss = figures.val_loss;

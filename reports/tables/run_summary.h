@@ -31,6 +31,9 @@ struct RunSummary {
   worker::SchedulerConfig scheduler;
   double lambda_l1 = 0, lambda_ssim = 0, lambda_lpips = 0;
   int64_t params = 0;
+  // The forward pass's precision: as trained (fp32, bf16, fp16) once there are results, until then
+  // the train.precision setting (auto: bf16 on GPUs that support it, else fp32).
+  std::string precision;
 
   // Early stopping: the rung a stopped run stopped at, and the epochs it trained.
   std::optional<int64_t> stopped_rung;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 
 namespace bokeh::reports {
 namespace {
@@ -57,11 +58,17 @@ std::string conditions_note(const orchestrator::StoredData& data, const std::vec
                                              r.scheduler.factor, r.scheduler.patience)
                                : std::string("constant");
   });
-  // The trainer computes in float32 throughout (worker/trainer.cpp).
-  return fmt::format("Conditions: {}; optimizer {}; learning rate {}; precision fp32; SSIM with a Gaussian window "
+  // Mixed precision covers the U-Net's forward pass only; loss, optimizer state and metrics stay fp32.
+  // Of the runs with results: a run not trained yet has no precision but its setting (auto).
+  std::vector<const RunSummary*> trained;
+  std::copy_if(shown.begin(), shown.end(), std::back_inserter(trained), [](const RunSummary* r) { return r->runtime_min; });
+  const std::string precision = trained.empty() ? "– (no run has results yet)" : per_run(trained, [](const RunSummary& r) {
+    return r.precision == "fp32" ? r.precision : r.precision + " autocast (loss and metrics in fp32)";
+  });
+  return fmt::format("Conditions: {}; optimizer {}; learning rate {}; precision {}; SSIM with a Gaussian window "
                      "(σ 1.5, 11 taps), data range 1; PSNR per image, then averaged; LPIPS alex v0.1, – without "
                      "its weights.",
-                     data_text(data), optimizer, schedule);
+                     data_text(data), optimizer, schedule, precision);
 }
 
 void mark_readings(Table& table, const std::vector<const RunSummary*>& shown,

@@ -355,6 +355,18 @@ TEST_CASE("a read-only store reads while a writer is active and never creates or
   CHECK_FALSE(std::filesystem::exists(missing));
 }
 
+TEST_CASE("a migration another process has done since the version was read is not done again", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("sweeps.db");
+  Store first(path);  // creates the database at the current version
+  first.register_sweep(SweepInfo{"s", "text", "hash", "{}", "[]", 0});
+  // A second process that read version 0 before the first committed migrates from 0 under the lock.
+  SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+  CHECK_NOTHROW(migrate_store(raw, path, 0));
+  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == kStoreSchemaVersion);
+  CHECK(first.sweeps().size() == 1);
+}
+
 TEST_CASE("a schema-1 database is migrated forward keeping its rows", "[store]") {
   TempDir dir;
   const std::string path = dir.file("old.db");
@@ -568,6 +580,17 @@ TEST_CASE("result figures read the numbers a results JSON holds and leave the re
   CHECK(std::isinf(back.test.psnr));
   CHECK_FALSE(back.test.lpips);
   CHECK(result_from_json(nlohmann::json::parse(full.dump())).history.at(0).seconds == 700);
+  // The precision the run trained at travels with it; results stored before the setting existed are
+  // read as fp32 (every earlier build trained in fp32), an unfinished run's has none.
+  CHECK(f.precision == "fp32");
+  bokeh::worker::TrainResult bf16 = result;
+  bf16.precision = "bf16";
+  CHECK(result_from_json(result_to_json(bf16)).precision == "bf16");
+  CHECK(result_figures_from_json(result_to_json(bf16)).precision == "bf16");
+  nlohmann::json older = full;
+  older.erase("precision");
+  CHECK(result_figures_from_json(older).precision == "fp32");
+  CHECK_FALSE(result_figures_from_json({{"train_loss", 0.5}}).precision);
 
   // An older or unfinished run's: what is a number is read, whatever else is not.
   const ResultFigures partial = result_figures_from_json(
