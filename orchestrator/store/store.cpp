@@ -6,6 +6,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <SQLiteCpp/VariadicBind.h>
+#include <sqlite3.h>
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "orchestrator/store/json_diff.h"
 
@@ -33,6 +35,21 @@ const char* const kRunColumns =
 
 double now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Switches a database to WAL. SQLite answers this pragma with SQLITE_BUSY at once, without its busy
+// handler, while another process is switching the same new database; so it is retried here.
+void use_write_ahead_log(SQLite::Database& db) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (const SQLite::Exception& e) {
+      if ((e.getErrorCode() & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 RunState parse_state(const std::string& text) {
@@ -174,7 +191,7 @@ Store::Store(const std::string& path, bool read_only) : path_(path) {
     db_ = std::make_unique<SQLite::Database>(path_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db_->setBusyTimeout(kBusyTimeoutMs);
     const int version = inspect_store(*db_, path_);
-    db_->exec("PRAGMA journal_mode = WAL");
+    use_write_ahead_log(*db_);
     db_->exec("PRAGMA synchronous = NORMAL");
     migrate_store(*db_, path_, version);
     db_->exec("PRAGMA foreign_keys = ON");

@@ -125,6 +125,9 @@ int inspect_store(SQLite::Database& db, const std::string& path) {
   int tables = 0;
   std::string check;
   try {
+    // One read transaction: all four from the same snapshot, even while another process creates
+    // the database (else an id read before its first migration and tables read after it disagree).
+    SQLite::Transaction snapshot(db, SQLite::TransactionBehavior::DEFERRED);
     application_id = db.execAndGet("PRAGMA application_id").getInt();
     version = db.execAndGet("PRAGMA user_version").getInt();
     tables = db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").getInt();

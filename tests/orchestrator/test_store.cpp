@@ -1,14 +1,16 @@
 // The results store: round trips, claiming order, idempotent runs, spec-change refusal, crash
-// recovery, failures and retries, a reader beside an active writer, migration from schema 1, and
-// refusal of foreign, newer and corrupt files without changing a byte of them. The readers of the
-// stored JSON formats: run configs (missing and mistyped keys named), result figures of partial
-// results, and a stored spec's tables and references.
+// recovery, failures and retries, a reader beside an active writer, processes creating one
+// database at once, migration from schema 1, and refusal of foreign, newer and corrupt files
+// without changing a byte of them. The readers of the stored JSON formats: run configs (missing
+// and mistyped keys named), result figures of partial results, and a stored spec's tables and
+// references.
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -16,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "orchestrator/spec/run_settings.h"
@@ -365,6 +368,38 @@ TEST_CASE("a migration another process has done since the version was read is no
   CHECK_NOTHROW(migrate_store(raw, path, 0));
   CHECK(raw.execAndGet("PRAGMA user_version").getInt() == kStoreSchemaVersion);
   CHECK(first.sweeps().size() == 1);
+}
+
+TEST_CASE("processes creating one new database at the same moment all open it", "[store]") {
+  // Two sweeps started together on a fresh results folder: each must open (and at most one
+  // create) the database, however their opening steps interleave. Repeated to meet the races.
+  constexpr int kRounds = 40, kProcesses = 4;
+  TempDir dir;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string path = dir.file("race" + std::to_string(round) + ".db");
+    std::vector<pid_t> children;
+    for (int i = 0; i < kProcesses; ++i) {
+      const pid_t pid = fork();
+      if (pid == 0) {
+        try {
+          const std::string error = open_error(path, false);
+          if (!error.empty()) std::fprintf(stderr, "%s\n", error.c_str());
+          _exit(error.empty() ? 0 : 1);
+        } catch (...) {
+          _exit(2);  // never back into the test runner from a child
+        }
+      }
+      children.push_back(pid);
+    }
+    int opened = 0;
+    for (const pid_t pid : children) {
+      int status = 0;
+      waitpid(pid, &status, 0);
+      opened += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    }
+    INFO("round " << round << " (the failing process's error is on stderr)");
+    REQUIRE(opened == kProcesses);
+  }
 }
 
 TEST_CASE("a schema-1 database is migrated forward keeping its rows", "[store]") {
