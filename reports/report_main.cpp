@@ -65,6 +65,11 @@ bokeh::reports::PageOptions page_options(const ReportOptions& o) {
 int dashboard(const ReportOptions& o) {
   namespace r = bokeh::reports;
   if (o.serve) {
+    // Serving may start before the sweep that creates the database; a mistyped path shows here.
+    if (!std::filesystem::exists(o.db_path)) {
+      std::cerr << "report: " << o.db_path << ": no results database yet; the page says so until a sweep creates it"
+                << std::endl;
+    }
     r::ServeOptions serve{o.db_path, o.sweep, o.host, o.port, page_options(o)};
     r::serve_dashboard(serve, [](const std::string& url) {
       std::cout << "report: serving " << url << " (read-only; Ctrl-C stops)" << std::endl;

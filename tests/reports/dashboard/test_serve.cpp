@@ -128,3 +128,23 @@ TEST_CASE("report --serve names a sweep it cannot find, and a port it cannot bin
   CHECK(std::count(busy.err.begin(), busy.err.end(), '\n') == 1);
   CHECK_THAT(busy.err, Catch::Contains(fmt::format("cannot listen on 127.0.0.1:{}", served.port())));
 }
+
+TEST_CASE("report --serve started before its database says so, then serves the database once it exists",
+          "[dashboard][serve]") {
+  const test::SweepFixture f;
+  const std::string later = (f.dir.path() / "later" / "sweeps.db").string();
+  const test::ServedReport served(f.dir, fmt::format("--db '{}'", later));
+  CHECK_THAT(served.log(), Catch::Contains(later + ": no results database yet"));
+  const auto client = served.client();
+  const httplib::Result before = client->Get("/data.json");
+  REQUIRE(before);
+  CHECK(before->status == 404);
+  CHECK_THAT(before->body, Catch::Contains(later));
+
+  std::filesystem::create_directories(std::filesystem::path(later).parent_path());
+  std::filesystem::copy_file(f.db_path, later);
+  const httplib::Result after = client->Get("/data.json");
+  REQUIRE(after);
+  CHECK(after->status == 200);
+  CHECK_THAT(after->body, Catch::Contains("\"sweeps\""));
+}
