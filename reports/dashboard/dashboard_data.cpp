@@ -87,12 +87,10 @@ json run_json(const orchestrator::Store& store, const RunRecord& record) {
 
 json status_json(const orchestrator::Store& store, const std::string& sweep, const std::vector<RunRecord>& runs,
                  double now) {
+  const StateCounts state_counts = count_states(runs);
   json counts = json::object();
-  for (RunState state : {RunState::Pending, RunState::Running, RunState::Done, RunState::Failed, RunState::Stopped}) {
-    counts[orchestrator::to_string(state)] =
-        std::count_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.state == state; });
-  }
-  const bool open = counts["pending"].get<int64_t>() + counts["running"].get<int64_t>() > 0;
+  for (const auto& [state, count] : state_counts.by_state) counts[orchestrator::to_string(state)] = count;
+  const bool open = state_counts.open();
   const std::optional<double> elapsed = elapsed_seconds(runs, now);
   const std::optional<double> eta = eta_seconds(store, sweep);  // shown only while the sweep is open
   // An open sweep that no process works on any more: the status says so instead of an ETA.

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "reports/tables/run_summary.h"
 #include "reports/tables/search_table.h"
@@ -44,13 +43,20 @@ std::optional<std::string> stale_note(const orchestrator::Store& store, const st
                      format_duration(now - last_seen));
 }
 
+StateCounts count_states(const std::vector<RunRecord>& runs) {
+  StateCounts counts;
+  for (RunState state : {RunState::Pending, RunState::Running, RunState::Done, RunState::Failed, RunState::Stopped})
+    counts.by_state[state] = 0;
+  for (const RunRecord& r : runs) ++counts.by_state[r.state];
+  return counts;
+}
+
 namespace {
 
 std::string sweep_status(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, double now) {
   const std::vector<RunRecord> runs = store.runs(sweep.name);
-  std::map<RunState, int> counts;
-  for (const RunRecord& r : runs) ++counts[r.state];
-  const bool open = counts[RunState::Pending] + counts[RunState::Running] > 0;
+  const StateCounts counts = count_states(runs);
+  const bool open = counts.open();
   const std::string stopped =
       counts[RunState::Stopped] > 0 ? fmt::format(", {} stopped early", counts[RunState::Stopped]) : "";
   std::string out = fmt::format("## Sweep {}: {} done, {} running, {} pending, {} failed{} ({} runs)\n\n", sweep.name,

@@ -4,6 +4,8 @@
 // N ago, rerun the same command to resume".
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +13,15 @@
 #include "orchestrator/store/store.h"
 
 namespace bokeh::reports {
+
+// How many runs are in each state (every state present, zeros included), and whether any is still
+// to do: the counts `report --status` prints and the dashboard shows.
+struct StateCounts {
+  std::map<orchestrator::RunState, int64_t> by_state;
+  int64_t operator[](orchestrator::RunState state) const { return by_state.at(state); }
+  bool open() const { return (*this)[orchestrator::RunState::Pending] + (*this)[orchestrator::RunState::Running] > 0; }
+};
+StateCounts count_states(const std::vector<orchestrator::RunRecord>& runs);
 
 // Seconds from the first start of any of `runs` to their last finish, or to `now` (unix seconds)
 // while any is pending or running; nullopt when none has started.

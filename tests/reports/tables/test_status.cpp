@@ -19,6 +19,24 @@ TEST_CASE("Durations read as hours, minutes and seconds", "[status]") {
   CHECK(reports::format_duration(-3) == "0s");
 }
 
+TEST_CASE("Runs are counted by state, every state present, and a sweep is open while any is to do", "[status]") {
+  const test::SweepFixture f;
+  const orchestrator::Store store = reports::open_store(f.db_path);
+  const reports::StateCounts counts = reports::count_states(store.runs("tiny"));
+  CHECK(counts[RunState::Done] == 2);
+  CHECK(counts[RunState::Running] == 1);
+  CHECK(counts[RunState::Pending] == 1);
+  CHECK(counts[RunState::Failed] == 1);
+  CHECK(counts[RunState::Stopped] == 0);
+  CHECK(counts.open());
+
+  std::vector<orchestrator::RunRecord> finished;
+  for (const orchestrator::RunRecord& r : store.runs("tiny"))
+    if (r.state == RunState::Done || r.state == RunState::Failed) finished.push_back(r);
+  CHECK_FALSE(reports::count_states(finished).open());
+  CHECK(reports::count_states({}).by_state.size() == 5);
+}
+
 TEST_CASE("The ETA is the remaining cost at the done runs' rate, shared by the running runs", "[status]") {
   const test::SweepFixture f;
   const orchestrator::Store store = reports::open_store(f.db_path);
