@@ -1,8 +1,10 @@
 // Writing files that are never seen half-written: a temporary name in the same folder, every write
 // checked, flushed to the disk, then renamed over the destination. A full disk or any other write
-// error is one line naming the file and the system's reason ("No space left on device").
+// error is one line naming the file and the system's reason ("No space left on device"). What a
+// killed writer leaves behind is found by its name and removed.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -16,8 +18,13 @@ class FileWriteError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A name next to `path` that no other process or thread uses (pid, a counter, the time).
+// A name next to `path` that no other process or thread uses: "<path>.tmp-<host>-<pid>-<counter>-<time>".
 std::filesystem::path temporary_path(const std::filesystem::path& path);
+
+// Removes (with their contents) the temporaries directly in `folder` that a process of this host
+// left when it was killed mid-write: named by temporary_path, with a pid that no longer runs here.
+// Another host's temporaries and a live process's are kept. Returns the bytes freed; never throws.
+int64_t remove_abandoned_temporaries(const std::filesystem::path& folder);
 
 // "cannot write FILE: REASON" for the errno value `error`, with a hint when the disk is full.
 FileWriteError write_error(const std::filesystem::path& file, int error);

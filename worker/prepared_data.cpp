@@ -246,6 +246,10 @@ std::shared_ptr<const PreparedData> PreparedData::open(const fs::path& file) {
 std::shared_ptr<const PreparedData> PreparedData::prepare(const DataConfig& config, const fs::path& cache_dir) {
   if (config.height <= 0 || config.width <= 0)
     throw std::invalid_argument(fmt::format("data.height and data.width must be > 0, got {}x{}", config.height, config.width));
+  if (const int64_t freed = remove_abandoned_temporaries(cache_dir); freed > 0) {
+    std::cerr << fmt::format("{}: removed what interrupted preparations left half-written ({:.1f} MB)\n",
+                             cache_dir.string(), static_cast<double>(freed) / 1e6);
+  }
   DataConfig source = config;
   if (config.source == "synthetic") {
     source.root = ensure_synthetic_dataset(config.synthetic, cache_dir).string();

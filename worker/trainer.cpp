@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "worker/atomic_file.h"
 #include "worker/batches.h"
 #include "worker/bokeh_loss.h"
 #include "worker/device_memory.h"
@@ -308,6 +309,7 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   state.lr = config.lr;
   if (checkpoints) {
     fs::create_directories(options.checkpoint_dir);
+    remove_abandoned_temporaries(options.checkpoint_dir);  // a checkpoint a killed attempt was writing
     if (std::optional<TrainingState> resumed = resume(options, fingerprint, model, *optimizer)) {
       state = std::move(*resumed);
       lay_out(model, options.memory_format);

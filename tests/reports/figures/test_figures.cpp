@@ -47,8 +47,8 @@ TEST_CASE("Learning-rate drops are the epochs trained at a lower rate than the o
 TEST_CASE("The curve figure is a PNG of the asked size with its data and script beside it", "[figures]") {
   const test::TempDir dir;
   const std::vector<reports::CurveSeries> series = {
-      {"VBase_3", {epoch(1, 2e-4), epoch(2, 2e-4), epoch(3, 1.6e-4)}},
-      {"with \"quotes\"", {epoch(1, 5e-4), epoch(2, 5e-4)}}};
+      {"VBase_3", {epoch(1, 2e-4), epoch(2, 2e-4), epoch(3, 1.6e-4)}, ""},
+      {"with \"quotes\"", {epoch(1, 5e-4), epoch(2, 5e-4)}, ""}};
   const std::filesystem::path png =
       reports::write_curves_figure(series, "Figure 2", dir.path() / "figs", "demo-curves", reports::FigureSize{640, 480});
   CHECK(png == dir.path() / "figs" / "demo-curves.png");
@@ -59,7 +59,7 @@ TEST_CASE("The curve figure is a PNG of the asked size with its data and script 
   const std::string script = read_text(dir.path() / "figs" / "demo-curves.gp");
   CHECK_THAT(script, Catch::Contains("set arrow from 3, graph 0 to 3, graph 1"));
   CHECK_THAT(script, Catch::Contains("title \"with \\\"quotes\\\" val\""));
-  CHECK_THROWS_WITH(reports::write_curves_figure({{"empty", {}}}, "t", dir.path(), "x"),
+  CHECK_THROWS_WITH(reports::write_curves_figure({{"empty", {}, ""}}, "t", dir.path(), "x"),
                     Catch::Contains("\"empty\" has no epochs"));
 }
 
