@@ -1,8 +1,9 @@
 // Atomic file writes with every system call checked (see atomic_file.h).
 #include "worker/atomic_file.h"
 
+#include "worker/local_process.h"
+
 #include <fcntl.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,7 +14,6 @@
 #include <string_view>
 #include <system_error>
 #include <utility>
-#include <vector>
 
 namespace bokeh::worker {
 
@@ -30,30 +30,21 @@ void sync_folder(const fs::path& folder) {
 
 constexpr std::string_view kTemporaryMark = ".tmp-";
 
-std::string host_name() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
-  return name;
-}
-
 // The host and pid in a temporary's name, or nullopt for any other name.
-std::optional<std::pair<std::string, pid_t>> temporary_owner(const std::string& name) {
+std::optional<std::pair<std::string, int64_t>> temporary_owner(const std::string& name) {
   const size_t mark = name.rfind(kTemporaryMark);
   if (mark == std::string::npos) return std::nullopt;
   std::string rest = name.substr(mark + kTemporaryMark.size());  // host-pid-counter-time; host may hold '-'
-  std::vector<std::string> tail;
-  for (int i = 0; i < 3; ++i) {
+  std::string pid;
+  for (int field = 0; field < 3; ++field) {  // time, counter, then pid, from the right
     const size_t dash = rest.rfind('-');
     if (dash == std::string::npos) return std::nullopt;
-    tail.push_back(rest.substr(dash + 1));
+    pid = rest.substr(dash + 1);
     rest.resize(dash);
   }
-  const std::string& pid = tail[2];
   if (rest.empty() || pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  return std::make_pair(rest, static_cast<pid_t>(std::stol(pid)));
+  return std::make_pair(rest, std::stoll(pid));
 }
-
-bool process_runs(pid_t pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
 
 int64_t bytes_under(const fs::path& path) {
   std::error_code error;
@@ -71,7 +62,7 @@ int64_t bytes_under(const fs::path& path) {
 }  // namespace
 
 fs::path temporary_path(const fs::path& path) {
-  static const std::string host = host_name();
+  static const std::string host = this_host();
   static std::atomic<uint64_t> counter{0};
   const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
   return path.string() + std::string(kTemporaryMark) + host + "-" + std::to_string(::getpid()) + "-" +
@@ -79,12 +70,12 @@ fs::path temporary_path(const fs::path& path) {
 }
 
 int64_t remove_abandoned_temporaries(const fs::path& folder) {
-  const std::string host = host_name();
+  const std::string host = this_host();
   int64_t freed = 0;
   std::error_code error;
   for (auto it = fs::directory_iterator(folder, error); !error && it != fs::directory_iterator(); it.increment(error)) {
     const auto owner = temporary_owner(it->path().filename().string());
-    if (!owner || owner->first != host || process_runs(owner->second)) continue;
+    if (!owner || owner->first != host || process_exists(owner->second)) continue;
     const int64_t bytes = bytes_under(it->path());
     std::error_code removed;
     fs::remove_all(it->path(), removed);

@@ -14,15 +14,12 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <thread>
 
 #include "orchestrator/store/json_diff.h"
+#include "worker/local_process.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -125,15 +122,6 @@ std::unique_ptr<SQLite::Database> open_read_only(const std::string& path) {
   return std::make_unique<SQLite::Database>(uri + "?immutable=1", SQLite::OPEN_READONLY | SQLite::OPEN_URI);
 }
 
-// Whether a process with this pid runs here (a zombie, ended but not yet reaped, does not).
-bool process_exists(int64_t pid) {
-  if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)) return false;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t name_end = stat.rfind(')');  // the state follows the command name's ')'
-  return name_end == std::string::npos || name_end + 2 >= stat.size() || stat[name_end + 2] != 'Z';
-}
-
 CoordinatorRecord read_coordinator(const SQLite::Statement& q) {
   CoordinatorRecord c;
   c.id = q.getColumn(0).getInt64();
@@ -147,15 +135,9 @@ CoordinatorRecord read_coordinator(const SQLite::Statement& q) {
 
 }  // namespace
 
-std::string this_host() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
-  return name;
-}
-
 bool coordinator_alive(const CoordinatorRecord& c, double now) {
   if (c.ended || now - c.heartbeat > kCoordinatorStaleSeconds) return false;
-  return c.host != this_host() || process_exists(c.pid);
+  return c.host != this_host() || worker::process_exists(c.pid);
 }
 
 const char* to_string(RunState state) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "orchestrator/store/store_schema.h"
+#include "worker/local_process.h"
 
 namespace bokeh::orchestrator {
 
@@ -91,8 +92,8 @@ struct CoordinatorRecord {
 inline constexpr double kHeartbeatSeconds = 5;
 inline constexpr double kCoordinatorStaleSeconds = 30;
 
-// This machine's host name.
-std::string this_host();
+// This machine's host name (as coordinators' rows record it).
+using worker::this_host;
 
 // Whether `c` still works on its sweep at `now`: not ended, a beat within kCoordinatorStaleSeconds,
 // and, when it runs on this host, a process with its pid exists.
