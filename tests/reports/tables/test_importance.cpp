@@ -153,7 +153,7 @@ TEST_CASE("report --importance on a sampled search: fANOVA with intervals, the s
     const double lr = config["train"]["lr"], width = config["model"]["width"];
     return std::optional<test::Figures>(test::Figures{0.2 + 0.05 * std::pow(std::log10(lr) + 3, 2) + 0.001 * width});
   });
-  const TempDir scratch;
+  const test::TempDir scratch;
   const std::string args = "--importance --db '" + sweep.db_path + "'";
   const test::ToolResult first = test::run_tool(scratch, "report", args);
   const test::ToolResult second = test::run_tool(scratch, "report", args);
@@ -170,7 +170,7 @@ TEST_CASE("report --importance on a sampled search: fANOVA with intervals, the s
 }
 
 TEST_CASE("report --importance refuses too few configurations and a sweep that varies nothing", "[importance]") {
-  const TempDir scratch;
+  const test::TempDir scratch;
   const test::RepeatSweep two(test::small_spec("two", "grid:\n  model.width: [4, 8, 16]\n"),
                               [](const nlohmann::json& config, int64_t) -> std::optional<test::Figures> {
                                 if (config["model"]["width"] == 16) return std::nullopt;

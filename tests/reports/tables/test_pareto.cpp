@@ -56,7 +56,7 @@ TEST_CASE("report --pareto prints the non-dominated configurations with their me
   CHECK(psnr.front.size() == 3);
   CHECK_THROWS_AS(pareto_result(groups, ParetoAxes{"memory", "val_loss"}), ReportInputError);
 
-  const TempDir scratch;
+  const test::TempDir scratch;
   const test::ToolResult ok = test::run_tool(scratch, "report", "--pareto --db '" + sweep.db_path + "'");
   CHECK(ok.status == 0);
   CHECK_THAT(ok.out, Contains("Pareto front - sweep front"));
