@@ -309,7 +309,9 @@ Table importance_table(const orchestrator::SweepInfo& sweep, const ImportanceRes
                                   options.bootstrap, options.bootstrap_trees, options.seed));
   }
   std::string rest = fmt::format("The listed shares sum to {:.3f}; the rest is higher-order interactions", listed);
-  if (omitted > 0) rest += fmt::format(" and {} two-way interactions below {:g} (not listed)", omitted, kShownPairShare);
+  if (omitted > 0)
+    rest += fmt::format(" and {} two-way interaction{} below {:g} (not listed)", omitted, omitted == 1 ? "" : "s",
+                        kShownPairShare);
   t.notes.push_back(rest + ".");
   if (result.total_variance <= 0)
     t.notes.push_back(fmt::format("{} is the same for every configuration: no setting explains anything (all shares 0).",

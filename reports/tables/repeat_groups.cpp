@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace bokeh::reports {
@@ -186,7 +187,9 @@ void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups) {
       const auto it = row_groups[r]->figures.find(figure);
       if (it == row_groups[r]->figures.end()) continue;
       table.spreads[r][c] = Spread{it->second.std, it->second.n};
-      if (it->second.n >= 2) stds.push_back(it->second.std);
+      // Rounding noise (a std of 1e-17 over equal values) must not widen the column.
+      if (it->second.n >= 2 && it->second.std > 1e-9 * std::max(1.0, std::fabs(it->second.mean)))
+        stds.push_back(it->second.std);
     }
     // Enough decimals that a standard deviation shows its first digit (up to 4): 0.290 ± 0.002.
     Column& column = table.columns[c];

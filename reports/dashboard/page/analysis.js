@@ -33,7 +33,7 @@ var bokehAnalysis = (function () {
     charts.pareto = new Chart(canvas.getContext("2d"), {
       type: "scatter",
       data: { datasets: [
-        { label: "Pareto front", data: front, showLine: true, stepped: "after", borderColor: "#d62728",
+        { label: "Pareto front", data: front, showLine: true, stepped: "before", borderColor: "#d62728",
           backgroundColor: "#d62728", pointRadius: 5, pointHoverRadius: 7, borderWidth: 1.5 },
         { label: "dominated", data: dominated, borderColor: "#7f7f7f", backgroundColor: "rgba(127,127,127,0.6)",
           pointRadius: 4, pointHoverRadius: 6 }
