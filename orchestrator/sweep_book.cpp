@@ -86,7 +86,7 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   assign.run_key = run->key;
   assign.run_name = run->name;
   assign.config = nlohmann::json::parse(run->config_json);
-  assign.seed = run_seed(spec_.seed, run->key);
+  assign.seed = config_seed(spec_.seed, assign.config);  // repeats: the first repeat's seed + r
   assign.data_file = data_file_;
   const auto checkpoint_dir = run_checkpoint_dir(results_root_, spec_.name, run->key);
   assign.checkpoint_dir = checkpoint_dir.string();

@@ -1,5 +1,6 @@
 // `report`: the study's tables (--table N), a search's trials (--trials), the sweeps' progress
-// (--status), figures (--figure curves|samples) and the HTML dashboard (--html FILE, --serve) from the
+// (--status), the Pareto front of quality against cost (--pareto), the settings' importance
+// (--importance), figures (--figure curves|samples) and the HTML dashboard (--html FILE, --serve) from the
 // results database, opened read-only (works while a sweep runs). Built without libtorch
 // (BOKEH_WITH_TORCH=OFF) it refuses --figure and its dashboard has no sample images.
 #include <CLI/CLI.hpp>
@@ -19,6 +20,9 @@
 #endif
 #include "reports/dashboard/dashboard_data.h"
 #include "reports/dashboard/dashboard_server.h"
+#include "reports/tables/importance.h"
+#include "reports/tables/pareto.h"
+#include "reports/tables/repeat_groups.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/search_table.h"
 #include "reports/tables/status_report.h"
@@ -36,6 +40,10 @@ struct ReportOptions {
   std::string format = "markdown";
   bool status = false;
   bool trials = false;
+  bool pareto = false;
+  bool importance = false;
+  std::string x_axis = "params", y_axis = "val_loss";
+  uint64_t seed = 0;
   std::string figure;
   std::vector<std::string> runs;
   std::string out_dir;
@@ -100,6 +108,22 @@ int run(const ReportOptions& o) {
                                  r::parse_table_format(o.format));
     return bokeh::kExitOk;
   }
+  if (o.pareto || o.importance) {
+    const r::TableFormat format = r::parse_table_format(o.format);
+    const bokeh::orchestrator::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
+    const std::vector<r::RunSummary> runs = r::summarize_sweep(store, sweep.name);
+    const std::vector<r::RepeatGroup> groups = r::group_repeats(runs);
+    if (o.pareto) {
+      std::cout << r::format_table(r::pareto_table(sweep, r::pareto_result(groups, r::ParetoAxes{o.x_axis, o.y_axis})),
+                                   format);
+    } else {
+      r::ImportanceOptions options;
+      options.y = o.y_axis;
+      options.seed = o.seed;
+      std::cout << r::format_table(r::importance_table(sweep, r::importance(sweep, groups, options), options), format);
+    }
+    return bokeh::kExitOk;
+  }
   if (o.table != 0) {
     const r::TableFormat format = r::parse_table_format(o.format);
     const bokeh::orchestrator::SweepInfo sweep = r::sweep_for_table(store, o.table, o.sweep);
@@ -131,7 +155,7 @@ int main(int argc, char** argv) {
   ReportOptions o;
   CLI::App app{"Print the study's tables, the sweeps' status, or draw figures, from the results database "
                "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of "
-               "--table, --trials, --status, --figure, --html, --serve.",
+               "--table, --trials, --status, --pareto, --importance, --figure, --html, --serve.",
                "report"};
 #ifdef BOKEH_WITH_FIGURES
   app.set_version_flag("--version", std::string("bokeh-sweep ") + BOKEH_VERSION + ", figures with libtorch " + TORCH_VERSION);
@@ -153,6 +177,24 @@ int main(int argc, char** argv) {
                               "curves, parallel coordinates, samples, spec) that opens offline");
   auto* serve = app.add_flag("--serve", o.serve,
                              "serve the dashboard over HTTP, read-only (GET/HEAD), refreshing while a sweep runs");
+  auto* pareto = app.add_flag("--pareto", o.pareto,
+                              "print the Pareto front of a quality figure (--y) against a cost (--x) over the sweep's "
+                              "configurations (with repeats: their means), and how many are dominated");
+  auto* importance = app.add_flag("--importance", o.importance,
+                                  "print how much of the quality figure's (--y) variance each varied setting and pair "
+                                  "of settings explains: exact functional ANOVA on a full grid, fANOVA over a random "
+                                  "forest with bootstrap intervals on a sampled search");
+  app.add_option("--x", o.x_axis, "pareto: the cost axis: params, flops (estimated training FLOPs) or runtime")
+      ->check(CLI::IsMember({"params", "flops", "runtime"}))
+      ->capture_default_str();
+  app.add_option("--y", o.y_axis, "pareto and importance: the quality figure: val_loss (best epoch's), psnr, ssim or "
+                                  "lpips (test set)")
+      ->check(CLI::IsMember({"val_loss", "psnr", "ssim", "lpips"}))
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "importance: seed of the forest and the bootstrap (same seed, same bytes)")
+      ->capture_default_str();
+  for (CLI::Option* other : {table, status, figure, trials, html, serve, importance}) pareto->excludes(other);
+  for (CLI::Option* other : {table, status, figure, trials, html, serve}) importance->excludes(other);
   table->excludes(status)->excludes(figure)->excludes(trials)->excludes(html)->excludes(serve);
   status->excludes(figure)->excludes(trials)->excludes(html)->excludes(serve);
   figure->excludes(trials)->excludes(html)->excludes(serve);
@@ -183,9 +225,10 @@ int main(int argc, char** argv) {
   app.add_option("--height", o.height, "curves: PNG height in pixels")->check(CLI::Range(150, 10000))->capture_default_str();
   try {
     app.parse(argc, argv);
-    if (o.table == 0 && !o.status && !o.trials && o.figure.empty() && o.html.empty() && !o.serve) {
-      throw CLI::ValidationError(
-          "give one of --table N, --trials, --status, --figure curves|samples, --html FILE, --serve");
+    if (o.table == 0 && !o.status && !o.trials && !o.pareto && !o.importance && o.figure.empty() && o.html.empty() &&
+        !o.serve) {
+      throw CLI::ValidationError("give one of --table N, --trials, --status, --pareto, --importance, --figure "
+                                 "curves|samples, --html FILE, --serve");
     }
     if (!o.figure.empty() && o.out_dir.empty()) throw CLI::ValidationError("--figure needs --out DIR");
   } catch (const CLI::CallForHelp& e) {
@@ -198,6 +241,9 @@ int main(int argc, char** argv) {
   }
   try {
     return run(o);
+  } catch (const bokeh::reports::ReportInputError& e) {
+    std::cerr << "report: " << e.what() << "\n";
+    return bokeh::kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "report: " << e.what() << "\n";
     return bokeh::kExitFailed;

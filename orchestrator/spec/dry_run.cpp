@@ -80,25 +80,42 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int
   for (const std::string& o : spec.overrides) out << "override: --set " << o << "\n";
   print_search(out, spec, plan);
 
+  // With repeats, one row per configuration (its first repeat's name and key) with its K and its cost
+  // times K; without, one row per run, as before repeats existed.
+  bool repeated = false;
+  for (const PlannedRun& r : plan.runs) repeated = repeated || r.repeats > 1;
+  std::vector<const PlannedRun*> rows;
   double total = 0;
   size_t name_width = 4;
-  for (const PlannedRun& r : plan.runs) total += r.cost_flops, name_width = std::max(name_width, r.name.size());
+  for (const PlannedRun& r : plan.runs) {
+    total += r.cost_flops;
+    if (r.repeat > 0) continue;
+    rows.push_back(&r);
+    name_width = std::max(name_width, r.name.size());
+  }
   const double unit = total >= 1e15 ? 1e15 : total >= 1e12 ? 1e12 : 1e9;
   const char* unit_name = unit == 1e15 ? "PFLOP" : unit == 1e12 ? "TFLOP" : "GFLOP";
+  if (repeated) {
+    out << fmt::format("repeats: {} configurations, {} runs in all (each configuration trained with K seeds: its "
+                       "first run's seed + 0..K-1, same data split); cost = one run's x K\n",
+                       rows.size(), plan.runs.size());
+  }
+  const std::string k_header = repeated ? fmt::format("  {:>2}", "K") : "";
 
-  out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:<9}  {:>8}  {:>11}  {}\n",
+  out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:<9}  {:>8}{}  {:>11}  {}\n",
                      "name", name_width, "key", "width", "depth", "bn", "lr", "batch", "epochs", "loss l1/ssim/lpips",
-                     "precision", "params M", fmt::format("cost {}", unit_name), "other");
-  for (const PlannedRun& r : plan.runs) {
-    const auto f = [&](const char* path) { return format_setting_value(setting_value(r.config, path)); };
-    out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:<9}  {:>8.2f}  {:>11.2f}  {}\n",
-                       r.name, name_width, r.key, f("model.width"), f("model.depth"),
+                     "precision", "params M", k_header, fmt::format("cost {}", unit_name), "other");
+  for (const PlannedRun* r : rows) {
+    const auto f = [&](const char* path) { return format_setting_value(setting_value(r->config, path)); };
+    const std::string k = repeated ? fmt::format("  {:>2}", r->repeats) : "";
+    out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:<9}  {:>8.2f}{}  {:>11.2f}  {}\n",
+                       r->name, name_width, r->key, f("model.width"), f("model.depth"),
                        f("model.batch_norm") == "true" ? "yes" : "no", f("train.lr"), f("train.batch_size"),
                        f("train.epochs"), f("loss.l1") + "/" + f("loss.ssim") + "/" + f("loss.lpips"),
-                       f("train.precision"), r.params / 1e6, r.cost_flops / unit, others(r.config));
+                       f("train.precision"), r->params / 1e6, k, r->cost_flops * r->repeats / unit, others(r->config));
   }
   out << fmt::format("{:<{}}  {:>{}.2f}\n", "total", name_width, total / unit,
-                     16 + 5 + 5 + 3 + 8 + 5 + 6 + 18 + 9 + 8 + 11 + 2 * 10);
+                     16 + 5 + 5 + 3 + 8 + 5 + 6 + 18 + 9 + 8 + 11 + 2 * 10 + k_header.size());
   for (const DuplicateRun& dup : plan.duplicates) {
     out << fmt::format("duplicate: \"{}\" ({}:{}) is the same run as \"{}\"; it runs once\n", dup.name,
                        dup.where.source, dup.where.line, dup.same_as);

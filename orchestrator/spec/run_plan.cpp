@@ -47,6 +47,7 @@ struct Candidate {
   std::string name;
   SourceLocation where;
   int64_t trial = 0;  // 1-based index of a sampled trial; 0 otherwise
+  int64_t repeats = 1;
   json config = default_run_config();
   std::map<std::string, SourceLocation> origin;
 
@@ -115,6 +116,7 @@ void add_trials(const Spec& spec, const std::function<void(Candidate)>& finish) 
   for (const std::vector<json>& values : sample_space(space)) {
     Candidate c{fmt::format("trial-{:0{}}", ++t, std::max(digits, 2)), space.where};
     c.trial = t;
+    c.repeats = spec.repeats;
     c.apply(spec.base);
     for (size_t d = 0; d < values.size(); ++d) c.apply(space.dimensions[d].path, values[d], space.dimensions[d].where);
     finish(std::move(c));
@@ -127,6 +129,7 @@ void add_grid_points(const Spec& spec, const std::function<void(Candidate)>& fin
   std::vector<size_t> index(spec.grid.size(), 0);
   while (!spec.grid.empty()) {
     Candidate c{"", spec.grid.front().where};
+    c.repeats = spec.repeats;
     c.apply(spec.base);
     for (size_t a = 0; a < spec.grid.size(); ++a) {
       const GridAxis& axis = spec.grid[a];
@@ -151,6 +154,7 @@ std::vector<Candidate> candidates(const Spec& spec) {
   };
   for (const RunEntry& entry : spec.runs) {
     Candidate c{entry.name, entry.where};
+    c.repeats = entry.repeats > 0 ? entry.repeats : spec.repeats;
     c.apply(spec.base);
     c.apply(entry.settings);
     if (c.name.empty()) {
@@ -165,6 +169,7 @@ std::vector<Candidate> candidates(const Spec& spec) {
   add_trials(spec, finish);
   if (spec.runs.empty() && spec.grid.empty() && spec.search.method.empty()) {
     Candidate c{"base", spec.base_where};
+    c.repeats = spec.repeats;
     c.apply(spec.base);
     finish(std::move(c));
   }
@@ -212,6 +217,12 @@ uint64_t run_seed(uint64_t sweep_seed, const std::string& key) {
   return fnv1a64(fmt::format("{}/{}", sweep_seed, key)) >> 1;
 }
 
+uint64_t config_seed(uint64_t sweep_seed, const json& config) {
+  const int64_t repeat = config_repeat(config);
+  const std::string key = config_key(repeat == 0 ? config : config_without_repeat(config));
+  return run_seed(sweep_seed, key) + static_cast<uint64_t>(repeat);
+}
+
 RunPlan plan_runs(const Spec& spec) {
   RunPlan plan;
   std::map<std::string, size_t> by_key;
@@ -230,11 +241,23 @@ RunPlan plan_runs(const Spec& spec) {
                                            first.source, first.line));
     }
     const worker::TrainConfig train = to_train_config(c.config, 0);
-    PlannedRun run{c.name, key, c.config, c.where, run_seed(spec.seed, key), model_parameters(train.model),
-                   training_flops(train.model, spec.data, train.epochs), c.trial};
     by_key[key] = plan.runs.size();
-    by_name[c.name] = plan.runs.size();
-    plan.runs.push_back(std::move(run));
+    for (int64_t r = 0; r < c.repeats; ++r) {
+      PlannedRun run{r == 0 ? c.name : fmt::format("{}-r{}", c.name, r + 1), key, c.config, c.where, 0,
+                     model_parameters(train.model), training_flops(train.model, spec.data, train.epochs), c.trial,
+                     r, c.repeats, key};
+      if (r > 0) {
+        run.config["repeat"] = r;
+        run.key = config_key(run.config);
+        if (auto it = by_name.find(run.name); it != by_name.end())
+          throw SpecError(c.where, fmt::format("repeat {} of \"{}\" would be named \"{}\", which names another run "
+                                               "({}:{})", r + 1, c.name, run.name, plan.runs[it->second].where.source,
+                                               plan.runs[it->second].where.line));
+      }
+      run.seed = config_seed(spec.seed, run.config);
+      by_name[run.name] = plan.runs.size();
+      plan.runs.push_back(std::move(run));
+    }
   }
   check_table_rows(spec, plan);
   return plan;

@@ -10,19 +10,27 @@
 #include <vector>
 
 #include "orchestrator/spec/spec.h"
+#include "orchestrator/store/config_json.h"  // config_repeat()
 
 namespace bokeh::orchestrator {
 
 struct PlannedRun {
   std::string name;
   std::string key;         // config_key(config)
-  nlohmann::json config;   // canonical: every run setting, nested, sorted keys
+  nlohmann::json config;   // canonical: every run setting, nested, sorted keys; plus "repeat" for repeats 2..K
   SourceLocation where;    // the run entry or grid the run comes from
-  uint64_t seed = 0;       // run_seed(spec seed, key)
+  uint64_t seed = 0;       // config_seed(spec seed, config)
   int64_t params = 0;      // U-Net parameters
   double cost_flops = 0;   // training_flops(): the scheduling cost
   int64_t trial = 0;       // 1-based index of a sampled trial (`search:`); 0 for explicit runs and grid points
+  int64_t repeat = 0;      // 0-based repeat of its configuration (`repeats: K`): 0..K-1
+  int64_t repeats = 1;     // K
+  std::string group;       // the key of its configuration's first repeat (its own key for repeat 0)
 };
+
+// Repeats (`repeats: K`): repeat 0 of a configuration is the run itself (config, key and name as without
+// repeats); repeat r = 1..K-1 adds the top-level "repeat": r to its config (so its key differs), is
+// named NAME-rR+1, and trains with the seed of repeat 0 plus r. The data split is the same for all.
 
 // A run listed again (same canonical config): it runs once, under the first name.
 struct DuplicateRun {
@@ -46,5 +54,9 @@ std::string config_key(const nlohmann::json& config);
 // The run's seed: a 63-bit hash of the sweep seed and the run key. Weights, shuffling and augmentation
 // derive from it, so a run's numbers depend on its settings and the sweep seed alone.
 uint64_t run_seed(uint64_t sweep_seed, const std::string& key);
+
+// The training seed of a planned or stored run config: run_seed() of its configuration's key (the
+// config without "repeat"), plus its repeat index.
+uint64_t config_seed(uint64_t sweep_seed, const nlohmann::json& config);
 
 }  // namespace bokeh::orchestrator

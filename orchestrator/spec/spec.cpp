@@ -24,7 +24,7 @@ using nlohmann::json;
 
 const std::vector<std::string> kTopKeys = {"sweep", "tables",     "seed",      "data",    "base",
                                            "runs",  "grid",       "search",    "early_stopping",
-                                           "references", "resources", "metrics"};
+                                           "references", "resources", "metrics", "repeats"};
 const std::vector<std::string> kRunSections = {"model", "train", "loss"};
 
 std::string what_text(const SourceLocation& where, const std::string& message) {
@@ -77,6 +77,8 @@ class SpecParser {
         read_tables(e);
       } else if (e.name == "seed") {
         spec_.seed = static_cast<uint64_t>(r_.integer(e.value, e.key, e.path, 0));
+      } else if (e.name == "repeats") {
+        spec_.repeats = r_.integer(e.value, e.key, e.path, 1);
       } else if (e.name == "data") {
         read_data(e);
       } else if (e.name == "base") {
@@ -123,6 +125,10 @@ class SpecParser {
         (e.name == "name" ? run->name : run->reading) = r_.string(e.value, e.key, e.path);
         continue;
       }
+      if (run && prefix.empty() && e.name == "repeats") {
+        run->repeats = r_.integer(e.value, e.key, e.path, 1);
+        continue;
+      }
       const std::string path = prefix.empty() ? e.name : prefix + "." + e.name;
       if (const Setting* s = find_setting(path)) {
         leaf(*s, e);
@@ -131,7 +137,7 @@ class SpecParser {
         walk_settings(e.value, e.key, e.path, path, leaf, nullptr);
       } else {
         std::vector<std::string> known = setting_paths();
-        if (run) known.insert(known.end(), {"name", "reading"});
+        if (run) known.insert(known.end(), {"name", "reading", "repeats"});
         r_.fail(e.key, e.path, fmt::format("unknown run setting \"{}\"{}; sweeps/README.md lists them", path,
                                            did_you_mean(path, known)));
       }
@@ -420,7 +426,10 @@ json canonical_spec(const Spec& spec) {
   for (const RunEntry& r : spec.runs) {
     out["runs"].push_back({{"name", r.name}, {"settings", settings(r.settings)}});
     if (!r.reading.empty()) out["runs"].back()["reading"] = r.reading;
+    if (r.repeats > 0) out["runs"].back()["repeats"] = r.repeats;
   }
+  // Only when a spec repeats, so that the canonical form of a spec without `repeats` is unchanged.
+  if (spec.repeats != 1) out["repeats"] = spec.repeats;
   // Only in specs that name rows, so that the canonical form of a spec listing table numbers is unchanged.
   for (const auto& [number, rows] : spec.table_rows)
     out["table_rows"][std::to_string(number)] = rows.all ? json("all") : json(rows.runs);

@@ -46,6 +46,7 @@ struct RunEntry {
   SourceLocation where;
   Settings settings;
   std::string reading;  // `reading`: how this row was read from a study table that does not print it all ("" none)
+  int64_t repeats = 0;  // `repeats`: training seeds of this run; 0 = the spec's `repeats`
 };
 
 struct GridAxis {
@@ -115,6 +116,7 @@ struct Spec {
   std::vector<int64_t> tables;               // in the spec's order
   std::map<int64_t, TableRows> table_rows;   // tables given as a map; the others pick their rows by default
   uint64_t seed = 0;
+  int64_t repeats = 1;  // `repeats`: training seeds per configuration (grid points, trials, runs without their own)
   worker::DataConfig data;
   std::string lpips_weights;  // metrics.lpips_weights ("" = none)
   std::map<std::string, SourceLocation> locations;  // where each data.* and metrics.* key was written

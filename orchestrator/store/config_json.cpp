@@ -70,4 +70,15 @@ worker::TrainConfig train_config_from_json(const json& config, uint64_t seed) {
   return c;
 }
 
+int64_t config_repeat(const json& config) {
+  if (!config.is_object()) return 0;
+  const auto it = config.find("repeat");
+  return it != config.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+json config_without_repeat(json config) {
+  if (config.is_object()) config.erase("repeat");
+  return config;
+}
+
 }  // namespace bokeh::orchestrator

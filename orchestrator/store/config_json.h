@@ -33,4 +33,10 @@ class ConfigKeyError : public std::runtime_error {
 // ConfigKeyError for the first setting (in the settings table's order) missing or mistyped.
 worker::TrainConfig train_config_from_json(const nlohmann::json& config, uint64_t seed = 0);
 
+// Repeats (`repeats: K`): repeat r > 0 of a configuration carries the top-level "repeat": r in its
+// config. The repeat index (0 when absent), and the config of the configuration (without "repeat"):
+// equal for all repeats of one configuration.
+int64_t config_repeat(const nlohmann::json& config);
+nlohmann::json config_without_repeat(nlohmann::json config);
+
 }  // namespace bokeh::orchestrator

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "orchestrator/store/result_json.h"
 
 namespace bokeh::orchestrator {
@@ -97,8 +99,26 @@ StoredSpec read_stored_spec(const std::string& spec_json) {
   const auto search = spec.find("search");
   if (search != spec.end() && search->is_object()) {
     for (const json& dim : array_at(*search, "space")) {
-      if (dim.is_object() && dim.contains("key") && dim["key"].is_string()) out.sampled.push_back(dim["key"]);
+      if (!dim.is_object() || !dim.contains("key") || !dim["key"].is_string()) continue;
+      out.sampled.push_back(dim["key"]);
+      StoredDimension d{dim["key"], text_at(dim, "distribution", ""), std::nullopt, std::nullopt, false};
+      const json range = array_at(dim, "range");
+      if (range.size() == 2 && range[0].is_number() && range[1].is_number()) d.low = range[0], d.high = range[1];
+      d.log = d.distribution == "loguniform" || (dim.contains("log") && dim["log"] == true);
+      out.space.push_back(std::move(d));
     }
+  }
+  const auto add_varied = [&](const std::string& key) {
+    if (std::find(out.varied.begin(), out.varied.end(), key) == out.varied.end()) out.varied.push_back(key);
+  };
+  for (const json& axis : array_at(spec, "grid")) {
+    if (axis.is_object() && axis.contains("key") && axis["key"].is_string()) add_varied(axis["key"]);
+  }
+  for (const std::string& key : out.sampled) add_varied(key);
+  for (const json& run : array_at(spec, "runs")) {
+    if (!run.is_object()) continue;
+    const json settings = object_at(run, "settings");  // kept alive for items()
+    for (const auto& [key, value] : settings.items()) add_varied(key);
   }
   const auto es = spec.find("early_stopping");
   if (es != spec.end() && es->is_object()) {

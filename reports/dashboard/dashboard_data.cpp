@@ -5,7 +5,9 @@
 
 #include <algorithm>
 
+#include "reports/tables/importance.h"
 #include "reports/tables/lr_drops.h"
+#include "reports/tables/pareto.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/status_report.h"
 #include "reports/tables/sweep_lookup.h"
@@ -23,20 +25,6 @@ constexpr int64_t kStudyTables = 4;
 
 json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
 std::string duration_text(const std::optional<double>& seconds) { return seconds ? format_duration(*seconds) : ""; }
-
-// A run's settings as dotted keys ("model.width": 32) from its canonical config JSON.
-json flat_settings(const std::string& config_json) {
-  const json config = json::parse(config_json, nullptr, /*allow_exceptions=*/false);
-  json out = json::object();
-  if (!config.is_object()) return out;
-  const json flat = config.flatten();  // {"/model/width": 32, ...}
-  for (const auto& [pointer, value] : flat.items()) {
-    std::string key = pointer.substr(1);
-    std::replace(key.begin(), key.end(), '/', '.');
-    out[key] = value;
-  }
-  return out;
-}
 
 // The settings whose value is not the same in every run, in the first run's key order.
 json varied_settings(const json& runs) {
@@ -120,6 +108,19 @@ json tables_json(const orchestrator::Store& store, const orchestrator::SweepInfo
   return out;
 }
 
+// The Pareto front (params against best validation loss) or the importance of the sweep's settings,
+// as the page draws them; {"error": why} while they cannot be made (e.g. fewer than 3 finished
+// configurations).
+json analysis_json(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, bool pareto) {
+  try {
+    const std::vector<RepeatGroup> groups = group_repeats(summarize_sweep(store, sweep.name));
+    if (pareto) return pareto_json(pareto_result(groups, ParetoAxes{}));
+    return importance_json(importance(sweep, groups, ImportanceOptions{}));
+  } catch (const ReportError& e) {
+    return {{"error", e.what()}};
+  }
+}
+
 }  // namespace
 
 json table_to_json(const Table& table) {
@@ -127,10 +128,11 @@ json table_to_json(const Table& table) {
   for (const Column& c : table.columns) {
     out["columns"].push_back({{"header", c.header}, {"numeric", c.style != CellStyle::Text}});
   }
-  for (const std::vector<Cell>& row : table.rows) {
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const std::vector<Cell>& row = table.rows[r];
     json cells = json::array();
     for (size_t i = 0; i < table.columns.size(); ++i) {
-      const std::optional<std::string> text = cell_text(table.columns[i], row.at(i));
+      const std::optional<std::string> text = shown_text(table, r, i);
       json value = nullptr;
       if (const double* number = std::get_if<double>(&row[i])) value = *number;
       else if (text) value = *text;
@@ -154,7 +156,9 @@ json sweep_snapshot(const orchestrator::Store& store, const orchestrator::SweepI
           {"status", status_json(store, sweep.name, records, now)},
           {"varied", varied_settings(runs)},
           {"runs", runs},
-          {"tables", tables_json(store, sweep)}};
+          {"tables", tables_json(store, sweep)},
+          {"pareto", analysis_json(store, sweep, true)},
+          {"importance", analysis_json(store, sweep, false)}};
 }
 
 json dashboard_snapshot(const orchestrator::Store& store, const std::string& sweep, double now) {

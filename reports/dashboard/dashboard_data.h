@@ -2,7 +2,8 @@
 // status (runs by state, attempts, failures, elapsed, ETA, epoch k of n per run), the study's Tables
 // 1-4 as `report --table` builds them (each cell as shown there and its value for sorting), each
 // run's loss curves with learning-rate drops, the settings that vary across runs next to the best
-// validation loss and test PSNR (for the parallel coordinates), and the spec as written.
+// validation loss and test PSNR (for the parallel coordinates), the Pareto front and the settings'
+// importance (reports/tables/pareto.h, importance.h), and the spec as written.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,7 +20,8 @@ namespace bokeh::reports {
 // (or the text) it sorts by, null when missing.
 nlohmann::json table_to_json(const Table& table);
 
-// One sweep: {"name", "created", "spec_yaml", "overrides", "status", "runs", "varied", "tables"}.
+// One sweep: {"name", "created", "spec_yaml", "overrides", "status", "runs", "varied", "tables",
+// "pareto", "importance"} (the last two {"error": why} while they cannot be made).
 // `now` is unix seconds (elapsed time of an unfinished sweep).
 nlohmann::json sweep_snapshot(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, double now);
 

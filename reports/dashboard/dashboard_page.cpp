@@ -136,6 +136,7 @@ std::string dashboard_page(const json& snapshot, const orchestrator::Store& stor
                                         {"LIVE", options.live ? "true" : "false"},
                                         {"CHART_JS", inline_script(libraries.chart_js, "chart.min.js")},
                                         {"D3", inline_script(libraries.d3, "d3.min.js")},
+                                        {"ANALYSIS", inline_script(kDashboardAnalysisJs, "analysis.js")},
                                         {"SCRIPT", inline_script(kDashboardJs, "dashboard.js")}});
 }
 

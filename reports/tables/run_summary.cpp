@@ -5,6 +5,8 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "orchestrator/store/config_json.h"
 #include "orchestrator/store/result_json.h"
 #include "reports/tables/sweep_lookup.h"
@@ -42,6 +44,8 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   if (!config.is_object()) {
     throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": its config is not a JSON object", record.name, record.sweep));
   }
+  s.repeat = orchestrator::config_repeat(config);
+  s.group = orchestrator::config_without_repeat(config).dump();
   const worker::TrainConfig train = train_config(config, record);
   s.model = train.model;
   s.augment = train.augment;
@@ -78,6 +82,19 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   s.test_ssim = figures.test_ssim;
   s.test_lpips = figures.test_lpips;
   return s;
+}
+
+json flat_settings(const std::string& config_json) {
+  const json config = json::parse(config_json, nullptr, /*allow_exceptions=*/false);
+  json out = json::object();
+  if (!config.is_object()) return out;
+  const json flat = orchestrator::config_without_repeat(config).flatten();  // {"/model/width": 32, ...}
+  for (const auto& [pointer, value] : flat.items()) {
+    std::string key = pointer.substr(1);
+    std::replace(key.begin(), key.end(), '/', '.');
+    out[key] = value;
+  }
+  return out;
 }
 
 std::string state_text(const RunSummary& run) {

@@ -2,6 +2,8 @@
 // results (from the results JSON), each figure optional so that a missing one prints as "–".
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +22,10 @@ struct RunSummary {
   int64_t attempts = 0;
   std::string error;  // the last failure, "" if none
   double cost = 0;    // estimated FLOPs
+  // Repeats (`repeats: K`): the 0-based repeat and its configuration (the config JSON without its
+  // repeat index: the same text for every repeat of one configuration).
+  int64_t repeat = 0;
+  std::string group;
 
   // Settings.
   worker::ModelConfig model;
@@ -48,6 +54,11 @@ struct RunSummary {
   std::optional<int64_t> best_epoch;
   std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
 };
+
+// A run's settings as dotted keys ("model.width": 32) from its canonical config JSON; its repeat index
+// ("repeat", see orchestrator/store/config_json.h) is not a setting and is left out. {} for text that
+// is not a JSON object.
+nlohmann::json flat_settings(const std::string& config_json);
 
 // "done", "running", ..., or "stopped at rung 1 (epoch 3)".
 std::string state_text(const RunSummary& run);

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "reports/tables/run_summary.h"
+#include "reports/tables/repeat_groups.h"
 #include "reports/tables/search_table.h"
 #include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_format.h"
@@ -63,6 +64,11 @@ std::string sweep_status(const orchestrator::Store& store, const orchestrator::S
                                 counts[RunState::Done], counts[RunState::Running], counts[RunState::Pending],
                                 counts[RunState::Failed], stopped, runs.size());
   if (const std::string rungs = rung_summary(store, sweep); !rungs.empty()) out += rungs + "\n\n";
+  {
+    std::vector<RunSummary> summaries;
+    for (const RunRecord& r : runs) summaries.push_back(summarize_run(r));
+    if (const std::string repeats = repeats_line(summaries); !repeats.empty()) out += repeats + "\n\n";
+  }
   const std::optional<double> elapsed = elapsed_seconds(runs, now);
   if (elapsed) {
     out += fmt::format("Elapsed: {}", format_duration(*elapsed));

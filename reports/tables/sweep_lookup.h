@@ -19,6 +19,13 @@ class ReportError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A report asked for what its arguments or data cannot give (a --pareto axis that does not exist,
+// --importance with too few finished configurations): `report` exits with kExitBadInput (2).
+class ReportInputError : public ReportError {
+ public:
+  using ReportError::ReportError;
+};
+
 // Opens the database read-only; ReportError naming the file when it is missing or not ours.
 orchestrator::Store open_store(const std::string& db_path);
 

@@ -42,6 +42,19 @@ std::optional<std::string> cell_text(const Column& column, const Cell& cell) {
   return fmt::format("{}", value);  // shortest form that reads back exactly
 }
 
+std::optional<Spread> cell_spread(const Table& table, size_t row, size_t column) {
+  if (row >= table.spreads.size() || column >= table.spreads[row].size()) return std::nullopt;
+  return table.spreads[row][column];
+}
+
+std::optional<std::string> shown_text(const Table& table, size_t row, size_t column) {
+  const Column& c = table.columns[column];
+  std::optional<std::string> text = cell_text(c, table.rows[row].at(column));
+  const std::optional<Spread> spread = cell_spread(table, row, column);
+  if (text && spread && spread->n >= 2) *text += " ± " + cell_text(c, Cell{spread->std}).value_or("");
+  return text;
+}
+
 int fit_decimals(const std::vector<std::optional<double>>& values, int min_decimals, int max_decimals) {
   for (int d = min_decimals; d < max_decimals; ++d) {
     const double half_step = 0.5 * std::pow(10.0, -d);

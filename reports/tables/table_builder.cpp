@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "orchestrator/store/stored_spec.h"
+#include "reports/tables/repeat_groups.h"
 #include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_notes.h"
 
@@ -120,6 +121,7 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
                       number(r->lr), number(static_cast<double>(r->batch_size)), number(static_cast<double>(r->epochs)),
                       number(params_m(*r)), number(r->runtime_min), number(r->train_loss), number(r->val_loss),
                       number(r->gap)});
+    t.row_runs.push_back(r->id);
     if (ranking) {
       t.rows.back().push_back(number(r->best_val_loss));
       t.rows.back().push_back(r->best_epoch ? number(static_cast<double>(*r->best_epoch)) : Cell{});
@@ -251,6 +253,7 @@ Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, con
                       number(static_cast<double>(r->epochs)), number(r->runtime_min), number(r->train_loss),
                       number(r->val_loss), number(r->test_l1), number(r->test_psnr), number(r->test_ssim),
                       number(r->test_lpips)});
+    t.row_runs.push_back(r->id);
     if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
   t.notes.push_back("Loss = λ1·L1 + λ2·(1 - SSIM) + λ3·LPIPS; L1, PSNR, SSIM, LPIPS: the test set, best checkpoint.");
@@ -289,6 +292,7 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
   for (const RunSummary* r : shown) {
     t.rows.push_back({text(r->name), number(static_cast<double>(r->epochs)), number(params_m(*r)),
                       number(r->runtime_min), number(r->test_psnr), number(r->test_ssim), number(r->test_lpips)});
+    t.row_runs.push_back(r->id);
   }
   if (named) {
     t.notes.push_back("Measured here: the runs the spec names for Table 4; test metrics of each one's best checkpoint.");
@@ -303,6 +307,7 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
     const std::string name = r.name + " (published)";
     t.rows.push_back({text(name), number(r.epochs), number(r.params_m), number(r.runtime_min), number(r.psnr),
                       number(r.ssim), number(r.lpips)});
+    t.row_runs.push_back(0);
     t.notes.push_back(fmt::format("{}: published in {}; not measured here, under its own conditions.", name, r.source));
   }
   if (named) finish_notes(t, shown, missing, spec, shown, "their results show as –");
@@ -314,14 +319,22 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
 
 Table build_table(int64_t number, const orchestrator::SweepInfo& sweep, const std::vector<RunSummary>& runs) {
   const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
-  switch (number) {
-    case 1: return table1(sweep.name, spec, runs);
-    case 2: return table2(sweep.name, spec, runs);
-    case 3: return table3(sweep.name, spec, runs);
-    case 4: return table4(sweep.name, spec, runs);
-    default: break;
-  }
-  throw ReportError(fmt::format("no table {}: the study has tables 1 to 4", number));
+  const auto build = [&](const std::vector<RunSummary>& rows) {
+    switch (number) {
+      case 1: return table1(sweep.name, spec, rows);
+      case 2: return table2(sweep.name, spec, rows);
+      case 3: return table3(sweep.name, spec, rows);
+      case 4: return table4(sweep.name, spec, rows);
+      default: break;
+    }
+    throw ReportError(fmt::format("no table {}: the study has tables 1 to 4", number));
+  };
+  if (!has_repeats(runs)) return build(runs);
+  // Repeats: the tables of the configurations' means, then their spreads and noise marks.
+  const std::vector<RepeatGroup> groups = group_repeats(runs);
+  Table t = build(mean_runs(groups));
+  add_repeat_columns(t, groups);
+  return t;
 }
 
 }  // namespace bokeh::reports

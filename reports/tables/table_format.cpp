@@ -36,6 +36,23 @@ std::string csv_field(const std::string& text) {
   return out + "\"";
 }
 
+// The headers of the CSV/JSON fields of a column: itself, then "<header> std" and "<header> n" when it
+// has spreads.
+std::vector<std::string> field_headers(const Column& c) {
+  if (!c.spread) return {c.header};
+  return {c.header, c.header + " std", c.header + " n"};
+}
+
+// The spread fields of a cell: its std (as the column writes numbers; missing for n < 2) and its n.
+std::pair<std::optional<std::string>, std::optional<std::string>> spread_fields(const Table& table, size_t row,
+                                                                                size_t column) {
+  const std::optional<Spread> spread = cell_spread(table, row, column);
+  if (!spread) return {};
+  const std::optional<std::string> std_text =
+      spread->n >= 2 ? cell_text(table.columns[column], Cell{spread->std}) : std::nullopt;
+  return {std_text, std::to_string(spread->n)};
+}
+
 }  // namespace
 
 TableFormat parse_table_format(const std::string& name) {
@@ -51,10 +68,10 @@ std::string format_markdown(const Table& table) {
   out += "\n|";
   for (const Column& c : table.columns) out += numeric(c) ? "---:|" : "---|";
   out += "\n";
-  for (const std::vector<Cell>& row : table.rows) {
+  for (size_t r = 0; r < table.rows.size(); ++r) {
     out += "|";
     for (size_t i = 0; i < table.columns.size(); ++i) {
-      const std::optional<std::string> text = cell_text(table.columns[i], row.at(i));
+      const std::optional<std::string> text = shown_text(table, r, i);
       out += fmt::format(" {} |", text ? markdown_cell(*text) : kMissingMark);
     }
     out += "\n";
@@ -66,11 +83,16 @@ std::string format_markdown(const Table& table) {
 
 std::string format_csv(const Table& table) {
   std::string out;
-  for (size_t i = 0; i < table.columns.size(); ++i) out += (i ? "," : "") + csv_field(table.columns[i].header);
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    for (const std::string& header : field_headers(table.columns[i])) out += (out.empty() ? "" : ",") + csv_field(header);
+  }
   out += "\n";
-  for (const std::vector<Cell>& row : table.rows) {
+  for (size_t r = 0; r < table.rows.size(); ++r) {
     for (size_t i = 0; i < table.columns.size(); ++i) {
-      out += (i ? "," : "") + csv_field(cell_text(table.columns[i], row.at(i)).value_or(""));
+      out += (i ? "," : "") + csv_field(cell_text(table.columns[i], table.rows[r].at(i)).value_or(""));
+      if (!table.columns[i].spread) continue;
+      const auto [std_text, n_text] = spread_fields(table, r, i);
+      out += "," + std_text.value_or("") + "," + n_text.value_or("");
     }
     out += "\n";
   }
@@ -81,8 +103,11 @@ std::string format_json(const Table& table) {
   using nlohmann::ordered_json;
   ordered_json out = {{"title", table.title}, {"columns", ordered_json::array()}, {"rows", ordered_json::array()},
                       {"notes", table.notes}};
-  for (const Column& c : table.columns) out["columns"].push_back(c.header);
-  for (const std::vector<Cell>& row : table.rows) {
+  for (const Column& c : table.columns) {
+    for (const std::string& header : field_headers(c)) out["columns"].push_back(header);
+  }
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const std::vector<Cell>& row = table.rows[r];
     ordered_json object = ordered_json::object();
     for (size_t i = 0; i < table.columns.size(); ++i) {
       const Column& column = table.columns[i];
@@ -90,6 +115,10 @@ std::string format_json(const Table& table) {
       if (!text) object[column.header] = nullptr;
       else if (std::holds_alternative<double>(row[i])) object[column.header] = json_number(*text);
       else object[column.header] = *text;
+      if (!column.spread) continue;
+      const auto [std_text, n_text] = spread_fields(table, r, i);
+      object[column.header + " std"] = std_text ? ordered_json(json_number(*std_text)) : ordered_json(nullptr);
+      object[column.header + " n"] = n_text ? ordered_json(std::stoll(*n_text)) : ordered_json(nullptr);
     }
     out["rows"].push_back(std::move(object));
   }

@@ -1,7 +1,7 @@
 // The dashboard in a real browser (headless Chromium): `report --html` for the fixture sweep, with a
 // trained checkpoint for its best run, opened from the file; the DOM Chromium dumps after the scripts
 // ran shows every run in the tables, a painted loss chart, one parallel-coordinates line per finished
-// run and the sample images; the console stays silent (no JavaScript error); a screenshot is kept in
+// run, the Pareto scatter and the importance's reason to wait, and the sample images; the console stays silent (no JavaScript error); a screenshot is kept in
 // the build folder (browser/dashboard.png) for people to look at.
 #include <catch2/catch.hpp>
 
@@ -114,6 +114,17 @@ TEST_CASE("The dashboard opens in headless Chromium with every run, drawn charts
   const std::string samples = element(browser.dom, "<table class=\"samples\"", "</table>");
   CHECK(count(samples, "<img src=\"data:image/png;base64,") == 2 * 3);
   CHECK_THAT(samples, Catch::Contains("<th>VBase_1</th>"));
+
+  // The Pareto scatter: both finished configurations, both on the front (the cheaper one is worse);
+  // the importance bars say why there are none yet (2 finished configurations).
+  std::smatch pareto;
+  std::regex_search(browser.dom, pareto,
+                    std::regex(R"re(<canvas id="pareto-canvas"[^>]*data-front="(\d+)"[^>]*data-points="(\d+)")re"));
+  REQUIRE(pareto.size() == 3);
+  CHECK(std::stoi(pareto[1]) == 2);
+  CHECK(std::stoi(pareto[2]) == 2);
+  CHECK_THAT(element(browser.dom, "id=\"importance-empty\"", "</p>"),
+             Catch::Contains("needs at least 3 finished configurations"));
 
   CHECK(std::filesystem::exists(screenshot));
   CHECK(test::png_size(screenshot) == std::pair<uint32_t, uint32_t>{1280, 3000});

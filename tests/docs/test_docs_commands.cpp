@@ -58,6 +58,7 @@ const std::vector<std::pair<std::string, std::string>> kPlaceholders = {{" PRED 
 // The demo's sweeps run at a tiny size (a full demo takes minutes): 8/4/4 pairs, 1 epoch; a quick
 // look (--quick) at 1 epoch per run (its runs' own epochs, up to 30, take minutes on a loaded machine).
 const std::string kDemoSweep = "build/sweep sweeps/demo.yaml";
+const std::string kRepeatsSweep = "build/sweep sweeps/demo_repeats.yaml";  // 12 runs: tiny too
 const std::string kTiny = " --set data.train_pairs=8 --set data.val_pairs=4 --set data.test_pairs=4 --set train.epochs=1";
 const std::string kOneEpoch = " --set train.epochs=1";
 
@@ -124,7 +125,7 @@ std::string as_run(std::string command, std::set<std::string>& used_placeholders
   }
   if (command.find("--dry-run") != std::string::npos) return command;
   if (command.rfind(kServe, 0) == 0) return "timeout 5 " + command + " --port 0";
-  if (command.rfind(kDemoSweep, 0) == 0) return command + kTiny;
+  if (command.rfind(kDemoSweep, 0) == 0 || command.rfind(kRepeatsSweep, 0) == 0) return command + kTiny;
   if (command.rfind("build/sweep ", 0) == 0 && command.find(" --quick") != std::string::npos) return command + kOneEpoch;
   return command;
 }

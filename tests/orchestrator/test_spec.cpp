@@ -70,7 +70,7 @@ TEST_CASE("every spec in sweeps/ parses and expands", "[spec]") {
     CHECK_FALSE(spec.tables.empty());
     ++count;
   }
-  CHECK(count == 5);
+  CHECK(count == 6);  // table1, table3, table4, demo, demo_asha, demo_repeats
 }
 
 TEST_CASE("the study's specs hold the study's rows", "[spec]") {

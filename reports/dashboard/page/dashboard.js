@@ -1,5 +1,6 @@
 // bokeh-sweep dashboard: draws the snapshot in #bokeh-data (status, the study's tables, loss curves with
-// Chart.js, parallel coordinates with d3 v3, sample images, spec) and, when served (BOKEH_LIVE), polls
+// Chart.js, parallel coordinates with d3 v3, the Pareto front and importance (analysis.js), sample
+// images, spec) and, when served (BOKEH_LIVE), polls
 // data.json and redraws what changed. Everything written into the page from the data goes through
 // textContent or attributes, never HTML.
 (function () {
@@ -402,6 +403,8 @@
       renderTables(sweep);
       renderCurves(sweep);
       renderParallel(sweep);
+      bokehAnalysis.renderPareto(sweep);
+      bokehAnalysis.renderImportance(sweep);
       if (sweepChanged) { renderSamples(sweep); renderSpec(sweep); }
       state.drawnKey = key;
     }

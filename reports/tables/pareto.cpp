@@ -1,0 +1,146 @@
+// The Pareto front of quality against cost, its table and its dashboard data.
+#include "reports/tables/pareto.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "reports/tables/sweep_lookup.h"
+
+namespace bokeh::reports {
+namespace {
+
+const std::vector<std::string> kXAxes = {"params", "flops", "runtime"};
+const std::vector<std::string> kYAxes = {"val_loss", "psnr", "ssim", "lpips"};
+
+std::string cost_header(const std::string& x) {
+  if (x == "flops") return "Train cost (TFLOP, est.)";
+  if (x == "runtime") return "Runtime (min)";
+  return "Params (M)";
+}
+
+// The cost of a configuration (runtime: the mean over its finished repeats, with their stats).
+std::optional<double> cost(const RepeatGroup& g, const std::string& x, std::optional<SampleStats>& stats) {
+  if (x == "params") return g.mean.params > 0 ? std::optional<double>(g.mean.params / 1e6) : std::nullopt;
+  if (x == "flops") return g.mean.cost > 0 ? std::optional<double>(g.mean.cost / 1e12) : std::nullopt;
+  const auto it = g.figures.find("runtime_min");
+  if (it == g.figures.end()) return std::nullopt;
+  stats = it->second;
+  return it->second.mean;
+}
+
+bool better(double a, double b, bool higher) { return higher ? a > b : a < b; }
+
+}  // namespace
+
+void check_pareto_axes(const ParetoAxes& axes) {
+  if (std::find(kXAxes.begin(), kXAxes.end(), axes.x) == kXAxes.end())
+    throw ReportInputError(fmt::format("--x {}: no such cost figure (params, flops or runtime)", axes.x));
+  if (std::find(kYAxes.begin(), kYAxes.end(), axes.y) == kYAxes.end())
+    throw ReportInputError(fmt::format("--y {}: no such quality figure (val_loss, psnr, ssim or lpips)", axes.y));
+}
+
+bool higher_is_better(const std::string& y) { return y == "psnr" || y == "ssim"; }
+
+std::pair<std::string, std::string> quality_figure(const std::string& y) {
+  if (y == "psnr") return {"test_psnr", "PSNR ↑"};
+  if (y == "ssim") return {"test_ssim", "SSIM ↑"};
+  if (y == "lpips") return {"test_lpips", "LPIPS ↓"};
+  return {"best_val_loss", "Best_Val_Loss"};
+}
+
+std::vector<size_t> pareto_front(const std::vector<std::pair<double, double>>& points, bool y_higher_better) {
+  std::vector<size_t> front;
+  for (size_t i = 0; i < points.size(); ++i) {
+    bool dominated = false;
+    for (size_t j = 0; j < points.size() && !dominated; ++j) {
+      const auto& [xi, yi] = points[i];
+      const auto& [xj, yj] = points[j];
+      const bool no_worse = xj <= xi && (yj == yi || better(yj, yi, y_higher_better));
+      dominated = no_worse && (xj < xi || better(yj, yi, y_higher_better));
+    }
+    if (!dominated) front.push_back(i);
+  }
+  std::stable_sort(front.begin(), front.end(), [&](size_t a, size_t b) {
+    if (points[a].first != points[b].first) return points[a].first < points[b].first;
+    return better(points[a].second, points[b].second, y_higher_better);
+  });
+  return front;
+}
+
+ParetoResult pareto_result(const std::vector<RepeatGroup>& groups, const ParetoAxes& axes) {
+  check_pareto_axes(axes);
+  ParetoResult result;
+  result.axes = axes;
+  result.x_header = cost_header(axes.x);
+  const auto [figure, header] = quality_figure(axes.y);
+  result.y_header = header;
+  for (const RepeatGroup& g : groups) {
+    if (g.finished == 0) continue;
+    const auto q = g.figures.find(figure);
+    ParetoPoint p;
+    p.group = &g;
+    const std::optional<double> x = cost(g, axes.x, p.x_stats);
+    if (q == g.figures.end() || !x) {
+      ++result.without_figure;
+      continue;
+    }
+    p.x = *x;
+    p.y = q->second.mean;
+    p.y_stats = q->second;
+    result.points.push_back(p);
+  }
+  if (result.points.empty())
+    throw ReportError(fmt::format("no finished configuration has both {} and {} yet", result.x_header, result.y_header));
+  std::vector<std::pair<double, double>> xy;
+  for (const ParetoPoint& p : result.points) xy.emplace_back(p.x, p.y);
+  result.front = pareto_front(xy, higher_is_better(axes.y));
+  for (size_t i : result.front) result.points[i].front = true;
+  return result;
+}
+
+Table pareto_table(const orchestrator::SweepInfo& sweep, const ParetoResult& result) {
+  Table t;
+  t.title = fmt::format("Pareto front - sweep {}: {} against {}", sweep.name, result.y_header, result.x_header);
+  std::vector<std::optional<double>> xs, ys;
+  for (size_t i : result.front) xs.push_back(result.points[i].x), ys.push_back(result.points[i].y);
+  t.columns = {Column{"Run"}, Column{result.x_header, CellStyle::Fixed, fit_decimals(xs, 2, 4)},
+               Column{result.y_header, CellStyle::Fixed, fit_decimals(ys, result.axes.y == "psnr" ? 2 : 4, 6)},
+               Column{"n", CellStyle::General}};
+  bool repeated = false;
+  for (const ParetoPoint& p : result.points) repeated = repeated || p.group->planned() > 1;
+  t.columns[1].spread = t.columns[2].spread = repeated;
+  for (size_t i : result.front) {
+    const ParetoPoint& p = result.points[i];
+    t.rows.push_back({Cell{p.group->mean.name}, Cell{p.x}, Cell{p.y}, Cell{static_cast<double>(p.y_stats->n)}});
+    t.row_runs.push_back(p.group->mean.id);
+    std::vector<std::optional<Spread>> spreads(t.columns.size());
+    if (p.x_stats) spreads[1] = Spread{p.x_stats->std, p.x_stats->n};
+    spreads[2] = Spread{p.y_stats->std, p.y_stats->n};
+    if (repeated) t.spreads.push_back(std::move(spreads));
+  }
+  const size_t dominated = result.points.size() - result.front.size();
+  t.notes.push_back(fmt::format("{} of {} finished configurations are on the front; {} dominated (another is at least "
+                                "as good in both figures and better in one: lower {}, {} {}).",
+                                result.front.size(), result.points.size(), dominated, result.x_header,
+                                higher_is_better(result.axes.y) ? "higher" : "lower", result.y_header));
+  if (result.without_figure > 0)
+    t.notes.push_back(fmt::format("{} finished configurations lack {} or {} and are left out.", result.without_figure,
+                                  result.x_header, result.y_header));
+  if (repeated)
+    t.notes.push_back("With repeats: each configuration's figures are the means over its n finished repeats "
+                      "(± the sample standard deviation); the front is of the means.");
+  if (result.axes.x == "flops")
+    t.notes.push_back("Train cost: the cost model's estimate of a run's training FLOPs (forward and backward, every "
+                      "epoch and pair), as sweep --dry-run prints it.");
+  return t;
+}
+
+nlohmann::json pareto_json(const ParetoResult& result) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const ParetoPoint& p : result.points)
+    points.push_back({{"name", p.group->mean.name}, {"x", p.x}, {"y", p.y}, {"n", p.y_stats->n}, {"front", p.front}});
+  return {{"x_label", result.x_header}, {"y_label", result.y_header}, {"points", points}};
+}
+
+}  // namespace bokeh::reports

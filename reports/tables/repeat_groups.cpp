@@ -1,0 +1,241 @@
+// Grouping repeated runs by configuration, their means and spreads, and the within-noise marks.
+#include "reports/tables/repeat_groups.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace bokeh::reports {
+namespace {
+
+using orchestrator::RunState;
+
+const std::vector<std::string> kFigures = {"runtime_min", "train_loss", "val_loss",  "gap",       "best_val_loss",
+                                           "best_epoch",  "test_l1",    "test_psnr", "test_ssim", "test_lpips"};
+
+// The figure a table column shows, by the headers Tables 1-4 use; "" for a settings column.
+std::string column_figure(const std::string& header) {
+  static const std::map<std::string, std::string> figures = {
+      {"Runtime (min)", "runtime_min"}, {"Train runtime (min)", "runtime_min"}, {"Train_Loss", "train_loss"},
+      {"Val_Loss", "val_loss"},         {"Gap", "gap"},                         {"Best_Val_Loss", "best_val_loss"},
+      {"Best_Epoch", "best_epoch"},     {"L1", "test_l1"},                      {"PSNR", "test_psnr"},
+      {"PSNR ↑", "test_psnr"},          {"SSIM", "test_ssim"},                  {"SSIM ↑", "test_ssim"},
+      {"LPIPS", "test_lpips"},          {"LPIPS ↓", "test_lpips"}};
+  const auto it = figures.find(header);
+  return it == figures.end() ? "" : it->second;
+}
+
+void set_figure(RunSummary& run, const std::string& figure, std::optional<double> value) {
+  if (figure == "runtime_min") run.runtime_min = value;
+  else if (figure == "train_loss") run.train_loss = value;
+  else if (figure == "val_loss") run.val_loss = value;
+  else if (figure == "gap") run.gap = value;
+  else if (figure == "best_val_loss") run.best_val_loss = value;
+  else if (figure == "best_epoch") run.best_epoch = value ? std::optional<int64_t>(std::llround(*value)) : std::nullopt;
+  else if (figure == "test_l1") run.test_l1 = value;
+  else if (figure == "test_psnr") run.test_psnr = value;
+  else if (figure == "test_ssim") run.test_ssim = value;
+  else if (figure == "test_lpips") run.test_lpips = value;
+}
+
+RepeatGroup make_group(std::vector<const RunSummary*> members) {
+  std::stable_sort(members.begin(), members.end(),
+                   [](const RunSummary* a, const RunSummary* b) { return a->repeat < b->repeat; });
+  RepeatGroup g;
+  g.members = members;
+  g.mean = *members.front();
+  std::vector<const RunSummary*> done;
+  for (const RunSummary* r : members) {
+    if (r->state == RunState::Done) done.push_back(r);
+  }
+  g.finished = static_cast<int64_t>(done.size());
+  if (!done.empty()) {
+    g.mean.state = RunState::Done;
+    g.mean.stopped_rung.reset();
+    g.mean.epochs_trained = done.front()->epochs_trained;
+    g.mean.precision = done.front()->precision;
+  }
+  for (const std::string& figure : kFigures) {
+    std::vector<double> values;
+    for (const RunSummary* r : done) {
+      if (const std::optional<double> v = run_figure(*r, figure)) values.push_back(*v);
+    }
+    if (values.empty()) {
+      if (!done.empty()) set_figure(g.mean, figure, std::nullopt);
+      continue;
+    }
+    const SampleStats stats = sample_stats(values);
+    g.figures[figure] = stats;
+    set_figure(g.mean, figure, stats.mean);
+  }
+  return g;
+}
+
+std::string k_text(const std::vector<RepeatGroup>& groups) {
+  int64_t least = 0, most = 0;
+  for (const RepeatGroup& g : groups) {
+    least = least == 0 ? g.planned() : std::min(least, g.planned());
+    most = std::max(most, g.planned());
+  }
+  return least == most ? fmt::format("K = {}", most) : fmt::format("K = {} to {}", least, most);
+}
+
+}  // namespace
+
+std::optional<double> run_figure(const RunSummary& run, const std::string& figure) {
+  if (figure == "runtime_min") return run.runtime_min;
+  if (figure == "train_loss") return run.train_loss;
+  if (figure == "val_loss") return run.val_loss;
+  if (figure == "gap") return run.gap;
+  if (figure == "best_val_loss") return run.best_val_loss;
+  if (figure == "best_epoch") return run.best_epoch ? std::optional<double>(static_cast<double>(*run.best_epoch)) : std::nullopt;
+  if (figure == "test_l1") return run.test_l1;
+  if (figure == "test_psnr") return run.test_psnr;
+  if (figure == "test_ssim") return run.test_ssim;
+  if (figure == "test_lpips") return run.test_lpips;
+  return std::nullopt;
+}
+
+bool has_repeats(const std::vector<RunSummary>& runs) {
+  std::set<std::string> groups;
+  for (const RunSummary& r : runs) {
+    if (!groups.insert(r.group).second) return true;
+  }
+  return false;
+}
+
+std::vector<RepeatGroup> group_repeats(const std::vector<RunSummary>& runs) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const RunSummary*>> members;
+  for (const RunSummary& r : runs) {
+    if (!members.count(r.group)) order.push_back(r.group);
+    members[r.group].push_back(&r);
+  }
+  std::vector<RepeatGroup> out;
+  for (const std::string& g : order) out.push_back(make_group(members[g]));
+  return out;
+}
+
+std::vector<RunSummary> mean_runs(const std::vector<RepeatGroup>& groups) {
+  std::vector<RunSummary> out;
+  for (const RepeatGroup& g : groups) out.push_back(g.mean);
+  return out;
+}
+
+std::string repeats_line(const std::vector<RunSummary>& runs) {
+  if (!has_repeats(runs)) return "";
+  const std::vector<RepeatGroup> groups = group_repeats(runs);
+  int64_t complete = 0;
+  std::map<std::string, int64_t> partial;  // "2 of 3" -> configurations
+  for (const RepeatGroup& g : groups) {
+    if (g.finished == g.planned()) ++complete;
+    else ++partial[fmt::format("{} of {}", g.finished, g.planned())];
+  }
+  std::string out = fmt::format("Repeats: {} configurations x {} ({} runs): {} with every repeat done", groups.size(),
+                                k_text(groups), runs.size(), complete);
+  for (const auto& [what, count] : partial) out += fmt::format(", {} with {} done", count, what);
+  return out + ".";
+}
+
+std::map<const RepeatGroup*, NoiseMark> noise_marks(const std::vector<const RepeatGroup*>& groups) {
+  // The ranking figure: the best epoch's validation loss (the last epoch's where results lack it).
+  const auto ranking = [](const RepeatGroup& g) -> std::optional<SampleStats> {
+    for (const char* figure : {"best_val_loss", "val_loss"}) {
+      if (const auto it = g.figures.find(figure); it != g.figures.end()) return it->second;
+    }
+    return std::nullopt;
+  };
+  const RepeatGroup* best = nullptr;
+  for (const RepeatGroup* g : groups) {
+    const auto stats = ranking(*g);
+    if (stats && (!best || stats->mean < ranking(*best)->mean)) best = g;
+  }
+  std::map<const RepeatGroup*, NoiseMark> out;
+  if (!best) return out;
+  const SampleStats best_stats = *ranking(*best);
+  for (const RepeatGroup* g : groups) {
+    const auto stats = ranking(*g);
+    if (!stats) continue;
+    NoiseMark mark;
+    mark.best = g == best;
+    if (!mark.best) {
+      if (const std::optional<WelchTest> test = welch_test(*stats, best_stats)) mark.p = test->p;
+    }
+    out[g] = mark;
+  }
+  return out;
+}
+
+void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups) {
+  std::map<int64_t, const RepeatGroup*> by_id;
+  for (const RepeatGroup& g : groups) by_id[g.mean.id] = &g;
+  std::vector<const RepeatGroup*> row_groups;  // per row; nullptr for a row that is not a run
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const int64_t id = r < table.row_runs.size() ? table.row_runs[r] : 0;
+    row_groups.push_back(by_id.count(id) ? by_id[id] : nullptr);
+  }
+  table.spreads.assign(table.rows.size(), std::vector<std::optional<Spread>>(table.columns.size()));
+  for (size_t c = 0; c < table.columns.size(); ++c) {
+    const std::string figure = column_figure(table.columns[c].header);
+    if (figure.empty()) continue;
+    table.columns[c].spread = true;
+    std::vector<std::optional<double>> stds;
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      if (!row_groups[r]) continue;
+      const auto it = row_groups[r]->figures.find(figure);
+      if (it == row_groups[r]->figures.end()) continue;
+      table.spreads[r][c] = Spread{it->second.std, it->second.n};
+      // Rounding noise (a std of 1e-17 over equal values) must not widen the column.
+      if (it->second.n >= 2 && it->second.std > 1e-9 * std::max(1.0, std::fabs(it->second.mean)))
+        stds.push_back(it->second.std);
+    }
+    // Enough decimals that a standard deviation shows its first digit (up to 4): 0.290 ± 0.002.
+    Column& column = table.columns[c];
+    if (column.style == CellStyle::Fixed) column.decimals = fit_decimals(stds, column.decimals, std::max(column.decimals, 4));
+  }
+  bool partial = false;
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    const RepeatGroup* g = row_groups[r];
+    if (!g || g->planned() < 2 || g->finished == g->planned()) continue;
+    partial = true;
+    if (auto* name = std::get_if<std::string>(&table.rows[r][0]))
+      *name += fmt::format(" (n={} of {})", g->finished, g->planned());
+  }
+
+  std::vector<const RepeatGroup*> shown;
+  for (const RepeatGroup* g : row_groups) {
+    if (g && std::find(shown.begin(), shown.end(), g) == shown.end()) shown.push_back(g);
+  }
+  const std::map<const RepeatGroup*, NoiseMark> marks = noise_marks(shown);
+  const bool ranked = marks.size() >= 2;
+  if (ranked) {
+    table.columns.push_back(Column{"vs_Best", CellStyle::Text, 0});
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      const auto it = row_groups[r] ? marks.find(row_groups[r]) : marks.end();
+      Cell cell;
+      if (it != marks.end() && it->second.best) cell = std::string("best");
+      else if (it != marks.end() && it->second.p)
+        cell = fmt::format("{} (p={:.2g})", it->second.within_noise() ? "≈" : "worse", *it->second.p);
+      table.rows[r].push_back(cell);
+      table.spreads[r].push_back(std::nullopt);
+    }
+  }
+
+  std::string note = fmt::format(
+      "Repeats: {} training seeds per configuration (the first run's seed + 0..K-1; the data split is the same); "
+      "one row per configuration, each run figure the mean over its finished repeats ± their sample standard "
+      "deviation (n - 1 divisor; no ± where fewer than 2 finished)",
+      k_text(groups));
+  if (partial) note += "; \"n=2 of 3\": only 2 of its 3 repeats have finished, the figures are theirs";
+  if (ranked)
+    note += fmt::format(". vs_Best: Best_Val_Loss (the best epoch's validation loss, the ranking figure) against the "
+                        "best row's by Welch's two-sided t-test; ≈ marks a row within seed noise of the best (p ≥ "
+                        "{:g}: the difference is not significant at 5%), worse one that is significantly worse; – "
+                        "where either row has fewer than 2 finished repeats",
+                        kNoiseAlpha);
+  table.notes.push_back(note + ".");
+}
+
+}  // namespace bokeh::reports

@@ -1,0 +1,78 @@
+// Test fixture for the comparison reports (repeats, Pareto front, importance): a temporary database
+// holding one sweep of the given spec, registered and planned as `sweep` does it, whose runs are
+// finished through the store's API with the figures a test function chooses from each run's config and
+// repeat index (or left pending).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/store/result_json.h"
+#include "orchestrator/sweep_records.h"
+#include "reports/tables/repeat_groups.h"
+#include "reports/tables/run_summary.h"
+#include "support/temp_dir.h"
+
+namespace bokeh::test {
+
+// A finished run's figures: its best validation loss (the last epoch's is 0.01 higher, training 0.05),
+// test PSNR and runtime.
+struct Figures {
+  double best_val_loss = 0;
+  double psnr = 25;
+  double runtime_s = 60;
+};
+
+// nullopt: the run stays pending.
+using FigureFunction = std::function<std::optional<Figures>(const nlohmann::json& config, int64_t repeat)>;
+
+struct RepeatSweep {
+  TempDir dir;
+  std::string db_path = (dir.path() / "sweeps.db").string();
+  std::string name;
+
+  RepeatSweep(const std::string& spec_text, const FigureFunction& figures) {
+    orchestrator::Store store(db_path);
+    const orchestrator::Spec spec = orchestrator::parse_spec(spec_text, "spec.yaml");
+    name = spec.name;
+    store.register_sweep(orchestrator::sweep_info(spec));
+    store.add_runs(spec.name, orchestrator::new_runs(orchestrator::plan_runs(spec)));
+    for (const orchestrator::RunRecord& r : store.runs(spec.name)) {
+      const nlohmann::json config = nlohmann::json::parse(r.config_json);
+      const std::optional<Figures> f = figures(config, orchestrator::config_repeat(config));
+      if (!f) continue;
+      worker::TrainResult result{};
+      result.epochs = config["train"]["epochs"];
+      result.best_epoch = result.epochs;
+      result.best_val_loss = f->best_val_loss;
+      result.val_loss = f->best_val_loss + 0.01;
+      result.train_loss = f->best_val_loss + 0.05;
+      result.gap = 0.04;
+      result.test = {0.05, f->psnr, 0.8, std::nullopt};
+      result.runtime_seconds = f->runtime_s;
+      store.finish_run(r.id, orchestrator::result_to_json(result).dump());
+    }
+  }
+
+  orchestrator::Store store() const { return orchestrator::Store(db_path, /*read_only=*/true); }
+  orchestrator::SweepInfo info() const { return *store().sweep(name); }
+  std::vector<reports::RunSummary> runs() const { return reports::summarize_sweep(store(), name); }
+};
+
+// A small spec: `extra` (YAML lines: repeats, grid, search...) on top of a tiny synthetic base.
+inline std::string small_spec(const std::string& name, const std::string& extra) {
+  return "sweep: " + name + R"(
+tables: [1, 2]
+data: {height: 16, width: 16, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {count: 12, size: 16}}
+base:
+  model: {width: 4, depth: 2}
+  train: {epochs: 3}
+  loss: {lpips: 0}
+)" + extra;
+}
+
+}  // namespace bokeh::test

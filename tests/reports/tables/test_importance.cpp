@@ -1,0 +1,188 @@
+// Hyperparameter importance: exact functional ANOVA on constructed grids with known shares (additive
+// 0.8 / 0.2 / 0, a pure interaction, a constant), fANOVA's determinism and its ranking against the
+// exact answer on a full grid, and `report --importance` on stored sweeps: exact on a full factorial
+// grid (constant settings listed as such), fANOVA with intervals on a sampled search, byte-identical
+// twice, and the refusals (too few configurations, nothing varied) in one line with exit status 2.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+#include "reports/repeat_fixture.h"
+#include "reports/tables/fanova.h"
+#include "reports/tables/functional_anova.h"
+#include "reports/tables/importance.h"
+#include "reports/tables/sweep_lookup.h"
+#include "reports/tables/table_format.h"
+#include "support/process_runner.h"
+
+using namespace bokeh;
+using namespace bokeh::reports;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// A 2 x 2 x 2 grid with equal weights and f(a, b, c) from the signs s = -1, +1 of each level.
+WeightedGrid signs_grid(const std::function<double(double, double, double)>& f) {
+  WeightedGrid g;
+  g.weights.assign(3, {0.5, 0.5});
+  for (double a : {-1.0, 1.0})
+    for (double b : {-1.0, 1.0})
+      for (double c : {-1.0, 1.0}) g.values.push_back(f(a, b, c));
+  return g;
+}
+
+double pair_share(const AnovaShares& s, size_t i, size_t j) {
+  for (const auto& p : s.pairs) {
+    if (p.first == std::make_pair(i, j)) return p.second;
+  }
+  return -1;
+}
+
+// A 4 x 4 x 3 full grid: f = 3 x + y + 0 z + 0.2 x y, x and y the level indices.
+void full_grid(std::vector<std::vector<double>>& x, std::vector<double>& y) {
+  for (int a = 0; a < 4; ++a)
+    for (int b = 0; b < 4; ++b)
+      for (int c = 0; c < 3; ++c) {
+        x.push_back({double(a), double(b), double(c)});
+        y.push_back(3.0 * a + b + 0.2 * a * b);
+      }
+}
+
+std::vector<size_t> ranking(const std::vector<double>& shares) {
+  std::vector<size_t> order(shares.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return shares[a] > shares[b]; });
+  return order;
+}
+
+}  // namespace
+
+TEST_CASE("exact functional ANOVA finds the known shares of constructed grids", "[importance]") {
+  // Additive: var(2 s_a) = 4, var(s_b) = 1, c has no effect: 0.8, 0.2, 0, no interactions.
+  const AnovaShares additive = functional_anova(signs_grid([](double a, double b, double) { return 2 * a + b + 7; }));
+  CHECK(additive.total_variance == Approx(5));
+  CHECK(additive.main[0] == Approx(0.8));
+  CHECK(additive.main[1] == Approx(0.2));
+  CHECK(additive.main[2] == Approx(0).margin(1e-12));
+  for (const auto& p : additive.pairs) CHECK(p.second == Approx(0).margin(1e-12));
+  // A pure interaction: no main effect, all of it in (a, b).
+  const AnovaShares product = functional_anova(signs_grid([](double a, double b, double) { return a * b; }));
+  CHECK(product.main[0] == Approx(0).margin(1e-12));
+  CHECK(pair_share(product, 0, 1) == Approx(1));
+  CHECK(pair_share(product, 0, 2) == Approx(0).margin(1e-12));
+  // A constant: every share 0, not NaN.
+  const AnovaShares flat = functional_anova(signs_grid([](double, double, double) { return 3; }));
+  CHECK(flat.total_variance == 0);
+  for (double m : flat.main) CHECK(m == 0);
+  // Unequal weights: a level with weight 0.75 at f = 0 and 0.25 at f = 4: variance 3, all main effect.
+  WeightedGrid skewed;
+  skewed.weights = {{0.75, 0.25}, {0.5, 0.5}};
+  skewed.values = {0, 0, 4, 4};
+  const AnovaShares s = functional_anova(skewed);
+  CHECK(s.total_variance == Approx(3));
+  CHECK(s.main[0] == Approx(1));
+  CHECK_THROWS(functional_anova(WeightedGrid{{{0.5, 0.5}}, {1, 2, 3}}));
+}
+
+TEST_CASE("fANOVA is deterministic and ranks a full grid's settings as the exact ANOVA does", "[importance]") {
+  std::vector<std::vector<double>> x;
+  std::vector<double> y;
+  full_grid(x, y);
+  const Box box = {{-0.5, 3.5}, {-0.5, 3.5}, {-0.5, 2.5}};
+  ForestOptions options;
+  options.seed = 11;
+  const AnovaShares first = fanova(x, y, box, options);
+  const AnovaShares second = fanova(x, y, box, options);
+  CHECK(first.main == second.main);  // bit for bit
+  CHECK(first.pairs == second.pairs);
+
+  WeightedGrid grid;
+  grid.weights = {std::vector<double>(4, 0.25), std::vector<double>(4, 0.25), std::vector<double>(3, 1.0 / 3)};
+  grid.values = y;  // x is in grid order, the last dimension fastest
+  const AnovaShares exact = functional_anova(grid);
+  CHECK(ranking(first.main) == ranking(exact.main));
+  CHECK(ranking(exact.main) == std::vector<size_t>{0, 1, 2});
+  CHECK(first.main[0] == Approx(exact.main[0]).margin(0.05));
+  CHECK(first.main[2] < 0.01);
+  options.seed = 12;
+  CHECK(fanova(x, y, box, options).main != first.main);  // the seed matters (bootstrap samples)
+}
+
+TEST_CASE("report --importance on a full factorial grid is the exact ANOVA of the cell means", "[importance]") {
+  // Best val loss = 0.3 - 0.04 [width 8] + 0.02 [lr 1e-3] + repeat noise: width explains 0.8 of the
+  // cell means' variance, lr 0.2; batch size is a grid axis with one value: constant.
+  const std::string spec = test::small_spec(
+      "grid", "repeats: 2\ngrid:\n  model.width: [4, 8]\n  train.lr: [0.0002, 0.001]\n  train.batch_size: [2]\n");
+  const test::RepeatSweep sweep(spec, [](const nlohmann::json& config, int64_t repeat) {
+    const double w = config["model"]["width"] == 8 ? -0.04 : 0.0;
+    const double lr = config["train"]["lr"] == 0.001 ? 0.02 : 0.0;
+    return std::optional<test::Figures>(test::Figures{0.3 + w + lr + (repeat ? 0.001 : -0.001)});
+  });
+  const ImportanceOptions options;
+  const ImportanceResult r = importance(sweep.info(), group_repeats(sweep.runs()), options);
+  CHECK(r.exact);
+  CHECK(r.configurations == 4);
+  REQUIRE(r.terms.size() == 3);  // 2 mains, 1 pair
+  CHECK(r.terms[0].settings == std::vector<std::string>{"model.width"});
+  CHECK(r.terms[0].share == Approx(0.8));
+  CHECK(r.terms[1].share == Approx(0.2));
+  CHECK(r.terms[2].share == Approx(0).margin(1e-9));
+  REQUIRE(r.terms[0].interval);  // repeats: resampled within cells
+  CHECK(r.terms[0].interval->first <= 0.8);
+  CHECK(r.terms[0].interval->second >= 0.8 - 1e-9);
+  REQUIRE(r.constants.size() == 1);
+  CHECK(r.constants[0].first == "train.batch_size");
+  const std::string md = format_markdown(importance_table(sweep.info(), r, options));
+  CHECK_THAT(md, Contains("| model.width | main | 0.800 |"));
+  CHECK_THAT(md, Contains("| train.batch_size | constant | constant |"));
+  CHECK_THAT(md, Contains("Exact functional ANOVA over the 4 cells of a full factorial grid (2 x 2 levels)"));
+  CHECK(md.find("nan") == std::string::npos);
+}
+
+TEST_CASE("report --importance on a sampled search: fANOVA with intervals, the same bytes every time",
+          "[importance]") {
+  const std::string spec = test::small_spec("sampled", R"(search:
+  method: random
+  trials: 16
+  space:
+    train.lr: {loguniform: [1.0e-4, 1.0e-2]}
+    model.width: {int: [4, 16]}
+)");
+  const test::RepeatSweep sweep(spec, [](const nlohmann::json& config, int64_t) {
+    const double lr = config["train"]["lr"], width = config["model"]["width"];
+    return std::optional<test::Figures>(test::Figures{0.2 + 0.05 * std::pow(std::log10(lr) + 3, 2) + 0.001 * width});
+  });
+  const test::TempDir scratch;
+  const std::string args = "--importance --db '" + sweep.db_path + "'";
+  const test::ToolResult first = test::run_tool(scratch, "report", args);
+  const test::ToolResult second = test::run_tool(scratch, "report", args);
+  REQUIRE(first.status == 0);
+  CHECK(first.out == second.out);
+  CHECK_THAT(first.out, Contains("fANOVA (Hutter et al. 2014)"));
+  CHECK_THAT(first.out, Contains("| train.lr | main |"));
+  const ImportanceResult r = importance(sweep.info(), group_repeats(sweep.runs()), ImportanceOptions{});
+  CHECK(!r.exact);
+  CHECK(r.terms[0].settings == std::vector<std::string>{"train.lr"});
+  REQUIRE(r.terms[0].interval);
+  CHECK(r.terms[0].interval->first <= r.terms[0].interval->second);
+  CHECK(test::run_tool(scratch, "report", args + " --seed 5").out != first.out);
+}
+
+TEST_CASE("report --importance refuses too few configurations and a sweep that varies nothing", "[importance]") {
+  const test::TempDir scratch;
+  const test::RepeatSweep two(test::small_spec("two", "grid:\n  model.width: [4, 8, 16]\n"),
+                              [](const nlohmann::json& config, int64_t) -> std::optional<test::Figures> {
+                                if (config["model"]["width"] == 16) return std::nullopt;
+                                return test::Figures{0.3};
+                              });
+  const test::ToolResult few = test::run_tool(scratch, "report", "--importance --db '" + two.db_path + "'");
+  CHECK(few.status == 2);
+  CHECK_THAT(few.err, Contains("needs at least 3 finished configurations"));
+  CHECK(std::count(few.err.begin(), few.err.end(), '\n') == 1);
+  const test::RepeatSweep one(test::small_spec("one", "repeats: 3\n"),
+                              [](const nlohmann::json&, int64_t r) { return std::optional<test::Figures>(test::Figures{0.3 + 0.01 * r}); });
+  const test::ToolResult none = test::run_tool(scratch, "report", "--importance --db '" + one.db_path + "'");
+  CHECK(none.status == 2);
+  CHECK_THAT(none.err, Contains("varies nothing"));
+}
