@@ -436,6 +436,9 @@ json canonical_spec(const Spec& spec) {
     }
     out["search"] = {{"method", spec.search.method}, {"trials", spec.search.trials}, {"seed", spec.search.seed},
                      {"space", std::move(space)}};
+    // Only when given, so that the canonical form of an existing random or Sobol spec is unchanged.
+    if (spec.search.method == "tpe") out["search"]["n_startup_trials"] = spec.search.n_startup_trials;
+    if (spec.search.budget_epochs > 0) out["search"]["budget_epochs"] = spec.search.budget_epochs;
   }
   if (!spec.early_stopping.method.empty()) {
     const EarlyStopping& es = spec.early_stopping;

@@ -75,13 +75,17 @@ struct SearchDimension {
   SourceLocation where;
 };
 
-// `search:`: trials sampled from a space, on top of `base`, besides runs and grid points.
+// `search:`: trials sampled from a space, on top of `base`, besides runs and grid points. Trials are
+// drawn lazily, when a worker needs one (orchestrator/trial_sampler.h), never all up front.
 struct SearchSpace {
-  std::string method;  // "" = no search; "random" | "sobol"
-  int64_t trials = 0;
+  std::string method;  // "" = no search; "random" | "sobol" | "tpe"
+  int64_t trials = 0;  // how many to draw; 0 = open-ended (then budget_epochs stops the sampling)
   uint64_t seed = 0;   // defaults to the spec's seed
+  int64_t n_startup_trials = 10;  // tpe: quasi-random (Sobol) trials before the model proposes
+  int64_t budget_epochs = 0;      // stop sampling once the sweep's runs have this many epochs (0 = no budget)
   std::vector<SearchDimension> dimensions;  // in spec order
   SourceLocation where;
+  SourceLocation budget_where;  // where budget_epochs was written
 };
 
 // `early_stopping:`: ASHA rungs at min_epochs * reduction_factor^k below each run's train.epochs.
