@@ -47,6 +47,18 @@ def ensure_torch():
                    check=True)
 
 
+def optuna_python(venv, requirement="optuna==5.0.0"):
+    """A venv's interpreter with Optuna (the baseline of coordinator_scale and sampler_quality), installed
+    from PyPI with the venv's pip on first use."""
+    python = os.path.join(venv, "bin", "python")
+    if not os.path.exists(python):
+        print(f"bench: creating {venv} and installing {requirement} from PyPI", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    if subprocess.run([python, "-c", "import optuna"], capture_output=True).returncode != 0:
+        subprocess.run([python, "-m", "pip", "install", "-q", requirement], check=True)
+    return python
+
+
 def child_env(threads, tcmalloc=False):
     """The same thread settings for ours and the baseline (each also sets 1 interop thread)."""
     env = dict(os.environ)

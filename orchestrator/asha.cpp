@@ -1,11 +1,13 @@
-// ASHA's decisions over the store: rung membership and ranking from the epochs table, stop and
-// promote through the store (each with its event).
+// ASHA's decisions: rung tables built from the store once, kept in memory; stop and promote through
+// the store (each with its event).
 #include "orchestrator/asha.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "orchestrator/store/asha_rungs.h"
@@ -23,18 +25,50 @@ std::string ordinal(size_t n) {
   return fmt::format("{}{}", n, suffix);
 }
 
-// The run with `id` among `runs` (recorded_at() lists only ids of `runs`).
-const RunRecord& with_id(const std::vector<RunRecord>& runs, int64_t id) {
-  return *std::find_if(runs.begin(), runs.end(), [&](const RunRecord& r) { return r.id == id; });
-}
-
 }  // namespace
 
 AshaScheduler::AshaScheduler(Store& store, std::string sweep, EarlyStopping rule)
     : store_(store), sweep_(std::move(sweep)), rule_(std::move(rule)) {}
 
+int64_t AshaScheduler::rungs_below(int64_t max_epochs) const {
+  return static_cast<int64_t>(asha_rung_epochs(rule_.min_epochs, rule_.reduction_factor, max_epochs).size());
+}
+
+void AshaScheduler::add_run(const RunRecord& run) {
+  Tracked& t = runs_[run.id];
+  t.name = run.name;
+  t.rung = run.rung;
+  t.stopped = run.state == RunState::Stopped;
+  t.max_epochs = train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
+  if (t.stopped) ++stopped_at_[run.rung];
+  highest_rung_ = std::max(highest_rung_, run.rung);
+}
+
+void AshaScheduler::load() {
+  runs_.clear();
+  rungs_.clear();
+  stopped_at_.clear();
+  highest_rung_ = -1;
+  for (const RunRecord& r : store_.runs(sweep_)) {
+    add_run(r);
+    const int64_t judged = r.rung + (r.state == RunState::Stopped ? 1 : 0);  // rungs 0..judged-1
+    if (judged == 0) continue;
+    const std::vector<EpochRecord> epochs = store_.epochs(r.id);
+    for (int64_t k = 0; k < judged; ++k) {
+      if (runs_.at(r.id).max_epochs > rung_epoch(k)) enter(r.id, k, epochs);
+    }
+  }
+}
+
+AshaScheduler::Tracked& AshaScheduler::tracked(int64_t id) {
+  const auto it = runs_.find(id);
+  if (it == runs_.end()) add_run(store_.run(id));  // a run added behind our back (tests, another process)
+  return runs_.at(id);
+}
+
 int64_t AshaScheduler::max_epochs(const RunRecord& run) const {
-  return train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
+  const auto it = runs_.find(run.id);
+  return it != runs_.end() ? it->second.max_epochs : train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
 }
 
 int64_t AshaScheduler::rung_epoch(int64_t rung) const {
@@ -43,27 +77,23 @@ int64_t AshaScheduler::rung_epoch(int64_t rung) const {
 
 int64_t AshaScheduler::target_epoch(const RunRecord& run) const {
   const int64_t last = max_epochs(run);
-  const auto rungs = static_cast<int64_t>(asha_rung_epochs(rule_.min_epochs, rule_.reduction_factor, last).size());
-  return run.rung < rungs ? rung_epoch(run.rung) : last;
+  return run.rung < rungs_below(last) ? rung_epoch(run.rung) : last;
 }
 
-std::vector<AshaScheduler::Entry> AshaScheduler::recorded_at(int64_t rung, const std::vector<RunRecord>& runs,
-                                                             int64_t arriving) const {
+std::vector<AshaScheduler::Entry>& AshaScheduler::recorded_at(int64_t rung) {
+  if (rungs_.size() <= static_cast<size_t>(rung)) rungs_.resize(static_cast<size_t>(rung) + 1);
+  return rungs_[static_cast<size_t>(rung)];
+}
+
+size_t AshaScheduler::enter(int64_t id, int64_t rung, const std::vector<EpochRecord>& epochs) {
   const int64_t epoch = rung_epoch(rung);
-  std::vector<Entry> out;
-  for (const RunRecord& r : runs) {
-    const bool judged = r.rung > rung || (r.rung == rung && r.state == RunState::Stopped) || r.id == arriving;
-    if (!judged || max_epochs(r) <= epoch) continue;
-    for (const EpochRecord& e : store_.epochs(r.id)) {
-      if (e.epoch != epoch) continue;
-      const double metric = rule_.metric == "train_loss" ? e.train_loss : e.val_loss;
-      out.push_back(Entry{r.id, std::isfinite(metric) ? metric : std::numeric_limits<double>::infinity()});
-    }
-  }
-  std::stable_sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) {  // runs are in id order already
-    return a.metric < b.metric;
-  });
-  return out;
+  const auto e = std::find_if(epochs.begin(), epochs.end(), [&](const EpochRecord& r) { return r.epoch == epoch; });
+  if (e == epochs.end()) return SIZE_MAX;
+  const double metric = rule_.metric == "train_loss" ? e->train_loss : e->val_loss;
+  const Entry entry{std::isfinite(metric) ? metric : std::numeric_limits<double>::infinity(), id};
+  std::vector<Entry>& table = recorded_at(rung);
+  const auto at = table.insert(std::upper_bound(table.begin(), table.end(), entry), entry);
+  return static_cast<size_t>(at - table.begin());
 }
 
 std::string AshaScheduler::explain(const std::vector<Entry>& recorded, size_t position, int64_t rung) const {
@@ -73,36 +103,62 @@ std::string AshaScheduler::explain(const std::vector<Entry>& recorded, size_t po
                      recorded.size(), go_on, rule_.reduction_factor);
 }
 
+void AshaScheduler::promote(int64_t id, int64_t rung, const std::string& why, bool was_stopped) {
+  Tracked& t = tracked(id);
+  if (was_stopped && t.stopped) --stopped_at_[t.rung];
+  t.stopped = false;
+  t.rung = rung + 1;
+  highest_rung_ = std::max(highest_rung_, t.rung);
+  store_.promote_run(id, rung + 1, why);
+}
+
 std::vector<AshaDecision> AshaScheduler::on_rung_reached(const RunRecord& run, const std::string& results_json) {
-  const std::vector<Entry> recorded = recorded_at(run.rung, store_.runs(sweep_), run.id);
-  const auto it = std::find_if(recorded.begin(), recorded.end(), [&](const Entry& e) { return e.run_id == run.id; });
-  if (it == recorded.end()) {
+  Tracked& t = tracked(run.id);
+  std::vector<Entry>& recorded = recorded_at(run.rung);
+  const int64_t quota_before = quota(recorded.size());
+  const size_t position = enter(run.id, run.rung, store_.epochs(run.id));
+  if (position == SIZE_MAX) {
     throw StoreError(fmt::format("{}: run {} reports rung {} but has no epoch {} recorded", store_.path(), run.name,
                                  run.rung, rung_epoch(run.rung)));
   }
-  const auto position = static_cast<size_t>(it - recorded.begin());
-  AshaDecision decision{run.id, run.name, run.rung, static_cast<int64_t>(position) < quota(recorded.size()), false,
+  const int64_t go_on = quota(recorded.size());
+  AshaDecision decision{run.id, run.name, run.rung, static_cast<int64_t>(position) < go_on, false,
                         explain(recorded, position, run.rung)};
-  if (decision.goes_on) store_.promote_run(run.id, run.rung + 1, "goes on: " + decision.why);
-  else store_.pause_run(run.id, results_json, decision.why);
+  if (decision.goes_on) {
+    promote(run.id, run.rung, "goes on: " + decision.why, false);
+  } else {
+    t.rung = run.rung;
+    t.stopped = true;
+    ++stopped_at_[run.rung];
+    store_.pause_run(run.id, results_json, decision.why);
+  }
   std::vector<AshaDecision> decisions{decision};
-  for (AshaDecision& d : promote_due()) decisions.push_back(std::move(d));
+  // Every run in the rung's top went on before this record (promote_due() at load keeps that true), so
+  // the record can lift at most one stopped run into the top: the one at the new quota's last place.
+  if (go_on > quota_before) {
+    const Entry& lifted = recorded[static_cast<size_t>(go_on - 1)];
+    const Tracked& l = tracked(lifted.run_id);
+    if (l.stopped && l.rung == run.rung) {
+      AshaDecision d{lifted.run_id, l.name, run.rung, true, true, explain(recorded, static_cast<size_t>(go_on - 1), run.rung)};
+      promote(lifted.run_id, run.rung, "promoted: " + d.why, true);
+      decisions.push_back(std::move(d));
+    }
+  }
   return decisions;
 }
 
 std::vector<AshaDecision> AshaScheduler::promote_due() {
   std::vector<AshaDecision> decisions;
-  const std::vector<RunRecord> runs = store_.runs(sweep_);
-  int64_t top = 0;
-  for (const RunRecord& r : runs) top = std::max(top, r.rung);
-  for (int64_t rung = 0; rung <= top; ++rung) {
-    const std::vector<Entry> recorded = recorded_at(rung, runs);
+  for (size_t rung = 0; rung < rungs_.size(); ++rung) {
+    const std::vector<Entry>& recorded = rungs_[rung];
     const int64_t go_on = quota(recorded.size());
     for (int64_t i = 0; i < go_on; ++i) {
-      const RunRecord& r = with_id(runs, recorded[i].run_id);
-      if (r.state != RunState::Stopped || r.rung != rung) continue;
-      AshaDecision d{r.id, r.name, rung, true, true, explain(recorded, static_cast<size_t>(i), rung)};
-      store_.promote_run(r.id, rung + 1, "promoted: " + d.why);
+      const int64_t id = recorded[static_cast<size_t>(i)].run_id;
+      const Tracked& r = tracked(id);
+      if (!r.stopped || r.rung != static_cast<int64_t>(rung)) continue;
+      AshaDecision d{id, r.name, static_cast<int64_t>(rung), true, true,
+                     explain(recorded, static_cast<size_t>(i), static_cast<int64_t>(rung))};
+      promote(id, static_cast<int64_t>(rung), "promoted: " + d.why, true);
       decisions.push_back(std::move(d));
     }
   }
@@ -110,19 +166,19 @@ std::vector<AshaDecision> AshaScheduler::promote_due() {
 }
 
 std::vector<AshaDecision> AshaScheduler::promote_when_drained() {
-  const std::vector<RunRecord> runs = store_.runs(sweep_);
-  int64_t top = -1, highest = -1;
-  for (const RunRecord& r : runs) {
-    if (r.state == RunState::Pending || r.state == RunState::Running) return {};
-    if (r.state == RunState::Stopped) top = std::max(top, r.rung);
-    highest = std::max(highest, r.rung);
+  int64_t top = -1;
+  for (const auto& [rung, count] : stopped_at_) {
+    if (count > 0) top = std::max(top, rung);
   }
-  if (top < 0 || highest > top) return {};
-  const std::vector<Entry> recorded = recorded_at(top, runs);
-  const RunRecord& best = with_id(runs, recorded[0].run_id);
-  if (best.state != RunState::Stopped) return {};
-  AshaDecision d{best.id, best.name, top, true, true, explain(recorded, 0, top)};
-  store_.promote_run(best.id, top + 1, "promoted as the best of the furthest rung, nothing else left to run: " + d.why);
+  if (top < 0 || highest_rung_ > top) return {};
+  if (store_.any_active(sweep_)) return {};
+  const std::vector<Entry>& recorded = recorded_at(top);
+  if (recorded.empty()) return {};
+  const int64_t id = recorded[0].run_id;
+  const Tracked& best = tracked(id);
+  if (!best.stopped) return {};
+  AshaDecision d{id, best.name, top, true, true, explain(recorded, 0, top)};
+  promote(id, top, "promoted as the best of the furthest rung, nothing else left to run: " + d.why, true);
   return {d};
 }
 

@@ -1,6 +1,8 @@
 // ASHA early stopping (asynchronous successive halving, Li et al. 2020) for a sweep, its state derived
 // from the store alone: a run's rung and state (runs.rung, runs.state) and its metric at each rung's
-// epoch (the epochs table). Rungs are numbered from 0 (orchestrator/store/asha_rungs.h). A run that
+// epoch (the epochs table). That state is read once (load()) and then kept in memory, rung tables
+// sorted by metric, updated by each decision: no decision scans the sweep's runs or parses their
+// configs, so a decision costs the same at 10 trials and at 10,000. Rungs are numbered from 0 (orchestrator/store/asha_rungs.h). A run that
 // reaches a rung below its last epoch goes on when its metric is in the top 1/η of the runs recorded
 // at that rung so far; otherwise it is stopped there, and it is promoted later if enough runs recorded
 // after it do worse. Every decision is an event that names the rung, the metric, the run's rank and
@@ -9,7 +11,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "orchestrator/spec/spec.h"
@@ -29,6 +33,11 @@ struct AshaDecision {
 class AshaScheduler {
  public:
   AshaScheduler(Store& store, std::string sweep, EarlyStopping rule);
+
+  // (Re)builds the rung tables from the store: every run, and its metric at the rungs it was judged at.
+  void load();
+  // A run added to the sweep after load() (a sampled trial, drawn now).
+  void add_run(const RunRecord& run);
 
   // The epoch a run trains to on its next assignment: its rung's epoch, or its train.epochs once past
   // the last rung.
@@ -52,20 +61,36 @@ class AshaScheduler {
 
  private:
   struct Entry {
-    int64_t run_id;
     double metric;
+    int64_t run_id;
+    bool operator<(const Entry& o) const { return metric < o.metric || (metric == o.metric && run_id < o.run_id); }
   };
-  // The runs recorded at rung k, best first (ties: the earlier run): those judged there already (gone
-  // on past it, or stopped at it) and `arriving`, by their metric at its epoch. A run whose epoch row
-  // is there but whose DONE is not (in flight, or killed) is not counted yet.
-  std::vector<Entry> recorded_at(int64_t rung, const std::vector<RunRecord>& runs, int64_t arriving = 0) const;
+  struct Tracked {
+    std::string name;
+    int64_t rung = 0;
+    bool stopped = false;
+    int64_t max_epochs = 0;
+  };
+  // The runs recorded at rung k, best first (ties: the earlier run): those judged there (gone on past
+  // it, or stopped at it), by their metric at its epoch. A run whose epoch row is there but whose DONE
+  // is not (in flight, or killed) is not counted yet.
+  std::vector<Entry>& recorded_at(int64_t rung);
+  // Puts run `id`'s metric at `rung` (from its epoch rows) into that rung's table; its position.
+  size_t enter(int64_t id, int64_t rung, const std::vector<EpochRecord>& epochs);
+  Tracked& tracked(int64_t id);
+  void promote(int64_t id, int64_t rung, const std::string& why, bool was_stopped);
   // How many of `n` recorded runs go on.
   int64_t quota(size_t n) const { return static_cast<int64_t>(n) / rule_.reduction_factor; }
   std::string explain(const std::vector<Entry>& recorded, size_t position, int64_t rung) const;
+  int64_t rungs_below(int64_t max_epochs) const;
 
   Store& store_;
   std::string sweep_;
   EarlyStopping rule_;
+  std::unordered_map<int64_t, Tracked> runs_;  // by run id
+  std::vector<std::vector<Entry>> rungs_;      // rung -> recorded entries, best first
+  std::map<int64_t, int64_t> stopped_at_;      // rung -> runs stopped there
+  int64_t highest_rung_ = -1;                  // the highest rung of any run
 };
 
 }  // namespace bokeh::orchestrator

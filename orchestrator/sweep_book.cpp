@@ -16,27 +16,31 @@
 namespace bokeh::orchestrator {
 
 namespace {
+// Consecutive draws that repeat a config the sweep has, after which a small space counts as exhausted.
+constexpr int64_t kMaxRepeatedDraws = 1000;
+
 EpochRecord to_epoch_record(const worker::EpochFigures& f) {
   return {f.epoch, f.train_loss, f.val_loss, f.gap, f.lr, f.seconds, f.images_per_second};
 }
 }  // namespace
 
 SweepBook::SweepBook(Store& store, const Spec& spec, std::filesystem::path results_root, Progress& progress)
-    : store_(store), spec_(spec), results_root_(std::move(results_root)), progress_(progress) {
+    : store_(store),
+      spec_(spec),
+      results_root_(std::move(results_root)),
+      progress_(progress),
+      history_(spec.early_stopping.method.empty() ? std::string("val_loss") : spec.early_stopping.metric,
+               spec.early_stopping) {
   if (spec.early_stopping.method == "asha") asha_.emplace(store_, spec_.name, spec_.early_stopping);
+  if (!spec.search.method.empty()) sampler_.emplace(spec.search);
 }
 
 void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
   const Registration registration = store_.register_sweep(sweep_info(spec_), options.fresh);
   if (registration == Registration::Replaced)
     progress_.message(fmt::format("sweep {}: spec changed, started afresh (--fresh)", spec_.name));
-  // Sampled trials are drawn once, when the sweep is created: later starts take the stored ones.
-  const bool resample = store_.runs(spec_.name).empty();
-  RunPlan to_add = plan;
-  if (!resample) to_add.runs.erase(std::remove_if(to_add.runs.begin(), to_add.runs.end(),
-                                                  [](const PlannedRun& r) { return r.trial > 0; }),
-                                   to_add.runs.end());
-  const int added = store_.add_runs(spec_.name, new_runs(to_add));
+  // Sampled trials are not in the plan: they are drawn one by one (next_assignment), each stored as drawn.
+  const int added = store_.add_runs(spec_.name, new_runs(plan));
   coordinator_id_ = store_.join_sweep(spec_.name, this_host(), ::getpid());
   for (const auto& duplicate : plan.duplicates)
     progress_.message(fmt::format("{}:{}: run '{}' repeats '{}' and runs once", duplicate.where.source,
@@ -49,7 +53,15 @@ void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
     store_.reset_failed(spec_.name);  // logs "retry-failed"
   }
   if (added > 0) store_.add_event(spec_.name, std::nullopt, "planned", fmt::format("{} new runs", added));
-  if (asha_) asha_->promote_due();  // a kill between a rung's record and its promotions left them due
+  if (asha_) {
+    asha_->load();
+    asha_->promote_due();  // a kill between a rung's record and its promotions left them due
+  }
+  if (sampler_) {
+    sampler_->restore(store_.trials(spec_.name));
+    history_.load(store_, spec_.name);
+  }
+  trained_epochs_ = store_.trained_epochs(spec_.name);
   int64_t done = 0, stopped = 0;
   double total_cost = 0, done_cost = 0;
   for (const RunRecord& run : store_.runs(spec_.name)) {
@@ -61,7 +73,12 @@ void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
       done_cost += run.cost;
     }
   }
-  const auto total_runs = static_cast<int64_t>(store_.runs(spec_.name).size());
+  auto total_runs = static_cast<int64_t>(store_.runs(spec_.name).size());
+  if (sampler_ && spec_.search.trials > 0 && !plan.trials.empty()) {  // the trials still to draw, at the first's cost
+    const int64_t left = std::max<int64_t>(0, spec_.search.trials - sampler_->drawn());
+    total_runs += left;
+    total_cost += static_cast<double>(left) * plan.trials.front().cost_flops;
+  }
   progress_.start(total_runs, total_cost, done, done_cost, stopped);
 }
 
@@ -76,6 +93,14 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   if (const int reclaimed = store_.reset_running(spec_.name, coordinator_id_); reclaimed > 0)
     progress_.message(fmt::format("sweep {}: {} runs of a sweep process that died resume here", spec_.name, reclaimed));
   std::optional<RunRecord> run = store_.claim_next_pending(spec_.name, coordinator_id_);
+  while (!run && sampler_ && !sampler_->exhausted(trained_epochs_)) {
+    if (draw_trial()) run = store_.claim_next_pending(spec_.name, coordinator_id_);
+    else if (++repeats_in_a_row_ >= kMaxRepeatedDraws) {
+      progress_.message(fmt::format("sweep {}: the last {} draws all repeated configs the sweep has; no more trials",
+                                    spec_.name, kMaxRepeatedDraws));
+      break;
+    }
+  }
   if (!run && asha_ && in_flight_.empty()) {  // nothing left: the furthest rung's best may go on
     const std::vector<AshaDecision> last = asha_->promote_when_drained();
     report(last);
@@ -104,6 +129,20 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   return assign;
 }
 
+bool SweepBook::draw_trial() {
+  const TrialDraw draw = sampler_->draw(history_);
+  const PlannedRun trial = plan_trial(spec_, draw.number, draw.values);
+  const NewRun run{trial.key, trial.name, trial.config.dump(), trial.cost_flops, trial.params};
+  const std::optional<int64_t> id =
+      store_.add_trial(spec_.name, run, TrialRecord{draw.number, std::nullopt, spec_.search.method, draw.proposal,
+                                                    draw.state.dump(), 0});
+  if (!id) return false;
+  repeats_in_a_row_ = 0;
+  history_.add(*id, draw.unit, to_train_config(trial.config, 0).epochs);
+  if (asha_) asha_->add_run(store_.run(*id));
+  return true;
+}
+
 SweepBook::InFlight& SweepBook::in_flight_run(const std::string& run_key, const char* message_type) {
   const auto it = in_flight_.find(run_key);
   if (it == in_flight_.end())
@@ -129,6 +168,9 @@ void SweepBook::on_done(const DoneMessage& message) {
   store_.discard_epochs_after(run.record.id, 0);
   for (const auto& figures : message.results.history) store_.record_epoch(run.record.id, to_epoch_record(figures));
   const std::string results = result_to_json(message.results).dump();
+  // The sweep's epochs, as its rows count them: this assignment took the run from its last rung (or 0).
+  trained_epochs_ += run.until_epoch - (asha_ && run.record.rung > 0 ? asha_->rung_epoch(run.record.rung - 1) : 0);
+  history_.reached(run.record.id, message.results.history, run.until_epoch);
   if (run.until_epoch < run.epochs) {  // a rung: ASHA decides whether it goes on
     const RunRecord record = run.record;
     in_flight_.erase(message.run_key);
@@ -136,6 +178,7 @@ void SweepBook::on_done(const DoneMessage& message) {
     return;
   }
   store_.finish_run(run.record.id, results);
+  history_.finished(run.record.id);
   const double remaining = static_cast<double>(run.epochs - run.epochs_reported) * epoch_cost(run);
   progress_.run_done(run.record.name, message.results, remaining);
   in_flight_.erase(message.run_key);
@@ -143,6 +186,7 @@ void SweepBook::on_done(const DoneMessage& message) {
 
 void SweepBook::report(const std::vector<AshaDecision>& decisions) {
   for (const AshaDecision& d : decisions) {
+    history_.stopped(d.run_id, !d.goes_on);
     const RunRecord run = store_.run(d.run_id);
     const double left =
         1.0 - static_cast<double>(asha_->rung_epoch(d.rung)) / static_cast<double>(asha_->max_epochs(run));
@@ -162,6 +206,7 @@ void SweepBook::on_failed(const FailedMessage& message) {
   // A retry starts afresh: resuming would only replay a deterministic failure.
   worker::remove_checkpoints(run_checkpoint_dir(results_root_, spec_.name, run.record.key));
   const RunState state = store_.fail_run(run.record.id, message.error, spec_.resources.max_attempts);
+  if (state == RunState::Failed) history_.finished(run.record.id);
   progress_.run_failed(run.record.name, message.error, state == RunState::Pending, done_cost, run.record.cost);
   in_flight_.erase(message.run_key);
 }

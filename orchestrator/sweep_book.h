@@ -17,6 +17,8 @@
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/store/store.h"
+#include "orchestrator/trial_history.h"
+#include "orchestrator/trial_sampler.h"
 
 namespace bokeh::orchestrator {
 
@@ -39,7 +41,7 @@ class SweepBook {
   SweepBook(Store& store, const Spec& spec, std::filesystem::path results_root, Progress& progress);
 
   // Registers the sweep (SpecChangedError for a changed spec unless options.fresh), adds its runs
-  // (sampled trials only when the sweep has none yet: a resume never re-samples), joins it as this
+  // (sampled trials are drawn later, one per assignment that finds nothing pending), joins it as this
   // process (see Store::join_sweep), returns runs a crash left running (their process dead or silent)
   // to pending, and with retry_failed, failed ones too; takes any promotion still due.
   void open(const RunPlan& plan, const SweepOptions& options);
@@ -49,8 +51,9 @@ class SweepBook {
   void prepare_data(const DataPreparer& prepare);
 
   // The next pending run as an assignment (it becomes running), or nullopt. Runs left running by
-  // another process that has died since are reclaimed first. Under early stopping the assignment
-  // trains up to the run's next rung (until_epoch).
+  // another process that has died since are reclaimed first. With nothing pending, the next sampled
+  // trial is drawn now and stored with its sampler state (trial_sampler.h). Under early stopping the
+  // assignment trains up to the run's next rung (until_epoch).
   std::optional<AssignMessage> next_assignment();
 
   // Worker reports. A report about a run that is not in flight throws ProtocolError.
@@ -82,6 +85,7 @@ class SweepBook {
   InFlight& in_flight_run(const std::string& run_key, const char* message_type);
   double epoch_cost(const InFlight& run) const { return run.record.cost / static_cast<double>(run.epochs); }
   void report(const std::vector<AshaDecision>& decisions);
+  bool draw_trial();  // draws the next trial; false when it repeated a config the sweep has
 
   Store& store_;
   const Spec& spec_;
@@ -91,6 +95,10 @@ class SweepBook {
   int64_t coordinator_id_ = 0;
   std::map<std::string, InFlight> in_flight_;  // by run key
   std::optional<AshaScheduler> asha_;          // with early_stopping: asha
+  std::optional<TrialSampler> sampler_;        // with search:
+  TrialHistory history_;                       // the sampled trials' results, for TPE
+  int64_t trained_epochs_ = 0;                 // the sweep's epochs trained, for search.budget_epochs
+  int64_t repeats_in_a_row_ = 0;               // draws that repeated a config, since the last new one
 };
 
 }  // namespace bokeh::orchestrator

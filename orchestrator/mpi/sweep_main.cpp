@@ -139,8 +139,8 @@ int main(int argc, char** argv) {
                "trains on a GPU, resources.runs_per_gpu workers per GPU. Runs train in a child process of their\n"
                "rank (groups: in the ranks), so a crash fails only that run. Ctrl-C, SIGTERM or SIGUSR1 (which\n"
                "mpirun forwards) stop the sweep at the next batch with status 130; the same command again resumes\n"
-               "it. A spec's runs are its explicit runs, grid points and sampled trials (search:, drawn once and\n"
-               "stored); with early_stopping: asha, runs stop at rungs and may be promoted later (decisions depend\n"
+               "it. A spec's runs are its explicit runs, grid points and sampled trials (search:, drawn as workers\n"
+               "ask and stored as drawn; method tpe proposes from the results so far); with early_stopping: asha, runs stop at rungs and may be promoted later (decisions depend\n"
                "on the order results arrive under mpirun; see sweeps/README.md).",
                "sweep"};
   app.set_version_flag("--version", build_text(), "print this build's version and its libtorch's, then exit");
@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
                "own epochs, stored as the sweep NAME-quick");
   app.add_flag(kNoLpipsFlag, no_lpips, "without the LPIPS weights file: loss.lpips=0 in every run, test LPIPS shown as –");
   app.add_flag("--dry-run", c.dry_run,
-               "validate and print the expanded runs (sampled trials too), ASHA's rungs and where workers train; "
+               "validate and print the expanded runs (and the first 20 sampled trials), ASHA's rungs and where workers train; "
                "touch nothing");
   app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
   app.add_flag("--fresh", c.fresh, "discard the stored results of this sweep (its spec changed) and start anew");

@@ -46,12 +46,24 @@ void print_search(std::ostream& out, const Spec& spec, const RunPlan& plan) {
   if (!s.method.empty()) {
     std::vector<std::string> dims;
     for (const SearchDimension& d : s.dimensions) dims.push_back(describe(d));
-    out << fmt::format("search: {}, {} trials (seed {}): {}\n", s.method, s.trials, s.seed, fmt::join(dims, "; "));
+    const std::string count = s.trials > 0 ? fmt::format("{} trials", s.trials) : std::string("open-ended trials");
+    std::string extra;
+    if (s.method == "tpe") extra += fmt::format(", {} startup", s.n_startup_trials);
+    if (s.budget_epochs > 0) extra += fmt::format(", budget {} epochs", s.budget_epochs);
+    out << fmt::format("search: {}, {} (seed {}{}): {}\n", s.method, count, s.seed, extra, fmt::join(dims, "; "));
+    const auto listed = static_cast<int64_t>(plan.trials.size());
+    if (s.trials == 0 || listed < s.trials) {
+      out << fmt::format("trials are drawn as workers ask for them; the table lists the first {}{}\n", listed,
+                         s.method == "tpe" ? " (its quasi-random startup; the model proposes the rest from results)"
+                                           : "");
+    }
   }
   const EarlyStopping& es = spec.early_stopping;
   if (es.method.empty()) return;
   int64_t most = 0;
-  for (const PlannedRun& r : plan.runs) most = std::max(most, setting_value(r.config, "train.epochs").get<int64_t>());
+  for (const std::vector<PlannedRun>* runs : {&plan.runs, &plan.trials}) {
+    for (const PlannedRun& r : *runs) most = std::max(most, setting_value(r.config, "train.epochs").get<int64_t>());
+  }
   out << fmt::format("early stopping: {} on {}, reduction factor {}, rungs at epochs [{}] (of up to {}); the costs "
                      "below are for training every run to its last epoch\n",
                      es.method, es.metric, es.reduction_factor,
@@ -62,8 +74,13 @@ void print_search(std::ostream& out, const Spec& spec, const RunPlan& plan) {
 
 void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int gpus) {
   const worker::DataConfig& d = spec.data;
-  out << fmt::format("sweep \"{}\" ({}): {} run{}{}, tables [{}], seed {}\n", spec.name, spec.file, plan.runs.size(),
-                     plan.runs.size() == 1 ? "" : "s",
+  std::vector<PlannedRun> listed = plan.runs;
+  listed.insert(listed.end(), plan.trials.begin(), plan.trials.end());
+  const std::string trials = spec.search.method.empty() ? std::string()
+                             : spec.search.trials > 0   ? fmt::format(" + {} sampled trials", spec.search.trials)
+                                                        : std::string(" + open-ended sampled trials");
+  out << fmt::format("sweep \"{}\" ({}): {} run{}{}{}, tables [{}], seed {}\n", spec.name, spec.file, plan.runs.size(),
+                     plan.runs.size() == 1 ? "" : "s", trials,
                      plan.duplicates.empty() ? "" : fmt::format(" ({} duplicate{} removed)", plan.duplicates.size(),
                                                                 plan.duplicates.size() == 1 ? "" : "s"),
                      fmt::join(spec.tables, ", "), spec.seed);
@@ -87,7 +104,7 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int
   std::vector<const PlannedRun*> rows;
   double total = 0;
   size_t name_width = 4;
-  for (const PlannedRun& r : plan.runs) {
+  for (const PlannedRun& r : listed) {
     total += r.cost_flops;
     if (r.repeat > 0) continue;
     rows.push_back(&r);
@@ -114,8 +131,8 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int
                        f("train.epochs"), f("loss.l1") + "/" + f("loss.ssim") + "/" + f("loss.lpips"),
                        f("train.precision"), r->params / 1e6, k, r->cost_flops * r->repeats / unit, others(r->config));
   }
-  out << fmt::format("{:<{}}  {:>{}.2f}\n", "total", name_width, total / unit,
-                     16 + 5 + 5 + 3 + 8 + 5 + 6 + 18 + 9 + 8 + 11 + 2 * 10 + k_header.size());
+  out << fmt::format("{:<{}}  {:>{}.2f}\n", listed.size() > plan.runs.size() ? "listed" : "total", name_width,
+                     total / unit, 16 + 5 + 5 + 3 + 8 + 5 + 6 + 18 + 9 + 8 + 11 + 2 * 10 + k_header.size());
   for (const DuplicateRun& dup : plan.duplicates) {
     out << fmt::format("duplicate: \"{}\" ({}:{}) is the same run as \"{}\"; it runs once\n", dup.name,
                        dup.where.source, dup.where.line, dup.same_as);

@@ -107,22 +107,6 @@ void check(const Candidate& c, const Spec& spec) {
   }
 }
 
-// The sampled trials of `search:`, named trial-01.., on top of base.
-void add_trials(const Spec& spec, const std::function<void(Candidate)>& finish) {
-  const SearchSpace& space = spec.search;
-  if (space.method.empty()) return;
-  const int digits = static_cast<int>(std::to_string(space.trials).size());
-  int64_t t = 0;
-  for (const std::vector<json>& values : sample_space(space)) {
-    Candidate c{fmt::format("trial-{:0{}}", ++t, std::max(digits, 2)), space.where};
-    c.trial = t;
-    c.repeats = spec.repeats;
-    c.apply(spec.base);
-    for (size_t d = 0; d < values.size(); ++d) c.apply(space.dimensions[d].path, values[d], space.dimensions[d].where);
-    finish(std::move(c));
-  }
-}
-
 void add_grid_points(const Spec& spec, const std::function<void(Candidate)>& finish) {
   bool any_varies = false;
   for (const GridAxis& axis : spec.grid) any_varies = any_varies || axis.values.size() > 1;
@@ -145,11 +129,36 @@ void add_grid_points(const Spec& spec, const std::function<void(Candidate)>& fin
   }
 }
 
+// The last touches of every run: --set, then the cross-setting checks.
+void finish_candidate(Candidate& c, const Spec& spec) {
+  for (const auto& [path, v] : spec.forced) c.apply(path, v.value, v.where);
+  check(c, spec);
+}
+
+// Sampled trial `trial` (1-based) with `values` (one per dimension), named trial-01.., on top of base.
+Candidate trial_candidate(const Spec& spec, int64_t trial, const std::vector<json>& values) {
+  const SearchSpace& space = spec.search;
+  const int digits = static_cast<int>(std::to_string(space.trials > 0 ? space.trials : 1000).size());
+  Candidate c{fmt::format("trial-{:0{}}", trial, std::max(digits, 2)), space.where};
+  c.trial = trial;
+  c.apply(spec.base);
+  for (size_t d = 0; d < values.size(); ++d) c.apply(space.dimensions[d].path, values[d], space.dimensions[d].where);
+  finish_candidate(c, spec);
+  return c;
+}
+
+// The run of candidate `c` (its first repeat, with the candidate's K).
+PlannedRun planned(const Spec& spec, const Candidate& c) {
+  const std::string key = config_key(c.config);
+  const worker::TrainConfig train = to_train_config(c.config, 0);
+  return PlannedRun{c.name, key, c.config, c.where, config_seed(spec.seed, c.config), model_parameters(train.model),
+                    training_flops(train.model, spec.data, train.epochs), c.trial, 0, c.repeats, key};
+}
+
 std::vector<Candidate> candidates(const Spec& spec) {
   std::vector<Candidate> out;
   const std::function<void(Candidate)> finish = [&](Candidate c) {
-    for (const auto& [path, v] : spec.forced) c.apply(path, v.value, v.where);
-    check(c, spec);
+    finish_candidate(c, spec);
     out.push_back(std::move(c));
   };
   for (const RunEntry& entry : spec.runs) {
@@ -166,7 +175,6 @@ std::vector<Candidate> candidates(const Spec& spec) {
     finish(std::move(c));
   }
   add_grid_points(spec, finish);
-  add_trials(spec, finish);
   if (spec.runs.empty() && spec.grid.empty() && spec.search.method.empty()) {
     Candidate c{"base", spec.base_where};
     c.repeats = spec.repeats;
@@ -195,12 +203,23 @@ void check_table_rows(const Spec& spec, const RunPlan& plan) {
   }
 }
 
-// ASHA needs a rung below some run's last epoch.
-void check_early_stopping(const Spec& spec, const std::vector<Candidate>& runs) {
+// ASHA needs a rung below some run's last epoch; a budget must hold one trial.
+void check_early_stopping(const Spec& spec, const std::vector<Candidate>& runs, const std::vector<PlannedRun>& trials) {
+  const int64_t budget = spec.search.budget_epochs;
+  for (const PlannedRun& t : trials) {
+    const int64_t epochs = setting_value(t.config, "train.epochs").get<int64_t>();
+    if (budget > 0 && budget < epochs) {
+      throw SpecError(spec.search.budget_where,
+                      fmt::format("is {} but one trial trains {} epochs (train.epochs of {}): the budget would stop "
+                                  "the sweep before its first trial ends",
+                                  budget, epochs, t.name));
+    }
+  }
   const EarlyStopping& es = spec.early_stopping;
   if (es.method.empty()) return;
   int64_t most = 0;
   for (const Candidate& c : runs) most = std::max(most, c.integer("train.epochs"));
+  for (const PlannedRun& t : trials) most = std::max(most, setting_value(t.config, "train.epochs").get<int64_t>());
   if (most <= es.min_epochs) {
     throw SpecError(SourceLocation{es.where.source, es.where.line, "early_stopping.min_epochs"},
                     fmt::format("is {} but no run trains more epochs (train.epochs is at most {}): ASHA would "
@@ -223,12 +242,32 @@ uint64_t config_seed(uint64_t sweep_seed, const json& config) {
   return run_seed(sweep_seed, key) + static_cast<uint64_t>(repeat);
 }
 
+PlannedRun plan_trial(const Spec& spec, int64_t trial, const std::vector<nlohmann::json>& values) {
+  return planned(spec, trial_candidate(spec, trial, values));
+}
+
+std::vector<PlannedRun> preview_trials(const Spec& spec) {
+  const SearchSpace& space = spec.search;
+  std::vector<PlannedRun> out;
+  if (space.method.empty()) return out;
+  int64_t n = space.trials > 0 ? std::min(space.trials, kPreviewTrials) : kPreviewTrials;
+  if (space.method == "tpe") n = std::min(n, space.n_startup_trials);  // later ones follow from results
+  for (int64_t t = 1; t <= n; ++t) out.push_back(plan_trial(spec, t, trial_values(space, t)));
+  return out;
+}
+
 RunPlan plan_runs(const Spec& spec) {
   RunPlan plan;
   std::map<std::string, size_t> by_key;
   std::map<std::string, size_t> by_name;
+  // Sampled trials are drawn one at a time as workers ask (orchestrator/trial_sampler.h): each trains once.
+  if (spec.repeats > 1 && !spec.search.method.empty()) {
+    throw SpecError(spec.locations.at("repeats"), fmt::format("is {}, but sampled trials (search:) train once each: "
+                                                              "repeats apply to runs: and grid: points", spec.repeats));
+  }
   std::vector<Candidate> all = candidates(spec);
-  check_early_stopping(spec, all);
+  plan.trials = preview_trials(spec);
+  check_early_stopping(spec, all, plan.trials);
   for (Candidate& c : all) {
     const std::string key = config_key(c.config);
     if (auto it = by_key.find(key); it != by_key.end()) {
@@ -240,13 +279,13 @@ RunPlan plan_runs(const Spec& spec) {
       throw SpecError(c.where, fmt::format("run name \"{}\" already names a different run ({}:{})", c.name,
                                            first.source, first.line));
     }
-    const worker::TrainConfig train = to_train_config(c.config, 0);
+    const PlannedRun first = planned(spec, c);
     by_key[key] = plan.runs.size();
     for (int64_t r = 0; r < c.repeats; ++r) {
-      PlannedRun run{r == 0 ? c.name : fmt::format("{}-r{}", c.name, r + 1), key, c.config, c.where, 0,
-                     model_parameters(train.model), training_flops(train.model, spec.data, train.epochs), c.trial,
-                     r, c.repeats, key};
+      PlannedRun run = first;
       if (r > 0) {
+        run.name = fmt::format("{}-r{}", c.name, r + 1);
+        run.repeat = r;
         run.config["repeat"] = r;
         run.key = config_key(run.config);
         if (auto it = by_name.find(run.name); it != by_name.end())

@@ -40,13 +40,26 @@ struct DuplicateRun {
 };
 
 struct RunPlan {
-  std::vector<PlannedRun> runs;  // explicit runs in spec order, grid points (first axis outermost), sampled trials
+  std::vector<PlannedRun> runs;  // explicit runs in spec order, grid points (first axis outermost)
   std::vector<DuplicateRun> duplicates;
+  // The first sampled trials (at most kPreviewTrials; for tpe its startup trials only), checked and
+  // costed for the dry run. The sweep draws its trials itself, lazily (orchestrator/trial_sampler.h).
+  std::vector<PlannedRun> trials;
 };
+
+// How many sampled trials a plan (and so a dry run) lists.
+inline constexpr int64_t kPreviewTrials = 20;
 
 // Throws SpecError for settings that are valid alone but not together (all loss weights 0, LPIPS
 // without its weights file, a depth or pyramid too deep for the resolution, one name for two runs).
 RunPlan plan_runs(const Spec& spec);
+
+// Sampled trial `trial` (1-based) with one value per search dimension: base, the values, --set, checked
+// (SpecError as plan_runs). Named trial-01.. (as many digits as search.trials has).
+PlannedRun plan_trial(const Spec& spec, int64_t trial, const std::vector<nlohmann::json>& values);
+
+// The first min(search.trials, kPreviewTrials) trials as random or Sobol (for tpe: its startup) draw them.
+std::vector<PlannedRun> preview_trials(const Spec& spec);
 
 // 16 hex digits of the FNV-1a 64-bit hash of the config's compact JSON text.
 std::string config_key(const nlohmann::json& config);

@@ -107,7 +107,7 @@ std::vector<double> unit_point(const SearchSpace& space, uint64_t trial) {
     for (size_t d = 0; d < n; ++d) point[d] = hashed_unit(space.seed, trial, d);
     return point;
   }
-  if (space.method != "sobol") throw std::invalid_argument("unknown search method \"" + space.method + "\"");
+  if (space.method != "sobol" && space.method != "tpe") throw std::invalid_argument("unknown search method \"" + space.method + "\"");
   std::vector<double> point = sobol_point(trial, n);
   for (size_t d = 0; d < n; ++d) {  // a digital shift: XOR every coordinate's 32 bits with a seeded word
     const auto shift = static_cast<uint32_t>(splitmix64(space.seed ^ splitmix64(d)) >> 32);
@@ -137,16 +137,14 @@ nlohmann::json dimension_value(const SearchDimension& dim, double unit) {
   throw std::logic_error("unknown distribution");
 }
 
-std::vector<std::vector<nlohmann::json>> sample_space(const SearchSpace& space) {
-  std::vector<std::vector<nlohmann::json>> trials;
-  for (int64_t t = 0; t < space.trials; ++t) {
-    const std::vector<double> unit = unit_point(space, static_cast<uint64_t>(t));
-    std::vector<nlohmann::json> values;
-    for (size_t d = 0; d < space.dimensions.size(); ++d)
-      values.push_back(dimension_value(space.dimensions[d], unit[d]));
-    trials.push_back(std::move(values));
-  }
-  return trials;
+std::vector<nlohmann::json> point_values(const SearchSpace& space, const std::vector<double>& unit) {
+  std::vector<nlohmann::json> values;
+  for (size_t d = 0; d < space.dimensions.size(); ++d) values.push_back(dimension_value(space.dimensions[d], unit[d]));
+  return values;
+}
+
+std::vector<nlohmann::json> trial_values(const SearchSpace& space, int64_t trial) {
+  return point_values(space, unit_point(space, static_cast<uint64_t>(trial - 1)));
 }
 
 }  // namespace bokeh::orchestrator

@@ -23,14 +23,19 @@ std::vector<double> sobol_point(uint64_t index, size_t dimensions);
 // A uniform number in [0, 1) from (seed, trial, dimension): 53 bits of a SplitMix64 hash chain.
 double hashed_unit(uint64_t seed, uint64_t trial, uint64_t dimension);
 
-// The unit point of trial `trial` for `space` (method random or sobol), one coordinate per dimension.
+// The unit point of trial index `trial` (0-based) for `space`: random, or Sobol (also tpe's startup),
+// one coordinate per dimension.
 std::vector<double> unit_point(const SearchSpace& space, uint64_t trial);
 
 // A unit coordinate as a value of `dimension`: uniform and loguniform rounded to 4 significant digits
 // and kept within [low, high]; int (linear or log) in [low, high]; choice one of its values.
 nlohmann::json dimension_value(const SearchDimension& dimension, double unit);
 
-// Every trial's values, trials in order, values in the order of space.dimensions.
-std::vector<std::vector<nlohmann::json>> sample_space(const SearchSpace& space);
+// The values of a unit point, in the order of space.dimensions.
+std::vector<nlohmann::json> point_values(const SearchSpace& space, const std::vector<double>& unit);
+
+// Trial `trial`'s (1-based) values as random or Sobol draw it (tpe: its quasi-random startup point,
+// a Sobol point): point_values(unit_point(space, trial - 1)).
+std::vector<nlohmann::json> trial_values(const SearchSpace& space, int64_t trial);
 
 }  // namespace bokeh::orchestrator

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "orchestrator/spec/samplers.h"
 
 namespace bokeh::orchestrator {
@@ -91,11 +93,17 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
   SearchSpace space;
   space.where = r.at(e.key, e.path);
   seed_given = false;
-  std::optional<YamlEntry> space_entry;
+  std::optional<YamlEntry> space_entry, startup_entry;
   for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
-    r.require_known(f, {"method", "trials", "seed", "space"});
+    r.require_known(f, {"method", "trials", "seed", "space", "n_startup_trials", "budget_epochs"});
     if (f.name == "method") {
-      space.method = r.choice(f.value, f.key, f.path, {"random", "sobol"});
+      space.method = r.choice(f.value, f.key, f.path, {"random", "sobol", "tpe"});
+    } else if (f.name == "n_startup_trials") {
+      space.n_startup_trials = r.integer(f.value, f.key, f.path, 1);
+      startup_entry = f;
+    } else if (f.name == "budget_epochs") {
+      space.budget_epochs = r.integer(f.value, f.key, f.path, 1);
+      space.budget_where = r.at(f.key, f.path);
     } else if (f.name == "trials") {
       space.trials = r.integer(f.value, f.key, f.path, 1);
     } else if (f.name == "seed") {
@@ -105,8 +113,11 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
       space_entry = f;
     }
   }
-  if (space.method.empty()) r.fail(e.key, e.path + ".method", "missing: random or sobol");
-  if (space.trials == 0) r.fail(e.key, e.path + ".trials", "missing: how many trials to sample");
+  if (space.method.empty()) r.fail(e.key, e.path + ".method", "missing: random, sobol or tpe");
+  if (space.trials == 0 && space.budget_epochs == 0)
+    r.fail(e.key, e.path + ".trials", "missing: how many trials to sample (or search.budget_epochs, a stopping rule)");
+  if (startup_entry && space.method != "tpe")
+    r.fail(startup_entry->key, startup_entry->path, "applies to method tpe only");
   if (!space_entry) r.fail(e.key, e.path + ".space", "missing: the run settings to sample and their distributions");
   walk(*space_entry, [&](const Setting& s, const YamlEntry& d) {
     for (const SearchDimension& other : space.dimensions) {
@@ -117,7 +128,15 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
   if (space.dimensions.empty()) {
     r.fail(space_entry->key, space_entry->path, "is empty: give at least one setting to sample");
   }
-  if (space.method == "sobol" && space.dimensions.size() > kSobolMaxDimensions) {
+  const bool single_point = std::all_of(space.dimensions.begin(), space.dimensions.end(), [](const SearchDimension& d) {
+    return d.distribution == Distribution::Choice && d.choices.size() == 1;
+  });
+  if (space.method == "tpe" && single_point) {
+    r.fail(space_entry->key, space_entry->path,
+           "holds a single point (every setting a choice of one value): tpe has nothing to learn; use runs: or grid:");
+  }
+  // TPE's startup trials are Sobol points too.
+  if (space.method != "random" && space.dimensions.size() > kSobolMaxDimensions) {
     r.fail(space_entry->key, space_entry->path,
            fmt::format("Sobol points have at most {} dimensions (got {})", kSobolMaxDimensions,
                        space.dimensions.size()));

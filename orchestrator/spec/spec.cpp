@@ -79,6 +79,7 @@ class SpecParser {
         spec_.seed = static_cast<uint64_t>(r_.integer(e.value, e.key, e.path, 0));
       } else if (e.name == "repeats") {
         spec_.repeats = r_.integer(e.value, e.key, e.path, 1);
+        spec_.locations["repeats"] = r_.at(e.key, e.path);
       } else if (e.name == "data") {
         read_data(e);
       } else if (e.name == "base") {
@@ -445,6 +446,9 @@ json canonical_spec(const Spec& spec) {
     }
     out["search"] = {{"method", spec.search.method}, {"trials", spec.search.trials}, {"seed", spec.search.seed},
                      {"space", std::move(space)}};
+    // Only when given, so that the canonical form of an existing random or Sobol spec is unchanged.
+    if (spec.search.method == "tpe") out["search"]["n_startup_trials"] = spec.search.n_startup_trials;
+    if (spec.search.budget_epochs > 0) out["search"]["budget_epochs"] = spec.search.budget_epochs;
   }
   if (!spec.early_stopping.method.empty()) {
     const EarlyStopping& es = spec.early_stopping;

@@ -76,13 +76,17 @@ struct SearchDimension {
   SourceLocation where;
 };
 
-// `search:`: trials sampled from a space, on top of `base`, besides runs and grid points.
+// `search:`: trials sampled from a space, on top of `base`, besides runs and grid points. Trials are
+// drawn lazily, when a worker needs one (orchestrator/trial_sampler.h), never all up front.
 struct SearchSpace {
-  std::string method;  // "" = no search; "random" | "sobol"
-  int64_t trials = 0;
+  std::string method;  // "" = no search; "random" | "sobol" | "tpe"
+  int64_t trials = 0;  // how many to draw; 0 = open-ended (then budget_epochs stops the sampling)
   uint64_t seed = 0;   // defaults to the spec's seed
+  int64_t n_startup_trials = 10;  // tpe: quasi-random (Sobol) trials before the model proposes
+  int64_t budget_epochs = 0;      // stop sampling once the sweep's runs have this many epochs (0 = no budget)
   std::vector<SearchDimension> dimensions;  // in spec order
   SourceLocation where;
+  SourceLocation budget_where;  // where budget_epochs was written
 };
 
 // `early_stopping:`: ASHA rungs at min_epochs * reduction_factor^k below each run's train.epochs.
@@ -116,10 +120,10 @@ struct Spec {
   std::vector<int64_t> tables;               // in the spec's order
   std::map<int64_t, TableRows> table_rows;   // tables given as a map; the others pick their rows by default
   uint64_t seed = 0;
-  int64_t repeats = 1;  // `repeats`: training seeds per configuration (grid points, trials, runs without their own)
+  int64_t repeats = 1;  // `repeats`: training seeds per configuration (grid points, runs without their own)
   worker::DataConfig data;
   std::string lpips_weights;  // metrics.lpips_weights ("" = none)
-  std::map<std::string, SourceLocation> locations;  // where each data.* and metrics.* key was written
+  std::map<std::string, SourceLocation> locations;  // where each data.* and metrics.* key (and repeats) was written
   Resources resources;
   SourceLocation base_where;  // where `base` is (or the file's first line)
   Settings base;

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <filesystem>
 #include <thread>
+#include <utility>
 
 #include "orchestrator/store/json_diff.h"
 #include "worker/local_process.h"
@@ -131,6 +132,28 @@ CoordinatorRecord read_coordinator(const SQLite::Statement& q) {
   c.heartbeat = q.getColumn(4).getDouble();
   c.ended = optional_real(q.getColumn(5));
   return c;
+}
+
+TrialRecord read_trial(const SQLite::Statement& q) {
+  TrialRecord t;
+  t.number = q.getColumn(0).getInt64();
+  if (!q.getColumn(1).isNull()) t.run_id = q.getColumn(1).getInt64();
+  t.method = q.getColumn(2).getString();
+  t.proposal = q.getColumn(3).getString();
+  t.state_json = q.getColumn(4).getString();
+  t.drawn = q.getColumn(5).getDouble();
+  return t;
+}
+
+// Every row of `sql` (one parameter: the sweep's name), each read by `read`.
+template <typename Read>
+auto rows_of_sweep(SQLite::Database& db, const char* sql, const std::string& sweep, Read read)
+    -> std::vector<decltype(read(std::declval<const SQLite::Statement&>()))> {
+  SQLite::Statement q(db, sql);
+  q.bind(1, sweep);
+  std::vector<decltype(read(q))> out;
+  while (q.executeStep()) out.push_back(read(q));
+  return out;
 }
 
 }  // namespace
@@ -312,13 +335,10 @@ void Store::leave_sweep(int64_t coordinator_id) {
 
 std::vector<CoordinatorRecord> Store::coordinators(const std::string& sweep) const {
   return guarded(path_, "listing coordinators", [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT c.id, c.host, c.pid, c.started, c.heartbeat, c.ended FROM coordinators c "
-                        "JOIN sweeps s ON s.id = c.sweep_id WHERE s.name = ? ORDER BY c.id");
-    q.bind(1, sweep);
-    std::vector<CoordinatorRecord> out;
-    while (q.executeStep()) out.push_back(read_coordinator(q));
-    return out;
+    return rows_of_sweep(*db_,
+                         "SELECT c.id, c.host, c.pid, c.started, c.heartbeat, c.ended FROM coordinators c "
+                         "JOIN sweeps s ON s.id = c.sweep_id WHERE s.name = ? ORDER BY c.id",
+                         sweep, read_coordinator);
   });
 }
 
@@ -481,6 +501,63 @@ int Store::reset_failed(const std::string& sweep) {
     if (count > 0) insert_event(*db_, sid, std::nullopt, "retry-failed", fmt::format("{} failed runs", count));
     transaction.commit();
     return count;
+  });
+}
+
+std::optional<int64_t> Store::add_trial(const std::string& sweep, const NewRun& r, const TrialRecord& trial) {
+  return guarded(path_, "adding a trial", [&]() -> std::optional<int64_t> {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const int64_t sid = sweep_id(sweep);
+    SQLite::Statement insert(*db_,
+                             "INSERT INTO runs (sweep_id, key, name, config, cost, params) VALUES (?, ?, ?, ?, ?, ?) "
+                             "ON CONFLICT (sweep_id, key) DO NOTHING");
+    SQLite::bind(insert, sid, r.key, r.name, r.config_json, r.cost, r.params);
+    std::optional<int64_t> run_id;
+    if (insert.exec() > 0) run_id = db_->getLastInsertRowid();
+    SQLite::Statement row(*db_,
+                          "INSERT INTO trials (sweep_id, number, run_id, method, proposal, state, drawn) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    row.bind(1, sid);
+    row.bind(2, trial.number);
+    if (run_id) row.bind(3, *run_id);
+    else row.bind(3);  // NULL: a repeat
+    row.bind(4, trial.method);
+    row.bind(5, trial.proposal);
+    row.bind(6, trial.state_json);
+    row.bind(7, now());
+    row.exec();
+    insert_event(*db_, sid, run_id, "sampled",
+                 fmt::format("trial {} ({}){}", trial.number, trial.proposal,
+                             run_id ? "" : fmt::format(": the same config as a run the sweep has ({})", r.name)));
+    transaction.commit();
+    return run_id;
+  });
+}
+
+std::vector<TrialRecord> Store::trials(const std::string& sweep) const {
+  return guarded(path_, "listing trials", [&] {
+    return rows_of_sweep(*db_,
+                         "SELECT t.number, t.run_id, t.method, t.proposal, t.state, t.drawn FROM trials t "
+                         "JOIN sweeps s ON s.id = t.sweep_id WHERE s.name = ? ORDER BY t.number",
+                         sweep, read_trial);
+  });
+}
+
+int64_t Store::trained_epochs(const std::string& sweep) const {
+  return guarded(path_, "counting epochs", [&] {
+    SQLite::Statement q(*db_,
+                        "SELECT COUNT(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.sweep_id = ?");
+    q.bind(1, sweep_id(sweep));
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  });
+}
+
+bool Store::any_active(const std::string& sweep) const {
+  return guarded(path_, "looking for active runs", [&] {
+    SQLite::Statement q(*db_, "SELECT 1 FROM runs WHERE sweep_id = ? AND state IN ('pending', 'running') LIMIT 1");
+    q.bind(1, sweep_id(sweep));
+    return q.executeStep();
   });
 }
 

@@ -77,6 +77,16 @@ struct EventRecord {
   std::string message;
 };
 
+// One draw of a sampled trial (orchestrator/trial_sampler.h).
+struct TrialRecord {
+  int64_t number = 0;              // 1-based draw counter within the sweep
+  std::optional<int64_t> run_id;   // nullopt: the draw repeated a config the sweep has (nothing added)
+  std::string method;              // random | sobol | tpe
+  std::string proposal;            // random | sobol | startup (tpe's quasi-random start) | model
+  std::string state_json;          // the sampler state at the draw: seed, counter, unit point, model inputs
+  double drawn = 0;                // unix seconds; set by the store
+};
+
 enum class Registration { Created, Unchanged, Replaced };
 
 // A process working on a sweep (a coordinator, or a single-process sweep). It beats every
@@ -146,6 +156,13 @@ class Store {
   int reset_running(const std::string& sweep, std::optional<int64_t> own = std::nullopt);
   int release_runs(int64_t coordinator_id);  // that coordinator's running runs -> pending (a clean stop)
   int reset_failed(const std::string& sweep);   // failed -> pending, attempts 0 (--retry-failed)
+
+  // A sampled trial, drawn now: its run (pending, unless the sweep has that key already) and its trial
+  // row, with a "sampled" event, in one transaction. Returns the new run's id, or nullopt for a repeat.
+  std::optional<int64_t> add_trial(const std::string& sweep, const NewRun& run, const TrialRecord& trial);
+  std::vector<TrialRecord> trials(const std::string& sweep) const;  // by number
+  int64_t trained_epochs(const std::string& sweep) const;  // the epoch rows of all its runs
+  bool any_active(const std::string& sweep) const;          // a run pending or running (an indexed look-up)
 
   std::vector<RunRecord> runs(const std::string& sweep) const;  // in the order they were added
   RunRecord run(int64_t run_id) const;

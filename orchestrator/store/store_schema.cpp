@@ -113,9 +113,25 @@ ALTER TABLE runs_v4 RENAME TO runs;
 CREATE INDEX runs_by_state ON runs (sweep_id, state, cost);
 )sql";
 
+// Sampled trials, one row per draw (a draw whose config the sweep already has keeps run_id NULL), with
+// the sampler state at the draw (orchestrator/trial_sampler.h), so that a resume continues the stream.
+const char* const kVersion5 = R"sql(
+CREATE TABLE trials (
+  sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+  number INTEGER NOT NULL,
+  run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+  method TEXT NOT NULL,
+  proposal TEXT NOT NULL,
+  state TEXT NOT NULL,
+  drawn REAL NOT NULL,
+  PRIMARY KEY (sweep_id, number)
+);
+CREATE INDEX trials_by_run ON trials (run_id);
+)sql";
+
 // kMigrations[v] takes version v to v + 1.
-const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4};
-static_assert(kStoreSchemaVersion == 4, "add the migration to kMigrations");
+const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+static_assert(kStoreSchemaVersion == 5, "add the migration to kMigrations");
 
 }  // namespace
 

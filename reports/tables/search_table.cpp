@@ -38,7 +38,9 @@ Table trials_table(const orchestrator::Store& store, const orchestrator::SweepIn
                    const std::vector<RunSummary>& runs) {
   const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
   std::vector<std::map<std::string, json>> configs;
+  std::map<int64_t, int64_t> rungs;  // run id -> the rungs it went on past
   for (const orchestrator::RunRecord& r : store.runs(sweep.name)) {
+    rungs[r.id] = r.rung;
     configs.emplace_back();
     flatten(json::parse(r.config_json, nullptr, false), "", configs.back());
   }
@@ -50,15 +52,27 @@ Table trials_table(const orchestrator::Store& store, const orchestrator::SweepIn
     });
     if (differs && std::find(varied.begin(), varied.end(), path) == varied.end()) varied.push_back(path);
   }
+  std::map<int64_t, std::string> proposed;  // run id -> how its trial was drawn
+  for (const orchestrator::TrialRecord& tr : store.trials(sweep.name)) {
+    if (tr.run_id) proposed[*tr.run_id] = tr.proposal;
+  }
   Table t;
   t.title = fmt::format("Trials of sweep {}", sweep.name);
   t.columns.push_back(Column{"Run"});
+  if (!proposed.empty()) t.columns.push_back(Column{"Proposed"});
   for (const std::string& path : varied) t.columns.push_back(Column{path});
   t.columns.insert(t.columns.end(), {Column{"Epochs"}, Column{"Best Val_Loss", CellStyle::Fixed, 4},
                                      Column{"Test PSNR", CellStyle::Fixed, 2}, Column{"State"}});
   for (size_t i = 0; i < runs.size() && i < configs.size(); ++i) {
     const RunSummary& r = runs[i];
     std::vector<Cell> row{Cell{r.name}};
+    if (!proposed.empty()) {
+      const auto p = proposed.find(r.id);
+      const int64_t promoted = rungs[r.id];
+      std::string text = p == proposed.end() ? "spec" : p->second;
+      if (promoted > 0) text += fmt::format(", promoted {}x", promoted);
+      row.push_back(Cell{text});
+    }
     for (const std::string& path : varied) {
       const auto it = configs[i].find(path);
       row.push_back(it == configs[i].end() ? Cell{} : Cell{value_text(it->second)});
@@ -71,6 +85,11 @@ Table trials_table(const orchestrator::Store& store, const orchestrator::SweepIn
     row.push_back(r.test_psnr ? Cell{*r.test_psnr} : Cell{});
     row.push_back(Cell{state_text(r)});
     t.rows.push_back(std::move(row));
+  }
+  if (!proposed.empty()) {
+    t.notes.push_back("Proposed: how the trial was drawn: random or sobol (its stream point), startup (TPE's "
+                      "quasi-random start), model (TPE's proposal from the results so far), spec (a run the spec "
+                      "lists); promoted Nx: ASHA let it go on past N rungs.");
   }
   t.notes.push_back("Epochs: trained / planned; Best Val_Loss: the lowest over the epochs trained; Test PSNR: of "
                     "the best checkpoint, also for a run stopped early (tested where it stopped).");

@@ -45,27 +45,29 @@ TEST_CASE("search trials expand on base after the runs and the grid, one value p
   const Spec spec = parse_spec(kSearchSpec, "s.yaml");
   CHECK(spec.search.seed == 4);  // the spec's seed when search.seed is absent
   const RunPlan plan = plan_runs(spec);
-  REQUIRE(plan.runs.size() == 7);
+  REQUIRE(plan.runs.size() == 2);  // the trials are drawn as workers ask: the plan previews them
+  REQUIRE(plan.trials.size() == 5);
   CHECK(plan.runs[0].name == "hand");
   CHECK(plan.runs[1].name == "d3");
-  const auto trials = sample_space(spec.search);
   for (int t = 0; t < 5; ++t) {
-    const PlannedRun& run = plan.runs[2 + t];
+    const std::vector<nlohmann::json> values = trial_values(spec.search, t + 1);
+    const PlannedRun& run = plan.trials[t];
     INFO(run.name);
     CHECK(run.name == fmt::format("trial-0{}", t + 1));
     CHECK(run.trial == t + 1);
-    CHECK(setting_value(run.config, "train.lr") == trials[t][0]);
-    CHECK(setting_value(run.config, "model.width") == trials[t][1]);
-    CHECK(setting_value(run.config, "loss.ssim") == trials[t][2]);
+    CHECK(setting_value(run.config, "train.lr") == values[0]);
+    CHECK(setting_value(run.config, "model.width") == values[1]);
+    CHECK(setting_value(run.config, "loss.ssim") == values[2]);
+    CHECK(plan_trial(spec, t + 1, values).key == run.key);
     CHECK(setting_value(run.config, "model.depth") == 2);  // base, untouched by the grid
     CHECK(setting_value(run.config, "train.epochs") == 9);
   }
   // The trials are not all alike: Sobol points spread over the space.
-  CHECK(setting_value(plan.runs[2].config, "train.lr") != setting_value(plan.runs[3].config, "train.lr"));
+  CHECK(setting_value(plan.trials[0].config, "train.lr") != setting_value(plan.trials[1].config, "train.lr"));
 
   const Spec seeded = parse_spec(kSearchSpec, "s.yaml", {"search.seed=9"});
   CHECK(seeded.search.seed == 9);
-  CHECK(plan_runs(seeded).runs[2].key != plan.runs[2].key);
+  CHECK(plan_runs(seeded).trials[0].key != plan.trials[0].key);
 }
 
 TEST_CASE("a changed space, method, trial count or early stopping is a changed spec", "[search]") {
@@ -90,22 +92,45 @@ TEST_CASE("the dry run lists the sampled trials with their cost, the space and t
   for (int t = 1; t <= 5; ++t) CHECK(text.find(fmt::format("\ntrial-0{} ", t)) != std::string::npos);
 }
 
-TEST_CASE("sampled trials are stored when the sweep is created and never re-sampled", "[search]") {
+TEST_CASE("sampled trials are drawn one per assignment, stored with their state, and a reopened sweep continues",
+          "[search]") {
   bokeh::test::TempDir dir;
   const Spec spec = parse_spec(kSearchSpec, "s.yaml");
   Store store(dir.file("sweeps.db"));
   Progress progress(true, stdout);
-  RunPlan plan = plan_runs(spec);
-  SweepBook(store, spec, dir.path(), progress).open(plan, SweepOptions{});
-  std::vector<std::string> stored;
-  for (const RunRecord& r : store.runs("s")) stored.push_back(r.key);
-  REQUIRE(stored.size() == 7);
-  // The same spec, started again with trials that came out differently (as another libm might round them).
-  for (PlannedRun& r : plan.runs) {
-    if (r.trial > 0) r.key = "resampled-" + r.key;
+  const RunPlan plan = plan_runs(spec);
+  const auto prepare = [](const bokeh::worker::DataConfig&, const std::filesystem::path& folder) {
+    return PreparedDataFile{(folder / "pairs.bin").string(), "stand-in"};
+  };
+  {
+    SweepBook book(store, spec, dir.path(), progress);
+    book.open(plan, SweepOptions{});
+    CHECK(store.runs("s").size() == 2);  // no trial drawn before a worker asks
+    CHECK(store.trials("s").empty());
+    book.prepare_data(prepare);
+    std::vector<std::string> names;
+    for (int i = 0; i < 4; ++i) names.push_back(book.next_assignment()->run_name);  // the two runs, two trials
+    CHECK(names[2] == "trial-01");
+    CHECK(names[3] == "trial-02");
+    const std::vector<TrialRecord> trials = store.trials("s");
+    REQUIRE(trials.size() == 2);
+    CHECK(trials[1].number == 2);
+    CHECK(trials[1].proposal == "sobol");
+    const nlohmann::json state = nlohmann::json::parse(trials[1].state_json);
+    CHECK(state.at("counter") == 2);
+    CHECK(state.at("seed") == 4);
+    CHECK(state.at("unit").get<std::vector<double>>() == unit_point(spec.search, 1));
+    CHECK(store.run(*trials[1].run_id).key == plan.trials[1].key);
+    book.release_in_flight();
   }
-  SweepBook(store, spec, dir.path(), progress).open(plan, SweepOptions{});
-  std::vector<std::string> after;
-  for (const RunRecord& r : store.runs("s")) after.push_back(r.key);
-  CHECK(after == stored);
+  SweepBook book(store, spec, dir.path(), progress);  // started again: the stored trials first, then trial 3
+  book.open(plan, SweepOptions{});
+  book.prepare_data(prepare);
+  std::vector<std::string> names;
+  while (auto a = book.next_assignment()) names.push_back(a->run_name);
+  CHECK(names.size() == 7);
+  CHECK(names[4] == "trial-03");
+  CHECK(names[6] == "trial-05");
+  CHECK(store.trials("s").size() == 5);
+  CHECK(store.runs("s").size() == 7);
 }

@@ -52,7 +52,11 @@ TEST_CASE("stopped runs show their rung and last epoch in Table 1, the trials ta
   orchestrator::Store store(dir.file("sweeps.db"));
   const orchestrator::Spec spec = orchestrator::parse_spec(kSearchSpec, "found.yaml");
   store.register_sweep(orchestrator::sweep_info(spec));
-  store.add_runs("found", orchestrator::new_runs(orchestrator::plan_runs(spec)));
+  int64_t number = 0;  // the three trials, drawn as a sweep draws them (random: their proposal is "random")
+  for (const orchestrator::PlannedRun& t : orchestrator::plan_runs(spec).trials) {
+    store.add_trial("found", orchestrator::NewRun{t.key, t.name, t.config.dump(), t.cost_flops, t.params},
+                    orchestrator::TrialRecord{++number, std::nullopt, "random", "random", "{}", 0});
+  }
   const orchestrator::RunRecord first = *store.claim_next_pending("found");
   const orchestrator::RunRecord second = *store.claim_next_pending("found");
   store.record_epoch(first.id, {1, 0.9, 0.8, 0.1, 1e-3, 6, 10});
@@ -69,14 +73,16 @@ TEST_CASE("stopped runs show their rung and last epoch in Table 1, the trials ta
   CHECK(table1.find("1 of 3 runs were stopped early (ASHA)") != std::string::npos);
 
   const Table trials = trials_table(store, sweep, runs);
-  REQUIRE(trials.columns.size() == 6);
-  CHECK(trials.columns[1].header == "train.lr");  // the sampled setting, the only one that varies
+  REQUIRE(trials.columns.size() == 7);
+  CHECK(trials.columns[1].header == "Proposed");
+  CHECK(trials.columns[2].header == "train.lr");  // the sampled setting, the only one that varies
   const std::string text = format_markdown(trials);
   INFO(text);
-  CHECK(text.find(fmt::format("| {} | {} | 1/3 | 0.8000 | 20.50 | stopped at rung 0 (epoch 1) |", first.name,
+  CHECK(text.find(fmt::format("| {} | random | {} | 1/3 | 0.8000 | 20.50 | stopped at rung 0 (epoch 1) |", first.name,
                               fmt::format("{:.4g}", nlohmann::json::parse(first.config_json)["train"]["lr"].get<double>()))) !=
         std::string::npos);
   CHECK(text.find("| 3/3 | 0.3000 | 24.25 | done |") != std::string::npos);
+  CHECK(text.find("| random, promoted 1x |") != std::string::npos);  // the second trial went on past rung 0
   CHECK(text.find("| 0/3 |") != std::string::npos);  // the third trial, not started
 
   const std::string status = status_report(store, "found", 0);

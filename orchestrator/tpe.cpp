@@ -1,0 +1,175 @@
+// The TPE proposal: the split, two Parzen mixtures of product kernels (truncated normals on [0, 1] for
+// continuous coordinates, smoothed indicators for choices), candidates drawn from the good side and
+// scored by the log density ratio.
+#include "orchestrator/tpe.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+namespace bokeh::orchestrator {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kBandwidthFactor = 0.2;  // sigma = 0.2 * n^(-1/(d+4)), as Optuna's multivariate estimator
+constexpr int kRampAfter = 25;            // observations beyond the newest 25 weigh less, linearly with age
+
+// SplitMix64: a stream of 64-bit words from (seed, trial).
+class Stream {
+ public:
+  Stream(uint64_t seed, uint64_t trial) : state_(seed * 0x9E3779B97F4A7C15ULL ^ (trial + 0x632BE59BD9B4E019ULL)) {}
+  uint64_t next() {
+    uint64_t x = (state_ += 0x9E3779B97F4A7C15ULL);
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+  }
+  double unit() { return std::ldexp(static_cast<double>(next() >> 11), -53); }  // [0, 1)
+  double normal() {  // Box-Muller
+    const double u = 1.0 - unit(), v = unit();
+    return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * kPi * v);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+
+// One side's mixture: kernel i centred at observation i (the last kernel is the prior).
+struct Mixture {
+  std::vector<std::vector<double>> centres;  // unit points; the prior's centre is 0.5 everywhere
+  std::vector<double> log_weights;
+  double sigma = 1;                           // continuous coordinates' bandwidth (the prior's is 1)
+  double prior_weight = 1;
+
+  size_t prior() const { return centres.size() - 1; }
+
+  double log_kernel(size_t i, size_t d, const TpeDimension& dim, double x) const {
+    if (dim.choices > 0) {
+      const double k = dim.choices;
+      if (i == prior()) return -std::log(k);
+      const bool same = category(x, dim.choices) == category(centres[i][d], dim.choices);
+      return std::log(((same ? 1.0 : 0.0) + prior_weight / k) / (1.0 + prior_weight));
+    }
+    const double mu = i == prior() ? 0.5 : centres[i][d], s = i == prior() ? 1.0 : sigma;
+    const double z = (x - mu) / s;
+    const double mass = normal_cdf((1.0 - mu) / s) - normal_cdf(-mu / s);
+    return -0.5 * z * z - std::log(s * std::sqrt(2.0 * kPi)) - std::log(std::max(mass, 1e-300));
+  }
+
+  double log_density(const std::vector<TpeDimension>& dims, const std::vector<double>& x) const {
+    double best = -std::numeric_limits<double>::infinity();
+    std::vector<double> terms(centres.size());
+    for (size_t i = 0; i < centres.size(); ++i) {
+      double t = log_weights[i];
+      for (size_t d = 0; d < dims.size(); ++d) t += log_kernel(i, d, dims[d], x[d]);
+      terms[i] = t;
+      best = std::max(best, t);
+    }
+    double sum = 0;
+    for (double t : terms) sum += std::exp(t - best);
+    return best + std::log(sum);
+  }
+
+  std::vector<double> sample(const std::vector<TpeDimension>& dims, Stream& stream) const {
+    double u = stream.unit(), acc = 0;
+    size_t pick = prior();
+    for (size_t i = 0; i < centres.size(); ++i) {
+      acc += std::exp(log_weights[i]);
+      if (u < acc) {
+        pick = i;
+        break;
+      }
+    }
+    std::vector<double> x(dims.size());
+    for (size_t d = 0; d < dims.size(); ++d) {
+      if (dims[d].choices > 0) {  // the kernel's own category with its smoothed probability, else uniform
+        const int k = dims[d].choices;
+        const double p_own = pick == prior() ? 0.0 : 1.0 / (1.0 + prior_weight);
+        const int c = stream.unit() < p_own ? category(centres[pick][d], k) : static_cast<int>(stream.unit() * k);
+        x[d] = (std::min(c, k - 1) + 0.5) / k;
+        continue;
+      }
+      const double mu = pick == prior() ? 0.5 : centres[pick][d], s = pick == prior() ? 1.0 : sigma;
+      double v = mu;
+      for (int attempt = 0; attempt < 1000; ++attempt) {  // rejection: the mass on [0, 1] is at least 0.34
+        v = mu + s * stream.normal();
+        if (v >= 0 && v < 1) break;
+      }
+      x[d] = std::clamp(v, 0.0, std::nextafter(1.0, 0.0));
+    }
+    return x;
+  }
+
+  static int category(double unit, int choices) {
+    return std::clamp(static_cast<int>(std::floor(unit * choices)), 0, choices - 1);
+  }
+};
+
+// Observations in trial order (index order), weights ramped for old ones as Optuna's default_weights.
+Mixture fit(const std::vector<const TpeObservation*>& group, size_t dims, const TpeOptions& options) {
+  Mixture m;
+  m.prior_weight = options.prior_weight;
+  const size_t n = group.size();
+  std::vector<double> w(n, 1.0);
+  if (n > static_cast<size_t>(kRampAfter)) {
+    const size_t ramp = n - kRampAfter;
+    for (size_t i = 0; i < ramp; ++i)
+      w[i] = 1.0 / static_cast<double>(n) + (1.0 - 1.0 / static_cast<double>(n)) * static_cast<double>(i) /
+                                                static_cast<double>(std::max<size_t>(ramp - 1, 1));
+  }
+  w.push_back(options.prior_weight);
+  const double total = std::accumulate(w.begin(), w.end(), 0.0);
+  for (const TpeObservation* o : group) m.centres.push_back(o->unit);
+  m.centres.emplace_back(dims, 0.5);
+  for (double x : w) m.log_weights.push_back(std::log(x / total));
+  const double kernels = static_cast<double>(n + 1);
+  m.sigma = std::clamp(kBandwidthFactor * std::pow(kernels, -1.0 / (static_cast<double>(dims) + 4.0)),
+                       1.0 / std::min(100.0, kernels), 1.0);
+  return m;
+}
+
+}  // namespace
+
+int tpe_below_count(int n, const TpeOptions& options) {
+  const int below = static_cast<int>(std::ceil(options.gamma * n));
+  return std::max(1, std::min(below, options.max_below));
+}
+
+TpeProposal tpe_propose(const std::vector<TpeDimension>& dimensions, const std::vector<TpeObservation>& observations,
+                        uint64_t seed, uint64_t trial, const TpeOptions& options) {
+  std::vector<size_t> order(observations.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return observations[a].value < observations[b].value; });
+  const auto finite = static_cast<int>(std::count_if(observations.begin(), observations.end(), [](const auto& o) {
+    return std::isfinite(o.value);
+  }));
+  if (finite == 0) throw std::invalid_argument("tpe: no observation with a finite value to learn from");
+  const int below = std::min(tpe_below_count(static_cast<int>(observations.size()), options), finite);
+  std::vector<bool> good(observations.size(), false);
+  for (int i = 0; i < below; ++i) good[order[static_cast<size_t>(i)]] = true;
+  std::vector<const TpeObservation*> l_group, g_group;  // each in trial order
+  for (size_t i = 0; i < observations.size(); ++i) (good[i] ? l_group : g_group).push_back(&observations[i]);
+  const Mixture l = fit(l_group, dimensions.size(), options), g = fit(g_group, dimensions.size(), options);
+
+  Stream stream(seed, trial);
+  TpeProposal best;
+  best.below = static_cast<int>(l_group.size());
+  best.above = static_cast<int>(g_group.size());
+  double best_score = -std::numeric_limits<double>::infinity();
+  for (int c = 0; c < options.candidates; ++c) {
+    std::vector<double> x = l.sample(dimensions, stream);
+    const double score = l.log_density(dimensions, x) - g.log_density(dimensions, x);
+    if (score > best_score) {
+      best_score = score;
+      best.unit = std::move(x);
+    }
+  }
+  return best;
+}
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,109 @@
+// The sampled trials' results by budget level, for the TPE sampler: loaded from the store once,
+// then kept up to date by the sweep's bookkeeping.
+#include "orchestrator/trial_history.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "orchestrator/store/asha_rungs.h"
+#include "orchestrator/store/config_json.h"
+
+namespace bokeh::orchestrator {
+
+TrialHistory::TrialHistory(std::string metric, EarlyStopping rule) : metric_(std::move(metric)), rule_(std::move(rule)) {}
+
+std::vector<int64_t> TrialHistory::levels(int64_t max_epochs) const {
+  std::vector<int64_t> out;
+  if (!rule_.method.empty()) out = asha_rung_epochs(rule_.min_epochs, rule_.reduction_factor, max_epochs);
+  out.push_back(max_epochs);
+  return out;
+}
+
+void TrialHistory::record(Trial& t, int64_t epoch, double value) {
+  if (!std::isfinite(value)) value = std::numeric_limits<double>::infinity();
+  if (t.metric.emplace(epoch, value).second) ++results_at_[epoch];
+}
+
+void TrialHistory::add(int64_t run_id, std::vector<double> unit, int64_t max_epochs) {
+  Trial& t = trials_[run_id];
+  t.unit = std::move(unit);
+  t.max_epochs = max_epochs;
+  t.order = static_cast<int64_t>(by_order_.size());
+  by_order_.push_back(run_id);
+}
+
+void TrialHistory::load(const Store& store, const std::string& sweep) {
+  trials_.clear();
+  by_order_.clear();
+  results_at_.clear();
+  std::unordered_map<int64_t, RunRecord> runs;
+  for (RunRecord& r : store.runs(sweep)) runs.emplace(r.id, std::move(r));
+  for (const TrialRecord& trial : store.trials(sweep)) {
+    if (!trial.run_id || !runs.count(*trial.run_id)) continue;
+    const RunRecord& run = runs.at(*trial.run_id);
+    const nlohmann::json state = nlohmann::json::parse(trial.state_json);
+    const int64_t max_epochs = train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
+    add(run.id, state.at("unit").get<std::vector<double>>(), max_epochs);
+    Trial& t = trials_.at(run.id);
+    t.stopped = run.state == RunState::Stopped;
+    t.finished = run.state == RunState::Done || run.state == RunState::Failed;
+    // The levels it has been judged at: rungs below its rung, its rung when stopped there, all when done.
+    const std::vector<int64_t> all = levels(max_epochs);
+    size_t reached = std::min(static_cast<size_t>(run.rung), all.size());
+    if (run.state == RunState::Stopped) reached = std::min(reached + 1, all.size());
+    if (run.state == RunState::Done) reached = all.size();
+    if (reached == 0) continue;
+    for (const EpochRecord& e : store.epochs(run.id)) {
+      for (size_t k = 0; k < reached; ++k) {
+        if (all[k] == e.epoch) record(t, e.epoch, metric_ == "train_loss" ? e.train_loss : e.val_loss);
+      }
+    }
+  }
+}
+
+void TrialHistory::reached(int64_t run_id, const std::vector<worker::EpochFigures>& history, int64_t until) {
+  const auto it = trials_.find(run_id);
+  if (it == trials_.end()) return;  // not a sampled trial
+  Trial& t = it->second;
+  for (int64_t level : levels(t.max_epochs)) {
+    if (level > until) break;
+    for (const worker::EpochFigures& f : history) {
+      if (f.epoch == level) record(t, level, metric_ == "train_loss" ? f.train_loss : f.val_loss);
+    }
+  }
+}
+
+void TrialHistory::stopped(int64_t run_id, bool is_stopped) {
+  if (const auto it = trials_.find(run_id); it != trials_.end()) it->second.stopped = is_stopped;
+}
+
+void TrialHistory::finished(int64_t run_id) {
+  if (const auto it = trials_.find(run_id); it != trials_.end()) it->second.finished = true;
+}
+
+LevelObservations TrialHistory::at_best_level(int64_t min_results) const {
+  LevelObservations out;
+  for (auto it = results_at_.rbegin(); it != results_at_.rend(); ++it) {
+    if (it->second >= min_results) {
+      out.epoch = it->first;
+      break;
+    }
+  }
+  if (out.epoch == 0) return out;
+  for (int64_t run_id : by_order_) {
+    const Trial& t = trials_.at(run_id);
+    if (const auto m = t.metric.find(out.epoch); m != t.metric.end()) {
+      out.observations.push_back(TpeObservation{t.unit, m->second});
+      ++out.observed;
+    } else if (!t.stopped && !t.finished && t.max_epochs >= out.epoch) {
+      // In flight or pending towards this level: the constant liar, the worst value.
+      out.observations.push_back(TpeObservation{t.unit, std::numeric_limits<double>::infinity()});
+      ++out.pending;
+    }
+  }
+  return out;
+}
+
+}  // namespace bokeh::orchestrator

@@ -1,0 +1,70 @@
+// What the sampled trials of a sweep have shown so far, kept in memory for the TPE sampler: each
+// trial's unit point and its objective at each budget level it has reached (an ASHA rung's epoch, or
+// its last epoch), and whether it can still reach more (in flight or pending) or not (stopped by ASHA,
+// failed, done). Built from the store once when the sweep opens, then updated as reports arrive, so a
+// proposal never reads the store. See sweeps/README.md, "search.method: tpe".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "orchestrator/spec/spec.h"
+#include "orchestrator/store/store.h"
+#include "orchestrator/tpe.h"
+#include "worker/train_result.h"
+
+namespace bokeh::orchestrator {
+
+// The observations at one budget level, with the pending trials as liars (TpeObservation::value +inf).
+struct LevelObservations {
+  int64_t epoch = 0;     // the level's epoch; 0 when no level has enough results (then: startup)
+  int64_t observed = 0;  // trials with a result there
+  int64_t pending = 0;   // trials that may still reach it
+  std::vector<TpeObservation> observations;  // in trial order
+};
+
+class TrialHistory {
+ public:
+  // `metric` is the objective (val_loss or train_loss); `rule` the spec's early stopping ("" none).
+  TrialHistory(std::string metric, EarlyStopping rule);
+
+  // Rebuilds it from the store: every trial with a run, its unit point (TrialRecord::state_json) and its
+  // metric at each level its run has been judged at (its epochs rows).
+  void load(const Store& store, const std::string& sweep);
+
+  // A trial drawn now (pending) with the run's train.epochs.
+  void add(int64_t run_id, std::vector<double> unit, int64_t max_epochs);
+  bool has(int64_t run_id) const { return trials_.count(run_id) > 0; }
+
+  // Run `run_id` reported `history` up to epoch `until` (a rung, or its last epoch).
+  void reached(int64_t run_id, const std::vector<worker::EpochFigures>& history, int64_t until);
+  void stopped(int64_t run_id, bool is_stopped);  // ASHA stopped it at a rung (true) or promoted it (false)
+  void finished(int64_t run_id);                  // failed for good, or done: it reaches no further level
+
+  // The highest level with at least `min_results` results, and its observations plus liars; epoch 0
+  // and no observations when none has that many.
+  LevelObservations at_best_level(int64_t min_results) const;
+  size_t size() const { return trials_.size(); }
+
+ private:
+  struct Trial {
+    std::vector<double> unit;
+    int64_t max_epochs = 0;
+    std::map<int64_t, double> metric;  // by level epoch
+    bool stopped = false, finished = false;
+    int64_t order = 0;  // draw order
+  };
+  std::vector<int64_t> levels(int64_t max_epochs) const;  // the rung epochs below max_epochs, then max_epochs
+  void record(Trial& t, int64_t epoch, double value);
+
+  std::string metric_;
+  EarlyStopping rule_;
+  std::unordered_map<int64_t, Trial> trials_;  // by run id
+  std::vector<int64_t> by_order_;              // run ids in draw order
+  std::map<int64_t, int64_t> results_at_;      // level epoch -> how many trials have a result there
+};
+
+}  // namespace bokeh::orchestrator
