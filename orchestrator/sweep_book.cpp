@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "orchestrator/store/folder_owner.h"
 #include "orchestrator/store/result_json.h"
 #include "orchestrator/store/results_layout.h"
 #include "orchestrator/spec/run_settings.h"
@@ -26,10 +27,32 @@ SweepBook::SweepBook(Store& store, const Spec& spec, std::filesystem::path resul
   if (spec.early_stopping.method == "asha") asha_.emplace(store_, spec_.name, spec_.early_stopping);
 }
 
+void SweepBook::claim_folder(bool fresh) {
+  const std::filesystem::path folder = sweep_folder(results_root_, spec_.name);
+  const std::filesystem::path database = std::filesystem::absolute(store_.path());
+  check_folder_database(folder, spec_.name, database);
+  // The instance this start continues: the stored one, unless registration will draw a new one
+  // (a new sweep, or --fresh over a changed spec).
+  const std::optional<SweepInfo> stored = store_.sweep(spec_.name);
+  const bool continues = stored && (stored->spec_json == sweep_info(spec_).spec_json || !fresh);
+  const std::optional<FolderOwner> owner = read_folder_owner(folder);
+  const std::string owner_instance = owner ? owner->instance : "";
+  if (continues && !owner_instance.empty() && owner_instance == stored->instance) return;
+  const std::filesystem::path moved = set_aside_sweep_files(folder, owner_instance);
+  if (moved.empty()) return;
+  set_aside_ = fmt::format("checkpoints and prepared data of {} set aside in {}; the runs start from scratch",
+                           owner_instance.empty() ? "an unknown sweep instance" : "discarded sweep instance " + owner_instance,
+                           moved.string());
+  progress_.message(fmt::format("sweep {}: {}", spec_.name, set_aside_));
+}
+
 void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
   const Registration registration = store_.register_sweep(sweep_info(spec_), options.fresh);
   if (registration == Registration::Replaced)
     progress_.message(fmt::format("sweep {}: spec changed, started afresh (--fresh)", spec_.name));
+  instance_ = store_.sweep(spec_.name)->instance;
+  write_folder_owner(sweep_folder(results_root_, spec_.name), instance_, std::filesystem::absolute(store_.path()));
+  if (!set_aside_.empty()) store_.add_event(spec_.name, std::nullopt, "set-aside", set_aside_);
   // Sampled trials are drawn once, when the sweep is created: later starts take the stored ones.
   const bool resample = store_.runs(spec_.name).empty();
   RunPlan to_add = plan;
@@ -88,6 +111,8 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   assign.config = nlohmann::json::parse(run->config_json);
   assign.seed = run_seed(spec_.seed, run->key);
   assign.data_file = data_file_;
+  assign.sweep_instance = instance_;
+  assign.stall_seconds = spec_.resources.stall_minutes * 60.0;
   const auto checkpoint_dir = run_checkpoint_dir(results_root_, spec_.name, run->key);
   assign.checkpoint_dir = checkpoint_dir.string();
   assign.lpips_weights = spec_.lpips_weights;

@@ -82,7 +82,8 @@ RunRecord read_run(const SQLite::Statement& q) {
 
 SweepInfo read_sweep(const SQLite::Statement& q) {
   return SweepInfo{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getDouble()};
+                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getDouble(),
+                   q.getColumn(6).getString()};
 }
 
 // Runs `body`, turning SQLite's exceptions into StoreErrors that name the file and the operation.
@@ -234,8 +235,8 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
       result = Registration::Replaced;
     }
     SQLite::Statement insert(*db_,
-                             "INSERT INTO sweeps (name, spec_text, spec_hash, spec_json, overrides, created) "
-                             "VALUES (?, ?, ?, ?, ?, ?)");
+                             "INSERT INTO sweeps (name, spec_text, spec_hash, spec_json, overrides, created, instance) "
+                             "VALUES (?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))))");
     SQLite::bind(insert, sweep.name, sweep.spec_text, sweep.spec_hash, sweep.spec_json, sweep.overrides_json, now());
     insert.exec();
     insert_event(*db_, db_->getLastInsertRowid(), std::nullopt, "registered",
@@ -248,7 +249,7 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
 std::optional<SweepInfo> Store::sweep(const std::string& name) const {
   return guarded(path_, "reading a sweep", [&]() -> std::optional<SweepInfo> {
     SQLite::Statement q(*db_,
-                        "SELECT name, spec_text, spec_hash, spec_json, overrides, created FROM sweeps WHERE name = ?");
+                        "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance FROM sweeps WHERE name = ?");
     q.bind(1, name);
     if (!q.executeStep()) return std::nullopt;
     return read_sweep(q);
@@ -257,7 +258,7 @@ std::optional<SweepInfo> Store::sweep(const std::string& name) const {
 
 std::vector<SweepInfo> Store::sweeps() const {
   return guarded(path_, "listing sweeps", [&] {
-    SQLite::Statement q(*db_, "SELECT name, spec_text, spec_hash, spec_json, overrides, created FROM sweeps ORDER BY id");
+    SQLite::Statement q(*db_, "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance FROM sweeps ORDER BY id");
     std::vector<SweepInfo> out;
     while (q.executeStep()) out.push_back(read_sweep(q));
     return out;

@@ -6,6 +6,8 @@
 //            the process a running run belongs to (a stale or dead one's runs are reclaimed).
 // Version 4: runs.state 'stopped' (paused at an ASHA rung) and runs.rung (the table is rebuilt, as
 //            SQLite cannot change a CHECK; migrate_store runs with foreign keys off).
+// Version 5: sweeps.instance, a random id drawn when the sweep is registered (again after --fresh):
+//            the owner of the sweep's checkpoints and prepared data (orchestrator/store/folder_owner.h).
 #include "orchestrator/store/store_schema.h"
 
 #include <SQLiteCpp/Statement.h>
@@ -113,9 +115,14 @@ ALTER TABLE runs_v4 RENAME TO runs;
 CREATE INDEX runs_by_state ON runs (sweep_id, state, cost);
 )sql";
 
+const char* const kVersion5 = R"sql(
+ALTER TABLE sweeps ADD COLUMN instance TEXT NOT NULL DEFAULT '';
+UPDATE sweeps SET instance = lower(hex(randomblob(16)));
+)sql";
+
 // kMigrations[v] takes version v to v + 1.
-const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4};
-static_assert(kStoreSchemaVersion == 4, "add the migration to kMigrations");
+const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
+static_assert(kStoreSchemaVersion == 5, "add the migration to kMigrations");
 
 }  // namespace
 

@@ -36,7 +36,7 @@ namespace {
 
 SweepInfo sweep_named(const std::string& name, int height = 64) {
   const nlohmann::json spec = {{"sweep", name}, {"data", {{"height", height}, {"width", 64}}}};
-  return SweepInfo{name, "sweep: " + name + "\n", "hash-" + std::to_string(height), spec.dump(), "[]", 0};
+  return SweepInfo{name, "sweep: " + name + "\n", "hash-" + std::to_string(height), spec.dump(), "[]", 0, ""};
 }
 
 std::vector<NewRun> three_runs() {
@@ -362,7 +362,7 @@ TEST_CASE("a migration another process has done since the version was read is no
   TempDir dir;
   const std::string path = dir.file("sweeps.db");
   Store first(path);  // creates the database at the current version
-  first.register_sweep(SweepInfo{"s", "text", "hash", "{}", "[]", 0});
+  first.register_sweep(SweepInfo{"s", "text", "hash", "{}", "[]", 0, ""});
   // A second process that read version 0 before the first committed migrates from 0 under the lock.
   SQLite::Database raw(path, SQLite::OPEN_READWRITE);
   CHECK_NOTHROW(migrate_store(raw, path, 0));
