@@ -14,6 +14,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -152,7 +155,35 @@ const char* to_string(RunState state) {
   return "?";
 }
 
+namespace {
+// What keeps `path` from being a database this process can open (a directory; for writing, a file or
+// folder it may not write), as one line; "" when nothing does. SQLite's own words for these cases are
+// "disk I/O error" and "not a readable SQLite database".
+std::string unusable_path(const std::string& path, bool read_only) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::is_directory(path, error))
+    return fmt::format("{}: is a directory, not a database file (--db names the file, e.g. {})", path,
+                       (fs::path(path) / "sweeps.db").string());
+  if (read_only) return "";
+  const fs::path parent = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+  const auto refused = [&](const fs::path& p) {
+    if (::access(p.c_str(), W_OK) == 0) return std::string();
+    const int reason = errno;
+    if (reason == ENOENT) return std::string();
+    return fmt::format("{}: cannot write {} ({}); a sweep records its results there: give --db a writable place{}",
+                       path, p.string(), std::strerror(reason),
+                       reason == EROFS ? " (this file system is mounted read-only; report can still read it)" : "");
+  };
+  if (fs::exists(path, error)) {
+    if (std::string line = refused(path); !line.empty()) return line;
+  }
+  return fs::exists(parent, error) ? refused(parent) : "";  // WAL: the folder holds -wal and -shm files
+}
+}  // namespace
+
 Store::Store(const std::string& path, bool read_only) : path_(path) {
+  if (const std::string problem = unusable_path(path_, read_only); !problem.empty()) throw StoreError(problem);
   guarded(path_, "opening", [&] {
     if (read_only) {
       if (!std::filesystem::exists(path_)) {
