@@ -1,7 +1,7 @@
-"""Shared pieces of the bench/ drivers: paths, the PyTorch baseline's interpreter (Debian's
-python3-torch, installed here with apt-get when missing: only the benchmarks need it), thread
-settings applied identically to both sides, and running a child while measuring its wall time and
-peak memory (max RSS from wait4)."""
+"""Shared pieces of the bench/ drivers: paths, the baselines' interpreter (a venv in .deps/bench-venv
+with PyTorch from PyPI at the version our build links, scripts/libtorch-version, and Ray Tune;
+made on first use: only the benchmarks need it), thread settings applied identically to both
+sides, and running a child while measuring its wall time and peak memory (max RSS from wait4)."""
 import json
 import os
 import shutil
@@ -13,8 +13,11 @@ import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
-PYTHON = "/usr/bin/python3"  # Debian's interpreter, the one python3-torch installs into
+VENV = os.path.join(ROOT, ".deps", "bench-venv")
+PYTHON = os.path.join(VENV, "bin", "python3")
 BASELINE = [PYTHON, os.path.join(BENCH, "pytorch_baseline.py")]
+RAY_TUNE = [PYTHON, os.path.join(BENCH, "ray_tune_baseline.py")]
+RAY_VERSION = "2.60.0"
 TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
 
 
@@ -25,14 +28,23 @@ def build_dir(given):
     return build
 
 
+def torch_version():
+    with open(os.path.join(ROOT, "scripts", "libtorch-version")) as f:
+        return f.readline().strip()
+
+
 def ensure_torch():
-    """Installs python3-torch with apt-get (through sudo when not root) if Debian's python lacks torch."""
-    if subprocess.run([PYTHON, "-c", "import torch"], capture_output=True).returncode == 0:
+    """Makes the baselines' venv (PyTorch at our libtorch's version, Ray Tune) from PyPI unless it
+    already imports both at those versions. PyTorch's wheel brings its CUDA libraries too (about 3 GB
+    the first time): its Python module loads them even on a CPU."""
+    want = torch_version()
+    check = f"import torch, ray; assert torch.__version__.split('+')[0] == {want!r} and ray.__version__ == {RAY_VERSION!r}"
+    if os.path.exists(PYTHON) and subprocess.run([PYTHON, "-c", check], capture_output=True).returncode == 0:
         return
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    print("bench: installing python3-torch (the PyTorch baseline) with apt-get", flush=True)
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(sudo + ["apt-get", "install", "-y", "--no-install-recommends", "python3-torch"], check=True, env=env)
+    print(f"bench: making {VENV} with torch {want} and ray[tune] {RAY_VERSION} from PyPI", flush=True)
+    subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", f"torch=={want}", f"ray[tune]=={RAY_VERSION}", "numpy"],
+                   check=True)
 
 
 def child_env(threads, tcmalloc=False):

@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """The users' alternative to bokeh-sweep: a PyTorch (Python, eager) script that trains each grid
 point in turn with all cores or on one GPU. Same U-Net as worker/unet.cpp, same loss terms as
 worker/focus_l1.cpp, worker/ssim.cpp and worker/bokeh_loss.cpp (LPIPS left out: weight 0 in the
@@ -18,8 +18,8 @@ assembled on the host and copied to the GPU each step, as a script with a data l
   both take --device cpu|cuda and --precision fp32|bf16|fp16|auto (auto: a run's own train.precision,
   resolved as ours: bf16 on GPUs that support it, else fp32)
 
-On the CPU it needs Debian's python3-torch (run it with /usr/bin/python3, the same libtorch as
-ours); on a GPU any python with PyTorch's wheel. Standard library and torch only.
+It needs PyTorch: the bench drivers run it with the venv bench_common makes (PyTorch from PyPI at
+the version our build links, so both sides run the same kernels). Standard library and torch only.
 """
 import argparse
 import contextlib
@@ -394,7 +394,7 @@ def runs(args):
               f"test L1 {r['test_l1']:.4f} PSNR {r['test_psnr']:.2f} SSIM {r['test_ssim']:.3f}", flush=True)
     total = time.perf_counter() - start
     print(f"baseline total: {len(results)} runs in {total:.1f} s with {torch.get_num_threads()} threads")
-    print(json.dumps({"total_seconds": total, "threads": torch.get_num_threads(),
+    print(json.dumps({"total_seconds": total, "threads": torch.get_num_threads(), "torch": torch.__version__,
                       "runs": [{k: r[k] for k in ("name", "key", "wall_seconds", "best_val_loss", "test_l1",
                                                   "test_psnr", "test_ssim", "precision", "peak_memory_mib")}
                                for r in results]}))

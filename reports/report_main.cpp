@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "bokeh_version.h"
+
 #ifdef BOKEH_WITH_FIGURES
 #include <torch/version.h>
 
@@ -131,6 +133,11 @@ int main(int argc, char** argv) {
                "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of "
                "--table, --trials, --status, --figure, --html, --serve.",
                "report"};
+#ifdef BOKEH_WITH_FIGURES
+  app.set_version_flag("--version", std::string("bokeh-sweep ") + BOKEH_VERSION + ", figures with libtorch " + TORCH_VERSION);
+#else
+  app.set_version_flag("--version", std::string("bokeh-sweep ") + BOKEH_VERSION + ", built without libtorch (no figures)");
+#endif
   auto* table = app.add_option("--table", o.table, "print Table N (1-4) of the study for a sweep")
                     ->check(CLI::Range(1, 4));
   auto* status = app.add_flag("--status", o.status, "print each sweep's runs by state, failures, elapsed time, ETA");
@@ -182,6 +189,8 @@ int main(int argc, char** argv) {
     }
     if (!o.figure.empty() && o.out_dir.empty()) throw CLI::ValidationError("--figure needs --out DIR");
   } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "report: " << e.what() << " (see report --help)\n";

@@ -38,6 +38,7 @@ struct TrainResult {
   int64_t parameters;
   std::vector<EpochFigures> history;  // every epoch's figures, 1..epochs (restored ones included)
   std::string precision = "fp32";     // the forward pass's, as train.precision resolved on the device
+  std::string libtorch;               // the libtorch version that trained it (TORCH_VERSION)
 };
 
 }  // namespace bokeh::worker

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <torch/version.h>
 
 #include "worker/atomic_file.h"
 #include "worker/batches.h"
@@ -423,6 +424,7 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   result.images_per_second = n_train * static_cast<double>(config.epochs) / state.train_phase_seconds;
   result.parameters = parameter_count(*model);
   result.precision = precision_name(precision);
+  result.libtorch = TORCH_VERSION;
   result.history = state.history;
   return result;
 }

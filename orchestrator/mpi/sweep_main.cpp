@@ -9,6 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <mpi.h>
 #include <torch/cuda.h>
+#include <torch/version.h>
+
+#include "bokeh_version.h"
 
 #include "orchestrator/coordinator.h"
 #include "orchestrator/spec/dry_run.h"
@@ -65,12 +68,23 @@ std::vector<std::string> expand_profiles(const SweepCommand& command, bool quick
   return sets;
 }
 
+// What --version and the dry run say of this build.
+std::string build_text() {
+#ifdef BOKEH_WITH_CUDA
+  const char* kind = "CUDA";
+#else
+  const char* kind = "CPU";
+#endif
+  return std::string("bokeh-sweep ") + BOKEH_VERSION + ", libtorch " + TORCH_VERSION + " (" + kind + ")";
+}
+
 // The dry run: the expanded runs, then any file the spec names that is not in place (a real start
 // would refuse it), each with what to do.
 int dry_run(const SweepCommand& command) {
   try {
     const Spec spec = load_spec(command.spec_path, command.overrides);
     print_dry_run(std::cout, spec, plan_runs(spec), static_cast<int>(torch::cuda::device_count()));
+    std::cout << "build: " << build_text() << "\n";
     for (const InputProblem& p : spec_input_problems(spec))
       std::cout << "not in place (a real start refuses this): " << SpecError(p.where, p.message).what() << "\n";
     return kExitOk;
@@ -135,6 +149,7 @@ int main(int argc, char** argv) {
                "stored); with early_stopping: asha, runs stop at rungs and may be promoted later (decisions depend\n"
                "on the order results arrive under mpirun; see sweeps/README.md).",
                "sweep"};
+  app.set_version_flag("--version", build_text(), "print this build's version and its libtorch's, then exit");
   app.add_option("spec", c.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
   app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")
       ->capture_default_str();
@@ -152,6 +167,8 @@ int main(int argc, char** argv) {
   app.add_flag("--quiet", c.quiet, "print only errors and the final summary");
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForVersion& e) {
+    return launched_as_rank_zero() ? app.exit(e) : 0;
   } catch (const CLI::CallForHelp& e) {
     return launched_as_rank_zero() ? app.exit(e) : 0;
   } catch (const CLI::ParseError& e) {

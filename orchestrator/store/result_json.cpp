@@ -54,6 +54,7 @@ nlohmann::json result_to_json(const worker::TrainResult& r) {
           {"images_per_second", r.images_per_second},
           {"parameters", r.parameters},
           {"precision", r.precision},
+          {"libtorch", r.libtorch},
           {"history", history}};
 }
 
@@ -75,6 +76,8 @@ worker::TrainResult result_from_json(const nlohmann::json& j) {
   r.images_per_second = required_field<double>(j, "images_per_second", what);
   r.parameters = required_field<int64_t>(j, "parameters", what);
   r.precision = required_field<std::string>(j, "precision", what);
+  // Results stored before the field existed name no libtorch (empty).
+  if (const auto it = j.find("libtorch"); it != j.end() && it->is_string()) r.libtorch = it->get<std::string>();
   for (const auto& e : required_field<nlohmann::json>(j, "history", what)) r.history.push_back(epoch_from_json(e));
   return r;
 }
@@ -96,6 +99,10 @@ ResultFigures result_figures_from_json(const nlohmann::json& j) {
   const auto precision = j.is_object() ? j.find("precision") : j.end();
   if (precision != j.end() && precision->is_string()) f.precision = precision->get<std::string>();
   else if (j.is_object() && j.contains("epochs")) f.precision = "fp32";
+  if (j.is_object() && j.contains("epochs")) {
+    const auto libtorch = j.find("libtorch");
+    f.libtorch = libtorch != j.end() && libtorch->is_string() ? libtorch->get<std::string>() : std::string();
+  }
   return f;
 }
 

@@ -66,6 +66,7 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   if (stopped) s.stopped_rung = record.rung;
   s.epochs_trained = figures.epochs;
   if (figures.precision) s.precision = *figures.precision;
+  s.libtorch = figures.libtorch.value_or("");
   s.runtime_min = figures.runtime_seconds.value_or(record.runtime_s) / 60.0;
   s.train_loss = figures.train_loss;
   s.val_loss = figures.val_loss;

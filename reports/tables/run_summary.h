@@ -34,6 +34,7 @@ struct RunSummary {
   // The forward pass's precision: as trained (fp32, bf16, fp16) once there are results, until then
   // the train.precision setting (auto: bf16 on GPUs that support it, else fp32).
   std::string precision;
+  std::string libtorch;  // the version that trained it, once there are results ("" for results older than the field)
 
   // Early stopping: the rung a stopped run stopped at, and the epochs it trained.
   std::optional<int64_t> stopped_rung;

@@ -65,10 +65,13 @@ std::string conditions_note(const orchestrator::StoredData& data, const std::vec
   const std::string precision = trained.empty() ? "– (no run has results yet)" : per_run(trained, [](const RunSummary& r) {
     return r.precision == "fp32" ? r.precision : r.precision + " autocast (loss and metrics in fp32)";
   });
-  return fmt::format("Conditions: {}; optimizer {}; learning rate {}; precision {}; SSIM with a Gaussian window "
-                     "(σ 1.5, 11 taps), data range 1; PSNR per image, then averaged; LPIPS alex v0.1, – without "
+  const std::string libtorch = trained.empty() ? "–" : per_run(trained, [](const RunSummary& r) {
+    return r.libtorch.empty() ? std::string("not recorded (results older than the field)") : r.libtorch;
+  });
+  return fmt::format("Conditions: {}; optimizer {}; learning rate {}; precision {}; libtorch {}; SSIM with a Gaussian "
+                     "window (σ 1.5, 11 taps), data range 1; PSNR per image, then averaged; LPIPS alex v0.1, – without "
                      "its weights.",
-                     data_text(data), optimizer, schedule, precision);
+                     data_text(data), optimizer, schedule, precision, libtorch);
 }
 
 void mark_readings(Table& table, const std::vector<const RunSummary*>& shown,

@@ -600,7 +600,7 @@ TEST_CASE("a run config lacking or mistyping a setting is refused naming its dot
 TEST_CASE("result figures read the numbers a results JSON holds and leave the rest empty", "[store][results]") {
   const bokeh::worker::TrainResult result{
       3, 2, 0.58, 0.66, 0.59, 0.07, {0.15, INFINITY, 0.81, std::nullopt}, 2100, 9.5, 12345,
-      {{1, 0.9, 0.7, 0.2, 2e-4, 700, 9.5}}};
+      {{1, 0.9, 0.7, 0.2, 2e-4, 700, 9.5}}, "fp32", ""};
   const nlohmann::json full = result_to_json(result);
   const ResultFigures f = result_figures_from_json(full);
   CHECK(f.train_loss == 0.66);
@@ -629,6 +629,15 @@ TEST_CASE("result figures read the numbers a results JSON holds and leave the re
   older.erase("precision");
   CHECK(result_figures_from_json(older).precision == "fp32");
   CHECK_FALSE(result_figures_from_json({{"train_loss", 0.5}}).precision);
+  // So does the libtorch version that trained it; results older than the field name none ("").
+  bokeh::worker::TrainResult versioned = result;
+  versioned.libtorch = "2.15.0";
+  CHECK(result_from_json(result_to_json(versioned)).libtorch == "2.15.0");
+  CHECK(result_figures_from_json(result_to_json(versioned)).libtorch == "2.15.0");
+  older.erase("libtorch");
+  CHECK(result_from_json(older).libtorch.empty());
+  CHECK(result_figures_from_json(older).libtorch == "");
+  CHECK_FALSE(result_figures_from_json({{"train_loss", 0.5}}).libtorch);
 
   // An older or unfinished run's: what is a number is read, whatever else is not.
   const ResultFigures partial = result_figures_from_json(

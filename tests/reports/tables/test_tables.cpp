@@ -106,8 +106,8 @@ const std::string kDash = "–";
 const char* const kTinyConditions =
     "Conditions: data synthetic (the built-in renderer: 12 pairs of 16x16), 4 train / 2 validation / 2 test pairs, "
     "each resized once to 16x16 (height x width, centre-cropped to that aspect first); optimizer Adam; learning rate "
-    "constant; precision fp32; SSIM with a Gaussian window (σ 1.5, 11 taps), data range 1; PSNR per image, then "
-    "averaged; LPIPS alex v0.1, – without its weights.";
+    "constant; precision fp32; libtorch not recorded (results older than the field); SSIM with a Gaussian window "
+    "(σ 1.5, 11 taps), data range 1; PSNR per image, then averaged; LPIPS alex v0.1, – without its weights.";
 
 Table table(const test::SweepFixture& f, int n) {
   const orchestrator::Store store = reports::open_store(f.db_path);
@@ -225,10 +225,10 @@ TEST_CASE("Rows the spec names, in its order, with a footnote per reading and th
   CHECK(g4.rows[0][0] == "nobn [r1]");
   CHECK(g4.at("nobn [r1]", "PSNR ↑") == kDash);
   CHECK(g4.rows[1][0] == "PyNET (published)");
-  // Its one run has no results: no precision to state (the others' fp32 does not count).
+  // Its one run has no results: no precision or libtorch to state (the others' do not count).
   std::string conditions = kTinyConditions;
-  const std::string fp32 = "precision fp32;";
-  conditions.replace(conditions.find(fp32), fp32.size(), "precision – (no run has results yet);");
+  const std::string trained = "precision fp32; libtorch not recorded (results older than the field);";
+  conditions.replace(conditions.find(trained), trained.size(), "precision – (no run has results yet); libtorch –;");
   CHECK(g4.notes.back() == conditions);
   // Table 1 is `all`: every run, nobn marked.
   const Grid g1 = parse_markdown(reports::format_markdown(table(f, 1)));
