@@ -38,9 +38,12 @@ void SweepBook::claim_folder(bool fresh) {
   const std::optional<FolderOwner> owner = read_folder_owner(folder);
   const std::string owner_instance = owner ? owner->instance : "";
   if (continues && !owner_instance.empty() && owner_instance == stored->instance) return;
-  const std::filesystem::path moved = set_aside_sweep_files(folder, owner_instance);
+  // Without an owner file the prepared data stays: another start of this sweep may be preparing it right
+  // now (two processes sharing a database start at once), and the cache is validated by its key anyway.
+  const std::filesystem::path moved = set_aside_sweep_files(folder, owner_instance, !owner_instance.empty());
   if (moved.empty()) return;
-  set_aside_ = fmt::format("checkpoints and prepared data of {} set aside in {}; the runs start from scratch",
+  set_aside_ = fmt::format("checkpoints{} of {} set aside in {}; the runs start from scratch",
+                           owner_instance.empty() ? "" : " and prepared data",
                            owner_instance.empty() ? "an unknown sweep instance" : "discarded sweep instance " + owner_instance,
                            moved.string());
   progress_.message(fmt::format("sweep {}: {}", spec_.name, set_aside_));

@@ -48,7 +48,7 @@ class SweepBook {
   // Before the data work: refuses (FolderOwnedError) a sweep folder that a sweep of another existing
   // database owns, and sets aside (orchestrator/store/folder_owner.h) the checkpoints and prepared data
   // of an instance this start does not continue: one discarded by --fresh, one of a database since
-  // removed, or files without an owner. Says so in one line; open() logs it as a "set-aside" event.
+  // removed, or checkpoints without an owner. Says so in one line; open() logs it as a "set-aside" event.
   void claim_folder(bool fresh);
 
   // Builds or validates the sweep's prepared data (once, before the first assignment).

@@ -65,11 +65,11 @@ void check_folder_database(const fs::path& sweep_folder, const std::string& swee
       sweep_folder.string(), sweep, owner->database.string(), database.string(), database.filename().string()));
 }
 
-fs::path set_aside_sweep_files(const fs::path& sweep_folder, const std::string& instance) {
+fs::path set_aside_sweep_files(const fs::path& sweep_folder, const std::string& instance, bool with_data) {
   std::vector<const char*> present;
   for (const char* name : {"checkpoints", "data"}) {
     std::error_code error;
-    if (fs::exists(sweep_folder / name, error)) present.push_back(name);
+    if ((with_data || std::string(name) != "data") && fs::exists(sweep_folder / name, error)) present.push_back(name);
   }
   if (present.empty()) return {};
   const std::string base = instance.empty() ? "unowned" : instance;

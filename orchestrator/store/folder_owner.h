@@ -40,9 +40,10 @@ void write_folder_owner(const std::filesystem::path& sweep_folder, const std::st
 void check_folder_database(const std::filesystem::path& sweep_folder, const std::string& sweep,
                            const std::filesystem::path& database);
 
-// Moves the folder's checkpoints/ and data/ into set-aside/<instance or "unowned">[-N]/ and returns that
-// folder, or an empty path when there was nothing to move. Throws std::runtime_error naming the folder
-// when a move fails.
-std::filesystem::path set_aside_sweep_files(const std::filesystem::path& sweep_folder, const std::string& instance);
+// Moves the folder's checkpoints/ (and data/ when `with_data`) into set-aside/<instance or "unowned">[-N]/
+// and returns that folder, or an empty path when there was nothing to move. Throws std::runtime_error
+// naming the folder when a move fails.
+std::filesystem::path set_aside_sweep_files(const std::filesystem::path& sweep_folder, const std::string& instance,
+                                            bool with_data = true);
 
 }  // namespace bokeh::orchestrator

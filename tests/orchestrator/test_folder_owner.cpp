@@ -116,12 +116,14 @@ TEST_CASE("--fresh sets aside the discarded instance's checkpoints and prepared 
     CHECK(read_folder_owner(sweep_folder(dir.path(), "book"))->instance == second);
     CHECK(has_event(store, "set-aside"));
   }
-  SECTION("files without an owner (written before owners existed, or by hand) are set aside") {
+  SECTION("checkpoints without an owner (written before owners existed, or by hand) are set aside; the data stays "
+          "(a concurrent start may be preparing it)") {
     fs::remove(sweep_folder(dir.path(), "book") / kFolderOwnerFile);
     start(store, spec, dir.path(), false);
     CHECK_FALSE(fs::exists(last));
     CHECK(read(sweep_folder(dir.path(), "book") / kSetAsideFolder / "unowned" / "checkpoints" / key / "last.pt") ==
           "old weights");
+    CHECK_FALSE(fs::exists(sweep_folder(dir.path(), "book") / kSetAsideFolder / "unowned" / "data"));
   }
 }
 
