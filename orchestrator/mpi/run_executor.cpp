@@ -69,8 +69,8 @@ worker::TrainResult RunExecutor::execute(const AssignMessage& assign, const RunR
   const bool stall = stalling && assign.run_name == stalling;
   if (reports.on_progress || stall) {
     options.on_progress = [&reports, &assign, stall](const char* phase, int64_t epoch, int64_t batch) {
-      if (stall && epoch == 1 && batch == 2 && std::string(phase) == "train") hang_on_purpose();
       if (reports.on_progress) reports.on_progress(ProgressMessage{assign.run_key, phase, epoch, batch});
+      if (stall && epoch == 1 && batch == 2 && std::string(phase) == "train") hang_on_purpose();  // in batch 2
     };
   }
   options.group = group;
