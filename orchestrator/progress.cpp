@@ -1,9 +1,13 @@
 // Progress and ETA lines of a sweep.
 #include "orchestrator/progress.h"
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 
 #include <fmt/format.h>
+
+#include "orchestrator/interrupt.h"
 
 namespace bokeh::orchestrator {
 
@@ -72,9 +76,16 @@ std::string Progress::summary() const {
 }
 
 void Progress::print(const std::string& line) const {
-  if (quiet_) return;
-  std::fprintf(out_, "%s\n", line.c_str());
-  std::fflush(out_);
+  if (quiet_ || output_lost_) return;
+  errno = 0;
+  const bool failed = std::fprintf(out_, "%s\n", line.c_str()) < 0 || std::fflush(out_) != 0 || std::ferror(out_);
+  if (!failed) return;
+  // `sweep ... | head -1`: the reader went away (EPIPE; SIGPIPE is ignored) or the disk is full. The
+  // sweep stops as a signal would stop it, resumable, and says why once.
+  output_lost_ = true;
+  std::fprintf(stderr, "sweep: cannot write progress to standard output (%s); stopping: the same command resumes\n",
+               errno != 0 ? std::strerror(errno) : "write error");
+  request_interrupt();
 }
 
 std::string format_duration(double seconds) {

@@ -37,6 +37,8 @@ class Progress {
   std::string summary() const;
 
  private:
+  // A line on `out`; when it cannot be written (a closed pipe, a full disk), one line on stderr and a
+  // stop request (interrupt.h), then silence.
   void print(const std::string& line) const;
 
   bool quiet_;
@@ -44,6 +46,7 @@ class Progress {
   std::chrono::steady_clock::time_point started_;
   int64_t total_runs_ = 0, done_runs_ = 0, failed_runs_ = 0, stopped_runs_ = 0;
   double total_cost_ = 0, done_cost_ = 0, cost_this_start_ = 0;
+  mutable bool output_lost_ = false;
 };
 
 // "1h02m", "3m05s", "42s".

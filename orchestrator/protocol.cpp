@@ -8,7 +8,7 @@
 namespace bokeh::orchestrator {
 
 namespace {
-constexpr const char* kTypeNames[] = {"READY", "ASSIGN", "EPOCH", "DONE", "FAILED", "STOP", "NOTICE"};
+constexpr const char* kTypeNames[] = {"READY", "ASSIGN", "EPOCH", "DONE", "FAILED", "STOP", "NOTICE", "PROGRESS"};
 constexpr int kTypeCount = static_cast<int>(std::size(kTypeNames));
 
 nlohmann::json body_of(const ReadyMessage& m) {
@@ -17,11 +17,11 @@ nlohmann::json body_of(const ReadyMessage& m) {
 nlohmann::json body_of(const AssignMessage& m) {
   return {{"run_key", m.run_key},           {"run_name", m.run_name},
           {"config", m.config},             {"seed", m.seed},
-          {"data_file", m.data_file},
+          {"data_file", m.data_file},       {"sweep_instance", m.sweep_instance},
           {"checkpoint_dir", m.checkpoint_dir}, {"lpips_weights", m.lpips_weights},
           {"resume", m.resume},             {"device", m.device},
           {"threads", m.threads},           {"until_epoch", m.until_epoch},
-          {"runs_per_gpu", m.runs_per_gpu}};
+          {"runs_per_gpu", m.runs_per_gpu}, {"stall_seconds", m.stall_seconds}};
 }
 nlohmann::json body_of(const EpochMessage& m) { return {{"run_key", m.run_key}, {"figures", epoch_to_json(m.figures)}}; }
 nlohmann::json body_of(const DoneMessage& m) { return {{"run_key", m.run_key}, {"results", result_to_json(m.results)}}; }
@@ -30,6 +30,9 @@ nlohmann::json body_of(const FailedMessage& m) {
 }
 nlohmann::json body_of(const StopMessage&) { return nlohmann::json::object(); }
 nlohmann::json body_of(const NoticeMessage& m) { return {{"run_key", m.run_key}, {"kind", m.kind}, {"text", m.text}}; }
+nlohmann::json body_of(const ProgressMessage& m) {
+  return {{"run_key", m.run_key}, {"phase", m.phase}, {"epoch", m.epoch}, {"batch", m.batch}};
+}
 
 Message message_of(int tag, const nlohmann::json& j, const char* what) {
   switch (tag) {
@@ -53,6 +56,9 @@ Message message_of(int tag, const nlohmann::json& j, const char* what) {
       if (m.until_epoch < 0) throw std::runtime_error(std::string(what) + ": field 'until_epoch' is negative");
       m.runs_per_gpu = required_field<int64_t>(j, "runs_per_gpu", what);
       if (m.runs_per_gpu < 1) throw std::runtime_error(std::string(what) + ": field 'runs_per_gpu' is below 1");
+      m.sweep_instance = required_field<std::string>(j, "sweep_instance", what);
+      m.stall_seconds = required_field<double>(j, "stall_seconds", what);
+      if (!(m.stall_seconds > 0)) throw std::runtime_error(std::string(what) + ": field 'stall_seconds' is not above 0");
       return m;
     }
     case 3:
@@ -67,6 +73,9 @@ Message message_of(int tag, const nlohmann::json& j, const char* what) {
     case 7:
       return NoticeMessage{required_field<std::string>(j, "run_key", what), required_field<std::string>(j, "kind", what),
                            required_field<std::string>(j, "text", what)};
+    case 8:
+      return ProgressMessage{required_field<std::string>(j, "run_key", what), required_field<std::string>(j, "phase", what),
+                             required_field<int64_t>(j, "epoch", what), required_field<int64_t>(j, "batch", what)};
     default:
       return StopMessage{};
   }

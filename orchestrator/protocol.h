@@ -4,7 +4,8 @@
 // The exchange, per worker rank w (rank 0 is the coordinator):
 //   1. w -> 0   READY    {host, threads, device}                  once, when w is up
 //   2. 0 -> w   ASSIGN   {run_key, run_name, config, seed,        a run to train; `resume` says whether
-//                         data_file, checkpoint_dir,              checkpoint_dir holds a last.pt to continue;
+//                         data_file, sweep_instance,              checkpoint_dir holds a last.pt to continue
+//                         checkpoint_dir,                         (one another sweep instance wrote is set aside);
 //                         lpips_weights, resume, device,          `until_epoch` > 0: train only up to that
 //                         threads, until_epoch, runs_per_gpu}     epoch (an early-stopping rung), then DONE
 //   3. w -> 0   EPOCH    {run_key, figures}                       after each epoch's checkpoint is written
@@ -13,6 +14,10 @@
 //                                                                 STOP; the run stays resumable); w is idle again
 //      w -> 0   NOTICE   {run_key, kind, text}                   any time during 3-4: something the run passed
 //                                                                 over (a corrupt checkpoint), kept as an event
+//      child -> w PROGRESS {run_key, phase, epoch, batch}       between a worker and the child process training
+//                                                                 its run (training_process.h), before every
+//                                                                 batch: what the watchdog measures; never sent
+//                                                                 to the coordinator
 //   5. steps 2-4 repeat while runs are left; then
 //   6. 0 -> w   STOP     {}                                       w leaves its loop; also sent mid-run to stop
 //                                                                 a sweep, which w answers with FAILED(interrupted)
@@ -46,6 +51,8 @@ struct AssignMessage {
   int64_t threads = 0;          // resources.threads: 0 = cores / workers on the node
   int64_t until_epoch = 0;      // > 0: stop after this epoch (an ASHA rung) and report DONE; 0: train.epochs
   int64_t runs_per_gpu = 1;     // resources.runs_per_gpu: worker ranks sharing each GPU
+  std::string sweep_instance;   // the store's id of this sweep instance: it owns the checkpoints it writes
+  double stall_seconds = 1800;  // resources.stall_minutes x 60: no batch for this long -> the child is killed
 };
 struct EpochMessage {
   std::string run_key;
@@ -67,8 +74,15 @@ struct NoticeMessage {
   std::string text;
 };
 
+struct ProgressMessage {
+  std::string run_key;
+  std::string phase;  // "train", "validation" or "test"
+  int64_t epoch = 0;
+  int64_t batch = 0;  // 1-based, within the phase
+};
+
 using Message = std::variant<ReadyMessage, AssignMessage, EpochMessage, DoneMessage, FailedMessage, StopMessage,
-                             NoticeMessage>;
+                             NoticeMessage, ProgressMessage>;
 
 // MPI tags, one per message type (the variant's index + 1).
 int message_tag(const Message& message);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "orchestrator/store/folder_owner.h"
 #include "orchestrator/store/result_json.h"
 #include "orchestrator/store/results_layout.h"
 #include "orchestrator/spec/run_settings.h"
@@ -35,10 +36,35 @@ SweepBook::SweepBook(Store& store, const Spec& spec, std::filesystem::path resul
   if (!spec.search.method.empty()) sampler_.emplace(spec.search);
 }
 
+void SweepBook::claim_folder(bool fresh) {
+  const std::filesystem::path folder = sweep_folder(results_root_, spec_.name);
+  const std::filesystem::path database = std::filesystem::absolute(store_.path());
+  check_folder_database(folder, spec_.name, database);
+  // The instance this start continues: the stored one, unless registration will draw a new one
+  // (a new sweep, or --fresh over a changed spec).
+  const std::optional<SweepInfo> stored = store_.sweep(spec_.name);
+  const bool continues = stored && (stored->spec_json == sweep_info(spec_).spec_json || !fresh);
+  const std::optional<FolderOwner> owner = read_folder_owner(folder);
+  const std::string owner_instance = owner ? owner->instance : "";
+  if (continues && !owner_instance.empty() && owner_instance == stored->instance) return;
+  // Without an owner file the prepared data stays: another start of this sweep may be preparing it right
+  // now (two processes sharing a database start at once), and the cache is validated by its key anyway.
+  const std::filesystem::path moved = set_aside_sweep_files(folder, owner_instance, !owner_instance.empty());
+  if (moved.empty()) return;
+  set_aside_ = fmt::format("checkpoints{} of {} set aside in {}; the runs start from scratch",
+                           owner_instance.empty() ? "" : " and prepared data",
+                           owner_instance.empty() ? "an unknown sweep instance" : "discarded sweep instance " + owner_instance,
+                           moved.string());
+  progress_.message(fmt::format("sweep {}: {}", spec_.name, set_aside_));
+}
+
 void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
   const Registration registration = store_.register_sweep(sweep_info(spec_), options.fresh);
   if (registration == Registration::Replaced)
     progress_.message(fmt::format("sweep {}: spec changed, started afresh (--fresh)", spec_.name));
+  instance_ = store_.sweep(spec_.name)->instance;
+  write_folder_owner(sweep_folder(results_root_, spec_.name), instance_, std::filesystem::absolute(store_.path()));
+  if (!set_aside_.empty()) store_.add_event(spec_.name, std::nullopt, "set-aside", set_aside_);
   // Sampled trials are not in the plan: they are drawn one by one (next_assignment), each stored as drawn.
   const int added = store_.add_runs(spec_.name, new_runs(plan));
   coordinator_id_ = store_.join_sweep(spec_.name, this_host(), ::getpid());
@@ -113,6 +139,8 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   assign.config = nlohmann::json::parse(run->config_json);
   assign.seed = config_seed(spec_.seed, assign.config);  // repeats: the first repeat's seed + r
   assign.data_file = data_file_;
+  assign.sweep_instance = instance_;
+  assign.stall_seconds = spec_.resources.stall_minutes * 60.0;
   const auto checkpoint_dir = run_checkpoint_dir(results_root_, spec_.name, run->key);
   assign.checkpoint_dir = checkpoint_dir.string();
   assign.lpips_weights = spec_.lpips_weights;

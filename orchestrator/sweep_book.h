@@ -47,6 +47,12 @@ class SweepBook {
   void open(const RunPlan& plan, const SweepOptions& options);
   int64_t coordinator_id() const { return coordinator_id_; }
 
+  // Before the data work: refuses (FolderOwnedError) a sweep folder that a sweep of another existing
+  // database owns, and sets aside (orchestrator/store/folder_owner.h) the checkpoints and prepared data
+  // of an instance this start does not continue: one discarded by --fresh, one of a database since
+  // removed, or checkpoints without an owner. Says so in one line; open() logs it as a "set-aside" event.
+  void claim_folder(bool fresh);
+
   // Builds or validates the sweep's prepared data (once, before the first assignment).
   void prepare_data(const DataPreparer& prepare);
 
@@ -92,6 +98,8 @@ class SweepBook {
   std::filesystem::path results_root_;
   Progress& progress_;
   std::string data_file_;
+  std::string instance_;     // the registered sweep's instance id (after open)
+  std::string set_aside_;    // what claim_folder() moved, for open()'s event
   int64_t coordinator_id_ = 0;
   std::map<std::string, InFlight> in_flight_;  // by run key
   std::optional<AshaScheduler> asha_;          // with early_stopping: asha

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "orchestrator/interrupt.h"
 #include "orchestrator/spec/spec_inputs.h"
 #include "orchestrator/sweep_records.h"
 
@@ -15,7 +16,11 @@ SweepSession::SweepSession(const SweepCommand& command, const DataPreparer& prep
       store_(command.db_path) {
   book_ = std::make_unique<SweepBook>(store_, spec_, results_root(std::filesystem::absolute(command.db_path)), progress_);
   store_.check_registration(sweep_info(spec_), command.fresh);  // refuse a changed spec before the data work
-  book_->prepare_data(prepare);  // a failure here leaves nothing registered
+  book_->claim_folder(command.fresh);  // another database's folder is refused; a discarded instance's files set aside
+  {
+    const ExitOnInterrupt at_once;  // Ctrl-C while preparing stops within moments, not when it is done
+    book_->prepare_data(prepare);   // a failure here leaves nothing registered
+  }
   book_->open(plan_, SweepOptions{command.fresh, command.retry_failed});
   heartbeat_ = std::make_unique<Heartbeat>(command.db_path, book_->coordinator_id());
 }

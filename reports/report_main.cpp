@@ -77,7 +77,7 @@ int dashboard(const ReportOptions& o) {
   if (o.serve) {
     // Serving may start before the sweep that creates the database; a mistyped path shows here.
     if (!std::filesystem::exists(o.db_path)) {
-      std::cerr << "report: " << o.db_path << ": no results database yet; the page says so until a sweep creates it"
+      std::cerr << "report: " << o.db_path << ": no results database yet; the page says it waits for the sweep until one creates it"
                 << std::endl;
     }
     r::ServeOptions serve{o.db_path, o.sweep, o.host, o.port, page_options(o)};
@@ -90,7 +90,7 @@ int dashboard(const ReportOptions& o) {
   const std::string page = r::dashboard_page(r::dashboard_snapshot(store, o.sweep, unix_now()), store,
                                              r::read_chart_libraries(), page_options(o));
   r::write_page(o.html, page);
-  std::cout << o.html << "\n";
+  if (o.html != "-") std::cout << o.html << "\n";  // "-": the page itself went to standard output
   return bokeh::kExitOk;
 }
 
@@ -242,6 +242,9 @@ int main(int argc, char** argv) {
   try {
     return run(o);
   } catch (const bokeh::reports::ReportInputError& e) {
+    std::cerr << "report: " << e.what() << "\n";
+    return bokeh::kExitBadInput;
+  } catch (const bokeh::reports::CannotListen& e) {  // bad input, as README's exit statuses say
     std::cerr << "report: " << e.what() << "\n";
     return bokeh::kExitBadInput;
   } catch (const std::exception& e) {

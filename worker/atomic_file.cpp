@@ -4,6 +4,7 @@
 #include "worker/local_process.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -95,7 +96,64 @@ void commit_file(const fs::path& temp, const fs::path& file) {
   sync_folder(file.parent_path());
 }
 
-void write_file_atomically(const fs::path& file, std::string_view bytes, const fs::path& previous) {
+OutputTarget output_target(const fs::path& requested) {
+  if (requested == "-") return {OutputTarget::Kind::direct, "-"};
+  fs::path file = requested;
+  for (int hops = 0;; ++hops) {  // follow links by hand: the rename must land beside the final file
+    struct stat link_status {};
+    if (::lstat(file.c_str(), &link_status) != 0) {
+      if (errno == ENOENT) return {OutputTarget::Kind::atomic, file};  // a new file (or a dangling link's target)
+      throw write_error(requested, errno);
+    }
+    if (!S_ISLNK(link_status.st_mode)) break;
+    struct stat target_status {};
+    if (::stat(file.c_str(), &target_status) == 0 && !S_ISREG(target_status.st_mode) && !S_ISDIR(target_status.st_mode))
+      break;  // a link to a pipe, terminal or device (/dev/stdout -> /proc/self/fd/1 -> pipe:[..]): write through it
+    if (hops >= 40) throw write_error(requested, ELOOP);
+    std::error_code error;
+    const fs::path target = fs::read_symlink(file, error);
+    if (error) throw write_error(requested, error.value());
+    if (target.string().rfind("/proc/", 0) == 0) return {OutputTarget::Kind::direct, file};  // /dev/stdout & co
+    file = target.is_absolute() ? target : file.parent_path() / target;
+  }
+  struct stat status {};
+  if (::stat(file.c_str(), &status) != 0) throw write_error(requested, errno);
+  if (S_ISREG(status.st_mode)) return {OutputTarget::Kind::atomic, file};
+  if (S_ISDIR(status.st_mode)) throw FileWriteError("cannot write " + requested.string() + ": it is a directory");
+  if (S_ISFIFO(status.st_mode) || S_ISCHR(status.st_mode)) return {OutputTarget::Kind::direct, file};
+  throw FileWriteError("cannot write " + requested.string() + ": not a regular file, pipe or character device " +
+                       "(refusing to replace it)");
+}
+
+namespace {
+// Writes all of `bytes` to `fd`; 0 or the errno of the failed write.
+int write_all(int fd, std::string_view bytes) {
+  for (size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno != EINTR) return errno;
+    if (n > 0) done += static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+// A pipe, terminal or device (or "-", standard output): opened as it is, never created or replaced, and written.
+void write_directly(const fs::path& shown, const fs::path& file, std::string_view bytes) {
+  if (file == "-") {
+    if (const int error = write_all(STDOUT_FILENO, bytes); error != 0) throw write_error("standard output", error);
+    return;
+  }
+  const int fd = ::open(file.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) throw write_error(shown, errno);
+  int error = write_all(fd, bytes);
+  if (::close(fd) != 0 && error == 0) error = errno;
+  if (error != 0) throw write_error(shown, error);
+}
+}  // namespace
+
+void write_file_atomically(const fs::path& requested, std::string_view bytes, const fs::path& previous) {
+  const OutputTarget target = output_target(requested);
+  if (target.kind == OutputTarget::Kind::direct) return write_directly(requested, target.path, bytes);
+  const fs::path& file = target.path;
   if (!file.parent_path().empty()) {
     std::error_code error;
     fs::create_directories(file.parent_path(), error);
@@ -104,12 +162,7 @@ void write_file_atomically(const fs::path& file, std::string_view bytes, const f
   const fs::path temp = temporary_path(file);
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw write_error(file, errno);
-  int error = 0;
-  for (size_t done = 0; done < bytes.size() && error == 0;) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno != EINTR) error = errno;
-    if (n > 0) done += static_cast<size_t>(n);
-  }
+  int error = write_all(fd, bytes);
   if (error == 0 && ::fsync(fd) != 0) error = errno;
   if (::close(fd) != 0 && error == 0) error = errno;
   if (error != 0) {

@@ -29,9 +29,21 @@ int64_t remove_abandoned_temporaries(const std::filesystem::path& folder);
 // "cannot write FILE: REASON" for the errno value `error`, with a hint when the disk is full.
 FileWriteError write_error(const std::filesystem::path& file, int error);
 
+// Where a write to `file` goes. A regular file or a new name: atomically (a temporary beside it,
+// renamed over it). A symbolic link is followed to its final target, which is written atomically
+// beside the target (the link stays a link). A pipe, terminal or character device (also through a
+// link, e.g. /dev/stdout), and "-" (standard output): written directly, never replaced. A directory,
+// socket or block device: FileWriteError, one line.
+struct OutputTarget {
+  enum class Kind { atomic, direct } kind;
+  std::filesystem::path path;  // the file to rename over (atomic) or to open and write (direct)
+};
+OutputTarget output_target(const std::filesystem::path& file);
+
 // Writes `bytes` to `file` atomically (temporary, checked writes, fsync, rename; the folder is
-// created). With `previous`, an existing `file` is first renamed to `previous`, so that the last
-// good version survives. Throws FileWriteError; the temporary is removed and `file` is untouched.
+// created), at output_target(file): through symbolic links, directly to pipes and devices. With
+// `previous`, an existing `file` is first renamed to `previous`, so that the last good version
+// survives. Throws FileWriteError; the temporary is removed and `file` is untouched.
 void write_file_atomically(const std::filesystem::path& file, std::string_view bytes,
                            const std::filesystem::path& previous = {});
 

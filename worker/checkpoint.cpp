@@ -123,10 +123,12 @@ std::vector<EpochFigures> history_from(const torch::Tensor& tensor, const fs::pa
 }  // namespace
 
 void save_checkpoint(const fs::path& file, const std::string& fingerprint, const torch::nn::Module& model,
-                     const torch::optim::Optimizer& optimizer, const TrainingState& state, const fs::path& previous) {
+                     const torch::optim::Optimizer& optimizer, const TrainingState& state, const fs::path& previous,
+                     const std::string& owner) {
   OutputArchive archive;
   archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
   archive.write("fingerprint", c10::IValue(fingerprint));
+  archive.write("owner", c10::IValue(owner));
   OutputArchive model_archive, optimizer_archive;
   model.save(model_archive);
   optimizer.save(optimizer_archive);
@@ -149,12 +151,19 @@ void save_checkpoint(const fs::path& file, const std::string& fingerprint, const
 }
 
 TrainingState load_checkpoint(const fs::path& file, const std::string& fingerprint, torch::nn::Module& model,
-                              torch::optim::Optimizer& optimizer, const torch::Device& device) {
+                              torch::optim::Optimizer& optimizer, const torch::Device& device, const std::string& owner) {
   return read_archive(file, kCheckpointFormat, "checkpoint", device, [&](InputArchive& archive) {
+    c10::IValue saved_owner;
+    const std::string written_by =
+        archive.try_read("owner", saved_owner) && saved_owner.isString() ? saved_owner.toStringRef() : "";
+    if (written_by != owner)
+      throw ForeignCheckpoint(fmt::format("checkpoint {} belongs to another sweep or other data: it was written by [{}], "
+                                          "this run is [{}]",
+                                          file.string(), written_by.empty() ? "no owner" : written_by, owner));
     c10::IValue saved_fingerprint;
     archive.read("fingerprint", saved_fingerprint);
     if (saved_fingerprint.toStringRef() != fingerprint)
-      throw std::runtime_error(fmt::format("checkpoint {} belongs to another run: it was written for [{}], this run is [{}]",
+      throw ForeignCheckpoint(fmt::format("checkpoint {} belongs to another run: it was written for [{}], this run is [{}]",
                                            file.string(), saved_fingerprint.toStringRef(), fingerprint));
     InputArchive model_archive, optimizer_archive;
     archive.read("model", model_archive);

@@ -44,18 +44,29 @@ class CorruptCheckpoint : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An intact checkpoint that this run must not continue: written for another run's settings (a
+// different fingerprint) or by another owner (another sweep instance, or over other data). Thrown
+// before anything is restored; the trainer sets such a file aside and starts from scratch.
+class ForeignCheckpoint : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Writes last.pt atomically; with `previous`, the file it replaces is kept under that name (prev.pt).
-// `fingerprint` names the run's settings; loading compares it.
+// `fingerprint` names the run's settings and `owner` who may continue it (the sweep instance and the
+// data's identity); loading compares both.
 void save_checkpoint(const std::filesystem::path& file, const std::string& fingerprint,
                      const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
-                     const TrainingState& state, const std::filesystem::path& previous = {});
+                     const TrainingState& state, const std::filesystem::path& previous = {},
+                     const std::string& owner = {});
 
 // Restores model and optimizer (already built for the same run, on `device`) and returns the rest.
-// Throws CorruptCheckpoint when its checksum fails (nothing restored), std::runtime_error naming the
-// file when it is unreadable, foreign, or written for another run (a different fingerprint).
+// Throws CorruptCheckpoint when its checksum fails (nothing restored), ForeignCheckpoint when it was
+// written for another run (a different fingerprint) or another owner (a checkpoint without an owner
+// has owner ""), std::runtime_error naming the file when it is unreadable or not a checkpoint.
 TrainingState load_checkpoint(const std::filesystem::path& file, const std::string& fingerprint,
                               torch::nn::Module& model, torch::optim::Optimizer& optimizer,
-                              const torch::Device& device);
+                              const torch::Device& device, const std::string& owner = {});
 
 // best.pt: the U-Net's weights and buffers with its shape. Written atomically.
 void save_weights(const std::filesystem::path& file, const UNet& model);

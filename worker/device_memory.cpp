@@ -63,8 +63,9 @@ std::string out_of_memory_line(const torch::Device& device, int64_t batch_size, 
   const std::string figures = memory ? fmt::format("{:.2f} GiB free of {:.2f} GiB", gib(memory->free_bytes),
                                                    gib(memory->total_bytes))
                                      : std::string("free memory unknown");
-  return fmt::format("out of memory on {} at batch size {} {}: {} (lower train.batch_size{})", device.str(),
-                     batch_size, phase, figures, device.is_cuda() ? " or resources.runs_per_gpu" : "");
+  return fmt::format("out of memory on {} at batch size {} {}: {} (lower train.batch_size or model.width, or {})",
+                     device.str(), batch_size, phase, figures,
+                     device.is_cuda() ? "resources.runs_per_gpu" : "start fewer worker ranks per node");
 }
 
 }  // namespace bokeh::worker

@@ -28,9 +28,10 @@ void reset_peak_memory(const torch::Device& device);
 // the next run on this GPU, or another process sharing it, gets them.
 void release_cached_memory(const torch::Device& device);
 
-// The one line a run fails with when an allocation fails, e.g. "out of memory on cuda:0 at batch
-// size 16 during epoch 2: 0.42 GiB free of 139.81 GiB (lower train.batch_size or
-// resources.runs_per_gpu)". `phase` says when ("during epoch 2", "while testing").
+// The one line a run fails with when an allocation fails, e.g. "out of memory on cpu at batch size 8
+// during epoch 2 (U-Net width 64, depth 4 at 128x128): 0.42 GiB free of 7.81 GiB (lower
+// train.batch_size or model.width, or start fewer worker ranks per node)"; on a GPU the last hint is
+// resources.runs_per_gpu. `phase` says when and what ran ("during epoch 2 (U-Net ...)", "while testing").
 std::string out_of_memory_line(const torch::Device& device, int64_t batch_size, const std::string& phase);
 
 }  // namespace bokeh::worker

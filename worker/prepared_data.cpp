@@ -237,6 +237,7 @@ std::shared_ptr<const PreparedData> PreparedData::open(const fs::path& file) {
   data->mapping_ = std::move(mapping);
   data->file_ = file;
   data->key_ = header.key;
+  data->checksum_ = header.checksum;
   data->height_ = header.height;
   data->width_ = header.width;
   for (int s = 0; s < 3; ++s) data->counts_[s] = header.counts[s];

@@ -39,6 +39,9 @@ class PreparedData {
   int64_t height() const { return height_; }
   int64_t width() const { return width_; }
   uint64_t key() const { return key_; }
+  // The payload's checksum: the identity of the pixels themselves (the same pairs in the same splits
+  // give the same value wherever and whenever the cache was built; the key also hashes file times).
+  uint64_t checksum() const { return checksum_; }
   // Views of the read-only mapping (no copy; never write to them). They keep the mapping alive.
   torch::Tensor inputs(Split split) const;   // uint8 (N, 3, H, W), the sharp originals
   torch::Tensor targets(Split split) const;  // uint8 (N, 3, H, W), the bokeh targets
@@ -52,6 +55,7 @@ class PreparedData {
   std::shared_ptr<const Mapping> mapping_;
   std::filesystem::path file_;
   uint64_t key_ = 0;
+  uint64_t checksum_ = 0;
   int64_t height_ = 0, width_ = 0;
   int64_t counts_[3] = {0, 0, 0};
 };

@@ -76,7 +76,9 @@ void set_lr(torch::optim::Optimizer& optimizer, double lr) {
   for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
 }
 
-void poll_stop(const TrainOptions& options, int64_t epoch) {
+// Before every batch: progress for the watchdog, then the stop flag.
+void poll_stop(const TrainOptions& options, int64_t epoch, const char* phase, int64_t batch) {
+  if (options.on_progress) options.on_progress(phase, epoch, batch);
   if (options.stop_requested && options.stop_requested())
     throw TrainingInterrupted(fmt::format("training stopped on request during epoch {}", epoch));
 }
@@ -161,11 +163,12 @@ double train_epoch(const Run& run, torch::optim::Optimizer& optimizer, LossScale
     optimizer.zero_grad();
     double value = 0.0;
     if (group) {
+      if (options.on_progress) options.on_progress("train", epoch, batches);
       if (group->check_in(options.stop_requested && options.stop_requested()))
         throw TrainingInterrupted(fmt::format("training stopped on request during epoch {}", epoch));
       value = group_step(*group, run, plan, begin, end, scaler);
     } else {
-      poll_stop(options, epoch);
+      poll_stop(options, epoch, "train", batches);
       value = forward_backward(run, run.source.batch(plan, begin, end), scaler).item<double>();
     }
     if (!std::isfinite(value)) fail_together(group, fmt::format("non-finite loss at epoch {}, batch {}", epoch, batches));
@@ -188,7 +191,8 @@ double validation_loss(const Run& run, int64_t epoch) {
   const Shard mine = group ? shard_of(n, group->rank(), group->size()) : Shard{0, n};
   double sum = 0.0;
   for (int64_t begin = mine.begin, b = 1; begin < mine.end; begin += run.config.batch_size, ++b) {
-    if (!group) poll_stop(options, epoch);
+    if (!group) poll_stop(options, epoch, "validation", b);
+    else if (options.on_progress) options.on_progress("validation", epoch, b);
     const int64_t end = std::min(begin + run.config.batch_size, mine.end);
     const Batch batch = run.source.range(Split::validation, begin, end);
     const double value = run.loss(predict(run, batch.input), batch.target, batch.input).total.item<double>();
@@ -211,7 +215,8 @@ TestMetrics test_metrics(const Run& run, const Lpips& lpips) {
   torch::NoGradGuard no_grad;
   const int64_t n = run.source.size(Split::test);
   double l1 = 0.0, psnr_sum = 0.0, ssim_sum = 0.0, lpips_sum = 0.0;
-  for (int64_t begin = 0; begin < n; begin += run.config.batch_size) {
+  for (int64_t begin = 0, b = 1; begin < n; begin += run.config.batch_size, ++b) {
+    if (run.options.on_progress) run.options.on_progress("test", run.config.epochs, b);
     const Batch batch = run.source.range(Split::test, begin, std::min(begin + run.config.batch_size, n));
     const auto prediction = predict(run, batch.input);  // (B, 3, H, W)
     l1 += l1_error(prediction, batch.target).sum().item<double>();
@@ -240,21 +245,34 @@ void restore(UNet& model, const std::vector<torch::Tensor>& tensors) {
   for (auto& t : model->buffers()) t.copy_(tensors[i++]);
 }
 
+// Moves a checkpoint this run must not continue to <folder>/set-aside/<name>[.N]; returns where.
+fs::path set_aside(const fs::path& file) {
+  const fs::path folder = file.parent_path() / "set-aside";
+  fs::create_directories(folder);
+  fs::path target = folder / file.filename();
+  for (int n = 2; fs::exists(target); ++n) target = folder / fmt::format("{}.{}", file.filename().string(), n);
+  fs::rename(file, target);
+  return target;
+}
+
 // The newest intact checkpoint restored into model and optimizer: last.pt, else prev.pt, else none (the
 // run starts from scratch). A corrupt one is passed over and said once, through on_notice.
-std::optional<TrainingState> resume(const TrainOptions& options, const std::string& fingerprint, UNet& model,
-                                    torch::optim::Optimizer& optimizer) {
+std::optional<TrainingState> resume(const TrainOptions& options, const std::string& fingerprint,
+                                    const std::string& owner, UNet& model, torch::optim::Optimizer& optimizer) {
   std::string passed_over;
   for (const char* name : {kLastCheckpoint, kPreviousCheckpoint}) {
     const fs::path file = options.checkpoint_dir / name;
     if (!fs::exists(file)) continue;
     try {
-      TrainingState state = load_checkpoint(file, fingerprint, *model, optimizer, options.device);
+      TrainingState state = load_checkpoint(file, fingerprint, *model, optimizer, options.device, owner);
       if (!passed_over.empty() && options.on_notice)
         options.on_notice("checkpoint", fmt::format("{}; resumed from {} (epoch {})", passed_over, name, state.epoch));
       return state;
     } catch (const CorruptCheckpoint& e) {
       passed_over += (passed_over.empty() ? "" : "; ") + std::string(e.what());
+    } catch (const ForeignCheckpoint& e) {  // never continued, never deleted: moved out of the way
+      const fs::path aside = set_aside(file);
+      passed_over += fmt::format("{}{}; set aside as {}", passed_over.empty() ? "" : "; ", e.what(), aside.string());
     }
   }
   if (!passed_over.empty() && options.on_notice)
@@ -270,14 +288,36 @@ void lay_out(UNet& model, torch::MemoryFormat format) {
     if (parameter.dim() == 4) parameter.set_data(parameter.contiguous(format));
 }
 
-// Runs `phase` of a run; an allocation failure in it becomes the run's one-line failure (device,
-// batch size, free/total memory).
+// Whether a libtorch error is an allocation that failed: CUDA's caching allocator throws
+// OutOfMemoryError, but the CPU's DefaultCPUAllocator (and oneDNN's scratch buffers) throw a plain
+// c10::Error saying so, with a long C++ backtrace attached.
+bool is_allocation_failure(const c10::Error& e) {
+  const std::string text = e.what_without_backtrace();
+  for (const char* sign : {"not enough memory", "can't allocate memory", "Cannot allocate memory", "out of memory",
+                           "DefaultCPUAllocator"})
+    if (text.find(sign) != std::string::npos) return true;
+  return false;
+}
+
+// Runs `phase` of a run; an allocation failure in it (on the GPU or the CPU, or a std::bad_alloc) becomes
+// the run's one-line failure (device, batch size, phase, the run's shape, free/total memory, a hint).
 template <typename Body>
-auto guard_memory(const TrainConfig& config, const torch::Device& device, const std::string& phase, Body body) {
+auto guard_memory(const TrainConfig& config, const PreparedData& data, const torch::Device& device,
+                  const std::string& phase, Body body) {
+  const auto line = [&] {
+    return out_of_memory_line(device, config.batch_size,
+                              fmt::format("{} (U-Net width {}, depth {} at {}x{})", phase, config.model.width,
+                                          config.model.depth, data.height(), data.width()));
+  };
   try {
     return body();
   } catch (const c10::OutOfMemoryError&) {
-    throw OutOfMemory(out_of_memory_line(device, config.batch_size, phase));
+    throw OutOfMemory(line());
+  } catch (const std::bad_alloc&) {
+    throw OutOfMemory(line());
+  } catch (const c10::Error& e) {
+    if (is_allocation_failure(e)) throw OutOfMemory(line());
+    throw;
   }
 }
 
@@ -297,7 +337,8 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   if (lpips) lpips->to(device);
   const BokehLoss loss(config.loss, config.loss.lpips > 0.0 ? lpips : Lpips{nullptr});
   const std::string fingerprint = run_fingerprint(config, precision, data);
-  const BatchSource source = guard_memory(config, device, "uploading the data",
+  const std::string owner = fmt::format("sweep {} data {:016x}", options.sweep_instance, data.checksum());
+  const BatchSource source = guard_memory(config, data, device, "uploading the data",
                                           [&] { return BatchSource(data, device, options.memory_format); });
   const Run run{config, options, model, loss, source, precision};
 
@@ -311,7 +352,7 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   if (checkpoints) {
     fs::create_directories(options.checkpoint_dir);
     remove_abandoned_temporaries(options.checkpoint_dir);  // a checkpoint a killed attempt was writing
-    if (std::optional<TrainingState> resumed = resume(options, fingerprint, model, *optimizer)) {
+    if (std::optional<TrainingState> resumed = resume(options, fingerprint, owner, model, *optimizer)) {
       state = std::move(*resumed);
       lay_out(model, options.memory_format);
       if (state.epoch > config.epochs)
@@ -328,13 +369,13 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   for (int64_t epoch = state.epoch + 1; epoch <= config.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
     const std::string phase = fmt::format("during epoch {}", epoch);
-    const double train_loss = guard_memory(config, device, phase, [&] { return train_epoch(run, *optimizer, scaler, epoch); });
+    const double train_loss = guard_memory(config, data, device, phase, [&] { return train_epoch(run, *optimizer, scaler, epoch); });
     const double train_seconds = seconds_since(epoch_start);
     if (group) {  // BatchNorm's running statistics: the leader's, on every member
       auto buffers = model->buffers();
       if (!buffers.empty()) group->broadcast(buffers);
     }
-    const double val_loss = guard_memory(config, device, phase, [&] { return validation_loss(run, epoch); });
+    const double val_loss = guard_memory(config, data, device, phase, [&] { return validation_loss(run, epoch); });
     const double epoch_lr = state.lr;
     if (config.scheduler.enabled) {
       state.lr = scheduler.step(val_loss, state.lr);
@@ -356,7 +397,8 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
     state.history.push_back(figures);
     state.scaler = scaler.state();
     if (writes_checkpoints)
-      save_checkpoint(last_file, fingerprint, *model, *optimizer, state, options.checkpoint_dir / kPreviousCheckpoint);
+      save_checkpoint(last_file, fingerprint, *model, *optimizer, state, options.checkpoint_dir / kPreviousCheckpoint,
+                      owner);
     if (options.on_epoch) options.on_epoch(figures);
   }
 
@@ -376,7 +418,7 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   if (tests) {
     if (checkpoints) load_weights(best_file, model, device);
     else restore(model, best_in_memory);
-    result.test = guard_memory(config, device, "while testing", [&] { return test_metrics(run, lpips); });
+    result.test = guard_memory(config, data, device, "while testing", [&] { return test_metrics(run, lpips); });
   }
   result.runtime_seconds = state.runtime_seconds;
   result.images_per_second = n_train * static_cast<double>(config.epochs) / state.train_phase_seconds;

@@ -25,11 +25,18 @@ struct TrainOptions {
   // (the worker sets it for CUDA devices); on the CPU it was measured slower.
   torch::MemoryFormat memory_format = torch::MemoryFormat::Contiguous;
   std::filesystem::path checkpoint_dir;     // holds last.pt (resume) and best.pt; "" = no checkpoints
+  // The sweep instance the run belongs to (the store's id). Checkpoints carry it with the data's
+  // checksum; one written by another instance or over other data (or for other settings) is moved to
+  // checkpoint_dir/set-aside/ and the run starts from scratch, said through on_notice.
+  std::string sweep_instance;
   Lpips lpips{nullptr};                     // moved to `device`; empty: no LPIPS (loss.lpips must be 0)
   std::function<void(const EpochFigures&)> on_epoch;  // called after each epoch's checkpoint is written
   std::function<bool()> stop_requested;     // polled before every batch; true -> TrainingInterrupted
-  // Told (kind, one line) about what the run passed over: a corrupt last.pt (resumed from prev.pt or
-  // from scratch instead) is kind "checkpoint".
+  // Called before every batch of training ("train"), validation ("validation") and testing ("test",
+  // with epoch = the last one), batch 1-based within its phase: what a watchdog measures.
+  std::function<void(const char* phase, int64_t epoch, int64_t batch)> on_progress;
+  // Told (kind, one line) about what the run passed over: a corrupt or foreign last.pt (resumed from
+  // prev.pt or from scratch instead) is kind "checkpoint".
   std::function<void(const std::string& kind, const std::string& text)> on_notice;
   // Set when several ranks train this run together (opened by the caller): each member takes its
   // shard of every batch and of the validation pairs, gradients are summed over the group weighted

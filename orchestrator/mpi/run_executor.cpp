@@ -1,14 +1,29 @@
 // One run on this process: threads, device, data, LPIPS, checkpoints, training.
 #include "orchestrator/mpi/run_executor.h"
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <string>
 
 #include "orchestrator/spec/run_settings.h"
 #include "worker/device_memory.h"
 
 namespace bokeh::orchestrator {
+
+namespace {
+// BOKEH_STALL_RUN's hang: deaf to every signal but SIGKILL, for good.
+[[noreturn]] void hang_on_purpose() {
+  sigset_t all;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_BLOCK, &all, nullptr);
+  for (;;) ::pause();
+}
+}  // namespace
 
 const worker::PreparedData& RunExecutor::data(const std::string& file) {
   if (!data_ || data_file_ != file) {
@@ -40,6 +55,7 @@ worker::TrainResult RunExecutor::execute(const AssignMessage& assign, const RunR
     at::globalContext().setBenchmarkCuDNN(true);
   }
   options.checkpoint_dir = assign.checkpoint_dir;
+  options.sweep_instance = assign.sweep_instance;
   options.lpips = lpips(assign.lpips_weights);
   if (reports.on_epoch)
     options.on_epoch = [&](const worker::EpochFigures& f) { reports.on_epoch(EpochMessage{assign.run_key, f}); };
@@ -49,6 +65,14 @@ worker::TrainResult RunExecutor::execute(const AssignMessage& assign, const RunR
     };
   }
   options.stop_requested = reports.stop_requested;
+  const char* stalling = std::getenv("BOKEH_STALL_RUN");
+  const bool stall = stalling && assign.run_name == stalling;
+  if (reports.on_progress || stall) {
+    options.on_progress = [&reports, &assign, stall](const char* phase, int64_t epoch, int64_t batch) {
+      if (reports.on_progress) reports.on_progress(ProgressMessage{assign.run_key, phase, epoch, batch});
+      if (stall && epoch == 1 && batch == 2 && std::string(phase) == "train") hang_on_purpose();  // in batch 2
+    };
+  }
   options.group = group;
   if (!assign.resume) worker::remove_checkpoints(assign.checkpoint_dir);
   worker::TrainConfig config = to_train_config(assign.config, assign.seed);

@@ -19,6 +19,7 @@ struct RunReports {
   std::function<void(const EpochMessage&)> on_epoch;
   std::function<void(const NoticeMessage&)> on_notice;
   std::function<bool()> stop_requested;
+  std::function<void(const ProgressMessage&)> on_progress;  // before every batch (the watchdog's measure)
 };
 
 class RunExecutor {
@@ -31,7 +32,9 @@ class RunExecutor {
   // the other members). Throws what the trainer throws (TrainingInterrupted on a stop).
   //
   // Testing aid: a process whose environment has BOKEH_FAIL_RUN=<run name> fails that run on purpose
-  // before training it, as a member that cannot read its data would (tests/integration use it).
+  // before training it, as a member that cannot read its data would (tests/integration use it);
+  // BOKEH_STALL_RUN=<run name> makes that run hang before batch 2 of epoch 1 with every signal
+  // blocked, as a process stuck in a kernel call would (the watchdog's and the stop's tests use it).
   worker::TrainResult execute(const AssignMessage& assign, const RunReports& reports,
                               const std::shared_ptr<worker::TrainingGroup>& group = nullptr);
 

@@ -117,6 +117,12 @@ int run_sweep(const SweepCommand& command, int& argc, char**& argv) {
       status = run_coordinator(command, prepare_sweep_data, channel, groups.leaders);
     else
       status = run_worker(channel, layout, groups);
+  } catch (const std::bad_alloc&) {  // the coordinator's or worker's own memory ran out, not a run's
+    std::cerr << "sweep: rank " << rank << ": out of memory in the sweep process itself (std::bad_alloc); runs in "
+              << "flight resume at the next start: free memory, or start fewer worker ranks per node\n";
+    if (size > 1) MPI_Abort(MPI_COMM_WORLD, kExitFailed);  // the other ranks must not wait for this one
+    MPI_Finalize();
+    return kExitFailed;
   } catch (const std::exception& e) {  // the loops handle run errors; this is the store or MPI failing
     std::cerr << "sweep: rank " << rank << ": " << e.what() << "\n";
     MPI_Abort(MPI_COMM_WORLD, kExitFailed);

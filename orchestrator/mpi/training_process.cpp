@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <memory>
@@ -181,25 +182,62 @@ TrainingProcess::TrainingProcess(NodeLayout layout) : layout_(std::move(layout))
 
 TrainingProcess::~TrainingProcess() = default;
 
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Where the child last was: "in epoch 3, batch 7", "in epoch 3, validation batch 2", "while testing, batch 1".
+std::string place_of(const ProgressMessage& p) {
+  if (p.phase.empty()) return "before its first batch";
+  if (p.phase == "test") return fmt::format("while testing, batch {}", p.batch);
+  if (p.phase == "validation") return fmt::format("in epoch {}, validation batch {}", p.epoch, p.batch);
+  return fmt::format("in epoch {}, batch {}", p.epoch, p.batch);
+}
+
+// "30 min", "0.05 min"
+std::string minutes(double seconds) { return fmt::format("{:g} min", seconds / 60.0); }
+}  // namespace
+
 worker::TrainResult TrainingProcess::train(const AssignMessage& assign, const RunReports& reports) {
   if (!child_) child_ = std::make_unique<TrainingChild>(layout_);
   // Whatever ends this run other than DONE ends this child too: the next run gets a fresh process.
   std::unique_ptr<TrainingChild> child = std::move(child_);
   if (!child->send(assign)) throw std::runtime_error("the training process died before it took its run");
-  bool stop_sent = false;
+  bool stop_sent = false, killed_stopping = false, killed_stalled = false;
+  Clock::time_point stop_sent_at{}, last_progress = Clock::now();
+  ProgressMessage where;
   for (;;) {
     if (!stop_sent && reports.stop_requested && reports.stop_requested()) {
-      child->signal(SIGUSR1);  // not SIGTERM: mpirun may send that one too, and a second one would kill
+      child->signal(SIGUSR1);  // answered at its next batch; a child stuck in a kernel call is killed below
       stop_sent = true;
+      stop_sent_at = Clock::now();
+    }
+    if (stop_sent && !killed_stopping && seconds_since(stop_sent_at) > kStopGraceSeconds) {
+      child->signal(SIGKILL);  // its last checkpoint is an epoch's end, which is all a stop keeps anyway
+      killed_stopping = true;
+    }
+    if (!stop_sent && !killed_stalled && seconds_since(last_progress) > assign.stall_seconds) {
+      child->signal(SIGKILL);
+      killed_stalled = true;
     }
     std::optional<Message> message = child->receive();
     if (!message) {
       if (!child->end_of_stream()) continue;
-      const std::string death = "the training process " + death_of(child->reap());
+      const int status = child->reap();
+      if (killed_stopping)
+        throw worker::TrainingInterrupted(fmt::format("the training process did not stop within {:g} s of the stop "
+                                                      "request ({}); killed", kStopGraceSeconds, place_of(where)));
+      if (killed_stalled)
+        throw std::runtime_error(fmt::format("no progress for {} {}; killed", minutes(assign.stall_seconds), place_of(where)));
+      const std::string death = "the training process " + death_of(status);
       if (stop_sent) throw worker::TrainingInterrupted(death + " while stopping");
       throw std::runtime_error(death);
     }
-    if (const auto* epoch = std::get_if<EpochMessage>(&*message)) {
+    last_progress = Clock::now();
+    if (const auto* progress = std::get_if<ProgressMessage>(&*message)) {
+      where = *progress;
+    } else if (const auto* epoch = std::get_if<EpochMessage>(&*message)) {
       if (reports.on_epoch) reports.on_epoch(*epoch);
     } else if (const auto* notice = std::get_if<NoticeMessage>(&*message)) {
       if (reports.on_notice) reports.on_notice(*notice);
@@ -228,6 +266,7 @@ int train_one_main(int argc, char** argv) {
   RunReports reports;
   reports.on_epoch = [](const EpochMessage& m) { write_frame(kChildOutput, m); };
   reports.on_notice = [](const NoticeMessage& m) { write_frame(kChildOutput, m); };
+  reports.on_progress = [](const ProgressMessage& m) { write_frame(kChildOutput, m); };
   reports.stop_requested = interrupt_requested;
   // One run after another until the input ends (the rank is done with it); after a failure this
   // process exits, so that the next run starts in a clean one.
@@ -243,6 +282,14 @@ int train_one_main(int argc, char** argv) {
     } catch (const worker::TrainingInterrupted& e) {
       write_frame(kChildOutput, FailedMessage{assign->run_key, e.what(), true});
       return kExitInterrupted;
+    } catch (const c10::Error& e) {  // libtorch's own: its message, never its C++ backtrace
+      write_frame(kChildOutput, FailedMessage{assign->run_key, e.what_without_backtrace(), false});
+      return kExitFailed;
+    } catch (const std::bad_alloc&) {
+      write_frame(kChildOutput, FailedMessage{assign->run_key, "out of memory in the training process (std::bad_alloc) "
+                                              "outside training; lower train.batch_size or model.width, or start "
+                                              "fewer worker ranks per node", false});
+      return kExitFailed;
     } catch (const std::exception& e) {
       write_frame(kChildOutput, FailedMessage{assign->run_key, e.what(), false});
       return kExitFailed;

@@ -9,7 +9,12 @@
 //
 // The child trains exactly as the rank would (same RunExecutor, same thread count and device), so
 // results and resumes are bit-identical to in-process training. A stop asked of the parent reaches
-// the child as SIGUSR1, which it answers, at its next batch, with FAILED(interrupted).
+// the child as SIGUSR1, which it answers, at its next batch, with FAILED(interrupted); a child that
+// has not ended kStopGraceSeconds later (stuck in a kernel call, an allocator's retry loop) is killed.
+//
+// Watchdog: the child reports PROGRESS before every batch; one silent for the assignment's
+// stall_seconds (resources.stall_minutes) is killed, and its run fails this attempt with one line,
+// "no progress for 30 min in epoch 3, batch 7; killed". The rank goes on with its next run.
 #pragma once
 
 #include <memory>
@@ -21,6 +26,9 @@ namespace bokeh::orchestrator {
 
 // The flag that makes `sweep` the child: `sweep --train-one LOCAL_WORKER_INDEX LOCAL_WORKERS CORES HOST`.
 inline constexpr const char* kTrainOneFlag = "--train-one";
+
+// How long a child has to answer a stop before it is killed.
+inline constexpr double kStopGraceSeconds = 10;
 
 class TrainingChild;
 

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "orchestrator/store/config_json.h"
@@ -15,11 +16,10 @@ namespace {
 
 using nlohmann::json;
 
-Setting integer(std::string path, int64_t def, double min) {
-  return Setting{std::move(path), SettingKind::Integer, def, {}, min, false, std::nullopt, false};
+Setting integer(std::string path, int64_t def, double min, double max) {
+  return Setting{std::move(path), SettingKind::Integer, def, {}, min, false, max, false};
 }
-Setting real(std::string path, double def, double min, bool min_exclusive,
-             std::optional<double> max = std::nullopt, bool max_exclusive = false) {
+Setting real(std::string path, double def, double min, bool min_exclusive, double max, bool max_exclusive = false) {
   return Setting{std::move(path), SettingKind::Real, def, {}, min, min_exclusive, max, max_exclusive};
 }
 Setting boolean(std::string path, bool def) {
@@ -33,24 +33,26 @@ Setting choice(std::string path, std::string def, std::vector<std::string> choic
 std::vector<Setting> make_settings() {
   const worker::TrainConfig d;
   return {
-      integer("model.width", d.model.width, 1),
-      integer("model.depth", d.model.depth, 1),
+      // Every number has both bounds (sweeps/README.md's table): beyond them a run is meaningless or
+      // cannot fit any machine, and failing at validation beats failing every run at training.
+      integer("model.width", d.model.width, 1, 1024),
+      integer("model.depth", d.model.depth, 1, 12),
       boolean("model.batch_norm", d.model.batch_norm),
-      real("train.lr", d.lr, 0, true),
-      integer("train.batch_size", d.batch_size, 1),
-      integer("train.epochs", d.epochs, 1),
-      real("train.weight_decay", d.weight_decay, 0, false),
+      real("train.lr", d.lr, 1e-10, false, 10),
+      integer("train.batch_size", d.batch_size, 1, 65536),
+      integer("train.epochs", d.epochs, 1, 100000),
+      real("train.weight_decay", d.weight_decay, 0, false, 10),
       boolean("train.augment", d.augment),
       choice("train.scheduler", d.scheduler.enabled ? "plateau" : "none", {"plateau", "none"}),
       real("train.scheduler_factor", d.scheduler.factor, 0, true, 1.0, true),
-      integer("train.scheduler_patience", d.scheduler.patience, 0),
+      integer("train.scheduler_patience", d.scheduler.patience, 0, 100000),
       choice("train.precision", d.precision, {"auto", "fp32", "bf16", "fp16"}),
-      real("loss.l1", d.loss.l1, 0, false),
-      real("loss.ssim", d.loss.ssim, 0, false),
-      real("loss.lpips", d.loss.lpips, 0, false),
-      integer("loss.focus.levels", d.loss.focus.levels, 1),
-      real("loss.focus.in_focus_weight", d.loss.focus.in_focus_weight, 0, true),
-      real("loss.focus.mask_scale", d.loss.focus.mask_scale, 0, true),
+      real("loss.l1", d.loss.l1, 0, false, 1000),
+      real("loss.ssim", d.loss.ssim, 0, false, 1000),
+      real("loss.lpips", d.loss.lpips, 0, false, 1000),
+      integer("loss.focus.levels", d.loss.focus.levels, 1, 12),
+      real("loss.focus.in_focus_weight", d.loss.focus.in_focus_weight, 0, true, 1000),
+      real("loss.focus.mask_scale", d.loss.focus.mask_scale, 0, true, 1),
   };
 }
 
@@ -119,9 +121,9 @@ std::string format_setting_value(const json& value) {
   if (v == 0 || (std::fabs(v) >= 1e-2 && std::fabs(v) < 1e5)) return fmt::format("{}", v);
   for (int precision = 0;; ++precision) {  // the shortest mantissa that reads back as v
     const std::string s = fmt::format("{:.{}e}", v, precision);
-    if (std::stod(s) == v || precision >= 17) {
+    if (std::strtod(s.c_str(), nullptr) == v || precision >= 17) {  // strtod: no throw on subnormals (1e-320)
       const size_t e = s.find('e');
-      return fmt::format("{}e{}", s.substr(0, e), std::stoi(s.substr(e + 1)));
+      return fmt::format("{}e{}", s.substr(0, e), std::atoi(s.c_str() + e + 1));
     }
   }
 }

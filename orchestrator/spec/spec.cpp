@@ -72,6 +72,9 @@ class SpecParser {
             std::string::npos) {
           r_.fail(e.key, e.path, "may hold only letters, digits, '_' and '-' (it names result folders)");
         }
+        if (spec_.name.size() > kMaxNameLength)
+          r_.fail(e.key, e.path, fmt::format("is {} characters long; at most {} (it names result folders and files)",
+                                             spec_.name.size(), kMaxNameLength));
         named = true;
       } else if (e.name == "tables") {
         read_tables(e);
@@ -117,6 +120,16 @@ class SpecParser {
  private:
   using Leaf = SettingLeaf;
 
+  // A run's name ends up in figure legends, file names and command lines: bounded, one line, no '/'.
+  void check_run_name(const std::string& name, const YamlEntry& e) {
+    if (name.size() > kMaxNameLength)
+      r_.fail(e.key, e.path, fmt::format("is {} characters long; at most {} (run names name files)", name.size(),
+                                         kMaxNameLength));
+    for (const char c : name)
+      if (c == '/' || static_cast<unsigned char>(c) < 0x20)
+        r_.fail(e.key, e.path, "may not hold '/' or control characters (run names name files)");
+  }
+
   // Walks a map of run settings, nested (train: {lr: ...}) or dotted (train.lr: ...), calling
   // `leaf` for each setting; `run` (when given) receives a run's optional `name` and `reading` keys.
   void walk_settings(const YAML::Node& map, const YAML::Node& mark, const std::string& doc_path,
@@ -124,6 +137,7 @@ class SpecParser {
     for (const YamlEntry& e : r_.entries(map, mark, doc_path)) {
       if (run && prefix.empty() && (e.name == "name" || e.name == "reading")) {
         (e.name == "name" ? run->name : run->reading) = r_.string(e.value, e.key, e.path);
+        if (e.name == "name") check_run_name(run->name, e);
         continue;
       }
       if (run && prefix.empty() && e.name == "repeats") {
@@ -290,11 +304,16 @@ class SpecParser {
   void read_resources(const YamlEntry& e) {
     Resources& res = spec_.resources;
     for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
-      r_.require_known(f, {"device", "threads", "max_attempts", "ranks_per_run", "runs_per_gpu"});
+      r_.require_known(f, {"device", "threads", "max_attempts", "ranks_per_run", "runs_per_gpu", "stall_minutes"});
       if (f.name == "device") res.device = r_.choice(f.value, f.key, f.path, {"auto", "cpu", "cuda"});
       else if (f.name == "threads") res.threads = r_.integer(f.value, f.key, f.path, 0);
       else if (f.name == "max_attempts") res.max_attempts = r_.integer(f.value, f.key, f.path, 1);
       else if (f.name == "ranks_per_run") res.ranks_per_run = r_.integer(f.value, f.key, f.path, 1);
+      else if (f.name == "stall_minutes") {
+        res.stall_minutes = r_.real(f.value, f.key, f.path);
+        if (!(res.stall_minutes > 0 && res.stall_minutes <= kMaxStallMinutes))
+          r_.fail(f.key, f.path, fmt::format("must be in (0, {}] minutes (got {})", kMaxStallMinutes, res.stall_minutes));
+      }
       else res.runs_per_gpu = r_.integer(f.value, f.key, f.path, 1);
     }
     if (res.runs_per_gpu > 1 && res.ranks_per_run > 1)

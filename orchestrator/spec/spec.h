@@ -16,6 +16,15 @@
 
 namespace bokeh::orchestrator {
 
+// The longest sweep or run name: they name folders and files (a file name holds at most 255 bytes, and
+// names gain suffixes such as "-quick" or ".png").
+inline constexpr size_t kMaxNameLength = 100;
+
+// resources.stall_minutes: the default is far above any batch's time (the slowest measured CPU step is
+// seconds), so only a hang reaches it; at most a week.
+inline constexpr double kDefaultStallMinutes = 30;
+inline constexpr double kMaxStallMinutes = 7 * 24 * 60;
+
 // Where a value was written: a spec file and line, or a --set argument (line 0).
 struct SourceLocation {
   std::string source;  // the spec's file name, or "--set key=value"
@@ -104,6 +113,10 @@ struct Resources {
   int64_t max_attempts = 2;     // a failing run is tried this many times
   int64_t ranks_per_run = 1;
   int64_t runs_per_gpu = 1;     // worker ranks sharing one GPU (orchestrator/spec/gpu_mapping.h)
+  // A training process that reports no batch for this long is taken for hung (stuck in an allocator,
+  // a driver, a dead file system), killed, and its run fails this attempt. Not part of the canonical
+  // spec: it shapes no result, so changing it needs no --fresh.
+  double stall_minutes = kDefaultStallMinutes;
 };
 
 // The rows a spec names for one of its tables (`tables: {2: [VBase_1, VBase_2, VBase_3]}`).

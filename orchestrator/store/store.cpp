@@ -14,6 +14,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -83,7 +86,8 @@ RunRecord read_run(const SQLite::Statement& q) {
 
 SweepInfo read_sweep(const SQLite::Statement& q) {
   return SweepInfo{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getDouble()};
+                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getDouble(),
+                   q.getColumn(6).getString()};
 }
 
 // Runs `body`, turning SQLite's exceptions into StoreErrors that name the file and the operation.
@@ -174,7 +178,35 @@ const char* to_string(RunState state) {
   return "?";
 }
 
+namespace {
+// What keeps `path` from being a database this process can open (a directory; for writing, a file or
+// folder it may not write), as one line; "" when nothing does. SQLite's own words for these cases are
+// "disk I/O error" and "not a readable SQLite database".
+std::string unusable_path(const std::string& path, bool read_only) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::is_directory(path, error))
+    return fmt::format("{}: is a directory, not a database file (--db names the file, e.g. {})", path,
+                       (fs::path(path) / "sweeps.db").string());
+  if (read_only) return "";
+  const fs::path parent = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+  const auto refused = [&](const fs::path& p) {
+    if (::access(p.c_str(), W_OK) == 0) return std::string();
+    const int reason = errno;
+    if (reason == ENOENT) return std::string();
+    return fmt::format("{}: cannot write {} ({}); a sweep records its results there: give --db a writable place{}",
+                       path, p.string(), std::strerror(reason),
+                       reason == EROFS ? " (this file system is mounted read-only; report can still read it)" : "");
+  };
+  if (fs::exists(path, error)) {
+    if (std::string line = refused(path); !line.empty()) return line;
+  }
+  return fs::exists(parent, error) ? refused(parent) : "";  // WAL: the folder holds -wal and -shm files
+}
+}  // namespace
+
 Store::Store(const std::string& path, bool read_only) : path_(path) {
+  if (const std::string problem = unusable_path(path_, read_only); !problem.empty()) throw StoreError(problem);
   guarded(path_, "opening", [&] {
     if (read_only) {
       if (!std::filesystem::exists(path_)) {
@@ -257,8 +289,8 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
       result = Registration::Replaced;
     }
     SQLite::Statement insert(*db_,
-                             "INSERT INTO sweeps (name, spec_text, spec_hash, spec_json, overrides, created) "
-                             "VALUES (?, ?, ?, ?, ?, ?)");
+                             "INSERT INTO sweeps (name, spec_text, spec_hash, spec_json, overrides, created, instance) "
+                             "VALUES (?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))))");
     SQLite::bind(insert, sweep.name, sweep.spec_text, sweep.spec_hash, sweep.spec_json, sweep.overrides_json, now());
     insert.exec();
     insert_event(*db_, db_->getLastInsertRowid(), std::nullopt, "registered",
@@ -271,7 +303,7 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
 std::optional<SweepInfo> Store::sweep(const std::string& name) const {
   return guarded(path_, "reading a sweep", [&]() -> std::optional<SweepInfo> {
     SQLite::Statement q(*db_,
-                        "SELECT name, spec_text, spec_hash, spec_json, overrides, created FROM sweeps WHERE name = ?");
+                        "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance FROM sweeps WHERE name = ?");
     q.bind(1, name);
     if (!q.executeStep()) return std::nullopt;
     return read_sweep(q);
@@ -280,7 +312,7 @@ std::optional<SweepInfo> Store::sweep(const std::string& name) const {
 
 std::vector<SweepInfo> Store::sweeps() const {
   return guarded(path_, "listing sweeps", [&] {
-    SQLite::Statement q(*db_, "SELECT name, spec_text, spec_hash, spec_json, overrides, created FROM sweeps ORDER BY id");
+    SQLite::Statement q(*db_, "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance FROM sweeps ORDER BY id");
     std::vector<SweepInfo> out;
     while (q.executeStep()) out.push_back(read_sweep(q));
     return out;

@@ -31,6 +31,8 @@ struct SweepInfo {
   std::string spec_json;       // the canonical spec (compared to detect a changed spec)
   std::string overrides_json;  // the --set arguments, as a JSON array of strings
   double created = 0;          // unix seconds; set by the store
+  std::string instance;        // random hex id drawn by the store at registration (anew after --fresh);
+                               // it owns the sweep's checkpoints and prepared data
 };
 
 struct NewRun {

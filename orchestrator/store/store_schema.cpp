@@ -6,6 +6,9 @@
 //            the process a running run belongs to (a stale or dead one's runs are reclaimed).
 // Version 4: runs.state 'stopped' (paused at an ASHA rung) and runs.rung (the table is rebuilt, as
 //            SQLite cannot change a CHECK; migrate_store runs with foreign keys off).
+// Version 5: the trials table (one row per sampled draw, with the sampler state at the draw).
+// Version 6: sweeps.instance, a random id drawn when the sweep is registered (again after --fresh):
+//            the owner of the sweep's checkpoints and prepared data (orchestrator/store/folder_owner.h).
 #include "orchestrator/store/store_schema.h"
 
 #include <SQLiteCpp/Statement.h>
@@ -129,9 +132,14 @@ CREATE TABLE trials (
 CREATE INDEX trials_by_run ON trials (run_id);
 )sql";
 
+const char* const kVersion6 = R"sql(
+ALTER TABLE sweeps ADD COLUMN instance TEXT NOT NULL DEFAULT '';
+UPDATE sweeps SET instance = lower(hex(randomblob(16)));
+)sql";
+
 // kMigrations[v] takes version v to v + 1.
-const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5};
-static_assert(kStoreSchemaVersion == 5, "add the migration to kMigrations");
+const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
+static_assert(kStoreSchemaVersion == 6, "add the migration to kMigrations");
 
 }  // namespace
 

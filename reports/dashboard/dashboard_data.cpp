@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include <algorithm>
 
 #include "reports/tables/importance.h"
@@ -168,7 +170,16 @@ json dashboard_snapshot(const orchestrator::Store& store, const std::string& swe
   } else {
     for (const orchestrator::SweepInfo& s : store.sweeps()) sweeps.push_back(sweep_snapshot(store, s, now));
   }
-  return {{"database", store.path()}, {"generated", now}, {"sweeps", sweeps}};
+  return {{"database", std::filesystem::path(store.path()).filename().string()}, {"generated", now}, {"sweeps", sweeps}};
+}
+
+json waiting_snapshot(const std::string& db_path, double now) {
+  const std::string name = std::filesystem::path(db_path).filename().string();
+  return {{"database", name},
+          {"generated", now},
+          {"sweeps", json::array()},
+          {"waiting", fmt::format("waiting for the sweep: {} does not exist yet (this page polls and shows it once a "
+                                  "sweep creates it)", name)}};
 }
 
 }  // namespace bokeh::reports

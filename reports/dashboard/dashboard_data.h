@@ -26,7 +26,12 @@ nlohmann::json table_to_json(const Table& table);
 nlohmann::json sweep_snapshot(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, double now);
 
 // {"database", "generated", "sweeps": [...]}: the named sweep (ReportError when unknown) or every
-// sweep, in the order they were registered.
+// sweep, in the order they were registered. "database" is the file's name only: the snapshot is served
+// and shared, and a folder path says more about the machine than the page needs.
 nlohmann::json dashboard_snapshot(const orchestrator::Store& store, const std::string& sweep, double now);
+
+// The snapshot served before the database exists: no sweeps, and "waiting" saying so ("waiting for the
+// sweep: sweeps.db does not exist yet"); the page shows that line and polls until the sweep creates it.
+nlohmann::json waiting_snapshot(const std::string& db_path, double now);
 
 }  // namespace bokeh::reports

@@ -12,6 +12,7 @@
 
 #include "reports/dashboard/dashboard_assets.h"
 #include "reports/tables/sweep_lookup.h"
+#include "worker/atomic_file.h"
 
 namespace bokeh::reports {
 namespace {
@@ -117,13 +118,14 @@ ChartLibraries read_chart_libraries(const std::filesystem::path& js_dir) {
                         read_file(js_dir / "d3" / "d3.min.js", "libjs-d3")};
 }
 
-std::string dashboard_page(const json& snapshot, const orchestrator::Store& store, const ChartLibraries& libraries,
-                           const PageOptions& options) {
+namespace {
+std::string page_of(const json& snapshot, const orchestrator::Store* store, const ChartLibraries& libraries,
+                    const PageOptions& options) {
   json samples = json::object();
   std::vector<std::string> names;
   for (const json& sweep : snapshot.at("sweeps")) {
     names.push_back(sweep.at("name").get<std::string>());
-    samples[names.back()] = samples_json(store, names.back(), options.samples);
+    if (store) samples[names.back()] = samples_json(*store, names.back(), options.samples);
   }
   json software = {{"bokeh-sweep", BOKEH_VERSION}, {"SQLite", SQLite::getLibVersion()}};
   software.update(options.software);
@@ -139,19 +141,22 @@ std::string dashboard_page(const json& snapshot, const orchestrator::Store& stor
                                         {"ANALYSIS", inline_script(kDashboardAnalysisJs, "analysis.js")},
                                         {"SCRIPT", inline_script(kDashboardJs, "dashboard.js")}});
 }
+}  // namespace
+
+std::string dashboard_page(const json& snapshot, const orchestrator::Store& store, const ChartLibraries& libraries,
+                           const PageOptions& options) {
+  return page_of(snapshot, &store, libraries, options);
+}
+
+std::string dashboard_page(const json& snapshot, const ChartLibraries& libraries, const PageOptions& options) {
+  return page_of(snapshot, nullptr, libraries, options);
+}
 
 void write_page(const std::filesystem::path& file, const std::string& html) {
-  std::error_code error;
-  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), error);
-  const std::filesystem::path temporary = file.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << html;
-    if (!out.flush()) throw ReportError(fmt::format("cannot write {}", temporary.string()));
-  }
-  std::filesystem::rename(temporary, file, error);
-  if (error) {
-    throw ReportError(fmt::format("cannot rename {} to {}: {}", temporary.string(), file.string(), error.message()));
+  try {
+    worker::write_file_atomically(file, html);  // through links, directly to pipes and devices ("-": stdout)
+  } catch (const worker::FileWriteError& e) {
+    throw ReportError(e.what());
   }
 }
 

@@ -42,8 +42,11 @@ ChartLibraries read_chart_libraries(const std::filesystem::path& js_dir = BOKEH_
 // The HTML page for `snapshot` (dashboard_snapshot()); `store` feeds the samples.
 std::string dashboard_page(const nlohmann::json& snapshot, const orchestrator::Store& store,
                            const ChartLibraries& libraries, const PageOptions& options);
+// The same for a snapshot without sweeps (waiting_snapshot()): there are no samples to read.
+std::string dashboard_page(const nlohmann::json& snapshot, const ChartLibraries& libraries, const PageOptions& options);
 
-// Writes the page to `file` (through a temporary file renamed over it); ReportError when it cannot.
+// Writes the page to `file` as worker::write_file_atomically does (a temporary renamed over it, through
+// symbolic links; pipes, devices and "-" written directly); ReportError when it cannot.
 void write_page(const std::filesystem::path& file, const std::string& html);
 
 }  // namespace bokeh::reports

@@ -1,17 +1,36 @@
 // `report --serve`: the dashboard over HTTP, read-only. GET / is the page (as `report --html` writes
 // it, plus polling), GET /data.json the snapshot it polls; every request opens the database read-only
-// (a WAL reader: a sweep may write meanwhile). Any method but GET and HEAD is refused with 405.
+// (a WAL reader: a sweep may write meanwhile); before the database exists both say "waiting for the
+// sweep". Any method but GET and HEAD is refused with 405; a Host header naming anything but
+// localhost, an IP address, the listening host or this machine's name with 403 (DNS rebinding).
+// Listening beyond loopback prints a warning line. kServeWorkers workers with read timeouts: slow
+// clients cannot hold every worker.
 #pragma once
 
 #include <functional>
 #include <string>
 
 #include "reports/dashboard/dashboard_page.h"
+#include "reports/tables/sweep_lookup.h"
 
 namespace bokeh::reports {
 
 inline constexpr const char* kDefaultServeHost = "127.0.0.1";
 inline constexpr int kDefaultServePort = 8080;
+
+inline constexpr int kServeWorkers = 64;
+inline constexpr int kReadTimeoutSeconds = 5;
+
+// The address cannot be listened on (in use, not this machine's): bad input, exit status 2.
+class CannotListen : public ReportError {
+ public:
+  using ReportError::ReportError;
+};
+
+// Whether a request's Host header is one the server answers (see above); "" (none) is allowed.
+bool allowed_host_header(const std::string& header, const std::string& listening_host);
+// Whether `host` is a loopback address or localhost.
+bool loopback_host(const std::string& host);
 
 struct ServeOptions {
   std::string db_path;

@@ -22,8 +22,10 @@ TEST_CASE("every message type round-trips", "[protocol]") {
   }
   SECTION("ASSIGN") {
     AssignMessage m{"k123", "VBase_2", {{"model", {{"width", 32}}}}, 18446744073709551557ull, "/d/data.bin", "/d/ckpt",
-                    "", true, "cuda", 3, 9, 4};
+                    "", true, "cuda", 3, 9, 4, "5f0c1e", 90.5};
     auto back = std::get<AssignMessage>(round_trip(m));
+    CHECK(back.sweep_instance == "5f0c1e");
+    CHECK(back.stall_seconds == 90.5);
     CHECK(back.run_key == m.run_key);
     CHECK(back.run_name == m.run_name);
     CHECK(back.config == m.config);
@@ -84,6 +86,13 @@ TEST_CASE("every message type round-trips", "[protocol]") {
     CHECK(back.kind == "checkpoint");
     CHECK(back.text == "last.pt is corrupt; resumed");
   }
+  SECTION("PROGRESS") {
+    auto back = std::get<ProgressMessage>(round_trip(ProgressMessage{"k5", "validation", 3, 7}));
+    CHECK(back.run_key == "k5");
+    CHECK(back.phase == "validation");
+    CHECK(back.epoch == 3);
+    CHECK(back.batch == 7);
+  }
 }
 
 TEST_CASE("tags are distinct and named", "[protocol]") {
@@ -91,6 +100,8 @@ TEST_CASE("tags are distinct and named", "[protocol]") {
   CHECK(message_tag(StopMessage{}) == 6);
   CHECK(message_tag(NoticeMessage{}) == 7);
   CHECK(std::string(message_type_name(7)) == "NOTICE");
+  CHECK(message_tag(ProgressMessage{}) == 8);
+  CHECK(std::string(message_type_name(8)) == "PROGRESS");
   CHECK(std::string(message_type_name(3)) == "EPOCH");
   CHECK(std::string(message_type_name(99)) == "unknown");
 }
@@ -113,6 +124,7 @@ TEST_CASE("malformed messages are errors that name the sender's rank", "[protoco
              Contains("rank 5") && Contains("'epoch'") && Contains("wrong type"));
   CHECK_THAT(error_of(5, R"({"run_key":"k","error":"x"})"), Contains("FAILED") && Contains("interrupted"));
   CHECK_THAT(error_of(7, R"({"run_key":"k","kind":"checkpoint"})"), Contains("NOTICE") && Contains("text"));
+  CHECK_THAT(error_of(8, R"({"run_key":"k","phase":"train","epoch":1})"), Contains("PROGRESS") && Contains("batch"));
   CHECK_THAT(error_of(2, R"({"run_key":"k","run_name":"n","config":3,"seed":1,"data_file":"",
                             "checkpoint_dir":"","lpips_weights":"","resume":false,"device":"cpu","threads":0,
                             "until_epoch":0,"runs_per_gpu":1})"),

@@ -18,6 +18,9 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,7 +39,7 @@ namespace {
 
 SweepInfo sweep_named(const std::string& name, int height = 64) {
   const nlohmann::json spec = {{"sweep", name}, {"data", {{"height", height}, {"width", 64}}}};
-  return SweepInfo{name, "sweep: " + name + "\n", "hash-" + std::to_string(height), spec.dump(), "[]", 0};
+  return SweepInfo{name, "sweep: " + name + "\n", "hash-" + std::to_string(height), spec.dump(), "[]", 0, ""};
 }
 
 std::vector<NewRun> three_runs() {
@@ -362,7 +365,7 @@ TEST_CASE("a migration another process has done since the version was read is no
   TempDir dir;
   const std::string path = dir.file("sweeps.db");
   Store first(path);  // creates the database at the current version
-  first.register_sweep(SweepInfo{"s", "text", "hash", "{}", "[]", 0});
+  first.register_sweep(SweepInfo{"s", "text", "hash", "{}", "[]", 0, ""});
   // A second process that read version 0 before the first committed migrates from 0 under the lock.
   SQLite::Database raw(path, SQLite::OPEN_READWRITE);
   CHECK_NOTHROW(migrate_store(raw, path, 0));
@@ -709,4 +712,61 @@ TEST_CASE("a stored spec without tables or references, or not JSON, reads as emp
   CHECK(odd.references[0].source == "?");
   CHECK_FALSE(odd.references[0].psnr);
   CHECK(odd.references[0].ssim == 0.9);
+}
+
+TEST_CASE("a directory or a read-only place as the database is named as such", "[store]") {
+  TempDir dir;
+  SECTION("a directory") {
+    std::filesystem::create_directories(dir.path() / "results.db");
+    CHECK_THROWS_WITH(Store(dir.file("results.db")),
+                      Catch::Contains("results.db: is a directory, not a database file") &&
+                          Catch::Contains("results.db/sweeps.db"));
+    CHECK_THROWS_WITH(Store(dir.file("results.db"), true), Catch::Contains("is a directory"));
+  }
+  SECTION("a read-only file system (root: a read-only tmpfs in a mount namespace; others: a folder without write)") {
+    const std::string db = dir.file("ro/sweeps.db");
+    { Store(db).register_sweep(sweep_named("s", 32)); }
+    int pipe_fds[2];
+    REQUIRE(::pipe(pipe_fds) == 0);
+    const pid_t child = ::fork();
+    if (child == 0) {
+      ::close(pipe_fds[0]);
+      std::string message = "skipped";
+      if (::geteuid() == 0) {
+        const std::string folder = dir.file("ro");
+        if (::unshare(CLONE_NEWNS) == 0 && ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 &&
+            ::mount(folder.c_str(), folder.c_str(), nullptr, MS_BIND, nullptr) == 0 &&
+            ::mount(nullptr, folder.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) == 0)
+          message = "";
+      } else if (::chmod(dir.file("ro").c_str(), 0555) == 0) {
+        message = "";
+      }
+      if (message.empty()) {
+        try {
+          Store store(db);
+          message = "opened";
+        } catch (const std::exception& e) {
+          message = e.what();
+        }
+      }
+      (void)!::write(pipe_fds[1], message.data(), message.size());
+      ::_exit(0);
+    }
+    ::close(pipe_fds[1]);
+    std::string message;
+    char buffer[512];
+    for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<size_t>(n));
+    ::close(pipe_fds[0]);
+    ::waitpid(child, nullptr, 0);
+    ::chmod(dir.file("ro").c_str(), 0755);
+    if (message == "skipped") {
+      WARN("no mount namespace here: the read-only case is not run");
+      return;
+    }
+    INFO(message);
+    CHECK_THAT(message, Catch::Contains("cannot write") && Catch::Contains("writable place"));
+    CHECK_THAT(message, !Catch::Contains("not a readable SQLite database"));
+    if (::geteuid() == 0) CHECK_THAT(message, Catch::Contains("Read-only file system") && Catch::Contains("read-only"));
+    CHECK(Store(db, true).sweep("s").has_value());  // report still reads it
+  }
 }

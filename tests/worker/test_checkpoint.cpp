@@ -104,8 +104,21 @@ TEST_CASE("bad checkpoints are errors that name the file", "[checkpoint]") {
   auto load = [&] { return load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU); };
 
   SECTION("another run's checkpoint") {
+    CHECK_THROWS_AS(load_checkpoint(file, "run B", *target.model, target.optimizer, torch::kCPU), ForeignCheckpoint);
     CHECK_THROWS_WITH(load_checkpoint(file, "run B", *target.model, target.optimizer, torch::kCPU),
                       Catch::Contains(file.string()) && Catch::Contains("another run"));
+  }
+  SECTION("another owner's checkpoint (sweep instance and data)") {
+    save_checkpoint(file, "run A", *saved.model, saved.optimizer, sample_state(), {}, "sweep 1a data 00ff");
+    CHECK(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 1a data 00ff").epoch == 2);
+    CHECK_THROWS_AS(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 2b data 00ff"),
+                    ForeignCheckpoint);
+    CHECK_THROWS_WITH(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 1a data 0100"),
+                      Catch::Contains(file.string()) && Catch::Contains("another sweep or other data"));
+  }
+  SECTION("a checkpoint without an owner is foreign to an owned run") {
+    CHECK_THROWS_AS(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 1a data 00ff"),
+                    ForeignCheckpoint);
   }
   SECTION("missing") {
     fs::remove(file);

@@ -1,5 +1,5 @@
-// An allocation that fails mid-run (simulated: a CPU allocator that throws c10::OutOfMemoryError,
-// as CUDA's caching allocator does, once armed) fails the run with one line naming the device, the
+// An allocation that fails mid-run (simulated: a CPU allocator that, once armed, throws as CUDA's
+// caching allocator does, as libtorch's CPU allocator does, or std::bad_alloc) fails the run with one line naming the device, the
 // batch size, the epoch and the free/total memory; the checkpoint of the last finished epoch stays,
 // and the same run started again resumes from it.
 #include "worker/trainer.h"
@@ -36,12 +36,21 @@ class FailingAllocator : public c10::Allocator {
   FailingAllocator() : base_(c10::GetCPUAllocator()) { c10::SetCPUAllocator(this, kPriority); }
   ~FailingAllocator() override { c10::SetCPUAllocator(base_, kPriority); }
 
+  // How a refusal is thrown: as CUDA's caching allocator does (OutOfMemoryError), as the CPU's
+  // DefaultCPUAllocator does (a plain c10::Error, with its backtrace), or as operator new does.
+  enum class Style { cuda, cpu, bad_alloc };
+  explicit FailingAllocator(Style style) : FailingAllocator() { style_ = style; }
+
   void arm() { armed_ = true; }
   int refused() const { return refused_; }
 
   c10::DataPtr allocate(size_t bytes) BOKEH_ALLOCATE_CONST override {
     if (armed_ && bytes >= kLimit) {
       ++refused_;
+      if (style_ == Style::cpu)
+        C10_THROW_ERROR(Error, "DefaultCPUAllocator: not enough memory: you tried to allocate " + std::to_string(bytes) +
+                                   " bytes.");
+      if (style_ == Style::bad_alloc) throw std::bad_alloc();
       C10_THROW_ERROR(OutOfMemoryError, "simulated: tried to allocate " + std::to_string(bytes) + " bytes");
     }
     return base_->allocate(bytes);
@@ -54,6 +63,7 @@ class FailingAllocator : public c10::Allocator {
  private:
   c10::Allocator* base_;
   bool armed_ = false;
+  Style style_ = Style::cuda;
   mutable int refused_ = 0;
 };
 
@@ -68,8 +78,10 @@ TEST_CASE("an allocation failure fails the run with one line and keeps the last 
   options.checkpoint_dir = dir.path() / "run";
   std::vector<int64_t> epochs;
   std::string message;
+  const auto style = GENERATE(FailingAllocator::Style::cuda, FailingAllocator::Style::cpu,
+                              FailingAllocator::Style::bad_alloc);
   {
-    FailingAllocator allocator;
+    FailingAllocator allocator(style);
     options.on_epoch = [&](const EpochFigures& f) {
       epochs.push_back(f.epoch);
       allocator.arm();  // epoch 1 is done and checkpointed; epoch 2's first batch cannot allocate
@@ -83,9 +95,11 @@ TEST_CASE("an allocation failure fails the run with one line and keeps the last 
     CHECK(allocator.refused() == 1);
   }
   INFO(message);
-  CHECK(message.rfind("out of memory on cpu at batch size 5 during epoch 2: ", 0) == 0);
+  CHECK(message.rfind("out of memory on cpu at batch size 5 during epoch 2 (U-Net width 4, depth 2 at 32x32): ", 0) == 0);
   CHECK(message.find(" GiB free of ") != std::string::npos);
-  CHECK(message.find("lower train.batch_size") != std::string::npos);
+  CHECK(message.find("lower train.batch_size or model.width") != std::string::npos);
+  CHECK(message.find("fewer worker ranks per node") != std::string::npos);
+  CHECK(message.find("DefaultCPUAllocator") == std::string::npos);  // no libtorch text, no backtrace
   CHECK(message.find('\n') == std::string::npos);
   CHECK(epochs == std::vector<int64_t>{1});
 

@@ -99,10 +99,17 @@ TEST_CASE("a bf16 run on the CPU learns, keeps fp32 weights and reports fp32 met
   CHECK(result.test.psnr == Approx(bf16_psnr).epsilon(1e-6));
   CHECK(bf16_psnr != fp32_psnr);  // the figure is of the bf16 predictions the run makes
 
-  // The same settings in fp32 take another trajectory, and cannot continue the bf16 checkpoint.
+  // The same settings in fp32 take another trajectory, and cannot continue the bf16 checkpoint: it is
+  // set aside and the fp32 run starts from epoch 1.
   config.epochs = 5;
   config.precision = "fp32";
-  CHECK_THROWS_WITH(train_run(config, *data, options), Catch::Contains("another run") && Catch::Contains("bf16"));
+  std::string notice;
+  std::vector<int64_t> epochs;
+  options.on_notice = [&](const std::string&, const std::string& text) { notice = text; };
+  options.on_epoch = [&](const EpochFigures& f) { epochs.push_back(f.epoch); };
+  train_run(config, *data, options);
+  CHECK_THAT(notice, Catch::Contains("another run") && Catch::Contains("bf16") && Catch::Contains("set aside"));
+  CHECK(epochs == std::vector<int64_t>{1, 2, 3, 4, 5});
   config.precision = "fp16";  // the CPU has no fp16 autocast
   CHECK_THROWS_AS(train_run(config, *data, TrainOptions{}), std::invalid_argument);
 }

@@ -247,11 +247,35 @@ TEST_CASE("the trainer refuses bad checkpoints and impossible settings", "[train
     REQUIRE(notices.size() == 1);
     CHECK_THAT(notices[0], Catch::Contains(last.string()) && Catch::Contains("no checksum trailer"));
   }
-  SECTION("another run's checkpoint") {
-    train_run(tiny_config(1), *data, options);
+  SECTION("another run's, another sweep instance's or an unowned checkpoint is set aside: a start from scratch") {
     TrainConfig other = tiny_config(2);
     other.lr = 1e-3;
-    CHECK_THROWS_WITH(train_run(other, *data, options), Catch::Contains(last.string()) && Catch::Contains("another run"));
+    options.sweep_instance = "instance-a";
+    const TrainResult clean = train_run(other, *data, [&] {
+      TrainOptions fresh;
+      fresh.checkpoint_dir = dir.path() / "clean";
+      fresh.sweep_instance = "instance-b";
+      return fresh;
+    }());
+    const std::string case_name = GENERATE(as<std::string>{}, "other settings", "other sweep instance", "no owner");
+    INFO(case_name);
+    fs::remove_all(options.checkpoint_dir);
+    TrainOptions writer = options;
+    if (case_name == "no owner") writer.sweep_instance.clear();
+    train_run(case_name == "other settings" ? tiny_config(1) : other, *data, writer);  // leaves last.pt at epoch 1
+    options.sweep_instance = case_name == "other settings" ? "instance-a" : "instance-b";
+    std::vector<std::string> notices;
+    std::vector<int64_t> epochs;
+    options.on_notice = [&](const std::string&, const std::string& text) { notices.push_back(text); };
+    options.on_epoch = [&](const EpochFigures& f) { epochs.push_back(f.epoch); };
+    const TrainResult result = train_run(other, *data, options);
+    REQUIRE(notices.size() == 1);
+    CHECK_THAT(notices[0], Catch::Contains(last.string()) && Catch::Contains("set aside as") &&
+                               Catch::EndsWith("the run starts again from epoch 1"));
+    CHECK(epochs == std::vector<int64_t>{1, 2});  // from scratch, not resumed
+    CHECK(fs::exists(options.checkpoint_dir / "set-aside" / kLastCheckpoint));  // moved, not deleted
+    if (case_name == "other sweep instance") CHECK(result.history.size() == 2);
+    check_same_result(result, clean);
   }
   SECTION("a checkpoint past the run's epochs") {
     train_run(tiny_config(2), *data, options);

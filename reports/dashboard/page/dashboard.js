@@ -105,7 +105,11 @@
 
   function renderStatus(sweep) {
     var box = clear("status-body");
-    if (!sweep) { box.appendChild(el("p", { cls: "note", text: "The database holds no sweep yet." })); return; }
+    if (!sweep) {
+      box.appendChild(el("p", { cls: "note", text: data.waiting ? data.waiting.charAt(0).toUpperCase() + data.waiting.slice(1)
+                                                               : "The database holds no sweep yet." }));
+      return;
+    }
     var status = sweep.status;
     box.appendChild(el("div", { cls: "counts" }, ["done", "running", "pending", "failed", "stopped"].filter(function (s) {
       return s !== "stopped" || status.counts[s] > 0;  // stopped early: only sweeps with early stopping

@@ -1,15 +1,23 @@
 // `report --serve` against the fixture database: the page and data.json over GET, HEAD without a body,
 // every other method refused with 405, a new epoch written meanwhile (by another process, as a sweep
-// does) visible on the next poll, the database left as it was, and only 127.0.0.1 listening.
+// does) visible on the next poll, the database left as it was, and only 127.0.0.1 listening; Host
+// headers it cannot trust refused, a warning beyond loopback, slow clients that cannot starve a GET,
+// and before the database exists, the dashboard saying it waits.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "reports/dashboard/dashboard_server.h"
 #include "reports/sweep_fixture.h"
 #include "support/served_report.h"
 
@@ -124,7 +132,7 @@ TEST_CASE("report --serve names a sweep it cannot find, and a port it cannot bin
 
   const test::ToolResult busy = test::run_tool(f.dir, "report", fmt::format("--serve --port {} --db '{}'",
                                                                             served.port(), f.db_path));
-  CHECK(busy.status != 0);
+  CHECK(busy.status == 2);  // bad input, as README's exit statuses say
   CHECK(std::count(busy.err.begin(), busy.err.end(), '\n') == 1);
   CHECK_THAT(busy.err, Catch::Contains(fmt::format("cannot listen on 127.0.0.1:{}", served.port())));
 }
@@ -136,10 +144,19 @@ TEST_CASE("report --serve started before its database says so, then serves the d
   const test::ServedReport served(f.dir, fmt::format("--db '{}'", later));
   CHECK_THAT(served.log(), Catch::Contains(later + ": no results database yet"));
   const auto client = served.client();
+  // The page is the dashboard itself, saying it waits, live (it polls data.json).
+  const httplib::Result page = client->Get("/");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK_THAT(page->body, Catch::Contains("<script id=\"bokeh-data\"") && Catch::Contains("var BOKEH_LIVE = true;") &&
+                             Catch::Contains("waiting for the sweep: sweeps.db does not exist yet"));
   const httplib::Result before = client->Get("/data.json");
   REQUIRE(before);
-  CHECK(before->status == 404);
-  CHECK_THAT(before->body, Catch::Contains(later));
+  CHECK(before->status == 200);
+  const json waiting = json::parse(before->body);
+  CHECK(waiting.at("sweeps").empty());
+  CHECK_THAT(waiting.at("waiting").get<std::string>(), Catch::StartsWith("waiting for the sweep"));
+  CHECK(before->body.find(f.dir.path().string()) == std::string::npos);  // no absolute paths
 
   std::filesystem::create_directories(std::filesystem::path(later).parent_path());
   std::filesystem::copy_file(f.db_path, later);
@@ -147,4 +164,77 @@ TEST_CASE("report --serve started before its database says so, then serves the d
   REQUIRE(after);
   CHECK(after->status == 200);
   CHECK_THAT(after->body, Catch::Contains("\"sweeps\""));
+  CHECK(json::parse(after->body).at("database") == "sweeps.db");
+  CHECK(after->body.find(f.dir.path().string()) == std::string::npos);  // the folder stays on the machine
+}
+
+TEST_CASE("report --serve answers only Host headers it can trust (DNS rebinding gets 403)", "[dashboard][serve]") {
+  const test::SweepFixture f;
+  const test::ServedReport served(f.dir, fmt::format("--db '{}'", f.db_path));
+  const auto client = served.client();
+  const auto status_for = [&](const std::string& host) {
+    const httplib::Result r = client->Get("/data.json", httplib::Headers{{"Host", host}});
+    return r ? r->status : -1;
+  };
+  CHECK(status_for(fmt::format("127.0.0.1:{}", served.port())) == 200);
+  CHECK(status_for(fmt::format("localhost:{}", served.port())) == 200);
+  CHECK(status_for("[::1]:8080") == 200);
+  CHECK(status_for("LOCALHOST") == 200);
+  CHECK(status_for(fmt::format("attacker.example:{}", served.port())) == 403);
+  CHECK(status_for("rebind.127.0.0.1.nip.io") == 403);
+  const httplib::Result refused = client->Get("/", httplib::Headers{{"Host", "evil.example"}});
+  REQUIRE(refused);
+  CHECK(refused->status == 403);
+  CHECK(refused->body.find("sweep") == std::string::npos);  // nothing of the database in it
+  CHECK_FALSE(bokeh::reports::allowed_host_header("evil.example", "0.0.0.0"));
+  CHECK(bokeh::reports::allowed_host_header("192.168.1.20:8080", "0.0.0.0"));
+}
+
+TEST_CASE("report --serve beyond loopback says so in a warning line", "[dashboard][serve]") {
+  const test::SweepFixture f;
+  const test::ServedReport served(f.dir, fmt::format("--db '{}' --host 0.0.0.0", f.db_path));
+  CHECK_THAT(served.log(), Catch::Contains("warning: listening on 0.0.0.0 beyond this machine's loopback"));
+  const test::TempDir other_scratch;  // a log of its own
+  const test::ServedReport local(other_scratch, fmt::format("--db '{}'", f.db_path));
+  CHECK_THAT(local.log(), !Catch::Contains("warning"));
+  CHECK(bokeh::reports::loopback_host("127.0.0.1"));
+  CHECK(bokeh::reports::loopback_host("::1"));
+  CHECK_FALSE(bokeh::reports::loopback_host("0.0.0.0"));
+}
+
+TEST_CASE("report --serve: 20 slow clients trickling their requests do not keep a GET waiting", "[dashboard][serve]") {
+  const test::SweepFixture f;
+  const test::ServedReport served(f.dir, fmt::format("--db '{}'", f.db_path));
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> tricklers;
+  for (int i = 0; i < 20; ++i) {
+    tricklers.emplace_back([&] {
+      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      address.sin_port = htons(static_cast<uint16_t>(served.port()));
+      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+        const std::string request = "GET /data.json HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+        for (size_t i = 0; !stop && i < 4000; ++i) {  // one byte every 100 ms, never finishing its headers
+          const char c = i < request.size() ? request[i] : 'x';
+          if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }
+      ::close(fd);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // every trickler holds a connection
+  const auto client = served.client();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const auto start = std::chrono::steady_clock::now();
+    const httplib::Result r = client->Get("/data.json");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(seconds < 1.0);
+  }
+  stop = true;
+  for (std::thread& t : tricklers) t.join();
 }
