@@ -67,7 +67,7 @@ TEST_CASE("two databases in one folder with a same-named sweep: the second is re
   INFO(refused.output);
   CHECK(refused.status == 2);
   CHECK_THAT(refused.output, Catch::Contains(a.string()) && Catch::Contains("folder of its own"));
-  CHECK_FALSE(fs::exists(b) && Store(b.string(), true).sweep("itest").has_value());  // nothing registered
+  CHECK_FALSE((fs::exists(b) && Store(b.string(), true).sweep("itest").has_value()));  // nothing registered
 
   const CommandResult again = sweep(box.spec, a);  // a goes on with its own folder, as it was
   REQUIRE(again.status == 0);
