@@ -97,7 +97,7 @@ TEST_CASE("bad input is one line on stderr and a non-zero exit", "[sweep_cli]") 
     CHECK(r.err.rfind("sweep: ", 0) == 0);
     CHECK(r.out.empty());
   }
-  CHECK(sweep(dir, "'" + dir.file("bad.yaml") + "' --dry-run").err.find("bad.yaml:3: base.train.lr: must be > 0") !=
+  CHECK(sweep(dir, "'" + dir.file("bad.yaml") + "' --dry-run").err.find("bad.yaml:3: base.train.lr: must be >= 1e-10") !=
         std::string::npos);
 }
 

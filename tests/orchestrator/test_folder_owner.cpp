@@ -86,7 +86,7 @@ TEST_CASE("a second database in the same folder with a same-named sweep is refus
   }
 }
 
-TEST_CASE("--fresh sets aside the discarded instance's checkpoints and prepared data", "[folder_owner]") {
+TEST_CASE("a fresh start (--fresh) sets aside the discarded instance's checkpoints and prepared data", "[folder_owner]") {
   TempDir dir;
   const Spec spec = parse_spec(bokeh::test::kBookSpec, "book.yaml");
   Store store(dir.file("sweeps.db"));

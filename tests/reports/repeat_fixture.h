@@ -40,7 +40,10 @@ struct RepeatSweep {
     const orchestrator::Spec spec = orchestrator::parse_spec(spec_text, "spec.yaml");
     name = spec.name;
     store.register_sweep(orchestrator::sweep_info(spec));
-    store.add_runs(spec.name, orchestrator::new_runs(orchestrator::plan_runs(spec)));
+    orchestrator::RunPlan plan = orchestrator::plan_runs(spec);
+    // A sweep draws sampled trials one by one; here the plan's first draws (its preview) stand for them.
+    plan.runs.insert(plan.runs.end(), plan.trials.begin(), plan.trials.end());
+    store.add_runs(spec.name, orchestrator::new_runs(plan));
     for (const orchestrator::RunRecord& r : store.runs(spec.name)) {
       const nlohmann::json config = nlohmann::json::parse(r.config_json);
       const std::optional<Figures> f = figures(config, orchestrator::config_repeat(config));
