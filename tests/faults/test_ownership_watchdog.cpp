@@ -82,7 +82,7 @@ TEST_CASE("two databases in one folder with a same-named sweep: the second is re
   require_complete_and_equal(read_runs(own), read_runs(clean.db), kEpochs);  // run by run, bit for bit
 }
 
-TEST_CASE("--fresh after a data change sets the discarded sweep's checkpoints and data aside; every run then "
+TEST_CASE("a fresh start (--fresh) after a data change sets the discarded sweep's checkpoints and data aside; every run then "
           "equals a clean sweep's", "[faults][ownership]") {
   Sandbox box(fault_spec(kEpochs));
   REQUIRE(sweep(box.spec, box.db).status == 0);
@@ -147,8 +147,8 @@ TEST_CASE("a stop request reaches a training process stuck with every signal blo
 TEST_CASE("sweep | head -1: the closed pipe stops the sweep cleanly with a line, resumable", "[faults][signals]") {
   Sandbox box(fault_spec(kEpochs));
   const CommandResult piped =
-      run_command("set -o pipefail; " + kSweepTool + " " + box.args() + " 2>" + (box.dir / "err.txt").string() +
-                  " | head -1");
+      run_command("bash -o pipefail -c \"" + kSweepTool + " " + box.args() + " 2>" + (box.dir / "err.txt").string() +
+                  " | head -1\"");  // bash: sh (dash) has no pipefail
   const std::string err = file_bytes(box.dir / "err.txt");
   INFO(err);
   CHECK(piped.status == 130);  // not 141 (SIGPIPE)

@@ -42,6 +42,7 @@ grid:
 // Epochs recorded over all runs, and runs done, from a data.json snapshot.
 std::pair<int, int> progress(const json& snapshot) {
   int epochs = 0, done = 0;
+  if (snapshot.at("sweeps").empty()) return {0, 0};  // the page waits for the sweep to create its database
   for (const json& run : snapshot.at("sweeps").at(0).at("runs")) {
     epochs += run.at("epochs_done").get<int>();
     done += run.at("state") == "done";
