@@ -10,7 +10,6 @@ namespace bokeh::orchestrator {
 
 namespace {
 std::atomic<bool> g_requested{false};
-volatile std::sig_atomic_t g_signal = 0;
 
 std::atomic<bool> g_exit_at_once{false};
 
@@ -22,7 +21,6 @@ extern "C" void on_signal(int signal) {
     ::_exit(128 + SIGINT);
   }
   const bool first = !g_requested.exchange(true);
-  if (first) g_signal = signal;
   // A second Ctrl-C (a person at the terminal) ends the process at once; repeated SIGTERM, SIGHUP or
   // SIGUSR1 (Slurm's `scancel --signal`, mpirun forwarding, a time limit's warning) change nothing:
   // the stop already under way goes on, and the batch system's own SIGKILL ends a stop that hangs.
@@ -49,8 +47,6 @@ void install_interrupt_handlers() {
 bool interrupt_requested() { return g_requested.load(); }
 
 void request_interrupt() { g_requested.store(true); }
-
-int interrupt_signal() { return g_signal; }
 
 ExitOnInterrupt::ExitOnInterrupt() { g_exit_at_once.store(true); }
 ExitOnInterrupt::~ExitOnInterrupt() { g_exit_at_once.store(false); }

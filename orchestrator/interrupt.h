@@ -19,9 +19,6 @@ bool interrupt_requested();
 // Asks for a stop as a signal would (used when the coordinator sends STOP mid-run).
 void request_interrupt();
 
-// The signal that arrived, 0 if none or requested programmatically.
-int interrupt_signal();
-
 // While one lives, a stop signal ends the process at once with status 130 and one line, instead of
 // asking for a stop at the next batch: for work that keeps nothing and is redone by the next start
 // (data preparation, before the sweep is registered; what it half-wrote carries this pid and is

@@ -10,6 +10,7 @@ namespace bokeh::orchestrator {
 namespace {
 constexpr const char* kTypeNames[] = {"READY", "ASSIGN", "EPOCH", "DONE", "FAILED", "STOP", "NOTICE", "PROGRESS"};
 constexpr int kTypeCount = static_cast<int>(std::size(kTypeNames));
+static_assert(static_cast<int>(MessageTag::Progress) == kTypeCount, "a name for every tag, in tag order");
 
 nlohmann::json body_of(const ReadyMessage& m) {
   return {{"host", m.host}, {"threads", m.threads}, {"device", m.device}};
@@ -34,12 +35,12 @@ nlohmann::json body_of(const ProgressMessage& m) {
   return {{"run_key", m.run_key}, {"phase", m.phase}, {"epoch", m.epoch}, {"batch", m.batch}};
 }
 
-Message message_of(int tag, const nlohmann::json& j, const char* what) {
+Message message_of(MessageTag tag, const nlohmann::json& j, const char* what) {
   switch (tag) {
-    case 1:
+    case MessageTag::Ready:
       return ReadyMessage{required_field<std::string>(j, "host", what), required_field<int64_t>(j, "threads", what),
                           required_field<std::string>(j, "device", what)};
-    case 2: {
+    case MessageTag::Assign: {
       AssignMessage m;
       m.run_key = required_field<std::string>(j, "run_key", what);
       m.run_name = required_field<std::string>(j, "run_name", what);
@@ -61,33 +62,57 @@ Message message_of(int tag, const nlohmann::json& j, const char* what) {
       if (!(m.stall_seconds > 0)) throw std::runtime_error(std::string(what) + ": field 'stall_seconds' is not above 0");
       return m;
     }
-    case 3:
+    case MessageTag::Epoch:
       return EpochMessage{required_field<std::string>(j, "run_key", what),
                           epoch_from_json(required_field<nlohmann::json>(j, "figures", what))};
-    case 4:
+    case MessageTag::Done:
       return DoneMessage{required_field<std::string>(j, "run_key", what),
                          result_from_json(required_field<nlohmann::json>(j, "results", what))};
-    case 5:
+    case MessageTag::Failed:
       return FailedMessage{required_field<std::string>(j, "run_key", what), required_field<std::string>(j, "error", what),
                            required_field<bool>(j, "interrupted", what)};
-    case 7:
+    case MessageTag::Notice:
       return NoticeMessage{required_field<std::string>(j, "run_key", what), required_field<std::string>(j, "kind", what),
                            required_field<std::string>(j, "text", what)};
-    case 8:
+    case MessageTag::Progress:
       return ProgressMessage{required_field<std::string>(j, "run_key", what), required_field<std::string>(j, "phase", what),
                              required_field<int64_t>(j, "epoch", what), required_field<int64_t>(j, "batch", what)};
-    default:
-      return StopMessage{};
+    case MessageTag::Stop:
+      break;
   }
+  return StopMessage{};
+}
+
+// The protocol's name and version: a sender that names another version is refused before its fields
+// are read (they may differ); one that names none is refused once its fields have been checked.
+void check_version(const nlohmann::json& j, const std::string& what, bool fields_read) {
+  const auto name = j.find("protocol");
+  const auto version = j.find("version");
+  const bool named = name != j.end() && version != j.end();
+  if (named && (*name != kProtocolName || *version != kProtocolVersion))
+    throw std::runtime_error(fmt::format("{}: protocol {} version {}, this build speaks {} version {} (ranks of "
+                                         "different builds?)", what, name->dump(), version->dump(), kProtocolName,
+                                         kProtocolVersion));
+  if (!named && fields_read)
+    throw std::runtime_error(fmt::format("{}: no protocol name and version (a rank of an older build?)", what));
 }
 }  // namespace
 
-int message_tag(const Message& message) { return static_cast<int>(message.index()) + 1; }
+int message_tag(const Message& message) {
+  return std::visit([](const auto& m) { return static_cast<int>(m.kTag); }, message);
+}
 
 const char* message_type_name(int tag) { return tag >= 1 && tag <= kTypeCount ? kTypeNames[tag - 1] : "unknown"; }
 
 std::string encode_message(const Message& message) {
-  return std::visit([](const auto& m) { return body_of(m).dump(); }, message);
+  return std::visit(
+      [](const auto& m) {
+        nlohmann::json j = body_of(m);
+        j["protocol"] = kProtocolName;
+        j["version"] = kProtocolVersion;
+        return j.dump();
+      },
+      message);
 }
 
 Message decode_message(int tag, std::string_view bytes, int source_rank) {
@@ -99,7 +124,10 @@ Message decode_message(int tag, std::string_view bytes, int source_rank) {
   if (j.is_discarded()) throw ProtocolError(what + ": not valid JSON", source_rank);
   if (!j.is_object()) throw ProtocolError(what + ": not a JSON object", source_rank);
   try {
-    return message_of(tag, j, what.c_str());
+    check_version(j, what, false);
+    Message message = message_of(static_cast<MessageTag>(tag), j, what.c_str());
+    check_version(j, what, true);
+    return message;
   } catch (const std::exception& e) {
     const std::string message = e.what();  // nested fields name their own part; prefix the sender
     throw ProtocolError(message.rfind(what, 0) == 0 ? message : what + ": " + message, source_rank);

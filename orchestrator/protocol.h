@@ -1,5 +1,7 @@
 // The coordinator/worker protocol, defined once. Every message is an MPI message whose tag is its
-// type and whose bytes are a JSON object; decode() checks the type, the JSON and every field.
+// type (MessageTag) and whose bytes are a JSON object carrying the protocol's name and version
+// ({"protocol": "bokeh-sweep", "version": N, ...fields}); decode() checks the type, the JSON, the
+// version and every field, so ranks of two different builds stop with one line instead of guessing.
 //
 // The exchange, per worker rank w (rank 0 is the coordinator):
 //   1. w -> 0   READY    {host, threads, device}                  once, when w is up
@@ -33,15 +35,25 @@
 
 namespace bokeh::orchestrator {
 
+// The protocol's name and version, in every message. The version changes with any message's fields.
+inline constexpr const char* kProtocolName = "bokeh-sweep";
+inline constexpr int64_t kProtocolVersion = 1;
+
+// MPI tags (and the training child's pipe frames), one per message type. Fixed numbers: a tag names
+// its message on the wire, whatever order the variant below lists them in.
+enum class MessageTag : int { Ready = 1, Assign = 2, Epoch = 3, Done = 4, Failed = 5, Stop = 6, Notice = 7, Progress = 8 };
+
 struct ReadyMessage {
+  static constexpr MessageTag kTag = MessageTag::Ready;
   std::string host;
   int64_t threads = 0;
   std::string device;
 };
 struct AssignMessage {
+  static constexpr MessageTag kTag = MessageTag::Assign;
   std::string run_key;
   std::string run_name;
-  nlohmann::json config;  // the run's canonical config (orchestrator/run_settings.h)
+  nlohmann::json config;  // the run's canonical config (orchestrator/spec/run_settings.h)
   uint64_t seed = 0;      // the run's seed (derived from the sweep seed and the config's key)
   std::string data_file;  // the sweep's prepared-data cache
   std::string checkpoint_dir;
@@ -55,26 +67,33 @@ struct AssignMessage {
   double stall_seconds = 1800;  // resources.stall_minutes x 60: no batch for this long -> the child is killed
 };
 struct EpochMessage {
+  static constexpr MessageTag kTag = MessageTag::Epoch;
   std::string run_key;
   worker::EpochFigures figures;
 };
 struct DoneMessage {
+  static constexpr MessageTag kTag = MessageTag::Done;
   std::string run_key;
   worker::TrainResult results;
 };
 struct FailedMessage {
+  static constexpr MessageTag kTag = MessageTag::Failed;
   std::string run_key;
   std::string error;
   bool interrupted = false;
 };
-struct StopMessage {};
+struct StopMessage {
+  static constexpr MessageTag kTag = MessageTag::Stop;
+};
 struct NoticeMessage {
+  static constexpr MessageTag kTag = MessageTag::Notice;
   std::string run_key;
   std::string kind;  // the event's kind, e.g. "checkpoint"
   std::string text;
 };
 
 struct ProgressMessage {
+  static constexpr MessageTag kTag = MessageTag::Progress;
   std::string run_key;
   std::string phase;  // "train", "validation" or "test"
   int64_t epoch = 0;
@@ -84,14 +103,14 @@ struct ProgressMessage {
 using Message = std::variant<ReadyMessage, AssignMessage, EpochMessage, DoneMessage, FailedMessage, StopMessage,
                              NoticeMessage, ProgressMessage>;
 
-// MPI tags, one per message type (the variant's index + 1).
+// The message's MessageTag as an int (an MPI tag); the type's name for a tag, "unknown" for others.
 int message_tag(const Message& message);
 const char* message_type_name(int tag);
 
 std::string encode_message(const Message& message);
 
-// Rebuilds a message from its tag and bytes; a malformed one throws ProtocolError naming the
-// sender's rank, the type and what is wrong.
+// Rebuilds a message from its tag and bytes; a malformed one, or one of another protocol version,
+// throws ProtocolError naming the sender's rank, the type and what is wrong.
 Message decode_message(int tag, std::string_view bytes, int source_rank);
 
 class ProtocolError : public std::runtime_error {

@@ -7,10 +7,10 @@
 
 #include <algorithm>
 
+#include "orchestrator/store/config_json.h"
 #include "orchestrator/store/folder_owner.h"
 #include "orchestrator/store/result_json.h"
 #include "orchestrator/store/results_layout.h"
-#include "orchestrator/spec/run_settings.h"
 #include "orchestrator/sweep_records.h"
 #include "worker/checkpoint_files.h"
 
@@ -150,7 +150,7 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   assign.runs_per_gpu = spec_.resources.runs_per_gpu;
   // The store logged "start" when the run was claimed; a resume is worth its own event.
   if (assign.resume) store_.add_event(spec_.name, run->id, "resume", fmt::format("attempt {}, from last.pt", run->attempts));
-  const int64_t epochs = to_train_config(assign.config, assign.seed).epochs;
+  const int64_t epochs = train_config_from_json(assign.config, assign.seed).epochs;
   const int64_t until = asha_ ? asha_->target_epoch(*run) : epochs;
   assign.until_epoch = until < epochs ? until : 0;
   in_flight_[run->key] = InFlight{*run, epochs, until, 0};
@@ -166,7 +166,7 @@ bool SweepBook::draw_trial() {
                                                     draw.state.dump(), 0});
   if (!id) return false;
   repeats_in_a_row_ = 0;
-  history_.add(*id, draw.unit, to_train_config(trial.config, 0).epochs);
+  history_.add(*id, draw.unit, train_config_from_json(trial.config, 0).epochs);
   if (asha_) asha_->add_run(store_.run(*id));
   return true;
 }

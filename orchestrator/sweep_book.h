@@ -76,7 +76,6 @@ class SweepBook {
   void leave();
 
   bool in_flight(const std::string& run_key) const { return in_flight_.count(run_key) > 0; }
-  bool any_in_flight() const { return !in_flight_.empty(); }
   int64_t failed_runs() const;   // runs given up on
   int64_t unfinished_runs() const;  // runs neither done nor stopped early (pending, running or failed)
   int64_t running_elsewhere() const;  // runs running under another sweep process

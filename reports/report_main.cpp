@@ -5,7 +5,6 @@
 // (BOKEH_WITH_TORCH=OFF) it refuses --figure and its dashboard has no sample images.
 #include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -30,6 +29,7 @@
 #include "reports/tables/table_builder.h"
 #include "reports/tables/table_format.h"
 #include "worker/exit_codes.h"
+#include "worker/unix_time.h"
 
 namespace {
 
@@ -55,10 +55,6 @@ struct ReportOptions {
   std::string host = bokeh::reports::kDefaultServeHost;
   int port = bokeh::reports::kDefaultServePort;
 };
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // The dashboard's page options: sample images and libtorch's version where this build has them.
 bokeh::reports::PageOptions page_options(const ReportOptions& o) {
@@ -87,7 +83,7 @@ int dashboard(const ReportOptions& o) {
     return bokeh::kExitOk;
   }
   const bokeh::orchestrator::Store store = r::open_store(o.db_path);
-  const std::string page = r::dashboard_page(r::dashboard_snapshot(store, o.sweep, unix_now()), store,
+  const std::string page = r::dashboard_page(r::dashboard_snapshot(store, o.sweep, bokeh::worker::unix_now()), store,
                                              r::read_chart_libraries(), page_options(o));
   r::write_page(o.html, page);
   if (o.html != "-") std::cout << o.html << "\n";  // "-": the page itself went to standard output
@@ -99,7 +95,7 @@ int run(const ReportOptions& o) {
   if (o.serve || !o.html.empty()) return dashboard(o);
   const bokeh::orchestrator::Store store = r::open_store(o.db_path);
   if (o.status) {
-    std::cout << r::status_report(store, o.sweep, unix_now());
+    std::cout << r::status_report(store, o.sweep, bokeh::worker::unix_now());
     return bokeh::kExitOk;
   }
   if (o.trials) {

@@ -1,42 +1,22 @@
-// EBB!-layout folder listing, stem matching, natural ordering and the seeded train/validation/test split.
+// EBB!-layout folder listing (stems matched by stem_matching.h), natural ordering and the seeded
+// train/validation/test split.
 #include "worker/ebb_reader.h"
 
 #include <algorithm>
 #include <cctype>
-#include <map>
 #include <numeric>
 #include <stdexcept>
 
 #include "worker/image_io.h"
 #include "worker/seeded_rng.h"
 #include "worker/split_sizes.h"
+#include "worker/stem_matching.h"
 
 namespace bokeh::worker {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-bool is_image_extension(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".jpg" || ext == ".jpeg" || ext == ".png";
-}
-
-// stem -> file, for the image files directly inside `folder`.
-std::map<std::string, fs::path> images_by_stem(const fs::path& folder) {
-  if (!fs::is_directory(folder)) throw std::runtime_error(folder.string() + ": no such folder");
-  std::map<std::string, fs::path> files;
-  for (const auto& entry : fs::directory_iterator(folder)) {
-    if (!is_image_extension(entry.path())) continue;
-    const std::string stem = entry.path().stem().string();
-    const auto [it, inserted] = files.emplace(stem, entry.path());
-    if (!inserted)
-      throw std::runtime_error(folder.string() + ": two files with stem '" + stem + "': " +
-                               it->second.filename().string() + " and " + entry.path().filename().string());
-  }
-  return files;
-}
 
 std::vector<PairFiles> take_first(const std::vector<PairFiles>& pairs, int64_t count, const std::string& part,
                                   const std::string& field) {
@@ -83,19 +63,9 @@ bool natural_less(const std::string& a, const std::string& b) {
 
 std::vector<PairFiles> list_pairs(const fs::path& root) {
   if (!fs::is_directory(root)) throw std::runtime_error(root.string() + ": no such folder");
-  const auto originals = images_by_stem(root / "original");
-  const auto bokehs = images_by_stem(root / "bokeh");
   std::vector<PairFiles> pairs;
-  for (const auto& [stem, path] : originals) {
-    const auto match = bokehs.find(stem);
-    if (match == bokehs.end())
-      throw std::runtime_error(path.string() + ": no bokeh image with stem '" + stem + "' in " + (root / "bokeh").string());
-    pairs.push_back({stem, path, match->second});
-  }
-  for (const auto& [stem, path] : bokehs)
-    if (originals.count(stem) == 0)
-      throw std::runtime_error(path.string() + ": no original image with stem '" + stem + "' in " +
-                               (root / "original").string());
+  for (StemMatch& m : match_by_stem(root / "original", root / "bokeh", "original", "bokeh"))
+    pairs.push_back({std::move(m.stem), std::move(m.left), std::move(m.right)});
   std::sort(pairs.begin(), pairs.end(), [](const PairFiles& l, const PairFiles& r) { return natural_less(l.stem, r.stem); });
   return pairs;
 }

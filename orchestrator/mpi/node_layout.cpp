@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include <sched.h>
 #include <unistd.h>
 
 namespace bokeh::orchestrator {
@@ -35,6 +36,23 @@ NodeLayout node_layout(MPI_Comm comm, int coordinator) {
 int worker_threads(const NodeLayout& layout, int requested) {
   if (requested > 0) return requested;
   return std::max(1, static_cast<int>(layout.cores) / std::max(1, layout.local_workers));
+}
+
+int make_room_for_threads(int threads) {
+  cpu_set_t bound;
+  CPU_ZERO(&bound);
+  if (sched_getaffinity(0, sizeof bound, &bound) != 0) return threads;
+  if (CPU_COUNT(&bound) >= threads) return CPU_COUNT(&bound);
+  cpu_set_t every;
+  CPU_ZERO(&every);
+  const long online = sysconf(_SC_NPROCESSORS_ONLN);
+  for (long cpu = 0; cpu < online && cpu < CPU_SETSIZE; ++cpu) CPU_SET(static_cast<int>(cpu), &every);
+  // The kernel keeps only the cores of this job's cpuset (a batch system's allocation). The calling
+  // thread's affinity, inherited by the threads it starts: call it before torch starts its pool.
+  if (sched_setaffinity(0, sizeof every, &every) != 0) return CPU_COUNT(&bound);
+  CPU_ZERO(&bound);
+  sched_getaffinity(0, sizeof bound, &bound);
+  return CPU_COUNT(&bound);
 }
 
 torch::Device worker_device(const std::string& wanted, const NodeLayout& layout, int64_t runs_per_gpu) {

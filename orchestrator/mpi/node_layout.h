@@ -25,6 +25,12 @@ NodeLayout node_layout(MPI_Comm comm, int coordinator);
 // The torch thread count of a worker: `requested` when > 0, else cores / workers on the node (>= 1).
 int worker_threads(const NodeLayout& layout, int requested);
 
+// Lets this process run its `threads` torch threads on as many cores: when mpirun bound it to fewer
+// (OpenMPI binds each rank to one core when there are at most 2 ranks, so `mpirun -n 2` would train
+// a worker's 2 threads on 1 core), it widens the affinity to every core the node lets it use. A
+// binding with enough cores (mpirun --map-by ...:pe=N) is kept. Returns the cores it may now use.
+int make_room_for_threads(int threads);
+
 // "cpu", "cuda" or "auto" -> the device: cuda:gpu_for_worker(local worker index, runs_per_gpu, GPUs)
 // (orchestrator/spec/gpu_mapping.h) when CUDA is wanted and present. "cuda" without a GPU is an error.
 torch::Device worker_device(const std::string& wanted, const NodeLayout& layout, int64_t runs_per_gpu);

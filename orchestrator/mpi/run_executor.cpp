@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <string>
 
-#include "orchestrator/spec/run_settings.h"
+#include "orchestrator/store/config_json.h"
 #include "worker/device_memory.h"
 
 namespace bokeh::orchestrator {
@@ -47,7 +47,9 @@ worker::TrainResult RunExecutor::execute(const AssignMessage& assign, const RunR
   if (group) group->open();
   if (const char* failing = std::getenv("BOKEH_FAIL_RUN"); failing && assign.run_name == failing)
     throw std::runtime_error("failed on purpose: BOKEH_FAIL_RUN names run " + assign.run_name);
-  at::set_num_threads(worker_threads(layout_, static_cast<int>(assign.threads)));
+  const int threads = worker_threads(layout_, static_cast<int>(assign.threads));
+  make_room_for_threads(threads);
+  at::set_num_threads(threads);
   worker::TrainOptions options;
   options.device = worker_device(assign.device, layout_, assign.runs_per_gpu);
   if (options.device.is_cuda()) {  // what PyTorch's GPU recipes use; see bench/README.md for what was measured
@@ -75,7 +77,7 @@ worker::TrainResult RunExecutor::execute(const AssignMessage& assign, const RunR
   }
   options.group = group;
   if (!assign.resume) worker::remove_checkpoints(assign.checkpoint_dir);
-  worker::TrainConfig config = to_train_config(assign.config, assign.seed);
+  worker::TrainConfig config = train_config_from_json(assign.config, assign.seed);
   if (assign.until_epoch > 0) config.epochs = std::min(config.epochs, assign.until_epoch);  // an ASHA rung
   try {
     return worker::train_run(config, data(assign.data_file), options);

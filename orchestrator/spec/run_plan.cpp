@@ -150,7 +150,7 @@ Candidate trial_candidate(const Spec& spec, int64_t trial, const std::vector<jso
 // The run of candidate `c` (its first repeat, with the candidate's K).
 PlannedRun planned(const Spec& spec, const Candidate& c) {
   const std::string key = config_key(c.config);
-  const worker::TrainConfig train = to_train_config(c.config, 0);
+  const worker::TrainConfig train = train_config_from_json(c.config, 0);
   return PlannedRun{c.name, key, c.config, c.where, config_seed(spec.seed, c.config), model_parameters(train.model),
                     training_flops(train.model, spec.data, train.epochs), c.trial, 0, c.repeats, key};
 }

@@ -1,5 +1,5 @@
-// The run-settings table; to_train_config() hands a run's canonical config to the store's one reader
-// of run configs (orchestrator/store/config_json.h).
+// The run-settings table (a run's canonical config is read by the store's one reader of run configs,
+// train_config_from_json() in orchestrator/store/config_json.h).
 #include "orchestrator/spec/run_settings.h"
 
 #include <fmt/format.h>
@@ -8,8 +8,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <stdexcept>
-
-#include "orchestrator/store/config_json.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -126,10 +124,6 @@ std::string format_setting_value(const json& value) {
       return fmt::format("{}e{}", s.substr(0, e), std::atoi(s.c_str() + e + 1));
     }
   }
-}
-
-worker::TrainConfig to_train_config(const json& config, uint64_t seed) {
-  return train_config_from_json(config, seed);
 }
 
 }  // namespace bokeh::orchestrator

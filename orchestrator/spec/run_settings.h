@@ -45,7 +45,4 @@ void set_setting_value(nlohmann::json& config, const std::string& path, nlohmann
 // A setting value as short text: 32, 0.5, 2e-4 (exponent form below 0.01), true, plateau.
 std::string format_setting_value(const nlohmann::json& value);
 
-// A run's canonical config as the trainer's struct. `seed` is the run's seed (see run_seed()).
-worker::TrainConfig to_train_config(const nlohmann::json& config, uint64_t seed);
-
 }  // namespace bokeh::orchestrator

@@ -24,6 +24,7 @@
 
 #include "orchestrator/store/json_diff.h"
 #include "worker/local_process.h"
+#include "worker/unix_time.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -33,10 +34,6 @@ constexpr int kBusyTimeoutMs = 10000;
 const char* const kRunColumns =
     "r.id, s.name, r.key, r.name, r.config, r.state, r.attempts, r.cost, r.params, r.error, r.results, "
     "r.started, r.finished, r.runtime, r.rung FROM runs r JOIN sweeps s ON s.id = r.sweep_id";
-
-double now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 // Switches a database to WAL. SQLite answers this pragma with SQLITE_BUSY at once, without its busy
 // handler, while another process is switching the same new database; so it is retried here.
@@ -103,7 +100,7 @@ auto guarded(const std::string& path, const char* operation, Body&& body) -> dec
 void insert_event(SQLite::Database& db, int64_t sweep_id, std::optional<int64_t> run_id, const std::string& kind,
                   const std::string& message) {
   SQLite::Statement q(db, "INSERT INTO events (time, sweep_id, run_id, kind, message) VALUES (?, ?, ?, ?, ?)");
-  q.bind(1, now());
+  q.bind(1, worker::unix_now());
   q.bind(2, sweep_id);
   if (run_id) q.bind(3, *run_id);
   q.bind(4, kind);
@@ -291,7 +288,7 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
     SQLite::Statement insert(*db_,
                              "INSERT INTO sweeps (name, spec_text, spec_hash, spec_json, overrides, created, instance) "
                              "VALUES (?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))))");
-    SQLite::bind(insert, sweep.name, sweep.spec_text, sweep.spec_hash, sweep.spec_json, sweep.overrides_json, now());
+    SQLite::bind(insert, sweep.name, sweep.spec_text, sweep.spec_hash, sweep.spec_json, sweep.overrides_json, worker::unix_now());
     insert.exec();
     insert_event(*db_, db_->getLastInsertRowid(), std::nullopt, "registered",
                  result == Registration::Replaced ? "spec changed; started afresh" : "new sweep");
@@ -341,7 +338,7 @@ int64_t Store::join_sweep(const std::string& sweep, const std::string& host, int
   return guarded(path_, "joining the sweep", [&] {
     SQLite::Statement q(*db_,
                         "INSERT INTO coordinators (sweep_id, host, pid, started, heartbeat) VALUES (?, ?, ?, ?, ?)");
-    const double t = now();
+    const double t = worker::unix_now();
     SQLite::bind(q, sweep_id(sweep), host, pid, t, t);
     q.exec();
     return db_->getLastInsertRowid();
@@ -351,7 +348,7 @@ int64_t Store::join_sweep(const std::string& sweep, const std::string& host, int
 void Store::heartbeat(int64_t coordinator_id) {
   guarded(path_, "recording a heartbeat", [&] {
     SQLite::Statement q(*db_, "UPDATE coordinators SET heartbeat = ? WHERE id = ?");
-    SQLite::bind(q, now(), coordinator_id);
+    SQLite::bind(q, worker::unix_now(), coordinator_id);
     q.exec();
   });
 }
@@ -359,7 +356,7 @@ void Store::heartbeat(int64_t coordinator_id) {
 void Store::leave_sweep(int64_t coordinator_id) {
   guarded(path_, "leaving the sweep", [&] {
     SQLite::Statement q(*db_, "UPDATE coordinators SET ended = ?, heartbeat = ? WHERE id = ?");
-    const double t = now();
+    const double t = worker::unix_now();
     SQLite::bind(q, t, t, coordinator_id);
     q.exec();
   });
@@ -390,7 +387,7 @@ std::optional<RunRecord> Store::claim_next_pending(const std::string& sweep, std
                              "UPDATE runs SET state = 'running', attempts = ?, started = ?, finished = NULL, "
                              "coordinator_id = ? WHERE id = ?");
     update.bind(1, attempt);
-    update.bind(2, now());
+    update.bind(2, worker::unix_now());
     if (coordinator_id) update.bind(3, *coordinator_id);
     else update.bind(3);  // NULL: no coordinator
     update.bind(4, id);
@@ -437,7 +434,7 @@ void Store::close_run(int64_t run_id, RunState state, const std::string& results
     SQLite::Statement q(*db_,
                         "UPDATE runs SET state = ?, results = ?, error = '', finished = ?, "
                         "runtime = (SELECT COALESCE(SUM(seconds), 0) FROM epochs WHERE run_id = ?) WHERE id = ?");
-    SQLite::bind(q, to_string(state), results_json, now(), run_id, run_id);
+    SQLite::bind(q, to_string(state), results_json, worker::unix_now(), run_id, run_id);
     q.exec();
     insert_event(*db_, sweep_id(r.sweep), run_id, kind, message);
     transaction.commit();
@@ -462,7 +459,7 @@ RunState Store::fail_run(int64_t run_id, const std::string& error, int64_t max_a
     const RunRecord r = run(run_id);
     const RunState next = r.attempts < max_attempts ? RunState::Pending : RunState::Failed;
     SQLite::Statement q(*db_, "UPDATE runs SET state = ?, error = ?, finished = ? WHERE id = ?");
-    SQLite::bind(q, to_string(next), error, now(), run_id);
+    SQLite::bind(q, to_string(next), error, worker::unix_now(), run_id);
     q.exec();
     insert_event(*db_, sweep_id(r.sweep), run_id, next == RunState::Pending ? "retry" : "failed",
                  fmt::format("attempt {} of {}: {}", r.attempts, max_attempts, error));
@@ -482,7 +479,7 @@ int Store::reset_running(const std::string& sweep, std::optional<int64_t> own) {
                               "WHERE r.sweep_id = ? AND r.state = 'running'");
     running.bind(1, sid);
     std::vector<int64_t> orphans;
-    const double t = now();
+    const double t = worker::unix_now();
     while (running.executeStep()) {
       if (running.getColumn(1).isNull()) {
         orphans.push_back(running.getColumn(0).getInt64());
@@ -556,7 +553,7 @@ std::optional<int64_t> Store::add_trial(const std::string& sweep, const NewRun& 
     row.bind(4, trial.method);
     row.bind(5, trial.proposal);
     row.bind(6, trial.state_json);
-    row.bind(7, now());
+    row.bind(7, worker::unix_now());
     row.exec();
     insert_event(*db_, sid, run_id, "sampled",
                  fmt::format("trial {} ({}){}", trial.number, trial.proposal,

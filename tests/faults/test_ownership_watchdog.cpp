@@ -24,7 +24,7 @@ using namespace bokeh::test;
 namespace fs = std::filesystem;
 
 namespace {
-constexpr int kEpochs = 2;
+constexpr int kOwnershipEpochs = 2;
 
 CommandResult sweep(const fs::path& spec, const fs::path& db, const std::string& extra = "") {
   return run_command(kSweepTool + " " + spec.string() + " --db " + db.string() + " " + extra);
@@ -55,7 +55,7 @@ runs:
 
 TEST_CASE("two databases in one folder with a same-named sweep: the second is refused up front, the first is "
           "untouched, and in a folder of its own the second equals a clean sweep", "[faults][ownership]") {
-  Sandbox box(fault_spec(kEpochs));
+  Sandbox box(fault_spec(kOwnershipEpochs));
   const fs::path a = box.dir / "results" / "a.db", b = box.dir / "results" / "b.db";
   const CommandResult first = sweep(box.spec, a);
   INFO(first.output);
@@ -71,20 +71,20 @@ TEST_CASE("two databases in one folder with a same-named sweep: the second is re
 
   const CommandResult again = sweep(box.spec, a);  // a goes on with its own folder, as it was
   REQUIRE(again.status == 0);
-  require_complete_and_equal(read_runs(a), a_runs, kEpochs);
+  require_complete_and_equal(read_runs(a), a_runs, kOwnershipEpochs);
 
-  Sandbox clean(fault_spec(kEpochs));
+  Sandbox clean(fault_spec(kOwnershipEpochs));
   REQUIRE(sweep(clean.spec, clean.db, other_data).status == 0);
   const fs::path own = box.dir / "b-results" / "b.db";
   const CommandResult separate = sweep(box.spec, own, other_data);
   INFO(separate.output);
   REQUIRE(separate.status == 0);
-  require_complete_and_equal(read_runs(own), read_runs(clean.db), kEpochs);  // run by run, bit for bit
+  require_complete_and_equal(read_runs(own), read_runs(clean.db), kOwnershipEpochs);  // run by run, bit for bit
 }
 
-TEST_CASE("a fresh start (--fresh) after a data change sets the discarded sweep's checkpoints and data aside; every run then "
+TEST_CASE("a fresh start (--fresh) after a data change sets the discarded sweep's checkpoints and data aside, every run then "
           "equals a clean sweep's", "[faults][ownership]") {
-  Sandbox box(fault_spec(kEpochs));
+  Sandbox box(fault_spec(kOwnershipEpochs));
   REQUIRE(sweep(box.spec, box.db).status == 0);
   const std::string old_instance = Store(box.db.string(), true).sweep("itest")->instance;
   const std::string changed = GENERATE(std::string("--set data.synthetic.seed=99 --set data.split_seed=5"),
@@ -100,9 +100,9 @@ TEST_CASE("a fresh start (--fresh) after a data change sets the discarded sweep'
   CHECK(fs::is_directory(aside / "data"));
   for (const auto& [name, run] : read_runs(box.db)) CHECK(run.attempts == 1);  // no attempt used up
 
-  Sandbox clean(fault_spec(kEpochs));
+  Sandbox clean(fault_spec(kOwnershipEpochs));
   REQUIRE(sweep(clean.spec, clean.db, changed).status == 0);
-  require_complete_and_equal(read_runs(box.db), read_runs(clean.db), kEpochs);
+  require_complete_and_equal(read_runs(box.db), read_runs(clean.db), kOwnershipEpochs);
 }
 
 TEST_CASE("a training process that hangs is killed by the watchdog: its run fails in one line and the sweep "
@@ -145,7 +145,7 @@ TEST_CASE("a stop request reaches a training process stuck with every signal blo
 }
 
 TEST_CASE("sweep | head -1: the closed pipe stops the sweep cleanly with a line, resumable", "[faults][signals]") {
-  Sandbox box(fault_spec(kEpochs));
+  Sandbox box(fault_spec(kOwnershipEpochs));
   const CommandResult piped =
       run_command("bash -o pipefail -c \"" + kSweepTool + " " + box.args() + " 2>" + (box.dir / "err.txt").string() +
                   " | head -1\"");  // bash: sh (dash) has no pipefail
@@ -158,7 +158,7 @@ TEST_CASE("sweep | head -1: the closed pipe stops the sweep cleanly with a line,
 
 TEST_CASE("Ctrl-C during data preparation stops within a few seconds, and the next start prepares again",
           "[faults][signals]") {
-  Sandbox box(fault_spec(kEpochs, 2, ""));
+  Sandbox box(fault_spec(kOwnershipEpochs, 2, ""));
   // Much data to render: preparation takes many seconds on its own.
   const std::string big = "--set data.synthetic.count=2000 --set data.train_pairs=1500 --set data.synthetic.size=96";
   BackgroundCommand job(kSweepTool + " " + box.args() + " " + big, box.dir / "prep.log");

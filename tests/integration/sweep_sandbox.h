@@ -19,6 +19,10 @@
 
 namespace bokeh::test {
 
+// The built sweep, and mpirun with a coordinator and 2 workers on this machine (shared memory only).
+inline const std::string kSweep = std::string(BOKEH_BUILD_DIR) + "/sweep";
+inline const std::string kMpirun = "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader -n 3 ";
+
 // The `data:` section of the integration tests' specs: 12 / 4 / 4 synthetic pairs at 32x32.
 inline const std::string kTinyData = R"(data:
   source: synthetic

@@ -14,7 +14,6 @@ using bokeh::orchestrator::RunState;
 using namespace bokeh::test;
 
 namespace {
-const std::string kSweep = std::string(BOKEH_BUILD_DIR) + "/sweep";
 const std::string kMpirunFlags = "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader ";
 std::string mpirun(int ranks) { return kMpirunFlags + "-n " + std::to_string(ranks) + " "; }
 

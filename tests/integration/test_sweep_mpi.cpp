@@ -18,8 +18,6 @@ using bokeh::orchestrator::RunState;
 using namespace bokeh::test;
 
 namespace {
-const std::string kSweep = std::string(BOKEH_BUILD_DIR) + "/sweep";
-const std::string kMpirun = "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader -n 3 ";
 
 // Four tiny runs (width x lr) on 32x32 synthetic pairs; 1 thread per worker so numbers match across modes.
 std::string tiny_spec(int epochs, const std::string& extra_runs = "") {
@@ -107,7 +105,7 @@ TEST_CASE("a sweep under mpirun -n 3 equals the single-process sweep, and resume
   }
 }
 
-TEST_CASE("a run that fails is recorded with its error while the others finish; --retry-failed reruns it",
+TEST_CASE("a run that fails is recorded with its error while the others finish, --retry-failed reruns it",
           "[integration][mpi]") {
   // An absurd learning rate makes the weights overflow after the first step: the loss turns non-finite.
   Sandbox box(tiny_spec(kShortEpochs, "runs:\n  - {name: diverges, train: {lr: 1.0e+30}}\n"));

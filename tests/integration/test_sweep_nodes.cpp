@@ -10,7 +10,6 @@
 using namespace bokeh::test;
 
 namespace {
-const std::string kSweep = std::string(BOKEH_BUILD_DIR) + "/sweep";
 const std::string kFakeSsh = std::string(BOKEH_SOURCE_DIR) + "/tests/integration/fake_ssh";
 const std::string kOneNode = "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader -n 5 ";
 const std::string kTwoNodes = "mpirun --allow-run-as-root --oversubscribe --host localhost:3,127.0.0.2:2 -n 5 "

@@ -16,8 +16,6 @@ using bokeh::orchestrator::RunState;
 using namespace bokeh::test;
 
 namespace {
-const std::string kSweep = std::string(BOKEH_BUILD_DIR) + "/sweep";
-const std::string kMpirun = "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader -n 3 ";
 
 // Tiny runs on 32x32 synthetic pairs, 1 thread per worker so numbers match across starts.
 std::string search_spec(const std::string& method, int epochs, bool asha) {

@@ -19,7 +19,7 @@ namespace {
 
 constexpr int kRuns = 2, kEpochs = 6;
 
-const std::string kSpec = R"(sweep: served
+const std::string kServedSpec = R"(sweep: served
 tables: [1]
 seed: 7
 data:
@@ -53,7 +53,7 @@ std::pair<int, int> progress(const json& snapshot) {
 }  // namespace
 
 TEST_CASE("report --serve shows a running sweep's epochs as they arrive", "[integration][serve]") {
-  Sandbox box(kSpec);
+  Sandbox box(kServedSpec);
   BackgroundCommand sweep("'" + std::string(BOKEH_BUILD_DIR) + "/sweep' " + box.args(), box.dir / "sweep.log");
   const ServedReport served(box.temp, "--db '" + box.db.string() + "' --sweep served");
   const auto client = served.client();

@@ -135,7 +135,7 @@ TEST_CASE("mpirun on a study spec without EBB! names the dataset, its layout and
   CHECK_FALSE(std::filesystem::exists(db));
 }
 
-TEST_CASE("the README's synthetic Table 1 line validates; --dry-run lists what a real start lacks", "[sweep_cli]") {
+TEST_CASE("the README's synthetic Table 1 line validates, --dry-run lists what a real start lacks", "[sweep_cli]") {
   TempDir dir;
   const bokeh::test::ToolResult r =
       sweep(dir, "sweeps/table1.yaml --set data.source=synthetic --set train.epochs=2 --dry-run --set "

@@ -1,5 +1,9 @@
 // Protocol messages round-trip through encode/decode; malformed ones are errors naming the sender.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <utility>
+#include <vector>
 
 #include "orchestrator/protocol.h"
 
@@ -140,4 +144,45 @@ TEST_CASE("malformed messages are errors that name the sender's rank", "[protoco
   // Truncated bytes of a valid message are not valid JSON.
   const std::string full = encode_message(EpochMessage{"k", figures(1)});
   CHECK_THAT(error_of(3, full.substr(0, full.size() / 2)), Contains("not valid JSON"));
+}
+
+TEST_CASE("every message names the protocol and its version, and another version or none is refused", "[protocol]") {
+  using Catch::Matchers::Contains;
+  const nlohmann::json sent = nlohmann::json::parse(encode_message(StopMessage{}));
+  CHECK(sent == nlohmann::json{{"protocol", "bokeh-sweep"}, {"version", kProtocolVersion}});
+  auto error_of = [](MessageTag tag, const nlohmann::json& j) {
+    try {
+      decode_message(static_cast<int>(tag), j.dump(), 4);
+    } catch (const ProtocolError& e) {
+      CHECK(e.source_rank() == 4);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  nlohmann::json failed = nlohmann::json::parse(encode_message(FailedMessage{"k", "boom", false}));
+  CHECK(error_of(MessageTag::Failed, failed) == "no error");
+  nlohmann::json newer = failed;
+  newer["version"] = kProtocolVersion + 1;
+  newer.erase("interrupted");  // a newer build's fields may differ: the version is what is named
+  CHECK_THAT(error_of(MessageTag::Failed, newer),
+             Contains("FAILED") && Contains("rank 4") && Contains(fmt::format("version {}", kProtocolVersion + 1)) &&
+                 Contains(fmt::format("this build speaks bokeh-sweep version {}", kProtocolVersion)));
+  nlohmann::json foreign = failed;
+  foreign["protocol"] = "other";
+  CHECK_THAT(error_of(MessageTag::Failed, foreign), Contains("protocol \"other\""));
+  nlohmann::json unnamed = failed;
+  unnamed.erase("protocol");
+  unnamed.erase("version");
+  CHECK_THAT(error_of(MessageTag::Failed, unnamed), Contains("no protocol name and version"));
+  CHECK_THAT(error_of(MessageTag::Stop, nlohmann::json::object()), Contains("STOP") && Contains("no protocol"));
+}
+
+TEST_CASE("message tags are fixed numbers on the wire, one per type", "[protocol]") {
+  const std::vector<std::pair<Message, int>> tags = {
+      {ReadyMessage{}, 1}, {AssignMessage{}, 2}, {EpochMessage{}, 3},  {DoneMessage{}, 4},
+      {FailedMessage{}, 5}, {StopMessage{}, 6},  {NoticeMessage{}, 7}, {ProgressMessage{}, 8}};
+  for (const auto& [message, tag] : tags) {
+    CHECK(message_tag(message) == tag);
+    CHECK(message_type_name(tag) != std::string("unknown"));
+  }
 }

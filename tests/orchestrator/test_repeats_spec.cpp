@@ -16,12 +16,12 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const std::string kHead =
+const std::string kRepeatsHead =
     "sweep: t\nseed: 7\n"
     "data: {height: 32, width: 32, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {count: 10, size: 32}}\n"
     "base: {loss: {lpips: 0}, model: {width: 4, depth: 2}}\n";
 
-Spec spec_of(const std::string& body) { return parse_spec(kHead + body, "t.yaml"); }
+Spec spec_of(const std::string& body) { return parse_spec(kRepeatsHead + body, "t.yaml"); }
 
 std::string rejection(const std::string& body) {
   try {
@@ -73,7 +73,7 @@ TEST_CASE("a run's own repeats overrides the spec's, and a spec without repeats 
         canonical_spec(spec_of("grid:\n  model.width: [4]\n")));
   CHECK(canonical_spec(spec_of("repeats: 2\ngrid:\n  model.width: [4]\n"))["repeats"] == 2);
   // --set reaches it too.
-  CHECK(plan_runs(parse_spec(kHead, "t.yaml", {"repeats=3"})).runs.size() == 3);
+  CHECK(plan_runs(parse_spec(kRepeatsHead, "t.yaml", {"repeats=3"})).runs.size() == 3);
 }
 
 TEST_CASE("repeats must be an integer >= 1", "[repeats]") {

@@ -61,7 +61,7 @@ TEST_CASE("a grid expands to the cartesian product with the first axis outermost
   std::set<std::string> keys;
   for (const PlannedRun& r : p.runs) keys.insert(r.key);
   CHECK(keys.size() == 12);
-  const auto last = to_train_config(p.runs[11].config, 0);
+  const auto last = train_config_from_json(p.runs[11].config, 0);
   CHECK(last.model.width == 64);
   CHECK(last.model.depth == 4);
   CHECK(last.lr == 5e-4);
@@ -88,9 +88,9 @@ TEST_CASE("explicit runs and grid points both apply on base and the grid does no
                          "grid:\n"
                          "  train.lr: [1.0e-3, 2.0e-3]\n");
   CHECK((names(p) == std::vector<std::string>{"big", "deep", "lr1e-3", "lr2e-3"}));
-  CHECK(to_train_config(p.runs[1].config, 0).model.width == 8);  // from base
-  CHECK(to_train_config(p.runs[3].config, 0).model.width == 8);
-  CHECK(to_train_config(p.runs[3].config, 0).model.depth == 3);  // the default
+  CHECK(train_config_from_json(p.runs[1].config, 0).model.width == 8);  // from base
+  CHECK(train_config_from_json(p.runs[3].config, 0).model.width == 8);
+  CHECK(train_config_from_json(p.runs[3].config, 0).model.depth == 3);  // the default
 }
 
 TEST_CASE("a point listed twice runs once and is reported", "[run_plan]") {
@@ -132,7 +132,7 @@ TEST_CASE("the key is FNV-1a 64 of the canonical config which holds every settin
 }
 
 TEST_CASE("defaults are the study's and the config converts to the trainer's struct", "[run_plan]") {
-  const bokeh::worker::TrainConfig d = to_train_config(default_run_config(), 0);
+  const bokeh::worker::TrainConfig d = train_config_from_json(default_run_config(), 0);
   const bokeh::worker::TrainConfig study;
   CHECK(d.model.width == study.model.width);
   CHECK(d.model.depth == study.model.depth);
@@ -152,7 +152,7 @@ TEST_CASE("defaults are the study's and the config converts to the trainer's str
                          "             scheduler: plateau, scheduler_factor: 0.5, scheduler_patience: 2},\n"
                          "     loss: {l1: 2, ssim: 3, lpips: 0.25, focus: {levels: 2, in_focus_weight: 6, mask_scale: 0.1}}}\n");
   const PlannedRun& r = p.runs.at(0);
-  const bokeh::worker::TrainConfig c = to_train_config(r.config, r.seed);
+  const bokeh::worker::TrainConfig c = train_config_from_json(r.config, r.seed);
   CHECK(c.model.width == 12);
   CHECK(c.model.depth == 2);
   CHECK_FALSE(c.model.batch_norm);

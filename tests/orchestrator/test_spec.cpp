@@ -93,7 +93,7 @@ TEST_CASE("the study's specs hold the study's rows", "[spec]") {
   REQUIRE(p3.runs.size() == 4);
   const std::vector<std::array<double, 3>> weights = {{1, 1, 0.5}, {1, 1, 1}, {1, 1, 2}, {1, 4, 0.5}};
   for (size_t i = 0; i < 4; ++i) {
-    const auto c = to_train_config(p3.runs[i].config, 0);
+    const auto c = train_config_from_json(p3.runs[i].config, 0);
     CHECK(c.loss.l1 == weights[i][0]);
     CHECK(c.loss.ssim == weights[i][1]);
     CHECK(c.loss.lpips == weights[i][2]);
@@ -113,7 +113,7 @@ TEST_CASE("the study's specs hold the study's rows", "[spec]") {
   CHECK(*pynet.psnr == 23.28);
   CHECK(*pynet.ssim == 0.878);
   CHECK(*pynet.lpips == 0.2438);
-  const auto final_run = to_train_config(plan_runs(t4).runs.at(0).config, 0);
+  const auto final_run = train_config_from_json(plan_runs(t4).runs.at(0).config, 0);
   CHECK(final_run.scheduler.enabled);
   CHECK(final_run.scheduler.patience == 3);
   CHECK(final_run.scheduler.factor == 0.8);
@@ -303,15 +303,15 @@ TEST_CASE("set overrides reach run settings in every run and any place in the do
   REQUIRE(plan.duplicates.size() == 1);
   CHECK(plan.duplicates[0].name == "d3");
   CHECK(plan.duplicates[0].same_as == "a");
-  for (const PlannedRun& r : plan.runs) CHECK(to_train_config(r.config, 0).epochs == 3);  // the last --set wins
-  CHECK(to_train_config(plan.runs[1].config, 0).model.width == 24);
+  for (const PlannedRun& r : plan.runs) CHECK(train_config_from_json(r.config, 0).epochs == 3);  // the last --set wins
+  CHECK(train_config_from_json(plan.runs[1].config, 0).model.width == 24);
   CHECK(plan.runs[3].name == "d4");
   CHECK(canonical_spec(spec)["set"]["train.epochs"] == 3);
   CHECK(canonical_spec(spec) != canonical_spec(plain));
   CHECK(nlohmann::json::parse(sweep_info(spec).overrides_json) == nlohmann::json(sets));
 }
 
-TEST_CASE("named table rows and readings are part of the canonical spec; a list of tables stays as it was", "[spec]") {
+TEST_CASE("named table rows and readings are part of the canonical spec, a list of tables stays as it was", "[spec]") {
   const std::string runs = "runs:\n  - {name: a, reading: read so}\n  - {name: b, model.width: 8}\n";
   const Spec listed = parse_spec(kHead + "tables: [1, 2]\n" + runs, "l.yaml");
   const nlohmann::json l = canonical_spec(listed);

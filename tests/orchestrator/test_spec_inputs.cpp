@@ -22,7 +22,7 @@ using bokeh::test::TempDir;
 
 namespace {
 
-const std::string kSweeps = std::string(BOKEH_SOURCE_DIR) + "/sweeps/";
+const std::string kSweepsFolder = std::string(BOKEH_SOURCE_DIR) + "/sweeps/";
 
 // A weights file in the documented format (worker/lpips_weights_file.h), every value `fill`;
 // `drop_last` leaves the last tensor out.
@@ -63,18 +63,18 @@ SpecError refusal(const Spec& spec) {
 TEST_CASE("synthetic data renders what the splits need unless the spec says how many", "[spec][spec_inputs]") {
   // Table 1 on synthetic data: 200 test pairs, then an 80:20 split whose train part holds 1024 needs
   // a pool of 1280 (1280 - round(256) = 1024; 1279 leaves 1023): 1480 pairs.
-  const Spec table1 = load_spec(kSweeps + "table1.yaml", {"data.source=synthetic", "train.epochs=2"});
+  const Spec table1 = load_spec(kSweepsFolder + "table1.yaml", {"data.source=synthetic", "train.epochs=2"});
   CHECK(table1.data.synthetic.count == 1480);
   CHECK(plan_runs(table1).runs.size() == 9);  // 11 rows; VBase_2 twice, and "30ep" is VBase_2 at 2 epochs
   // The defaults 192 / 48 / 32: a validation part of 48 needs a pool of 238, a train part of 192 one
   // of 240 (240 - 48); 240 + 32 = 272.
   CHECK(parse_spec("sweep: t\n", "t.yaml").data.synthetic.count == 272);
-  CHECK(load_spec(kSweeps + "demo.yaml").data.synthetic.count == 200);  // given: kept
+  CHECK(load_spec(kSweepsFolder + "demo.yaml").data.synthetic.count == 200);  // given: kept
   CHECK(bokeh::worker::pairs_needed(4, 2, 2) == 10);                   // pool 8: 6 train, 2 validation
 
   // Given too small: both numbers named.
   try {
-    load_spec(kSweeps + "table1.yaml", {"data.source=synthetic", "data.synthetic.count=300"});
+    load_spec(kSweepsFolder + "table1.yaml", {"data.source=synthetic", "data.synthetic.count=300"});
     FAIL("accepted 300 synthetic pairs for 1024 / 180 / 200");
   } catch (const SpecError& e) {
     CHECK(e.where().key == "data.synthetic.count");
@@ -106,7 +106,7 @@ TEST_CASE("a spec whose LPIPS weights file is missing or not LPIPS weights is re
   TempDir dir;
   const std::vector<std::string> synthetic = {"data.source=synthetic"};
   const auto with_weights = [&](const std::string& file) {
-    return load_spec(kSweeps + "table3.yaml", plus(synthetic, {"metrics.lpips_weights=" + file}));
+    return load_spec(kSweepsFolder + "table3.yaml", plus(synthetic, {"metrics.lpips_weights=" + file}));
   };
 
   const SpecError missing = refusal(with_weights(dir.file("none.bin")));
@@ -131,7 +131,7 @@ TEST_CASE("a spec whose LPIPS weights file is missing or not LPIPS weights is re
   CHECK(spec_input_problems(with_weights(dir.file("good.bin"))).empty());
 
   // The way out the message names: no LPIPS in any run, no weights file, nothing to refuse.
-  const Spec without = load_spec(kSweeps + "table3.yaml", plus(synthetic, no_lpips_overrides()));
+  const Spec without = load_spec(kSweepsFolder + "table3.yaml", plus(synthetic, no_lpips_overrides()));
   CHECK(without.lpips_weights.empty());
   CHECK(spec_input_problems(without).empty());
   for (const PlannedRun& run : plan_runs(without).runs) CHECK(run.config["loss"]["lpips"].get<double>() == 0);
@@ -143,7 +143,7 @@ TEST_CASE("missing EBB! folders are refused naming the dataset, its layout and a
   const std::vector<std::string> absent = {"data.root=" + dir.file("ebb/Training"),
                                            "data.test_root=" + dir.file("ebb/Validation"),
                                            "metrics.lpips_weights=" + dir.file("lpips.bin")};
-  const Spec spec = load_spec(kSweeps + "table1.yaml", absent);
+  const Spec spec = load_spec(kSweepsFolder + "table1.yaml", absent);
   const std::vector<InputProblem> problems = spec_input_problems(spec);
   REQUIRE(problems.size() == 3);  // root, test root, LPIPS weights
   CHECK(problems[0].where.key == "data.root");
@@ -159,7 +159,7 @@ TEST_CASE("missing EBB! folders are refused naming the dataset, its layout and a
 
   // The proposed command passes: the spec with --quick and --no-lpips has nothing missing and plans.
   const Spec quick =
-      load_spec(kSweeps + "table1.yaml", plus(plus(quick_look_overrides(spec.name), absent), no_lpips_overrides()));
+      load_spec(kSweepsFolder + "table1.yaml", plus(plus(quick_look_overrides(spec.name), absent), no_lpips_overrides()));
   CHECK(spec_input_problems(quick).empty());
   CHECK(quick.name == "table1-quick");
   CHECK(quick.data.source == "synthetic");
@@ -170,7 +170,7 @@ TEST_CASE("missing EBB! folders are refused naming the dataset, its layout and a
   std::filesystem::create_directories(dir.path() / "half" / "original");
   std::filesystem::create_directories(dir.path() / "test" / "original");
   std::filesystem::create_directories(dir.path() / "test" / "bokeh");
-  const Spec half = load_spec(kSweeps + "table1.yaml", plus({"data.root=" + dir.file("half"),
+  const Spec half = load_spec(kSweepsFolder + "table1.yaml", plus({"data.root=" + dir.file("half"),
                                                              "data.test_root=" + dir.file("test")},
                                                             no_lpips_overrides()));
   const SpecError e = refusal(half);

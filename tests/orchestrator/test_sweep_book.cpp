@@ -47,7 +47,7 @@ struct BookFixture {
 
 }  // namespace
 
-TEST_CASE("open registers the sweep and its runs; data is prepared in <root>/<sweep>/data", "[sweep_book]") {
+TEST_CASE("open registers the sweep and its runs, data is prepared in <root>/<sweep>/data", "[sweep_book]") {
   BookFixture f;
   CHECK(f.store.sweep("book").has_value());
   CHECK(f.store.runs("book").size() == 3);
@@ -87,7 +87,7 @@ TEST_CASE("a run with a last.pt is assigned as a resume, and the resume is an ev
   CHECK(resumed);
 }
 
-TEST_CASE("epochs and the result are booked; the result's history replaces the epoch rows", "[sweep_book]") {
+TEST_CASE("epochs and the result are booked, the result's history replaces the epoch rows", "[sweep_book]") {
   BookFixture f;
   const auto a = f.book.next_assignment();
   REQUIRE(a);
@@ -148,7 +148,7 @@ TEST_CASE("reports about a run that is not in flight are protocol errors", "[swe
   CHECK_THROWS_AS(f.book.on_failed(FailedMessage{"0123456789abcdef", "x", false}), ProtocolError);
 }
 
-TEST_CASE("reopening after a crash recovers running runs; a changed spec is refused unless fresh", "[sweep_book]") {
+TEST_CASE("reopening after a crash recovers running runs, a changed spec is refused unless fresh", "[sweep_book]") {
   BookFixture f;
   const auto a = f.book.next_assignment();
   REQUIRE(a);

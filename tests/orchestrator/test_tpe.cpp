@@ -118,7 +118,7 @@ TEST_CASE("tpe: the constant liar gives concurrent requests distinct proposals",
   }
 }
 
-TEST_CASE("tpe: the split puts ceil(0.1 n), at most 25, on the good side; liars never there", "[tpe]") {
+TEST_CASE("tpe: the split puts ceil(0.1 n), at most 25, on the good side, liars never there", "[tpe]") {
   CHECK(tpe_below_count(1, {}) == 1);
   CHECK(tpe_below_count(10, {}) == 1);
   CHECK(tpe_below_count(11, {}) == 2);

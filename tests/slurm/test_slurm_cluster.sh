@@ -41,7 +41,7 @@ trap finish EXIT
 # The sweep: the demo at a small size, one thread (exact resumes need the same thread count).
 spec="$src/sweeps/demo.yaml"
 sets=(--set data.height=32 --set data.width=32 --set data.train_pairs=32 --set data.val_pairs=8 --set data.test_pairs=8
-      --set data.synthetic.count=48 --set data.synthetic.size=32 --set train.epochs=3 --set resources.threads=1)
+      --set data.synthetic.count=48 --set data.synthetic.size=32 --set train.epochs=8 --set resources.threads=1)
 
 log "reference: the same sweep straight through"
 "$build/sweep" "$spec" --db "$work/reference/sweeps.db" --quiet "${sets[@]}"
@@ -98,7 +98,7 @@ log "one-node cluster up ($host, $(nproc) CPUs)"
 # --- the job ----------------------------------------------------------------------------------------
 db="$work/slurm/sweeps.db"
 cd "$work"
-job=$(BOKEH_DB="$db" BOKEH_SWEEP="$build/sweep" sbatch --parsable --signal=B:USR1@100 --output="$work/job-%j.log" \
+job=$(BOKEH_DB="$db" BOKEH_SWEEP="$build/sweep" sbatch --parsable --signal=B:USR1@115 --output="$work/job-%j.log" \
       "$src/scripts/slurm/sweep.sbatch" "$spec" --quiet "${sets[@]}")
 log "submitted job $job (no resources on the command line but the time-limit warning)"
 
@@ -135,7 +135,7 @@ release "scancel --batch --signal=USR1" 2
 
 seen=$(epochs)
 wait_for "progress after the second requeue" 240 running_past "$seen"
-scontrol update JobId="$job" TimeLimit=2  # 2 minutes: inside --signal=B:USR1@100 at once
+scontrol update JobId="$job" TimeLimit=2  # 2 min: --signal=B:USR1@115 is due 5 s after this start; Slurm checks limits every ~30 s
 log "time limit set to 2 min at $(epochs) epochs"
 release "the time limit's SIGUSR1" 3
 scontrol update JobId="$job" TimeLimit=UNLIMITED

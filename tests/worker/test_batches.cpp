@@ -4,23 +4,16 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <random>
 #include <set>
 
 #include "worker/batches.h"
+#include "support/temp_dir.h"
 
 using namespace bokeh::worker;
 namespace fs = std::filesystem;
+using bokeh::test::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("bokeh-test-batches-" + std::to_string(std::random_device{}()));
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
 
 std::shared_ptr<const PreparedData> synthetic_data(const fs::path& cache, int64_t height, int64_t width) {
   DataConfig config;
@@ -99,7 +92,7 @@ TEST_CASE("augmentation_for is fixed by (seed, epoch, index), covers all eight t
 
 TEST_CASE("make_batch without augmentation is the cached pixels over 255", "[batches]") {
   TempDir dir;
-  const auto data = synthetic_data(dir.path, 16, 16);
+  const auto data = synthetic_data(dir.path(), 16, 16);
   const std::vector<int64_t> indices{5, 0, 7};
   const Batch batch = make_batch(*data, Split::train, indices, false, 1, 0);
   CHECK(batch.input.sizes() == torch::IntArrayRef({3, 3, 16, 16}));
@@ -118,7 +111,7 @@ TEST_CASE("make_batch without augmentation is the cached pixels over 255", "[bat
 
 TEST_CASE("make_batch augments input and target alike, per (seed, epoch, index), on any batch", "[batches]") {
   TempDir dir;
-  const auto data = synthetic_data(dir.path, 16, 16);
+  const auto data = synthetic_data(dir.path(), 16, 16);
   const std::vector<int64_t> indices = epoch_order(8, 3, 1);
   const Batch batch = make_batch(*data, Split::train, indices, true, 3, 1);
   for (size_t b = 0; b < indices.size(); ++b) {
@@ -136,7 +129,7 @@ TEST_CASE("make_batch augments input and target alike, per (seed, epoch, index),
 
 TEST_CASE("make_batch on non-square data flips but never rotates", "[batches]") {
   TempDir dir;
-  const auto data = synthetic_data(dir.path, 8, 12);
+  const auto data = synthetic_data(dir.path(), 8, 12);
   std::vector<int64_t> all(8);
   for (int64_t i = 0; i < 8; ++i) all[i] = i;
   for (int64_t epoch = 0; epoch < 4; ++epoch) {
@@ -168,7 +161,7 @@ TEST_CASE("augment_batch transforms each sample as apply_augmentation does with 
 
 TEST_CASE("batches made where the pairs live equal the host path's for the same seed and epoch", "[batches]") {
   TempDir dir;
-  const auto data = synthetic_data(dir.path, 16, 16);
+  const auto data = synthetic_data(dir.path(), 16, 16);
   const BatchSource source(*data, torch::kCPU);  // the GPU path's code; the device here is the CPU
   const int64_t n = data->size(Split::train), batch_size = 3;
   for (bool augment : {false, true}) {
@@ -192,7 +185,7 @@ TEST_CASE("batches made where the pairs live equal the host path's for the same 
 
 TEST_CASE("a channels_last source holds the same values in the channels_last layout", "[batches]") {
   TempDir dir;
-  const auto data = synthetic_data(dir.path, 16, 16);
+  const auto data = synthetic_data(dir.path(), 16, 16);
   const BatchSource plain(*data, torch::kCPU), laid_out(*data, torch::kCPU, torch::MemoryFormat::ChannelsLast);
   const EpochPlan plan = epoch_plan(data->size(Split::train), true, true, 2, 1, torch::kCPU);
   const Batch a = plain.batch(plan, 0, 4), b = laid_out.batch(plan, 0, 4);

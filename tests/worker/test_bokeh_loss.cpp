@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 
 #include <limits>
-#include <random>
 #include <string>
 
 #include <unistd.h>
@@ -11,23 +10,18 @@
 #include "worker/focus_l1.h"
 #include "worker/lpips.h"
 #include "worker/ssim.h"
+#include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
+using bokeh::test::TempDir;
 using bokeh::worker::BokehLoss;
 using bokeh::worker::Lpips;
 using bokeh::worker::LossConfig;
 
 namespace {
-struct TempDir {
-  fs::path path = fs::temp_directory_path() /
-                  ("bokeh_test_loss_" + std::to_string(std::random_device{}()) + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { std::error_code ec; fs::remove_all(path, ec); }
-};
-
 Lpips random_lpips(const TempDir& dir) {
-  bokeh::worker::save_lpips_weights(dir.path / "lpips.bin", bokeh::worker::random_lpips_weights(5));
-  return Lpips(dir.path / "lpips.bin");
+  bokeh::worker::save_lpips_weights(dir.path() / "lpips.bin", bokeh::worker::random_lpips_weights(5));
+  return Lpips(dir.path() / "lpips.bin");
 }
 
 struct Batch {

@@ -5,25 +5,17 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
 
 #include "worker/ebb_reader.h"
 #include "worker/image_io.h"
+#include "support/temp_dir.h"
 
 using namespace bokeh::worker;
 namespace fs = std::filesystem;
+using bokeh::test::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("bokeh-test-ebb-" + std::to_string(std::random_device{}()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
 
 Image solid(int64_t w, int64_t h, uint8_t value) { return Image{w, h, std::vector<uint8_t>(w * h * 3, value)}; }
 
@@ -66,21 +58,21 @@ TEST_CASE("natural order compares digit runs as numbers", "[ebb]") {
 
 TEST_CASE("list_pairs matches stems across extensions, in natural order", "[ebb]") {
   TempDir dir;
-  write_pairs(dir.path, 12);
-  write_image(dir.path / "original" / "12.jpg", solid(6, 4, 1));
-  write_image(dir.path / "bokeh" / "12.PNG", solid(6, 4, 2));
-  std::ofstream(dir.path / "original" / "notes.txt") << "ignored";
-  const auto pairs = list_pairs(dir.path);
+  write_pairs(dir.path(), 12);
+  write_image(dir.path() / "original" / "12.jpg", solid(6, 4, 1));
+  write_image(dir.path() / "bokeh" / "12.PNG", solid(6, 4, 2));
+  std::ofstream(dir.path() / "original" / "notes.txt") << "ignored";
+  const auto pairs = list_pairs(dir.path());
   REQUIRE(pairs.size() == 13);
   for (size_t i = 0; i < pairs.size(); ++i) CHECK(pairs[i].stem == std::to_string(i));
-  CHECK(pairs[12].original == dir.path / "original" / "12.jpg");
-  CHECK(pairs[12].bokeh == dir.path / "bokeh" / "12.PNG");
+  CHECK(pairs[12].original == dir.path() / "original" / "12.jpg");
+  CHECK(pairs[12].bokeh == dir.path() / "bokeh" / "12.PNG");
 }
 
 TEST_CASE("without a test root: test is the last pairs, the rest a seeded 80:20 split", "[ebb]") {
   TempDir dir;
-  write_pairs(dir.path, 30);
-  const DatasetSplits all = list_dataset(ebb_config(dir.path, 20, 5, 5));  // 25 left: 20 + 5
+  write_pairs(dir.path(), 30);
+  const DatasetSplits all = list_dataset(ebb_config(dir.path(), 20, 5, 5));  // 25 left: 20 + 5
   CHECK(stems(all.test) == std::set<std::string>{"25", "26", "27", "28", "29"});
   CHECK(all.test.front().stem == "25");
   CHECK(all.train.size() == 20);
@@ -91,75 +83,75 @@ TEST_CASE("without a test root: test is the last pairs, the rest a seeded 80:20 
   CHECK(stems(all.train).count("25") == 0);
 
   // Subsets are the first pairs of each part; the same seed gives the same split.
-  const DatasetSplits subset = list_dataset(ebb_config(dir.path, 7, 2, 5));
+  const DatasetSplits subset = list_dataset(ebb_config(dir.path(), 7, 2, 5));
   CHECK(std::equal(subset.train.begin(), subset.train.end(), all.train.begin(),
                    [](const PairFiles& a, const PairFiles& b) { return a.stem == b.stem; }));
   CHECK(subset.validation[1].stem == all.validation[1].stem);
-  CHECK(subset.train[3].original == dir.path / "original" / (subset.train[3].stem + ".png"));
-  CHECK(subset.train[3].bokeh == dir.path / "bokeh" / (subset.train[3].stem + ".png"));
+  CHECK(subset.train[3].original == dir.path() / "original" / (subset.train[3].stem + ".png"));
+  CHECK(subset.train[3].bokeh == dir.path() / "bokeh" / (subset.train[3].stem + ".png"));
 
-  DataConfig other = ebb_config(dir.path, 20, 5, 5);
+  DataConfig other = ebb_config(dir.path(), 20, 5, 5);
   other.split_seed = 1;
   CHECK(stems(list_dataset(other).validation) != stems(all.validation));
 }
 
 TEST_CASE("with a test root: test is its first pairs in natural order, root is all train/validation", "[ebb]") {
   TempDir dir;
-  write_pairs(dir.path / "train", 10);
-  write_pairs(dir.path / "test", 4, ".jpg", 8);  // stems 8..11
-  DataConfig config = ebb_config(dir.path / "train", 8, 2, 3);
-  config.test_root = (dir.path / "test").string();
+  write_pairs(dir.path() / "train", 10);
+  write_pairs(dir.path() / "test", 4, ".jpg", 8);  // stems 8..11
+  DataConfig config = ebb_config(dir.path() / "train", 8, 2, 3);
+  config.test_root = (dir.path() / "test").string();
   const DatasetSplits splits = list_dataset(config);
   REQUIRE(splits.test.size() == 3);
   CHECK(splits.test[0].stem == "8");
   CHECK(splits.test[2].stem == "10");
-  CHECK(splits.test[0].original.parent_path().parent_path() == dir.path / "test");
+  CHECK(splits.test[0].original.parent_path().parent_path() == dir.path() / "test");
   CHECK(stems(splits.train).size() + stems(splits.validation).size() == 10);
 }
 
 TEST_CASE("asking for more pairs than a part holds is an error naming the numbers", "[ebb]") {
   TempDir dir;
-  write_pairs(dir.path, 10);  // test 2 -> 8 left -> validation round(1.6) = 2, train 6
-  CHECK_NOTHROW(list_dataset(ebb_config(dir.path, 6, 2, 2)));
-  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path, 7, 2, 2)), Catch::Contains("train_pairs") && Catch::Contains("7") && Catch::Contains("6"));
-  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path, 6, 3, 2)), Catch::Contains("val_pairs") && Catch::Contains("3") && Catch::Contains("2"));
-  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path, 1, 1, 11)), Catch::Contains("test_pairs") && Catch::Contains("11") && Catch::Contains("10"));
+  write_pairs(dir.path(), 10);  // test 2 -> 8 left -> validation round(1.6) = 2, train 6
+  CHECK_NOTHROW(list_dataset(ebb_config(dir.path(), 6, 2, 2)));
+  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 7, 2, 2)), Catch::Contains("train_pairs") && Catch::Contains("7") && Catch::Contains("6"));
+  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 6, 3, 2)), Catch::Contains("val_pairs") && Catch::Contains("3") && Catch::Contains("2"));
+  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 1, 1, 11)), Catch::Contains("test_pairs") && Catch::Contains("11") && Catch::Contains("10"));
 }
 
 TEST_CASE("bad folders are errors naming the folder or file", "[ebb]") {
   TempDir dir;
   SECTION("missing root") {
-    CHECK_THROWS_WITH(list_pairs(dir.path / "nope"), Catch::Contains("nope") && Catch::Contains("no such folder"));
+    CHECK_THROWS_WITH(list_pairs(dir.path() / "nope"), Catch::Contains("nope") && Catch::Contains("no such folder"));
   }
   SECTION("missing bokeh folder") {
-    fs::create_directories(dir.path / "original");
-    CHECK_THROWS_WITH(list_pairs(dir.path), Catch::Contains((dir.path / "bokeh").string()));
+    fs::create_directories(dir.path() / "original");
+    CHECK_THROWS_WITH(list_pairs(dir.path()), Catch::Contains((dir.path() / "bokeh").string()));
   }
   SECTION("an original without its bokeh") {
-    write_pairs(dir.path, 3);
-    write_image(dir.path / "original" / "7.png", solid(6, 4, 0));
-    CHECK_THROWS_WITH(list_pairs(dir.path), Catch::Contains((dir.path / "original" / "7.png").string()));
+    write_pairs(dir.path(), 3);
+    write_image(dir.path() / "original" / "7.png", solid(6, 4, 0));
+    CHECK_THROWS_WITH(list_pairs(dir.path()), Catch::Contains((dir.path() / "original" / "7.png").string()));
   }
   SECTION("a bokeh without its original") {
-    write_pairs(dir.path, 3);
-    write_image(dir.path / "bokeh" / "x5.jpg", solid(6, 4, 0));
-    CHECK_THROWS_WITH(list_pairs(dir.path), Catch::Contains((dir.path / "bokeh" / "x5.jpg").string()));
+    write_pairs(dir.path(), 3);
+    write_image(dir.path() / "bokeh" / "x5.jpg", solid(6, 4, 0));
+    CHECK_THROWS_WITH(list_pairs(dir.path()), Catch::Contains((dir.path() / "bokeh" / "x5.jpg").string()));
   }
   SECTION("two files with one stem") {
-    write_pairs(dir.path, 3);
-    write_image(dir.path / "bokeh" / "1.jpg", solid(6, 4, 0));
-    CHECK_THROWS_WITH(list_pairs(dir.path), Catch::Contains("1.jpg") && Catch::Contains("1.png"));
+    write_pairs(dir.path(), 3);
+    write_image(dir.path() / "bokeh" / "1.jpg", solid(6, 4, 0));
+    CHECK_THROWS_WITH(list_pairs(dir.path()), Catch::Contains("1.jpg") && Catch::Contains("1.png"));
   }
   SECTION("an original and its bokeh of different sizes") {
-    write_pairs(dir.path, 5);
-    write_image(dir.path / "bokeh" / "2.png", solid(5, 4, 0));
-    CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path, 3, 1, 1)),
-                      Catch::Contains((dir.path / "original" / "2.png").string()) &&
-                          Catch::Contains((dir.path / "bokeh" / "2.png").string()) && Catch::Contains("5x4"));
+    write_pairs(dir.path(), 5);
+    write_image(dir.path() / "bokeh" / "2.png", solid(5, 4, 0));
+    CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 3, 1, 1)),
+                      Catch::Contains((dir.path() / "original" / "2.png").string()) &&
+                          Catch::Contains((dir.path() / "bokeh" / "2.png").string()) && Catch::Contains("5x4"));
   }
   SECTION("an unreadable image") {
-    write_pairs(dir.path, 5);
-    std::ofstream(dir.path / "original" / "3.png", std::ios::trunc) << "not a png";
-    CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path, 3, 1, 1)), Catch::Contains((dir.path / "original" / "3.png").string()));
+    write_pairs(dir.path(), 5);
+    std::ofstream(dir.path() / "original" / "3.png", std::ios::trunc) << "not a png";
+    CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 3, 1, 1)), Catch::Contains((dir.path() / "original" / "3.png").string()));
   }
 }

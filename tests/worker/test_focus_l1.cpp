@@ -69,7 +69,7 @@ TEST_CASE("pyramid_down halves the size, rounding up, and keeps constants", "[fo
   CHECK(torch::allclose(down, torch::full({1, 2, 5, 3}, 0.3)));
 }
 
-TEST_CASE("errors in focus cost more than the same errors in the background; gradients reach the prediction",
+TEST_CASE("errors in focus cost more than the same errors in the background, gradients reach the prediction",
           "[focus_l1]") {
   torch::manual_seed(2);
   const auto input = torch::rand({1, 3, 32, 32});

@@ -6,15 +6,16 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include <unistd.h>
 
 #include "worker/lpips.h"
+#include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
+using bokeh::test::TempDir;
 using bokeh::worker::Lpips;
 
 namespace {
@@ -41,13 +42,6 @@ void write_documented_format(const fs::path& path, const bokeh::worker::LpipsTen
     }
   }
 }
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() /
-                  ("bokeh_test_lpips_" + std::to_string(std::random_device{}()) + std::to_string(::getpid()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() { std::error_code ec; fs::remove_all(path, ec); }
-};
 
 // ---- plain-loop reference of the definition, in double ----
 struct Map {
@@ -140,8 +134,8 @@ double reference_lpips(const torch::Tensor& a, const torch::Tensor& b, const bok
 TEST_CASE("LPIPS from a file in the documented format equals a plain-loop reference of the definition", "[lpips]") {
   TempDir dir;
   const auto weights = bokeh::worker::random_lpips_weights(11);
-  write_documented_format(dir.path / "alex.bin", weights);
-  Lpips net(dir.path / "alex.bin");
+  write_documented_format(dir.path() / "alex.bin", weights);
+  Lpips net(dir.path() / "alex.bin");
   torch::manual_seed(12);
   const auto a = torch::rand({2, 3, 63, 71});
   const auto b = (a + 0.2 * torch::randn({2, 3, 63, 71})).clamp(0, 1);
@@ -159,8 +153,8 @@ TEST_CASE("LPIPS from a file in the documented format equals a plain-loop refere
 TEST_CASE("LPIPS: zero for identical images, symmetric, growing with distortion", "[lpips]") {
   TempDir dir;
   const auto saved = bokeh::worker::random_lpips_weights(21);
-  bokeh::worker::save_lpips_weights(dir.path / "w.bin", saved);
-  Lpips net(dir.path / "w.bin");
+  bokeh::worker::save_lpips_weights(dir.path() / "w.bin", saved);
+  Lpips net(dir.path() / "w.bin");
   auto parameters = net->named_parameters();
   for (const auto& [name, value] : saved) {
     std::string key = name;
@@ -185,10 +179,10 @@ TEST_CASE("LPIPS: zero for identical images, symmetric, growing with distortion"
   CHECK(distances.front() > 0.0);
 }
 
-TEST_CASE("LPIPS weights are frozen, movable parameters; gradients reach the images", "[lpips]") {
+TEST_CASE("LPIPS weights are frozen, movable parameters, gradients reach the images", "[lpips]") {
   TempDir dir;
-  write_documented_format(dir.path / "w.bin", bokeh::worker::random_lpips_weights(31));
-  Lpips net(dir.path / "w.bin");
+  write_documented_format(dir.path() / "w.bin", bokeh::worker::random_lpips_weights(31));
+  Lpips net(dir.path() / "w.bin");
   CHECK(net->parameters().size() == 15);
   for (const auto& p : net->parameters()) CHECK_FALSE(p.requires_grad());
   net->to(torch::kCPU, torch::kFloat32);
@@ -208,45 +202,45 @@ TEST_CASE("LPIPS weights are frozen, movable parameters; gradients reach the ima
 TEST_CASE("LPIPS weights file errors name the file and the tensor", "[lpips]") {
   TempDir dir;
   const auto weights = bokeh::worker::random_lpips_weights(41);
-  const auto good = dir.path / "good.bin";
+  const auto good = dir.path() / "good.bin";
   write_documented_format(good, weights);
   const auto size = fs::file_size(good);
 
-  CHECK_THROWS_WITH(Lpips(dir.path / "absent.bin"), Catch::Contains("absent.bin") && Catch::Contains("cannot open"));
+  CHECK_THROWS_WITH(Lpips(dir.path() / "absent.bin"), Catch::Contains("absent.bin") && Catch::Contains("cannot open"));
 
-  const auto foreign = dir.path / "foreign.bin";
+  const auto foreign = dir.path() / "foreign.bin";
   std::ofstream(foreign) << "GIF89a this is not a weights file at all";
   CHECK_THROWS_WITH(Lpips(foreign), Catch::Contains("foreign.bin") && Catch::Contains("bad magic"));
 
   for (uintmax_t cut : {uintmax_t{5}, uintmax_t{14}, uintmax_t{40}, size / 2, size - 1}) {
-    const auto truncated = dir.path / ("cut" + std::to_string(cut) + ".bin");
+    const auto truncated = dir.path() / ("cut" + std::to_string(cut) + ".bin");
     fs::copy_file(good, truncated);
     fs::resize_file(truncated, cut);
     CHECK_THROWS_WITH(Lpips(truncated), Catch::Contains(truncated.string()) && Catch::Contains("truncated"));
   }
-  const auto trailing = dir.path / "trailing.bin";
+  const auto trailing = dir.path() / "trailing.bin";
   fs::copy_file(good, trailing);
   std::ofstream(trailing, std::ios::app | std::ios::binary) << "xx";
   CHECK_THROWS_WITH(Lpips(trailing), Catch::Contains("after the last tensor"));
 
   auto reshaped = weights;
   reshaped[2].second = torch::zeros({192, 64, 3, 3});  // features.3.weight should be 5x5
-  write_documented_format(dir.path / "shape.bin", reshaped);
-  CHECK_THROWS_WITH(Lpips(dir.path / "shape.bin"),
+  write_documented_format(dir.path() / "shape.bin", reshaped);
+  CHECK_THROWS_WITH(Lpips(dir.path() / "shape.bin"),
                     Catch::Contains("shape.bin") && Catch::Contains("features.3.weight") && Catch::Contains("expected"));
 
   auto missing = weights;
   missing.pop_back();
-  write_documented_format(dir.path / "missing.bin", missing);
-  CHECK_THROWS_WITH(Lpips(dir.path / "missing.bin"), Catch::Contains("missing tensor lin4.model.1.weight"));
+  write_documented_format(dir.path() / "missing.bin", missing);
+  CHECK_THROWS_WITH(Lpips(dir.path() / "missing.bin"), Catch::Contains("missing tensor lin4.model.1.weight"));
 
   auto negative = weights;
   negative[10].second = -negative[10].second - 0.1;
-  write_documented_format(dir.path / "negative.bin", negative);
-  CHECK_THROWS_WITH(Lpips(dir.path / "negative.bin"), Catch::Contains("lin0.model.1.weight") && Catch::Contains("negative"));
+  write_documented_format(dir.path() / "negative.bin", negative);
+  CHECK_THROWS_WITH(Lpips(dir.path() / "negative.bin"), Catch::Contains("lin0.model.1.weight") && Catch::Contains("negative"));
 
   auto renamed = weights;
   renamed[0].first = "net.slice1.0.weight";
-  write_documented_format(dir.path / "renamed.bin", renamed);
-  CHECK_THROWS_WITH(Lpips(dir.path / "renamed.bin"), Catch::Contains("unknown tensor 'net.slice1.0.weight'"));
+  write_documented_format(dir.path() / "renamed.bin", renamed);
+  CHECK_THROWS_WITH(Lpips(dir.path() / "renamed.bin"), Catch::Contains("unknown tensor 'net.slice1.0.weight'"));
 }

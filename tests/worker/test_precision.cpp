@@ -20,7 +20,7 @@ using bokeh::test::TempDir;
 using bokeh::test::tiny_config;
 using bokeh::test::tiny_data;
 
-TEST_CASE("train.precision resolves per device; impossible ones are refused naming the device", "[precision]") {
+TEST_CASE("train.precision resolves per device, impossible ones are refused naming the device", "[precision]") {
   CHECK(resolve_precision("auto", torch::kCPU) == Precision::fp32);
   CHECK(resolve_precision("fp32", torch::kCPU) == Precision::fp32);
   CHECK(resolve_precision("bf16", torch::kCPU) == Precision::bf16);
@@ -50,7 +50,7 @@ TEST_CASE("the autocast guard runs convolutions in bf16 inside and restores the 
   CHECK(torch::conv2d(x, w).scalar_type() == torch::kFloat32);
 }
 
-TEST_CASE("a U-Net's bf16 forward is close to its fp32 forward; its weights stay fp32", "[precision]") {
+TEST_CASE("a U-Net's bf16 forward is close to its fp32 forward, its weights stay fp32", "[precision]") {
   torch::manual_seed(3);
   UNet model(ModelConfig{8, 3, true});
   model->eval();

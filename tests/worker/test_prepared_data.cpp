@@ -13,20 +13,13 @@
 #include "worker/image_io.h"
 #include "worker/prepared_data.h"
 #include "worker/synthetic_renderer.h"
+#include "support/temp_dir.h"
 
 using namespace bokeh::worker;
 namespace fs = std::filesystem;
+using bokeh::test::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("bokeh-test-prepared-" + std::to_string(std::random_device{}()));
-  TempDir() { fs::create_directories(path); }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
 
 Image noise_image(int64_t w, int64_t h, uint32_t seed) {
   std::mt19937 gen(seed);
@@ -85,12 +78,12 @@ void flip_byte(const fs::path& file, std::streamoff offset) {
 
 TEST_CASE("prepared data equals direct decoding and resizing, split by split", "[prepared]") {
   TempDir dir;
-  const DataConfig config = write_ebb(dir.path / "ebb");
-  const auto data = PreparedData::prepare(config, dir.path / "cache");
+  const DataConfig config = write_ebb(dir.path() / "ebb");
+  const auto data = PreparedData::prepare(config, dir.path() / "cache");
   CHECK(data->height() == 8);
   CHECK(data->width() == 10);
   CHECK(data->inputs(Split::train).dtype() == torch::kUInt8);
-  CHECK(data->file().parent_path() == dir.path / "cache");
+  CHECK(data->file().parent_path() == dir.path() / "cache");
   CHECK(fs::file_size(data->file()) == static_cast<uintmax_t>(kPreparedHeaderBytes + 2 * 10 * 3 * 8 * 10));
   check_matches_direct(*data, config);
 
@@ -104,8 +97,8 @@ TEST_CASE("prepared data equals direct decoding and resizing, split by split", "
 
 TEST_CASE("prepared data is reused while valid and rebuilt under a new key when an input changes", "[prepared]") {
   TempDir dir;
-  DataConfig config = write_ebb(dir.path / "ebb");
-  const fs::path cache = dir.path / "cache";
+  DataConfig config = write_ebb(dir.path() / "ebb");
+  const fs::path cache = dir.path() / "cache";
   const auto first = PreparedData::prepare(config, cache);
   const auto written = fs::last_write_time(first->file());
   const auto again = PreparedData::prepare(config, cache);
@@ -134,8 +127,8 @@ TEST_CASE("prepared data is reused while valid and rebuilt under a new key when 
 
 TEST_CASE("a corrupted or truncated cache file is detected, never read, and rebuilt", "[prepared]") {
   TempDir dir;
-  const DataConfig config = write_ebb(dir.path / "ebb");
-  const fs::path cache = dir.path / "cache";
+  const DataConfig config = write_ebb(dir.path() / "ebb");
+  const fs::path cache = dir.path() / "cache";
   const fs::path file = PreparedData::prepare(config, cache)->file();
   const auto size = static_cast<std::streamoff>(fs::file_size(file));
 
@@ -164,7 +157,7 @@ TEST_CASE("a corrupted or truncated cache file is detected, never read, and rebu
   CHECK(rebuilt->file() == file);
   CHECK(fs::file_size(file) == static_cast<uintmax_t>(size));
   check_matches_direct(*rebuilt, config);
-  CHECK_THROWS_WITH(PreparedData::open(dir.path / "missing.bin"), Catch::Contains("missing.bin"));
+  CHECK_THROWS_WITH(PreparedData::open(dir.path() / "missing.bin"), Catch::Contains("missing.bin"));
 }
 
 TEST_CASE("the synthetic source is rendered once into the cache and read like EBB!", "[prepared]") {
@@ -173,10 +166,10 @@ TEST_CASE("the synthetic source is rendered once into the cache and read like EB
   config.synthetic.count = 10, config.synthetic.size = 16, config.synthetic.seed = 5;
   config.height = 16, config.width = 16;
   config.train_pairs = 5, config.val_pairs = 2, config.test_pairs = 2;
-  const auto data = PreparedData::prepare(config, dir.path);
+  const auto data = PreparedData::prepare(config, dir.path());
   int folders = 0;
   fs::path rendered;
-  for (const auto& entry : fs::directory_iterator(dir.path))
+  for (const auto& entry : fs::directory_iterator(dir.path()))
     if (entry.is_directory()) ++folders, rendered = entry.path();
   CHECK(folders == 1);
   CHECK(rendered.filename().string().rfind("synthetic-", 0) == 0);
@@ -193,18 +186,18 @@ TEST_CASE("the synthetic source is rendered once into the cache and read like EB
     CHECK(torch::equal(data->targets(Split::test)[j], chw(pair.bokeh)));
   }
   const auto rendered_at = fs::last_write_time(rendered / "original" / "0.png");
-  CHECK(PreparedData::prepare(config, dir.path)->file() == data->file());
+  CHECK(PreparedData::prepare(config, dir.path())->file() == data->file());
   CHECK(fs::last_write_time(rendered / "original" / "0.png") == rendered_at);  // not rendered again
 
   DataConfig unknown = config;
   unknown.source = "flickr";
-  CHECK_THROWS_WITH(PreparedData::prepare(unknown, dir.path), Catch::Contains("flickr"));
+  CHECK_THROWS_WITH(PreparedData::prepare(unknown, dir.path()), Catch::Contains("flickr"));
 }
 
 TEST_CASE("a bad source image stops the build with its name, and no cache file is left", "[prepared]") {
   TempDir dir;
-  DataConfig config = write_ebb(dir.path / "ebb");
-  const fs::path cache = dir.path / "cache";
+  DataConfig config = write_ebb(dir.path() / "ebb");
+  const fs::path cache = dir.path() / "cache";
   const fs::path bad = list_dataset(config).validation[1].bokeh;
   SECTION("a truncated JPEG (found while decoding, not by the header check)") {
     fs::remove(bad);
@@ -221,7 +214,7 @@ TEST_CASE("a bad source image stops the build with its name, and no cache file i
   SECTION("a stem without its partner") {
     fs::remove(bad);
     CHECK_THROWS_WITH(PreparedData::prepare(config, cache),
-                      Catch::Contains((dir.path / "ebb" / "original" / bad.filename()).string()) &&
+                      Catch::Contains((dir.path() / "ebb" / "original" / bad.filename()).string()) &&
                           Catch::Contains("no bokeh image"));
   }
   SECTION("an original and its bokeh of different sizes") {

@@ -62,7 +62,7 @@ void check_same_result(const TrainResult& a, const TrainResult& b) {
 }
 }  // namespace
 
-TEST_CASE("a few epochs lower the loss; the result's figures are consistent", "[trainer]") {
+TEST_CASE("a few epochs lower the loss, the result's figures are consistent", "[trainer]") {
   at::set_num_threads(1);  // exact comparisons need a fixed thread count
   TempDir dir;
   const auto data = tiny_data(dir.path() / "cache");

@@ -186,7 +186,7 @@ TEST_CASE("The page inlines its libraries and data, links nothing, and survives 
   CHECK(page.find("{{") == std::string::npos);  // every placeholder filled
 }
 
-TEST_CASE("report --html writes the page and names it; bad input is one line", "[dashboard][cli]") {
+TEST_CASE("report --html writes the page and names it, bad input is one line", "[dashboard][cli]") {
   const test::SweepFixture f;
   const std::filesystem::path file = f.dir.path() / "pages" / "tiny.html";
   const test::ToolResult r = test::run_tool(f.dir, "report", fmt::format("--html '{}' --db '{}'", file.string(),

@@ -43,7 +43,7 @@ TEST_CASE("report --html through a symbolic link writes its target and keeps the
   }
 }
 
-TEST_CASE("report --html to a FIFO, a device or - writes it directly; a directory is refused", "[dashboard][outputs]") {
+TEST_CASE("report --html to a FIFO, a device or - writes it directly, a directory is refused", "[dashboard][outputs]") {
   test::SweepFixture f;
   SECTION("a FIFO stays a FIFO and its reader gets the page") {
     const fs::path fifo = f.dir.path() / "page.fifo";

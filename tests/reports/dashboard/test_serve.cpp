@@ -26,7 +26,7 @@ using nlohmann::json;
 
 namespace {
 
-const json& run_named(const json& snapshot, const std::string& name) {
+const json& snapshot_run_named(const json& snapshot, const std::string& name) {
   for (const json& run : snapshot.at("sweeps").at(0).at("runs")) {
     if (run.at("name") == name) return run;
   }
@@ -66,7 +66,7 @@ TEST_CASE("report --serve is read-only, on 127.0.0.1 only, and shows epochs as t
   const httplib::Result before = client->Get("/data.json");
   REQUIRE(before);
   REQUIRE(before->status == 200);
-  CHECK(run_named(json::parse(before->body), f.lr1)["epochs_done"] == 1);
+  CHECK(snapshot_run_named(json::parse(before->body), f.lr1)["epochs_done"] == 1);
 
   {  // the sweep records the running run's second epoch (a writer in WAL mode, like the coordinator)
     orchestrator::Store writer(f.db_path);
@@ -75,7 +75,7 @@ TEST_CASE("report --serve is read-only, on 127.0.0.1 only, and shows epochs as t
   const httplib::Result after = client->Get("/data.json");
   REQUIRE(after);
   const json snapshot = json::parse(after->body);
-  const json& run = run_named(snapshot, f.lr1);
+  const json& run = snapshot_run_named(snapshot, f.lr1);
   CHECK(run["epochs_done"] == 2);
   CHECK(run["curve"]["val"] == json{1.1, 0.95});
 

@@ -10,9 +10,11 @@
 #include "reports/figures/samples_figure.h"
 #include "reports/tables/sweep_lookup.h"
 #include "reports/sweep_fixture.h"
+#include "support/seeded_unet.h"
 #include "worker/checkpoint.h"
 
 using namespace bokeh;
+using bokeh::test::seeded_unet;
 
 namespace {
 
@@ -25,14 +27,6 @@ std::string read_text(const std::filesystem::path& file) {
 
 orchestrator::EpochRecord epoch(int64_t e, double lr) {
   return orchestrator::EpochRecord{e, 1.0 / e, 0.9 / e, 0.1 / e, lr, 1.0, 1.0};
-}
-
-// A U-Net with its weights fixed by a seed, in eval mode.
-worker::UNet seeded_unet(const worker::ModelConfig& config, uint64_t seed) {
-  torch::manual_seed(seed);
-  worker::UNet net(config);
-  net->eval();
-  return net;
 }
 
 }  // namespace

@@ -3,17 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "reports/figures/render.h"
+#include "support/seeded_unet.h"
 
 using namespace bokeh;
+using bokeh::test::seeded_unet;
 
 namespace {
-
-worker::UNet seeded_unet(const worker::ModelConfig& config, uint64_t seed) {
-  torch::manual_seed(seed);
-  worker::UNet net(config);
-  net->eval();
-  return net;
-}
 
 // Reflect-pads bottom and right by index arithmetic (a second implementation of the padding).
 torch::Tensor reflect_pad(const torch::Tensor& x, int64_t pad_h, int64_t pad_w) {
