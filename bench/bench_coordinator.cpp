@@ -2,7 +2,8 @@
 // real bookkeeping (SweepBook on a real SQLite store: lazy draws, ASHA decisions, TPE proposals,
 // every epoch row and event written) with a scripted trainer whose losses follow the config, so the
 // wall time is all coordinator. Prints one JSON line: trials, epochs booked, wall seconds, ms per
-// trial (TPE's own sampling cost is its difference to random's at the same count), peak RSS. bench/coordinator_scale runs it next to Optuna.
+// trial (TPE's own sampling cost is its difference to random's at the same count), peak RSS. bench/coordinator_scale
+// runs it next to Optuna.
 //
 //   bench_coordinator --method random|sobol|tpe --trials N [--db FILE] [--epochs 9] [--eta 3]
 #include <sys/resource.h>

@@ -71,8 +71,10 @@ void write_photo_folder(const fs::path& root, int64_t count, int64_t render_size
   run_parallel_jobs(count, threads, [&](int64_t i) {
     const SyntheticPair pair = render_synthetic_pair(s, i);
     const std::string name = std::to_string(i) + ".jpg";
-    write_image(root / "original" / name, with_grain(resize_image(pair.original, photo_width, photo_height), 2 * i, grain));
-    write_image(root / "bokeh" / name, with_grain(resize_image(pair.bokeh, photo_width, photo_height), 2 * i + 1, grain));
+    write_image(root / "original" / name,
+                with_grain(resize_image(pair.original, photo_width, photo_height), 2 * i, grain));
+    write_image(root / "bokeh" / name,
+                with_grain(resize_image(pair.bokeh, photo_width, photo_height), 2 * i + 1, grain));
   });
 }
 
@@ -97,10 +99,12 @@ int main(int argc, char** argv) {
   app.add_option("--pairs", count, "pairs")->capture_default_str();
   app.add_option("--photo-width", photo_w)->capture_default_str();
   app.add_option("--photo-height", photo_h)->capture_default_str();
-  app.add_option("--grain", grain, "film grain in levels: sets the files' size (3: about EBB!'s)")->capture_default_str();
+  app.add_option("--grain", grain, "film grain in levels: sets the files' size (3: about EBB!'s)")
+      ->capture_default_str();
   app.add_option("--height", height, "training resolution")->capture_default_str();
   app.add_option("--width", width, "training resolution")->capture_default_str();
-  app.add_option("--threads", threads, "decoding threads (the cache build itself uses every core)")->capture_default_str();
+  app.add_option("--threads", threads, "decoding threads (the cache build itself uses every core)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
     const fs::path root = fs::path(dir) / fmt::format("photos-{}-{}x{}-grain{}", count, photo_w, photo_h, grain);
@@ -125,9 +129,8 @@ int main(int argc, char** argv) {
       }
     const double pairs = static_cast<double>(files.size()) / 2;
 
-    const auto [old_s, old_cpu] = time_decoding(files, threads, [&](const fs::path& f) {
-      return resize_image(read_image_with_stb(f), width, height);
-    });
+    const auto [old_s, old_cpu] = time_decoding(
+        files, threads, [&](const fs::path& f) { return resize_image(read_image_with_stb(f), width, height); });
     const auto [new_s, new_cpu] =
         time_decoding(files, threads, [&](const fs::path& f) { return read_image_fitted(f, width, height); });
 
@@ -153,12 +156,13 @@ int main(int argc, char** argv) {
     line("new decode (turbojpeg DCT scale + fit)", new_s, new_cpu);
     line("whole cache build (list, check, decode, write, checksum)", build_s, build_cpu);
     line("read every pair from the cache as float (a cached epoch)", cached_s, cached_cpu);
-    std::cout << fmt::format("{{\"photos\": \"{}\", \"pairs\": {}, \"threads\": {}, \"old_decode_s\": {:.4f}, "
-                             "\"old_decode_cpu_s\": {:.4f}, \"new_decode_s\": {:.4f}, \"new_decode_cpu_s\": {:.4f}, "
-                             "\"cache_build_s\": {:.4f}, \"cache_build_cpu_s\": {:.4f}, \"cached_epoch_s\": {:.5f}, "
-                             "\"file_kib\": {:.1f}, \"checksum\": {:.0f}}}\n",
-                             root.string(), pairs, threads, old_s, old_cpu, new_s, new_cpu, build_s, build_cpu,
-                             cached_s, bytes / 1024.0 / files.size(), checksum);
+    std::cout << fmt::format(
+        "{{\"photos\": \"{}\", \"pairs\": {}, \"threads\": {}, \"old_decode_s\": {:.4f}, "
+        "\"old_decode_cpu_s\": {:.4f}, \"new_decode_s\": {:.4f}, \"new_decode_cpu_s\": {:.4f}, "
+        "\"cache_build_s\": {:.4f}, \"cache_build_cpu_s\": {:.4f}, \"cached_epoch_s\": {:.5f}, "
+        "\"file_kib\": {:.1f}, \"checksum\": {:.0f}}}\n",
+        root.string(), pairs, threads, old_s, old_cpu, new_s, new_cpu, build_s, build_cpu, cached_s,
+        bytes / 1024.0 / files.size(), checksum);
   } catch (const std::exception& e) {
     std::cerr << "bench_data: " << e.what() << "\n";
     return 1;

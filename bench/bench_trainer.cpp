@@ -86,14 +86,14 @@ void throughput(const Options& o) {
   // The loss of the inputs taken as the prediction, on train pairs 0-3: the baseline prints the same
   // figure, so that the two loss implementations can be compared without a model.
   const Batch batch = make_batch(*data, Split::train, {0, 1, 2, 3}, false, 1, 1);
-  const double check = BokehLoss(config.loss, Lpips{nullptr})(batch.input, batch.target, batch.input).total.item<double>();
+  const double check =
+      BokehLoss(config.loss, Lpips{nullptr})(batch.input, batch.target, batch.input).total.item<double>();
   std::cout << fmt::format(
       "{{\"images_per_second\": {:.4f}, \"cold_images_per_second\": {:.4f}, \"seconds_per_step\": {:.4f}, "
       "\"threads\": {}, \"parameters\": {}, \"loss_check\": {:.7f}, \"device\": \"{}\", \"precision\": \"{}\", "
       "\"channels_last\": {}, \"cudnn_benchmark\": {}, \"tf32_convolutions\": {}, \"peak_memory_mib\": {}}}\n",
-      warm, r.history.at(0).images_per_second, static_cast<double>(o.batch) / warm, at::get_num_threads(),
-      r.parameters, check, options.device.str(), config.precision, channels_last, autotune,
-      at::globalContext().allowTF32CuDNN(),
+      warm, r.history.at(0).images_per_second, static_cast<double>(o.batch) / warm, at::get_num_threads(), r.parameters,
+      check, options.device.str(), config.precision, channels_last, autotune, at::globalContext().allowTF32CuDNN(),
       peak ? fmt::format("{:.1f}", static_cast<double>(*peak) / 1048576.0) : std::string("null"));
 }
 
@@ -125,7 +125,7 @@ void profile_step(const Options& o, const PreparedData& data) {
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(config.lr));
   const BokehLoss loss(config.loss, Lpips{nullptr});
   const int64_t n = data.size(Split::train);
-  double parts[5] = {0, 0, 0, 0, 0};  // batch, forward, loss, backward, optimizer
+  double parts[5] = {0, 0, 0, 0, 0};                              // batch, forward, loss, backward, optimizer
   std::optional<torch::autograd::profiler::RecordProfile> trace;  // chrome://tracing file of every op
   if (!o.trace.empty()) trace.emplace(o.trace);
   for (int64_t step = 0; step <= o.steps; ++step) {  // step 0 warms up and is not counted
@@ -150,19 +150,27 @@ void profile_step(const Options& o, const PreparedData& data) {
   trace.reset();
   double step = 0;
   for (double p : parts) step += p;
-  std::cout << fmt::format("step ({},{}) {}x{} batch {}{} at {} threads: {:.4f} s\n", o.width, o.depth, o.size,
-                           o.size, o.batch, o.augment ? " augmented" : "", at::get_num_threads(), step);
+  std::cout << fmt::format("step ({},{}) {}x{} batch {}{} at {} threads: {:.4f} s\n", o.width, o.depth, o.size, o.size,
+                           o.batch, o.augment ? " augmented" : "", at::get_num_threads(), step);
   const char* names[5] = {"make_batch", "forward", "loss (forward)", "backward (model + loss)", "optimizer step"};
   for (int i = 0; i < 5; ++i)
     std::cout << fmt::format("  {:<24} {:8.4f} s  {:5.1f}%\n", names[i], parts[i], 100.0 * parts[i] / step);
 
-  std::cout << fmt::format("{{\"step_s\": {:.5f}, \"make_batch_s\": {:.6f}, \"data_wait_share\": {:.5f}, "
-                           "\"loss_share\": {:.4f}}}\n", step, parts[0], parts[0] / step, parts[2] / step);
+  std::cout << fmt::format(
+      "{{\"step_s\": {:.5f}, \"make_batch_s\": {:.6f}, \"data_wait_share\": {:.5f}, "
+      "\"loss_share\": {:.4f}}}\n",
+      step, parts[0], parts[0] / step, parts[2] / step);
   if (o.step_only) return;
   model->eval();
   const Batch batch = make_batch(data, Split::train, {0, 1, 2, 3}, false, 1, 1);
-  const double no_grad = timed(o.reps, [&] { torch::NoGradGuard g; model->forward(batch.input); });
-  const double inference = timed(o.reps, [&] { c10::InferenceMode g; model->forward(batch.input); });
+  const double no_grad = timed(o.reps, [&] {
+    torch::NoGradGuard g;
+    model->forward(batch.input);
+  });
+  const double inference = timed(o.reps, [&] {
+    c10::InferenceMode g;
+    model->forward(batch.input);
+  });
   std::cout << fmt::format("eval forward (batch 4): NoGradGuard {:.4f} s, InferenceMode {:.4f} s (ratio {:.3f})\n",
                            no_grad, inference, no_grad / inference);
 }
@@ -215,7 +223,8 @@ int main(int argc, char** argv) {
   tp->add_option("--precision", o.precision, "train.precision: auto, fp32, bf16, fp16")->capture_default_str();
   tp->add_option("--layout", o.layout, "channels_last batches and weights: auto (on for CUDA), on, off")
       ->capture_default_str();
-  tp->add_option("--cudnn-benchmark", o.autotune, "cuDNN autotuning: auto (on for CUDA), on, off")->capture_default_str();
+  tp->add_option("--cudnn-benchmark", o.autotune, "cuDNN autotuning: auto (on for CUDA), on, off")
+      ->capture_default_str();
   tp->add_option("--runs", o.runs, "several configs in turn, one JSON line each: W,D,B,PRECISION[,LAYOUT[,AUTOTUNE]]");
   pr->add_option("--steps", o.steps, "timed steps")->capture_default_str();
   pr->add_flag("--augment", o.augment, "flips/rot90 in make_batch (the costlier batch)");

@@ -68,7 +68,8 @@ AshaScheduler::Tracked& AshaScheduler::tracked(int64_t id) {
 
 int64_t AshaScheduler::max_epochs(const RunRecord& run) const {
   const auto it = runs_.find(run.id);
-  return it != runs_.end() ? it->second.max_epochs : train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
+  return it != runs_.end() ? it->second.max_epochs
+                           : train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
 }
 
 int64_t AshaScheduler::rung_epoch(int64_t rung) const {
@@ -99,8 +100,8 @@ size_t AshaScheduler::enter(int64_t id, int64_t rung, const std::vector<EpochRec
 std::string AshaScheduler::explain(const std::vector<Entry>& recorded, size_t position, int64_t rung) const {
   const int64_t go_on = quota(recorded.size());
   return fmt::format("rung {} (epoch {}): {} {:.6g}, {} of {} recorded there; the best {} go on (1/{})", rung,
-                     rung_epoch(rung), rule_.metric, recorded[position].metric, ordinal(position + 1),
-                     recorded.size(), go_on, rule_.reduction_factor);
+                     rung_epoch(rung), rule_.metric, recorded[position].metric, ordinal(position + 1), recorded.size(),
+                     go_on, rule_.reduction_factor);
 }
 
 void AshaScheduler::promote(int64_t id, int64_t rung, const std::string& why, bool was_stopped) {
@@ -122,8 +123,8 @@ std::vector<AshaDecision> AshaScheduler::on_rung_reached(const RunRecord& run, c
                                  run.rung, rung_epoch(run.rung)));
   }
   const int64_t go_on = quota(recorded.size());
-  AshaDecision decision{run.id, run.name, run.rung, static_cast<int64_t>(position) < go_on, false,
-                        explain(recorded, position, run.rung)};
+  AshaDecision decision{
+      run.id, run.name, run.rung, static_cast<int64_t>(position) < go_on, false, explain(recorded, position, run.rung)};
   if (decision.goes_on) {
     promote(run.id, run.rung, "goes on: " + decision.why, false);
   } else {
@@ -139,7 +140,8 @@ std::vector<AshaDecision> AshaScheduler::on_rung_reached(const RunRecord& run, c
     const Entry& lifted = recorded[static_cast<size_t>(go_on - 1)];
     const Tracked& l = tracked(lifted.run_id);
     if (l.stopped && l.rung == run.rung) {
-      AshaDecision d{lifted.run_id, l.name, run.rung, true, true, explain(recorded, static_cast<size_t>(go_on - 1), run.rung)};
+      AshaDecision d{lifted.run_id, l.name, run.rung,
+                     true,          true,   explain(recorded, static_cast<size_t>(go_on - 1), run.rung)};
       promote(lifted.run_id, run.rung, "promoted: " + d.why, true);
       decisions.push_back(std::move(d));
     }
@@ -156,8 +158,8 @@ std::vector<AshaDecision> AshaScheduler::promote_due() {
       const int64_t id = recorded[static_cast<size_t>(i)].run_id;
       const Tracked& r = tracked(id);
       if (!r.stopped || r.rung != static_cast<int64_t>(rung)) continue;
-      AshaDecision d{id, r.name, static_cast<int64_t>(rung), true, true,
-                     explain(recorded, static_cast<size_t>(i), static_cast<int64_t>(rung))};
+      AshaDecision d{id,   r.name, static_cast<int64_t>(rung),
+                     true, true,   explain(recorded, static_cast<size_t>(i), static_cast<int64_t>(rung))};
       promote(id, static_cast<int64_t>(rung), "promoted: " + d.why, true);
       decisions.push_back(std::move(d));
     }

@@ -2,12 +2,12 @@
 // from the store alone: a run's rung and state (runs.rung, runs.state) and its metric at each rung's
 // epoch (the epochs table). That state is read once (load()) and then kept in memory, rung tables
 // sorted by metric, updated by each decision: no decision scans the sweep's runs or parses their
-// configs, so a decision costs the same at 10 trials and at 10,000. Rungs are numbered from 0 (orchestrator/store/asha_rungs.h). A run that
-// reaches a rung below its last epoch goes on when its metric is in the top 1/η of the runs recorded
-// at that rung so far; otherwise it is stopped there, and it is promoted later if enough runs recorded
-// after it do worse. Every decision is an event that names the rung, the metric, the run's rank and
-// how many runs the rung held, so that any outcome can be explained from the store; a sweep reopened
-// after a kill derives the same rung state.
+// configs, so a decision costs the same at 10 trials and at 10,000. Rungs are numbered from 0
+// (orchestrator/store/asha_rungs.h). A run that reaches a rung below its last epoch goes on when its metric is in the
+// top 1/η of the runs recorded at that rung so far; otherwise it is stopped there, and it is promoted later if enough
+// runs recorded after it do worse. Every decision is an event that names the rung, the metric, the run's rank and how
+// many runs the rung held, so that any outcome can be explained from the store; a sweep reopened after a kill derives
+// the same rung state.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +43,7 @@ class AshaScheduler {
   // the last rung.
   int64_t target_epoch(const RunRecord& run) const;
   int64_t max_epochs(const RunRecord& run) const;  // its train.epochs
-  int64_t rung_epoch(int64_t rung) const;           // min_epochs * reduction_factor^rung
+  int64_t rung_epoch(int64_t rung) const;          // min_epochs * reduction_factor^rung
 
   // `run` (running) has recorded the epochs up to target_epoch(run) < max_epochs(run), with
   // `results_json` its results so far: it goes on or is stopped, then every stopped run that the new

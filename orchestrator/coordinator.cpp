@@ -19,7 +19,9 @@ class WorkerPool {
  public:
   WorkerPool(const Channel& channel, const std::vector<int>& workers)
       : channel_(channel), unstopped_(workers.begin(), workers.end()) {}
-  void ready(int rank) { if (unstopped_.count(rank)) idle_.insert(rank); }
+  void ready(int rank) {
+    if (unstopped_.count(rank)) idle_.insert(rank);
+  }
   void assign(int rank, const AssignMessage& assign) {
     channel_.send(rank, assign);
     idle_.erase(rank);
@@ -72,8 +74,9 @@ void handle(SweepSession& session, WorkerPool& pool, const ReceivedMessage& rece
           if (m.interrupted) request_interrupt();  // a signal anywhere stops the whole sweep
           pool.finished(received.source);
         } else {
-          throw ProtocolError(fmt::format("unexpected {} from rank {}", message_type_name(message_tag(m)),
-                                          received.source), received.source);
+          throw ProtocolError(
+              fmt::format("unexpected {} from rank {}", message_type_name(message_tag(m)), received.source),
+              received.source);
         }
       },
       received.message);

@@ -15,8 +15,9 @@ std::atomic<bool> g_exit_at_once{false};
 
 extern "C" void on_signal(int signal) {
   if (g_exit_at_once.load()) {  // nothing to keep yet: end now (async-signal-safe calls only)
-    static const char line[] = "sweep: interrupted while preparing the data; nothing was registered: the same command "
-                               "prepares it again\n";
+    static const char line[] =
+        "sweep: interrupted while preparing the data; nothing was registered: the same command "
+        "prepares it again\n";
     (void)!::write(STDERR_FILENO, line, sizeof line - 1);
     ::_exit(128 + SIGINT);
   }

@@ -16,16 +16,27 @@ nlohmann::json body_of(const ReadyMessage& m) {
   return {{"host", m.host}, {"threads", m.threads}, {"device", m.device}};
 }
 nlohmann::json body_of(const AssignMessage& m) {
-  return {{"run_key", m.run_key},           {"run_name", m.run_name},
-          {"config", m.config},             {"seed", m.seed},
-          {"data_file", m.data_file},       {"sweep_instance", m.sweep_instance},
-          {"checkpoint_dir", m.checkpoint_dir}, {"lpips_weights", m.lpips_weights},
-          {"resume", m.resume},             {"device", m.device},
-          {"threads", m.threads},           {"until_epoch", m.until_epoch},
-          {"runs_per_gpu", m.runs_per_gpu}, {"stall_seconds", m.stall_seconds}};
+  return {{"run_key", m.run_key},
+          {"run_name", m.run_name},
+          {"config", m.config},
+          {"seed", m.seed},
+          {"data_file", m.data_file},
+          {"sweep_instance", m.sweep_instance},
+          {"checkpoint_dir", m.checkpoint_dir},
+          {"lpips_weights", m.lpips_weights},
+          {"resume", m.resume},
+          {"device", m.device},
+          {"threads", m.threads},
+          {"until_epoch", m.until_epoch},
+          {"runs_per_gpu", m.runs_per_gpu},
+          {"stall_seconds", m.stall_seconds}};
 }
-nlohmann::json body_of(const EpochMessage& m) { return {{"run_key", m.run_key}, {"figures", epoch_to_json(m.figures)}}; }
-nlohmann::json body_of(const DoneMessage& m) { return {{"run_key", m.run_key}, {"results", result_to_json(m.results)}}; }
+nlohmann::json body_of(const EpochMessage& m) {
+  return {{"run_key", m.run_key}, {"figures", epoch_to_json(m.figures)}};
+}
+nlohmann::json body_of(const DoneMessage& m) {
+  return {{"run_key", m.run_key}, {"results", result_to_json(m.results)}};
+}
 nlohmann::json body_of(const FailedMessage& m) {
   return {{"run_key", m.run_key}, {"error", m.error}, {"interrupted", m.interrupted}};
 }
@@ -59,7 +70,8 @@ Message message_of(MessageTag tag, const nlohmann::json& j, const char* what) {
       if (m.runs_per_gpu < 1) throw std::runtime_error(std::string(what) + ": field 'runs_per_gpu' is below 1");
       m.sweep_instance = required_field<std::string>(j, "sweep_instance", what);
       m.stall_seconds = required_field<double>(j, "stall_seconds", what);
-      if (!(m.stall_seconds > 0)) throw std::runtime_error(std::string(what) + ": field 'stall_seconds' is not above 0");
+      if (!(m.stall_seconds > 0))
+        throw std::runtime_error(std::string(what) + ": field 'stall_seconds' is not above 0");
       return m;
     }
     case MessageTag::Epoch:
@@ -69,14 +81,15 @@ Message message_of(MessageTag tag, const nlohmann::json& j, const char* what) {
       return DoneMessage{required_field<std::string>(j, "run_key", what),
                          result_from_json(required_field<nlohmann::json>(j, "results", what))};
     case MessageTag::Failed:
-      return FailedMessage{required_field<std::string>(j, "run_key", what), required_field<std::string>(j, "error", what),
-                           required_field<bool>(j, "interrupted", what)};
+      return FailedMessage{required_field<std::string>(j, "run_key", what),
+                           required_field<std::string>(j, "error", what), required_field<bool>(j, "interrupted", what)};
     case MessageTag::Notice:
-      return NoticeMessage{required_field<std::string>(j, "run_key", what), required_field<std::string>(j, "kind", what),
-                           required_field<std::string>(j, "text", what)};
+      return NoticeMessage{required_field<std::string>(j, "run_key", what),
+                           required_field<std::string>(j, "kind", what), required_field<std::string>(j, "text", what)};
     case MessageTag::Progress:
-      return ProgressMessage{required_field<std::string>(j, "run_key", what), required_field<std::string>(j, "phase", what),
-                             required_field<int64_t>(j, "epoch", what), required_field<int64_t>(j, "batch", what)};
+      return ProgressMessage{required_field<std::string>(j, "run_key", what),
+                             required_field<std::string>(j, "phase", what), required_field<int64_t>(j, "epoch", what),
+                             required_field<int64_t>(j, "batch", what)};
     case MessageTag::Stop:
       break;
   }
@@ -90,9 +103,10 @@ void check_version(const nlohmann::json& j, const std::string& what, bool fields
   const auto version = j.find("version");
   const bool named = name != j.end() && version != j.end();
   if (named && (*name != kProtocolName || *version != kProtocolVersion))
-    throw std::runtime_error(fmt::format("{}: protocol {} version {}, this build speaks {} version {} (ranks of "
-                                         "different builds?)", what, name->dump(), version->dump(), kProtocolName,
-                                         kProtocolVersion));
+    throw std::runtime_error(
+        fmt::format("{}: protocol {} version {}, this build speaks {} version {} (ranks of "
+                    "different builds?)",
+                    what, name->dump(), version->dump(), kProtocolName, kProtocolVersion));
   if (!named && fields_read)
     throw std::runtime_error(fmt::format("{}: no protocol name and version (a rank of an older build?)", what));
 }

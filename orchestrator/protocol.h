@@ -41,7 +41,16 @@ inline constexpr int64_t kProtocolVersion = 1;
 
 // MPI tags (and the training child's pipe frames), one per message type. Fixed numbers: a tag names
 // its message on the wire, whatever order the variant below lists them in.
-enum class MessageTag : int { Ready = 1, Assign = 2, Epoch = 3, Done = 4, Failed = 5, Stop = 6, Notice = 7, Progress = 8 };
+enum class MessageTag : int {
+  Ready = 1,
+  Assign = 2,
+  Epoch = 3,
+  Done = 4,
+  Failed = 5,
+  Stop = 6,
+  Notice = 7,
+  Progress = 8
+};
 
 struct ReadyMessage {
   static constexpr MessageTag kTag = MessageTag::Ready;

@@ -51,10 +51,11 @@ void SweepBook::claim_folder(bool fresh) {
   // now (two processes sharing a database start at once), and the cache is validated by its key anyway.
   const std::filesystem::path moved = set_aside_sweep_files(folder, owner_instance, !owner_instance.empty());
   if (moved.empty()) return;
-  set_aside_ = fmt::format("checkpoints{} of {} set aside in {}; the runs start from scratch",
-                           owner_instance.empty() ? "" : " and prepared data",
-                           owner_instance.empty() ? "an unknown sweep instance" : "discarded sweep instance " + owner_instance,
-                           moved.string());
+  set_aside_ =
+      fmt::format("checkpoints{} of {} set aside in {}; the runs start from scratch",
+                  owner_instance.empty() ? "" : " and prepared data",
+                  owner_instance.empty() ? "an unknown sweep instance" : "discarded sweep instance " + owner_instance,
+                  moved.string());
   progress_.message(fmt::format("sweep {}: {}", spec_.name, set_aside_));
 }
 
@@ -73,7 +74,8 @@ void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
                                   duplicate.where.line, duplicate.name, duplicate.same_as));
   const int recovered = store_.reset_running(spec_.name);
   if (recovered > 0) {  // the store logs the "recovered" event
-    progress_.message(fmt::format("sweep {}: {} interrupted runs resume from their checkpoints", spec_.name, recovered));
+    progress_.message(
+        fmt::format("sweep {}: {} interrupted runs resume from their checkpoints", spec_.name, recovered));
   }
   if (options.retry_failed) {
     store_.reset_failed(spec_.name);  // logs "retry-failed"
@@ -120,7 +122,8 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
     progress_.message(fmt::format("sweep {}: {} runs of a sweep process that died resume here", spec_.name, reclaimed));
   std::optional<RunRecord> run = store_.claim_next_pending(spec_.name, coordinator_id_);
   while (!run && sampler_ && !sampler_->exhausted(trained_epochs_)) {
-    if (draw_trial()) run = store_.claim_next_pending(spec_.name, coordinator_id_);
+    if (draw_trial())
+      run = store_.claim_next_pending(spec_.name, coordinator_id_);
     else if (++repeats_in_a_row_ >= kMaxRepeatedDraws) {
       progress_.message(fmt::format("sweep {}: the last {} draws all repeated configs the sweep has; no more trials",
                                     spec_.name, kMaxRepeatedDraws));
@@ -149,7 +152,8 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   assign.threads = spec_.resources.threads;
   assign.runs_per_gpu = spec_.resources.runs_per_gpu;
   // The store logged "start" when the run was claimed; a resume is worth its own event.
-  if (assign.resume) store_.add_event(spec_.name, run->id, "resume", fmt::format("attempt {}, from last.pt", run->attempts));
+  if (assign.resume)
+    store_.add_event(spec_.name, run->id, "resume", fmt::format("attempt {}, from last.pt", run->attempts));
   const int64_t epochs = train_config_from_json(assign.config, assign.seed).epochs;
   const int64_t until = asha_ ? asha_->target_epoch(*run) : epochs;
   assign.until_epoch = until < epochs ? until : 0;
@@ -161,9 +165,9 @@ bool SweepBook::draw_trial() {
   const TrialDraw draw = sampler_->draw(history_);
   const PlannedRun trial = plan_trial(spec_, draw.number, draw.values);
   const NewRun run{trial.key, trial.name, trial.config.dump(), trial.cost_flops, trial.params};
-  const std::optional<int64_t> id =
-      store_.add_trial(spec_.name, run, TrialRecord{draw.number, std::nullopt, spec_.search.method, draw.proposal,
-                                                    draw.state.dump(), 0});
+  const std::optional<int64_t> id = store_.add_trial(
+      spec_.name, run,
+      TrialRecord{draw.number, std::nullopt, spec_.search.method, draw.proposal, draw.state.dump(), 0});
   if (!id) return false;
   repeats_in_a_row_ = 0;
   history_.add(*id, draw.unit, train_config_from_json(trial.config, 0).epochs);

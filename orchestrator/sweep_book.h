@@ -29,7 +29,8 @@ struct PreparedDataFile {
   std::string file;
   std::string description;  // "120 train / 30 validation / 20 test pairs at 64x64"
 };
-using DataPreparer = std::function<PreparedDataFile(const worker::DataConfig& data, const std::filesystem::path& folder)>;
+using DataPreparer =
+    std::function<PreparedDataFile(const worker::DataConfig& data, const std::filesystem::path& folder)>;
 
 struct SweepOptions {
   bool fresh = false;         // replace a sweep whose spec changed (its runs are deleted)
@@ -76,8 +77,8 @@ class SweepBook {
   void leave();
 
   bool in_flight(const std::string& run_key) const { return in_flight_.count(run_key) > 0; }
-  int64_t failed_runs() const;   // runs given up on
-  int64_t unfinished_runs() const;  // runs neither done nor stopped early (pending, running or failed)
+  int64_t failed_runs() const;        // runs given up on
+  int64_t unfinished_runs() const;    // runs neither done nor stopped early (pending, running or failed)
   int64_t running_elsewhere() const;  // runs running under another sweep process
 
  private:
@@ -97,8 +98,8 @@ class SweepBook {
   std::filesystem::path results_root_;
   Progress& progress_;
   std::string data_file_;
-  std::string instance_;     // the registered sweep's instance id (after open)
-  std::string set_aside_;    // what claim_folder() moved, for open()'s event
+  std::string instance_;   // the registered sweep's instance id (after open)
+  std::string set_aside_;  // what claim_folder() moved, for open()'s event
   int64_t coordinator_id_ = 0;
   std::map<std::string, InFlight> in_flight_;  // by run key
   std::optional<AshaScheduler> asha_;          // with early_stopping: asha

@@ -14,7 +14,8 @@ SweepSession::SweepSession(const SweepCommand& command, const DataPreparer& prep
       plan_(plan_runs(spec_)),
       progress_(command.quiet, stdout),
       store_(command.db_path) {
-  book_ = std::make_unique<SweepBook>(store_, spec_, results_root(std::filesystem::absolute(command.db_path)), progress_);
+  book_ =
+      std::make_unique<SweepBook>(store_, spec_, results_root(std::filesystem::absolute(command.db_path)), progress_);
   store_.check_registration(sweep_info(spec_), command.fresh);  // refuse a changed spec before the data work
   book_->claim_folder(command.fresh);  // another database's folder is refused; a discarded instance's files set aside
   {
@@ -53,9 +54,10 @@ int SweepSession::finish(bool interrupted) {
     return kExitFailed;
   }
   if (elsewhere > 0 && elsewhere == unfinished) {
-    std::printf("sweep %s: nothing left to start here; %lld runs still running in another sweep process "
-                "(`report --status` follows them)\n",
-                spec_.name.c_str(), static_cast<long long>(elsewhere));
+    std::printf(
+        "sweep %s: nothing left to start here; %lld runs still running in another sweep process "
+        "(`report --status` follows them)\n",
+        spec_.name.c_str(), static_cast<long long>(elsewhere));
     return kExitOk;
   }
   return unfinished == 0 ? kExitOk : kExitFailed;

@@ -27,7 +27,7 @@ class Stream {
     return x ^ (x >> 31);
   }
   double unit() { return std::ldexp(static_cast<double>(next() >> 11), -53); }  // [0, 1)
-  double normal() {  // Box-Muller
+  double normal() {                                                             // Box-Muller
     const double u = 1.0 - unit(), v = unit();
     return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * kPi * v);
   }
@@ -42,7 +42,7 @@ double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
 struct Mixture {
   std::vector<std::vector<double>> centres;  // unit points; the prior's centre is 0.5 everywhere
   std::vector<double> log_weights;
-  double sigma = 1;                           // continuous coordinates' bandwidth (the prior's is 1)
+  double sigma = 1;  // continuous coordinates' bandwidth (the prior's is 1)
   double prior_weight = 1;
 
   size_t prior() const { return centres.size() - 1; }
@@ -145,9 +145,8 @@ TpeProposal tpe_propose(const std::vector<TpeDimension>& dimensions, const std::
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return observations[a].value < observations[b].value; });
-  const auto finite = static_cast<int>(std::count_if(observations.begin(), observations.end(), [](const auto& o) {
-    return std::isfinite(o.value);
-  }));
+  const auto finite = static_cast<int>(
+      std::count_if(observations.begin(), observations.end(), [](const auto& o) { return std::isfinite(o.value); }));
   if (finite == 0) throw std::invalid_argument("tpe: no observation with a finite value to learn from");
   const int below = std::min(tpe_below_count(static_cast<int>(observations.size()), options), finite);
   std::vector<bool> good(observations.size(), false);

@@ -12,7 +12,8 @@
 
 namespace bokeh::orchestrator {
 
-TrialHistory::TrialHistory(std::string metric, EarlyStopping rule) : metric_(std::move(metric)), rule_(std::move(rule)) {}
+TrialHistory::TrialHistory(std::string metric, EarlyStopping rule)
+    : metric_(std::move(metric)), rule_(std::move(rule)) {}
 
 std::vector<int64_t> TrialHistory::levels(int64_t max_epochs) const {
   std::vector<int64_t> out;

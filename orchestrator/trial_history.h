@@ -20,9 +20,9 @@ namespace bokeh::orchestrator {
 
 // The observations at one budget level, with the pending trials as liars (TpeObservation::value +inf).
 struct LevelObservations {
-  int64_t epoch = 0;     // the level's epoch; 0 when no level has enough results (then: startup)
-  int64_t observed = 0;  // trials with a result there
-  int64_t pending = 0;   // trials that may still reach it
+  int64_t epoch = 0;                         // the level's epoch; 0 when no level has enough results (then: startup)
+  int64_t observed = 0;                      // trials with a result there
+  int64_t pending = 0;                       // trials that may still reach it
   std::vector<TpeObservation> observations;  // in trial order
 };
 

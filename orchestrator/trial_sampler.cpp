@@ -10,7 +10,8 @@ namespace bokeh::orchestrator {
 
 TrialSampler::TrialSampler(const SearchSpace& space) : space_(space) {
   for (const SearchDimension& d : space_.dimensions)
-    dimensions_.push_back(TpeDimension{d.distribution == Distribution::Choice ? static_cast<int>(d.choices.size()) : 0});
+    dimensions_.push_back(
+        TpeDimension{d.distribution == Distribution::Choice ? static_cast<int>(d.choices.size()) : 0});
 }
 
 void TrialSampler::restore(const std::vector<TrialRecord>& stored) {
@@ -40,7 +41,8 @@ TrialDraw TrialSampler::draw(const TrialHistory& history) {
       draw.state["observed"] = level.observed;
       draw.state["pending"] = level.pending;
       if (level.epoch > 0) {
-        const TpeProposal p = tpe_propose(dimensions_, level.observations, space_.seed, static_cast<uint64_t>(draw.number));
+        const TpeProposal p =
+            tpe_propose(dimensions_, level.observations, space_.seed, static_cast<uint64_t>(draw.number));
         draw.unit = p.unit;
         draw.state["below"] = p.below;
         draw.state["above"] = p.above;

@@ -19,11 +19,11 @@
 namespace bokeh::orchestrator {
 
 struct TrialDraw {
-  int64_t number = 0;                // 1-based
-  std::vector<double> unit;          // its unit point
+  int64_t number = 0;                  // 1-based
+  std::vector<double> unit;            // its unit point
   std::vector<nlohmann::json> values;  // one per search dimension
-  std::string proposal;              // random | sobol | startup | model
-  nlohmann::json state;              // what TrialRecord::state_json keeps
+  std::string proposal;                // random | sobol | startup | model
+  nlohmann::json state;                // what TrialRecord::state_json keeps
 };
 
 class TrialSampler {

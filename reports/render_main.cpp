@@ -31,7 +31,8 @@ int run(const RenderOptions& o) {
   const bokeh::orchestrator::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
   const std::vector<r::RunSummary> runs = r::summarize_sweep(store, sweep.name);
   const r::RunSummary& chosen = r::find_run(runs, o.run, sweep.name);
-  const std::filesystem::path dir = bokeh::orchestrator::run_checkpoint_dir(bokeh::orchestrator::results_root(o.db_path, o.results), sweep.name, chosen.key);
+  const std::filesystem::path dir = bokeh::orchestrator::run_checkpoint_dir(
+      bokeh::orchestrator::results_root(o.db_path, o.results), sweep.name, chosen.key);
   if (!std::filesystem::exists(dir / bokeh::worker::kBestWeights)) {
     throw r::ReportError(fmt::format("run \"{}\" of sweep {} ({}) has no checkpoint: {} is missing", chosen.name,
                                      sweep.name, bokeh::orchestrator::to_string(chosen.state),
@@ -49,9 +50,10 @@ int run(const RenderOptions& o) {
 
 int main(int argc, char** argv) {
   RenderOptions o;
-  CLI::App app{"Apply a trained run's best checkpoint to a photo of any size; OUT has the input's size "
-               "(reflect-padded to the U-Net's pooling factor, processed in overlapping tiles when large).",
-               "render"};
+  CLI::App app{
+      "Apply a trained run's best checkpoint to a photo of any size; OUT has the input's size "
+      "(reflect-padded to the U-Net's pooling factor, processed in overlapping tiles when large).",
+      "render"};
   app.add_option("input", o.input, "photo to render (PNG, JPEG, BMP, TGA)")->required()->check(CLI::ExistingFile);
   app.add_option("output", o.output, "result, .png or .jpg")->required();
   app.add_option("--sweep", o.sweep, "sweep the run belongs to (default: the latest sweep)");
@@ -59,8 +61,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--db", o.db_path, "results database")->capture_default_str();
   app.add_option("--results", o.results, "results folder with <sweep>/checkpoints (default: the database's folder)");
-  app.add_option("--tile", o.tile, "tile size in pixels for large photos (tiles overlap by the receptive radius; "
-                                   "the result equals untiled); 0: the whole photo at once")
+  app.add_option("--tile", o.tile,
+                 "tile size in pixels for large photos (tiles overlap by the receptive radius; "
+                 "the result equals untiled); 0: the whole photo at once")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   try {

@@ -73,8 +73,8 @@ int dashboard(const ReportOptions& o) {
   if (o.serve) {
     // Serving may start before the sweep that creates the database; a mistyped path shows here.
     if (!std::filesystem::exists(o.db_path)) {
-      std::cerr << "report: " << o.db_path << ": no results database yet; the page says it waits for the sweep until one creates it"
-                << std::endl;
+      std::cerr << "report: " << o.db_path
+                << ": no results database yet; the page says it waits for the sweep until one creates it" << std::endl;
     }
     r::ServeOptions serve{o.db_path, o.sweep, o.host, o.port, page_options(o)};
     r::serve_dashboard(serve, [](const std::string& url) {
@@ -140,8 +140,9 @@ int run(const ReportOptions& o) {
   std::cout << result.png.string() << "\n";
   return bokeh::kExitOk;
 #else
-  throw r::ReportError("figures need a build with libtorch; this one was configured with BOKEH_WITH_TORCH=OFF "
-                       "(tables and status only)");
+  throw r::ReportError(
+      "figures need a build with libtorch; this one was configured with BOKEH_WITH_TORCH=OFF "
+      "(tables and status only)");
 #endif
 }
 
@@ -149,17 +150,20 @@ int run(const ReportOptions& o) {
 
 int main(int argc, char** argv) {
   ReportOptions o;
-  CLI::App app{"Print the study's tables, the sweeps' status, or draw figures, from the results database "
-               "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of "
-               "--table, --trials, --status, --pareto, --importance, --figure, --html, --serve.",
-               "report"};
+  CLI::App app{
+      "Print the study's tables, the sweeps' status, or draw figures, from the results database "
+      "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of "
+      "--table, --trials, --status, --pareto, --importance, --figure, --html, --serve.",
+      "report"};
 #ifdef BOKEH_WITH_FIGURES
-  app.set_version_flag("--version", std::string("bokeh-sweep ") + BOKEH_VERSION + ", figures with libtorch " + TORCH_VERSION);
+  app.set_version_flag("--version",
+                       std::string("bokeh-sweep ") + BOKEH_VERSION + ", figures with libtorch " + TORCH_VERSION);
 #else
-  app.set_version_flag("--version", std::string("bokeh-sweep ") + BOKEH_VERSION + ", built without libtorch (no figures)");
+  app.set_version_flag("--version",
+                       std::string("bokeh-sweep ") + BOKEH_VERSION + ", built without libtorch (no figures)");
 #endif
-  auto* table = app.add_option("--table", o.table, "print Table N (1-4) of the study for a sweep")
-                    ->check(CLI::Range(1, 4));
+  auto* table =
+      app.add_option("--table", o.table, "print Table N (1-4) of the study for a sweep")->check(CLI::Range(1, 4));
   auto* status = app.add_flag("--status", o.status, "print each sweep's runs by state, failures, elapsed time, ETA");
   auto* figure = app.add_option("--figure", o.figure,
                                 "draw a figure: curves (loss per epoch, lr drops marked; needs gnuplot) or samples "
@@ -183,8 +187,9 @@ int main(int argc, char** argv) {
   app.add_option("--x", o.x_axis, "pareto: the cost axis: params, flops (estimated training FLOPs) or runtime")
       ->check(CLI::IsMember({"params", "flops", "runtime"}))
       ->capture_default_str();
-  app.add_option("--y", o.y_axis, "pareto and importance: the quality figure: val_loss (best epoch's), psnr, ssim or "
-                                  "lpips (test set)")
+  app.add_option("--y", o.y_axis,
+                 "pareto and importance: the quality figure: val_loss (best epoch's), psnr, ssim or "
+                 "lpips (test set)")
       ->check(CLI::IsMember({"val_loss", "psnr", "ssim", "lpips"}))
       ->capture_default_str();
   app.add_option("--seed", o.seed, "importance: seed of the forest and the bootstrap (same seed, same bytes)")
@@ -196,8 +201,9 @@ int main(int argc, char** argv) {
   figure->excludes(trials)->excludes(html)->excludes(serve);
   trials->excludes(html)->excludes(serve);
   html->excludes(serve);
-  app.add_option("--host", o.host, "serve: address to listen on (127.0.0.1: this machine only; reach it from "
-                                   "elsewhere through an ssh tunnel)")
+  app.add_option("--host", o.host,
+                 "serve: address to listen on (127.0.0.1: this machine only; reach it from "
+                 "elsewhere through an ssh tunnel)")
       ->capture_default_str();
   app.add_option("--port", o.port, "serve: TCP port (0: any free port; the URL is printed)")
       ->check(CLI::Range(0, 65535))
@@ -212,19 +218,25 @@ int main(int argc, char** argv) {
   app.add_option("--runs", o.runs, "figures: runs to show, by name, comma separated (default: the best few)")
       ->delimiter(',');
   app.add_option("--out", o.out_dir, "figures: output folder (the PNG, and its data and gnuplot script or legend)");
-  app.add_option("--results", o.results, "figures and dashboard samples: results folder with <sweep>/checkpoints and <sweep>/data "
-                                         "(default: the database's folder)");
+  app.add_option("--results", o.results,
+                 "figures and dashboard samples: results folder with <sweep>/checkpoints and <sweep>/data "
+                 "(default: the database's folder)");
   app.add_option("--images", o.images, "samples: test images shown, one per row")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  app.add_option("--width", o.width, "curves: PNG width in pixels")->check(CLI::Range(200, 10000))->capture_default_str();
-  app.add_option("--height", o.height, "curves: PNG height in pixels")->check(CLI::Range(150, 10000))->capture_default_str();
+  app.add_option("--width", o.width, "curves: PNG width in pixels")
+      ->check(CLI::Range(200, 10000))
+      ->capture_default_str();
+  app.add_option("--height", o.height, "curves: PNG height in pixels")
+      ->check(CLI::Range(150, 10000))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
     if (o.table == 0 && !o.status && !o.trials && !o.pareto && !o.importance && o.figure.empty() && o.html.empty() &&
         !o.serve) {
-      throw CLI::ValidationError("give one of --table N, --trials, --status, --pareto, --importance, --figure "
-                                 "curves|samples, --html FILE, --serve");
+      throw CLI::ValidationError(
+          "give one of --table N, --trials, --status, --pareto, --importance, --figure "
+          "curves|samples, --html FILE, --serve");
     }
     if (!o.figure.empty() && o.out_dir.empty()) throw CLI::ValidationError("--figure needs --out DIR");
   } catch (const CLI::CallForHelp& e) {

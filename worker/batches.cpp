@@ -55,7 +55,7 @@ torch::Tensor augmentation_flags(uint64_t seed, int64_t epoch, const std::vector
 
 torch::Tensor augment_batch(const torch::Tensor& images, const torch::Tensor& flags) {
   const auto mask = [&](int64_t k) { return flags.select(1, k).view({-1, 1, 1, 1}); };  // (B, 1, 1, 1)
-  torch::Tensor out = torch::where(mask(0), images.flip({3}), images);  // (B, C, H, W)
+  torch::Tensor out = torch::where(mask(0), images.flip({3}), images);                  // (B, C, H, W)
   out = torch::where(mask(1), out.flip({2}), out);
   if (images.size(2) == images.size(3)) out = torch::where(mask(2), out.rot90(1, {2, 3}), out);
   return out;

@@ -13,15 +13,15 @@ namespace bokeh::worker {
 
 BokehLoss::BokehLoss(LossConfig config, Lpips lpips) : config_(config), lpips_(std::move(lpips)) {
   if (config_.l1 < 0 || config_.ssim < 0 || config_.lpips < 0)
-    throw std::invalid_argument(fmt::format("loss weights must be >= 0 (l1 {}, ssim {}, lpips {})", config_.l1,
-                                            config_.ssim, config_.lpips));
+    throw std::invalid_argument(
+        fmt::format("loss weights must be >= 0 (l1 {}, ssim {}, lpips {})", config_.l1, config_.ssim, config_.lpips));
   if (config_.lpips > 0 && !lpips_)
-    throw std::invalid_argument(fmt::format(
-        "the LPIPS loss weight is {} but no LPIPS weights file was given: write one once with "
-        "tools/export_lpips_weights.py (needs internet and `pip install lpips`), then name it as "
-        "metrics.lpips_weights in the sweep spec or --lpips-weights on the command line (or set the LPIPS "
-        "loss weight to 0)",
-        config_.lpips));
+    throw std::invalid_argument(
+        fmt::format("the LPIPS loss weight is {} but no LPIPS weights file was given: write one once with "
+                    "tools/export_lpips_weights.py (needs internet and `pip install lpips`), then name it as "
+                    "metrics.lpips_weights in the sweep spec or --lpips-weights on the command line (or set the LPIPS "
+                    "loss weight to 0)",
+                    config_.lpips));
 }
 
 LossTerms BokehLoss::operator()(const torch::Tensor& prediction, const torch::Tensor& target,

@@ -26,8 +26,7 @@ class BokehLoss {
   // prediction, target, input: (B, 3, H, W) in [0, 1], H and W >= 11 (>= 31 with LPIPS);
   // target and input carry no gradient. With LPIPS they must be on the net's device (move the
   // net with lpips->to(device) before handing it over).
-  LossTerms operator()(const torch::Tensor& prediction, const torch::Tensor& target,
-                       const torch::Tensor& input) const;
+  LossTerms operator()(const torch::Tensor& prediction, const torch::Tensor& target, const torch::Tensor& input) const;
 
   const LossConfig& config() const { return config_; }
 

@@ -60,14 +60,14 @@ std::string verified_bytes(const fs::path& file, const char* what) {
     throw CorruptCheckpoint(fmt::format("{} {} is corrupt: {} bytes before its trailer, which says {}", what,
                                         file.string(), bytes.size(), length));
   if (hash_text(bytes) != hash)
-    throw CorruptCheckpoint(fmt::format("{} {} is corrupt: its contents do not match their checksum", what, file.string()));
+    throw CorruptCheckpoint(
+        fmt::format("{} {} is corrupt: its contents do not match their checksum", what, file.string()));
   return bytes;
 }
 
 // Opens `file` and checks its format tag; c10 errors become runtime_errors naming the file.
 template <typename Body>
-auto read_archive(const fs::path& file, const char* format, const char* what, const torch::Device& device,
-                  Body body) {
+auto read_archive(const fs::path& file, const char* format, const char* what, const torch::Device& device, Body body) {
   if (!fs::exists(file)) throw std::runtime_error(fmt::format("{} {} does not exist", what, file.string()));
   std::istringstream bytes(verified_bytes(file, what));
   try {
@@ -101,8 +101,8 @@ torch::Tensor history_tensor(const std::vector<EpochFigures>& history) {
   auto rows = table.accessor<double, 2>();
   for (size_t i = 0; i < history.size(); ++i) {
     const EpochFigures& f = history[i];
-    const double row[kHistoryColumns] = {static_cast<double>(f.epoch), f.train_loss, f.val_loss, f.gap,
-                                         f.lr, f.seconds, f.images_per_second};
+    const double row[kHistoryColumns] = {static_cast<double>(f.epoch), f.train_loss, f.val_loss, f.gap, f.lr, f.seconds,
+                                         f.images_per_second};
     for (int64_t c = 0; c < kHistoryColumns; ++c) rows[i][c] = row[c];
   }
   return table;
@@ -115,8 +115,8 @@ std::vector<EpochFigures> history_from(const torch::Tensor& tensor, const fs::pa
   auto rows = table.accessor<double, 2>();
   std::vector<EpochFigures> history;
   for (int64_t i = 0; i < table.size(0); ++i)
-    history.push_back({static_cast<int64_t>(rows[i][0]), rows[i][1], rows[i][2], rows[i][3], rows[i][4],
-                       rows[i][5], rows[i][6]});
+    history.push_back(
+        {static_cast<int64_t>(rows[i][0]), rows[i][1], rows[i][2], rows[i][3], rows[i][4], rows[i][5], rows[i][6]});
   return history;
 }
 
@@ -151,20 +151,23 @@ void save_checkpoint(const fs::path& file, const std::string& fingerprint, const
 }
 
 TrainingState load_checkpoint(const fs::path& file, const std::string& fingerprint, torch::nn::Module& model,
-                              torch::optim::Optimizer& optimizer, const torch::Device& device, const std::string& owner) {
+                              torch::optim::Optimizer& optimizer, const torch::Device& device,
+                              const std::string& owner) {
   return read_archive(file, kCheckpointFormat, "checkpoint", device, [&](InputArchive& archive) {
     c10::IValue saved_owner;
     const std::string written_by =
         archive.try_read("owner", saved_owner) && saved_owner.isString() ? saved_owner.toStringRef() : "";
     if (written_by != owner)
-      throw ForeignCheckpoint(fmt::format("checkpoint {} belongs to another sweep or other data: it was written by [{}], "
-                                          "this run is [{}]",
-                                          file.string(), written_by.empty() ? "no owner" : written_by, owner));
+      throw ForeignCheckpoint(
+          fmt::format("checkpoint {} belongs to another sweep or other data: it was written by [{}], "
+                      "this run is [{}]",
+                      file.string(), written_by.empty() ? "no owner" : written_by, owner));
     c10::IValue saved_fingerprint;
     archive.read("fingerprint", saved_fingerprint);
     if (saved_fingerprint.toStringRef() != fingerprint)
-      throw ForeignCheckpoint(fmt::format("checkpoint {} belongs to another run: it was written for [{}], this run is [{}]",
-                                           file.string(), saved_fingerprint.toStringRef(), fingerprint));
+      throw ForeignCheckpoint(
+          fmt::format("checkpoint {} belongs to another run: it was written for [{}], this run is [{}]", file.string(),
+                      saved_fingerprint.toStringRef(), fingerprint));
     InputArchive model_archive, optimizer_archive;
     archive.read("model", model_archive);
     archive.read("optimizer", optimizer_archive);
@@ -211,9 +214,10 @@ void load_weights(const fs::path& file, UNet& model, const torch::Device& device
     c10::IValue batch_norm;
     archive.read("batch_norm", batch_norm);
     if (width != want.width || depth != want.depth || batch_norm.toBool() != want.batch_norm)
-      throw std::runtime_error(fmt::format(
-          "weights file {} holds a U-Net of width {}, depth {}, batch norm {}; expected width {}, depth {}, batch norm {}",
-          file.string(), width, depth, batch_norm.toBool(), want.width, want.depth, want.batch_norm));
+      throw std::runtime_error(
+          fmt::format("weights file {} holds a U-Net of width {}, depth {}, batch norm {}; expected width {}, depth "
+                      "{}, batch norm {}",
+                      file.string(), width, depth, batch_norm.toBool(), want.width, want.depth, want.batch_norm));
     InputArchive model_archive;
     archive.read("model", model_archive);
     model->load(model_archive);

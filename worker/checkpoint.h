@@ -23,18 +23,17 @@
 
 namespace bokeh::worker {
 
-
 // Everything in last.pt besides the model and the optimizer.
 struct TrainingState {
   int64_t epoch = 0;       // epochs completed
   int64_t best_epoch = 0;  // 0 until the first epoch
   double best_val_loss = std::numeric_limits<double>::infinity();
-  double lr = 0.0;         // learning rate for the next epoch
+  double lr = 0.0;  // learning rate for the next epoch
   PlateauState scheduler{std::numeric_limits<double>::infinity()};
-  LossScalerState scaler;              // fp16's loss scale (kept, unused, at other precisions)
-  double runtime_seconds = 0.0;        // sum of the epochs' seconds
-  double train_phase_seconds = 0.0;    // sum of the training phases' seconds (for images/s)
-  std::vector<EpochFigures> history;   // one entry per completed epoch
+  LossScalerState scaler;             // fp16's loss scale (kept, unused, at other precisions)
+  double runtime_seconds = 0.0;       // sum of the epochs' seconds
+  double train_phase_seconds = 0.0;   // sum of the training phases' seconds (for images/s)
+  std::vector<EpochFigures> history;  // one entry per completed epoch
 };
 
 // A checkpoint or weights file whose bytes fail their checksum (or lack it: truncated, foreign).
@@ -55,18 +54,17 @@ class ForeignCheckpoint : public std::runtime_error {
 // Writes last.pt atomically; with `previous`, the file it replaces is kept under that name (prev.pt).
 // `fingerprint` names the run's settings and `owner` who may continue it (the sweep instance and the
 // data's identity); loading compares both.
-void save_checkpoint(const std::filesystem::path& file, const std::string& fingerprint,
-                     const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
-                     const TrainingState& state, const std::filesystem::path& previous = {},
-                     const std::string& owner = {});
+void save_checkpoint(const std::filesystem::path& file, const std::string& fingerprint, const torch::nn::Module& model,
+                     const torch::optim::Optimizer& optimizer, const TrainingState& state,
+                     const std::filesystem::path& previous = {}, const std::string& owner = {});
 
 // Restores model and optimizer (already built for the same run, on `device`) and returns the rest.
 // Throws CorruptCheckpoint when its checksum fails (nothing restored), ForeignCheckpoint when it was
 // written for another run (a different fingerprint) or another owner (a checkpoint without an owner
 // has owner ""), std::runtime_error naming the file when it is unreadable or not a checkpoint.
 TrainingState load_checkpoint(const std::filesystem::path& file, const std::string& fingerprint,
-                              torch::nn::Module& model, torch::optim::Optimizer& optimizer,
-                              const torch::Device& device, const std::string& owner = {});
+                              torch::nn::Module& model, torch::optim::Optimizer& optimizer, const torch::Device& device,
+                              const std::string& owner = {});
 
 // best.pt: the U-Net's weights and buffers with its shape. Written atomically.
 void save_weights(const std::filesystem::path& file, const UNet& model);

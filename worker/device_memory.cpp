@@ -60,9 +60,9 @@ void release_cached_memory([[maybe_unused]] const torch::Device& device) {
 
 std::string out_of_memory_line(const torch::Device& device, int64_t batch_size, const std::string& phase) {
   const auto memory = device_memory(device);
-  const std::string figures = memory ? fmt::format("{:.2f} GiB free of {:.2f} GiB", gib(memory->free_bytes),
-                                                   gib(memory->total_bytes))
-                                     : std::string("free memory unknown");
+  const std::string figures =
+      memory ? fmt::format("{:.2f} GiB free of {:.2f} GiB", gib(memory->free_bytes), gib(memory->total_bytes))
+             : std::string("free memory unknown");
   return fmt::format("out of memory on {} at batch size {} {}: {} (lower train.batch_size or model.width, or {})",
                      device.str(), batch_size, phase, figures,
                      device.is_cuda() ? "resources.runs_per_gpu" : "start fewer worker ranks per node");

@@ -66,12 +66,14 @@ std::vector<PairFiles> list_pairs(const fs::path& root) {
   std::vector<PairFiles> pairs;
   for (StemMatch& m : match_by_stem(root / "original", root / "bokeh", "original", "bokeh"))
     pairs.push_back({std::move(m.stem), std::move(m.left), std::move(m.right)});
-  std::sort(pairs.begin(), pairs.end(), [](const PairFiles& l, const PairFiles& r) { return natural_less(l.stem, r.stem); });
+  std::sort(pairs.begin(), pairs.end(),
+            [](const PairFiles& l, const PairFiles& r) { return natural_less(l.stem, r.stem); });
   return pairs;
 }
 
 DatasetSplits list_dataset(const DataConfig& config) {
-  if (config.root.empty()) throw std::runtime_error("data.root is empty: set it to the folder holding original/ and bokeh/");
+  if (config.root.empty())
+    throw std::runtime_error("data.root is empty: set it to the folder holding original/ and bokeh/");
   std::vector<PairFiles> pool = list_pairs(config.root);
   DatasetSplits splits;
   if (config.test_root.empty()) {

@@ -64,7 +64,7 @@ int exif_orientation(const uint8_t* data, size_t size) {
       ++pos;
       continue;
     }
-    if (marker == 0xDA || marker == 0xD9) return 1;  // start of scan or end of image: no EXIF before it
+    if (marker == 0xDA || marker == 0xD9) return 1;              // start of scan or end of image: no EXIF before it
     if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {  // markers without a length
       pos += 2;
       continue;
@@ -89,13 +89,27 @@ Image apply_orientation(const Image& stored, int orientation) {
     for (int64_t x = 0; x < out.width; ++x) {
       int64_t sx = x, sy = y;  // the stored pixel shown at (x, y)
       switch (orientation) {
-        case 2: sx = w - 1 - x; break;
-        case 3: sx = w - 1 - x, sy = h - 1 - y; break;
-        case 4: sy = h - 1 - y; break;
-        case 5: sx = y, sy = x; break;
-        case 6: sx = y, sy = h - 1 - x; break;
-        case 7: sx = w - 1 - y, sy = h - 1 - x; break;
-        case 8: sx = w - 1 - y, sy = x; break;
+        case 2:
+          sx = w - 1 - x;
+          break;
+        case 3:
+          sx = w - 1 - x, sy = h - 1 - y;
+          break;
+        case 4:
+          sy = h - 1 - y;
+          break;
+        case 5:
+          sx = y, sy = x;
+          break;
+        case 6:
+          sx = y, sy = h - 1 - x;
+          break;
+        case 7:
+          sx = w - 1 - y, sy = h - 1 - x;
+          break;
+        case 8:
+          sx = w - 1 - y, sy = x;
+          break;
       }
       std::memcpy(&out.rgb[size_t((y * out.width + x) * 3)], &stored.rgb[size_t((sy * w + sx) * 3)], 3);
     }

@@ -62,9 +62,9 @@ torch::Tensor focus_l1(const torch::Tensor& prediction, const torch::Tensor& tar
       truth = pyramid_down(truth);
       mask = pyramid_down(mask);
     }
-    const auto weight = 1.0 + (config.in_focus_weight - 1.0) * mask;           // (B, 1, h, w)
-    const auto weighted = (weight * (pred - truth).abs()).sum({1, 2, 3});      // (B,)
-    const auto value = weighted / (weight.sum({1, 2, 3}) * pred.size(1));      // (B,)
+    const auto weight = 1.0 + (config.in_focus_weight - 1.0) * mask;       // (B, 1, h, w)
+    const auto weighted = (weight * (pred - truth).abs()).sum({1, 2, 3});  // (B,)
+    const auto value = weighted / (weight.sum({1, 2, 3}) * pred.size(1));  // (B,)
     total = level == 0 ? value : total + value;
   }
   return total / static_cast<double>(config.levels);

@@ -10,8 +10,8 @@ namespace bokeh::worker {
 namespace {
 void check_pair(const char* what, const torch::Tensor& pred, const torch::Tensor& target) {
   if (pred.dim() != 4 || pred.sizes() != target.sizes())
-    throw std::invalid_argument(fmt::format("{}: expected two (B, C, H, W) tensors of one shape, got {} and {}",
-                                            what, c10::str(pred.sizes()), c10::str(target.sizes())));
+    throw std::invalid_argument(fmt::format("{}: expected two (B, C, H, W) tensors of one shape, got {} and {}", what,
+                                            c10::str(pred.sizes()), c10::str(target.sizes())));
 }
 }  // namespace
 

@@ -19,8 +19,8 @@ std::vector<ScoredPair> pairs_to_score(const fs::path& pred, const fs::path& tar
     if (!fs::exists(path)) throw std::runtime_error(path.string() + ": no such file or folder");
   if (fs::is_regular_file(pred) && fs::is_regular_file(target)) return {{pred.stem().string(), pred, target}};
   if (!fs::is_directory(pred) || !fs::is_directory(target))
-    throw std::runtime_error(fmt::format("{} and {} must both be image files or both folders", pred.string(),
-                                         target.string()));
+    throw std::runtime_error(
+        fmt::format("{} and {} must both be image files or both folders", pred.string(), target.string()));
   std::vector<ScoredPair> pairs;
   for (StemMatch& m : match_by_stem(pred, target)) pairs.push_back({m.stem, m.left, m.right});
   if (pairs.empty()) throw std::runtime_error(pred.string() + ": no .png/.jpg/.jpeg images");

@@ -5,9 +5,7 @@
 
 namespace bokeh::worker {
 
-torch::Tensor LossScaler::scale(const torch::Tensor& loss) const {
-  return enabled_ ? loss * state_.scale : loss;
-}
+torch::Tensor LossScaler::scale(const torch::Tensor& loss) const { return enabled_ ? loss * state_.scale : loss; }
 
 bool LossScaler::unscale(const std::vector<torch::Tensor>& parameters) const {
   if (!enabled_) return true;

@@ -95,8 +95,8 @@ torch::Tensor LpipsImpl::forward(const torch::Tensor& a, const torch::Tensor& b)
     throw std::invalid_argument(fmt::format("lpips: expected two (B, 3, H, W) tensors of one shape, got {} and {}",
                                             c10::str(a.sizes()), c10::str(b.sizes())));
   if (a.size(2) < kLpipsMinSide || a.size(3) < kLpipsMinSide)
-    throw std::invalid_argument(fmt::format("lpips: images must be at least {0}x{0}, got {1}x{2}", kLpipsMinSide,
-                                            a.size(3), a.size(2)));
+    throw std::invalid_argument(
+        fmt::format("lpips: images must be at least {0}x{0}, got {1}x{2}", kLpipsMinSide, a.size(3), a.size(2)));
   const int64_t batch = a.size(0);
   const auto options = conv_weights_[0].options();
   const auto shift = torch::tensor({kShift[0], kShift[1], kShift[2]}, options).view({1, 3, 1, 1});
@@ -108,8 +108,8 @@ torch::Tensor LpipsImpl::forward(const torch::Tensor& a, const torch::Tensor& b)
   for (int tap = 0; tap < 5; ++tap) {
     if (tap == 1 || tap == 2) x = torch::max_pool2d(x, 3, 2);
     x = torch::relu(torch::conv2d(x, conv_weights_[tap], conv_biases_[tap], kStride[tap], kPadding[tap]));
-    const auto unit = unit_normalise(x).split(batch, 0);                        // 2 x (B, C, h, w)
-    const auto difference = (unit[0] - unit[1]).pow(2);                        // (B, C, h, w)
+    const auto unit = unit_normalise(x).split(batch, 0);                              // 2 x (B, C, h, w)
+    const auto difference = (unit[0] - unit[1]).pow(2);                               // (B, C, h, w)
     const auto score = torch::conv2d(difference, lin_weights_[tap]).mean({1, 2, 3});  // (B,)
     total = tap == 0 ? score : total + score;
   }

@@ -58,7 +58,8 @@ void check_values(const Reader& reader, const std::string& name, const std::vect
   const bool lin = name.rfind("lin", 0) == 0;
   for (float v : values) {
     if (!std::isfinite(v)) throw reader.error("tensor " + name + " holds non-finite values");
-    if (lin && v < 0) throw reader.error("tensor " + name + " has negative weights (LPIPS lin weights are non-negative)");
+    if (lin && v < 0)
+      throw reader.error("tensor " + name + " has negative weights (LPIPS lin weights are non-negative)");
   }
 }
 }  // namespace

@@ -40,8 +40,7 @@ nlohmann::json to_json(const ImageScores& s) {
   return j;
 }
 
-void print_json(const std::vector<ScoredPair>& pairs, const std::vector<ImageScores>& scores,
-                    const ImageScores& mean) {
+void print_json(const std::vector<ScoredPair>& pairs, const std::vector<ImageScores>& scores, const ImageScores& mean) {
   nlohmann::json out = {{"count", pairs.size()}, {"pairs", nlohmann::json::array()}, {"mean", to_json(mean)}};
   for (size_t i = 0; i < pairs.size(); ++i) {
     auto j = to_json(scores[i]);

@@ -19,9 +19,7 @@ PlateauScheduler::PlateauScheduler(const SchedulerConfig& config) : config_(conf
 }
 
 // mode "min", threshold_mode "rel": better when a < best * (1 - threshold). NaN is never better.
-bool PlateauScheduler::is_better(double metric) const {
-  return metric < state_.best * (1.0 - config_.threshold);
-}
+bool PlateauScheduler::is_better(double metric) const { return metric < state_.best * (1.0 - config_.threshold); }
 
 double PlateauScheduler::step(double metric, double lr) {
   ++state_.last_epoch;

@@ -52,9 +52,12 @@ void set_autocast(bool cuda, bool enabled, at::ScalarType dtype) {
 
 const char* precision_name(Precision precision) {
   switch (precision) {
-    case Precision::fp32: return "fp32";
-    case Precision::bf16: return "bf16";
-    case Precision::fp16: return "fp16";
+    case Precision::fp32:
+      return "fp32";
+    case Precision::bf16:
+      return "bf16";
+    case Precision::fp16:
+      return "fp16";
   }
   return "?";
 }
@@ -69,14 +72,18 @@ Precision resolve_precision(const std::string& setting, const torch::Device& dev
   if (setting == "fp32") return Precision::fp32;
   if (setting == "bf16") {
     if (device.is_cuda() && !cuda_supports_bf16(device))
-      throw std::invalid_argument(fmt::format("train.precision is bf16 but {} has no bf16 convolutions (compute "
-                                              "capability 8.0+ and cuDNN 8 needed): use fp16 or fp32", where));
+      throw std::invalid_argument(
+          fmt::format("train.precision is bf16 but {} has no bf16 convolutions (compute "
+                      "capability 8.0+ and cuDNN 8 needed): use fp16 or fp32",
+                      where));
     return Precision::bf16;
   }
   if (setting == "fp16") {
     if (!device.is_cuda())
-      throw std::invalid_argument(fmt::format("train.precision is fp16 but the run is on {}: CPU autocast runs bf16 "
-                                              "only; use bf16 or fp32 there", where));
+      throw std::invalid_argument(
+          fmt::format("train.precision is fp16 but the run is on {}: CPU autocast runs bf16 "
+                      "only; use bf16 or fp32 there",
+                      where));
     return Precision::fp16;
   }
   throw std::invalid_argument(fmt::format("train.precision must be auto, fp32, bf16 or fp16, got \"{}\"", setting));

@@ -53,17 +53,18 @@ std::string system_message() { return std::generic_category().message(errno); }
 // The source, every selected file (with its size and modification time), the resolution and
 // the subsets, as text: the cache key is its hash.
 std::string key_text(const DataConfig& config, const DatasetSplits& splits) {
-  std::string text = fmt::format("bokeh prepared data v{}\ndecoder v{}\nsource {}\nsize {}x{}\nsplit_seed {}\n"
-                                 "subsets {} {} {}\n",
-                                 kPreparedFormatVersion, kFittedImageVersion, config.source, config.height,
-                                 config.width, config.split_seed, config.train_pairs, config.val_pairs,
-                                 config.test_pairs);
+  std::string text = fmt::format(
+      "bokeh prepared data v{}\ndecoder v{}\nsource {}\nsize {}x{}\nsplit_seed {}\n"
+      "subsets {} {} {}\n",
+      kPreparedFormatVersion, kFittedImageVersion, config.source, config.height, config.width, config.split_seed,
+      config.train_pairs, config.val_pairs, config.test_pairs);
   auto stamp = [](const fs::path& p) {
     return fmt::format("{}\t{}\t{}", p.string(), fs::file_size(p), fs::last_write_time(p).time_since_epoch().count());
   };
   for (const auto* part : {&splits.train, &splits.validation, &splits.test}) {
     text += "split\n";
-    for (const PairFiles& pair : *part) text += pair.stem + "\t" + stamp(pair.original) + "\t" + stamp(pair.bokeh) + "\n";
+    for (const PairFiles& pair : *part)
+      text += pair.stem + "\t" + stamp(pair.original) + "\t" + stamp(pair.bokeh) + "\n";
   }
   return text;
 }
@@ -71,9 +72,9 @@ std::string key_text(const DataConfig& config, const DatasetSplits& splits) {
 // Renders the synthetic dataset once into cache_dir/synthetic-<hash>/ (rendered in a temporary
 // folder, then renamed, so the folder exists only when complete) and returns that folder.
 fs::path ensure_synthetic_dataset(const SyntheticConfig& synthetic, const fs::path& cache_dir) {
-  const std::string text = fmt::format("renderer v{} count {} size {} seed {} focus {:.17g} aperture {:.17g}",
-                                       kSyntheticRendererVersion, synthetic.count, synthetic.size, synthetic.seed,
-                                       synthetic.focus, synthetic.aperture);
+  const std::string text =
+      fmt::format("renderer v{} count {} size {} seed {} focus {:.17g} aperture {:.17g}", kSyntheticRendererVersion,
+                  synthetic.count, synthetic.size, synthetic.seed, synthetic.focus, synthetic.aperture);
   const fs::path dir = cache_dir / fmt::format("synthetic-{:016x}", hash_text(text));
   if (fs::is_directory(dir)) return dir;
   const fs::path temp = temporary_path(dir);
@@ -137,7 +138,8 @@ class FileMapping {
   FileMapping& operator=(const FileMapping&) = delete;
 
   void sync() const {
-    if (data_ != nullptr && ::msync(data_, length_, MS_SYNC) != 0) throw file_error(file_, "cannot write (" + system_message() + ")");
+    if (data_ != nullptr && ::msync(data_, length_, MS_SYNC) != 0)
+      throw file_error(file_, "cannot write (" + system_message() + ")");
   }
   uint8_t* data() const { return data_; }
   size_t length() const { return length_; }
@@ -182,9 +184,8 @@ void build_cache(const fs::path& file, uint64_t key, const DatasetSplits& splits
   try {
     {
       FileMapping out(temp, O_RDWR | O_CREAT | O_TRUNC, PROT_READ | PROT_WRITE, kPreparedHeaderBytes + payload);
-      run_parallel_jobs(static_cast<int64_t>(jobs.size()), machine_cores(), [&](int64_t i) {
-        store_planes(*jobs[i].first, height, width, out.data() + jobs[i].second);
-      });
+      run_parallel_jobs(static_cast<int64_t>(jobs.size()), machine_cores(),
+                        [&](int64_t i) { store_planes(*jobs[i].first, height, width, out.data() + jobs[i].second); });
       header.checksum = hash_bytes(out.data() + kPreparedHeaderBytes, static_cast<size_t>(payload));
       std::memcpy(out.data(), &header, sizeof header);
       out.sync();
@@ -206,9 +207,12 @@ struct PreparedData::Mapping {
 
 const char* split_name(Split split) {
   switch (split) {
-    case Split::train: return "train";
-    case Split::validation: return "validation";
-    case Split::test: return "test";
+    case Split::train:
+      return "train";
+    case Split::validation:
+      return "validation";
+    case Split::test:
+      return "test";
   }
   return "?";
 }
@@ -218,10 +222,12 @@ std::shared_ptr<const PreparedData> PreparedData::open(const fs::path& file) {
   auto mapping = std::make_shared<const Mapping>(file);
   const size_t length = mapping->map.length();
   if (length < static_cast<size_t>(kPreparedHeaderBytes))
-    throw file_error(file, fmt::format("truncated: {} bytes, shorter than the {}-byte header", length, kPreparedHeaderBytes));
+    throw file_error(file,
+                     fmt::format("truncated: {} bytes, shorter than the {}-byte header", length, kPreparedHeaderBytes));
   Header header;
   std::memcpy(&header, mapping->map.data(), sizeof header);
-  if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0) throw file_error(file, "not a prepared-data file (bad magic)");
+  if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0)
+    throw file_error(file, "not a prepared-data file (bad magic)");
   if (header.version != kPreparedFormatVersion)
     throw file_error(file, fmt::format("format version {}, expected {}", header.version, kPreparedFormatVersion));
   if (header.header_bytes != kPreparedHeaderBytes || header.height <= 0 || header.width <= 0 || header.counts[0] < 0 ||
@@ -229,7 +235,8 @@ std::shared_ptr<const PreparedData> PreparedData::open(const fs::path& file) {
     throw file_error(file, "corrupt header");
   const int64_t payload = payload_bytes(header.height, header.width, header.counts);
   if (static_cast<int64_t>(length) != kPreparedHeaderBytes + payload)
-    throw file_error(file, fmt::format("{} bytes, expected {} (truncated or corrupt)", length, kPreparedHeaderBytes + payload));
+    throw file_error(
+        file, fmt::format("{} bytes, expected {} (truncated or corrupt)", length, kPreparedHeaderBytes + payload));
   if (hash_bytes(mapping->map.data() + kPreparedHeaderBytes, static_cast<size_t>(payload)) != header.checksum)
     throw file_error(file, "payload checksum mismatch (corrupt)");
 
@@ -246,7 +253,8 @@ std::shared_ptr<const PreparedData> PreparedData::open(const fs::path& file) {
 
 std::shared_ptr<const PreparedData> PreparedData::prepare(const DataConfig& config, const fs::path& cache_dir) {
   if (config.height <= 0 || config.width <= 0)
-    throw std::invalid_argument(fmt::format("data.height and data.width must be > 0, got {}x{}", config.height, config.width));
+    throw std::invalid_argument(
+        fmt::format("data.height and data.width must be > 0, got {}x{}", config.height, config.width));
   if (const int64_t freed = remove_abandoned_temporaries(cache_dir); freed > 0) {
     std::cerr << fmt::format("{}: removed what interrupted preparations left half-written ({:.1f} MB)\n",
                              cache_dir.string(), static_cast<double>(freed) / 1e6);
@@ -286,8 +294,9 @@ torch::Tensor PreparedData::view(Split split, bool target) const {
   const int64_t n = counts_[static_cast<int>(split)];
   if (target) offset += n * image_bytes;
   auto keep_alive = mapping_;
-  return torch::from_blob(mapping_->map.data() + offset, {n, 3, height_, width_},
-                          [keep_alive](void*) {}, torch::TensorOptions().dtype(torch::kUInt8));
+  return torch::from_blob(
+      mapping_->map.data() + offset, {n, 3, height_, width_}, [keep_alive](void*) {},
+      torch::TensorOptions().dtype(torch::kUInt8));
 }
 
 }  // namespace bokeh::worker

@@ -50,17 +50,18 @@ struct TrainConfig {
   int64_t epochs = 10;
   double weight_decay = 0.0;  // > 0 selects AdamW
   bool augment = false;       // random flips and rot90, derived from (seed, epoch)
-  std::string precision = "auto";  // auto | fp32 | bf16 | fp16 (worker/precision.h; auto: bf16 on capable GPUs, else fp32)
-  uint64_t seed = 0;          // the run's seed: weights init, shuffling, augmentation
+  std::string precision =
+      "auto";         // auto | fp32 | bf16 | fp16 (worker/precision.h; auto: bf16 on capable GPUs, else fp32)
+  uint64_t seed = 0;  // the run's seed: weights init, shuffling, augmentation
 };
 
 // Built-in synthetic EBB!-like pairs (worker/synthetic_renderer.h).
 struct SyntheticConfig {
-  int64_t count = 300;        // pairs rendered (train + validation + test are taken from these)
-  int64_t size = 128;         // rendered square size in pixels
+  int64_t count = 300;  // pairs rendered (train + validation + test are taken from these)
+  int64_t size = 128;   // rendered square size in pixels
   uint64_t seed = 7;
-  double focus = 0.5;         // focus depth in [0, 1] of the subjects' depth range (0 near, 1 far)
-  double aperture = 1.0;      // blur strength multiplier (1 ~ f/1.8 on EBB!)
+  double focus = 0.5;     // focus depth in [0, 1] of the subjects' depth range (0 near, 1 far)
+  double aperture = 1.0;  // blur strength multiplier (1 ~ f/1.8 on EBB!)
 };
 
 // Where the pairs come from and how they are cut into train / validation / test.
@@ -70,7 +71,7 @@ struct DataConfig {
   std::string test_root;             // EBB!: optional separate test folder ("" = carve test from root)
   int64_t height = 128;              // resolution every pair is resized to once, in the prepared cache
   int64_t width = 128;
-  int64_t train_pairs = 192;         // after the seeded 80:20 split, subsets of these sizes are used
+  int64_t train_pairs = 192;  // after the seeded 80:20 split, subsets of these sizes are used
   int64_t val_pairs = 48;
   int64_t test_pairs = 32;
   uint64_t split_seed = 0;

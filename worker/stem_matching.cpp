@@ -23,8 +23,8 @@ std::map<std::string, fs::path> images_by_stem(const fs::path& folder) {
     const std::string stem = entry.path().stem().string();
     const auto [it, inserted] = files.emplace(stem, entry.path());
     if (!inserted)
-      throw std::runtime_error(folder.string() + ": two files with stem '" + stem + "': " +
-                               it->second.filename().string() + " and " + entry.path().filename().string());
+      throw std::runtime_error(folder.string() + ": two files with stem '" + stem +
+                               "': " + it->second.filename().string() + " and " + entry.path().filename().string());
   }
   return files;
 }

@@ -24,8 +24,8 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     bokeh::worker::write_synthetic_dataset(out, config);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << fmt::format("wrote {} pairs of {}x{} to {} in {:.2f} s ({:.0f} pairs/s)\n", config.count,
-                             config.size, config.size, out, seconds, config.count / std::max(seconds, 1e-9));
+    std::cout << fmt::format("wrote {} pairs of {}x{} to {} in {:.2f} s ({:.0f} pairs/s)\n", config.count, config.size,
+                             config.size, out, seconds, config.count / std::max(seconds, 1e-9));
   } catch (const std::exception& e) {
     std::cerr << "synth: " << e.what() << "\n";
     return bokeh::kExitFailed;

@@ -18,14 +18,14 @@ namespace bokeh::worker {
 
 namespace {
 
-constexpr double kGamma = 2.2;           // sRGB-like transfer: linear = value^kGamma
-constexpr double kCocPerSize = 0.1;      // K = aperture * kCocPerSize * size (pixels per unit depth)
+constexpr double kGamma = 2.2;            // sRGB-like transfer: linear = value^kGamma
+constexpr double kCocPerSize = 0.1;       // K = aperture * kCocPerSize * size (pixels per unit depth)
 constexpr double kMaxCocPerSize = 0.125;  // r is capped at size / 8
-constexpr double kEdgeWidth = 1.5;       // soft-edge ramp of objects, pixels
+constexpr double kEdgeWidth = 1.5;        // soft-edge ramp of objects, pixels
 constexpr double kPi = 3.14159265358979323846;
 
 using Rgb = std::array<double, 3>;
-using Plane = std::vector<float>;          // one channel, row-major size x size
+using Plane = std::vector<float>;  // one channel, row-major size x size
 using RgbPlanes = std::array<Plane, 3>;
 
 // Colour texture: fbm value noise blended with stripes, plus per-pixel grain (high frequencies).
@@ -54,8 +54,7 @@ struct Scene {
 };
 
 double lattice(uint64_t seed, int64_t ix, int64_t iy) {
-  const uint64_t h = mix64(seed ^ mix64(static_cast<uint64_t>(ix) * 0x9E3779B97F4A7C15ULL +
-                                        static_cast<uint64_t>(iy)));
+  const uint64_t h = mix64(seed ^ mix64(static_cast<uint64_t>(ix) * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(iy)));
   return static_cast<double>(h >> 11) * 0x1.0p-53;
 }
 
@@ -113,8 +112,8 @@ Texture random_texture(SeededRng& rng, double size, double stripe_mix_min, doubl
   return t;
 }
 
-Blob random_blob(SeededRng& rng, double size, double min_axis, double max_axis, double centre_margin,
-                 double depth, Texture texture) {
+Blob random_blob(SeededRng& rng, double size, double min_axis, double max_axis, double centre_margin, double depth,
+                 Texture texture) {
   Blob blob;
   blob.cx = rng.uniform(centre_margin, 1 - centre_margin) * size;
   blob.cy = rng.uniform(centre_margin, 1 - centre_margin) * size;
@@ -294,7 +293,8 @@ SyntheticPair render_synthetic_pair(const SyntheticConfig& config, int64_t index
     for (int64_t x = 0; x < size; ++x) {
       const Rgb c = texture_colour(scene.background, x + 0.5, y + 0.5);
       for (int k = 0; k < 3; ++k) original[k][y * size + x] = static_cast<float>(to_linear(c[k]));
-      const double d = scene.depth_base + scene.depth_gx * ((x + 0.5) / size - 0.5) + scene.depth_gy * ((y + 0.5) / size - 0.5);
+      const double d =
+          scene.depth_base + scene.depth_gx * ((x + 0.5) / size - 0.5) + scene.depth_gy * ((y + 0.5) / size - 0.5);
       depth[y * size + x] = static_cast<float>(std::clamp(d, scene.depth_lo, 1.0));
       radius[y * size + x] = static_cast<float>(circle_of_confusion(config, depth[y * size + x]));
     }
@@ -332,8 +332,10 @@ SyntheticPair render_synthetic_pair(const SyntheticConfig& config, int64_t index
     Plane alpha(zero);
     RgbPlanes premultiplied{zero, zero, zero};
     const double reach = std::max(blob.a, blob.b) * (1 + blob.wobble) + kEdgeWidth;
-    for (int64_t y = std::max<int64_t>(0, int64_t(blob.cy - reach)); y <= std::min<int64_t>(size - 1, int64_t(blob.cy + reach)); ++y)
-      for (int64_t x = std::max<int64_t>(0, int64_t(blob.cx - reach)); x <= std::min<int64_t>(size - 1, int64_t(blob.cx + reach)); ++x) {
+    for (int64_t y = std::max<int64_t>(0, int64_t(blob.cy - reach));
+         y <= std::min<int64_t>(size - 1, int64_t(blob.cy + reach)); ++y)
+      for (int64_t x = std::max<int64_t>(0, int64_t(blob.cx - reach));
+           x <= std::min<int64_t>(size - 1, int64_t(blob.cx + reach)); ++x) {
         const int64_t i = y * size + x;
         const double a = blob_alpha(blob, x + 0.5, y + 0.5);
         if (a <= 0) continue;

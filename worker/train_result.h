@@ -28,13 +28,13 @@ struct TestMetrics {
 };
 
 struct TrainResult {
-  int64_t epochs;           // epochs trained (config.epochs)
-  int64_t best_epoch;       // 1-based, by validation loss
+  int64_t epochs;      // epochs trained (config.epochs)
+  int64_t best_epoch;  // 1-based, by validation loss
   double best_val_loss;
   double train_loss, val_loss, gap;  // the last epoch's
   TestMetrics test;                  // of the best weights (not computed on a group member other than the leader)
-  double runtime_seconds;   // sum of all epochs' seconds, including those before a resume
-  double images_per_second; // training pairs processed / seconds spent in training phases
+  double runtime_seconds;            // sum of all epochs' seconds, including those before a resume
+  double images_per_second;          // training pairs processed / seconds spent in training phases
   int64_t parameters;
   std::vector<EpochFigures> history;  // every epoch's figures, 1..epochs (restored ones included)
   std::string precision = "fp32";     // the forward pass's, as train.precision resolved on the device

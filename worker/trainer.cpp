@@ -32,9 +32,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 void validate(const TrainConfig& config, const PreparedData& data) {
   if (config.epochs < 1) throw std::invalid_argument(fmt::format("train.epochs must be >= 1, got {}", config.epochs));
@@ -45,7 +43,8 @@ void validate(const TrainConfig& config, const PreparedData& data) {
     throw std::invalid_argument(fmt::format("train.weight_decay must be >= 0, got {}", config.weight_decay));
   for (Split split : {Split::train, Split::validation, Split::test})
     if (data.size(split) < 1)
-      throw std::invalid_argument(fmt::format("prepared data {} has no {} pairs", data.file().string(), split_name(split)));
+      throw std::invalid_argument(
+          fmt::format("prepared data {} has no {} pairs", data.file().string(), split_name(split)));
 }
 
 // Every setting that shapes the run's trajectory (all but `epochs`, which only says where it
@@ -135,8 +134,10 @@ double group_step(TrainingGroup& group, const Run& run, const EpochPlan& plan, i
             weight;
   std::vector<torch::Tensor> sums;
   for (auto& parameter : run.model->parameters()) {
-    if (!parameter.grad().defined()) parameter.mutable_grad() = torch::zeros_like(parameter);
-    else parameter.mutable_grad().mul_(weight);
+    if (!parameter.grad().defined())
+      parameter.mutable_grad() = torch::zeros_like(parameter);
+    else
+      parameter.mutable_grad().mul_(weight);
     sums.push_back(parameter.grad());
   }
   sums.push_back(value);
@@ -171,7 +172,8 @@ double train_epoch(const Run& run, torch::optim::Optimizer& optimizer, LossScale
       poll_stop(options, epoch, "train", batches);
       value = forward_backward(run, run.source.batch(plan, begin, end), scaler).item<double>();
     }
-    if (!std::isfinite(value)) fail_together(group, fmt::format("non-finite loss at epoch {}, batch {}", epoch, batches));
+    if (!std::isfinite(value))
+      fail_together(group, fmt::format("non-finite loss at epoch {}, batch {}", epoch, batches));
     const bool finite_gradients = scaler.unscale(parameters);
     if (finite_gradients) optimizer.step();
     scaler.update(finite_gradients);
@@ -191,8 +193,10 @@ double validation_loss(const Run& run, int64_t epoch) {
   const Shard mine = group ? shard_of(n, group->rank(), group->size()) : Shard{0, n};
   double sum = 0.0;
   for (int64_t begin = mine.begin, b = 1; begin < mine.end; begin += run.config.batch_size, ++b) {
-    if (!group) poll_stop(options, epoch, "validation", b);
-    else if (options.on_progress) options.on_progress("validation", epoch, b);
+    if (!group)
+      poll_stop(options, epoch, "validation", b);
+    else if (options.on_progress)
+      options.on_progress("validation", epoch, b);
     const int64_t end = std::min(begin + run.config.batch_size, mine.end);
     const Batch batch = run.source.range(Split::validation, begin, end);
     const double value = run.loss(predict(run, batch.input), batch.target, batch.input).total.item<double>();
@@ -201,7 +205,8 @@ double validation_loss(const Run& run, int64_t epoch) {
     sum += value * static_cast<double>(end - begin);
   }
   if (group) {
-    std::vector<torch::Tensor> total{torch::full({1}, sum, torch::TensorOptions().dtype(torch::kDouble).device(options.device))};
+    std::vector<torch::Tensor> total{
+        torch::full({1}, sum, torch::TensorOptions().dtype(torch::kDouble).device(options.device))};
     group->sum(total);
     sum = total[0].item<double>();
     if (!std::isfinite(sum)) fail_together(group, fmt::format("non-finite validation loss at epoch {}", epoch));
@@ -293,8 +298,8 @@ void lay_out(UNet& model, torch::MemoryFormat format) {
 // c10::Error saying so, with a long C++ backtrace attached.
 bool is_allocation_failure(const c10::Error& e) {
   const std::string text = e.what_without_backtrace();
-  for (const char* sign : {"not enough memory", "can't allocate memory", "Cannot allocate memory", "out of memory",
-                           "DefaultCPUAllocator"})
+  for (const char* sign :
+       {"not enough memory", "can't allocate memory", "Cannot allocate memory", "out of memory", "DefaultCPUAllocator"})
     if (text.find(sign) != std::string::npos) return true;
   return false;
 }
@@ -369,7 +374,8 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   for (int64_t epoch = state.epoch + 1; epoch <= config.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
     const std::string phase = fmt::format("during epoch {}", epoch);
-    const double train_loss = guard_memory(config, data, device, phase, [&] { return train_epoch(run, *optimizer, scaler, epoch); });
+    const double train_loss =
+        guard_memory(config, data, device, phase, [&] { return train_epoch(run, *optimizer, scaler, epoch); });
     const double train_seconds = seconds_since(epoch_start);
     if (group) {  // BatchNorm's running statistics: the leader's, on every member
       auto buffers = model->buffers();
@@ -385,12 +391,14 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
     if (val_loss < state.best_val_loss) {
       state.best_val_loss = val_loss;
       state.best_epoch = epoch;
-      if (writes_checkpoints) save_weights(best_file, model);
-      else if (!checkpoints) best_in_memory = snapshot(model);
+      if (writes_checkpoints)
+        save_weights(best_file, model);
+      else if (!checkpoints)
+        best_in_memory = snapshot(model);
     }
     const double seconds = seconds_since(epoch_start);
-    const EpochFigures figures{epoch, train_loss, val_loss, std::abs(val_loss - train_loss), epoch_lr, seconds,
-                               n_train / train_seconds};
+    const EpochFigures figures{
+        epoch, train_loss, val_loss, std::abs(val_loss - train_loss), epoch_lr, seconds, n_train / train_seconds};
     state.epoch = epoch;
     state.runtime_seconds += seconds;
     state.train_phase_seconds += train_seconds;
@@ -416,8 +424,10 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   result.val_loss = last.val_loss;
   result.gap = last.gap;
   if (tests) {
-    if (checkpoints) load_weights(best_file, model, device);
-    else restore(model, best_in_memory);
+    if (checkpoints)
+      load_weights(best_file, model, device);
+    else
+      restore(model, best_in_memory);
     result.test = guard_memory(config, data, device, "while testing", [&] { return test_metrics(run, lpips); });
   }
   result.runtime_seconds = state.runtime_seconds;

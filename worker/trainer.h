@@ -24,14 +24,14 @@ struct TrainOptions {
   // Layout of the batches and the convolution weights: channels_last suits GPU tensor cores
   // (the worker sets it for CUDA devices); on the CPU it was measured slower.
   torch::MemoryFormat memory_format = torch::MemoryFormat::Contiguous;
-  std::filesystem::path checkpoint_dir;     // holds last.pt (resume) and best.pt; "" = no checkpoints
+  std::filesystem::path checkpoint_dir;  // holds last.pt (resume) and best.pt; "" = no checkpoints
   // The sweep instance the run belongs to (the store's id). Checkpoints carry it with the data's
   // checksum; one written by another instance or over other data (or for other settings) is moved to
   // checkpoint_dir/set-aside/ and the run starts from scratch, said through on_notice.
   std::string sweep_instance;
-  Lpips lpips{nullptr};                     // moved to `device`; empty: no LPIPS (loss.lpips must be 0)
+  Lpips lpips{nullptr};                               // moved to `device`; empty: no LPIPS (loss.lpips must be 0)
   std::function<void(const EpochFigures&)> on_epoch;  // called after each epoch's checkpoint is written
-  std::function<bool()> stop_requested;     // polled before every batch; true -> TrainingInterrupted
+  std::function<bool()> stop_requested;               // polled before every batch; true -> TrainingInterrupted
   // Called before every batch of training ("train"), validation ("validation") and testing ("test",
   // with epoch = the last one), batch 1-based within its phase: what a watchdog measures.
   std::function<void(const char* phase, int64_t epoch, int64_t batch)> on_progress;

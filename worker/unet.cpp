@@ -23,8 +23,8 @@ torch::Tensor ConvBlockImpl::forward(torch::Tensor x) { return layers_->forward(
 
 UNetImpl::UNetImpl(const ModelConfig& config) : config_(config) {
   if (config.width < 1 || config.depth < 1)
-    throw std::invalid_argument("U-Net needs width >= 1 and depth >= 1, got width " +
-                                std::to_string(config.width) + ", depth " + std::to_string(config.depth));
+    throw std::invalid_argument("U-Net needs width >= 1 and depth >= 1, got width " + std::to_string(config.width) +
+                                ", depth " + std::to_string(config.depth));
   int64_t in = 3;
   for (int64_t level = 0; level < config.depth; ++level) {
     const int64_t out = config.width << level;

@@ -11,7 +11,9 @@ int64_t unet_parameters(const ModelConfig& config) {
   const bool bn = config.batch_norm;
   auto conv = [](int64_t in, int64_t out, int64_t k, bool bias) { return in * out * k * k + (bias ? out : 0); };
   // Two 3x3 convs (biased only without BatchNorm), each followed by a BatchNorm (weight + bias).
-  auto block = [&](int64_t in, int64_t out) { return conv(in, out, 3, !bn) + conv(out, out, 3, !bn) + (bn ? 4 * out : 0); };
+  auto block = [&](int64_t in, int64_t out) {
+    return conv(in, out, 3, !bn) + conv(out, out, 3, !bn) + (bn ? 4 * out : 0);
+  };
   int64_t total = 0, in = 3;
   for (int64_t level = 0; level < config.depth; ++level) {
     total += block(in, config.width << level);

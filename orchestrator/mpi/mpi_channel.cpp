@@ -15,7 +15,8 @@ int mpi_source(int source) { return source == kAnySource ? MPI_ANY_SOURCE : sour
 
 void MpiChannel::send(int destination, const Message& message) const {
   const std::string bytes = encode_message(message);
-  mpi_check(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_CHAR, destination, message_tag(message), comm_), "MPI_Send");
+  mpi_check(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_CHAR, destination, message_tag(message), comm_),
+            "MPI_Send");
 }
 
 bool MpiChannel::message_waiting(int source) const {
@@ -38,7 +39,8 @@ std::optional<ReceivedMessage> MpiChannel::receive(int source, std::chrono::mill
   int count = 0;
   mpi_check(MPI_Get_count(&status, MPI_CHAR, &count), "MPI_Get_count");
   std::string bytes(static_cast<size_t>(count), '\0');
-  mpi_check(MPI_Recv(bytes.data(), count, MPI_CHAR, status.MPI_SOURCE, status.MPI_TAG, comm_, MPI_STATUS_IGNORE), "MPI_Recv");
+  mpi_check(MPI_Recv(bytes.data(), count, MPI_CHAR, status.MPI_SOURCE, status.MPI_TAG, comm_, MPI_STATUS_IGNORE),
+            "MPI_Recv");
   return ReceivedMessage{status.MPI_SOURCE, decode_message(status.MPI_TAG, bytes, status.MPI_SOURCE)};
 }
 

@@ -15,10 +15,13 @@ namespace {
 
 MPI_Datatype mpi_type(const torch::Tensor& t) {
   switch (t.scalar_type()) {
-    case torch::kFloat: return MPI_FLOAT;
-    case torch::kDouble: return MPI_DOUBLE;
-    default: throw std::invalid_argument(fmt::format("MPI gradient sum: unsupported tensor type {}",
-                                                     std::string(c10::toString(t.scalar_type()))));
+    case torch::kFloat:
+      return MPI_FLOAT;
+    case torch::kDouble:
+      return MPI_DOUBLE;
+    default:
+      throw std::invalid_argument(
+          fmt::format("MPI gradient sum: unsupported tensor type {}", std::string(c10::toString(t.scalar_type()))));
   }
 }
 
@@ -36,7 +39,7 @@ class MpiReducer : public GradientReducer {
     for_each_bucket(tensors, kBucketBytes, [&](torch::Tensor& flat) {
       torch::Tensor host = flat.is_cpu() ? flat : flat.cpu();
       mpi_check(MPI_Allreduce(MPI_IN_PLACE, host.data_ptr(), mpi_count(host.numel()), mpi_type(host), MPI_SUM, comm_),
-            "MPI_Allreduce");
+                "MPI_Allreduce");
       if (!flat.is_cpu()) flat.copy_(host);
     });
   }

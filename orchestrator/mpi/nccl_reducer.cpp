@@ -22,10 +22,13 @@ void check(ncclResult_t result, const char* what) {
 
 ncclDataType_t nccl_type(const torch::Tensor& t) {
   switch (t.scalar_type()) {
-    case torch::kFloat: return ncclFloat32;
-    case torch::kDouble: return ncclFloat64;
-    default: throw std::invalid_argument(fmt::format("NCCL gradient sum: unsupported tensor type {}",
-                                                     std::string(c10::toString(t.scalar_type()))));
+    case torch::kFloat:
+      return ncclFloat32;
+    case torch::kDouble:
+      return ncclFloat64;
+    default:
+      throw std::invalid_argument(
+          fmt::format("NCCL gradient sum: unsupported tensor type {}", std::string(c10::toString(t.scalar_type()))));
   }
 }
 

@@ -10,11 +10,11 @@
 namespace bokeh::orchestrator {
 
 struct NodeLayout {
-  int local_rank = 0;         // this rank's index among the ranks on its node
-  int local_ranks = 1;        // ranks on this node
-  int local_workers = 1;      // of those, the ones that train (the coordinator does not)
-  int local_worker_index = 0; // this rank's index among the training ranks of its node
-  unsigned cores = 1;         // hardware threads of the node
+  int local_rank = 0;          // this rank's index among the ranks on its node
+  int local_ranks = 1;         // ranks on this node
+  int local_workers = 1;       // of those, the ones that train (the coordinator does not)
+  int local_worker_index = 0;  // this rank's index among the training ranks of its node
+  unsigned cores = 1;          // hardware threads of the node
   std::string host;
 };
 

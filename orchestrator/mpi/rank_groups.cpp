@@ -10,10 +10,11 @@ std::string group_layout_error(int world_size, int ranks_per_run) {
   if (ranks_per_run <= 1) return "";
   const int workers = world_size - 1;
   if (world_size == 1 || workers % ranks_per_run != 0)
-    return fmt::format("resources.ranks_per_run is {} but this sweep has {} training rank{}: start it under mpirun "
-                       "with 1 + a multiple of {} ranks (e.g. mpirun -n {})",
-                       ranks_per_run, world_size == 1 ? 1 : workers, workers == 1 || world_size == 1 ? "" : "s",
-                       ranks_per_run, 1 + ranks_per_run);
+    return fmt::format(
+        "resources.ranks_per_run is {} but this sweep has {} training rank{}: start it under mpirun "
+        "with 1 + a multiple of {} ranks (e.g. mpirun -n {})",
+        ranks_per_run, world_size == 1 ? 1 : workers, workers == 1 || world_size == 1 ? "" : "s", ranks_per_run,
+        1 + ranks_per_run);
   return "";
 }
 

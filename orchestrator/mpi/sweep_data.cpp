@@ -11,8 +11,8 @@ PreparedDataFile prepare_sweep_data(const worker::DataConfig& data, const std::f
   const auto prepared = worker::PreparedData::prepare(data, folder);
   return {prepared->file().string(),
           fmt::format("{} train / {} validation / {} test pairs at {}x{}", prepared->size(worker::Split::train),
-                      prepared->size(worker::Split::validation), prepared->size(worker::Split::test),
-                      prepared->width(), prepared->height())};
+                      prepared->size(worker::Split::validation), prepared->size(worker::Split::test), prepared->width(),
+                      prepared->height())};
 }
 
 }  // namespace bokeh::orchestrator

@@ -63,7 +63,8 @@ std::vector<std::string> expand_profiles(const SweepCommand& command, bool quick
       return command.overrides;
     }
   }
-  if (no_lpips) for (const std::string& o : no_lpips_overrides()) sets.push_back(o);
+  if (no_lpips)
+    for (const std::string& o : no_lpips_overrides()) sets.push_back(o);
   sets.insert(sets.end(), command.overrides.begin(), command.overrides.end());
   return sets;
 }
@@ -139,16 +140,18 @@ int run_sweep(const SweepCommand& command, int& argc, char**& argv) {
 int main(int argc, char** argv) {
   if (argc > 1 && std::string(argv[1]) == kTrainOneFlag) return train_one_main(argc, argv);
   SweepCommand c;
-  CLI::App app{"Runs a hyperparameter sweep of the bokeh U-Net. Under `mpirun -n N`, rank 0 coordinates and\n"
-               "ranks 1..N-1 train (k ranks per run, in fixed groups, when the spec sets resources.ranks_per_run\n"
-               "to k); without mpirun the one process trains the runs in turn. With a CUDA libtorch each worker\n"
-               "trains on a GPU, resources.runs_per_gpu workers per GPU. Runs train in a child process of their\n"
-               "rank (groups: in the ranks), so a crash fails only that run. Ctrl-C, SIGTERM or SIGUSR1 (which\n"
-               "mpirun forwards) stop the sweep at the next batch with status 130; the same command again resumes\n"
-               "it. A spec's runs are its explicit runs, grid points and sampled trials (search:, drawn as workers\n"
-               "ask and stored as drawn; method tpe proposes from the results so far); with early_stopping: asha, runs stop at rungs and may be promoted later (decisions depend\n"
-               "on the order results arrive under mpirun; see sweeps/README.md).",
-               "sweep"};
+  CLI::App app{
+      "Runs a hyperparameter sweep of the bokeh U-Net. Under `mpirun -n N`, rank 0 coordinates and\n"
+      "ranks 1..N-1 train (k ranks per run, in fixed groups, when the spec sets resources.ranks_per_run\n"
+      "to k); without mpirun the one process trains the runs in turn. With a CUDA libtorch each worker\n"
+      "trains on a GPU, resources.runs_per_gpu workers per GPU. Runs train in a child process of their\n"
+      "rank (groups: in the ranks), so a crash fails only that run. Ctrl-C, SIGTERM or SIGUSR1 (which\n"
+      "mpirun forwards) stop the sweep at the next batch with status 130; the same command again resumes\n"
+      "it. A spec's runs are its explicit runs, grid points and sampled trials (search:, drawn as workers\n"
+      "ask and stored as drawn; method tpe proposes from the results so far); with early_stopping: asha, runs stop at "
+      "rungs and may be promoted later (decisions depend\n"
+      "on the order results arrive under mpirun; see sweeps/README.md).",
+      "sweep"};
   app.set_version_flag("--version", build_text(), "print this build's version and its libtorch's, then exit");
   app.add_option("spec", c.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
   app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")
@@ -158,10 +161,12 @@ int main(int argc, char** argv) {
   app.add_flag(kQuickFlag, quick,
                "a quick look on a CPU: the built-in synthetic data at 32x48, 8/4/4 train/val/test pairs, each run's "
                "own epochs, stored as the sweep NAME-quick");
-  app.add_flag(kNoLpipsFlag, no_lpips, "without the LPIPS weights file: loss.lpips=0 in every run, test LPIPS shown as –");
-  app.add_flag("--dry-run", c.dry_run,
-               "validate and print the expanded runs (and the first 20 sampled trials), ASHA's rungs and where workers train; "
-               "touch nothing");
+  app.add_flag(kNoLpipsFlag, no_lpips,
+               "without the LPIPS weights file: loss.lpips=0 in every run, test LPIPS shown as –");
+  app.add_flag(
+      "--dry-run", c.dry_run,
+      "validate and print the expanded runs (and the first 20 sampled trials), ASHA's rungs and where workers train; "
+      "touch nothing");
   app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
   app.add_flag("--fresh", c.fresh, "discard the stored results of this sweep (its spec changed) and start anew");
   app.add_flag("--quiet", c.quiet, "print only errors and the final summary");

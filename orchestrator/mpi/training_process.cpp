@@ -60,7 +60,8 @@ bool write_frame(int fd, const Message& message) {
   const int32_t tag = message_tag(message);
   const uint64_t length = bytes.size();
   return write_all(fd, reinterpret_cast<const char*>(&tag), sizeof tag) &&
-         write_all(fd, reinterpret_cast<const char*>(&length), sizeof length) && write_all(fd, bytes.data(), bytes.size());
+         write_all(fd, reinterpret_cast<const char*>(&length), sizeof length) &&
+         write_all(fd, bytes.data(), bytes.size());
 }
 
 // The next message, or nullopt at the end of the stream (the writer closed it or died).
@@ -103,8 +104,11 @@ class TrainingChild {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, in[0], kChildInput);
     posix_spawn_file_actions_adddup2(&actions, out[1], kChildOutput);
-    const std::vector<std::string> args = {"sweep", kTrainOneFlag, std::to_string(layout.local_worker_index),
-                                           std::to_string(layout.local_workers), std::to_string(layout.cores),
+    const std::vector<std::string> args = {"sweep",
+                                           kTrainOneFlag,
+                                           std::to_string(layout.local_worker_index),
+                                           std::to_string(layout.local_workers),
+                                           std::to_string(layout.cores),
                                            layout.host};
     std::vector<char*> argv;
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -226,10 +230,13 @@ worker::TrainResult TrainingProcess::train(const AssignMessage& assign, const Ru
       if (!child->end_of_stream()) continue;
       const int status = child->reap();
       if (killed_stopping)
-        throw worker::TrainingInterrupted(fmt::format("the training process did not stop within {:g} s of the stop "
-                                                      "request ({}); killed", kStopGraceSeconds, place_of(where)));
+        throw worker::TrainingInterrupted(
+            fmt::format("the training process did not stop within {:g} s of the stop "
+                        "request ({}); killed",
+                        kStopGraceSeconds, place_of(where)));
       if (killed_stalled)
-        throw std::runtime_error(fmt::format("no progress for {} {}; killed", minutes(assign.stall_seconds), place_of(where)));
+        throw std::runtime_error(
+            fmt::format("no progress for {} {}; killed", minutes(assign.stall_seconds), place_of(where)));
       const std::string death = "the training process " + death_of(status);
       if (stop_sent) throw worker::TrainingInterrupted(death + " while stopping");
       throw std::runtime_error(death);
@@ -261,7 +268,7 @@ int train_one_main(int argc, char** argv) {
     return kExitBadInput;
   }
   install_interrupt_handlers();
-  ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a rank that dies stops its child too, at the next batch
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);       // a rank that dies stops its child too, at the next batch
   RunExecutor executor(layout_from(argv));  // keeps the prepared data and LPIPS net open across runs
   RunReports reports;
   reports.on_epoch = [](const EpochMessage& m) { write_frame(kChildOutput, m); };
@@ -286,9 +293,11 @@ int train_one_main(int argc, char** argv) {
       write_frame(kChildOutput, FailedMessage{assign->run_key, e.what_without_backtrace(), false});
       return kExitFailed;
     } catch (const std::bad_alloc&) {
-      write_frame(kChildOutput, FailedMessage{assign->run_key, "out of memory in the training process (std::bad_alloc) "
+      write_frame(kChildOutput, FailedMessage{assign->run_key,
+                                              "out of memory in the training process (std::bad_alloc) "
                                               "outside training; lower train.batch_size or model.width, or start "
-                                              "fewer worker ranks per node", false});
+                                              "fewer worker ranks per node",
+                                              false});
       return kExitFailed;
     } catch (const std::exception& e) {
       write_frame(kChildOutput, FailedMessage{assign->run_key, e.what(), false});

@@ -47,7 +47,8 @@ void train(const MpiChannel& channel, RunExecutor& executor, TrainingProcess& tr
 }
 
 // A member trains its shards; the leader reports for the group, a failure here included.
-void train_as_member(RunExecutor& executor, const AssignMessage& assign, const std::shared_ptr<MpiTrainingGroup>& group) {
+void train_as_member(RunExecutor& executor, const AssignMessage& assign,
+                     const std::shared_ptr<MpiTrainingGroup>& group) {
   try {
     RunReports reports;
     reports.stop_requested = interrupt_requested;
@@ -65,7 +66,8 @@ int run_member(RunExecutor& executor, const std::shared_ptr<MpiTrainingGroup>& g
       std::optional<ReceivedMessage> received = group_channel.receive(kGroupLeader, kWaitSlice);
       if (!received) continue;
       if (std::holds_alternative<StopMessage>(received->message)) return 0;
-      if (const auto* assign = std::get_if<AssignMessage>(&received->message)) train_as_member(executor, *assign, group);
+      if (const auto* assign = std::get_if<AssignMessage>(&received->message))
+        train_as_member(executor, *assign, group);
     } catch (const ProtocolError& e) {
       std::cerr << "sweep worker: " << e.what() << "\n";
     }
@@ -101,8 +103,8 @@ int run_worker(const MpiChannel& channel, const NodeLayout& layout, const RankGr
         forward_to_members(group.get(), group_channel, *assign);
         train(channel, executor, trainer, *assign, group);
       } else {
-        std::cerr << "sweep worker: ignoring an unexpected "
-                  << message_type_name(message_tag(received->message)) << " from the coordinator\n";
+        std::cerr << "sweep worker: ignoring an unexpected " << message_type_name(message_tag(received->message))
+                  << " from the coordinator\n";
       }
     } catch (const ProtocolError& e) {
       std::cerr << "sweep worker: " << e.what() << "\n";

@@ -16,8 +16,8 @@ namespace {
 using nlohmann::json;
 
 // Settings with a column of their own; any other that differs from its default goes to "other".
-const std::vector<std::string> kColumns = {"model.width",      "model.depth",  "model.batch_norm", "train.lr",
-                                           "train.batch_size", "train.epochs", "loss.l1",          "loss.ssim",
+const std::vector<std::string> kColumns = {"model.width",      "model.depth",    "model.batch_norm", "train.lr",
+                                           "train.batch_size", "train.epochs",   "loss.l1",          "loss.ssim",
                                            "loss.lpips",       "train.precision"};
 
 std::string others(const json& config) {
@@ -53,9 +53,9 @@ void print_search(std::ostream& out, const Spec& spec, const RunPlan& plan) {
     out << fmt::format("search: {}, {} (seed {}{}): {}\n", s.method, count, s.seed, extra, fmt::join(dims, "; "));
     const auto listed = static_cast<int64_t>(plan.trials.size());
     if (s.trials == 0 || listed < s.trials) {
-      out << fmt::format("trials are drawn as workers ask for them; the table lists the first {}{}\n", listed,
-                         s.method == "tpe" ? " (its quasi-random startup; the model proposes the rest from results)"
-                                           : "");
+      out << fmt::format(
+          "trials are drawn as workers ask for them; the table lists the first {}{}\n", listed,
+          s.method == "tpe" ? " (its quasi-random startup; the model proposes the rest from results)" : "");
     }
   }
   const EarlyStopping& es = spec.early_stopping;
@@ -64,10 +64,11 @@ void print_search(std::ostream& out, const Spec& spec, const RunPlan& plan) {
   for (const std::vector<PlannedRun>* runs : {&plan.runs, &plan.trials}) {
     for (const PlannedRun& r : *runs) most = std::max(most, setting_value(r.config, "train.epochs").get<int64_t>());
   }
-  out << fmt::format("early stopping: {} on {}, reduction factor {}, rungs at epochs [{}] (of up to {}); the costs "
-                     "below are for training every run to its last epoch\n",
-                     es.method, es.metric, es.reduction_factor,
-                     fmt::join(asha_rung_epochs(es.min_epochs, es.reduction_factor, most), ", "), most);
+  out << fmt::format(
+      "early stopping: {} on {}, reduction factor {}, rungs at epochs [{}] (of up to {}); the costs "
+      "below are for training every run to its last epoch\n",
+      es.method, es.metric, es.reduction_factor,
+      fmt::join(asha_rung_epochs(es.min_epochs, es.reduction_factor, most), ", "), most);
 }
 
 }  // namespace
@@ -81,8 +82,9 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int
                                                         : std::string(" + open-ended sampled trials");
   out << fmt::format("sweep \"{}\" ({}): {} run{}{}{}, tables [{}], seed {}\n", spec.name, spec.file, plan.runs.size(),
                      plan.runs.size() == 1 ? "" : "s", trials,
-                     plan.duplicates.empty() ? "" : fmt::format(" ({} duplicate{} removed)", plan.duplicates.size(),
-                                                                plan.duplicates.size() == 1 ? "" : "s"),
+                     plan.duplicates.empty() ? ""
+                                             : fmt::format(" ({} duplicate{} removed)", plan.duplicates.size(),
+                                                           plan.duplicates.size() == 1 ? "" : "s"),
                      fmt::join(spec.tables, ", "), spec.seed);
   out << fmt::format("data: {}{} at {}x{}, {} train / {} val / {} test pairs\n", d.source,
                      d.source == "ebb" ? " " + d.root : "", d.height, d.width, d.train_pairs, d.val_pairs,
@@ -113,9 +115,10 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int
   const double unit = total >= 1e15 ? 1e15 : total >= 1e12 ? 1e12 : 1e9;
   const char* unit_name = unit == 1e15 ? "PFLOP" : unit == 1e12 ? "TFLOP" : "GFLOP";
   if (repeated) {
-    out << fmt::format("repeats: {} configurations, {} runs in all (each configuration trained with K seeds: its "
-                       "first run's seed + 0..K-1, same data split); cost = one run's x K\n",
-                       rows.size(), plan.runs.size());
+    out << fmt::format(
+        "repeats: {} configurations, {} runs in all (each configuration trained with K seeds: its "
+        "first run's seed + 0..K-1, same data split); cost = one run's x K\n",
+        rows.size(), plan.runs.size());
   }
   const std::string k_header = repeated ? fmt::format("  {:>2}", "K") : "";
 
@@ -125,11 +128,12 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int
   for (const PlannedRun* r : rows) {
     const auto f = [&](const char* path) { return format_setting_value(setting_value(r->config, path)); };
     const std::string k = repeated ? fmt::format("  {:>2}", r->repeats) : "";
-    out << fmt::format("{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:<9}  {:>8.2f}{}  {:>11.2f}  {}\n",
-                       r->name, name_width, r->key, f("model.width"), f("model.depth"),
-                       f("model.batch_norm") == "true" ? "yes" : "no", f("train.lr"), f("train.batch_size"),
-                       f("train.epochs"), f("loss.l1") + "/" + f("loss.ssim") + "/" + f("loss.lpips"),
-                       f("train.precision"), r->params / 1e6, k, r->cost_flops * r->repeats / unit, others(r->config));
+    out << fmt::format(
+        "{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:<9}  {:>8.2f}{}  {:>11.2f}  {}\n", r->name,
+        name_width, r->key, f("model.width"), f("model.depth"), f("model.batch_norm") == "true" ? "yes" : "no",
+        f("train.lr"), f("train.batch_size"), f("train.epochs"),
+        f("loss.l1") + "/" + f("loss.ssim") + "/" + f("loss.lpips"), f("train.precision"), r->params / 1e6, k,
+        r->cost_flops * r->repeats / unit, others(r->config));
   }
   out << fmt::format("{:<{}}  {:>{}.2f}\n", listed.size() > plan.runs.size() ? "listed" : "total", name_width,
                      total / unit, 16 + 5 + 5 + 3 + 8 + 5 + 6 + 18 + 9 + 8 + 11 + 2 * 10 + k_header.size());

@@ -20,9 +20,9 @@ std::string describe_gpu_mapping(const Resources& resources, int gpus) {
   if (resources.device == "cpu")
     return fmt::format("gpus: none used (resources.device cpu): every worker trains on the CPU");
   if (gpus < 1)
-    return fmt::format("gpus: none visible to this build on this node: {}", resources.device == "cuda"
-                                                                            ? "runs fail here (resources.device cuda)"
-                                                                            : "workers train on the CPU");
+    return fmt::format(
+        "gpus: none visible to this build on this node: {}",
+        resources.device == "cuda" ? "runs fail here (resources.device cuda)" : "workers train on the CPU");
   std::vector<std::string> parts;
   for (int g = 0; g < gpus; ++g) {
     const int64_t first = g * share, last = first + share - 1;
@@ -32,9 +32,10 @@ std::string describe_gpu_mapping(const Resources& resources, int gpus) {
   const int64_t workers = share * gpus;
   std::string joined;
   for (const std::string& p : parts) joined += (joined.empty() ? "" : ", ") + p;
-  return fmt::format("gpus: {} on this node, runs_per_gpu {}: workers {}; {} worker{} per node fill them "
-                     "(mpirun -n {} on one node); more wrap around",
-                     gpus, share, joined, workers, workers == 1 ? "" : "s", workers + 1);
+  return fmt::format(
+      "gpus: {} on this node, runs_per_gpu {}: workers {}; {} worker{} per node fill them "
+      "(mpirun -n {} on one node); more wrap around",
+      gpus, share, joined, workers, workers == 1 ? "" : "s", workers + 1);
 }
 
 }  // namespace bokeh::orchestrator

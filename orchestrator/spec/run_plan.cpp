@@ -27,13 +27,15 @@ uint64_t fnv1a64(const std::string& text) {
 // One part of a derived name: w32, d3, lr2e-4, bs8, ep30, nobn, aug, ssim4, l1_2.
 std::string name_part(const std::string& path, const json& value) {
   if (value.is_boolean()) {
-    const std::string label = path == "model.batch_norm" ? "bn" : path == "train.augment" ? "aug" : path.substr(path.rfind('.') + 1);
+    const std::string label = path == "model.batch_norm" ? "bn"
+                              : path == "train.augment"  ? "aug"
+                                                         : path.substr(path.rfind('.') + 1);
     return value.get<bool>() ? label : "no" + label;
   }
   if (value.is_string()) return path == "train.scheduler" && value == "none" ? "constlr" : value.get<std::string>();
-  static const std::map<std::string, std::string> labels = {
-      {"model.width", "w"}, {"model.depth", "d"}, {"train.lr", "lr"},
-      {"train.batch_size", "bs"}, {"train.epochs", "ep"}, {"train.weight_decay", "wd"}};
+  static const std::map<std::string, std::string> labels = {{"model.width", "w"},   {"model.depth", "d"},
+                                                            {"train.lr", "lr"},     {"train.batch_size", "bs"},
+                                                            {"train.epochs", "ep"}, {"train.weight_decay", "wd"}};
   const auto it = labels.find(path);
   std::string label = it != labels.end() ? it->second : path.substr(path.rfind('.') + 1);
   if (std::isdigit(static_cast<unsigned char>(label.back()))) label += "_";
@@ -151,8 +153,17 @@ Candidate trial_candidate(const Spec& spec, int64_t trial, const std::vector<jso
 PlannedRun planned(const Spec& spec, const Candidate& c) {
   const std::string key = config_key(c.config);
   const worker::TrainConfig train = train_config_from_json(c.config, 0);
-  return PlannedRun{c.name, key, c.config, c.where, config_seed(spec.seed, c.config), model_parameters(train.model),
-                    training_flops(train.model, spec.data, train.epochs), c.trial, 0, c.repeats, key};
+  return PlannedRun{c.name,
+                    key,
+                    c.config,
+                    c.where,
+                    config_seed(spec.seed, c.config),
+                    model_parameters(train.model),
+                    training_flops(train.model, spec.data, train.epochs),
+                    c.trial,
+                    0,
+                    c.repeats,
+                    key};
 }
 
 std::vector<Candidate> candidates(const Spec& spec) {
@@ -168,7 +179,8 @@ std::vector<Candidate> candidates(const Spec& spec) {
     c.apply(entry.settings);
     if (c.name.empty()) {
       for (const Setting& s : run_settings()) {
-        if (entry.settings.count(s.path)) c.name += (c.name.empty() ? "" : "-") + name_part(s.path, entry.settings.at(s.path).value);
+        if (entry.settings.count(s.path))
+          c.name += (c.name.empty() ? "" : "-") + name_part(s.path, entry.settings.at(s.path).value);
       }
       if (c.name.empty()) c.name = "base";
     }
@@ -195,8 +207,8 @@ void check_table_rows(const Spec& spec, const RunPlan& plan) {
       const auto dup = std::find_if(plan.duplicates.begin(), plan.duplicates.end(),
                                     [&](const DuplicateRun& d) { return d.name == name; });
       if (dup != plan.duplicates.end())
-        throw SpecError(rows.where, fmt::format("table {} names \"{}\", the same run as \"{}\": name that one",
-                                                number, name, dup->same_as));
+        throw SpecError(rows.where, fmt::format("table {} names \"{}\", the same run as \"{}\": name that one", number,
+                                                name, dup->same_as));
       throw SpecError(rows.where, fmt::format("table {} names run \"{}\", which the spec does not define{}", number,
                                               name, did_you_mean(name, names)));
     }
@@ -263,7 +275,8 @@ RunPlan plan_runs(const Spec& spec) {
   // Sampled trials are drawn one at a time as workers ask (orchestrator/trial_sampler.h): each trains once.
   if (spec.repeats > 1 && !spec.search.method.empty()) {
     throw SpecError(spec.locations.at("repeats"), fmt::format("is {}, but sampled trials (search:) train once each: "
-                                                              "repeats apply to runs: and grid: points", spec.repeats));
+                                                              "repeats apply to runs: and grid: points",
+                                                              spec.repeats));
   }
   std::vector<Candidate> all = candidates(spec);
   plan.trials = preview_trials(spec);
@@ -290,7 +303,8 @@ RunPlan plan_runs(const Spec& spec) {
         run.key = config_key(run.config);
         if (auto it = by_name.find(run.name); it != by_name.end())
           throw SpecError(c.where, fmt::format("repeat {} of \"{}\" would be named \"{}\", which names another run "
-                                               "({}:{})", r + 1, c.name, run.name, plan.runs[it->second].where.source,
+                                               "({}:{})",
+                                               r + 1, c.name, run.name, plan.runs[it->second].where.source,
                                                plan.runs[it->second].where.line));
       }
       run.seed = config_seed(spec.seed, run.config);

@@ -16,16 +16,16 @@ namespace bokeh::orchestrator {
 
 struct PlannedRun {
   std::string name;
-  std::string key;         // config_key(config)
-  nlohmann::json config;   // canonical: every run setting, nested, sorted keys; plus "repeat" for repeats 2..K
-  SourceLocation where;    // the run entry or grid the run comes from
-  uint64_t seed = 0;       // config_seed(spec seed, config)
-  int64_t params = 0;      // U-Net parameters
-  double cost_flops = 0;   // training_flops(): the scheduling cost
-  int64_t trial = 0;       // 1-based index of a sampled trial (`search:`); 0 for explicit runs and grid points
-  int64_t repeat = 0;      // 0-based repeat of its configuration (`repeats: K`): 0..K-1
-  int64_t repeats = 1;     // K
-  std::string group;       // the key of its configuration's first repeat (its own key for repeat 0)
+  std::string key;        // config_key(config)
+  nlohmann::json config;  // canonical: every run setting, nested, sorted keys; plus "repeat" for repeats 2..K
+  SourceLocation where;   // the run entry or grid the run comes from
+  uint64_t seed = 0;      // config_seed(spec seed, config)
+  int64_t params = 0;     // U-Net parameters
+  double cost_flops = 0;  // training_flops(): the scheduling cost
+  int64_t trial = 0;      // 1-based index of a sampled trial (`search:`); 0 for explicit runs and grid points
+  int64_t repeat = 0;     // 0-based repeat of its configuration (`repeats: K`): 0..K-1
+  int64_t repeats = 1;    // K
+  std::string group;      // the key of its configuration's first repeat (its own key for repeat 0)
 };
 
 // Repeats (`repeats: K`): repeat 0 of a configuration is the run itself (config, key and name as without

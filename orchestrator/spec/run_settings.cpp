@@ -24,8 +24,8 @@ Setting boolean(std::string path, bool def) {
   return Setting{std::move(path), SettingKind::Boolean, def, {}, std::nullopt, false, std::nullopt, false};
 }
 Setting choice(std::string path, std::string def, std::vector<std::string> choices) {
-  return Setting{std::move(path), SettingKind::Choice, std::move(def), std::move(choices),
-                 std::nullopt, false, std::nullopt, false};
+  return Setting{std::move(path), SettingKind::Choice, std::move(def), std::move(choices), std::nullopt,
+                 false,           std::nullopt,        false};
 }
 
 std::vector<Setting> make_settings() {
@@ -79,19 +79,16 @@ std::optional<std::string> range_error(const Setting& setting, const json& value
     for (const std::string& c : setting.choices) {
       if (value.get<std::string>() == c) return std::nullopt;
     }
-    return fmt::format("must be one of {} (got \"{}\")", fmt::join(setting.choices, ", "),
-                       value.get<std::string>());
+    return fmt::format("must be one of {} (got \"{}\")", fmt::join(setting.choices, ", "), value.get<std::string>());
   }
   if (setting.kind == SettingKind::Boolean) return std::nullopt;
   const double v = value.get<double>();
   if (!std::isfinite(v)) return fmt::format("must be a finite number (got {})", value.dump());
   if (setting.min && (setting.min_exclusive ? !(v > *setting.min) : !(v >= *setting.min))) {
-    return fmt::format("must be {} {} (got {})", setting.min_exclusive ? ">" : ">=", *setting.min,
-                       value.dump());
+    return fmt::format("must be {} {} (got {})", setting.min_exclusive ? ">" : ">=", *setting.min, value.dump());
   }
   if (setting.max && (setting.max_exclusive ? !(v < *setting.max) : !(v <= *setting.max))) {
-    return fmt::format("must be {} {} (got {})", setting.max_exclusive ? "<" : "<=", *setting.max,
-                       value.dump());
+    return fmt::format("must be {} {} (got {})", setting.max_exclusive ? "<" : "<=", *setting.max, value.dump());
   }
   return std::nullopt;
 }
@@ -108,9 +105,7 @@ const json& setting_value(const json& config, const std::string& path) {
   return config.at(p);
 }
 
-void set_setting_value(json& config, const std::string& path, json value) {
-  config[pointer(path)] = std::move(value);
-}
+void set_setting_value(json& config, const std::string& path, json value) { config[pointer(path)] = std::move(value); }
 
 std::string format_setting_value(const json& value) {
   if (value.is_string()) return value.get<std::string>();

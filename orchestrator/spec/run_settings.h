@@ -16,7 +16,7 @@ namespace bokeh::orchestrator {
 enum class SettingKind { Integer, Real, Boolean, Choice };
 
 struct Setting {
-  std::string path;                  // dotted, e.g. "train.lr"
+  std::string path;  // dotted, e.g. "train.lr"
   SettingKind kind;
   nlohmann::json default_value;      // the study's default
   std::vector<std::string> choices;  // Choice only

@@ -107,7 +107,8 @@ std::vector<double> unit_point(const SearchSpace& space, uint64_t trial) {
     for (size_t d = 0; d < n; ++d) point[d] = hashed_unit(space.seed, trial, d);
     return point;
   }
-  if (space.method != "sobol" && space.method != "tpe") throw std::invalid_argument("unknown search method \"" + space.method + "\"");
+  if (space.method != "sobol" && space.method != "tpe")
+    throw std::invalid_argument("unknown search method \"" + space.method + "\"");
   std::vector<double> point = sobol_point(trial, n);
   for (size_t d = 0; d < n; ++d) {  // a digital shift: XOR every coordinate's 32 bits with a seeded word
     const auto shift = static_cast<uint32_t>(splitmix64(space.seed ^ splitmix64(d)) >> 32);
@@ -125,8 +126,8 @@ nlohmann::json dimension_value(const SearchDimension& dim, double unit) {
     case Distribution::LogUniform:
       return std::clamp(round_significant(std::exp(std::log(lo) + unit * (std::log(hi) - std::log(lo))), 4), lo, hi);
     case Distribution::Integer: {
-      const double v = dim.log ? std::exp(std::log(lo) + unit * (std::log(hi + 1) - std::log(lo)))
-                               : lo + unit * (hi - lo + 1);
+      const double v =
+          dim.log ? std::exp(std::log(lo) + unit * (std::log(hi + 1) - std::log(lo))) : lo + unit * (hi - lo + 1);
       return static_cast<int64_t>(std::clamp(std::floor(v), lo, hi));
     }
     case Distribution::Choice: {

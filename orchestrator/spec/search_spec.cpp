@@ -27,8 +27,9 @@ SearchDimension read_dimension(const YamlReader& r, const Setting& s, const Yaml
   dim.path = s.path;
   dim.where = r.at(d.key, d.path);
   if (!d.value.IsMap()) {
-    r.fail(d.key, d.path, "must be a distribution: {loguniform: [a, b]}, {uniform: [a, b]}, {int: [a, b]} "
-                          "(with log: true for a log scale) or {choice: [...]}");
+    r.fail(d.key, d.path,
+           "must be a distribution: {loguniform: [a, b]}, {uniform: [a, b]}, {int: [a, b]} "
+           "(with log: true for a log scale) or {choice: [...]}");
   }
   std::optional<YamlEntry> given, log;
   for (const YamlEntry& f : r.entries(d.value, d.key, d.path)) {
@@ -58,8 +59,9 @@ SearchDimension read_dimension(const YamlReader& r, const Setting& s, const Yaml
     std::tie(dim.low, dim.high) = read_range(r, s, f);
   } else {
     if (!real) {
-      r.fail(f.key, f.path, fmt::format("{} is not a real-valued setting: use {}", s.path,
-                                        integer ? "int: [a, b] or choice" : "choice"));
+      r.fail(
+          f.key, f.path,
+          fmt::format("{} is not a real-valued setting: use {}", s.path, integer ? "int: [a, b] or choice" : "choice"));
     }
     dim.distribution = f.name == "uniform" ? Distribution::Uniform : Distribution::LogUniform;
     std::tie(dim.low, dim.high) = read_range(r, s, f);
@@ -81,10 +83,14 @@ SearchDimension read_dimension(const YamlReader& r, const Setting& s, const Yaml
 
 const char* distribution_name(Distribution distribution) {
   switch (distribution) {
-    case Distribution::Uniform: return "uniform";
-    case Distribution::LogUniform: return "loguniform";
-    case Distribution::Integer: return "int";
-    case Distribution::Choice: return "choice";
+    case Distribution::Uniform:
+      return "uniform";
+    case Distribution::LogUniform:
+      return "loguniform";
+    case Distribution::Integer:
+      return "int";
+    case Distribution::Choice:
+      return "choice";
   }
   return "?";
 }
@@ -137,9 +143,9 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
   }
   // TPE's startup trials are Sobol points too.
   if (space.method != "random" && space.dimensions.size() > kSobolMaxDimensions) {
-    r.fail(space_entry->key, space_entry->path,
-           fmt::format("Sobol points have at most {} dimensions (got {})", kSobolMaxDimensions,
-                       space.dimensions.size()));
+    r.fail(
+        space_entry->key, space_entry->path,
+        fmt::format("Sobol points have at most {} dimensions (got {})", kSobolMaxDimensions, space.dimensions.size()));
   }
   return space;
 }
@@ -149,10 +155,14 @@ EarlyStopping read_early_stopping(const YamlReader& r, const YamlEntry& e) {
   es.where = r.at(e.key, e.path);
   for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
     r.require_known(f, {"method", "metric", "min_epochs", "reduction_factor"});
-    if (f.name == "method") es.method = r.choice(f.value, f.key, f.path, {"asha"});
-    else if (f.name == "metric") es.metric = r.choice(f.value, f.key, f.path, {"val_loss", "train_loss"});
-    else if (f.name == "min_epochs") es.min_epochs = r.integer(f.value, f.key, f.path, 1);
-    else es.reduction_factor = r.integer(f.value, f.key, f.path, 2);
+    if (f.name == "method")
+      es.method = r.choice(f.value, f.key, f.path, {"asha"});
+    else if (f.name == "metric")
+      es.metric = r.choice(f.value, f.key, f.path, {"val_loss", "train_loss"});
+    else if (f.name == "min_epochs")
+      es.min_epochs = r.integer(f.value, f.key, f.path, 1);
+    else
+      es.reduction_factor = r.integer(f.value, f.key, f.path, 2);
   }
   if (es.method.empty()) r.fail(e.key, e.path + ".method", "missing: asha");
   return es;

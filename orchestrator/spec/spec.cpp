@@ -22,9 +22,9 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kTopKeys = {"sweep", "tables",     "seed",      "data",    "base",
-                                           "runs",  "grid",       "search",    "early_stopping",
-                                           "references", "resources", "metrics", "repeats"};
+const std::vector<std::string> kTopKeys = {"sweep",     "tables",  "seed",   "data",           "base",
+                                           "runs",      "grid",    "search", "early_stopping", "references",
+                                           "resources", "metrics", "repeats"};
 const std::vector<std::string> kRunSections = {"model", "train", "loss"};
 
 std::string what_text(const SourceLocation& where, const std::string& message) {
@@ -48,9 +48,7 @@ bool is_setting_section(const std::string& path) {
 }
 
 // The optional numeric cell of a reference row: null and "?" mean unknown.
-bool unknown_cell(const YAML::Node& value) {
-  return value.IsNull() || (value.IsScalar() && value.Scalar() == "?");
-}
+bool unknown_cell(const YAML::Node& value) { return value.IsNull() || (value.IsScalar() && value.Scalar() == "?"); }
 
 class SpecParser {
  public:
@@ -73,8 +71,9 @@ class SpecParser {
           r_.fail(e.key, e.path, "may hold only letters, digits, '_' and '-' (it names result folders)");
         }
         if (spec_.name.size() > kMaxNameLength)
-          r_.fail(e.key, e.path, fmt::format("is {} characters long; at most {} (it names result folders and files)",
-                                             spec_.name.size(), kMaxNameLength));
+          r_.fail(e.key, e.path,
+                  fmt::format("is {} characters long; at most {} (it names result folders and files)",
+                              spec_.name.size(), kMaxNameLength));
         named = true;
       } else if (e.name == "tables") {
         read_tables(e);
@@ -123,8 +122,8 @@ class SpecParser {
   // A run's name ends up in figure legends, file names and command lines: bounded, one line, no '/'.
   void check_run_name(const std::string& name, const YamlEntry& e) {
     if (name.size() > kMaxNameLength)
-      r_.fail(e.key, e.path, fmt::format("is {} characters long; at most {} (run names name files)", name.size(),
-                                         kMaxNameLength));
+      r_.fail(e.key, e.path,
+              fmt::format("is {} characters long; at most {} (run names name files)", name.size(), kMaxNameLength));
     for (const char c : name)
       if (c == '/' || static_cast<unsigned char>(c) < 0x20)
         r_.fail(e.key, e.path, "may not hold '/' or control characters (run names name files)");
@@ -153,18 +152,22 @@ class SpecParser {
       } else {
         std::vector<std::string> known = setting_paths();
         if (run) known.insert(known.end(), {"name", "reading", "repeats"});
-        r_.fail(e.key, e.path, fmt::format("unknown run setting \"{}\"{}; sweeps/README.md lists them", path,
-                                           did_you_mean(path, known)));
+        r_.fail(
+            e.key, e.path,
+            fmt::format("unknown run setting \"{}\"{}; sweeps/README.md lists them", path, did_you_mean(path, known)));
       }
     }
   }
 
   void read_settings(const YAML::Node& map, const YAML::Node& mark, const std::string& doc_path,
                      const std::string& prefix, Settings& out, RunEntry* run) {
-    walk_settings(map, mark, doc_path, prefix, [&](const Setting& s, const YamlEntry& e) {
-      if (out.count(s.path)) r_.fail(e.key, e.path, fmt::format("sets {} a second time", s.path));
-      out[s.path] = SettingValue{r_.setting(s, e.value, e.key, e.path), r_.at(e.key, e.path)};
-    }, run);
+    walk_settings(
+        map, mark, doc_path, prefix,
+        [&](const Setting& s, const YamlEntry& e) {
+          if (out.count(s.path)) r_.fail(e.key, e.path, fmt::format("sets {} a second time", s.path));
+          out[s.path] = SettingValue{r_.setting(s, e.value, e.key, e.path), r_.at(e.key, e.path)};
+        },
+        run);
   }
 
   void read_runs(const YamlEntry& e) {
@@ -181,20 +184,23 @@ class SpecParser {
   }
 
   void read_grid(const YamlEntry& e) {
-    walk_settings(e.value, e.key, e.path, "", [&](const Setting& s, const YamlEntry& axis) {
-      for (const GridAxis& g : spec_.grid) {
-        if (g.path == s.path) r_.fail(axis.key, axis.path, fmt::format("grid varies {} a second time", s.path));
-      }
-      if (!axis.value.IsSequence()) {
-        r_.fail(axis.key, axis.path, "a grid axis must be a list of values ([x] for a single one)");
-      }
-      if (axis.value.size() == 0) r_.fail(axis.key, axis.path, "empty grid axis: give at least one value");
-      GridAxis g{s.path, {}, r_.at(axis.key, axis.path)};
-      for (size_t i = 0; i < axis.value.size(); ++i) {
-        g.values.push_back(r_.setting(s, axis.value[i], axis.value[i], fmt::format("{}[{}]", axis.path, i)));
-      }
-      spec_.grid.push_back(std::move(g));
-    }, nullptr);
+    walk_settings(
+        e.value, e.key, e.path, "",
+        [&](const Setting& s, const YamlEntry& axis) {
+          for (const GridAxis& g : spec_.grid) {
+            if (g.path == s.path) r_.fail(axis.key, axis.path, fmt::format("grid varies {} a second time", s.path));
+          }
+          if (!axis.value.IsSequence()) {
+            r_.fail(axis.key, axis.path, "a grid axis must be a list of values ([x] for a single one)");
+          }
+          if (axis.value.size() == 0) r_.fail(axis.key, axis.path, "empty grid axis: give at least one value");
+          GridAxis g{s.path, {}, r_.at(axis.key, axis.path)};
+          for (size_t i = 0; i < axis.value.size(); ++i) {
+            g.values.push_back(r_.setting(s, axis.value[i], axis.value[i], fmt::format("{}[{}]", axis.path, i)));
+          }
+          spec_.grid.push_back(std::move(g));
+        },
+        nullptr);
     if (spec_.grid.empty()) r_.fail(e.key, e.path, "empty grid: give at least one setting with a list of values");
   }
 
@@ -205,8 +211,9 @@ class SpecParser {
       return;
     }
     if (!e.value.IsMap())
-      r_.fail(e.key, e.path, "must be a list of the study's table numbers (1..4), or a map from table number to "
-                             "its rows (all, or a list of run names)");
+      r_.fail(e.key, e.path,
+              "must be a list of the study's table numbers (1..4), or a map from table number to "
+              "its rows (all, or a list of run names)");
     for (const YamlEntry& t : r_.entries(e.value, e.key, e.path)) {
       const int64_t number = add_table(t.key, t.path);
       TableRows rows;
@@ -239,20 +246,30 @@ class SpecParser {
     worker::DataConfig& d = spec_.data;
     std::map<std::string, SourceLocation> where;
     for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
-      r_.require_known(f, {"source", "root", "test_root", "height", "width", "train_pairs", "val_pairs",
-                           "test_pairs", "split_seed", "synthetic"});
+      r_.require_known(f, {"source", "root", "test_root", "height", "width", "train_pairs", "val_pairs", "test_pairs",
+                           "split_seed", "synthetic"});
       where[f.name] = r_.at(f.key, f.path);
       const auto count = [&](int64_t min) { return r_.integer(f.value, f.key, f.path, min); };
-      if (f.name == "source") d.source = r_.choice(f.value, f.key, f.path, {"synthetic", "ebb"});
-      else if (f.name == "root") d.root = r_.string(f.value, f.key, f.path);
-      else if (f.name == "test_root") d.test_root = r_.string(f.value, f.key, f.path);
-      else if (f.name == "height") d.height = count(1);
-      else if (f.name == "width") d.width = count(1);
-      else if (f.name == "train_pairs") d.train_pairs = count(1);
-      else if (f.name == "val_pairs") d.val_pairs = count(1);
-      else if (f.name == "test_pairs") d.test_pairs = count(1);
-      else if (f.name == "split_seed") d.split_seed = static_cast<uint64_t>(count(0));
-      else read_synthetic(f, where);
+      if (f.name == "source")
+        d.source = r_.choice(f.value, f.key, f.path, {"synthetic", "ebb"});
+      else if (f.name == "root")
+        d.root = r_.string(f.value, f.key, f.path);
+      else if (f.name == "test_root")
+        d.test_root = r_.string(f.value, f.key, f.path);
+      else if (f.name == "height")
+        d.height = count(1);
+      else if (f.name == "width")
+        d.width = count(1);
+      else if (f.name == "train_pairs")
+        d.train_pairs = count(1);
+      else if (f.name == "val_pairs")
+        d.val_pairs = count(1);
+      else if (f.name == "test_pairs")
+        d.test_pairs = count(1);
+      else if (f.name == "split_seed")
+        d.split_seed = static_cast<uint64_t>(count(0));
+      else
+        read_synthetic(f, where);
     }
     for (const auto& [key, place] : where) spec_.locations["data." + key] = place;
     const auto place = [&](const std::string& key) {  // the key's line, else the line of `data:`
@@ -263,8 +280,9 @@ class SpecParser {
       return data;
     };
     if (d.source == "ebb" && d.root.empty()) {
-      throw SpecError(place("root"), "data.source is ebb but data.root is missing: give the folder holding "
-                                     "original/ and bokeh/ (see sweeps/README.md)");
+      throw SpecError(place("root"),
+                      "data.source is ebb but data.root is missing: give the folder holding "
+                      "original/ and bokeh/ (see sweeps/README.md)");
     }
   }
 
@@ -276,10 +294,11 @@ class SpecParser {
     if (given == spec_.locations.end()) {
       d.synthetic.count = needed;
     } else if (d.synthetic.count < needed) {
-      throw SpecError(given->second, fmt::format("renders {} pairs but {} train / {} validation / {} test pairs need {} (the "
-                                         "test pairs, then an 80:20 train/validation split of the rest); leave "
-                                         "data.synthetic.count out to render what the splits need",
-                                         d.synthetic.count, d.train_pairs, d.val_pairs, d.test_pairs, needed));
+      throw SpecError(given->second,
+                      fmt::format("renders {} pairs but {} train / {} validation / {} test pairs need {} (the "
+                                  "test pairs, then an 80:20 train/validation split of the rest); leave "
+                                  "data.synthetic.count out to render what the splits need",
+                                  d.synthetic.count, d.train_pairs, d.val_pairs, d.test_pairs, needed));
     }
   }
 
@@ -288,9 +307,12 @@ class SpecParser {
     for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
       r_.require_known(f, {"count", "size", "seed", "focus", "aperture"});
       where["synthetic." + f.name] = r_.at(f.key, f.path);
-      if (f.name == "count") s.count = r_.integer(f.value, f.key, f.path, 1);
-      else if (f.name == "size") s.size = r_.integer(f.value, f.key, f.path, 1);
-      else if (f.name == "seed") s.seed = static_cast<uint64_t>(r_.integer(f.value, f.key, f.path, 0));
+      if (f.name == "count")
+        s.count = r_.integer(f.value, f.key, f.path, 1);
+      else if (f.name == "size")
+        s.size = r_.integer(f.value, f.key, f.path, 1);
+      else if (f.name == "seed")
+        s.seed = static_cast<uint64_t>(r_.integer(f.value, f.key, f.path, 0));
       else {
         const double v = r_.real(f.value, f.key, f.path);
         if (v < 0 || (f.name == "focus" && v > 1)) {
@@ -305,16 +327,21 @@ class SpecParser {
     Resources& res = spec_.resources;
     for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
       r_.require_known(f, {"device", "threads", "max_attempts", "ranks_per_run", "runs_per_gpu", "stall_minutes"});
-      if (f.name == "device") res.device = r_.choice(f.value, f.key, f.path, {"auto", "cpu", "cuda"});
-      else if (f.name == "threads") res.threads = r_.integer(f.value, f.key, f.path, 0);
-      else if (f.name == "max_attempts") res.max_attempts = r_.integer(f.value, f.key, f.path, 1);
-      else if (f.name == "ranks_per_run") res.ranks_per_run = r_.integer(f.value, f.key, f.path, 1);
+      if (f.name == "device")
+        res.device = r_.choice(f.value, f.key, f.path, {"auto", "cpu", "cuda"});
+      else if (f.name == "threads")
+        res.threads = r_.integer(f.value, f.key, f.path, 0);
+      else if (f.name == "max_attempts")
+        res.max_attempts = r_.integer(f.value, f.key, f.path, 1);
+      else if (f.name == "ranks_per_run")
+        res.ranks_per_run = r_.integer(f.value, f.key, f.path, 1);
       else if (f.name == "stall_minutes") {
         res.stall_minutes = r_.real(f.value, f.key, f.path);
         if (!(res.stall_minutes > 0 && res.stall_minutes <= kMaxStallMinutes))
-          r_.fail(f.key, f.path, fmt::format("must be in (0, {}] minutes (got {})", kMaxStallMinutes, res.stall_minutes));
-      }
-      else res.runs_per_gpu = r_.integer(f.value, f.key, f.path, 1);
+          r_.fail(f.key, f.path,
+                  fmt::format("must be in (0, {}] minutes (got {})", kMaxStallMinutes, res.stall_minutes));
+      } else
+        res.runs_per_gpu = r_.integer(f.value, f.key, f.path, 1);
     }
     if (res.runs_per_gpu > 1 && res.ranks_per_run > 1)
       r_.fail(e.key, e.path,
@@ -329,15 +356,21 @@ class SpecParser {
       const YAML::Node item = e.value[i];
       const std::string path = fmt::format("references[{}]", i);
       Reference ref;
-      const std::map<std::string, std::optional<double>*> cells = {
-          {"params_m", &ref.params_m}, {"runtime_min", &ref.runtime_min}, {"psnr", &ref.psnr},
-          {"ssim", &ref.ssim}, {"lpips", &ref.lpips}};
+      const std::map<std::string, std::optional<double>*> cells = {{"params_m", &ref.params_m},
+                                                                   {"runtime_min", &ref.runtime_min},
+                                                                   {"psnr", &ref.psnr},
+                                                                   {"ssim", &ref.ssim},
+                                                                   {"lpips", &ref.lpips}};
       for (const YamlEntry& f : r_.entries(item, item, path)) {
         r_.require_known(f, {"name", "source", "epochs", "params_m", "runtime_min", "psnr", "ssim", "lpips"});
-        if (f.name == "name") ref.name = r_.string(f.value, f.key, f.path);
-        else if (f.name == "source") ref.source = r_.string(f.value, f.key, f.path);
-        else if (unknown_cell(f.value)) continue;
-        else if (f.name == "epochs") ref.epochs = r_.integer(f.value, f.key, f.path, 1);
+        if (f.name == "name")
+          ref.name = r_.string(f.value, f.key, f.path);
+        else if (f.name == "source")
+          ref.source = r_.string(f.value, f.key, f.path);
+        else if (unknown_cell(f.value))
+          continue;
+        else if (f.name == "epochs")
+          ref.epochs = r_.integer(f.value, f.key, f.path, 1);
         else {
           const double v = r_.real(f.value, f.key, f.path);
           if (v < 0) r_.fail(f.key, f.path, fmt::format("must be >= 0 (got {})", v));
@@ -399,9 +432,9 @@ Spec parse_spec(const std::string& text, const std::string& file, const std::vec
   for (const Override& o : run_overrides) {
     const Setting* s = find_setting(o.path);
     if (!s) {
-      throw SpecError(SourceLocation{"--set " + o.argument, 0, o.path},
-                      fmt::format("unknown run setting{}; sweeps/README.md lists them",
-                                  did_you_mean(o.path, setting_paths())));
+      throw SpecError(
+          SourceLocation{"--set " + o.argument, 0, o.path},
+          fmt::format("unknown run setting{}; sweeps/README.md lists them", did_you_mean(o.path, setting_paths())));
     }
     spec.forced[o.path] = SettingValue{reader.setting(*s, o.value, o.value, o.path), reader.at(o.value, o.path)};
   }
@@ -426,16 +459,27 @@ json canonical_spec(const Spec& spec) {
       {"tables", spec.tables},
       {"seed", spec.seed},
       {"data",
-       {{"source", d.source}, {"root", d.root}, {"test_root", d.test_root}, {"height", d.height},
-        {"width", d.width}, {"train_pairs", d.train_pairs}, {"val_pairs", d.val_pairs},
-        {"test_pairs", d.test_pairs}, {"split_seed", d.split_seed},
+       {{"source", d.source},
+        {"root", d.root},
+        {"test_root", d.test_root},
+        {"height", d.height},
+        {"width", d.width},
+        {"train_pairs", d.train_pairs},
+        {"val_pairs", d.val_pairs},
+        {"test_pairs", d.test_pairs},
+        {"split_seed", d.split_seed},
         {"synthetic",
-         {{"count", d.synthetic.count}, {"size", d.synthetic.size}, {"seed", d.synthetic.seed},
-          {"focus", d.synthetic.focus}, {"aperture", d.synthetic.aperture}}}}},
+         {{"count", d.synthetic.count},
+          {"size", d.synthetic.size},
+          {"seed", d.synthetic.seed},
+          {"focus", d.synthetic.focus},
+          {"aperture", d.synthetic.aperture}}}}},
       {"metrics", {{"lpips_weights", spec.lpips_weights}}},
       {"resources",
-       {{"device", spec.resources.device}, {"threads", spec.resources.threads},
-        {"max_attempts", spec.resources.max_attempts}, {"ranks_per_run", spec.resources.ranks_per_run},
+       {{"device", spec.resources.device},
+        {"threads", spec.resources.threads},
+        {"max_attempts", spec.resources.max_attempts},
+        {"ranks_per_run", spec.resources.ranks_per_run},
         {"runs_per_gpu", spec.resources.runs_per_gpu}}},
       {"base", settings(spec.base)},
       {"set", settings(spec.forced)},
@@ -458,12 +502,16 @@ json canonical_spec(const Spec& spec) {
     json space = json::array();
     for (const SearchDimension& d : spec.search.dimensions) {
       json dim = {{"key", d.path}, {"distribution", distribution_name(d.distribution)}};
-      if (d.distribution == Distribution::Choice) dim["choices"] = d.choices;
-      else dim["range"] = {d.low, d.high};
+      if (d.distribution == Distribution::Choice)
+        dim["choices"] = d.choices;
+      else
+        dim["range"] = {d.low, d.high};
       if (d.log) dim["log"] = true;
       space.push_back(std::move(dim));
     }
-    out["search"] = {{"method", spec.search.method}, {"trials", spec.search.trials}, {"seed", spec.search.seed},
+    out["search"] = {{"method", spec.search.method},
+                     {"trials", spec.search.trials},
+                     {"seed", spec.search.seed},
                      {"space", std::move(space)}};
     // Only when given, so that the canonical form of an existing random or Sobol spec is unchanged.
     if (spec.search.method == "tpe") out["search"]["n_startup_trials"] = spec.search.n_startup_trials;
@@ -471,13 +519,20 @@ json canonical_spec(const Spec& spec) {
   }
   if (!spec.early_stopping.method.empty()) {
     const EarlyStopping& es = spec.early_stopping;
-    out["early_stopping"] = {{"method", es.method}, {"metric", es.metric}, {"min_epochs", es.min_epochs},
+    out["early_stopping"] = {{"method", es.method},
+                             {"metric", es.metric},
+                             {"min_epochs", es.min_epochs},
                              {"reduction_factor", es.reduction_factor}};
   }
   for (const Reference& r : spec.references) {
-    out["references"].push_back({{"name", r.name}, {"source", r.source}, {"epochs", cell(r.epochs)},
-                                 {"params_m", cell(r.params_m)}, {"runtime_min", cell(r.runtime_min)},
-                                 {"psnr", cell(r.psnr)}, {"ssim", cell(r.ssim)}, {"lpips", cell(r.lpips)}});
+    out["references"].push_back({{"name", r.name},
+                                 {"source", r.source},
+                                 {"epochs", cell(r.epochs)},
+                                 {"params_m", cell(r.params_m)},
+                                 {"runtime_min", cell(r.runtime_min)},
+                                 {"psnr", cell(r.psnr)},
+                                 {"ssim", cell(r.ssim)},
+                                 {"lpips", cell(r.lpips)}});
   }
   return out;
 }

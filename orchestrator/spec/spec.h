@@ -88,11 +88,11 @@ struct SearchDimension {
 // `search:`: trials sampled from a space, on top of `base`, besides runs and grid points. Trials are
 // drawn lazily, when a worker needs one (orchestrator/trial_sampler.h), never all up front.
 struct SearchSpace {
-  std::string method;  // "" = no search; "random" | "sobol" | "tpe"
-  int64_t trials = 0;  // how many to draw; 0 = open-ended (then budget_epochs stops the sampling)
-  uint64_t seed = 0;   // defaults to the spec's seed
-  int64_t n_startup_trials = 10;  // tpe: quasi-random (Sobol) trials before the model proposes
-  int64_t budget_epochs = 0;      // stop sampling once the sweep's runs have this many epochs (0 = no budget)
+  std::string method;                       // "" = no search; "random" | "sobol" | "tpe"
+  int64_t trials = 0;                       // how many to draw; 0 = open-ended (then budget_epochs stops the sampling)
+  uint64_t seed = 0;                        // defaults to the spec's seed
+  int64_t n_startup_trials = 10;            // tpe: quasi-random (Sobol) trials before the model proposes
+  int64_t budget_epochs = 0;                // stop sampling once the sweep's runs have this many epochs (0 = no budget)
   std::vector<SearchDimension> dimensions;  // in spec order
   SourceLocation where;
   SourceLocation budget_where;  // where budget_epochs was written
@@ -100,8 +100,8 @@ struct SearchSpace {
 
 // `early_stopping:`: ASHA rungs at min_epochs * reduction_factor^k below each run's train.epochs.
 struct EarlyStopping {
-  std::string method;                // "" = none; "asha"
-  std::string metric = "val_loss";   // val_loss | train_loss, at the rung's epoch, lower is better
+  std::string method;               // "" = none; "asha"
+  std::string metric = "val_loss";  // val_loss | train_loss, at the rung's epoch, lower is better
   int64_t min_epochs = 1;
   int64_t reduction_factor = 3;
   SourceLocation where;
@@ -112,7 +112,7 @@ struct Resources {
   int64_t threads = 0;          // per worker; 0 = cores per node / workers per node
   int64_t max_attempts = 2;     // a failing run is tried this many times
   int64_t ranks_per_run = 1;
-  int64_t runs_per_gpu = 1;     // worker ranks sharing one GPU (orchestrator/spec/gpu_mapping.h)
+  int64_t runs_per_gpu = 1;  // worker ranks sharing one GPU (orchestrator/spec/gpu_mapping.h)
   // A training process that reports no batch for this long is taken for hung (stuck in an allocator,
   // a driver, a dead file system), killed, and its run fails this attempt. Not part of the canonical
   // spec: it shapes no result, so changing it needs no --fresh.
@@ -127,15 +127,15 @@ struct TableRows {
 };
 
 struct Spec {
-  std::string file;  // as given to load_spec
-  std::string text;  // the file's text, unchanged
-  std::string name;  // `sweep`
-  std::vector<int64_t> tables;               // in the spec's order
-  std::map<int64_t, TableRows> table_rows;   // tables given as a map; the others pick their rows by default
+  std::string file;                         // as given to load_spec
+  std::string text;                         // the file's text, unchanged
+  std::string name;                         // `sweep`
+  std::vector<int64_t> tables;              // in the spec's order
+  std::map<int64_t, TableRows> table_rows;  // tables given as a map; the others pick their rows by default
   uint64_t seed = 0;
   int64_t repeats = 1;  // `repeats`: training seeds per configuration (grid points, runs without their own)
   worker::DataConfig data;
-  std::string lpips_weights;  // metrics.lpips_weights ("" = none)
+  std::string lpips_weights;                        // metrics.lpips_weights ("" = none)
   std::map<std::string, SourceLocation> locations;  // where each data.* and metrics.* key (and repeats) was written
   Resources resources;
   SourceLocation base_where;  // where `base` is (or the file's first line)
@@ -154,8 +154,7 @@ struct Spec {
 // sets that place in the document (e.g. data.height=256, base.train.lr=1e-3, grid.model.width=[8,16]).
 Spec load_spec(const std::string& path, const std::vector<std::string>& overrides = {});
 // The same from text; `file` names it in errors.
-Spec parse_spec(const std::string& text, const std::string& file,
-                const std::vector<std::string>& overrides = {});
+Spec parse_spec(const std::string& text, const std::string& file, const std::vector<std::string>& overrides = {});
 
 // Where the document key `key` (e.g. "data.root") was written, else the spec file with that key.
 SourceLocation spec_location(const Spec& spec, const std::string& key);

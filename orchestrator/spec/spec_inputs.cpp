@@ -35,7 +35,8 @@ void add_ebb_problems(const Spec& spec, std::vector<InputProblem>& problems) {
   const worker::DataConfig& d = spec.data;
   if (d.source != "ebb") return;
   const size_t before = problems.size();
-  if (const std::string p = folder_problem(d.root); !p.empty()) problems.push_back({spec_location(spec, "data.root"), p});
+  if (const std::string p = folder_problem(d.root); !p.empty())
+    problems.push_back({spec_location(spec, "data.root"), p});
   if (!d.test_root.empty()) {
     if (const std::string p = folder_problem(d.test_root); !p.empty())
       problems.push_back({spec_location(spec, "data.test_root"), p});
@@ -56,13 +57,14 @@ void add_lpips_problem(const Spec& spec, std::vector<InputProblem>& problems) {
   try {
     worker::read_lpips_weight_values(spec.lpips_weights);
   } catch (const std::runtime_error& e) {
-    problems.push_back({spec_location(spec, "metrics.lpips_weights"),
-                        e.what() + fmt::format("\n  LPIPS ('alex' v0.1) needs torchvision's AlexNet and the LPIPS lin layers, "
-                                   "which cannot be downloaded at run time. Make the file once on a machine with "
-                                   "internet: pip install lpips && python3 tools/export_lpips_weights.py {}"
-                                   "\n  Or run without LPIPS: {} trains with loss.lpips = 0 and reports test LPIPS "
-                                   "as \"–\".",
-                                   spec.lpips_weights, kNoLpipsFlag)});
+    problems.push_back(
+        {spec_location(spec, "metrics.lpips_weights"),
+         e.what() + fmt::format("\n  LPIPS ('alex' v0.1) needs torchvision's AlexNet and the LPIPS lin layers, "
+                                "which cannot be downloaded at run time. Make the file once on a machine with "
+                                "internet: pip install lpips && python3 tools/export_lpips_weights.py {}"
+                                "\n  Or run without LPIPS: {} trains with loss.lpips = 0 and reports test LPIPS "
+                                "as \"–\".",
+                                spec.lpips_weights, kNoLpipsFlag)});
   }
 }
 
@@ -89,7 +91,8 @@ Spec check_spec_inputs(Spec spec) {
   const std::vector<InputProblem> problems = spec_input_problems(spec);
   if (problems.empty()) return spec;
   std::string message = problems.front().message;
-  for (size_t i = 1; i < problems.size(); ++i) message += "\n" + std::string(SpecError(problems[i].where, problems[i].message).what());
+  for (size_t i = 1; i < problems.size(); ++i)
+    message += "\n" + std::string(SpecError(problems[i].where, problems[i].message).what());
   throw SpecError(problems.front().where, message);
 }
 

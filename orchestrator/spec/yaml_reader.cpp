@@ -29,9 +29,7 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
+bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
 // What a node holds, for "must be X (got Y)" messages.
 std::string describe(const YAML::Node& node) {
@@ -118,8 +116,7 @@ double YamlReader::real(const YAML::Node& value, const YAML::Node& mark, const s
   return v;
 }
 
-std::string YamlReader::string(const YAML::Node& value, const YAML::Node& mark,
-                               const std::string& path) const {
+std::string YamlReader::string(const YAML::Node& value, const YAML::Node& mark, const std::string& path) const {
   if (!value.IsScalar() || value.Scalar().empty()) {
     fail(mark, path, fmt::format("must be a non-empty text (got {})", describe(value)));
   }
@@ -130,8 +127,8 @@ std::string YamlReader::choice(const YAML::Node& value, const YAML::Node& mark, 
                                const std::vector<std::string>& choices) const {
   const std::string v = string(value, mark, path);
   if (std::find(choices.begin(), choices.end(), v) == choices.end()) {
-    fail(mark, path, fmt::format("must be one of {} (got \"{}\"){}", fmt::join(choices, ", "), v,
-                                 did_you_mean(v, choices)));
+    fail(mark, path,
+         fmt::format("must be one of {} (got \"{}\"){}", fmt::join(choices, ", "), v, did_you_mean(v, choices)));
   }
   return v;
 }

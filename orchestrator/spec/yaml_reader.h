@@ -36,14 +36,12 @@ class YamlReader {
   [[noreturn]] void fail(const YAML::Node& node, const std::string& path, const std::string& message) const;
 
   // The entries of a map (a null node is an empty map); keys must be plain scalars, given once.
-  std::vector<YamlEntry> entries(const YAML::Node& map, const YAML::Node& mark,
-                                 const std::string& path) const;
+  std::vector<YamlEntry> entries(const YAML::Node& map, const YAML::Node& mark, const std::string& path) const;
   // Fails on an entry whose name is not in `known`, suggesting the closest.
   void require_known(const YamlEntry& entry, const std::vector<std::string>& known) const;
 
   // Scalars; `mark` is the node whose line errors point at.
-  int64_t integer(const YAML::Node& value, const YAML::Node& mark, const std::string& path,
-                  int64_t min) const;
+  int64_t integer(const YAML::Node& value, const YAML::Node& mark, const std::string& path, int64_t min) const;
   double real(const YAML::Node& value, const YAML::Node& mark, const std::string& path) const;
   std::string string(const YAML::Node& value, const YAML::Node& mark, const std::string& path) const;
   std::string choice(const YAML::Node& value, const YAML::Node& mark, const std::string& path,

@@ -50,8 +50,9 @@ void write_folder_owner(const fs::path& sweep_folder, const std::string& instanc
   const fs::path folder = absolute_normal(sweep_folder), db = absolute_normal(database);
   fs::path relative = db.lexically_relative(folder);
   if (relative.empty()) relative = db;
-  worker::write_file_atomically(sweep_folder / kFolderOwnerFile,
-                                fmt::format("{}\ninstance {}\ndatabase {}\n", kOwnerFormat, instance, relative.string()));
+  worker::write_file_atomically(
+      sweep_folder / kFolderOwnerFile,
+      fmt::format("{}\ninstance {}\ndatabase {}\n", kOwnerFormat, instance, relative.string()));
 }
 
 void check_folder_database(const fs::path& sweep_folder, const std::string& sweep, const fs::path& database) {

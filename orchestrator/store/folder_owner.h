@@ -23,8 +23,8 @@ class FolderOwnedError : public std::runtime_error {
 };
 
 struct FolderOwner {
-  std::string instance;             // "" when the folder has no owner file (written before owners existed)
-  std::filesystem::path database;   // absolute; empty without an owner file
+  std::string instance;            // "" when the folder has no owner file (written before owners existed)
+  std::filesystem::path database;  // absolute; empty without an owner file
 };
 
 // The folder's owner as its file says; nullopt when the file is missing. A malformed file counts as

@@ -18,8 +18,12 @@ std::optional<double> optional_number(const nlohmann::json& json, const char* fi
 }
 
 nlohmann::json epoch_to_json(const worker::EpochFigures& e) {
-  return {{"epoch", e.epoch},     {"train_loss", e.train_loss}, {"val_loss", e.val_loss},
-          {"gap", e.gap},         {"lr", e.lr},                 {"seconds", e.seconds},
+  return {{"epoch", e.epoch},
+          {"train_loss", e.train_loss},
+          {"val_loss", e.val_loss},
+          {"gap", e.gap},
+          {"lr", e.lr},
+          {"seconds", e.seconds},
           {"images_per_second", e.images_per_second}};
 }
 
@@ -97,8 +101,10 @@ ResultFigures result_figures_from_json(const nlohmann::json& j) {
   f.test_lpips = optional_number(j, "test_lpips");
   // Results stored before runs had a precision setting were trained in fp32 throughout.
   const auto precision = j.is_object() ? j.find("precision") : j.end();
-  if (precision != j.end() && precision->is_string()) f.precision = precision->get<std::string>();
-  else if (j.is_object() && j.contains("epochs")) f.precision = "fp32";
+  if (precision != j.end() && precision->is_string())
+    f.precision = precision->get<std::string>();
+  else if (j.is_object() && j.contains("epochs"))
+    f.precision = "fp32";
   if (j.is_object() && j.contains("epochs")) {
     const auto libtorch = j.find("libtorch");
     f.libtorch = libtorch != j.end() && libtorch->is_string() ? libtorch->get<std::string>() : std::string();

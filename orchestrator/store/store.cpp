@@ -118,8 +118,10 @@ std::unique_ptr<SQLite::Database> open_read_only(const std::string& path) {
   if (!read_only_medium) return std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
   std::string uri = "file:";
   for (const char c : std::filesystem::absolute(path).string()) {  // percent-encode what a URI reserves
-    if (c == '%' || c == '?' || c == '#') uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
-    else uri += c;
+    if (c == '%' || c == '?' || c == '#')
+      uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    else
+      uri += c;
   }
   return std::make_unique<SQLite::Database>(uri + "?immutable=1", SQLite::OPEN_READONLY | SQLite::OPEN_URI);
 }
@@ -166,11 +168,16 @@ bool coordinator_alive(const CoordinatorRecord& c, double now) {
 
 const char* to_string(RunState state) {
   switch (state) {
-    case RunState::Pending: return "pending";
-    case RunState::Running: return "running";
-    case RunState::Done: return "done";
-    case RunState::Failed: return "failed";
-    case RunState::Stopped: return "stopped";
+    case RunState::Pending:
+      return "pending";
+    case RunState::Running:
+      return "running";
+    case RunState::Done:
+      return "done";
+    case RunState::Failed:
+      return "failed";
+    case RunState::Stopped:
+      return "stopped";
   }
   return "?";
 }
@@ -214,9 +221,10 @@ Store::Store(const std::string& path, bool read_only) : path_(path) {
       const int version = inspect_store(*db_, path_);
       if (version == 0) throw StoreError(fmt::format("{}: empty; no sweep has written to it yet", path_));
       if (version < kStoreSchemaVersion) {
-        throw StoreError(fmt::format("{}: schema version {} is older than this build's {}; run sweep on it "
-                                     "once to migrate it",
-                                     path_, version, kStoreSchemaVersion));
+        throw StoreError(
+            fmt::format("{}: schema version {} is older than this build's {}; run sweep on it "
+                        "once to migrate it",
+                        path_, version, kStoreSchemaVersion));
       }
       return;
     }
@@ -249,10 +257,10 @@ SpecChangedError spec_changed(const std::string& path, const SweepInfo& sweep, c
   std::string lines;
   for (const std::string& line : json_diff(nlohmann::json::parse(old_spec), nlohmann::json::parse(sweep.spec_json)))
     lines += "\n  " + line;
-  return SpecChangedError(fmt::format(
-      "{}: sweep \"{}\" is already registered with a different spec (stored -> now):{}\nrun with --fresh "
-      "to discard its results and start it anew, or give the sweep another name",
-      path, sweep.name, lines.empty() ? "\n  (the canonical texts differ)" : lines));
+  return SpecChangedError(
+      fmt::format("{}: sweep \"{}\" is already registered with a different spec (stored -> now):{}\nrun with --fresh "
+                  "to discard its results and start it anew, or give the sweep another name",
+                  path, sweep.name, lines.empty() ? "\n  (the canonical texts differ)" : lines));
 }
 }  // namespace
 
@@ -288,7 +296,8 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
     SQLite::Statement insert(*db_,
                              "INSERT INTO sweeps (name, spec_text, spec_hash, spec_json, overrides, created, instance) "
                              "VALUES (?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))))");
-    SQLite::bind(insert, sweep.name, sweep.spec_text, sweep.spec_hash, sweep.spec_json, sweep.overrides_json, worker::unix_now());
+    SQLite::bind(insert, sweep.name, sweep.spec_text, sweep.spec_hash, sweep.spec_json, sweep.overrides_json,
+                 worker::unix_now());
     insert.exec();
     insert_event(*db_, db_->getLastInsertRowid(), std::nullopt, "registered",
                  result == Registration::Replaced ? "spec changed; started afresh" : "new sweep");
@@ -299,8 +308,8 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
 
 std::optional<SweepInfo> Store::sweep(const std::string& name) const {
   return guarded(path_, "reading a sweep", [&]() -> std::optional<SweepInfo> {
-    SQLite::Statement q(*db_,
-                        "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance FROM sweeps WHERE name = ?");
+    SQLite::Statement q(
+        *db_, "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance FROM sweeps WHERE name = ?");
     q.bind(1, name);
     if (!q.executeStep()) return std::nullopt;
     return read_sweep(q);
@@ -309,7 +318,8 @@ std::optional<SweepInfo> Store::sweep(const std::string& name) const {
 
 std::vector<SweepInfo> Store::sweeps() const {
   return guarded(path_, "listing sweeps", [&] {
-    SQLite::Statement q(*db_, "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance FROM sweeps ORDER BY id");
+    SQLite::Statement q(
+        *db_, "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance FROM sweeps ORDER BY id");
     std::vector<SweepInfo> out;
     while (q.executeStep()) out.push_back(read_sweep(q));
     return out;
@@ -388,8 +398,10 @@ std::optional<RunRecord> Store::claim_next_pending(const std::string& sweep, std
                              "coordinator_id = ? WHERE id = ?");
     update.bind(1, attempt);
     update.bind(2, worker::unix_now());
-    if (coordinator_id) update.bind(3, *coordinator_id);
-    else update.bind(3);  // NULL: no coordinator
+    if (coordinator_id)
+      update.bind(3, *coordinator_id);
+    else
+      update.bind(3);  // NULL: no coordinator
     update.bind(4, id);
     update.exec();
     insert_event(*db_, sid, id, "start", fmt::format("attempt {}", attempt));
@@ -548,8 +560,10 @@ std::optional<int64_t> Store::add_trial(const std::string& sweep, const NewRun& 
                           "VALUES (?, ?, ?, ?, ?, ?, ?)");
     row.bind(1, sid);
     row.bind(2, trial.number);
-    if (run_id) row.bind(3, *run_id);
-    else row.bind(3);  // NULL: a repeat
+    if (run_id)
+      row.bind(3, *run_id);
+    else
+      row.bind(3);  // NULL: a repeat
     row.bind(4, trial.method);
     row.bind(5, trial.proposal);
     row.bind(6, trial.state_json);
@@ -574,8 +588,7 @@ std::vector<TrialRecord> Store::trials(const std::string& sweep) const {
 
 int64_t Store::trained_epochs(const std::string& sweep) const {
   return guarded(path_, "counting epochs", [&] {
-    SQLite::Statement q(*db_,
-                        "SELECT COUNT(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.sweep_id = ?");
+    SQLite::Statement q(*db_, "SELECT COUNT(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.sweep_id = ?");
     q.bind(1, sweep_id(sweep));
     q.executeStep();
     return q.getColumn(0).getInt64();

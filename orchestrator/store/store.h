@@ -53,8 +53,8 @@ struct RunRecord {
   int64_t attempts = 0;  // starts that failed or are under way (an interrupted start is not counted)
   double cost = 0;
   int64_t params = 0;
-  std::string error;         // the last failure, "" if none
-  std::string results_json;  // set when done, "" before
+  std::string error;               // the last failure, "" if none
+  std::string results_json;        // set when done, "" before
   std::optional<double> started;   // unix seconds of the latest start
   std::optional<double> finished;  // unix seconds it finished or last failed
   double runtime_s = 0;            // training time: the sum of its epochs' seconds, set when done or stopped
@@ -81,12 +81,12 @@ struct EventRecord {
 
 // One draw of a sampled trial (orchestrator/trial_sampler.h).
 struct TrialRecord {
-  int64_t number = 0;              // 1-based draw counter within the sweep
-  std::optional<int64_t> run_id;   // nullopt: the draw repeated a config the sweep has (nothing added)
-  std::string method;              // random | sobol | tpe
-  std::string proposal;            // random | sobol | startup (tpe's quasi-random start) | model
-  std::string state_json;          // the sampler state at the draw: seed, counter, unit point, model inputs
-  double drawn = 0;                // unix seconds; set by the store
+  int64_t number = 0;             // 1-based draw counter within the sweep
+  std::optional<int64_t> run_id;  // nullopt: the draw repeated a config the sweep has (nothing added)
+  std::string method;             // random | sobol | tpe
+  std::string proposal;           // random | sobol | startup (tpe's quasi-random start) | model
+  std::string state_json;         // the sampler state at the draw: seed, counter, unit point, model inputs
+  double drawn = 0;               // unix seconds; set by the store
 };
 
 enum class Registration { Created, Unchanged, Replaced };
@@ -136,16 +136,16 @@ class Store {
   int add_runs(const std::string& sweep, const std::vector<NewRun>& runs);
   // A process starts working on `sweep`: its coordinator id (its runs and heartbeat are kept under it).
   int64_t join_sweep(const std::string& sweep, const std::string& host, int64_t pid);
-  void heartbeat(int64_t coordinator_id);   // heartbeat = now
-  void leave_sweep(int64_t coordinator_id);  // ended = now
+  void heartbeat(int64_t coordinator_id);                                       // heartbeat = now
+  void leave_sweep(int64_t coordinator_id);                                     // ended = now
   std::vector<CoordinatorRecord> coordinators(const std::string& sweep) const;  // oldest first
 
   // The pending run at the highest rung, then with the largest cost, then the earliest added, becomes
   // running under `coordinator_id`: attempts + 1, started = now. nullopt when none is pending.
   std::optional<RunRecord> claim_next_pending(const std::string& sweep,
                                               std::optional<int64_t> coordinator_id = std::nullopt);
-  void record_epoch(int64_t run_id, const EpochRecord& epoch);  // insert or replace that epoch's row
-  void discard_epochs_after(int64_t run_id, int64_t epoch);     // drop rows of epochs > epoch
+  void record_epoch(int64_t run_id, const EpochRecord& epoch);       // insert or replace that epoch's row
+  void discard_epochs_after(int64_t run_id, int64_t epoch);          // drop rows of epochs > epoch
   void finish_run(int64_t run_id, const std::string& results_json);  // done; event "done"
   // Early stopping: the run pauses at its rung with the results so far (state stopped; event "stop"
   // with `why`), or goes on towards `rung` (state pending, attempts 0; event "promote" with `why`).
@@ -156,15 +156,15 @@ class Store {
   // Runs a crash left running (no coordinator, or one that is not alive) go back to pending; how many.
   // `own`: the caller's coordinator, whose runs are never taken back from it.
   int reset_running(const std::string& sweep, std::optional<int64_t> own = std::nullopt);
-  int release_runs(int64_t coordinator_id);  // that coordinator's running runs -> pending (a clean stop)
-  int reset_failed(const std::string& sweep);   // failed -> pending, attempts 0 (--retry-failed)
+  int release_runs(int64_t coordinator_id);    // that coordinator's running runs -> pending (a clean stop)
+  int reset_failed(const std::string& sweep);  // failed -> pending, attempts 0 (--retry-failed)
 
   // A sampled trial, drawn now: its run (pending, unless the sweep has that key already) and its trial
   // row, with a "sampled" event, in one transaction. Returns the new run's id, or nullopt for a repeat.
   std::optional<int64_t> add_trial(const std::string& sweep, const NewRun& run, const TrialRecord& trial);
   std::vector<TrialRecord> trials(const std::string& sweep) const;  // by number
-  int64_t trained_epochs(const std::string& sweep) const;  // the epoch rows of all its runs
-  bool any_active(const std::string& sweep) const;          // a run pending or running (an indexed look-up)
+  int64_t trained_epochs(const std::string& sweep) const;           // the epoch rows of all its runs
+  bool any_active(const std::string& sweep) const;                  // a run pending or running (an indexed look-up)
 
   std::vector<RunRecord> runs(const std::string& sweep) const;  // in the order they were added
   RunRecord run(int64_t run_id) const;

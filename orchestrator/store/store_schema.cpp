@@ -166,14 +166,15 @@ int inspect_store(SQLite::Database& db, const std::string& path) {
   }
   if (application_id == 0 && version == 0 && tables == 0) return 0;
   if (application_id != kStoreApplicationId) {
-    throw StoreError(fmt::format(
-        "{}: not a bokeh-sweep results database (application_id {:#x}, {} tables); refusing to touch it",
-        path, static_cast<uint32_t>(application_id), tables));
+    throw StoreError(
+        fmt::format("{}: not a bokeh-sweep results database (application_id {:#x}, {} tables); refusing to touch it",
+                    path, static_cast<uint32_t>(application_id), tables));
   }
   if (version > kStoreSchemaVersion) {
-    throw StoreError(fmt::format("{}: written by a newer bokeh-sweep (schema version {}, this build knows up "
-                                 "to {}); refusing to touch it",
-                                 path, version, kStoreSchemaVersion));
+    throw StoreError(
+        fmt::format("{}: written by a newer bokeh-sweep (schema version {}, this build knows up "
+                    "to {}); refusing to touch it",
+                    path, version, kStoreSchemaVersion));
   }
   if (version < 1) {
     throw StoreError(fmt::format("{}: a bokeh-sweep database without a schema version; refusing to touch it", path));

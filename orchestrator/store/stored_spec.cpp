@@ -125,8 +125,8 @@ StoredSpec read_stored_spec(const std::string& spec_json) {
     const std::optional<double> min_epochs = optional_number(*es, "min_epochs");
     const std::optional<double> factor = optional_number(*es, "reduction_factor");
     if (min_epochs && factor && *min_epochs >= 1 && *factor >= 2) {
-      out.early_stopping = StoredEarlyStopping{text_at(*es, "metric"), static_cast<int64_t>(*min_epochs),
-                                               static_cast<int64_t>(*factor)};
+      out.early_stopping =
+          StoredEarlyStopping{text_at(*es, "metric"), static_cast<int64_t>(*min_epochs), static_cast<int64_t>(*factor)};
     }
   }
   return out;

@@ -42,20 +42,20 @@ struct StoredEarlyStopping {
 // One dimension of the spec's `search.space`, for the box fANOVA integrates over.
 struct StoredDimension {
   std::string key;
-  std::string distribution;  // uniform, loguniform, int, choice
+  std::string distribution;         // uniform, loguniform, int, choice
   std::optional<double> low, high;  // the range, when not a choice
   bool log = false;                 // loguniform, or int with log
 };
 
 struct StoredSpec {
-  std::vector<int64_t> tables;                     // the study tables it lists (1..4), in its order
-  std::map<int64_t, StoredTableRows> table_rows;   // tables whose rows the spec names
-  std::vector<StoredReference> references;         // in its order
-  std::map<std::string, std::string> readings;     // run name -> its `reading` (rows read, not transcribed)
+  std::vector<int64_t> tables;                    // the study tables it lists (1..4), in its order
+  std::map<int64_t, StoredTableRows> table_rows;  // tables whose rows the spec names
+  std::vector<StoredReference> references;        // in its order
+  std::map<std::string, std::string> readings;    // run name -> its `reading` (rows read, not transcribed)
   StoredData data;
-  std::vector<std::string> sampled;                // the run settings its `search` samples, in its order
-  std::vector<StoredDimension> space;              // the same with their distributions
-  std::vector<std::string> varied;                 // settings its grid, search or runs set, in that order, once each
+  std::vector<std::string> sampled;    // the run settings its `search` samples, in its order
+  std::vector<StoredDimension> space;  // the same with their distributions
+  std::vector<std::string> varied;     // settings its grid, search or runs set, in that order, once each
   std::optional<StoredEarlyStopping> early_stopping;
 };
 

@@ -47,7 +47,10 @@ json varied_settings(const json& runs) {
 }
 
 json curve_json(const std::vector<orchestrator::EpochRecord>& epochs) {
-  json curve = {{"epoch", json::array()}, {"train", json::array()}, {"val", json::array()}, {"lr", json::array()},
+  json curve = {{"epoch", json::array()},
+                {"train", json::array()},
+                {"val", json::array()},
+                {"lr", json::array()},
                 {"lr_drops", lr_drop_epochs(epochs)}};
   for (const orchestrator::EpochRecord& e : epochs) {
     curve["epoch"].push_back(e.epoch);
@@ -136,8 +139,10 @@ json table_to_json(const Table& table) {
     for (size_t i = 0; i < table.columns.size(); ++i) {
       const std::optional<std::string> text = shown_text(table, r, i);
       json value = nullptr;
-      if (const double* number = std::get_if<double>(&row[i])) value = *number;
-      else if (text) value = *text;
+      if (const double* number = std::get_if<double>(&row[i]))
+        value = *number;
+      else if (text)
+        value = *text;
       cells.push_back({{"text", text.value_or(kMissingMark)}, {"value", value}});
     }
     out["rows"].push_back(std::move(cells));
@@ -170,7 +175,8 @@ json dashboard_snapshot(const orchestrator::Store& store, const std::string& swe
   } else {
     for (const orchestrator::SweepInfo& s : store.sweeps()) sweeps.push_back(sweep_snapshot(store, s, now));
   }
-  return {{"database", std::filesystem::path(store.path()).filename().string()}, {"generated", now}, {"sweeps", sweeps}};
+  return {
+      {"database", std::filesystem::path(store.path()).filename().string()}, {"generated", now}, {"sweeps", sweeps}};
 }
 
 json waiting_snapshot(const std::string& db_path, double now) {
@@ -179,7 +185,8 @@ json waiting_snapshot(const std::string& db_path, double now) {
           {"generated", now},
           {"sweeps", json::array()},
           {"waiting", fmt::format("waiting for the sweep: {} does not exist yet (this page polls and shows it once a "
-                                  "sweep creates it)", name)}};
+                                  "sweep creates it)",
+                                  name)}};
 }
 
 }  // namespace bokeh::reports

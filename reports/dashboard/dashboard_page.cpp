@@ -22,8 +22,8 @@ using nlohmann::json;
 std::string read_file(const std::filesystem::path& file, const std::string& package) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    throw ReportError(fmt::format("cannot read {} (Debian package {}; scripts/install-deps installs it)", file.string(),
-                                  package));
+    throw ReportError(
+        fmt::format("cannot read {} (Debian package {}; scripts/install-deps installs it)", file.string(), package));
   }
   std::ostringstream text;
   text << in.rdbuf();
@@ -54,11 +54,20 @@ std::string html_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

@@ -26,8 +26,8 @@ struct SampleImages {
 using SampleSource = std::function<SampleImages(const orchestrator::Store& store, const std::string& sweep)>;
 
 struct PageOptions {
-  bool live = false;      // served: the page polls data.json and redraws when it changes
-  SampleSource samples;   // empty: the page says this build draws no sample images
+  bool live = false;                                   // served: the page polls data.json and redraws when it changes
+  SampleSource samples;                                // empty: the page says this build draws no sample images
   nlohmann::json software = nlohmann::json::object();  // extra "name": "version" pairs (e.g. libtorch)
 };
 

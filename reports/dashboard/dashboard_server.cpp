@@ -133,12 +133,15 @@ void serve_dashboard(const ServeOptions& options, const std::function<void(const
   } else if (!server.bind_to_port(options.host, port)) {
     port = -1;
   }
-  if (port <= 0) throw CannotListen(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)",
-                                                options.host, options.port));
+  if (port <= 0)
+    throw CannotListen(
+        fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)", options.host, options.port));
   if (!loopback_host(options.host))
-    std::cerr << fmt::format("report: warning: listening on {} beyond this machine's loopback: anyone who can reach it "
-                             "can read the sweep's settings and results (the default, 127.0.0.1, with an ssh tunnel "
-                             "keeps it private)", options.host)
+    std::cerr << fmt::format(
+                     "report: warning: listening on {} beyond this machine's loopback: anyone who can reach it "
+                     "can read the sweep's settings and results (the default, 127.0.0.1, with an ssh tunnel "
+                     "keeps it private)",
+                     options.host)
               << std::endl;
   const bool ipv6 = options.host.find(':') != std::string::npos;
   on_listening(fmt::format("http://{}:{}/", ipv6 ? "[" + options.host + "]" : options.host, port));

@@ -68,7 +68,8 @@ std::filesystem::path write_curves_figure(const std::vector<CurveSeries>& series
                                           FigureSize size) {
   if (series.empty()) throw ReportError("no runs to plot");
   for (const CurveSeries& s : series) {
-    if (s.epochs.empty()) throw ReportError(fmt::format("run \"{}\" has no epochs recorded yet; nothing to plot", s.run));
+    if (s.epochs.empty())
+      throw ReportError(fmt::format("run \"{}\" has no epochs recorded yet; nothing to plot", s.run));
   }
   std::error_code error;
   std::filesystem::create_directories(out_dir, error);

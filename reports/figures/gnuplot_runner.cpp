@@ -32,8 +32,10 @@ std::optional<std::filesystem::path> find_gnuplot() {
 void run_gnuplot(const std::filesystem::path& script) {
   const std::optional<std::filesystem::path> gnuplot = find_gnuplot();
   if (!gnuplot) {
-    throw ReportError(fmt::format("gnuplot is not on PATH; figures need it (Debian: apt-get install gnuplot-nox, "
-                                  "or scripts/install-deps); its script is written: {}", script.string()));
+    throw ReportError(
+        fmt::format("gnuplot is not on PATH; figures need it (Debian: apt-get install gnuplot-nox, "
+                    "or scripts/install-deps); its script is written: {}",
+                    script.string()));
   }
   const std::filesystem::path folder = script.parent_path().empty() ? "." : script.parent_path();
   const std::string name = script.filename().string();

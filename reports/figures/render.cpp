@@ -15,8 +15,10 @@ torch::Tensor pad_to_multiple(const torch::Tensor& x, int64_t factor) {
   const int64_t pad_h = round_up(h, factor) - h, pad_w = round_up(w, factor) - w;
   if (pad_h == 0 && pad_w == 0) return x;
   F::PadFuncOptions options({0, pad_w, 0, pad_h});
-  if (pad_h < h && pad_w < w) options.mode(torch::kReflect);
-  else options.mode(torch::kReplicate);
+  if (pad_h < h && pad_w < w)
+    options.mode(torch::kReflect);
+  else
+    options.mode(torch::kReplicate);
   return F::pad(x, options);
 }
 

@@ -75,8 +75,10 @@ FigureResult make_curves_figure(const orchestrator::Store& store, const FigureRe
     if (with_epochs.empty()) throw ReportError(fmt::format("no run of sweep {} has recorded an epoch yet", sweep.name));
     chosen = lowest(with_epochs, kDefaultCurveRuns, min_val);
     if (chosen.size() < with_epochs.size()) {
-      result.notes.push_back(fmt::format("plotted the {} of {} runs with the lowest validation loss; choose others "
-                                         "with --runs", chosen.size(), with_epochs.size()));
+      result.notes.push_back(
+          fmt::format("plotted the {} of {} runs with the lowest validation loss; choose others "
+                      "with --runs",
+                      chosen.size(), with_epochs.size()));
     }
   }
   std::vector<CurveSeries> series;
@@ -108,12 +110,16 @@ SampleSelection select_samples(const orchestrator::Store& store, const FigureReq
     std::vector<const RunSummary*> ready;
     for (const RunSummary& r : runs) {
       if (r.state != orchestrator::RunState::Done) continue;
-      if (std::filesystem::exists(best_weights(r))) ready.push_back(&r);
-      else result.notes.push_back(fmt::format("run \"{}\" left out: no checkpoint at {}", r.name, best_weights(r).string()));
+      if (std::filesystem::exists(best_weights(r)))
+        ready.push_back(&r);
+      else
+        result.notes.push_back(
+            fmt::format("run \"{}\" left out: no checkpoint at {}", r.name, best_weights(r).string()));
     }
     if (ready.empty()) {
-      throw ReportError(fmt::format("no finished run of sweep {} has a checkpoint under {}", sweep.name,
-                                    (orchestrator::sweep_folder(request.results_root, sweep.name) / "checkpoints").string()));
+      throw ReportError(
+          fmt::format("no finished run of sweep {} has a checkpoint under {}", sweep.name,
+                      (orchestrator::sweep_folder(request.results_root, sweep.name) / "checkpoints").string()));
     }
     chosen = lowest(ready, kDefaultSampleRuns, [](const RunSummary& r) {
       return ranking_loss(r).value_or(std::numeric_limits<double>::infinity());

@@ -14,16 +14,16 @@
 
 namespace bokeh::reports {
 
-inline constexpr size_t kDefaultCurveRuns = 6;   // without --runs: the runs with the lowest validation loss
+inline constexpr size_t kDefaultCurveRuns = 6;  // without --runs: the runs with the lowest validation loss
 inline constexpr size_t kDefaultSampleRuns = 4;
 
 struct FigureRequest {
-  std::string sweep;               // "" = the most recently created sweep
-  std::vector<std::string> runs;   // empty = a default choice (see make_*_figure)
+  std::string sweep;              // "" = the most recently created sweep
+  std::vector<std::string> runs;  // empty = a default choice (see make_*_figure)
   std::filesystem::path out_dir;
   std::filesystem::path results_root;  // holds <sweep>/checkpoints and <sweep>/data
-  int64_t images = 4;              // samples: test images, one per row
-  FigureSize size;                 // curves: PNG size
+  int64_t images = 4;                  // samples: test images, one per row
+  FigureSize size;                     // curves: PNG size
 };
 
 struct FigureResult {

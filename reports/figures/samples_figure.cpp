@@ -65,9 +65,10 @@ std::filesystem::path write_samples_figure(const torch::Tensor& inputs, const to
   if (error) throw ReportError(fmt::format("cannot create {}: {}", out_dir.string(), error.message()));
   const std::filesystem::path png = out_dir / (name + ".png");
   worker::write_image(png, sample_grid(inputs, targets, columns));
-  std::string legend = fmt::format("{}.png: one row per test image ({} images); columns, left to right:\n"
-                                   "  input (sharp, f/16)\n  target (bokeh, f/1.8)\n",
-                                   name, inputs.size(0));
+  std::string legend = fmt::format(
+      "{}.png: one row per test image ({} images); columns, left to right:\n"
+      "  input (sharp, f/16)\n  target (bokeh, f/1.8)\n",
+      name, inputs.size(0));
   for (const SampleColumn& c : columns) legend += fmt::format("  {} (output of its best checkpoint)\n", c.run);
   worker::write_file_atomically(out_dir / (name + ".txt"), legend);
   return png;

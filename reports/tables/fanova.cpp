@@ -10,7 +10,7 @@ namespace bokeh::reports {
 namespace {
 
 struct Node {
-  int feature = -1;  // -1: a leaf
+  int feature = -1;      // -1: a leaf
   double threshold = 0;  // x[feature] <= threshold goes left
   int left = -1, right = -1;
   double value = 0;  // leaf: the mean of its samples
@@ -26,7 +26,8 @@ class Tree {
 
   double predict(const std::vector<double>& point) const {
     int at = 0;
-    while (nodes_[at].feature >= 0) at = point[nodes_[at].feature] <= nodes_[at].threshold ? nodes_[at].left : nodes_[at].right;
+    while (nodes_[at].feature >= 0)
+      at = point[nodes_[at].feature] <= nodes_[at].threshold ? nodes_[at].left : nodes_[at].right;
     return nodes_[at].value;
   }
 
@@ -60,9 +61,8 @@ class Tree {
     const size_t features = x_.front().size();
     std::vector<size_t> order = rows;
     for (size_t f = 0; f < features; ++f) {
-      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        return x_[a][f] != x_[b][f] ? x_[a][f] < x_[b][f] : a < b;
-      });
+      std::sort(order.begin(), order.end(),
+                [&](size_t a, size_t b) { return x_[a][f] != x_[b][f] ? x_[a][f] < x_[b][f] : a < b; });
       double left_sum = 0, left_squares = 0, total_squares = 0;
       for (size_t r : order) total_squares += y_[r] * y_[r];
       for (size_t i = 0; i + 1 < order.size(); ++i) {
@@ -72,7 +72,8 @@ class Tree {
         if (x_[order[i]][f] == x_[order[i + 1]][f]) continue;
         const double nl = static_cast<double>(i + 1), nr = static_cast<double>(order.size() - i - 1);
         const double right_sum = sum - left_sum;
-        const double sse = (left_squares - left_sum * left_sum / nl) + (total_squares - left_squares - right_sum * right_sum / nr);
+        const double sse =
+            (left_squares - left_sum * left_sum / nl) + (total_squares - left_squares - right_sum * right_sum / nr);
         if (sse < best_sse) {
           best_sse = sse;
           best_feature = static_cast<int>(f);

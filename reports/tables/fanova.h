@@ -15,7 +15,7 @@
 namespace bokeh::reports {
 
 struct ForestOptions {
-  int trees = 64;         // as Optuna's FanovaImportanceEvaluator (n_trees=64, max_depth=64)
+  int trees = 64;  // as Optuna's FanovaImportanceEvaluator (n_trees=64, max_depth=64)
   int max_depth = 64;
   int min_samples_split = 2;
   uint64_t seed = 0;

@@ -10,7 +10,8 @@ AnovaShares functional_anova(const WeightedGrid& grid) {
   const size_t d = grid.weights.size();
   size_t cells = 1;
   for (const auto& w : grid.weights) cells *= w.size();
-  if (cells != grid.values.size() || d == 0) throw std::invalid_argument("functional_anova: values do not fill the grid");
+  if (cells != grid.values.size() || d == 0)
+    throw std::invalid_argument("functional_anova: values do not fill the grid");
 
   // One pass: f0, E[f | x_i = k] and E[f | x_i = k, x_j = l] as weighted sums, divided by the
   // margins' weights afterwards (the grid's measure is a product, so these are conditional means).

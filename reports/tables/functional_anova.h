@@ -18,7 +18,7 @@ struct WeightedGrid {
 
 struct AnovaShares {
   double total_variance = 0;
-  std::vector<double> main;                              // per dimension: V_i / V
+  std::vector<double> main;                                         // per dimension: V_i / V
   std::vector<std::pair<std::pair<size_t, size_t>, double>> pairs;  // (i < j): V_ij / V, in (i, j) order
 };
 

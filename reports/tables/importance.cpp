@@ -44,7 +44,9 @@ struct Dimension {
   bool numeric = false;
   bool log = false;
   std::pair<double, double> box;  // fANOVA: the range integrated over
-  size_t level(const json& v) const { return static_cast<size_t>(std::find(levels.begin(), levels.end(), v) - levels.begin()); }
+  size_t level(const json& v) const {
+    return static_cast<size_t>(std::find(levels.begin(), levels.end(), v) - levels.begin());
+  }
   // fANOVA's coordinate: the value (its log10 on a log scale), or a category's index.
   double coordinate(const json& v) const {
     if (!numeric) return static_cast<double>(level(v));
@@ -154,12 +156,15 @@ ImportanceResult importance(const orchestrator::SweepInfo& sweep, const std::vec
   }
   result.configurations = static_cast<int64_t>(samples.size());
   if (groups.size() == 1)
-    throw ReportInputError(fmt::format("--importance: sweep \"{}\" varies nothing (one configuration{}), so there is "
-                                       "nothing to attribute", sweep.name,
-                                       groups.front().planned() > 1 ? ", repeated" : ""));
+    throw ReportInputError(
+        fmt::format("--importance: sweep \"{}\" varies nothing (one configuration{}), so there is "
+                    "nothing to attribute",
+                    sweep.name, groups.front().planned() > 1 ? ", repeated" : ""));
   if (samples.size() < 3)
-    throw ReportInputError(fmt::format("--importance needs at least 3 finished configurations with {}; sweep \"{}\" "
-                                       "has {}", header, sweep.name, samples.size()));
+    throw ReportInputError(
+        fmt::format("--importance needs at least 3 finished configurations with {}; sweep \"{}\" "
+                    "has {}",
+                    header, sweep.name, samples.size()));
   // The settings that differ between the finished configurations, in the spec's order, then any other.
   std::vector<std::string> keys = spec.varied;
   for (const auto& [key, value] : samples.front().settings.items()) {
@@ -167,18 +172,22 @@ ImportanceResult importance(const orchestrator::SweepInfo& sweep, const std::vec
   }
   std::vector<Dimension> dims;
   for (const std::string& key : keys) {
-    const bool everywhere = std::all_of(samples.begin(), samples.end(), [&](const Sample& s) { return s.settings.contains(key); });
+    const bool everywhere =
+        std::all_of(samples.begin(), samples.end(), [&](const Sample& s) { return s.settings.contains(key); });
     if (!everywhere) continue;
-    const bool varies = std::any_of(samples.begin(), samples.end(),
-                                    [&](const Sample& s) { return s.settings.at(key) != samples.front().settings.at(key); });
-    if (varies) dims.push_back(make_dimension(key, samples, spec));
+    const bool varies = std::any_of(samples.begin(), samples.end(), [&](const Sample& s) {
+      return s.settings.at(key) != samples.front().settings.at(key);
+    });
+    if (varies)
+      dims.push_back(make_dimension(key, samples, spec));
     else if (std::find(spec.varied.begin(), spec.varied.end(), key) != spec.varied.end())
       result.constants.emplace_back(key, value_text(samples.front().settings.at(key)));
   }
   if (dims.empty())
-    throw ReportInputError(fmt::format("--importance: no setting differs between the {} finished configurations of "
-                                       "sweep \"{}\", so there is nothing to attribute",
-                                       samples.size(), sweep.name));
+    throw ReportInputError(
+        fmt::format("--importance: no setting differs between the {} finished configurations of "
+                    "sweep \"{}\", so there is nothing to attribute",
+                    samples.size(), sweep.name));
   for (const Dimension& d : dims) result.values.emplace_back(d.key, levels_text(d));
 
   size_t cells = 1;
@@ -260,8 +269,8 @@ Table importance_table(const orchestrator::SweepInfo& sweep, const ImportanceRes
   Table t;
   t.title = fmt::format("Importance - sweep {}: share of the variance of {} across {} configurations", sweep.name,
                         result.y_header, result.configurations);
-  t.columns = {Column{"Setting"}, Column{"Effect"}, Column{"Share", CellStyle::Fixed, 3},
-               Column{"95% interval"}, Column{"Values"}};
+  t.columns = {Column{"Setting"}, Column{"Effect"}, Column{"Share", CellStyle::Fixed, 3}, Column{"95% interval"},
+               Column{"Values"}};
   const auto value_of = [&](const std::string& key) {
     for (const auto& [k, v] : result.values) {
       if (k == key) return v;
@@ -277,10 +286,11 @@ Table importance_table(const orchestrator::SweepInfo& sweep, const ImportanceRes
       continue;
     }
     listed += term.share;
-    const Cell interval = term.interval ? Cell{fmt::format("[{:.3f}, {:.3f}]", term.interval->first, term.interval->second)}
-                                        : Cell{};
-    t.rows.push_back({Cell{fmt::format("{}", fmt::join(term.settings, " × "))}, Cell{std::string(pair ? "interaction" : "main")},
-                      Cell{term.share}, interval, Cell{pair ? std::string() : value_of(term.settings[0])}});
+    const Cell interval =
+        term.interval ? Cell{fmt::format("[{:.3f}, {:.3f}]", term.interval->first, term.interval->second)} : Cell{};
+    t.rows.push_back({Cell{fmt::format("{}", fmt::join(term.settings, " × "))},
+                      Cell{std::string(pair ? "interaction" : "main")}, Cell{term.share}, interval,
+                      Cell{pair ? std::string() : value_of(term.settings[0])}});
   }
   for (const auto& [key, value] : result.constants)
     t.rows.push_back({Cell{key}, Cell{std::string("constant")}, Cell{std::string("constant")}, Cell{}, Cell{value}});
@@ -289,24 +299,28 @@ Table importance_table(const orchestrator::SweepInfo& sweep, const ImportanceRes
     t.notes.push_back(fmt::format(
         "Exact functional ANOVA over the {} cells of a full factorial grid ({} levels){}: each term's share of the "
         "variance of the cell {} across the cells, every level weighted equally.",
-        result.configurations, fmt::join(result.cells, " x "), result.repeated ? ", each cell the mean of its finished repeats" : "",
-        result.y_header));
-    t.notes.push_back(result.repeated
-                          ? fmt::format("95% interval: 2.5 and 97.5 percentiles over {} bootstrap resamples of each cell's "
-                                        "repeats (seed {}).", options.bootstrap, options.seed)
-                          : "No interval: one run per cell, so the shares are exact for these runs (repeats: K would "
-                            "give an interval over seeds).");
+        result.configurations, fmt::join(result.cells, " x "),
+        result.repeated ? ", each cell the mean of its finished repeats" : "", result.y_header));
+    t.notes.push_back(
+        result.repeated
+            ? fmt::format("95% interval: 2.5 and 97.5 percentiles over {} bootstrap resamples of each cell's "
+                          "repeats (seed {}).",
+                          options.bootstrap, options.seed)
+            : "No interval: one run per cell, so the shares are exact for these runs (repeats: K would "
+              "give an interval over seeds).");
   } else {
     t.notes.push_back(fmt::format(
-        "fANOVA (Hutter et al. 2014) over a random forest of {} regression trees (bootstrap samples, every setting tried "
+        "fANOVA (Hutter et al. 2014) over a random forest of {} regression trees (bootstrap samples, every setting "
+        "tried "
         "at each split, up to {} levels deep) fit to the {} configurations' {}{}; each tree's prediction decomposed "
         "exactly over the settings' ranges (uniform; log scale where the search samples log-uniformly; categories "
         "equally weighted), the shares averaged over the trees.",
         options.trees, ForestOptions{}.max_depth, result.configurations, result.y_header,
         result.repeated ? " (means over repeats)" : ""));
-    t.notes.push_back(fmt::format("95% interval: 2.5 and 97.5 percentiles over {} bootstrap resamples of the "
-                                  "configurations, {} trees each; seed {} (the same database prints the same numbers).",
-                                  options.bootstrap, options.bootstrap_trees, options.seed));
+    t.notes.push_back(
+        fmt::format("95% interval: 2.5 and 97.5 percentiles over {} bootstrap resamples of the "
+                    "configurations, {} trees each; seed {} (the same database prints the same numbers).",
+                    options.bootstrap, options.bootstrap_trees, options.seed));
   }
   std::string rest = fmt::format("The listed shares sum to {:.3f}; the rest is higher-order interactions", listed);
   if (omitted > 0)
@@ -314,12 +328,13 @@ Table importance_table(const orchestrator::SweepInfo& sweep, const ImportanceRes
                         kShownPairShare);
   t.notes.push_back(rest + ".");
   if (result.total_variance <= 0)
-    t.notes.push_back(fmt::format("{} is the same for every configuration: no setting explains anything (all shares 0).",
-                                  result.y_header));
-  t.notes.push_back(result.constants.empty()
-                        ? "Every other run setting is the same in every run."
-                        : "constant: the spec varies it, but every finished configuration has the same value; every other "
-                          "run setting is the same in every run.");
+    t.notes.push_back(fmt::format(
+        "{} is the same for every configuration: no setting explains anything (all shares 0).", result.y_header));
+  t.notes.push_back(
+      result.constants.empty()
+          ? "Every other run setting is the same in every run."
+          : "constant: the spec varies it, but every finished configuration has the same value; every other "
+            "run setting is the same in every run.");
   return t;
 }
 

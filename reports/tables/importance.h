@@ -29,20 +29,20 @@ struct ImportanceOptions {
 };
 
 struct ImportanceTerm {
-  std::vector<std::string> settings;  // one: a main effect; two: their interaction
-  double share = 0;                   // of the total variance, in [0, 1]
+  std::vector<std::string> settings;                  // one: a main effect; two: their interaction
+  double share = 0;                                   // of the total variance, in [0, 1]
   std::optional<std::pair<double, double>> interval;  // 95% (2.5 and 97.5 percentiles)
 };
 
 struct ImportanceResult {
-  bool exact = false;             // full factorial grid: exact functional ANOVA
-  std::string y_header;           // "Best_Val_Loss", ...
-  int64_t configurations = 0;     // finished configurations used
-  std::vector<std::string> cells; // exact: "3 x 2" levels
+  bool exact = false;                 // full factorial grid: exact functional ANOVA
+  std::string y_header;               // "Best_Val_Loss", ...
+  int64_t configurations = 0;         // finished configurations used
+  std::vector<std::string> cells;     // exact: "3 x 2" levels
   std::vector<ImportanceTerm> terms;  // mains and pairs, by share (largest first; ties: mains, spec order)
-  std::vector<std::pair<std::string, std::string>> values;    // each varied setting: its values as text
+  std::vector<std::pair<std::string, std::string>> values;     // each varied setting: its values as text
   std::vector<std::pair<std::string, std::string>> constants;  // settings the spec varies that did not: value
-  bool repeated = false;          // exact with repeats: the interval resamples repeats
+  bool repeated = false;                                       // exact with repeats: the interval resamples repeats
   double total_variance = 0;
 };
 

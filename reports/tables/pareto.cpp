@@ -91,7 +91,8 @@ ParetoResult pareto_result(const std::vector<RepeatGroup>& groups, const ParetoA
     result.points.push_back(p);
   }
   if (result.points.empty())
-    throw ReportError(fmt::format("no finished configuration has both {} and {} yet", result.x_header, result.y_header));
+    throw ReportError(
+        fmt::format("no finished configuration has both {} and {} yet", result.x_header, result.y_header));
   std::vector<std::pair<double, double>> xy;
   for (const ParetoPoint& p : result.points) xy.emplace_back(p.x, p.y);
   result.front = pareto_front(xy, higher_is_better(axes.y));
@@ -120,19 +121,22 @@ Table pareto_table(const orchestrator::SweepInfo& sweep, const ParetoResult& res
     if (repeated) t.spreads.push_back(std::move(spreads));
   }
   const size_t dominated = result.points.size() - result.front.size();
-  t.notes.push_back(fmt::format("{} of {} finished configurations are on the front; {} dominated (another is at least "
-                                "as good in both figures and better in one: lower {}, {} {}).",
-                                result.front.size(), result.points.size(), dominated, result.x_header,
-                                higher_is_better(result.axes.y) ? "higher" : "lower", result.y_header));
+  t.notes.push_back(
+      fmt::format("{} of {} finished configurations are on the front; {} dominated (another is at least "
+                  "as good in both figures and better in one: lower {}, {} {}).",
+                  result.front.size(), result.points.size(), dominated, result.x_header,
+                  higher_is_better(result.axes.y) ? "higher" : "lower", result.y_header));
   if (result.without_figure > 0)
     t.notes.push_back(fmt::format("{} finished configurations lack {} or {} and are left out.", result.without_figure,
                                   result.x_header, result.y_header));
   if (repeated)
-    t.notes.push_back("With repeats: each configuration's figures are the means over its n finished repeats "
-                      "(± the sample standard deviation); the front is of the means.");
+    t.notes.push_back(
+        "With repeats: each configuration's figures are the means over its n finished repeats "
+        "(± the sample standard deviation); the front is of the means.");
   if (result.axes.x == "flops")
-    t.notes.push_back("Train cost: the cost model's estimate of a run's training FLOPs (forward and backward, every "
-                      "epoch and pair), as sweep --dry-run prints it.");
+    t.notes.push_back(
+        "Train cost: the cost model's estimate of a run's training FLOPs (forward and backward, every "
+        "epoch and pair), as sweep --dry-run prints it.");
   return t;
 }
 

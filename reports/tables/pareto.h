@@ -42,7 +42,7 @@ struct ParetoPoint {
 
 struct ParetoResult {
   ParetoAxes axes;
-  std::string x_header, y_header;  // "Params (M)", "Best_Val_Loss", ...
+  std::string x_header, y_header;   // "Params (M)", "Best_Val_Loss", ...
   std::vector<ParetoPoint> points;  // every configuration with both figures, in the sweep's order
   std::vector<size_t> front;        // indices into points, by increasing cost
   int64_t without_figure = 0;       // finished configurations lacking the quality figure (e.g. no LPIPS)

@@ -17,27 +17,45 @@ const std::vector<std::string> kFigures = {"runtime_min", "train_loss", "val_los
 
 // The figure a table column shows, by the headers Tables 1-4 use; "" for a settings column.
 std::string column_figure(const std::string& header) {
-  static const std::map<std::string, std::string> figures = {
-      {"Runtime (min)", "runtime_min"}, {"Train runtime (min)", "runtime_min"}, {"Train_Loss", "train_loss"},
-      {"Val_Loss", "val_loss"},         {"Gap", "gap"},                         {"Best_Val_Loss", "best_val_loss"},
-      {"Best_Epoch", "best_epoch"},     {"L1", "test_l1"},                      {"PSNR", "test_psnr"},
-      {"PSNR ↑", "test_psnr"},          {"SSIM", "test_ssim"},                  {"SSIM ↑", "test_ssim"},
-      {"LPIPS", "test_lpips"},          {"LPIPS ↓", "test_lpips"}};
+  static const std::map<std::string, std::string> figures = {{"Runtime (min)", "runtime_min"},
+                                                             {"Train runtime (min)", "runtime_min"},
+                                                             {"Train_Loss", "train_loss"},
+                                                             {"Val_Loss", "val_loss"},
+                                                             {"Gap", "gap"},
+                                                             {"Best_Val_Loss", "best_val_loss"},
+                                                             {"Best_Epoch", "best_epoch"},
+                                                             {"L1", "test_l1"},
+                                                             {"PSNR", "test_psnr"},
+                                                             {"PSNR ↑", "test_psnr"},
+                                                             {"SSIM", "test_ssim"},
+                                                             {"SSIM ↑", "test_ssim"},
+                                                             {"LPIPS", "test_lpips"},
+                                                             {"LPIPS ↓", "test_lpips"}};
   const auto it = figures.find(header);
   return it == figures.end() ? "" : it->second;
 }
 
 void set_figure(RunSummary& run, const std::string& figure, std::optional<double> value) {
-  if (figure == "runtime_min") run.runtime_min = value;
-  else if (figure == "train_loss") run.train_loss = value;
-  else if (figure == "val_loss") run.val_loss = value;
-  else if (figure == "gap") run.gap = value;
-  else if (figure == "best_val_loss") run.best_val_loss = value;
-  else if (figure == "best_epoch") run.best_epoch = value ? std::optional<int64_t>(std::llround(*value)) : std::nullopt;
-  else if (figure == "test_l1") run.test_l1 = value;
-  else if (figure == "test_psnr") run.test_psnr = value;
-  else if (figure == "test_ssim") run.test_ssim = value;
-  else if (figure == "test_lpips") run.test_lpips = value;
+  if (figure == "runtime_min")
+    run.runtime_min = value;
+  else if (figure == "train_loss")
+    run.train_loss = value;
+  else if (figure == "val_loss")
+    run.val_loss = value;
+  else if (figure == "gap")
+    run.gap = value;
+  else if (figure == "best_val_loss")
+    run.best_val_loss = value;
+  else if (figure == "best_epoch")
+    run.best_epoch = value ? std::optional<int64_t>(std::llround(*value)) : std::nullopt;
+  else if (figure == "test_l1")
+    run.test_l1 = value;
+  else if (figure == "test_psnr")
+    run.test_psnr = value;
+  else if (figure == "test_ssim")
+    run.test_ssim = value;
+  else if (figure == "test_lpips")
+    run.test_lpips = value;
 }
 
 RepeatGroup make_group(std::vector<const RunSummary*> members) {
@@ -90,7 +108,8 @@ std::optional<double> run_figure(const RunSummary& run, const std::string& figur
   if (figure == "val_loss") return run.val_loss;
   if (figure == "gap") return run.gap;
   if (figure == "best_val_loss") return run.best_val_loss;
-  if (figure == "best_epoch") return run.best_epoch ? std::optional<double>(static_cast<double>(*run.best_epoch)) : std::nullopt;
+  if (figure == "best_epoch")
+    return run.best_epoch ? std::optional<double>(static_cast<double>(*run.best_epoch)) : std::nullopt;
   if (figure == "test_l1") return run.test_l1;
   if (figure == "test_psnr") return run.test_psnr;
   if (figure == "test_ssim") return run.test_ssim;
@@ -130,8 +149,10 @@ std::string repeats_line(const std::vector<RunSummary>& runs) {
   int64_t complete = 0;
   std::map<std::string, int64_t> partial;  // "2 of 3" -> configurations
   for (const RepeatGroup& g : groups) {
-    if (g.finished == g.planned()) ++complete;
-    else ++partial[fmt::format("{} of {}", g.finished, g.planned())];
+    if (g.finished == g.planned())
+      ++complete;
+    else
+      ++partial[fmt::format("{} of {}", g.finished, g.planned())];
   }
   std::string out = fmt::format("Repeats: {} configurations x {} ({} runs): {} with every repeat done", groups.size(),
                                 k_text(groups), runs.size(), complete);
@@ -193,7 +214,8 @@ void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups) {
     }
     // Enough decimals that a standard deviation shows its first digit (up to 4): 0.290 ± 0.002.
     Column& column = table.columns[c];
-    if (column.style == CellStyle::Fixed) column.decimals = fit_decimals(stds, column.decimals, std::max(column.decimals, 4));
+    if (column.style == CellStyle::Fixed)
+      column.decimals = fit_decimals(stds, column.decimals, std::max(column.decimals, 4));
   }
   bool partial = false;
   for (size_t r = 0; r < table.rows.size(); ++r) {
@@ -215,7 +237,8 @@ void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups) {
     for (size_t r = 0; r < table.rows.size(); ++r) {
       const auto it = row_groups[r] ? marks.find(row_groups[r]) : marks.end();
       Cell cell;
-      if (it != marks.end() && it->second.best) cell = std::string("best");
+      if (it != marks.end() && it->second.best)
+        cell = std::string("best");
       else if (it != marks.end() && it->second.p)
         cell = fmt::format("{} (p={:.2g})", it->second.within_noise() ? "≈" : "worse", *it->second.p);
       table.rows[r].push_back(cell);
@@ -230,11 +253,12 @@ void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups) {
       k_text(groups));
   if (partial) note += "; \"n=2 of 3\": only 2 of its 3 repeats have finished, the figures are theirs";
   if (ranked)
-    note += fmt::format(". vs_Best: Best_Val_Loss (the best epoch's validation loss, the ranking figure) against the "
-                        "best row's by Welch's two-sided t-test; ≈ marks a row within seed noise of the best (p ≥ "
-                        "{:g}: the difference is not significant at 5%), worse one that is significantly worse; – "
-                        "where either row has fewer than 2 finished repeats",
-                        kNoiseAlpha);
+    note += fmt::format(
+        ". vs_Best: Best_Val_Loss (the best epoch's validation loss, the ranking figure) against the "
+        "best row's by Welch's two-sided t-test; ≈ marks a row within seed noise of the best (p ≥ "
+        "{:g}: the difference is not significant at 5%), worse one that is significantly worse; – "
+        "where either row has fewer than 2 finished repeats",
+        kNoiseAlpha);
   table.notes.push_back(note + ".");
 }
 

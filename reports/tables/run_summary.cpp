@@ -42,7 +42,8 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
 
   const json config = json::parse(record.config_json, nullptr, /*allow_exceptions=*/false);
   if (!config.is_object()) {
-    throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": its config is not a JSON object", record.name, record.sweep));
+    throw ReportError(
+        fmt::format("run \"{}\" of sweep \"{}\": its config is not a JSON object", record.name, record.sweep));
   }
   s.repeat = orchestrator::config_repeat(config);
   s.group = orchestrator::config_without_repeat(config).dump();
@@ -63,8 +64,8 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   if (record.state != orchestrator::RunState::Done && !stopped) return s;
   const json results = json::parse(record.results_json, nullptr, /*allow_exceptions=*/false);
   if (!results.is_object()) {
-    throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": {}, but its results are not a JSON object",
-                                  record.name, record.sweep, orchestrator::to_string(record.state)));
+    throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": {}, but its results are not a JSON object", record.name,
+                                  record.sweep, orchestrator::to_string(record.state)));
   }
   const orchestrator::ResultFigures figures = orchestrator::result_figures_from_json(results);
   if (stopped) s.stopped_rung = record.rung;
@@ -133,7 +134,8 @@ const RunSummary& find_run(const std::vector<RunSummary>& runs, const std::strin
     if (r.name == name) return r;
     names.push_back(r.name);
   }
-  throw ReportError(fmt::format("sweep \"{}\" has no run named \"{}\" (runs: {})", sweep, name, fmt::join(names, ", ")));
+  throw ReportError(
+      fmt::format("sweep \"{}\" has no run named \"{}\" (runs: {})", sweep, name, fmt::join(names, ", ")));
 }
 
 }  // namespace bokeh::reports

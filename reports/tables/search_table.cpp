@@ -87,12 +87,14 @@ Table trials_table(const orchestrator::Store& store, const orchestrator::SweepIn
     t.rows.push_back(std::move(row));
   }
   if (!proposed.empty()) {
-    t.notes.push_back("Proposed: how the trial was drawn: random or sobol (its stream point), startup (TPE's "
-                      "quasi-random start), model (TPE's proposal from the results so far), spec (a run the spec "
-                      "lists); promoted Nx: ASHA let it go on past N rungs.");
+    t.notes.push_back(
+        "Proposed: how the trial was drawn: random or sobol (its stream point), startup (TPE's "
+        "quasi-random start), model (TPE's proposal from the results so far), spec (a run the spec "
+        "lists); promoted Nx: ASHA let it go on past N rungs.");
   }
-  t.notes.push_back("Epochs: trained / planned; Best Val_Loss: the lowest over the epochs trained; Test PSNR: of "
-                    "the best checkpoint, also for a run stopped early (tested where it stopped).");
+  t.notes.push_back(
+      "Epochs: trained / planned; Best Val_Loss: the lowest over the epochs trained; Test PSNR: of "
+      "the best checkpoint, also for a run stopped early (tested where it stopped).");
   if (spec.early_stopping) {
     t.notes.push_back(fmt::format("Early stopping: ASHA on {}, rungs at epochs {} x {}^k.", spec.early_stopping->metric,
                                   spec.early_stopping->min_epochs, spec.early_stopping->reduction_factor));

@@ -89,26 +89,28 @@ std::string sweep_status(const orchestrator::Store& store, const orchestrator::S
 
   Table t;
   t.title = fmt::format("Runs of {}", sweep.name);
-  t.columns = {Column{"Run"}, Column{"State"}, Column{"Attempts", CellStyle::General},
-               Column{"Epochs"}, Column{"Runtime (min)", CellStyle::Fixed, 1},
+  t.columns = {Column{"Run"},
+               Column{"State"},
+               Column{"Attempts", CellStyle::General},
+               Column{"Epochs"},
+               Column{"Runtime (min)", CellStyle::Fixed, 1},
                Column{"Val_Loss", CellStyle::Fixed, 4}};
   std::vector<std::string> failures;
   for (const RunRecord& r : runs) {
     const Progress p = progress(store, r);
     const std::vector<orchestrator::EpochRecord> epochs = store.epochs(r.id);
     const Cell val = epochs.empty() ? Cell{} : Cell{epochs.back().val_loss};
-    const Cell runtime =
-        r.state == RunState::Done || r.state == RunState::Stopped ? Cell{r.runtime_s / 60.0} : Cell{};
-    t.rows.push_back({Cell{r.name}, Cell{state_text(summarize_run(r))},
-                      Cell{static_cast<double>(r.attempts)}, Cell{fmt::format("{}/{}", p.done, p.planned)}, runtime,
-                      val});
+    const Cell runtime = r.state == RunState::Done || r.state == RunState::Stopped ? Cell{r.runtime_s / 60.0} : Cell{};
+    t.rows.push_back({Cell{r.name}, Cell{state_text(summarize_run(r))}, Cell{static_cast<double>(r.attempts)},
+                      Cell{fmt::format("{}/{}", p.done, p.planned)}, runtime, val});
     if (!r.error.empty()) {
-      failures.push_back(fmt::format("{} ({}, attempt {}): {}", r.name, orchestrator::to_string(r.state), r.attempts,
-                                     r.error));
+      failures.push_back(
+          fmt::format("{} ({}, attempt {}): {}", r.name, orchestrator::to_string(r.state), r.attempts, r.error));
     }
   }
   out += format_markdown(t);
-  if (!failures.empty()) out += fmt::format("\nFailures (last error of each run):\n- {}\n", fmt::join(failures, "\n- "));
+  if (!failures.empty())
+    out += fmt::format("\nFailures (last error of each run):\n- {}\n", fmt::join(failures, "\n- "));
   return out;
 }
 

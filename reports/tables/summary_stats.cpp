@@ -59,8 +59,8 @@ SampleStats sample_stats(const std::vector<double>& values) {
 double incomplete_beta(double a, double b, double x) {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) +
-                                b * std::log1p(-x));
+  const double front =
+      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
   if (x < (a + 1) / (a + b + 2)) return front * beta_fraction(a, b, x) / a;
   return 1 - front * beta_fraction(b, a, 1 - x) / b;
 }
@@ -82,8 +82,7 @@ std::optional<WelchTest> welch_test(const SampleStats& a, const SampleStats& b) 
     return w;
   }
   w.t = (a.mean - b.mean) / std::sqrt(va + vb);
-  w.df = (va + vb) * (va + vb) /
-         (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
+  w.df = (va + vb) * (va + vb) / (va * va / static_cast<double>(a.n - 1) + vb * vb / static_cast<double>(b.n - 1));
   w.p = student_t_two_sided(w.t, w.df);
   return w;
 }

@@ -37,8 +37,7 @@ orchestrator::SweepInfo find_sweep(const orchestrator::Store& store, const std::
 
 // `name` when given (and then it need not list the table), else the most recently created sweep
 // whose spec lists `table`; ReportError when there is none.
-orchestrator::SweepInfo sweep_for_table(const orchestrator::Store& store, int64_t table,
-                                        const std::string& name);
+orchestrator::SweepInfo sweep_for_table(const orchestrator::Store& store, int64_t table, const std::string& name);
 
 // `name` when given, else the most recently created sweep; ReportError when the database has none.
 orchestrator::SweepInfo sweep_or_latest(const orchestrator::Store& store, const std::string& name);

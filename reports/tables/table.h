@@ -20,7 +20,7 @@ enum class CellStyle {
 struct Column {
   std::string header;
   CellStyle style = CellStyle::Text;
-  int decimals = 0;  // Fixed only
+  int decimals = 0;     // Fixed only
   bool spread = false;  // repeats: its cells may have a Spread (CSV and JSON then add "<header> std", "<header> n")
 };
 

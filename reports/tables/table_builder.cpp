@@ -75,9 +75,10 @@ std::string unfinished_note(const std::vector<const RunSummary*>& runs, const ch
 void add_stopped_note(Table& table, const std::vector<const RunSummary*>& runs) {
   const auto stopped = std::count_if(runs.begin(), runs.end(), [](const RunSummary* r) { return r->stopped_rung; });
   if (stopped == 0) return;
-  table.notes.push_back(fmt::format("{} of {} runs were stopped early (ASHA) at the rung their State names: their "
-                                    "figures are those of the epoch they stopped at.",
-                                    stopped, runs.size()));
+  table.notes.push_back(
+      fmt::format("{} of {} runs were stopped early (ASHA) at the rung their State names: their "
+                  "figures are those of the epoch they stopped at.",
+                  stopped, runs.size()));
 }
 
 void add_lpips_note(Table& table, const std::vector<const RunSummary*>& shown) {
@@ -144,8 +145,10 @@ std::vector<const RunSummary*> named_runs(const std::vector<RunSummary>& runs, c
   std::vector<const RunSummary*> out;
   for (const std::string& name : names) {
     const auto it = std::find_if(runs.begin(), runs.end(), [&](const RunSummary& r) { return r.name == name; });
-    if (it != runs.end()) out.push_back(&*it);
-    else notes.push_back(fmt::format("{}: named by the spec, but the sweep has no run of that name.", name));
+    if (it != runs.end())
+      out.push_back(&*it);
+    else
+      notes.push_back(fmt::format("{}: named by the spec, but the sweep has no run of that name.", name));
   }
   return out;
 }
@@ -199,9 +202,10 @@ void finish_notes(Table& t, const std::vector<const RunSummary*>& shown, const s
 Table table1(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs) {
   bool named = false;
   std::vector<std::string> missing;
-  const auto shown = table_rows(1, spec, runs, [&] { return all_of(runs); }, named, missing);
-  Table t = training_table(fmt::format("Table 1 - sweep {}: {}", sweep, named ? "the runs the spec names" : "every run"),
-                           shown, false);
+  const auto shown = table_rows(
+      1, spec, runs, [&] { return all_of(runs); }, named, missing);
+  Table t = training_table(
+      fmt::format("Table 1 - sweep {}: {}", sweep, named ? "the runs the spec names" : "every run"), shown, false);
   finish_notes(t, shown, missing, spec, shown, "their results show as –");
   return t;
 }
@@ -209,27 +213,33 @@ Table table1(const std::string& sweep, const orchestrator::StoredSpec& spec, con
 Table table2(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs) {
   bool named = false;
   std::vector<std::string> missing;
-  const auto shown = table_rows(2, spec, runs, [&] { return best_per_architecture(runs); }, named, missing);
-  Table t = training_table(fmt::format("Table 2 - sweep {}: {}", sweep,
-                                       named ? "the runs the spec names" : "the best run per architecture"),
-                           shown, true);
+  const auto shown = table_rows(
+      2, spec, runs, [&] { return best_per_architecture(runs); }, named, missing);
+  Table t = training_table(
+      fmt::format("Table 2 - sweep {}: {}", sweep, named ? "the runs the spec names" : "the best run per architecture"),
+      shown, true);
   if (named) {
-    t.notes.push_back("Rows: the runs the spec names for Table 2, in its order. Best_Val_Loss: the lowest validation "
-                      "loss of any epoch, at Best_Epoch (those weights are tested).");
+    t.notes.push_back(
+        "Rows: the runs the spec names for Table 2, in its order. Best_Val_Loss: the lowest validation "
+        "loss of any epoch, at Best_Epoch (those weights are tested).");
   } else {
-    t.notes.push_back("Rows: per Width, Depth and B_norm, the finished run with the lowest Best_Val_Loss (the lowest "
-                      "validation loss of any epoch, at Best_Epoch; those weights are tested); ties: the run listed "
-                      "first in the spec.");
+    t.notes.push_back(
+        "Rows: per Width, Depth and B_norm, the finished run with the lowest Best_Val_Loss (the lowest "
+        "validation loss of any epoch, at Best_Epoch; those weights are tested); ties: the run listed "
+        "first in the spec.");
   }
-  if (named) finish_notes(t, shown, missing, spec, shown, "their results show as –");
-  else finish_notes(t, shown, missing, spec, all_of(runs), "the best per architecture may still change");
+  if (named)
+    finish_notes(t, shown, missing, spec, shown, "their results show as –");
+  else
+    finish_notes(t, shown, missing, spec, all_of(runs), "the best per architecture may still change");
   return t;
 }
 
 Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs) {
   bool named = false;
   std::vector<std::string> missing;
-  const auto shown = table_rows(3, spec, runs, [&] { return all_of(runs); }, named, missing);
+  const auto shown = table_rows(
+      3, spec, runs, [&] { return all_of(runs); }, named, missing);
   const Values losses = concat(collect(shown, [](const RunSummary& r) { return r.train_loss; }),
                                collect(shown, [](const RunSummary& r) { return r.val_loss; }));
   Table t;
@@ -265,12 +275,15 @@ Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, con
 Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs) {
   bool named = false;
   std::vector<std::string> missing;
-  const auto shown = table_rows(4, spec, runs, [&] {
-    const RunSummary* best = best_run(runs);
-    return best ? std::vector<const RunSummary*>{best} : std::vector<const RunSummary*>{};
-  }, named, missing);
+  const auto shown = table_rows(
+      4, spec, runs,
+      [&] {
+        const RunSummary* best = best_run(runs);
+        return best ? std::vector<const RunSummary*>{best} : std::vector<const RunSummary*>{};
+      },
+      named, missing);
   const std::vector<orchestrator::StoredReference>& refs = spec.references;
-  Values params = collect(shown, params_m), runtime = collect(shown, [](const RunSummary& r) { return r.runtime_min; });
+  Values params = collect(shown, params_m), runtime = collect(shown, [](const RunSummary&r) { return r.runtime_min; });
   Values ssim = collect(shown, [](const RunSummary& r) { return r.test_ssim; });
   Values lpips = collect(shown, [](const RunSummary& r) { return r.test_lpips; });
   for (const orchestrator::StoredReference& r : refs) {
@@ -295,10 +308,13 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
     t.row_runs.push_back(r->id);
   }
   if (named) {
-    t.notes.push_back("Measured here: the runs the spec names for Table 4; test metrics of each one's best checkpoint.");
+    t.notes.push_back(
+        "Measured here: the runs the spec names for Table 4; test metrics of each one's best checkpoint.");
   } else if (!shown.empty()) {
-    t.notes.push_back(fmt::format("{}: measured here, the finished run with the lowest best-epoch validation loss; "
-                                  "test metrics of its best checkpoint.", shown[0]->name));
+    t.notes.push_back(
+        fmt::format("{}: measured here, the finished run with the lowest best-epoch validation loss; "
+                    "test metrics of its best checkpoint.",
+                    shown[0]->name));
   } else {
     t.notes.push_back(fmt::format("No run of sweep {} has finished yet, so there is no measured row.", sweep));
   }
@@ -310,8 +326,10 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
     t.row_runs.push_back(0);
     t.notes.push_back(fmt::format("{}: published in {}; not measured here, under its own conditions.", name, r.source));
   }
-  if (named) finish_notes(t, shown, missing, spec, shown, "their results show as –");
-  else finish_notes(t, shown, missing, spec, all_of(runs), "the best run may still change");
+  if (named)
+    finish_notes(t, shown, missing, spec, shown, "their results show as –");
+  else
+    finish_notes(t, shown, missing, spec, all_of(runs), "the best run may still change");
   return t;
 }
 
@@ -321,11 +339,16 @@ Table build_table(int64_t number, const orchestrator::SweepInfo& sweep, const st
   const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
   const auto build = [&](const std::vector<RunSummary>& rows) {
     switch (number) {
-      case 1: return table1(sweep.name, spec, rows);
-      case 2: return table2(sweep.name, spec, rows);
-      case 3: return table3(sweep.name, spec, rows);
-      case 4: return table4(sweep.name, spec, rows);
-      default: break;
+      case 1:
+        return table1(sweep.name, spec, rows);
+      case 2:
+        return table2(sweep.name, spec, rows);
+      case 3:
+        return table3(sweep.name, spec, rows);
+      case 4:
+        return table4(sweep.name, spec, rows);
+      default:
+        break;
     }
     throw ReportError(fmt::format("no table {}: the study has tables 1 to 4", number));
   };

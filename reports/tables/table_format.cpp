@@ -16,9 +16,12 @@ bool numeric(const Column& column) { return column.style != CellStyle::Text; }
 std::string markdown_cell(std::string text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -84,7 +87,8 @@ std::string format_markdown(const Table& table) {
 std::string format_csv(const Table& table) {
   std::string out;
   for (size_t i = 0; i < table.columns.size(); ++i) {
-    for (const std::string& header : field_headers(table.columns[i])) out += (out.empty() ? "" : ",") + csv_field(header);
+    for (const std::string& header : field_headers(table.columns[i]))
+      out += (out.empty() ? "" : ",") + csv_field(header);
   }
   out += "\n";
   for (size_t r = 0; r < table.rows.size(); ++r) {
@@ -101,7 +105,9 @@ std::string format_csv(const Table& table) {
 
 std::string format_json(const Table& table) {
   using nlohmann::ordered_json;
-  ordered_json out = {{"title", table.title}, {"columns", ordered_json::array()}, {"rows", ordered_json::array()},
+  ordered_json out = {{"title", table.title},
+                      {"columns", ordered_json::array()},
+                      {"rows", ordered_json::array()},
                       {"notes", table.notes}};
   for (const Column& c : table.columns) {
     for (const std::string& header : field_headers(c)) out["columns"].push_back(header);
@@ -112,9 +118,12 @@ std::string format_json(const Table& table) {
     for (size_t i = 0; i < table.columns.size(); ++i) {
       const Column& column = table.columns[i];
       const std::optional<std::string> text = cell_text(column, row.at(i));
-      if (!text) object[column.header] = nullptr;
-      else if (std::holds_alternative<double>(row[i])) object[column.header] = json_number(*text);
-      else object[column.header] = *text;
+      if (!text)
+        object[column.header] = nullptr;
+      else if (std::holds_alternative<double>(row[i]))
+        object[column.header] = json_number(*text);
+      else
+        object[column.header] = *text;
       if (!column.spread) continue;
       const auto [std_text, n_text] = spread_fields(table, r, i);
       object[column.header + " std"] = std_text ? ordered_json(json_number(*std_text)) : ordered_json(nullptr);
@@ -127,9 +136,12 @@ std::string format_json(const Table& table) {
 
 std::string format_table(const Table& table, TableFormat format) {
   switch (format) {
-    case TableFormat::Csv: return format_csv(table);
-    case TableFormat::Json: return format_json(table);
-    case TableFormat::Markdown: break;
+    case TableFormat::Csv:
+      return format_csv(table);
+    case TableFormat::Json:
+      return format_json(table);
+    case TableFormat::Markdown:
+      break;
   }
   return format_markdown(table);
 }

@@ -15,7 +15,7 @@ enum class TableFormat { Markdown, Csv, Json };
 TableFormat parse_table_format(const std::string& name);
 
 std::string format_markdown(const Table& table);
-std::string format_csv(const Table& table);  // header line, then one line per row; no title or notes
+std::string format_csv(const Table& table);   // header line, then one line per row; no title or notes
 std::string format_json(const Table& table);  // {"title", "columns", "rows": [{header: value}], "notes"}
 std::string format_table(const Table& table, TableFormat format);
 

@@ -24,14 +24,15 @@ std::string data_text(const orchestrator::StoredData& d) {
   } else {
     source = d.source.empty() ? "?" : d.source;
   }
-  return fmt::format("data {}, {} train / {} validation / {} test pairs, each resized once to {}x{} (height x width, "
-                     "centre-cropped to that aspect first)",
-                     source, count(d.train_pairs), count(d.val_pairs), count(d.test_pairs), count(d.height),
-                     count(d.width));
+  return fmt::format(
+      "data {}, {} train / {} validation / {} test pairs, each resized once to {}x{} (height x width, "
+      "centre-cropped to that aspect first)",
+      source, count(d.train_pairs), count(d.val_pairs), count(d.test_pairs), count(d.height), count(d.width));
 }
 
 // One setting across the shown runs: the most common value alone, every other one "for" its runs.
-std::string per_run(const std::vector<const RunSummary*>& shown, const std::function<std::string(const RunSummary&)>& value) {
+std::string per_run(const std::vector<const RunSummary*>& shown,
+                    const std::function<std::string(const RunSummary&)>& value) {
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // value -> runs, in order of appearance
   for (const RunSummary* r : shown) {
     const std::string v = value(*r);
@@ -40,7 +41,8 @@ std::string per_run(const std::vector<const RunSummary*>& shown, const std::func
     it->second.push_back(r->name);
   }
   if (groups.empty()) return "?";
-  std::stable_sort(groups.begin(), groups.end(), [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const auto& a, const auto& b) { return a.second.size() > b.second.size(); });
   std::string out = groups[0].first;
   for (size_t i = 1; i < groups.size(); ++i)
     out += fmt::format("; {} for {}", groups[i].first, fmt::join(groups[i].second, ", "));
@@ -61,17 +63,20 @@ std::string conditions_note(const orchestrator::StoredData& data, const std::vec
   // Mixed precision covers the U-Net's forward pass only; loss, optimizer state and metrics stay fp32.
   // Of the runs with results: a run not trained yet has no precision but its setting (auto).
   std::vector<const RunSummary*> trained;
-  std::copy_if(shown.begin(), shown.end(), std::back_inserter(trained), [](const RunSummary* r) { return r->runtime_min; });
-  const std::string precision = trained.empty() ? "– (no run has results yet)" : per_run(trained, [](const RunSummary& r) {
-    return r.precision == "fp32" ? r.precision : r.precision + " autocast (loss and metrics in fp32)";
-  });
+  std::copy_if(shown.begin(), shown.end(), std::back_inserter(trained),
+               [](const RunSummary* r) { return r->runtime_min; });
+  const std::string precision =
+      trained.empty() ? "– (no run has results yet)" : per_run(trained, [](const RunSummary& r) {
+        return r.precision == "fp32" ? r.precision : r.precision + " autocast (loss and metrics in fp32)";
+      });
   const std::string libtorch = trained.empty() ? "–" : per_run(trained, [](const RunSummary& r) {
     return r.libtorch.empty() ? std::string("not recorded (results older than the field)") : r.libtorch;
   });
-  return fmt::format("Conditions: {}; optimizer {}; learning rate {}; precision {}; libtorch {}; SSIM with a Gaussian "
-                     "window (σ 1.5, 11 taps), data range 1; PSNR per image, then averaged; LPIPS alex v0.1, – without "
-                     "its weights.",
-                     data_text(data), optimizer, schedule, precision, libtorch);
+  return fmt::format(
+      "Conditions: {}; optimizer {}; learning rate {}; precision {}; libtorch {}; SSIM with a Gaussian "
+      "window (σ 1.5, 11 taps), data range 1; PSNR per image, then averaged; LPIPS alex v0.1, – without "
+      "its weights.",
+      data_text(data), optimizer, schedule, precision, libtorch);
 }
 
 void mark_readings(Table& table, const std::vector<const RunSummary*>& shown,
@@ -83,7 +88,8 @@ void mark_readings(Table& table, const std::vector<const RunSummary*>& shown,
     ++mark;
     auto* name = std::get_if<std::string>(&table.rows[i].at(0));
     if (name) *name += fmt::format(" [r{}]", mark);
-    table.notes.push_back(fmt::format("[r{}] {} is a reading, not the study's print: {}", mark, shown[i]->name, it->second));
+    table.notes.push_back(
+        fmt::format("[r{}] {} is a reading, not the study's print: {}", mark, shown[i]->name, it->second));
   }
 }
 

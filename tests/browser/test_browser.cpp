@@ -1,8 +1,8 @@
 // The dashboard in a real browser (headless Chromium): `report --html` for the fixture sweep, with a
 // trained checkpoint for its best run, opened from the file; the DOM Chromium dumps after the scripts
 // ran shows every run in the tables, a painted loss chart, one parallel-coordinates line per finished
-// run, the Pareto scatter and the importance's reason to wait, and the sample images; the console stays silent (no JavaScript error); a screenshot is kept in
-// the build folder (browser/dashboard.png) for people to look at.
+// run, the Pareto scatter and the importance's reason to wait, and the sample images; the console stays silent (no
+// JavaScript error); a screenshot is kept in the build folder (browser/dashboard.png) for people to look at.
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
@@ -53,8 +53,7 @@ BrowserRun open_in_browser(const test::TempDir& scratch, const std::filesystem::
 
 }  // namespace
 
-TEST_CASE("The dashboard opens in headless Chromium with every run, drawn charts, samples and no error",
-          "[browser]") {
+TEST_CASE("The dashboard opens in headless Chromium with every run, drawn charts, samples and no error", "[browser]") {
   const test::SweepFixture f;
   const orchestrator::RunRecord& vbase = f.runs.at("VBase_1");
   const std::filesystem::path checkpoints = orchestrator::run_checkpoint_dir(f.root, "tiny", vbase.key);
@@ -63,8 +62,8 @@ TEST_CASE("The dashboard opens in headless Chromium with every run, drawn charts
   worker::save_weights(checkpoints / worker::kBestWeights, worker::UNet(worker::ModelConfig{8, 2, true}));
 
   const std::filesystem::path page = f.dir.path() / "tiny.html";
-  const test::ToolResult report = test::run_tool(f.dir, "report", fmt::format("--html '{}' --db '{}'", page.string(),
-                                                                              f.db_path));
+  const test::ToolResult report =
+      test::run_tool(f.dir, "report", fmt::format("--html '{}' --db '{}'", page.string(), f.db_path));
   INFO(report.err);
   REQUIRE(report.status == 0);
 

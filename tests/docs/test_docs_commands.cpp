@@ -55,13 +55,15 @@ const std::string kServe = "build/report --serve";
 const std::string kServing = "report: serving http://127.0.0.1:";
 
 // Placeholders in documented commands and the files of this run that stand for them.
-const std::vector<std::pair<std::string, std::string>> kPlaceholders = {{" PRED TARGET", " synth/original synth/bokeh"}};
+const std::vector<std::pair<std::string, std::string>> kPlaceholders = {
+    {" PRED TARGET", " synth/original synth/bokeh"}};
 
 // The demo's sweeps run at a tiny size (a full demo takes minutes): 8/4/4 pairs, 1 epoch; a quick
 // look (--quick) at 1 epoch per run (its runs' own epochs, up to 30, take minutes on a loaded machine).
 const std::string kDemoSweep = "build/sweep sweeps/demo.yaml";
 const std::string kRepeatsSweep = "build/sweep sweeps/demo_repeats.yaml";  // 12 runs: tiny too
-const std::string kTiny = " --set data.train_pairs=8 --set data.val_pairs=4 --set data.test_pairs=4 --set train.epochs=1";
+const std::string kTiny =
+    " --set data.train_pairs=8 --set data.val_pairs=4 --set data.test_pairs=4 --set train.epochs=1";
 const std::string kOneEpoch = " --set train.epochs=1";
 
 struct Documented {
@@ -128,7 +130,8 @@ std::string as_run(std::string command, std::set<std::string>& used_placeholders
   if (command.find("--dry-run") != std::string::npos) return command;
   if (command.rfind(kServe, 0) == 0) return "timeout 5 " + command + " --port 0";
   if (command.rfind(kDemoSweep, 0) == 0 || command.rfind(kRepeatsSweep, 0) == 0) return command + kTiny;
-  if (command.rfind("build/sweep ", 0) == 0 && command.find(" --quick") != std::string::npos) return command + kOneEpoch;
+  if (command.rfind("build/sweep ", 0) == 0 && command.find(" --quick") != std::string::npos)
+    return command + kOneEpoch;
   return command;
 }
 
@@ -143,9 +146,11 @@ TEST_CASE("every command in README.md and sweeps/README.md runs as documented", 
   TempDir sandbox;
   const fs::path home = sandbox.path();
   fs::create_directory_symlink(BOKEH_BUILD_DIR, home / "build");
-  for (const char* folder : {"sweeps", "tools", "scripts"}) fs::create_directory_symlink(source / folder, home / folder);
+  for (const char* folder : {"sweeps", "tools", "scripts"})
+    fs::create_directory_symlink(source / folder, home / folder);
   // The files the documented commands name: a photo to render and a folder pair to measure.
-  const auto synth = bokeh::test::run_command("cd '" + home.string() + "' && build/synth --out synth --count 2 --size 64");
+  const auto synth =
+      bokeh::test::run_command("cd '" + home.string() + "' && build/synth --out synth --count 2 --size 64");
   REQUIRE(synth.status == 0);
   fs::copy_file(home / "synth" / "original" / "0.png", home / "photo.jpg");
 
@@ -159,8 +164,10 @@ TEST_CASE("every command in README.md and sweeps/README.md runs as documented", 
     }
     const std::string command = as_run(d.command, placeholders);
     std::cout << "running (" << d.where << "): " << command << std::endl;
-    const auto result = bokeh::test::run_command("cd '" + home.string() + "' && OMPI_ALLOW_RUN_AS_ROOT=1 "
-                                                 "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " + command);
+    const auto result = bokeh::test::run_command("cd '" + home.string() +
+                                                 "' && OMPI_ALLOW_RUN_AS_ROOT=1 "
+                                                 "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 " +
+                                                 command);
     INFO(d.where << ": " << command << "\n" << result.output);
     if (command.find(kServe) != std::string::npos) {
       CHECK(result.status == 124);  // stopped by timeout, still serving

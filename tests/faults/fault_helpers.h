@@ -28,11 +28,14 @@ inline std::string fault_spec(int epochs, int max_attempts = 2, const std::strin
   return R"(sweep: itest
 tables: [1]
 seed: 11
-)" + kTinyData + data + R"(base:
+)" + kTinyData +
+         data + R"(base:
   model: {width: 4, depth: 2}
-  train: {epochs: )" + std::to_string(epochs) + R"(, batch_size: 4, lr: 0.002}
+  train: {epochs: )" +
+         std::to_string(epochs) + R"(, batch_size: 4, lr: 0.002}
   loss: {lpips: 0}
-resources: {threads: 1, max_attempts: )" + std::to_string(max_attempts) + R"(}
+resources: {threads: 1, max_attempts: )" +
+         std::to_string(max_attempts) + R"(}
 grid:
   train.lr: [0.002, 0.004]
 )";

@@ -54,8 +54,10 @@ void wait_for_epochs(const fs::path& log, size_t count) {
 }
 }  // namespace
 
-TEST_CASE("a training process killed with SIGKILL fails only its run - the worker rank trains on and the retry "
-          "ends as an uninterrupted run", "[faults]") {
+TEST_CASE(
+    "a training process killed with SIGKILL fails only its run - the worker rank trains on and the retry "
+    "ends as an uninterrupted run",
+    "[faults]") {
   const auto expected = reference(kLongEpochs);
   Sandbox box(fault_spec(kLongEpochs));
   BackgroundCommand job(kMpirunTool + kSweepTool + " " + box.args(), box.dir / "job.log");
@@ -73,8 +75,10 @@ TEST_CASE("a training process killed with SIGKILL fails only its run - the worke
   CHECK_THAT(retries[0], Catch::Contains("the training process killed by signal 9"));
 }
 
-TEST_CASE("a corrupt last.pt is passed over without using an attempt - the run resumes from prev.pt or from "
-          "scratch and ends as an uninterrupted run", "[faults]") {
+TEST_CASE(
+    "a corrupt last.pt is passed over without using an attempt - the run resumes from prev.pt or from "
+    "scratch and ends as an uninterrupted run",
+    "[faults]") {
   const auto expected = reference(kLongEpochs);
   Sandbox box(fault_spec(kLongEpochs, /*max_attempts=*/1));
   {
@@ -104,8 +108,10 @@ TEST_CASE("a corrupt last.pt is passed over without using an attempt - the run r
   CHECK(event_messages(box.db, "checkpoint").size() == static_cast<size_t>(corrupted));
 }
 
-TEST_CASE("a full disk is named and leaves no half-written file behind - the same command works once space is "
-          "freed", "[faults]") {
+TEST_CASE(
+    "a full disk is named and leaves no half-written file behind - the same command works once space is "
+    "freed",
+    "[faults]") {
   if (!mount_namespace_available()) {
     WARN("unshare -m is refused here (needs root): the disk-full case is not run");
     return;
@@ -130,8 +136,10 @@ TEST_CASE("a full disk is named and leaves no half-written file behind - the sam
   for (const auto& [name, run] : read_runs(box.dir / "after.db")) CHECK(run.state == RunState::Done);
 }
 
-TEST_CASE("signals - SIGUSR1 to mpirun or SIGTERM to the ranks stop every rank cleanly with 130 and a rerun "
-          "ends as an uninterrupted sweep", "[faults]") {
+TEST_CASE(
+    "signals - SIGUSR1 to mpirun or SIGTERM to the ranks stop every rank cleanly with 130 and a rerun "
+    "ends as an uninterrupted sweep",
+    "[faults]") {
   const auto expected = reference(kLongEpochs);
   Sandbox box(fault_spec(kLongEpochs));
   SECTION("SIGUSR1 to mpirun, which forwards it") {
@@ -214,8 +222,11 @@ TEST_CASE("a missing data root fails before the sweep is registered - the fixed 
   CHECK(missing.status == 2);
   CHECK_THAT(missing.output, Catch::Contains("/nonexistent/ebb"));
   const fs::path root = box.dir / "ebb";
-  REQUIRE(run_command(std::string(BOKEH_BUILD_DIR) + "/synth --out " + root.string() + " --count 24 --size 32").status == 0);
-  const CommandResult fixed = run_command(kSweepTool + " " + box.args() + " " + ebb + " --set data.root=" + root.string());
+  REQUIRE(
+      run_command(std::string(BOKEH_BUILD_DIR) + "/synth --out " + root.string() + " --count 24 --size 32").status ==
+      0);
+  const CommandResult fixed =
+      run_command(kSweepTool + " " + box.args() + " " + ebb + " --set data.root=" + root.string());
   INFO(fixed.output);
   CHECK(fixed.status == 0);
   for (const auto& [name, run] : read_runs(box.db)) CHECK(run.state == RunState::Done);

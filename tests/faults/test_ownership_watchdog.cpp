@@ -41,11 +41,13 @@ std::string stall_spec(const std::string& resources) {
   return R"(sweep: itest
 tables: [1]
 seed: 11
-)" + kTinyData + R"(base:
+)" + kTinyData +
+         R"(base:
   model: {width: 4, depth: 2}
   train: {epochs: 2, batch_size: 4, lr: 0.002}
   loss: {lpips: 0}
-resources: {threads: 1, )" + resources + R"(}
+resources: {threads: 1, )" +
+         resources + R"(}
 runs:
   - {name: stuck, model.width: 8}
   - {name: fine}
@@ -53,8 +55,10 @@ runs:
 }
 }  // namespace
 
-TEST_CASE("two databases in one folder with a same-named sweep: the second is refused up front, the first is "
-          "untouched, and in a folder of its own the second equals a clean sweep", "[faults][ownership]") {
+TEST_CASE(
+    "two databases in one folder with a same-named sweep: the second is refused up front, the first is "
+    "untouched, and in a folder of its own the second equals a clean sweep",
+    "[faults][ownership]") {
   Sandbox box(fault_spec(kOwnershipEpochs));
   const fs::path a = box.dir / "results" / "a.db", b = box.dir / "results" / "b.db";
   const CommandResult first = sweep(box.spec, a);
@@ -82,8 +86,10 @@ TEST_CASE("two databases in one folder with a same-named sweep: the second is re
   require_complete_and_equal(read_runs(own), read_runs(clean.db), kOwnershipEpochs);  // run by run, bit for bit
 }
 
-TEST_CASE("a fresh start (--fresh) after a data change sets the discarded sweep's checkpoints and data aside, every run then "
-          "equals a clean sweep's", "[faults][ownership]") {
+TEST_CASE(
+    "a fresh start (--fresh) after a data change sets the discarded sweep's checkpoints and data aside, every run then "
+    "equals a clean sweep's",
+    "[faults][ownership]") {
   Sandbox box(fault_spec(kOwnershipEpochs));
   REQUIRE(sweep(box.spec, box.db).status == 0);
   const std::string old_instance = Store(box.db.string(), true).sweep("itest")->instance;
@@ -105,8 +111,10 @@ TEST_CASE("a fresh start (--fresh) after a data change sets the discarded sweep'
   require_complete_and_equal(read_runs(box.db), read_runs(clean.db), kOwnershipEpochs);
 }
 
-TEST_CASE("a training process that hangs is killed by the watchdog: its run fails in one line and the sweep "
-          "goes on", "[faults][watchdog]") {
+TEST_CASE(
+    "a training process that hangs is killed by the watchdog: its run fails in one line and the sweep "
+    "goes on",
+    "[faults][watchdog]") {
   Sandbox box(stall_spec("max_attempts: 1, stall_minutes: 0.05"));  // 3 s without a batch
   const auto start = std::chrono::steady_clock::now();
   const CommandResult result = run_command("BOKEH_STALL_RUN=stuck " + kSweepTool + " " + box.args());
@@ -119,8 +127,10 @@ TEST_CASE("a training process that hangs is killed by the watchdog: its run fail
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::minutes(2));
 }
 
-TEST_CASE("a stop request reaches a training process stuck with every signal blocked: it is killed after the "
-          "grace period and the sweep exits 130, resumable", "[faults][watchdog]") {
+TEST_CASE(
+    "a stop request reaches a training process stuck with every signal blocked: it is killed after the "
+    "grace period and the sweep exits 130, resumable",
+    "[faults][watchdog]") {
   Sandbox box(stall_spec("max_attempts: 2"));
   const std::string signal_name = GENERATE(std::string("TERM"), std::string("HUP"));
   INFO("SIG" << signal_name);

@@ -34,9 +34,11 @@ data:
   synthetic: {count: 22, size: 32, seed: 5}
 base:
   model: {width: 4, depth: 2, batch_norm: false}
-  train: {epochs: )" + std::to_string(epochs) + R"(, batch_size: 4, lr: 0.003}
+  train: {epochs: )" +
+         std::to_string(epochs) + R"(, batch_size: 4, lr: 0.003}
   loss: {lpips: 0}
-resources: {threads: 1, max_attempts: 2, ranks_per_run: )" + std::to_string(ranks_per_run) + "}\n" + runs;
+resources: {threads: 1, max_attempts: 2, ranks_per_run: )" +
+         std::to_string(ranks_per_run) + "}\n" + runs;
 }
 const std::string kOneRun = "runs:\n  - {name: solo}\n";
 const std::string kFourRuns = "grid:\n  model.width: [4, 6]\n  train.lr: [0.002, 0.004]\n";

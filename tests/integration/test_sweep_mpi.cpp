@@ -24,9 +24,11 @@ std::string tiny_spec(int epochs, const std::string& extra_runs = "") {
   return R"(sweep: itest
 tables: [1]
 seed: 11
-)" + kTinyData + R"(base:
+)" + kTinyData +
+         R"(base:
   model: {width: 4, depth: 2}
-  train: {epochs: )" + std::to_string(epochs) + R"(, batch_size: 4, lr: 0.002}
+  train: {epochs: )" +
+         std::to_string(epochs) + R"(, batch_size: 4, lr: 0.002}
   loss: {lpips: 0}
 resources: {threads: 1, max_attempts: 2}
 grid:

@@ -1,7 +1,7 @@
 // A sweep over two "nodes" of this machine: OpenMPI sees hosts localhost and 127.0.0.2, starts the
 // second node's daemon through tests/integration/fake_ssh instead of ssh (in a UTS namespace with a
-// host name of its own, which needs root), and the two nodes' ranks talk over TCP on the loopback. Groups of 2 (one per node) must finish the sweep with the same numbers as
-// the same groups on one node.
+// host name of its own, which needs root), and the two nodes' ranks talk over TCP on the loopback. Groups of 2 (one per
+// node) must finish the sweep with the same numbers as the same groups on one node.
 #include <catch2/catch.hpp>
 
 #include "support/process_runner.h"
@@ -12,9 +12,12 @@ using namespace bokeh::test;
 namespace {
 const std::string kFakeSsh = std::string(BOKEH_SOURCE_DIR) + "/tests/integration/fake_ssh";
 const std::string kOneNode = "mpirun --allow-run-as-root --oversubscribe --mca btl self,vader -n 5 ";
-const std::string kTwoNodes = "mpirun --allow-run-as-root --oversubscribe --host localhost:3,127.0.0.2:2 -n 5 "
-                              "--mca plm_rsh_agent " + kFakeSsh + " --mca btl self,vader,tcp "
-                              "--mca btl_tcp_if_include lo --mca oob_tcp_if_include lo ";
+const std::string kTwoNodes =
+    "mpirun --allow-run-as-root --oversubscribe --host localhost:3,127.0.0.2:2 -n 5 "
+    "--mca plm_rsh_agent " +
+    kFakeSsh +
+    " --mca btl self,vader,tcp "
+    "--mca btl_tcp_if_include lo --mca oob_tcp_if_include lo ";
 
 const std::string kSpec = R"(sweep: itest
 tables: [1]

@@ -21,14 +21,18 @@ namespace {
 std::string search_spec(const std::string& method, int epochs, bool asha) {
   return R"(sweep: itest
 seed: 13
-)" + kTinyData + R"(base:
+)" + kTinyData +
+         R"(base:
   model: {depth: 2}
-  train: {epochs: )" + std::to_string(epochs) + R"(, batch_size: 4}
+  train: {epochs: )" +
+         std::to_string(epochs) + R"(, batch_size: 4}
   loss: {lpips: 0}
 resources: {threads: 1, max_attempts: 2}
 search:
-  method: )" + method + R"(
-  trials: )" + (asha ? "6" : "4") + R"(
+  method: )" +
+         method + R"(
+  trials: )" +
+         (asha ? "6" : "4") + R"(
   space:
     train.lr: {loguniform: [1.0e-3, 1.0e-2]}
     model.width: {int: [3, 6]}
@@ -85,8 +89,10 @@ TEST_CASE("random and sobol sweeps resume after kill -9 with the same stored tri
   }
 }
 
-TEST_CASE("an ASHA sweep in one process decides the same run to run and across kill -9, under mpirun it stays "
-          "consistent after a kill", "[integration][mpi][search][asha]") {
+TEST_CASE(
+    "an ASHA sweep in one process decides the same run to run and across kill -9, under mpirun it stays "
+    "consistent after a kill",
+    "[integration][mpi][search][asha]") {
   constexpr int kEpochs = 9;
   Sandbox reference(search_spec("sobol", kEpochs, true));
   const auto expected = finished(reference, "");

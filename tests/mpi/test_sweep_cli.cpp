@@ -43,9 +43,12 @@ TEST_CASE("sweep --dry-run prints Table 1's runs with the study's parameter coun
   INFO(r.out << r.err);
   CHECK(r.status == 0);
   CHECK(r.err.empty());
-  for (const auto& [name, params] : std::vector<std::pair<std::string, std::string>>{
-           {"VBase_1", " 1.86 "}, {"VBase_2", " 0.47 "}, {"VBase_3", " 7.70 "}, {"w64-d4 lr5e-4 bs8", " 7.70 "},
-           {"VBase_2 no BN", " 0.47 "}, {"with wd", " 7.70 "}}) {
+  for (const auto& [name, params] : std::vector<std::pair<std::string, std::string>>{{"VBase_1", " 1.86 "},
+                                                                                     {"VBase_2", " 0.47 "},
+                                                                                     {"VBase_3", " 7.70 "},
+                                                                                     {"w64-d4 lr5e-4 bs8", " 7.70 "},
+                                                                                     {"VBase_2 no BN", " 0.47 "},
+                                                                                     {"with wd", " 7.70 "}}) {
     INFO(name);
     CHECK(row(r.out, name).find(params) != std::string::npos);
   }
@@ -97,8 +100,9 @@ TEST_CASE("bad input is one line on stderr and a non-zero exit", "[sweep_cli]") 
     CHECK(r.err.rfind("sweep: ", 0) == 0);
     CHECK(r.out.empty());
   }
-  CHECK(sweep(dir, "'" + dir.file("bad.yaml") + "' --dry-run").err.find("bad.yaml:3: base.train.lr: must be >= 1e-10") !=
-        std::string::npos);
+  CHECK(
+      sweep(dir, "'" + dir.file("bad.yaml") + "' --dry-run").err.find("bad.yaml:3: base.train.lr: must be >= 1e-10") !=
+      std::string::npos);
 }
 
 // The study's specs as a new user starts them, without EBB! or the LPIPS weights (issue 18): refused
@@ -111,7 +115,8 @@ TEST_CASE("a study spec without its LPIPS weights is refused up front, nothing r
   INFO(r.out << r.err);
   CHECK(r.status == 2);
   CHECK(r.err.rfind("sweep: sweeps/table3.yaml:19: metrics.lpips_weights: results/lpips_alex_v0.1.bin: cannot open "
-                    "LPIPS weights file\n", 0) == 0);
+                    "LPIPS weights file\n",
+                    0) == 0);
   CHECK(r.err.find("pip install lpips && python3 tools/export_lpips_weights.py results/lpips_alex_v0.1.bin") !=
         std::string::npos);
   CHECK(r.err.find("--no-lpips") != std::string::npos);
@@ -126,9 +131,9 @@ TEST_CASE("mpirun on a study spec without EBB! names the dataset, its layout and
                                           "/sweep' sweeps/table1.yaml --db '" + db + "'");
   INFO(r.output);
   CHECK(r.status == 2);
-  for (const char* part : {"sweeps/table1.yaml:11: data.root: data/ebb/Training: no such folder", "EBB!",
-                           "Ignatov", "Training/original/N.jpg", "labels validation",
-                           "build/sweep sweeps/table1.yaml --quick --no-lpips"}) {
+  for (const char* part :
+       {"sweeps/table1.yaml:11: data.root: data/ebb/Training: no such folder", "EBB!", "Ignatov",
+        "Training/original/N.jpg", "labels validation", "build/sweep sweeps/table1.yaml --quick --no-lpips"}) {
     INFO(part);
     CHECK(r.output.find(part) != std::string::npos);
   }
@@ -138,8 +143,10 @@ TEST_CASE("mpirun on a study spec without EBB! names the dataset, its layout and
 TEST_CASE("the README's synthetic Table 1 line validates, --dry-run lists what a real start lacks", "[sweep_cli]") {
   TempDir dir;
   const bokeh::test::ToolResult r =
-      sweep(dir, "sweeps/table1.yaml --set data.source=synthetic --set train.epochs=2 --dry-run --set "
-                 "metrics.lpips_weights=" + dir.file("none.bin"));
+      sweep(dir,
+            "sweeps/table1.yaml --set data.source=synthetic --set train.epochs=2 --dry-run --set "
+            "metrics.lpips_weights=" +
+                dir.file("none.bin"));
   INFO(r.out << r.err);
   CHECK(r.status == 0);
   CHECK(r.out.find("data: synthetic at 256x384, 1024 train / 180 val / 200 test pairs") != std::string::npos);

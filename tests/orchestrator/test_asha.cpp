@@ -39,7 +39,7 @@ runs:
 )";
 
 // Each run's validation loss is quality / epoch: the ranking at every rung follows `quality`.
-const std::map<std::string, double> kQuality = {{"r1", 0.5}, {"r2", 0.4}, {"r3", 0.6}, {"r4", 0.7},
+const std::map<std::string, double> kQuality = {{"r1", 0.5}, {"r2", 0.4},  {"r3", 0.6}, {"r4", 0.7},
                                                 {"r5", 0.2}, {"r6", 0.45}, {"r7", 0.1}};
 
 bokeh::worker::TrainResult result_until(const std::string& run, int64_t epochs) {
@@ -138,8 +138,9 @@ TEST_CASE("asha: a hand-worked sweep stops, goes on and promotes a stopped run l
                                               "stop", "promote", "promote"});
   bool explained = false;
   for (const EventRecord& e : s.store.events("asha")) {
-    explained = explained || e.message == "promoted: rung 0 (epoch 1): val_loss 0.4, 1st of 3 recorded there; the "
-                                          "best 1 go on (1/3)";
+    explained = explained || e.message ==
+                                 "promoted: rung 0 (epoch 1): val_loss 0.4, 1st of 3 recorded there; the "
+                                 "best 1 go on (1/3)";
   }
   CHECK(explained);
   // The stopped runs keep their results so far; the epochs trained are 7 + 2 + 2 + 2 + 6 of 63.
@@ -211,8 +212,8 @@ TEST_CASE("asha: with nothing left to run, the best run of the furthest rung goe
   while (std::optional<Step> st = step(s)) steps.push_back(*st);
   // r1, r2 stopped at rung 0; r3 recorded: r2 (0.4) promoted, r3 stopped; r2 alone at rung 1: stopped;
   // then nothing is left, so r2, the best at rung 1, goes on to epoch 9.
-  CHECK(steps == std::vector<Step>{{"r1", 1, false}, {"r2", 1, false}, {"r3", 1, false}, {"r2", 3, true},
-                                   {"r2", 0, true}});
+  CHECK(steps ==
+        std::vector<Step>{{"r1", 1, false}, {"r2", 1, false}, {"r3", 1, false}, {"r2", 3, true}, {"r2", 0, true}});
   CHECK(final_states(s.store) ==
         std::map<std::string, std::string>{{"r1", "stopped 0"}, {"r2", "done 2"}, {"r3", "stopped 0"}});
   int drained = 0;

@@ -146,8 +146,7 @@ TEST_CASE("coordinator: a rank that sends something malformed is retired and its
   CHECK(assigned.size() == 4);  // the run rank 2 held is handed out a second time
 }
 
-TEST_CASE("coordinator: a spec that does not load stops every worker and exits 2, recording nothing",
-          "[coordinator]") {
+TEST_CASE("coordinator: a spec that does not load stops every worker and exits 2, recording nothing", "[coordinator]") {
   CoordinatorFixture f;
   f.command.spec_path = bokeh::test::write_spec(f.dir, "sweep: bad\nbase: {train: {lr: -1}}\n", "bad.yaml");
   const PretendWorkers workers({1, 2}, [](int, const AssignMessage& a) { return train(a); });
@@ -162,7 +161,8 @@ TEST_CASE("coordinator: data that fails to prepare leaves the sweep unregistered
           "[coordinator]") {
   CoordinatorFixture f;
   const PretendWorkers first({1}, [](int, const AssignMessage& a) { return train(a); });
-  const DataPreparer missing_root = [](const bokeh::worker::DataConfig&, const std::filesystem::path&) -> PreparedDataFile {
+  const DataPreparer missing_root = [](const bokeh::worker::DataConfig&,
+                                       const std::filesystem::path&) -> PreparedDataFile {
     throw std::runtime_error("data.root /nowhere: no such folder");
   };
   CHECK(run_coordinator(f.command, missing_root, first, {1}) == bokeh::kExitBadInput);

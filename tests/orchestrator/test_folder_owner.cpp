@@ -71,8 +71,8 @@ TEST_CASE("a second database in the same folder with a same-named sweep is refus
   CHECK_THROWS_WITH(book.claim_folder(false), Catch::Contains(dir.file("a.db")) && Catch::Contains("\"book\"") &&
                                                   Catch::Contains("folder of its own"));
   CHECK_FALSE(b.sweep("book").has_value());  // refused before registering
-  CHECK(read(last) == "a's weights");       // a's files untouched
-  start(a, spec, dir.path(), false);        // a itself goes on with them
+  CHECK(read(last) == "a's weights");        // a's files untouched
+  start(a, spec, dir.path(), false);         // a itself goes on with them
   CHECK(read(last) == "a's weights");
 
   SECTION("once a.db is removed, b takes the folder over and sets a's files aside") {
@@ -86,7 +86,8 @@ TEST_CASE("a second database in the same folder with a same-named sweep is refus
   }
 }
 
-TEST_CASE("a fresh start (--fresh) sets aside the discarded instance's checkpoints and prepared data", "[folder_owner]") {
+TEST_CASE("a fresh start (--fresh) sets aside the discarded instance's checkpoints and prepared data",
+          "[folder_owner]") {
   TempDir dir;
   const Spec spec = parse_spec(bokeh::test::kBookSpec, "book.yaml");
   Store store(dir.file("sweeps.db"));
@@ -116,8 +117,9 @@ TEST_CASE("a fresh start (--fresh) sets aside the discarded instance's checkpoin
     CHECK(read_folder_owner(sweep_folder(dir.path(), "book"))->instance == second);
     CHECK(has_event(store, "set-aside"));
   }
-  SECTION("checkpoints without an owner (written before owners existed, or by hand) are set aside; the data stays "
-          "(a concurrent start may be preparing it)") {
+  SECTION(
+      "checkpoints without an owner (written before owners existed, or by hand) are set aside; the data stays "
+      "(a concurrent start may be preparing it)") {
     fs::remove(sweep_folder(dir.path(), "book") / kFolderOwnerFile);
     start(store, spec, dir.path(), false);
     CHECK_FALSE(fs::exists(last));

@@ -10,9 +10,7 @@
 using namespace bokeh::orchestrator;
 
 namespace {
-bokeh::worker::EpochFigures figures(int64_t epoch) {
-  return {epoch, 0.75, 0.625, 0.125, 2e-4, 12.5, 40.25};
-}
+bokeh::worker::EpochFigures figures(int64_t epoch) { return {epoch, 0.75, 0.625, 0.125, 2e-4, 12.5, 40.25}; }
 
 Message round_trip(const Message& m) { return decode_message(message_tag(m), encode_message(m), 3); }
 }  // namespace
@@ -25,8 +23,20 @@ TEST_CASE("every message type round-trips", "[protocol]") {
     CHECK(back.device == "cpu");
   }
   SECTION("ASSIGN") {
-    AssignMessage m{"k123", "VBase_2", {{"model", {{"width", 32}}}}, 18446744073709551557ull, "/d/data.bin", "/d/ckpt",
-                    "", true, "cuda", 3, 9, 4, "5f0c1e", 90.5};
+    AssignMessage m{"k123",
+                    "VBase_2",
+                    {{"model", {{"width", 32}}}},
+                    18446744073709551557ull,
+                    "/d/data.bin",
+                    "/d/ckpt",
+                    "",
+                    true,
+                    "cuda",
+                    3,
+                    9,
+                    4,
+                    "5f0c1e",
+                    90.5};
     auto back = std::get<AssignMessage>(round_trip(m));
     CHECK(back.sweep_instance == "5f0c1e");
     CHECK(back.stall_seconds == 90.5);
@@ -178,9 +188,9 @@ TEST_CASE("every message names the protocol and its version, and another version
 }
 
 TEST_CASE("message tags are fixed numbers on the wire, one per type", "[protocol]") {
-  const std::vector<std::pair<Message, int>> tags = {
-      {ReadyMessage{}, 1}, {AssignMessage{}, 2}, {EpochMessage{}, 3},  {DoneMessage{}, 4},
-      {FailedMessage{}, 5}, {StopMessage{}, 6},  {NoticeMessage{}, 7}, {ProgressMessage{}, 8}};
+  const std::vector<std::pair<Message, int>> tags = {{ReadyMessage{}, 1},  {AssignMessage{}, 2},  {EpochMessage{}, 3},
+                                                     {DoneMessage{}, 4},   {FailedMessage{}, 5},  {StopMessage{}, 6},
+                                                     {NoticeMessage{}, 7}, {ProgressMessage{}, 8}};
   for (const auto& [message, tag] : tags) {
     CHECK(message_tag(message) == tag);
     CHECK(message_type_name(tag) != std::string("unknown"));

@@ -63,7 +63,8 @@ TEST_CASE("repeats: K plans K runs per configuration with the first run's seed +
 
 TEST_CASE("a run's own repeats overrides the spec's, and a spec without repeats is canonically unchanged",
           "[repeats]") {
-  const RunPlan plan = plan_runs(spec_of("repeats: 2\nruns:\n  - name: A\n    repeats: 4\n  - name: B\n    model: {width: 8}\n"));
+  const RunPlan plan =
+      plan_runs(spec_of("repeats: 2\nruns:\n  - name: A\n    repeats: 4\n  - name: B\n    model: {width: 8}\n"));
   std::map<std::string, int> count;
   for (const PlannedRun& r : plan.runs) ++count[r.name.substr(0, 1)];
   CHECK(count["A"] == 4);

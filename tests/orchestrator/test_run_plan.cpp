@@ -47,11 +47,12 @@ std::vector<std::string> names(const RunPlan& p) {
 }  // namespace
 
 TEST_CASE("a grid expands to the cartesian product with the first axis outermost", "[run_plan]") {
-  const RunPlan p = plan("base: {loss.lpips: 0}\n"
-                         "grid:\n"
-                         "  model.width: [32, 64]\n"
-                         "  model.depth: [2, 3, 4]\n"
-                         "  train.lr: [2.0e-4, 5.0e-4]\n");
+  const RunPlan p = plan(
+      "base: {loss.lpips: 0}\n"
+      "grid:\n"
+      "  model.width: [32, 64]\n"
+      "  model.depth: [2, 3, 4]\n"
+      "  train.lr: [2.0e-4, 5.0e-4]\n");
   REQUIRE(p.runs.size() == 12);
   CHECK(p.duplicates.empty());
   CHECK(p.runs[0].name == "w32-d2-lr2e-4");
@@ -81,12 +82,13 @@ TEST_CASE("names come from the axes that vary or else from a run's own settings"
 }
 
 TEST_CASE("explicit runs and grid points both apply on base and the grid does not multiply the runs", "[run_plan]") {
-  const RunPlan p = plan("base: {loss.lpips: 0, model.width: 8}\n"
-                         "runs:\n"
-                         "  - {name: big, model.width: 16}\n"
-                         "  - {name: deep, model.depth: 4}\n"
-                         "grid:\n"
-                         "  train.lr: [1.0e-3, 2.0e-3]\n");
+  const RunPlan p = plan(
+      "base: {loss.lpips: 0, model.width: 8}\n"
+      "runs:\n"
+      "  - {name: big, model.width: 16}\n"
+      "  - {name: deep, model.depth: 4}\n"
+      "grid:\n"
+      "  train.lr: [1.0e-3, 2.0e-3]\n");
   CHECK((names(p) == std::vector<std::string>{"big", "deep", "lr1e-3", "lr2e-3"}));
   CHECK(train_config_from_json(p.runs[1].config, 0).model.width == 8);  // from base
   CHECK(train_config_from_json(p.runs[3].config, 0).model.width == 8);
@@ -94,12 +96,13 @@ TEST_CASE("explicit runs and grid points both apply on base and the grid does no
 }
 
 TEST_CASE("a point listed twice runs once and is reported", "[run_plan]") {
-  const RunPlan p = plan("base: {loss.lpips: 0}\n"
-                         "runs:\n"
-                         "  - {name: VBase, model.width: 16}\n"
-                         "  - {name: again, model: {width: 16}}\n"
-                         "grid:\n"
-                         "  model.width: [8, 16, 8]\n");
+  const RunPlan p = plan(
+      "base: {loss.lpips: 0}\n"
+      "runs:\n"
+      "  - {name: VBase, model.width: 16}\n"
+      "  - {name: again, model: {width: 16}}\n"
+      "grid:\n"
+      "  model.width: [8, 16, 8]\n");
   CHECK((names(p) == std::vector<std::string>{"VBase", "w8"}));
   REQUIRE(p.duplicates.size() == 3);
   CHECK(p.duplicates[0].name == "again");
@@ -145,12 +148,13 @@ TEST_CASE("defaults are the study's and the config converts to the trainer's str
   CHECK(d.loss.lpips == 0.5);
   CHECK(d.scheduler.enabled == study.scheduler.enabled);
 
-  const RunPlan p = plan("metrics: {lpips_weights: w.bin}\n"
-                         "runs:\n"
-                         "  - {name: a, model: {width: 12, depth: 2, batch_norm: false},\n"
-                         "     train: {lr: 3.0e-4, batch_size: 6, epochs: 5, weight_decay: 0.01, augment: true,\n"
-                         "             scheduler: plateau, scheduler_factor: 0.5, scheduler_patience: 2},\n"
-                         "     loss: {l1: 2, ssim: 3, lpips: 0.25, focus: {levels: 2, in_focus_weight: 6, mask_scale: 0.1}}}\n");
+  const RunPlan p = plan(
+      "metrics: {lpips_weights: w.bin}\n"
+      "runs:\n"
+      "  - {name: a, model: {width: 12, depth: 2, batch_norm: false},\n"
+      "     train: {lr: 3.0e-4, batch_size: 6, epochs: 5, weight_decay: 0.01, augment: true,\n"
+      "             scheduler: plateau, scheduler_factor: 0.5, scheduler_patience: 2},\n"
+      "     loss: {l1: 2, ssim: 3, lpips: 0.25, focus: {levels: 2, in_focus_weight: 6, mask_scale: 0.1}}}\n");
   const PlannedRun& r = p.runs.at(0);
   const bokeh::worker::TrainConfig c = train_config_from_json(r.config, r.seed);
   CHECK(c.model.width == 12);
@@ -207,11 +211,12 @@ TEST_CASE("table1.yaml: the study's parameter counts and the duplicate VBase_2",
 }
 
 TEST_CASE("cost = forward FLOPs x (3 x train + val) x epochs", "[run_plan]") {
-  const RunPlan p = plan("base: {loss.lpips: 0}\n"
-                         "runs:\n"
-                         "  - {name: a, model.width: 8, train.epochs: 2}\n"
-                         "  - {name: b, model.width: 8, train.epochs: 6}\n"
-                         "  - {name: c, model.width: 16, train.epochs: 2}\n");
+  const RunPlan p = plan(
+      "base: {loss.lpips: 0}\n"
+      "runs:\n"
+      "  - {name: a, model.width: 8, train.epochs: 2}\n"
+      "  - {name: b, model.width: 8, train.epochs: 6}\n"
+      "  - {name: c, model.width: 16, train.epochs: 2}\n");
   const double forward = bokeh::worker::forward_flops({8, 3, true}, 32, 32);
   CHECK(p.runs[0].cost_flops == Approx(forward * (3 * 4 + 2) * 2));
   CHECK(p.runs[1].cost_flops == Approx(3 * p.runs[0].cost_flops));

@@ -24,7 +24,6 @@ std::vector<std::vector<nlohmann::json>> draws(const SearchSpace& space) {
   return out;
 }
 
-
 SearchDimension range(Distribution d, double low, double high, bool log = false) {
   SearchDimension dim;
   dim.path = "train.lr";
@@ -85,7 +84,7 @@ TEST_CASE("distributions map unit numbers as worked by hand", "[samplers]") {
   CHECK(dimension_value(range(Distribution::LogUniform, 1e-4, 1e-2), 0.5).get<double>() == Approx(1e-3));
   CHECK(dimension_value(range(Distribution::LogUniform, 1e-4, 1e-2), 0.0).get<double>() == Approx(1e-4));
   CHECK(dimension_value(range(Distribution::Integer, 2, 5), 0.0) == json(2));
-  CHECK(dimension_value(range(Distribution::Integer, 2, 5), 0.5) == json(4));      // 2 + floor(0.5 * 4)
+  CHECK(dimension_value(range(Distribution::Integer, 2, 5), 0.5) == json(4));  // 2 + floor(0.5 * 4)
   CHECK(dimension_value(range(Distribution::Integer, 2, 5), 0.9999) == json(5));
   CHECK(dimension_value(range(Distribution::Integer, 1, 8, true), 0.5) == json(3));  // floor(9^0.5)
   SearchDimension choice = range(Distribution::Choice, 0, 0);
@@ -117,7 +116,7 @@ TEST_CASE("samples stay in range, follow the log scale and are fixed by the seed
       ones += t[2].get<int64_t>() == 1 ? 1 : 0;
       ++linear[t[3].get<int64_t>()];
     }
-    CHECK(below_1e4 / 2000.0 == Approx(1.0 / 3).margin(0.04));           // one decade of three
+    CHECK(below_1e4 / 2000.0 == Approx(1.0 / 3).margin(0.04));               // one decade of three
     CHECK(ones / 2000.0 == Approx(std::log(2) / std::log(9)).margin(0.04));  // [1, 2) of [1, 9) on a log scale
     CHECK(linear.size() == 3);
     for (const auto& [value, count] : linear) CHECK(count / 2000.0 == Approx(1.0 / 3).margin(0.04));

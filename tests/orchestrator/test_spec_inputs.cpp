@@ -70,7 +70,7 @@ TEST_CASE("synthetic data renders what the splits need unless the spec says how 
   // of 240 (240 - 48); 240 + 32 = 272.
   CHECK(parse_spec("sweep: t\n", "t.yaml").data.synthetic.count == 272);
   CHECK(load_spec(kSweepsFolder + "demo.yaml").data.synthetic.count == 200);  // given: kept
-  CHECK(bokeh::worker::pairs_needed(4, 2, 2) == 10);                   // pool 8: 6 train, 2 validation
+  CHECK(bokeh::worker::pairs_needed(4, 2, 2) == 10);                          // pool 8: 6 train, 2 validation
 
   // Given too small: both numbers named.
   try {
@@ -158,8 +158,8 @@ TEST_CASE("missing EBB! folders are refused naming the dataset, its layout and a
   CHECK(problems[2].message.find("--quick --no-lpips") != std::string::npos);
 
   // The proposed command passes: the spec with --quick and --no-lpips has nothing missing and plans.
-  const Spec quick =
-      load_spec(kSweepsFolder + "table1.yaml", plus(plus(quick_look_overrides(spec.name), absent), no_lpips_overrides()));
+  const Spec quick = load_spec(kSweepsFolder + "table1.yaml",
+                               plus(plus(quick_look_overrides(spec.name), absent), no_lpips_overrides()));
   CHECK(spec_input_problems(quick).empty());
   CHECK(quick.name == "table1-quick");
   CHECK(quick.data.source == "synthetic");
@@ -170,9 +170,9 @@ TEST_CASE("missing EBB! folders are refused naming the dataset, its layout and a
   std::filesystem::create_directories(dir.path() / "half" / "original");
   std::filesystem::create_directories(dir.path() / "test" / "original");
   std::filesystem::create_directories(dir.path() / "test" / "bokeh");
-  const Spec half = load_spec(kSweepsFolder + "table1.yaml", plus({"data.root=" + dir.file("half"),
-                                                             "data.test_root=" + dir.file("test")},
-                                                            no_lpips_overrides()));
+  const Spec half =
+      load_spec(kSweepsFolder + "table1.yaml",
+                plus({"data.root=" + dir.file("half"), "data.test_root=" + dir.file("test")}, no_lpips_overrides()));
   const SpecError e = refusal(half);
   CHECK(e.where().key == "data.root");
   CHECK(std::string(e.what()).find(dir.file("half") + " holds no bokeh/ folder") != std::string::npos);

@@ -43,8 +43,7 @@ SweepInfo sweep_named(const std::string& name, int height = 64) {
 }
 
 std::vector<NewRun> three_runs() {
-  return {NewRun{"k-small", "small", R"({"w":8})", 10.0, 100},
-          NewRun{"k-large", "large", R"({"w":32})", 300.0, 1600},
+  return {NewRun{"k-small", "small", R"({"w":8})", 10.0, 100}, NewRun{"k-large", "large", R"({"w":32})", 300.0, 1600},
           NewRun{"k-medium", "medium", R"({"w":16})", 40.0, 400}};
 }
 
@@ -106,7 +105,7 @@ TEST_CASE("runs and epochs and results round-trip and the costliest pending run 
   store.record_epoch(first->id, epoch(2, 0.8, 11));
   store.record_epoch(first->id, epoch(3, 0.7, 12));
   store.record_epoch(first->id, epoch(2, 0.75, 20));  // replaces epoch 2
-  store.discard_epochs_after(first->id, 2);            // a resume from epoch 2's checkpoint
+  store.discard_epochs_after(first->id, 2);           // a resume from epoch 2's checkpoint
   std::vector<EpochRecord> epochs = store.epochs(first->id);
   REQUIRE(epochs.size() == 2);
   CHECK(epochs[1].epoch == 2);
@@ -166,7 +165,7 @@ TEST_CASE("a run stopped at a rung keeps its results, a promoted one is pending 
   const RunRecord promoted = store.run(large.id);
   CHECK(promoted.state == RunState::Pending);
   CHECK(promoted.rung == 1);
-  CHECK(promoted.attempts == 0);  // a new segment: its attempts count afresh
+  CHECK(promoted.attempts == 0);                          // a new segment: its attempts count afresh
   CHECK(store.claim_next_pending("s")->name == "large");  // a higher rung before the cheaper "small"
   const std::vector<EventRecord> events = store.events("s");
   CHECK(events[events.size() - 2].kind == "promote");
@@ -254,7 +253,7 @@ TEST_CASE("runs of a live sweep process are left alone - a dead, silent or ended
   CHECK(store.run(remote_run).state == RunState::Running);
 
   CHECK(store.reset_running("s", remote) == 0);  // a process never takes its own runs back
-  store.leave_sweep(remote);  // ended: its runs are no one's
+  store.leave_sweep(remote);                     // ended: its runs are no one's
   CHECK(store.reset_running("s", remote) == 0);
   CHECK(store.reset_running("s") == 1);
   CHECK(store.run(remote_run).state == RunState::Pending);
@@ -479,7 +478,8 @@ TEST_CASE("foreign or newer or corrupt databases are refused and left byte-ident
     Store store(damaged);
     store.register_sweep(sweep_named("s"));
     std::vector<NewRun> many;
-    for (int i = 0; i < 400; ++i) many.push_back(NewRun{"k" + std::to_string(i), "r", std::string(200, 'x'), 1.0 * i, 1});
+    for (int i = 0; i < 400; ++i)
+      many.push_back(NewRun{"k" + std::to_string(i), "r", std::string(200, 'x'), 1.0 * i, 1});
     store.add_runs("s", many);
   }
   {
@@ -534,8 +534,7 @@ TEST_CASE("a run config reads into TrainConfig, every setting of the table from 
       {"loss.ssim", 0.25, [](const TrainConfig& c) { return Json(c.loss.ssim); }},
       {"loss.lpips", 0.125, [](const TrainConfig& c) { return Json(c.loss.lpips); }},
       {"loss.focus.levels", 5, [](const TrainConfig& c) { return Json(c.loss.focus.levels); }},
-      {"loss.focus.in_focus_weight", 6.0,
-       [](const TrainConfig& c) { return Json(c.loss.focus.in_focus_weight); }},
+      {"loss.focus.in_focus_weight", 6.0, [](const TrainConfig& c) { return Json(c.loss.focus.in_focus_weight); }},
       {"loss.focus.mask_scale", 0.05, [](const TrainConfig& c) { return Json(c.loss.focus.mask_scale); }}};
   REQUIRE(fields.size() == run_settings().size());
   // Every setting away from its default, written by the spec's writer, read by the store's reader.
@@ -595,9 +594,19 @@ TEST_CASE("a run config lacking or mistyping a setting is refused naming its dot
 }
 
 TEST_CASE("result figures read the numbers a results JSON holds and leave the rest empty", "[store][results]") {
-  const bokeh::worker::TrainResult result{
-      3, 2, 0.58, 0.66, 0.59, 0.07, {0.15, INFINITY, 0.81, std::nullopt}, 2100, 9.5, 12345,
-      {{1, 0.9, 0.7, 0.2, 2e-4, 700, 9.5}}, "fp32", ""};
+  const bokeh::worker::TrainResult result{3,
+                                          2,
+                                          0.58,
+                                          0.66,
+                                          0.59,
+                                          0.07,
+                                          {0.15, INFINITY, 0.81, std::nullopt},
+                                          2100,
+                                          9.5,
+                                          12345,
+                                          {{1, 0.9, 0.7, 0.2, 2e-4, 700, 9.5}},
+                                          "fp32",
+                                          ""};
   const nlohmann::json full = result_to_json(result);
   const ResultFigures f = result_figures_from_json(full);
   CHECK(f.train_loss == 0.66);
@@ -638,9 +647,13 @@ TEST_CASE("result figures read the numbers a results JSON holds and leave the re
   CHECK_FALSE(result_figures_from_json({{"train_loss", 0.5}}).libtorch);
 
   // An older or unfinished run's: what is a number is read, whatever else is not.
-  const ResultFigures partial = result_figures_from_json(
-      {{"train_loss", 0.5}, {"val_loss", "n/a"}, {"gap", nullptr}, {"best_epoch", 4}, {"test_psnr", 22.5},
-       {"test_lpips", 0.3}, {"runtime_seconds", 90}});
+  const ResultFigures partial = result_figures_from_json({{"train_loss", 0.5},
+                                                          {"val_loss", "n/a"},
+                                                          {"gap", nullptr},
+                                                          {"best_epoch", 4},
+                                                          {"test_psnr", 22.5},
+                                                          {"test_lpips", 0.3},
+                                                          {"runtime_seconds", 90}});
   CHECK(partial.train_loss == 0.5);
   CHECK_FALSE(partial.val_loss);
   CHECK_FALSE(partial.gap);
@@ -660,19 +673,20 @@ TEST_CASE("result figures read the numbers a results JSON holds and leave the re
 }
 
 TEST_CASE("a stored spec's tables and references read back as the spec wrote them", "[store][stored_spec]") {
-  const Spec spec = parse_spec("sweep: refs\n"
-                               "tables: [2, 4]\n"
-                               "data: {height: 32, width: 32, train_pairs: 4, val_pairs: 2, test_pairs: 2,\n"
-                               "       synthetic: {count: 10, size: 32}}\n"
-                               "base:\n"
-                               "  loss: {lpips: 0}\n"
-                               "runs:\n"
-                               "  - name: a\n"
-                               "references:\n"
-                               "  - {name: PyNET, source: Ignatov et al. 2020, epochs: 100, params_m: 47.5,\n"
-                               "     runtime_min: 600, psnr: 23.28, ssim: 0.878, lpips: 0.2438}\n"
-                               "  - {name: DMSHN, source: Dutta 2021, psnr: 24.65}\n",
-                               "refs.yaml");
+  const Spec spec = parse_spec(
+      "sweep: refs\n"
+      "tables: [2, 4]\n"
+      "data: {height: 32, width: 32, train_pairs: 4, val_pairs: 2, test_pairs: 2,\n"
+      "       synthetic: {count: 10, size: 32}}\n"
+      "base:\n"
+      "  loss: {lpips: 0}\n"
+      "runs:\n"
+      "  - name: a\n"
+      "references:\n"
+      "  - {name: PyNET, source: Ignatov et al. 2020, epochs: 100, params_m: 47.5,\n"
+      "     runtime_min: 600, psnr: 23.28, ssim: 0.878, lpips: 0.2438}\n"
+      "  - {name: DMSHN, source: Dutta 2021, psnr: 24.65}\n",
+      "refs.yaml");
   const StoredSpec stored = read_stored_spec(canonical_spec(spec).dump());
   CHECK(stored.tables == std::vector<int64_t>{2, 4});
   CHECK(stored.tables == spec.tables);
@@ -701,8 +715,8 @@ TEST_CASE("a stored spec without tables or references, or not JSON, reads as emp
     CHECK(stored.tables.empty());
     CHECK(stored.references.empty());
   }
-  const StoredSpec odd = read_stored_spec(
-      R"({"tables": [1, "two", 3], "references": [7, {"psnr": "high", "ssim": 0.9, "name": 5}]})");
+  const StoredSpec odd =
+      read_stored_spec(R"({"tables": [1, "two", 3], "references": [7, {"psnr": "high", "ssim": 0.9, "name": 5}]})");
   CHECK(odd.tables == std::vector<int64_t>{1, 3});
   REQUIRE(odd.references.size() == 1);
   CHECK(odd.references[0].name == "?");
@@ -715,9 +729,9 @@ TEST_CASE("a directory or a read-only place as the database is named as such", "
   TempDir dir;
   SECTION("a directory") {
     std::filesystem::create_directories(dir.path() / "results.db");
-    CHECK_THROWS_WITH(Store(dir.file("results.db")),
-                      Catch::Contains("results.db: is a directory, not a database file") &&
-                          Catch::Contains("results.db/sweeps.db"));
+    CHECK_THROWS_WITH(
+        Store(dir.file("results.db")),
+        Catch::Contains("results.db: is a directory, not a database file") && Catch::Contains("results.db/sweeps.db"));
     CHECK_THROWS_WITH(Store(dir.file("results.db"), true), Catch::Contains("is a directory"));
   }
   SECTION("a read-only file system (root: a read-only tmpfs in a mount namespace; others: a folder without write)") {
@@ -752,7 +766,8 @@ TEST_CASE("a directory or a read-only place as the database is named as such", "
     ::close(pipe_fds[1]);
     std::string message;
     char buffer[512];
-    for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;) message.append(buffer, static_cast<size_t>(n));
+    for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;)
+      message.append(buffer, static_cast<size_t>(n));
     ::close(pipe_fds[0]);
     ::waitpid(child, nullptr, 0);
     ::chmod(dir.file("ro").c_str(), 0755);

@@ -53,7 +53,8 @@ TEST_CASE("open registers the sweep and its runs, data is prepared in <root>/<sw
   CHECK(f.store.runs("book").size() == 3);
   CHECK(f.prepared_in == sweep_data_dir(f.dir.path(), "book"));
   bool planned = false;
-  for (const EventRecord& e : f.store.events("book")) planned = planned || (e.kind == "planned" && e.message == "3 new runs");
+  for (const EventRecord& e : f.store.events("book"))
+    planned = planned || (e.kind == "planned" && e.message == "3 new runs");
   CHECK(planned);
 }
 

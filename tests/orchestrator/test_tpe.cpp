@@ -60,7 +60,8 @@ TEST_CASE("tpe: on a 2-D bowl its proposals concentrate near the optimum, unlike
   // Uniform draws in the unit square: the median distance to (0.7, 0.2) is about 0.42, and 5.3% of them
   // lie within 0.15 of it (pi 0.15^2 / 1 ~ 0.071, less the part outside the square).
   std::vector<double> uniform;
-  for (uint64_t t = 0; t < 2000; ++t) uniform.push_back(distance_to_optimum({hashed_unit(99, t, 0), hashed_unit(99, t, 1)}));
+  for (uint64_t t = 0; t < 2000; ++t)
+    uniform.push_back(distance_to_optimum({hashed_unit(99, t, 0), hashed_unit(99, t, 1)}));
   CHECK(median(uniform) > 0.3);
   for (size_t s = 0; s < medians.size(); ++s) {
     INFO("seed " << s + 1 << ": median distance " << medians[s] << ", share within 0.15 " << near[s]);

@@ -60,7 +60,8 @@ bokeh::worker::TrainResult scripted(const nlohmann::json& config, int64_t until)
 }
 
 struct Session {
-  Session(const TempDir& dir, const Spec& s) : spec(s), store(dir.file("sweeps.db")), book(store, spec, dir.path(), progress) {
+  Session(const TempDir& dir, const Spec& s)
+      : spec(s), store(dir.file("sweeps.db")), book(store, spec, dir.path(), progress) {
     book.open(plan_runs(spec), SweepOptions{});
     book.prepare_data(kPrepare);
   }
@@ -84,7 +85,8 @@ std::vector<std::string> stored(const Store& store) {
   std::vector<std::string> out;
   for (const TrialRecord& t : store.trials("t"))
     out.push_back(fmt::format("{} {} {} {}", t.number, t.run_id.value_or(0), t.proposal, t.state_json));
-  for (const RunRecord& r : store.runs("t")) out.push_back(fmt::format("{} {} {} {}", r.name, to_string(r.state), r.rung, r.results_json));
+  for (const RunRecord& r : store.runs("t"))
+    out.push_back(fmt::format("{} {} {} {}", r.name, to_string(r.state), r.rung, r.results_json));
   return out;
 }
 
@@ -212,11 +214,14 @@ TEST_CASE("bad search input is one located error, exit 2, and nothing recorded",
       {replace(base, "  trials: 10\n", "  trials: 10\n  n_startup_trials: 0\n"), "search.n_startup_trials", ">= 1", 11},
       {replace(base, "  trials: 10\n", "  trials: 10\n  budget_epochs: 5\n"), "search.budget_epochs", "trains 9 epochs",
        11},
-      {replace(replace(base, "method: tpe", "method: sobol"), "  trials: 10\n", "  n_startup_trials: 3\n  trials: 10\n"),
+      {replace(replace(base, "method: tpe", "method: sobol"), "  trials: 10\n",
+               "  n_startup_trials: 3\n  trials: 10\n"),
        "search.n_startup_trials", "tpe only", 10},
-      {replace(base, "    train.lr: {loguniform: [1.0e-4, 1.0e-1]}\n    model.width: {int: [4, 16]}\n    loss.ssim: {uniform: "
-               "[0.5, 2.0]}\n",
-               "    train.lr: {choice: [1.0e-3]}\n    model.width: {choice: [8]}\n"),
+      {replace(
+           base,
+           "    train.lr: {loguniform: [1.0e-4, 1.0e-1]}\n    model.width: {int: [4, 16]}\n    loss.ssim: {uniform: "
+           "[0.5, 2.0]}\n",
+           "    train.lr: {choice: [1.0e-3]}\n    model.width: {choice: [8]}\n"),
        "search.space", "single point", 11},
   };
   for (const Bad& bad : cases) {

@@ -97,10 +97,12 @@ struct SweepFixture {
       (lr == 2e-4 ? lr2 : lr == 5e-4 ? lr5 : lr1) = r.name;
     }
     for (const orchestrator::RunRecord& r : claimed) {
-      if (r.name == "VBase_1") finish(store, r.id, 700, {0.9, 0.7, 0.6612}, {0.7, 0.5801, 0.5893},
-                                      results(0.6612, 0.5893, 0.5801, 2, 2100, 0.1534, 23.0949, 0.81234));
-      if (r.name == lr2) finish(store, r.id, 380, {1.0, 0.8, 0.6904}, {0.8, 0.6200, 0.6230},
-                                results(0.6904, 0.6230, 0.6200, 2, 1140, 0.1612, 22.912, 0.80111));
+      if (r.name == "VBase_1")
+        finish(store, r.id, 700, {0.9, 0.7, 0.6612}, {0.7, 0.5801, 0.5893},
+               results(0.6612, 0.5893, 0.5801, 2, 2100, 0.1534, 23.0949, 0.81234));
+      if (r.name == lr2)
+        finish(store, r.id, 380, {1.0, 0.8, 0.6904}, {0.8, 0.6200, 0.6230},
+               results(0.6904, 0.6230, 0.6200, 2, 1140, 0.1612, 22.912, 0.80111));
       if (r.name == lr1) store.record_epoch(r.id, epoch(1, 1.2, 1.1, 1e-4, 500));
       if (r.name == lr5) store.fail_run(r.id, "out of memory", 2);
       if (r.name == "nobn") store.fail_run(r.id, kNanError, 1);
@@ -114,9 +116,9 @@ struct SweepFixture {
 
   static nlohmann::json results(double train, double val, double best_val, int64_t best_epoch, double runtime,
                                 double l1, double psnr, double ssim) {
-    return {{"epochs", 3},           {"best_epoch", best_epoch}, {"best_val_loss", best_val},
-            {"train_loss", train},   {"val_loss", val},          {"gap", std::abs(val - train)},
-            {"test_l1", l1},         {"test_psnr", psnr},        {"test_ssim", ssim},
+    return {{"epochs", 3},           {"best_epoch", best_epoch},  {"best_val_loss", best_val},
+            {"train_loss", train},   {"val_loss", val},           {"gap", std::abs(val - train)},
+            {"test_l1", l1},         {"test_psnr", psnr},         {"test_ssim", ssim},
             {"test_lpips", nullptr}, {"runtime_seconds", runtime}};
   }
 

@@ -20,7 +20,7 @@
 namespace bokeh::test {
 
 struct CommandResult {
-  int status = -1;  // the exit status, or 128 + signal
+  int status = -1;     // the exit status, or 128 + signal
   std::string output;  // stdout and stderr together
 };
 
@@ -57,7 +57,8 @@ inline std::string read_text(const std::filesystem::path& file) {
 inline ToolResult run_tool(const TempDir& scratch, const std::string& tool, const std::string& args,
                            const std::filesystem::path& working_dir = {}) {
   const std::filesystem::path exe = std::filesystem::path(BOKEH_BUILD_DIR) / tool;
-  const std::filesystem::path out = scratch.path() / (tool + "-stdout.txt"), err = scratch.path() / (tool + "-stderr.txt");
+  const std::filesystem::path out = scratch.path() / (tool + "-stdout.txt"),
+                              err = scratch.path() / (tool + "-stderr.txt");
   std::string command = "'" + exe.string() + "' " + args + " > '" + out.string() + "' 2> '" + err.string() + "'";
   if (!working_dir.empty()) command = "cd '" + working_dir.string() + "' && " + command;
   const int raw = std::system(command.c_str());

@@ -34,20 +34,24 @@ inline std::vector<uint8_t> encode_jpeg(const std::vector<uint8_t>& pixels, int 
 // and an IFD0 holding one entry, Orientation (0x0112, SHORT, 1) = orientation.
 inline std::vector<uint8_t> with_exif_orientation(const std::vector<uint8_t>& jpeg, int orientation, bool big_endian) {
   auto u16 = [&](std::vector<uint8_t>& v, unsigned x) {
-    if (big_endian) v.insert(v.end(), {uint8_t(x >> 8), uint8_t(x)});
-    else v.insert(v.end(), {uint8_t(x), uint8_t(x >> 8)});
+    if (big_endian)
+      v.insert(v.end(), {uint8_t(x >> 8), uint8_t(x)});
+    else
+      v.insert(v.end(), {uint8_t(x), uint8_t(x >> 8)});
   };
   auto u32 = [&](std::vector<uint8_t>& v, uint32_t x) {
-    if (big_endian) u16(v, x >> 16), u16(v, x & 0xFFFF);
-    else u16(v, x & 0xFFFF), u16(v, x >> 16);
+    if (big_endian)
+      u16(v, x >> 16), u16(v, x & 0xFFFF);
+    else
+      u16(v, x & 0xFFFF), u16(v, x >> 16);
   };
   std::vector<uint8_t> tiff = big_endian ? std::vector<uint8_t>{'M', 'M'} : std::vector<uint8_t>{'I', 'I'};
   u16(tiff, 42);
-  u32(tiff, 8);                  // IFD0 right after the header
-  u16(tiff, 1);                  // one entry
+  u32(tiff, 8);  // IFD0 right after the header
+  u16(tiff, 1);  // one entry
   u16(tiff, 0x0112), u16(tiff, 3), u32(tiff, 1);
   u16(tiff, static_cast<unsigned>(orientation)), u16(tiff, 0);  // the SHORT, left-justified in 4 bytes
-  u32(tiff, 0);                  // no next IFD
+  u32(tiff, 0);                                                 // no next IFD
   std::vector<uint8_t> body = {'E', 'x', 'i', 'f', 0, 0};
   body.insert(body.end(), tiff.begin(), tiff.end());
   const size_t length = body.size() + 2;

@@ -72,7 +72,8 @@ TEST_CASE("apply_augmentation equals the index-by-index flips and counter-clockw
   }
 }
 
-TEST_CASE("augmentation_for is fixed by (seed, epoch, index), covers all eight transforms, rotates only squares", "[batches]") {
+TEST_CASE("augmentation_for is fixed by (seed, epoch, index), covers all eight transforms, rotates only squares",
+          "[batches]") {
   std::set<int> seen, seen_wide;
   int changed = 0;
   for (int64_t index = 0; index < 200; ++index) {
@@ -80,7 +81,8 @@ TEST_CASE("augmentation_for is fixed by (seed, epoch, index), covers all eight t
     CHECK((a.flip_horizontal == b.flip_horizontal && a.flip_vertical == b.flip_vertical && a.rotate90 == b.rotate90));
     seen.insert(a.flip_horizontal + 2 * a.flip_vertical + 4 * a.rotate90);
     const Augmentation next = augmentation_for(9, 3, index, true);
-    changed += next.flip_horizontal != a.flip_horizontal || next.flip_vertical != a.flip_vertical || next.rotate90 != a.rotate90;
+    changed += next.flip_horizontal != a.flip_horizontal || next.flip_vertical != a.flip_vertical ||
+               next.rotate90 != a.rotate90;
     const Augmentation w = augmentation_for(9, 2, index, false);
     CHECK_FALSE(w.rotate90);
     seen_wide.insert(w.flip_horizontal + 2 * w.flip_vertical);
@@ -137,7 +139,8 @@ TEST_CASE("make_batch on non-square data flips but never rotates", "[batches]") 
     CHECK(batch.input.sizes() == torch::IntArrayRef({8, 3, 8, 12}));
     for (int64_t i = 0; i < 8; ++i) {
       const Augmentation a = augmentation_for(5, epoch, i, false);
-      CHECK(torch::allclose(batch.target[i], reference_transform(data->targets(Split::train)[i].to(torch::kFloat32) / 255.0, a)));
+      CHECK(torch::allclose(batch.target[i],
+                            reference_transform(data->targets(Split::train)[i].to(torch::kFloat32) / 255.0, a)));
     }
   }
 }
@@ -172,7 +175,8 @@ TEST_CASE("batches made where the pairs live equal the host path's for the same 
       for (int64_t begin = 0; begin < n; begin += batch_size) {
         const int64_t end = std::min(begin + batch_size, n);
         const Batch made = source.batch(plan, begin, end);
-        const Batch host = make_batch(*data, Split::train, {order.begin() + begin, order.begin() + end}, augment, 5, epoch);
+        const Batch host =
+            make_batch(*data, Split::train, {order.begin() + begin, order.begin() + end}, augment, 5, epoch);
         CHECK(torch::equal(made.input, host.input));
         CHECK(torch::equal(made.target, host.target));
       }

@@ -15,8 +15,8 @@
 namespace fs = std::filesystem;
 using bokeh::test::TempDir;
 using bokeh::worker::BokehLoss;
-using bokeh::worker::Lpips;
 using bokeh::worker::LossConfig;
+using bokeh::worker::Lpips;
 
 namespace {
 Lpips random_lpips(const TempDir& dir) {
@@ -33,7 +33,9 @@ Batch make_batch() {
   b.input = torch::rand({2, 3, 40, 40});
   b.target = b.input.clone();
   b.target.slice(3, 20, 40) = bokeh::worker::pyramid_down(bokeh::worker::pyramid_down(b.input))
-                                  .repeat_interleave(4, 2).repeat_interleave(4, 3).slice(3, 20, 40);
+                                  .repeat_interleave(4, 2)
+                                  .repeat_interleave(4, 3)
+                                  .slice(3, 20, 40);
   b.prediction = (b.target + 0.1 * torch::randn({2, 3, 40, 40})).clamp(0, 1);
   return b;
 }

@@ -12,8 +12,8 @@
 
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
-using bokeh::test::TempDir;
 using bokeh::test::same_tensors;
+using bokeh::test::TempDir;
 using bokeh::test::tensors_of;
 
 namespace {
@@ -110,11 +110,13 @@ TEST_CASE("bad checkpoints are errors that name the file", "[checkpoint]") {
   }
   SECTION("another owner's checkpoint (sweep instance and data)") {
     save_checkpoint(file, "run A", *saved.model, saved.optimizer, sample_state(), {}, "sweep 1a data 00ff");
-    CHECK(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 1a data 00ff").epoch == 2);
+    CHECK(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 1a data 00ff").epoch ==
+          2);
     CHECK_THROWS_AS(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 2b data 00ff"),
                     ForeignCheckpoint);
-    CHECK_THROWS_WITH(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 1a data 0100"),
-                      Catch::Contains(file.string()) && Catch::Contains("another sweep or other data"));
+    CHECK_THROWS_WITH(
+        load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 1a data 0100"),
+        Catch::Contains(file.string()) && Catch::Contains("another sweep or other data"));
   }
   SECTION("a checkpoint without an owner is foreign to an owned run") {
     CHECK_THROWS_AS(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 1a data 00ff"),

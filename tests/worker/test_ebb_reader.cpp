@@ -113,9 +113,12 @@ TEST_CASE("asking for more pairs than a part holds is an error naming the number
   TempDir dir;
   write_pairs(dir.path(), 10);  // test 2 -> 8 left -> validation round(1.6) = 2, train 6
   CHECK_NOTHROW(list_dataset(ebb_config(dir.path(), 6, 2, 2)));
-  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 7, 2, 2)), Catch::Contains("train_pairs") && Catch::Contains("7") && Catch::Contains("6"));
-  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 6, 3, 2)), Catch::Contains("val_pairs") && Catch::Contains("3") && Catch::Contains("2"));
-  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 1, 1, 11)), Catch::Contains("test_pairs") && Catch::Contains("11") && Catch::Contains("10"));
+  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 7, 2, 2)),
+                    Catch::Contains("train_pairs") && Catch::Contains("7") && Catch::Contains("6"));
+  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 6, 3, 2)),
+                    Catch::Contains("val_pairs") && Catch::Contains("3") && Catch::Contains("2"));
+  CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 1, 1, 11)),
+                    Catch::Contains("test_pairs") && Catch::Contains("11") && Catch::Contains("10"));
 }
 
 TEST_CASE("bad folders are errors naming the folder or file", "[ebb]") {
@@ -152,6 +155,7 @@ TEST_CASE("bad folders are errors naming the folder or file", "[ebb]") {
   SECTION("an unreadable image") {
     write_pairs(dir.path(), 5);
     std::ofstream(dir.path() / "original" / "3.png", std::ios::trunc) << "not a png";
-    CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 3, 1, 1)), Catch::Contains((dir.path() / "original" / "3.png").string()));
+    CHECK_THROWS_WITH(list_dataset(ebb_config(dir.path(), 3, 1, 1)),
+                      Catch::Contains((dir.path() / "original" / "3.png").string()));
   }
 }

@@ -19,7 +19,8 @@ TEST_CASE("focus mask is ~1 where input equals target and ~0 where they differ s
   torch::manual_seed(1);
   const auto input = torch::rand({2, 3, 32, 32});
   auto target = input.clone();
-  target.index_put_({Slice(), Slice(), Slice(), Slice(16, 32)}, 1.0 - input.index({Slice(), Slice(), Slice(), Slice(16, 32)}));
+  target.index_put_({Slice(), Slice(), Slice(), Slice(16, 32)},
+                    1.0 - input.index({Slice(), Slice(), Slice(), Slice(16, 32)}));
   const auto mask = bokeh::worker::focus_mask(input, target, FocusL1Config{});
   REQUIRE(mask.sizes() == torch::IntArrayRef({2, 1, 32, 32}));
   CHECK(mask.index({Slice(), Slice(), Slice(), Slice(0, 14)}).min().item<double>() == Approx(1.0));
@@ -58,8 +59,7 @@ TEST_CASE("focus L1 over two pyramid levels, by hand", "[focus_l1]") {
   const auto value = bokeh::worker::focus_l1(prediction, target, target, FocusL1Config{2, 4.0, 0.05});
   CHECK(value.item<double>() == Approx((0.1 + 0.15) / 2));
   // a single level with a uniform mask is plain L1, whatever the in-focus weight
-  CHECK(bokeh::worker::focus_l1(prediction, target, target, FocusL1Config{1, 7.0, 0.05}).item<double>() ==
-        Approx(0.1));
+  CHECK(bokeh::worker::focus_l1(prediction, target, target, FocusL1Config{1, 7.0, 0.05}).item<double>() == Approx(0.1));
 }
 
 TEST_CASE("pyramid_down halves the size, rounding up, and keeps constants", "[focus_l1]") {

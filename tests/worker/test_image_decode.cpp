@@ -83,15 +83,15 @@ TEST_CASE("the centred crop keeps the target's aspect, rounded to whole pixels",
 }
 
 TEST_CASE("the JPEG scale is the smallest 1/8, 1/4, 1/2 whose crop still covers the target", "[decode]") {
-  CHECK(choose_jpeg_scale(1536, 1024, 384, 256) == 4);   // EBB! for the study's 256x384: exactly a quarter
-  CHECK(choose_jpeg_scale(1536, 1024, 385, 256) == 2);   // one column more: a quarter is too small
+  CHECK(choose_jpeg_scale(1536, 1024, 384, 256) == 4);  // EBB! for the study's 256x384: exactly a quarter
+  CHECK(choose_jpeg_scale(1536, 1024, 385, 256) == 2);  // one column more: a quarter is too small
   CHECK(choose_jpeg_scale(1536, 1024, 192, 128) == 8);
-  CHECK(choose_jpeg_scale(1536, 1024, 128, 128) == 8);   // 1/8: 192x128, its square crop 128x128
+  CHECK(choose_jpeg_scale(1536, 1024, 128, 128) == 8);  // 1/8: 192x128, its square crop 128x128
   CHECK(choose_jpeg_scale(1536, 1024, 129, 129) == 4);
-  CHECK(choose_jpeg_scale(1537, 1025, 193, 129) == 8);   // libjpeg rounds scaled sides up: 193x129
+  CHECK(choose_jpeg_scale(1537, 1025, 193, 129) == 8);  // libjpeg rounds scaled sides up: 193x129
   CHECK(choose_jpeg_scale(1536, 1024, 1536, 1024) == 1);
-  CHECK(choose_jpeg_scale(640, 480, 1280, 960) == 1);    // enlarging: full size
-  CHECK(choose_jpeg_scale(1024, 1536, 384, 256) == 2);   // portrait: the 2:3 crop of 1/4 is 256x171, too short
+  CHECK(choose_jpeg_scale(640, 480, 1280, 960) == 1);   // enlarging: full size
+  CHECK(choose_jpeg_scale(1024, 1536, 384, 256) == 2);  // portrait: the 2:3 crop of 1/4 is 256x171, too short
 }
 
 TEST_CASE("a JPEG decoded in the DCT domain equals a full decode followed by the same fit", "[decode]") {
@@ -171,7 +171,7 @@ TEST_CASE("every EXIF orientation is applied, to the pixels and to the size", "[
   // The displayed quadrants (TL, TR, BL, BR) of a stored red/green over blue/white image, per the
   // EXIF definitions: 2 mirrors left-right, 3 turns 180, 4 mirrors top-bottom, 5 transposes,
   // 6 turns 90 clockwise, 7 transverses, 8 turns 90 counter-clockwise.
-  const int expected[9][4] = {{}, {R, G, B, W}, {G, R, W, B}, {W, B, G, R}, {B, W, R, G},
+  const int expected[9][4] = {{},           {R, G, B, W}, {G, R, W, B}, {W, B, G, R}, {B, W, R, G},
                               {R, B, G, W}, {B, R, W, G}, {W, G, B, R}, {G, W, R, B}};
   for (int orientation = 1; orientation <= 8; ++orientation) {
     for (bool big_endian : {true, false}) {
@@ -239,7 +239,8 @@ TEST_CASE("corrupt, truncated and non-image files are refused with their name", 
     bokeh::test::write_bytes(file, {});
     CHECK_THROWS_WITH(read_image_size(file), Catch::Contains(file.string()));
   }
-  CHECK_THROWS_WITH(read_image(dir.path() / "missing.jpg"), Catch::Contains("missing.jpg") && Catch::Contains("no such file"));
+  CHECK_THROWS_WITH(read_image(dir.path() / "missing.jpg"),
+                    Catch::Contains("missing.jpg") && Catch::Contains("no such file"));
 }
 
 TEST_CASE("parallel jobs run every index once and report the lowest failing one", "[decode]") {
@@ -253,7 +254,8 @@ TEST_CASE("parallel jobs run every index once and report the lowest failing one"
     CHECK_THROWS_WITH(run_parallel_jobs(500, threads,
                                         [&](int64_t i) {
                                           ++started;
-                                          if (i == 137 || i == 300 || i == 451) throw std::runtime_error("job " + std::to_string(i));
+                                          if (i == 137 || i == 300 || i == 451)
+                                            throw std::runtime_error("job " + std::to_string(i));
                                         }),
                       "job 137");
     CHECK(started.load() >= 138);  // every job below the first failure ran

@@ -26,8 +26,8 @@ TEST_CASE("PSNR is infinite for identical images", "[metrics]") {
 TEST_CASE("L1 is the mean absolute error per image", "[metrics]") {
   const auto target = torch::zeros({2, 3, 2, 2});
   auto pred = target.clone();
-  pred[0][0][0][0] = 1.2;   // one of 12 values off by 1.2 -> 0.1
-  pred[1] -= 0.25;          // all off by 0.25
+  pred[0][0][0][0] = 1.2;  // one of 12 values off by 1.2 -> 0.1
+  pred[1] -= 0.25;         // all off by 0.25
   const auto values = bokeh::worker::l1_error(pred, target);
   CHECK(values[0].item<double>() == Approx(0.1));
   CHECK(values[1].item<double>() == Approx(0.25));

@@ -21,7 +21,8 @@ torch::Tensor with_grad(const torch::Tensor& grad) {
 }
 }  // namespace
 
-TEST_CASE("an enabled scaler multiplies the loss by the scale and divides the gradients back exactly", "[loss_scaler]") {
+TEST_CASE("an enabled scaler multiplies the loss by the scale and divides the gradients back exactly",
+          "[loss_scaler]") {
   const LossScaler scaler(true);
   CHECK(scaler.state().scale == 65536.0);
   const torch::Tensor loss = torch::tensor(0.375f);

@@ -22,7 +22,9 @@ namespace {
 // The documented format, written field by field (independent of save_lpips_weights).
 void write_documented_format(const fs::path& path, const bokeh::worker::LpipsTensors& tensors) {
   std::ofstream out(path, std::ios::binary);
-  auto u32 = [&](uint32_t v) { for (int i = 0; i < 4; ++i) out.put(static_cast<char>((v >> (8 * i)) & 0xff)); };
+  auto u32 = [&](uint32_t v) {
+    for (int i = 0; i < 4; ++i) out.put(static_cast<char>((v >> (8 * i)) & 0xff));
+  };
   auto i64 = [&](int64_t v) {
     for (int i = 0; i < 8; ++i) out.put(static_cast<char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
   };
@@ -52,7 +54,8 @@ struct Map {
 };
 
 const torch::Tensor& find(const bokeh::worker::LpipsTensors& weights, const std::string& name) {
-  for (const auto& [key, value] : weights) if (key == name) return value;
+  for (const auto& [key, value] : weights)
+    if (key == name) return value;
   throw std::runtime_error("no " + name);
 }
 
@@ -71,7 +74,8 @@ Map conv_relu(const Map& in, const torch::Tensor& weight, const torch::Tensor& b
           for (int64_t u = 0; u < k; ++u)
             for (int64_t v = 0; v < k; ++v) {
               const int64_t yy = y * stride - pad + u, xx = x * stride - pad + v;
-              if (yy >= 0 && yy < in.h && xx >= 0 && xx < in.w) sum += pw[((o * in.c + i) * k + u) * k + v] * in.at(i, yy, xx);
+              if (yy >= 0 && yy < in.h && xx >= 0 && xx < in.w)
+                sum += pw[((o * in.c + i) * k + u) * k + v] * in.at(i, yy, xx);
             }
         out.at(o, y, x) = std::max(sum, 0.0);
       }
@@ -102,8 +106,10 @@ std::vector<Map> alexnet_taps(const torch::Tensor& image_chw, const bokeh::worke
       x.v[c * x.h * x.w + i] = (img.data_ptr<double>()[c * x.h * x.w + i] * 2 - 1 - shift[c]) / scale[c];
   std::vector<Map> taps;
   taps.push_back(conv_relu(x, find(weights, "features.0.weight"), find(weights, "features.0.bias"), 4, 2));
-  taps.push_back(conv_relu(max_pool(taps[0]), find(weights, "features.3.weight"), find(weights, "features.3.bias"), 1, 2));
-  taps.push_back(conv_relu(max_pool(taps[1]), find(weights, "features.6.weight"), find(weights, "features.6.bias"), 1, 1));
+  taps.push_back(
+      conv_relu(max_pool(taps[0]), find(weights, "features.3.weight"), find(weights, "features.3.bias"), 1, 2));
+  taps.push_back(
+      conv_relu(max_pool(taps[1]), find(weights, "features.6.weight"), find(weights, "features.6.bias"), 1, 1));
   taps.push_back(conv_relu(taps[2], find(weights, "features.8.weight"), find(weights, "features.8.bias"), 1, 1));
   taps.push_back(conv_relu(taps[3], find(weights, "features.10.weight"), find(weights, "features.10.bias"), 1, 1));
   return taps;
@@ -118,7 +124,8 @@ double reference_lpips(const torch::Tensor& a, const torch::Tensor& b, const bok
     for (int64_t y = 0; y < ta[t].h; ++y)
       for (int64_t x = 0; x < ta[t].w; ++x) {
         double na = 0, nb = 0;
-        for (int64_t c = 0; c < ta[t].c; ++c) na += ta[t].at(c, y, x) * ta[t].at(c, y, x), nb += tb[t].at(c, y, x) * tb[t].at(c, y, x);
+        for (int64_t c = 0; c < ta[t].c; ++c)
+          na += ta[t].at(c, y, x) * ta[t].at(c, y, x), nb += tb[t].at(c, y, x) * tb[t].at(c, y, x);
         na = std::sqrt(na) + 1e-10, nb = std::sqrt(nb) + 1e-10;
         for (int64_t c = 0; c < ta[t].c; ++c) {
           const double d = ta[t].at(c, y, x) / na - tb[t].at(c, y, x) / nb;
@@ -142,7 +149,8 @@ TEST_CASE("LPIPS from a file in the documented format equals a plain-loop refere
   torch::NoGradGuard no_grad;
   const auto values = net->forward(a, b);
   REQUIRE(values.sizes() == torch::IntArrayRef({2}));
-  for (int64_t i = 0; i < 2; ++i) CHECK(values[i].item<double>() == Approx(reference_lpips(a[i], b[i], weights)).epsilon(1e-4));
+  for (int64_t i = 0; i < 2; ++i)
+    CHECK(values[i].item<double>() == Approx(reference_lpips(a[i], b[i], weights)).epsilon(1e-4));
   // the smallest accepted size (relu5 is 1x1)
   const auto c = torch::rand({1, 3, 31, 31}), d = torch::rand({1, 3, 31, 31});
   CHECK(net->forward(c, d).item<double>() == Approx(reference_lpips(c[0], d[0], weights)).epsilon(1e-4));
@@ -226,8 +234,9 @@ TEST_CASE("LPIPS weights file errors name the file and the tensor", "[lpips]") {
   auto reshaped = weights;
   reshaped[2].second = torch::zeros({192, 64, 3, 3});  // features.3.weight should be 5x5
   write_documented_format(dir.path() / "shape.bin", reshaped);
-  CHECK_THROWS_WITH(Lpips(dir.path() / "shape.bin"),
-                    Catch::Contains("shape.bin") && Catch::Contains("features.3.weight") && Catch::Contains("expected"));
+  CHECK_THROWS_WITH(Lpips(dir.path() / "shape.bin"), Catch::Contains("shape.bin") &&
+                                                         Catch::Contains("features.3.weight") &&
+                                                         Catch::Contains("expected"));
 
   auto missing = weights;
   missing.pop_back();
@@ -237,7 +246,8 @@ TEST_CASE("LPIPS weights file errors name the file and the tensor", "[lpips]") {
   auto negative = weights;
   negative[10].second = -negative[10].second - 0.1;
   write_documented_format(dir.path() / "negative.bin", negative);
-  CHECK_THROWS_WITH(Lpips(dir.path() / "negative.bin"), Catch::Contains("lin0.model.1.weight") && Catch::Contains("negative"));
+  CHECK_THROWS_WITH(Lpips(dir.path() / "negative.bin"),
+                    Catch::Contains("lin0.model.1.weight") && Catch::Contains("negative"));
 
   auto renamed = weights;
   renamed[0].first = "net.slice1.0.weight";

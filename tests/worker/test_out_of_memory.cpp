@@ -1,7 +1,7 @@
 // An allocation that fails mid-run (simulated: a CPU allocator that, once armed, throws as CUDA's
-// caching allocator does, as libtorch's CPU allocator does, or std::bad_alloc) fails the run with one line naming the device, the
-// batch size, the epoch and the free/total memory; the checkpoint of the last finished epoch stays,
-// and the same run started again resumes from it.
+// caching allocator does, as libtorch's CPU allocator does, or std::bad_alloc) fails the run with one line naming the
+// device, the batch size, the epoch and the free/total memory; the checkpoint of the last finished epoch stays, and the
+// same run started again resumes from it.
 #include "worker/trainer.h"
 #include <catch2/catch.hpp>
 
@@ -48,8 +48,8 @@ class FailingAllocator : public c10::Allocator {
     if (armed_ && bytes >= kLimit) {
       ++refused_;
       if (style_ == Style::cpu)
-        C10_THROW_ERROR(Error, "DefaultCPUAllocator: not enough memory: you tried to allocate " + std::to_string(bytes) +
-                                   " bytes.");
+        C10_THROW_ERROR(Error, "DefaultCPUAllocator: not enough memory: you tried to allocate " +
+                                   std::to_string(bytes) + " bytes.");
       if (style_ == Style::bad_alloc) throw std::bad_alloc();
       C10_THROW_ERROR(OutOfMemoryError, "simulated: tried to allocate " + std::to_string(bytes) + " bytes");
     }
@@ -78,8 +78,8 @@ TEST_CASE("an allocation failure fails the run with one line and keeps the last 
   options.checkpoint_dir = dir.path() / "run";
   std::vector<int64_t> epochs;
   std::string message;
-  const auto style = GENERATE(FailingAllocator::Style::cuda, FailingAllocator::Style::cpu,
-                              FailingAllocator::Style::bad_alloc);
+  const auto style =
+      GENERATE(FailingAllocator::Style::cuda, FailingAllocator::Style::cpu, FailingAllocator::Style::bad_alloc);
   {
     FailingAllocator allocator(style);
     options.on_epoch = [&](const EpochFigures& f) {
@@ -95,7 +95,8 @@ TEST_CASE("an allocation failure fails the run with one line and keeps the last 
     CHECK(allocator.refused() == 1);
   }
   INFO(message);
-  CHECK(message.rfind("out of memory on cpu at batch size 5 during epoch 2 (U-Net width 4, depth 2 at 32x32): ", 0) == 0);
+  CHECK(message.rfind("out of memory on cpu at batch size 5 during epoch 2 (U-Net width 4, depth 2 at 32x32): ", 0) ==
+        0);
   CHECK(message.find(" GiB free of ") != std::string::npos);
   CHECK(message.find("lower train.batch_size or model.width") != std::string::npos);
   CHECK(message.find("fewer worker ranks per node") != std::string::npos);

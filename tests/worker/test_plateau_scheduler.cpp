@@ -47,8 +47,7 @@ TEST_CASE("real improvements reset the bad-epoch count", "[plateau]") {
   // patience 2, factor 0.5, threshold 0.1 (better: loss < 0.9 * best).
   // 10: best 10 | 9 (not < 9): bad 1 | 8.5: best 8.5 | 8.2, 8.1 (not < 7.65): bad 1 2 | 7: best 7
   // 7, 7: bad 1 2 | 7: bad 3 > 2 -> lr 0.5 | 6.2 < 6.3: best 6.2 | 6.2 x3: bad 1 2 3 -> 0.25
-  const auto lrs = run(make_config(0.5, 2, 0.1, 0, 0.0), 1.0,
-                       {10, 9, 8.5, 8.2, 8.1, 7, 7, 7, 7, 6.2, 6.2, 6.2, 6.2});
+  const auto lrs = run(make_config(0.5, 2, 0.1, 0, 0.0), 1.0, {10, 9, 8.5, 8.2, 8.1, 7, 7, 7, 7, 6.2, 6.2, 6.2, 6.2});
   CHECK(lrs == std::vector<double>{1, 1, 1, 1, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.25});
 }
 

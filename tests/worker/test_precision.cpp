@@ -45,7 +45,7 @@ TEST_CASE("the autocast guard runs convolutions in bf16 inside and restores the 
       CHECK(torch::conv2d(x, w).scalar_type() == torch::kBFloat16);
     }
     CHECK(torch::conv2d(x, w).scalar_type() == torch::kBFloat16);  // the inner guard left the outer's state
-    CHECK((x + x).scalar_type() == torch::kFloat32);                 // only the listed ops are cast
+    CHECK((x + x).scalar_type() == torch::kFloat32);               // only the listed ops are cast
   }
   CHECK(torch::conv2d(x, w).scalar_type() == torch::kFloat32);
 }

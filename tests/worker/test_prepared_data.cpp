@@ -49,7 +49,9 @@ DataConfig write_ebb(const fs::path& root) {
 torch::Tensor direct(const fs::path& file, int64_t height, int64_t width) {
   const Image image = fit_image(read_image(file), width, height);
   return torch::tensor(std::vector<int64_t>(image.rgb.begin(), image.rgb.end()))
-      .reshape({height, width, 3}).permute({2, 0, 1}).to(torch::kUInt8);
+      .reshape({height, width, 3})
+      .permute({2, 0, 1})
+      .to(torch::kUInt8);
 }
 
 void check_matches_direct(const PreparedData& data, const DataConfig& config) {
@@ -180,7 +182,9 @@ TEST_CASE("the synthetic source is rendered once into the cache and read like EB
     const SyntheticPair pair = render_synthetic_pair(config.synthetic, 8 + j);
     auto chw = [](const Image& image) {
       return torch::tensor(std::vector<int64_t>(image.rgb.begin(), image.rgb.end()))
-          .reshape({image.height, image.width, 3}).permute({2, 0, 1}).to(torch::kUInt8);
+          .reshape({image.height, image.width, 3})
+          .permute({2, 0, 1})
+          .to(torch::kUInt8);
     };
     CHECK(torch::equal(data->inputs(Split::test)[j], chw(pair.original)));
     CHECK(torch::equal(data->targets(Split::test)[j], chw(pair.bokeh)));
@@ -205,7 +209,8 @@ TEST_CASE("a bad source image stops the build with its name, and no cache file i
     const auto bytes = bokeh::test::encode_jpeg(noise_image(20, 14, 5).rgb, 20, 14, TJPF_RGB, TJSAMP_444);
     bokeh::test::write_bytes(jpeg, std::vector<uint8_t>(bytes.begin(), bytes.end() - bytes.size() / 3));
     CHECK_NOTHROW(list_dataset(config));
-    CHECK_THROWS_WITH(PreparedData::prepare(config, cache), Catch::Contains(jpeg.string()) && Catch::Contains("truncated"));
+    CHECK_THROWS_WITH(PreparedData::prepare(config, cache),
+                      Catch::Contains(jpeg.string()) && Catch::Contains("truncated"));
   }
   SECTION("not an image") {
     bokeh::test::write_bytes(bad, {'n', 'o', 'p', 'e'});
@@ -219,7 +224,8 @@ TEST_CASE("a bad source image stops the build with its name, and no cache file i
   }
   SECTION("an original and its bokeh of different sizes") {
     write_image(bad, noise_image(14, 20, 5));
-    CHECK_THROWS_WITH(PreparedData::prepare(config, cache), Catch::Contains(bad.string()) && Catch::Contains("size mismatch"));
+    CHECK_THROWS_WITH(PreparedData::prepare(config, cache),
+                      Catch::Contains(bad.string()) && Catch::Contains("size mismatch"));
   }
   // Nothing was written: no cache file, no temporary file.
   if (fs::exists(cache)) CHECK(fs::is_empty(cache));

@@ -98,8 +98,7 @@ TEST_CASE("SSIM is differentiable: a gradient step on x raises SSIM(x, y)", "[ss
 TEST_CASE("SSIM rejects too small or mismatched inputs", "[ssim]") {
   CHECK_THROWS_WITH(bokeh::worker::ssim(torch::rand({1, 3, 10, 20}), torch::rand({1, 3, 10, 20})),
                     Catch::Contains("at least 11x11"));
-  CHECK_THROWS_AS(bokeh::worker::ssim(torch::rand({1, 3, 12, 12}), torch::rand({1, 3, 12, 13})),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(bokeh::worker::ssim(torch::rand({1, 3, 12, 12}), torch::rand({1, 3, 12, 13})), std::invalid_argument);
 }
 
 TEST_CASE("gaussian_kernel_1d is normalised and symmetric", "[ssim]") {

@@ -40,16 +40,17 @@ TEST_CASE("a stem on one side only, a shared stem and a missing folder are error
   touch(dir.path() / "a" / "1.png");
   touch(dir.path() / "b" / "1.png");
   touch(dir.path() / "b" / "7.png");
-  CHECK_THROWS_WITH(match_by_stem(dir.path() / "a", dir.path() / "b", "original", "bokeh"),
-                    (dir.path() / "b" / "7.png").string() + ": no original image with stem '7' in " +
-                        (dir.path() / "a").string());
+  CHECK_THROWS_WITH(
+      match_by_stem(dir.path() / "a", dir.path() / "b", "original", "bokeh"),
+      (dir.path() / "b" / "7.png").string() + ": no original image with stem '7' in " + (dir.path() / "a").string());
   touch(dir.path() / "a" / "7.jpg");
   touch(dir.path() / "a" / "8.png");
-  CHECK_THROWS_WITH(match_by_stem(dir.path() / "a", dir.path() / "b"),
-                    (dir.path() / "a" / "8.png").string() + ": no image with stem '8' in " + (dir.path() / "b").string());
+  CHECK_THROWS_WITH(
+      match_by_stem(dir.path() / "a", dir.path() / "b"),
+      (dir.path() / "a" / "8.png").string() + ": no image with stem '8' in " + (dir.path() / "b").string());
   touch(dir.path() / "b" / "7.jpg");
-  CHECK_THROWS_WITH(images_by_stem(dir.path() / "b"), Contains("two files with stem '7'") && Contains("7.jpg") &&
-                                                          Contains("7.png"));
+  CHECK_THROWS_WITH(images_by_stem(dir.path() / "b"),
+                    Contains("two files with stem '7'") && Contains("7.jpg") && Contains("7.png"));
   CHECK_THROWS_WITH(images_by_stem(dir.path() / "none"), (dir.path() / "none").string() + ": no such folder");
 }
 

@@ -19,7 +19,9 @@ double luma(const Image& image, int64_t x, int64_t y) {
   return (p[0] + p[1] + p[2]) / 3.0;
 }
 
-double depth_at(const SyntheticPair& pair, int64_t x, int64_t y) { return pair.depth.rgb[(y * pair.depth.width + x) * 3] / 255.0; }
+double depth_at(const SyntheticPair& pair, int64_t x, int64_t y) {
+  return pair.depth.rgb[(y * pair.depth.width + x) * 3] / 255.0;
+}
 
 // True when every pixel within `radius` of (x, y) is inside the image and satisfies `keep`.
 template <typename Keep>
@@ -90,23 +92,27 @@ TEST_CASE("renderer: the in-focus subject stays sharp while the background loses
     for (int64_t y = 1; y < config.size - 1; ++y)
       for (int64_t x = 1; x < config.size - 1; ++x) {
         // Subject interior: a disc of radius 3 entirely at the focus depth (soft edges excluded).
-        if (neighbourhood(pair.depth, x, y, 3, [&](int64_t px, int64_t py) { return depth_at(pair, px, py) == focus_level; })) {
+        if (neighbourhood(pair.depth, x, y, 3,
+                          [&](int64_t px, int64_t py) { return depth_at(pair, px, py) == focus_level; })) {
           for (int c = 0; c < 3; ++c)
-            subject_diff += std::abs(pair.original.rgb[(y * config.size + x) * 3 + c] - pair.bokeh.rgb[(y * config.size + x) * 3 + c]);
+            subject_diff += std::abs(pair.original.rgb[(y * config.size + x) * 3 + c] -
+                                     pair.bokeh.rgb[(y * config.size + x) * 3 + c]);
           ++subject_pixels;
         }
         // Background: far from every object (the background plane lies at depth >= 0.75).
-        if (neighbourhood(pair.depth, x, y, 10, [&](int64_t px, int64_t py) { return depth_at(pair, px, py) >= 0.74; })) {
+        if (neighbourhood(pair.depth, x, y, 10,
+                          [&](int64_t px, int64_t py) { return depth_at(pair, px, py) >= 0.74; })) {
           background_before += laplacian2(pair.original, x, y);
           background_after += laplacian2(pair.bokeh, x, y);
           ++background_pixels;
         }
       }
-    INFO("pair " << index << ": " << subject_pixels << " subject pixels, " << background_pixels << " background pixels");
+    INFO("pair " << index << ": " << subject_pixels << " subject pixels, " << background_pixels
+                 << " background pixels");
     REQUIRE(subject_pixels > 50);
     REQUIRE(background_pixels > 200);
-    CHECK(subject_diff / (3.0 * subject_pixels) < 0.5);      // mean |difference| under half a level
-    CHECK(background_after < 0.1 * background_before);        // >90% of the high-frequency energy gone
+    CHECK(subject_diff / (3.0 * subject_pixels) < 0.5);  // mean |difference| under half a level
+    CHECK(background_after < 0.1 * background_before);   // >90% of the high-frequency energy gone
   }
 }
 
@@ -118,14 +124,16 @@ TEST_CASE("renderer: highlights spread into flat, round discs of the circle-of-c
     for (int64_t y = 0; y < config.size; ++y)
       for (int64_t x = 0; x < config.size; ++x) {
         // A highlight's core is the only saturated white in the original: a local maximum of luma.
-        if (luma(pair.original, x, y) < 254 ||
-            !neighbourhood(pair.original, x, y, 2, [&](int64_t px, int64_t py) { return luma(pair.original, px, py) <= luma(pair.original, x, y); }))
+        if (luma(pair.original, x, y) < 254 || !neighbourhood(pair.original, x, y, 2, [&](int64_t px, int64_t py) {
+              return luma(pair.original, px, py) <= luma(pair.original, x, y);
+            }))
           continue;
         const double r = circle_of_confusion(config, depth_at(pair, x, y));
         const int64_t clear = static_cast<int64_t>(2 * r + 6);
         // Only isolated highlights on the background plane: nothing else bright or nearer nearby.
         const bool isolated = neighbourhood(pair.depth, x, y, clear, [&](int64_t px, int64_t py) {
-          return depth_at(pair, px, py) >= 0.74 && (std::hypot(px - x, py - y) < 3 || luma(pair.original, px, py) < 230);
+          return depth_at(pair, px, py) >= 0.74 &&
+                 (std::hypot(px - x, py - y) < 3 || luma(pair.original, px, py) < 230);
         });
         if (!isolated || r < 3.5) continue;
         // Centre: centroid of the saturated core (first pixel of each core only).
@@ -145,9 +153,9 @@ TEST_CASE("renderer: highlights spread into flat, round discs of the circle-of-c
         const double original_ring = ring_mean(pair.original, cx, cy, 0.5 * r, 0.75 * r);
         const double original_outside = ring_mean(pair.original, cx, cy, r + 2, 2 * r + 2);
         INFO("pair " << index << " highlight at " << x << "," << y << " r " << r);
-        CHECK(middle - outside > 15);                                  // the disc is lit...
+        CHECK(middle - outside > 15);                                        // the disc is lit...
         CHECK(original_ring - original_outside < 0.5 * (middle - outside));  // ...where the original was not
-        CHECK(std::abs(inner - middle) < 0.35 * (middle - outside));   // flat, not a peaked Gaussian
+        CHECK(std::abs(inner - middle) < 0.35 * (middle - outside));         // flat, not a peaked Gaussian
         // Round: the disc's mean over its four quadrants agrees.
         for (double angle : {0.0, 1.5707963, 3.1415926, 4.712389}) {
           const double qx = cx + 0.6 * r * std::cos(angle), qy = cy + 0.6 * r * std::sin(angle);

@@ -18,8 +18,8 @@
 
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
-using bokeh::test::TempDir;
 using bokeh::test::same_tensors;
+using bokeh::test::TempDir;
 using bokeh::test::tensors_of;
 using bokeh::test::tiny_config;
 using bokeh::test::tiny_data;
@@ -136,7 +136,7 @@ TEST_CASE("a run interrupted and resumed equals the uninterrupted run bit for bi
   config.scheduler.patience = 0;  // the rate drops often, so scheduler state matters
   config.scheduler.factor = 0.5;
   config.scheduler.threshold = 0.05;
-  config.weight_decay = GENERATE(0.0, 1e-2);  // Adam and AdamW
+  config.weight_decay = GENERATE(0.0, 1e-2);                       // Adam and AdamW
   config.precision = GENERATE(as<std::string>{}, "auto", "bf16");  // fp32 here, and CPU bf16 autocast
 
   std::vector<EpochFigures> straight_figures;
@@ -165,7 +165,8 @@ TEST_CASE("a run interrupted and resumed equals the uninterrupted run bit for bi
   for (size_t i = 0; i < 4; ++i) check_same_figures(straight_figures[i], resumed_figures[i]);
   CHECK(straight_figures[3].lr < config.lr);  // the scheduler did act
   check_same_result(straight_result, resumed_result);
-  CHECK(same_tensors(last_model(straight.checkpoint_dir, config.model), last_model(second.checkpoint_dir, config.model)));
+  CHECK(
+      same_tensors(last_model(straight.checkpoint_dir, config.model), last_model(second.checkpoint_dir, config.model)));
   CHECK(same_tensors(load_best_model(straight.checkpoint_dir, config.model),
                      load_best_model(second.checkpoint_dir, config.model)));
 
@@ -196,7 +197,9 @@ TEST_CASE("the trainer refuses bad checkpoints and impossible settings", "[train
   options.checkpoint_dir = dir.path() / "run";
   const fs::path last = options.checkpoint_dir / kLastCheckpoint;
 
-  SECTION("a truncated or overwritten last.pt is passed over: the run starts again, says so once, and ends as a fresh run") {
+  SECTION(
+      "a truncated or overwritten last.pt is passed over: the run starts again, says so once, and ends as a fresh "
+      "run") {
     const TrainResult fresh = train_run(tiny_config(2), *data, TrainOptions{});
     for (const bool truncate : {true, false}) {
       fs::remove_all(options.checkpoint_dir);
@@ -210,7 +213,9 @@ TEST_CASE("the trainer refuses bad checkpoints and impossible settings", "[train
       }
       std::vector<std::string> notices;
       TrainOptions noticing = options;
-      noticing.on_notice = [&](const std::string& kind, const std::string& text) { notices.push_back(kind + ": " + text); };
+      noticing.on_notice = [&](const std::string& kind, const std::string& text) {
+        notices.push_back(kind + ": " + text);
+      };
       const TrainResult result = train_run(tiny_config(2), *data, noticing);
       REQUIRE(notices.size() == 1);
       CHECK_THAT(notices[0], Catch::StartsWith("checkpoint: checkpoint " + last.string() + " is corrupt") &&
@@ -233,8 +238,8 @@ TEST_CASE("the trainer refuses bad checkpoints and impossible settings", "[train
     noticing.on_epoch = [&](const EpochFigures& f) { epochs.push_back(f.epoch); };
     const TrainResult resumed = train_run(tiny_config(3), *data, noticing);
     REQUIRE(notices.size() == 1);
-    CHECK_THAT(notices[0], Catch::Contains("do not match their checksum") &&
-                               Catch::EndsWith("resumed from prev.pt (epoch 1)"));
+    CHECK_THAT(notices[0],
+               Catch::Contains("do not match their checksum") && Catch::EndsWith("resumed from prev.pt (epoch 1)"));
     CHECK(epochs == std::vector<int64_t>{2, 3});
     check_same_result(resumed, straight);
   }
@@ -272,7 +277,7 @@ TEST_CASE("the trainer refuses bad checkpoints and impossible settings", "[train
     REQUIRE(notices.size() == 1);
     CHECK_THAT(notices[0], Catch::Contains(last.string()) && Catch::Contains("set aside as") &&
                                Catch::EndsWith("the run starts again from epoch 1"));
-    CHECK(epochs == std::vector<int64_t>{1, 2});  // from scratch, not resumed
+    CHECK(epochs == std::vector<int64_t>{1, 2});                                // from scratch, not resumed
     CHECK(fs::exists(options.checkpoint_dir / "set-aside" / kLastCheckpoint));  // moved, not deleted
     if (case_name == "other sweep instance") CHECK(result.history.size() == 2);
     check_same_result(result, clean);
@@ -300,8 +305,7 @@ TEST_CASE("with an LPIPS net the loss uses it and the test reports it", "[traine
   // A weights file of random values in the documented format (lin weights non-negative).
   torch::manual_seed(4);
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
-  for (const auto& spec : lpips_tensor_specs())
-    tensors.emplace_back(spec.name, torch::rand(spec.shape) * 0.1);
+  for (const auto& spec : lpips_tensor_specs()) tensors.emplace_back(spec.name, torch::rand(spec.shape) * 0.1);
   const fs::path weights = dir.path() / "lpips.bin";
   save_lpips_weights(weights, tensors);
 

@@ -26,7 +26,10 @@ int64_t expected_parameters(int64_t width, int64_t depth, bool bn) {
 }  // namespace
 
 TEST_CASE("U-Net parameter counts equal the study's Table 1", "[unet]") {
-  struct Row { int64_t width, depth; double millions; };
+  struct Row {
+    int64_t width, depth;
+    double millions;
+  };
   for (const Row& row : {Row{32, 3, 0.47}, Row{64, 3, 1.86}, Row{64, 4, 7.70}}) {
     UNet net(ModelConfig{row.width, row.depth, true});
     const int64_t count = bokeh::worker::parameter_count(*net);

@@ -53,5 +53,6 @@ TEST_CASE("The snapshot says why the importance cannot be made yet", "[dashboard
   const orchestrator::Store store = reports::open_store(f.db_path);
   const json s = reports::dashboard_snapshot(store, "tiny", 2e9)["sweeps"][0];
   CHECK(s["pareto"]["points"].size() == 2);
-  CHECK(s["importance"]["error"].get<std::string>().find("needs at least 3 finished configurations") != std::string::npos);
+  CHECK(s["importance"]["error"].get<std::string>().find("needs at least 3 finished configurations") !=
+        std::string::npos);
 }

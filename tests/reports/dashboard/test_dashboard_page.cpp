@@ -148,10 +148,12 @@ TEST_CASE("The page's tables are report --table's, cell for cell", "[dashboard]"
         CHECK(rows[r][c]["text"] == expected[r][c]);
         // A number sorts by its value (what it shows, up to rounding), text by itself, a gap last.
         const json& value = rows[r][c]["value"];
-        if (expected[r][c] == "–") CHECK(value.is_null());
+        if (expected[r][c] == "–")
+          CHECK(value.is_null());
         else if (value.is_number())
           CHECK(std::abs(std::stod(expected[r][c]) - value.get<double>()) <= rounding(expected[r][c]));
-        else CHECK(value == expected[r][c]);
+        else
+          CHECK(value == expected[r][c]);
       }
     }
   }
@@ -159,8 +161,7 @@ TEST_CASE("The page's tables are report --table's, cell for cell", "[dashboard]"
   CHECK(sweep["tables"][0]["table"]["rows"].size() == 5);
 }
 
-TEST_CASE("The page inlines its libraries and data, links nothing, and survives </script> in the data",
-          "[dashboard]") {
+TEST_CASE("The page inlines its libraries and data, links nothing, and survives </script> in the data", "[dashboard]") {
   const test::SweepFixture f;
   {
     orchestrator::Store writer(f.db_path);
@@ -189,16 +190,16 @@ TEST_CASE("The page inlines its libraries and data, links nothing, and survives 
 TEST_CASE("report --html writes the page and names it, bad input is one line", "[dashboard][cli]") {
   const test::SweepFixture f;
   const std::filesystem::path file = f.dir.path() / "pages" / "tiny.html";
-  const test::ToolResult r = test::run_tool(f.dir, "report", fmt::format("--html '{}' --db '{}'", file.string(),
-                                                                          f.db_path));
+  const test::ToolResult r =
+      test::run_tool(f.dir, "report", fmt::format("--html '{}' --db '{}'", file.string(), f.db_path));
   INFO(r.err);
   REQUIRE(r.status == 0);
   CHECK(r.out == file.string() + "\n");
   const std::string page = test::read_text(file);
   CHECK(json::parse(script_text(page, "bokeh-data"))["sweeps"][0]["name"] == "tiny");
 
-  const test::ToolResult unknown = test::run_tool(f.dir, "report", fmt::format("--html '{}' --db '{}' --sweep nope",
-                                                                                file.string(), f.db_path));
+  const test::ToolResult unknown =
+      test::run_tool(f.dir, "report", fmt::format("--html '{}' --db '{}' --sweep nope", file.string(), f.db_path));
   CHECK(unknown.status != 0);
   CHECK(std::count(unknown.err.begin(), unknown.err.end(), '\n') == 1);
   CHECK_THAT(unknown.err, Catch::StartsWith("report: ") && Catch::Contains("no sweep named \"nope\""));

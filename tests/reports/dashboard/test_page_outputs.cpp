@@ -26,7 +26,8 @@ TEST_CASE("report --html through a symbolic link writes its target and keeps the
   fs::create_directories(target.parent_path());
   std::ofstream(target) << "old";
   fs::create_symlink(fs::path("pages") / "page.html", link);  // relative, as users make them
-  const test::ToolResult r = test::run_tool(f.dir, "report", fmt::format("--db '{}' --html '{}'", f.db_path, link.string()));
+  const test::ToolResult r =
+      test::run_tool(f.dir, "report", fmt::format("--db '{}' --html '{}'", f.db_path, link.string()));
   INFO(r.err);
   REQUIRE(r.status == 0);
   CHECK(fs::is_symlink(link));
@@ -37,7 +38,8 @@ TEST_CASE("report --html through a symbolic link writes its target and keeps the
 
   SECTION("a dangling link: its target is created") {
     fs::remove(target);
-    REQUIRE(test::run_tool(f.dir, "report", fmt::format("--db '{}' --html '{}'", f.db_path, link.string())).status == 0);
+    REQUIRE(test::run_tool(f.dir, "report", fmt::format("--db '{}' --html '{}'", f.db_path, link.string())).status ==
+            0);
     CHECK(fs::is_symlink(link));
     CHECK(fs::is_regular_file(target));
   }
@@ -49,7 +51,8 @@ TEST_CASE("report --html to a FIFO, a device or - writes it directly, a director
     const fs::path fifo = f.dir.path() / "page.fifo";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     auto reader = std::async(std::launch::async, [&] { return test::read_text(fifo); });
-    const test::ToolResult r = test::run_tool(f.dir, "report", fmt::format("--db '{}' --html '{}'", f.db_path, fifo.string()));
+    const test::ToolResult r =
+        test::run_tool(f.dir, "report", fmt::format("--db '{}' --html '{}'", f.db_path, fifo.string()));
     INFO(r.err);
     CHECK(r.status == 0);
     CHECK(reader.get().find("<html") != std::string::npos);
@@ -76,7 +79,8 @@ TEST_CASE("report --html to a FIFO, a device or - writes it directly, a director
   SECTION("a directory is one line, not a replaced folder") {
     const fs::path folder = f.dir.path() / "folder.html";
     fs::create_directories(folder);
-    const test::ToolResult r = test::run_tool(f.dir, "report", fmt::format("--db '{}' --html '{}'", f.db_path, folder.string()));
+    const test::ToolResult r =
+        test::run_tool(f.dir, "report", fmt::format("--db '{}' --html '{}'", f.db_path, folder.string()));
     CHECK(r.status != 0);
     CHECK_THAT(r.err, Catch::Contains(folder.string()) && Catch::Contains("directory"));
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);

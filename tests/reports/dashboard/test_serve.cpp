@@ -130,8 +130,8 @@ TEST_CASE("report --serve names a sweep it cannot find, and a port it cannot bin
   CHECK(page->status == 404);
   CHECK_THAT(page->body, Catch::Contains("no sweep named \"nope\""));
 
-  const test::ToolResult busy = test::run_tool(f.dir, "report", fmt::format("--serve --port {} --db '{}'",
-                                                                            served.port(), f.db_path));
+  const test::ToolResult busy =
+      test::run_tool(f.dir, "report", fmt::format("--serve --port {} --db '{}'", served.port(), f.db_path));
   CHECK(busy.status == 2);  // bad input, as README's exit statuses say
   CHECK(std::count(busy.err.begin(), busy.err.end(), '\n') == 1);
   CHECK_THAT(busy.err, Catch::Contains(fmt::format("cannot listen on 127.0.0.1:{}", served.port())));

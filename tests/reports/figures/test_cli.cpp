@@ -35,7 +35,8 @@ TEST_CASE("report --table prints the library's table in each format", "[cli]") {
   const orchestrator::SweepInfo sweep = *store.sweep("tiny");
   for (const std::string format : {"markdown", "csv", "json"}) {
     for (int n = 1; n <= 4; ++n) {
-      const ToolResult r = run_tool(f.dir, "report", fmt::format("--table {} --db '{}' --format {}", n, f.db_path, format));
+      const ToolResult r =
+          run_tool(f.dir, "report", fmt::format("--table {} --db '{}' --format {}", n, f.db_path, format));
       INFO(format << " table " << n << ": " << r.err);
       CHECK(r.status == 0);
       CHECK(r.out == reports::format_table(reports::build_table(n, sweep, reports::summarize_sweep(store, "tiny")),
@@ -50,8 +51,10 @@ TEST_CASE("report --status and --figure work from the command line", "[cli]") {
   CHECK(status.status == 0);
   CHECK_THAT(status.out, Catch::Contains("## Sweep tiny: 2 done, 1 running, 1 pending, 1 failed (5 runs)"));
   const std::filesystem::path figures = f.dir.path() / "figures";
-  const ToolResult curves = run_tool(f.dir, "report", fmt::format("--figure curves --db '{}' --out '{}' --width 800 "
-                                                              "--height 500", f.db_path, figures.string()));
+  const ToolResult curves = run_tool(f.dir, "report",
+                                     fmt::format("--figure curves --db '{}' --out '{}' --width 800 "
+                                                 "--height 500",
+                                                 f.db_path, figures.string()));
   CHECK(curves.status == 0);
   CHECK(curves.out == (figures / "tiny-curves.png").string() + "\n");
   CHECK(test::png_size(figures / "tiny-curves.png") == std::pair<uint32_t, uint32_t>{800, 500});
@@ -90,12 +93,14 @@ TEST_CASE("render applies the best run's checkpoint and keeps the photo's size",
   worker::Image photo;
   photo.width = 45;
   photo.height = 33;
-  for (int64_t i = 0; i < photo.width * photo.height * 3; ++i) photo.rgb.push_back(static_cast<uint8_t>((i * 7919) % 251));
+  for (int64_t i = 0; i < photo.width * photo.height * 3; ++i)
+    photo.rgb.push_back(static_cast<uint8_t>((i * 7919) % 251));
   const std::filesystem::path in = f.dir.path() / "photo.png", out = f.dir.path() / "out.png";
   worker::write_image(in, photo);
 
-  const ToolResult r = run_tool(f.dir, "render", fmt::format("--db '{}' --sweep tiny --run best '{}' '{}'", f.db_path,
-                                                         in.string(), out.string()));
+  const ToolResult r =
+      run_tool(f.dir, "render",
+               fmt::format("--db '{}' --sweep tiny --run best '{}' '{}'", f.db_path, in.string(), out.string()));
   INFO(r.err);
   REQUIRE(r.status == 0);
   const worker::Image rendered = worker::read_image(out);
@@ -111,13 +116,15 @@ TEST_CASE("render applies the best run's checkpoint and keeps the photo's size",
   CHECK(max_diff <= 1);
   CHECK(changed > 0);
 
-  const ToolResult no_checkpoint = run_tool(f.dir, "render", fmt::format("--db '{}' --sweep tiny --run {} '{}' '{}'",
-                                                                     f.db_path, f.lr2, in.string(), out.string()));
+  const ToolResult no_checkpoint =
+      run_tool(f.dir, "render",
+               fmt::format("--db '{}' --sweep tiny --run {} '{}' '{}'", f.db_path, f.lr2, in.string(), out.string()));
   CHECK(no_checkpoint.status != 0);
   CHECK(lines(no_checkpoint.err) == 1);
   CHECK_THAT(no_checkpoint.err, Catch::Contains("has no checkpoint"));
-  const ToolResult unknown = run_tool(f.dir, "render", fmt::format("--db '{}' --sweep tiny --run nope '{}' '{}'",
-                                                               f.db_path, in.string(), out.string()));
+  const ToolResult unknown =
+      run_tool(f.dir, "render",
+               fmt::format("--db '{}' --sweep tiny --run nope '{}' '{}'", f.db_path, in.string(), out.string()));
   CHECK(unknown.status != 0);
   CHECK_THAT(unknown.err, Catch::StartsWith("render: ") && Catch::Contains("no run named \"nope\""));
 }

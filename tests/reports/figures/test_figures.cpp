@@ -32,7 +32,7 @@ orchestrator::EpochRecord epoch(int64_t e, double lr) {
 }  // namespace
 
 TEST_CASE("Learning-rate drops are the epochs trained at a lower rate than the one before", "[figures]") {
-  const std::vector<orchestrator::EpochRecord> epochs = {epoch(1, 2e-4), epoch(2, 2e-4), epoch(3, 1.6e-4),
+  const std::vector<orchestrator::EpochRecord> epochs = {epoch(1, 2e-4),   epoch(2, 2e-4),    epoch(3, 1.6e-4),
                                                          epoch(4, 1.6e-4), epoch(5, 1.28e-4), epoch(6, 1.28e-4)};
   CHECK(reports::lr_drop_epochs(epochs) == std::vector<int64_t>{3, 5});
   CHECK(reports::lr_drop_epochs({epoch(1, 1e-3)}).empty());
@@ -40,11 +40,10 @@ TEST_CASE("Learning-rate drops are the epochs trained at a lower rate than the o
 
 TEST_CASE("The curve figure is a PNG of the asked size with its data and script beside it", "[figures]") {
   const test::TempDir dir;
-  const std::vector<reports::CurveSeries> series = {
-      {"VBase_3", {epoch(1, 2e-4), epoch(2, 2e-4), epoch(3, 1.6e-4)}, ""},
-      {"with \"quotes\"", {epoch(1, 5e-4), epoch(2, 5e-4)}, ""}};
-  const std::filesystem::path png =
-      reports::write_curves_figure(series, "Figure 2", dir.path() / "figs", "demo-curves", reports::FigureSize{640, 480});
+  const std::vector<reports::CurveSeries> series = {{"VBase_3", {epoch(1, 2e-4), epoch(2, 2e-4), epoch(3, 1.6e-4)}, ""},
+                                                    {"with \"quotes\"", {epoch(1, 5e-4), epoch(2, 5e-4)}, ""}};
+  const std::filesystem::path png = reports::write_curves_figure(series, "Figure 2", dir.path() / "figs", "demo-curves",
+                                                                 reports::FigureSize{640, 480});
   CHECK(png == dir.path() / "figs" / "demo-curves.png");
   CHECK(test::png_size(png) == std::pair<uint32_t, uint32_t>{640, 480});
   const std::string data = read_text(dir.path() / "figs" / "demo-curves.dat");
@@ -66,7 +65,8 @@ TEST_CASE("The curve figure of a stored sweep plots the runs with epochs", "[fig
   const reports::FigureResult result = reports::make_curves_figure(store, request);
   CHECK(test::png_size(result.png) == std::pair<uint32_t, uint32_t>{1000, 600});
   const std::string data = read_text(request.out_dir / "tiny-curves.dat");
-  CHECK_THAT(data, Catch::Contains("run VBase_1") && Catch::Contains("run " + f.lr1) && Catch::Contains("run " + f.lr2));
+  CHECK_THAT(data,
+             Catch::Contains("run VBase_1") && Catch::Contains("run " + f.lr1) && Catch::Contains("run " + f.lr2));
   CHECK_THAT(data, !Catch::Contains("run nobn"));
   request.runs = {"nobn"};
   CHECK_THROWS_WITH(reports::make_curves_figure(store, request), Catch::Contains("\"nobn\" has no epochs"));

@@ -83,7 +83,8 @@ TEST_CASE("An 8-bit image keeps its size and becomes the model's output", "[rend
   const worker::Image out = reports::render_image(net, in, 16);
   CHECK(out.width == 37);
   CHECK(out.height == 29);
-  const worker::Image direct = worker::tensor_to_image(reports::render_tensor(net, worker::image_to_tensor(in).unsqueeze(0), 0)[0]);
+  const worker::Image direct =
+      worker::tensor_to_image(reports::render_tensor(net, worker::image_to_tensor(in).unsqueeze(0), 0)[0]);
   int max_diff = 0;
   for (size_t i = 0; i < out.rgb.size(); ++i) max_diff = std::max(max_diff, std::abs(out.rgb[i] - direct.rgb[i]));
   CHECK(max_diff <= 1);

@@ -140,8 +140,7 @@ TEST_CASE("report --importance on a full factorial grid is the exact ANOVA of th
   CHECK(md.find("nan") == std::string::npos);
 }
 
-TEST_CASE("report --importance on a sampled search: fANOVA with intervals, the same bytes every time",
-          "[importance]") {
+TEST_CASE("report --importance on a sampled search: fANOVA with intervals, the same bytes every time", "[importance]") {
   const std::string spec = test::small_spec("sampled", R"(search:
   method: random
   trials: 16
@@ -180,8 +179,9 @@ TEST_CASE("report --importance refuses too few configurations and a sweep that v
   CHECK(few.status == 2);
   CHECK_THAT(few.err, Contains("needs at least 3 finished configurations"));
   CHECK(std::count(few.err.begin(), few.err.end(), '\n') == 1);
-  const test::RepeatSweep one(test::small_spec("one", "repeats: 3\n"),
-                              [](const nlohmann::json&, int64_t r) { return std::optional<test::Figures>(test::Figures{0.3 + 0.01 * r}); });
+  const test::RepeatSweep one(test::small_spec("one", "repeats: 3\n"), [](const nlohmann::json&, int64_t r) {
+    return std::optional<test::Figures>(test::Figures{0.3 + 0.01 * r});
+  });
   const test::ToolResult none = test::run_tool(scratch, "report", "--importance --db '" + one.db_path + "'");
   CHECK(none.status == 2);
   CHECK_THAT(none.err, Contains("varies nothing"));

@@ -32,13 +32,13 @@ TEST_CASE("the Pareto front of a hand-made set: lower cost and lower loss", "[pa
 
 TEST_CASE("report --pareto prints the non-dominated configurations with their means", "[pareto]") {
   // Width 4 (fewest parameters) 0.30, width 8 0.25, width 16 0.27 (dominated by width 8), with repeats.
-  const test::RepeatSweep sweep(test::small_spec("front", "repeats: 2\ngrid:\n  model.width: [4, 8, 16]\n"),
-                                [](const nlohmann::json& config, int64_t repeat) {
-                                  const int64_t w = config["model"]["width"];
-                                  const double base = w == 4 ? 0.30 : w == 8 ? 0.25 : 0.27;
-                                  return std::optional<test::Figures>(
-                                      test::Figures{base + (repeat ? 0.002 : -0.002), 25.0 + w, 30.0 * w});
-                                });
+  const test::RepeatSweep sweep(
+      test::small_spec("front", "repeats: 2\ngrid:\n  model.width: [4, 8, 16]\n"),
+      [](const nlohmann::json& config, int64_t repeat) {
+        const int64_t w = config["model"]["width"];
+        const double base = w == 4 ? 0.30 : w == 8 ? 0.25 : 0.27;
+        return std::optional<test::Figures>(test::Figures{base + (repeat ? 0.002 : -0.002), 25.0 + w, 30.0 * w});
+      });
   const std::vector<RepeatGroup> groups = group_repeats(sweep.runs());
   const ParetoResult result = pareto_result(groups, ParetoAxes{});
   REQUIRE(result.front.size() == 2);

@@ -120,15 +120,16 @@ TEST_CASE("CSV and JSON of a repeats table carry mean, std and n as separate fie
 TEST_CASE("report --status counts the repeats of each configuration", "[repeats]") {
   const test::RepeatSweep sweep = three_widths(/*pending16=*/true);
   const std::string status = status_report(sweep.store(), "rep", 0);
-  CHECK_THAT(status, Contains("Repeats: 3 configurations x K = 3 (9 runs): 2 with every repeat done, 1 with 2 of 3 done."));
+  CHECK_THAT(status,
+             Contains("Repeats: 3 configurations x K = 3 (9 runs): 2 with every repeat done, 1 with 2 of 3 done."));
   CHECK_THAT(status, Contains("w8-r2"));
 }
 
 TEST_CASE("a sweep without repeats gets no repeat columns or notes", "[repeats]") {
-  const test::RepeatSweep sweep(test::small_spec("once", "grid:\n  model.width: [4, 8]\n"),
-                                [](const nlohmann::json& config, int64_t) {
-                                  return std::optional<test::Figures>(test::Figures{config["model"]["width"] == 4 ? 0.3 : 0.2});
-                                });
+  const test::RepeatSweep sweep(
+      test::small_spec("once", "grid:\n  model.width: [4, 8]\n"), [](const nlohmann::json& config, int64_t) {
+        return std::optional<test::Figures>(test::Figures{config["model"]["width"] == 4 ? 0.3 : 0.2});
+      });
   const Table t = build_table(2, sweep.info(), sweep.runs());
   CHECK(t.spreads.empty());
   CHECK(t.columns.back().header != "vs_Best");

@@ -78,12 +78,13 @@ TEST_CASE("stopped runs show their rung and last epoch in Table 1, the trials ta
   CHECK(trials.columns[2].header == "train.lr");  // the sampled setting, the only one that varies
   const std::string text = format_markdown(trials);
   INFO(text);
-  CHECK(text.find(fmt::format("| {} | random | {} | 1/3 | 0.8000 | 20.50 | stopped at rung 0 (epoch 1) |", first.name,
-                              fmt::format("{:.4g}", nlohmann::json::parse(first.config_json)["train"]["lr"].get<double>()))) !=
+  CHECK(text.find(fmt::format(
+            "| {} | random | {} | 1/3 | 0.8000 | 20.50 | stopped at rung 0 (epoch 1) |", first.name,
+            fmt::format("{:.4g}", nlohmann::json::parse(first.config_json)["train"]["lr"].get<double>()))) !=
         std::string::npos);
   CHECK(text.find("| 3/3 | 0.3000 | 24.25 | done |") != std::string::npos);
   CHECK(text.find("| random, promoted 1x |") != std::string::npos);  // the second trial went on past rung 0
-  CHECK(text.find("| 0/3 |") != std::string::npos);  // the third trial, not started
+  CHECK(text.find("| 0/3 |") != std::string::npos);                  // the third trial, not started
 
   const std::string status = status_report(store, "found", 0);
   INFO(status);

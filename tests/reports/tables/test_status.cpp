@@ -89,7 +89,8 @@ TEST_CASE("Status of a sweep whose process stopped beating, died or ended says s
       SQLite::Database raw(f.db_path, SQLite::OPEN_READWRITE);
       raw.exec("UPDATE coordinators SET pid = 2147483632");
     }
-    CHECK_THAT(reports::status_report(store, "tiny", beat + 1), Catch::Contains("; stale: coordinator last seen 1s ago"));
+    CHECK_THAT(reports::status_report(store, "tiny", beat + 1),
+               Catch::Contains("; stale: coordinator last seen 1s ago"));
   }
 }
 

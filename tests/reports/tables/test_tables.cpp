@@ -64,8 +64,10 @@ Grid parse_markdown(const std::string& text) {
   int table_line = 0;
   while (std::getline(in, line)) {
     if (!line.empty() && line[0] == '|') {
-      if (table_line == 0) g.headers = split_markdown_row(line);
-      else if (table_line > 1) g.rows.push_back(split_markdown_row(line));
+      if (table_line == 0)
+        g.headers = split_markdown_row(line);
+      else if (table_line > 1)
+        g.rows.push_back(split_markdown_row(line));
       ++table_line;
     } else if (line.rfind("- ", 0) == 0) {
       g.notes.push_back(line.substr(2));
@@ -82,9 +84,12 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
-      else if (c == '"') quoted = false;
-      else field += c;
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+        field += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        field += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
@@ -118,7 +123,9 @@ Table table(const test::SweepFixture& f, int n) {
 // Trainable parameters of Algorithm 1's U-Net with depth 2, by hand (cf. tests/worker/test_unet.cpp).
 double params_m_depth2(int64_t w, bool bn) {
   auto conv = [](int64_t in, int64_t out, int64_t k, bool bias) { return in * out * k * k + (bias ? out : 0); };
-  auto block = [&](int64_t in, int64_t out) { return conv(in, out, 3, !bn) + conv(out, out, 3, !bn) + (bn ? 4 * out : 0); };
+  auto block = [&](int64_t in, int64_t out) {
+    return conv(in, out, 3, !bn) + conv(out, out, 3, !bn) + (bn ? 4 * out : 0);
+  };
   return (block(3, w) + block(w, 2 * w) + conv(2 * w, w, 2, true) + block(2 * w, w) + conv(w, 3, 1, true)) / 1e6;
 }
 
@@ -163,8 +170,8 @@ TEST_CASE("Table 1 lists every run with the study's columns and precision", "[ta
                                                      fmt::format("{:.3f}", params_m_depth2(8, true)), "35", "0.66",
                                                      "0.59", "0.07", "done"});
   CHECK(g.row(f.lr2) == std::vector<std::string>{f.lr2, "N", "Y", "4", "2", "2e-4", "4", "3",
-                                                 fmt::format("{:.3f}", params_m_depth2(4, true)), "19", "0.69",
-                                                 "0.62", "0.07", "done"});
+                                                 fmt::format("{:.3f}", params_m_depth2(4, true)), "19", "0.69", "0.62",
+                                                 "0.07", "done"});
   // Unfinished runs keep their settings; their results are missing, their state shown.
   CHECK(g.row(f.lr5) == std::vector<std::string>{f.lr5, "N", "Y", "4", "2", "5e-4", "4", "3",
                                                  fmt::format("{:.3f}", params_m_depth2(4, true)), kDash, kDash, kDash,
@@ -188,7 +195,7 @@ TEST_CASE("Table 2 keeps the best finished run per architecture and shows what i
   CHECK(g.rows[0][0] == "VBase_1");
   CHECK(g.rows[1][0] == "nobn");
   CHECK(g.at("nobn", "State") == "failed");
-  CHECK(g.rows[2][0] == f.lr2);  // its architecture's only finished run; lr 5e-4 and 1e-4 are not done
+  CHECK(g.rows[2][0] == f.lr2);                   // its architecture's only finished run; lr 5e-4 and 1e-4 are not done
   CHECK(g.at(f.lr2, "Val_Loss") == "0.62");       // the last epoch's
   CHECK(g.at(f.lr2, "Best_Val_Loss") == "0.62");  // 0.6200 at epoch 2: what the ranking used
   CHECK(g.at("VBase_1", "Best_Val_Loss") == "0.58");
@@ -199,7 +206,7 @@ TEST_CASE("Table 2 keeps the best finished run per architecture and shows what i
 
 TEST_CASE("Rows the spec names, in its order, with a footnote per reading and the conditions (golden)", "[tables]") {
   const test::SweepFixture f(test::tiny_spec_with_named_rows());
-  const std::string p8 = fmt::format("{:.3f}", params_m_depth2(8, true));  // 0.007
+  const std::string p8 = fmt::format("{:.3f}", params_m_depth2(8, true));   // 0.007
   const std::string p4 = fmt::format("{:.3f}", params_m_depth2(4, false));  // 0.002
   // By hand from the fixture: nobn failed (settings only); VBase_1 done, 2100 s, last epoch train 0.6612 /
   // val 0.5893 (gap 0.0719), best val 0.5801 at epoch 2. Only the two named rows count as unfinished or not.
@@ -208,15 +215,20 @@ TEST_CASE("Rows the spec names, in its order, with a footnote per reading and th
       "| Run | Data_Aug | B_norm | Width | Depth | Lr | B_s | Epochs | Params (M) | Runtime (min) | Train_Loss | "
       "Val_Loss | Gap | Best_Val_Loss | Best_Epoch | State |\n"
       "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
-      "| nobn [r1] | N | N | 4 | 2 | 2e-4 | 4 | 3 | " + p4 + " | – | – | – | – | – | – | failed |\n"
-      "| VBase_1 | N | Y | 8 | 2 | 2e-4 | 4 | 3 | " + p8 + " | 35 | 0.66 | 0.59 | 0.07 | 0.58 | 2 | done |\n"
+      "| nobn [r1] | N | N | 4 | 2 | 2e-4 | 4 | 3 | " +
+      p4 +
+      " | – | – | – | – | – | – | failed |\n"
+      "| VBase_1 | N | Y | 8 | 2 | 2e-4 | 4 | 3 | " +
+      p8 +
+      " | 35 | 0.66 | 0.59 | 0.07 | 0.58 | 2 | done |\n"
       "\n"
       "- Train_Loss, Val_Loss: the last epoch's; Gap = |Val_Loss - Train_Loss|; Runtime: training time.\n"
       "- Rows: the runs the spec names for Table 2, in its order. Best_Val_Loss: the lowest validation loss of any "
       "epoch, at Best_Epoch (those weights are tested).\n"
       "- [r1] nobn is a reading, not the study's print: B_norm is blank in the study; read as off\n"
       "- 1 of 2 runs not finished (1 failed): their results show as –.\n"
-      "- " + std::string(kTinyConditions) + "\n";
+      "- " +
+      std::string(kTinyConditions) + "\n";
   CHECK(reports::format_markdown(table(f, 2)) == expected);
 
   // Table 4: the named run (unfinished) instead of the best (VBase_1), then the published row.
@@ -284,7 +296,8 @@ TEST_CASE("Text with separators survives every format", "[tables]") {
 
 TEST_CASE("Cells are written in their column's style", "[tables]") {
   using reports::CellStyle;
-  const reports::Column lr{"Lr", CellStyle::Scientific, 0}, fixed2{"x", CellStyle::Fixed, 2}, general{"g", CellStyle::General, 0};
+  const reports::Column lr{"Lr", CellStyle::Scientific, 0}, fixed2{"x", CellStyle::Fixed, 2},
+      general{"g", CellStyle::General, 0};
   CHECK(*reports::cell_text(lr, 2e-4) == "2e-4");
   CHECK(*reports::cell_text(lr, 0.0005) == "5e-4");
   CHECK(*reports::cell_text(lr, 1.5e-3) == "1.5e-3");
@@ -321,8 +334,8 @@ TEST_CASE("Without --sweep a table comes from the latest sweep that lists it", "
   CHECK(reports::sweep_for_table(store, 1, "").name == "tiny");
   CHECK(reports::sweep_for_table(store, 3, "tiny").name == "tiny");
   CHECK_THROWS_WITH(reports::sweep_for_table(store, 5, ""), Catch::Contains("tables 1 to 4"));
-  CHECK_THROWS_WITH(reports::sweep_for_table(store, 1, "nope"), Catch::Contains("no sweep named \"nope\"") &&
-                                                                    Catch::Contains("other") && Catch::Contains("tiny"));
+  CHECK_THROWS_WITH(reports::sweep_for_table(store, 1, "nope"),
+                    Catch::Contains("no sweep named \"nope\"") && Catch::Contains("other") && Catch::Contains("tiny"));
   CHECK_THROWS_WITH(reports::summarize_sweep(store, "other"), Catch::Contains("no runs"));
   CHECK_THROWS_WITH(reports::open_store((f.dir.path() / "missing.db").string()), Catch::Contains("missing.db"));
 }
