@@ -94,7 +94,7 @@ TEST_CASE(
   REQUIRE(sweep(box.spec, box.db).status == 0);
   const std::string old_instance = Store(box.db.string(), true).sweep("itest")->instance;
   const std::string changed = GENERATE(std::string("--set data.synthetic.seed=99 --set data.split_seed=5"),
-                                       std::string("--set data.train_pairs=8 --set data.val_pairs=6"));
+                                       std::string("--set data.train_pairs=8 --set data.val_pairs=3"));
   INFO(changed);
   const CommandResult fresh = sweep(box.spec, box.db, changed + " --fresh");
   INFO(fresh.output);
