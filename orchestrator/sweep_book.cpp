@@ -162,17 +162,26 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
 }
 
 bool SweepBook::draw_trial() {
-  const TrialDraw draw = sampler_->draw(history_);
+  TrialDraw draw = sampler_->draw(history_);
+  std::optional<int64_t> id = add_drawn_trial(draw);
+  if (!id && draw.proposal == "model") {  // the model proposed a config the sweep has: explore instead
+    draw = sampler_->explore(draw);
+    id = add_drawn_trial(draw);
+  }
+  if (!id) return false;
+  sampler_->count_trial();
+  repeats_in_a_row_ = 0;
+  const RunRecord record = store_.run(*id);
+  history_.add(*id, draw.unit, train_config_from_json(nlohmann::json::parse(record.config_json), 0).epochs);
+  if (asha_) asha_->add_run(record);
+  return true;
+}
+
+std::optional<int64_t> SweepBook::add_drawn_trial(const TrialDraw& draw) {
   const PlannedRun trial = plan_trial(spec_, draw.number, draw.values);
   const NewRun run{trial.key, trial.name, trial.config.dump(), trial.cost_flops, trial.params};
-  const std::optional<int64_t> id = store_.add_trial(
-      spec_.name, run,
-      TrialRecord{draw.number, std::nullopt, spec_.search.method, draw.proposal, draw.state.dump(), 0});
-  if (!id) return false;
-  repeats_in_a_row_ = 0;
-  history_.add(*id, draw.unit, train_config_from_json(trial.config, 0).epochs);
-  if (asha_) asha_->add_run(store_.run(*id));
-  return true;
+  return store_.add_trial(spec_.name, run,
+                          TrialRecord{draw.number, std::nullopt, spec_.search.method, draw.proposal, draw.state.dump(), 0});
 }
 
 SweepBook::InFlight& SweepBook::in_flight_run(const std::string& run_key, const char* message_type) {

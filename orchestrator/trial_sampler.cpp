@@ -15,12 +15,15 @@ TrialSampler::TrialSampler(const SearchSpace& space) : space_(space) {
 }
 
 void TrialSampler::restore(const std::vector<TrialRecord>& stored) {
-  drawn_ = 0;
-  for (const TrialRecord& t : stored) drawn_ = std::max(drawn_, t.number);
+  drawn_ = trials_ = 0;
+  for (const TrialRecord& t : stored) {
+    drawn_ = std::max(drawn_, t.number);
+    trials_ += t.run_id.has_value();
+  }
 }
 
 bool TrialSampler::exhausted(int64_t trained_epochs) const {
-  if (space_.trials > 0 && drawn_ >= space_.trials) return true;
+  if (space_.trials > 0 && trials_ >= space_.trials) return true;
   return space_.budget_epochs > 0 && trained_epochs >= space_.budget_epochs;
 }
 
@@ -51,6 +54,17 @@ TrialDraw TrialSampler::draw(const TrialHistory& history) {
     }
   }
   if (draw.unit.empty()) draw.unit = unit_point(space_, static_cast<uint64_t>(draw.number - 1));
+  draw.state["unit"] = draw.unit;
+  draw.values = point_values(space_, draw.unit);
+  return draw;
+}
+
+TrialDraw TrialSampler::explore(const TrialDraw& repeated) {
+  TrialDraw draw;
+  draw.number = ++drawn_;
+  draw.state = {{"seed", space_.seed}, {"counter", draw.number}, {"repeated_trial", repeated.number}};
+  draw.proposal = "explore";
+  draw.unit = unit_point(space_, static_cast<uint64_t>(draw.number - 1));
   draw.state["unit"] = draw.unit;
   draw.values = point_values(space_, draw.unit);
   return draw;

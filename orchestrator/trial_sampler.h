@@ -30,11 +30,15 @@ class TrialSampler {
  public:
   explicit TrialSampler(const SearchSpace& space);
 
-  // Continues after the stored draws (the counter is the highest stored number).
+  // Continues after the stored draws (the counter is the highest stored number; the trials are the
+  // stored draws that became runs).
   void restore(const std::vector<TrialRecord>& stored);
   int64_t drawn() const { return drawn_; }
 
-  // No trial left to draw: search.trials drawn, or search.budget_epochs trained.
+  // A draw became a run (a draw that repeats a config the sweep has does not).
+  void count_trial() { ++trials_; }
+
+  // No trial left to draw: search.trials runs drawn, or search.budget_epochs trained.
   bool exhausted(int64_t trained_epochs) const;
 
   // The results a TPE proposal needs on one level: n_startup_trials, or dimensions + 1 if more
@@ -44,10 +48,16 @@ class TrialSampler {
   // Draws the next trial (the counter goes up by one).
   TrialDraw draw(const TrialHistory& history);
 
+  // The next trial number as its stream point (proposal "explore"): what follows a TPE proposal that
+  // repeats a config the sweep has, so that on a small discrete space the model's favourite, proposed
+  // again and again, does not end the search.
+  TrialDraw explore(const TrialDraw& repeated);
+
  private:
   SearchSpace space_;
   std::vector<TpeDimension> dimensions_;
   int64_t drawn_ = 0;
+  int64_t trials_ = 0;
 };
 
 }  // namespace bokeh::orchestrator

@@ -84,7 +84,7 @@ struct TrialRecord {
   int64_t number = 0;             // 1-based draw counter within the sweep
   std::optional<int64_t> run_id;  // nullopt: the draw repeated a config the sweep has (nothing added)
   std::string method;             // random | sobol | tpe
-  std::string proposal;           // random | sobol | startup (tpe's quasi-random start) | model
+  std::string proposal;           // random | sobol | startup (tpe's quasi-random start) | model | explore
   std::string state_json;         // the sampler state at the draw: seed, counter, unit point, model inputs
   double drawn = 0;               // unix seconds; set by the store
 };

@@ -89,8 +89,9 @@ Table trials_table(const orchestrator::Store& store, const orchestrator::SweepIn
   if (!proposed.empty()) {
     t.notes.push_back(
         "Proposed: how the trial was drawn: random or sobol (its stream point), startup (TPE's "
-        "quasi-random start), model (TPE's proposal from the results so far), spec (a run the spec "
-        "lists); promoted Nx: ASHA let it go on past N rungs.");
+        "quasi-random start), model (TPE's proposal from the results so far), explore (the model proposed "
+        "a config the sweep has, so the trial's quasi-random point instead), spec (a run the spec lists); "
+        "promoted Nx: ASHA let it go on past N rungs.");
   }
   t.notes.push_back(
       "Epochs: trained / planned; Best Val_Loss: the lowest over the epochs trained; Test PSNR: of "

@@ -4,6 +4,8 @@
 // dry-runs and starts in bounded memory; search.budget_epochs stops the sampling; every bad input of
 // the search section is one located error and records nothing.
 #include <catch2/catch.hpp>
+
+#include <set>
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -244,4 +246,46 @@ TEST_CASE("bad search input is one located error, exit 2, and nothing recorded",
     }
     CHECK_FALSE(std::filesystem::exists(command.db_path));
   }
+}
+
+TEST_CASE("tpe on a small discrete space: a model proposal that repeats a config explores instead of using up trials",
+          "[search][tpe]") {
+  TempDir dir;
+  // 3 x 3 x 2 = 18 configurations, 12 trials: the model's favourite soon repeats.
+  const Spec spec = parse_spec(R"(sweep: t
+seed: 3
+data: {height: 16, width: 16, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {size: 16}}
+base:
+  model: {width: 4, depth: 2}
+  train: {epochs: 9}
+  loss: {lpips: 0}
+search:
+  method: tpe
+  trials: 12
+  n_startup_trials: 4
+  space:
+    train.lr: {choice: [1.0e-3, 1.0e-2, 1.0e-1]}
+    model.width: {choice: [4, 8, 16]}
+    loss.ssim: {choice: [1.0, 2.0]}
+early_stopping: {method: asha, min_epochs: 1, reduction_factor: 3}
+)",
+                               "t.yaml");
+  Session s(dir, spec);
+  for (int steps = 0; step(s); ++steps) REQUIRE(steps < 200);
+  std::set<std::string> configs;
+  int explored = 0, modelled = 0, repeats = 0;
+  for (const TrialRecord& t : s.store.trials("t")) {
+    if (!t.run_id) {  // a draw that repeated a config: stored with its state, no run, not counted
+      ++repeats;
+      continue;
+    }
+    configs.insert(s.store.run(*t.run_id).config_json);
+    explored += t.proposal == "explore";
+    modelled += t.proposal == "model";
+  }
+  CHECK(s.store.runs("t").size() == 12);  // search.trials runs: none lost to a repeat
+  CHECK(configs.size() == 12);
+  CHECK(repeats > 0);                // the model did repeat itself on this space
+  CHECK(explored > 0);
+  CHECK(modelled + explored == 8);   // every trial after the 4 startup ones came from the model or its fallback
 }
