@@ -180,8 +180,9 @@ bool SweepBook::draw_trial() {
 std::optional<int64_t> SweepBook::add_drawn_trial(const TrialDraw& draw) {
   const PlannedRun trial = plan_trial(spec_, draw.number, draw.values);
   const NewRun run{trial.key, trial.name, trial.config.dump(), trial.cost_flops, trial.params};
-  return store_.add_trial(spec_.name, run,
-                          TrialRecord{draw.number, std::nullopt, spec_.search.method, draw.proposal, draw.state.dump(), 0});
+  return store_.add_trial(
+      spec_.name, run,
+      TrialRecord{draw.number, std::nullopt, spec_.search.method, draw.proposal, draw.state.dump(), 0});
 }
 
 SweepBook::InFlight& SweepBook::in_flight_run(const std::string& run_key, const char* message_type) {

@@ -285,7 +285,7 @@ early_stopping: {method: asha, min_epochs: 1, reduction_factor: 3}
   }
   CHECK(s.store.runs("t").size() == 12);  // search.trials runs: none lost to a repeat
   CHECK(configs.size() == 12);
-  CHECK(repeats > 0);                // the model did repeat itself on this space
+  CHECK(repeats > 0);  // the model did repeat itself on this space
   CHECK(explored > 0);
-  CHECK(modelled + explored == 8);   // every trial after the 4 startup ones came from the model or its fallback
+  CHECK(modelled + explored == 8);  // every trial after the 4 startup ones came from the model or its fallback
 }
