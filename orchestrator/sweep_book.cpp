@@ -163,22 +163,22 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
 
 bool SweepBook::draw_trial() {
   TrialDraw draw = sampler_->draw(history_);
-  std::optional<int64_t> id = add_drawn_trial(draw);
+  PlannedRun trial = plan_trial(spec_, draw.number, draw.values);
+  std::optional<int64_t> id = add_drawn_trial(draw, trial);
   if (!id && draw.proposal == "model") {  // the model proposed a config the sweep has: explore instead
     draw = sampler_->explore(draw);
-    id = add_drawn_trial(draw);
+    trial = plan_trial(spec_, draw.number, draw.values);
+    id = add_drawn_trial(draw, trial);
   }
   if (!id) return false;
   sampler_->count_trial();
   repeats_in_a_row_ = 0;
-  const RunRecord record = store_.run(*id);
-  history_.add(*id, draw.unit, train_config_from_json(nlohmann::json::parse(record.config_json), 0).epochs);
-  if (asha_) asha_->add_run(record);
+  history_.add(*id, draw.unit, train_config_from_json(trial.config, 0).epochs);
+  if (asha_) asha_->add_run(store_.run(*id));
   return true;
 }
 
-std::optional<int64_t> SweepBook::add_drawn_trial(const TrialDraw& draw) {
-  const PlannedRun trial = plan_trial(spec_, draw.number, draw.values);
+std::optional<int64_t> SweepBook::add_drawn_trial(const TrialDraw& draw, const PlannedRun& trial) {
   const NewRun run{trial.key, trial.name, trial.config.dump(), trial.cost_flops, trial.params};
   return store_.add_trial(
       spec_.name, run,

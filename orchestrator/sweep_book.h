@@ -92,7 +92,8 @@ class SweepBook {
   double epoch_cost(const InFlight& run) const { return run.record.cost / static_cast<double>(run.epochs); }
   void report(const std::vector<AshaDecision>& decisions);
   bool draw_trial();  // draws the next trial; false when it repeated a config the sweep has
-  std::optional<int64_t> add_drawn_trial(const TrialDraw& draw);  // its run id; nullopt: a repeat
+  // Stores the draw and its planned run: the run's id, nullopt when it repeats a config the sweep has.
+  std::optional<int64_t> add_drawn_trial(const TrialDraw& draw, const PlannedRun& trial);
 
   Store& store_;
   const Spec& spec_;
