@@ -16,11 +16,12 @@
 #include <filesystem>
 #include <iostream>
 
+#include "common/run_settings.h"
 #include "orchestrator/spec/run_plan.h"
-#include "orchestrator/spec/run_settings.h"
 #include "orchestrator/sweep_book.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 
 namespace {
 
@@ -30,14 +31,14 @@ double scripted_loss(double lr, double width, double ssim, int64_t epoch) {
   return q * (1.0 + 2.0 / static_cast<double>(epoch));
 }
 
-bokeh::worker::TrainResult scripted(const nlohmann::json& config, int64_t until) {
-  bokeh::worker::TrainResult r{};
+TrainResult scripted(const nlohmann::json& config, int64_t until) {
+  TrainResult r{};
   r.epochs = until;
   for (int64_t e = 1; e <= until; ++e) {
     const double v = scripted_loss(setting_value(config, "train.lr").get<double>(),
                                    setting_value(config, "model.width").get<double>(),
                                    setting_value(config, "loss.ssim").get<double>(), e);
-    r.history.push_back(bokeh::worker::EpochFigures{e, v + 0.05, v, 0.05, 1e-3, 0.0, 0.0});
+    r.history.push_back(EpochFigures{e, v + 0.05, v, 0.05, 1e-3, 0.0, 0.0});
   }
   r.best_epoch = until;
   r.val_loss = r.best_val_loss = r.history.back().val_loss;
@@ -89,13 +90,13 @@ int main(int argc, char** argv) {
     Progress progress(true, stdout);
     SweepBook book(store, spec, root, progress);
     book.open(plan_runs(spec), SweepOptions{});
-    book.prepare_data([](const bokeh::worker::DataConfig&, const std::filesystem::path& folder) {
+    book.prepare_data([](const DataConfig&, const std::filesystem::path& folder) {
       return PreparedDataFile{(folder / "pairs.bin").string(), "none"};
     });
     int64_t assignments = 0, booked = 0;
     while (std::optional<AssignMessage> a = book.next_assignment()) {
       const int64_t until = a->until_epoch > 0 ? a->until_epoch : epochs;
-      const bokeh::worker::TrainResult r = scripted(a->config, until);
+      const TrainResult r = scripted(a->config, until);
       for (int64_t e = 0; e < until; ++e) {  // as a worker reports each epoch
         book.on_epoch(EpochMessage{a->run_key, r.history[static_cast<size_t>(e)]});
         ++booked;

@@ -17,14 +17,15 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "worker/ebb_reader.h"
-#include "worker/image_io.h"
-#include "worker/parallel_jobs.h"
-#include "worker/prepared_data.h"
-#include "worker/seeded_rng.h"
-#include "worker/synthetic_renderer.h"
+#include "common/seeded_rng.h"
+#include "worker/data/ebb_reader.h"
+#include "worker/data/image_io.h"
+#include "worker/data/parallel_jobs.h"
+#include "worker/data/prepared_data.h"
+#include "worker/data/synthetic_renderer.h"
 
 using namespace bokeh::worker;
+using namespace bokeh::common;
 namespace fs = std::filesystem;
 
 namespace {

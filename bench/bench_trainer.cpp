@@ -22,13 +22,14 @@
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
-#include "worker/batches.h"
 #include "worker/bokeh_loss.h"
+#include "worker/data/batches.h"
 #include "worker/device_memory.h"
 #include "worker/trainer.h"
 #include "worker/unet.h"
 
 using namespace bokeh::worker;
+using namespace bokeh::common;
 
 namespace {
 using Clock = std::chrono::steady_clock;

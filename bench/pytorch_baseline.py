@@ -3,7 +3,7 @@
 point in turn with all cores or on one GPU. Same U-Net as worker/unet.cpp, same loss terms as
 worker/focus_l1.cpp, worker/ssim.cpp and worker/bokeh_loss.cpp (LPIPS left out: weight 0 in the
 benchmarks), Adam/AdamW, ReduceLROnPlateau, flips/rot90 augmentation, and the same data: our
-prepared cache file (layout at the top of worker/prepared_data.h), mapped privately with
+prepared cache file (layout at the top of worker/data/prepared_data.h), mapped privately with
 torch.from_file. On a GPU (--device cuda) it does what PyTorch's performance guide says: cuDNN
 autotuning (torch.backends.cudnn.benchmark), channels_last, autocast of the forward pass at
 --precision (bf16, or fp16 with torch.amp.GradScaler), the loss in fp32 as ours; batches are
@@ -69,7 +69,7 @@ class PreparedData:
         return self.splits[split][0].shape[0]
 
     def batch(self, split, indices, augment=False, generator=None):
-        """Float (B, 3, H, W) input and target in [0, 1]; flips/rot90 per sample as worker/batches.cpp."""
+        """Float (B, 3, H, W) input and target in [0, 1]; flips/rot90 per sample as worker/data/batches.cpp."""
         rows = torch.as_tensor(indices, dtype=torch.int64)
         inputs, targets = (t.index_select(0, rows) for t in self.splits[split])
         if augment:

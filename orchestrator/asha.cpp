@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <limits>
 
-#include "orchestrator/store/asha_rungs.h"
-#include "orchestrator/store/config_json.h"
+#include "common/asha_rungs.h"
+#include "common/run_settings.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -31,7 +31,7 @@ AshaScheduler::AshaScheduler(Store& store, std::string sweep, EarlyStopping rule
     : store_(store), sweep_(std::move(sweep)), rule_(std::move(rule)) {}
 
 int64_t AshaScheduler::rungs_below(int64_t max_epochs) const {
-  return static_cast<int64_t>(asha_rung_epochs(rule_.min_epochs, rule_.reduction_factor, max_epochs).size());
+  return static_cast<int64_t>(common::asha_rung_epochs(rule_.min_epochs, rule_.reduction_factor, max_epochs).size());
 }
 
 void AshaScheduler::add_run(const RunRecord& run) {
@@ -39,7 +39,7 @@ void AshaScheduler::add_run(const RunRecord& run) {
   t.name = run.name;
   t.rung = run.rung;
   t.stopped = run.state == RunState::Stopped;
-  t.max_epochs = train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
+  t.max_epochs = common::train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
   if (t.stopped) ++stopped_at_[run.rung];
   highest_rung_ = std::max(highest_rung_, run.rung);
 }
@@ -69,11 +69,11 @@ AshaScheduler::Tracked& AshaScheduler::tracked(int64_t id) {
 int64_t AshaScheduler::max_epochs(const RunRecord& run) const {
   const auto it = runs_.find(run.id);
   return it != runs_.end() ? it->second.max_epochs
-                           : train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
+                           : common::train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
 }
 
 int64_t AshaScheduler::rung_epoch(int64_t rung) const {
-  return asha_rung_epoch(rule_.min_epochs, rule_.reduction_factor, rung);
+  return common::asha_rung_epoch(rule_.min_epochs, rule_.reduction_factor, rung);
 }
 
 int64_t AshaScheduler::target_epoch(const RunRecord& run) const {

@@ -3,7 +3,7 @@
 // epoch (the epochs table). That state is read once (load()) and then kept in memory, rung tables
 // sorted by metric, updated by each decision: no decision scans the sweep's runs or parses their
 // configs, so a decision costs the same at 10 trials and at 10,000. Rungs are numbered from 0
-// (orchestrator/store/asha_rungs.h). A run that reaches a rung below its last epoch goes on when its metric is in the
+// (common/asha_rungs.h). A run that reaches a rung below its last epoch goes on when its metric is in the
 // top 1/η of the runs recorded at that rung so far; otherwise it is stopped there, and it is promoted later if enough
 // runs recorded after it do worse. Every decision is an event that names the rung, the metric, the run's rank and how
 // many runs the rung held, so that any outcome can be explained from the store; a sweep reopened after a kill derives

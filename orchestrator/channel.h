@@ -6,7 +6,7 @@
 #include <functional>
 #include <optional>
 
-#include "orchestrator/protocol.h"
+#include "common/protocol.h"
 
 namespace bokeh::orchestrator {
 
@@ -15,14 +15,14 @@ inline constexpr int kAnySource = -1;
 
 struct ReceivedMessage {
   int source = -1;
-  Message message;
+  common::Message message;
 };
 
 class Channel {
  public:
   virtual ~Channel() = default;
 
-  virtual void send(int destination, const Message& message) const = 0;
+  virtual void send(int destination, const common::Message& message) const = 0;
 
   // True when a message from `source` (or kAnySource) is waiting.
   virtual bool message_waiting(int source) const = 0;

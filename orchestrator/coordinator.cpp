@@ -22,7 +22,7 @@ class WorkerPool {
   void ready(int rank) {
     if (unstopped_.count(rank)) idle_.insert(rank);
   }
-  void assign(int rank, const AssignMessage& assign) {
+  void assign(int rank, const common::AssignMessage& assign) {
     channel_.send(rank, assign);
     idle_.erase(rank);
     busy_[rank] = assign.run_key;
@@ -37,7 +37,7 @@ class WorkerPool {
     return it == busy_.end() ? nullptr : &it->second;
   }
   void stop(int rank) {
-    if (unstopped_.erase(rank)) channel_.send(rank, StopMessage{});
+    if (unstopped_.erase(rank)) channel_.send(rank, common::StopMessage{});
     idle_.erase(rank);
   }
   void stop_all() {
@@ -60,36 +60,37 @@ void handle(SweepSession& session, WorkerPool& pool, const ReceivedMessage& rece
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<T, ReadyMessage>) {
+        if constexpr (std::is_same_v<T, common::ReadyMessage>) {
           pool.ready(received.source);
-        } else if constexpr (std::is_same_v<T, EpochMessage>) {
+        } else if constexpr (std::is_same_v<T, common::EpochMessage>) {
           book.on_epoch(m);
-        } else if constexpr (std::is_same_v<T, NoticeMessage>) {
+        } else if constexpr (std::is_same_v<T, common::NoticeMessage>) {
           book.on_notice(m);
-        } else if constexpr (std::is_same_v<T, DoneMessage>) {
+        } else if constexpr (std::is_same_v<T, common::DoneMessage>) {
           book.on_done(m);
           pool.finished(received.source);
-        } else if constexpr (std::is_same_v<T, FailedMessage>) {
+        } else if constexpr (std::is_same_v<T, common::FailedMessage>) {
           book.on_failed(m);
           if (m.interrupted) request_interrupt();  // a signal anywhere stops the whole sweep
           pool.finished(received.source);
         } else {
-          throw ProtocolError(
-              fmt::format("unexpected {} from rank {}", message_type_name(message_tag(m)), received.source),
-              received.source);
+          throw common::ProtocolError(fmt::format("unexpected {} from rank {}",
+                                                  common::message_type_name(common::message_tag(m)), received.source),
+                                      received.source);
         }
       },
       received.message);
 }
 
 // A worker that sent something malformed is retired; its run fails (and may be retried elsewhere).
-void retire(SweepSession& session, WorkerPool& pool, const ProtocolError& error) {
+void retire(SweepSession& session, WorkerPool& pool, const common::ProtocolError& error) {
   std::cerr << "sweep: " << error.what() << "\n";
   const int rank = error.source_rank();
   if (rank < 0) return;
   if (const std::string* run = pool.run_of(rank)) {
     if (session.book().in_flight(*run))
-      session.book().on_failed(FailedMessage{*run, std::string("worker protocol error: ") + error.what(), false});
+      session.book().on_failed(
+          common::FailedMessage{*run, std::string("worker protocol error: ") + error.what(), false});
     pool.finished(rank);
   }
   pool.stop(rank);
@@ -105,7 +106,7 @@ int run_coordinator(const SweepCommand& command, const DataPreparer& prepare, co
   } catch (const std::exception& e) {
     std::cerr << "sweep: " << e.what() << "\n";
     pool.stop_all();
-    return kExitBadInput;
+    return common::kExitBadInput;
   }
   bool stopping = false;
   for (;;) {
@@ -116,7 +117,7 @@ int run_coordinator(const SweepCommand& command, const DataPreparer& prepare, co
     }
     bool out_of_runs = false;
     while (!stopping && pool.any_idle()) {
-      std::optional<AssignMessage> assign = session->book().next_assignment();
+      std::optional<common::AssignMessage> assign = session->book().next_assignment();
       if (!assign) {
         out_of_runs = true;
         break;
@@ -126,7 +127,7 @@ int run_coordinator(const SweepCommand& command, const DataPreparer& prepare, co
     if (!pool.any_busy() && (stopping || out_of_runs || !pool.any_alive())) break;
     try {
       if (auto received = channel.receive(kAnySource, kWaitSlice)) handle(*session, pool, *received);
-    } catch (const ProtocolError& e) {
+    } catch (const common::ProtocolError& e) {
       retire(*session, pool, e);
     }
   }

@@ -24,14 +24,14 @@ void Progress::start(int64_t total_runs, double total_cost, int64_t done_runs, d
                     stopped_runs > 0 ? fmt::format(" ({} of them stopped early)", stopped_runs) : ""));
 }
 
-void Progress::epoch(const std::string& run, int64_t epochs, const worker::EpochFigures& f, double epoch_cost) {
+void Progress::epoch(const std::string& run, int64_t epochs, const common::EpochFigures& f, double epoch_cost) {
   done_cost_ += epoch_cost;
   cost_this_start_ += epoch_cost;
   print(fmt::format("{:<18} epoch {:>3}/{:<3} train {:.4f}  val {:.4f}  gap {:.4f}  lr {:.2e}  {:.1f} img/s  [{}]", run,
                     f.epoch, epochs, f.train_loss, f.val_loss, f.gap, f.lr, f.images_per_second, summary()));
 }
 
-void Progress::run_done(const std::string& run, const worker::TrainResult& r, double remaining_epoch_cost) {
+void Progress::run_done(const std::string& run, const common::TrainResult& r, double remaining_epoch_cost) {
   ++done_runs_;
   done_cost_ += remaining_epoch_cost;
   const std::string lpips = r.test.lpips ? fmt::format("{:.4f}", *r.test.lpips) : "–";

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-#include "worker/train_result.h"
+#include "common/train_result.h"
 
 namespace bokeh::orchestrator {
 
@@ -20,8 +20,8 @@ class Progress {
   void start(int64_t total_runs, double total_cost, int64_t done_runs, double done_cost, int64_t stopped_runs = 0);
 
   // `epoch_cost`: the run's cost estimate divided by its epochs.
-  void epoch(const std::string& run, int64_t epochs, const worker::EpochFigures& figures, double epoch_cost);
-  void run_done(const std::string& run, const worker::TrainResult& result, double remaining_epoch_cost);
+  void epoch(const std::string& run, int64_t epochs, const common::EpochFigures& figures, double epoch_cost);
+  void run_done(const std::string& run, const common::TrainResult& result, double remaining_epoch_cost);
   // `done_epoch_cost`: the cost of the epochs this attempt had finished; `run_cost`: the run's estimate.
   void run_failed(const std::string& run, const std::string& error, bool will_retry, double done_epoch_cost,
                   double run_cost);

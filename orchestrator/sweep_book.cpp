@@ -7,12 +7,12 @@
 
 #include <algorithm>
 
-#include "orchestrator/store/config_json.h"
+#include "common/checkpoint_files.h"
+#include "common/result_json.h"
+#include "common/run_settings.h"
 #include "orchestrator/store/folder_owner.h"
-#include "orchestrator/store/result_json.h"
 #include "orchestrator/store/results_layout.h"
 #include "orchestrator/sweep_records.h"
-#include "worker/checkpoint_files.h"
 
 namespace bokeh::orchestrator {
 
@@ -20,7 +20,7 @@ namespace {
 // Consecutive draws that repeat a config the sweep has, after which a small space counts as exhausted.
 constexpr int64_t kMaxRepeatedDraws = 1000;
 
-EpochRecord to_epoch_record(const worker::EpochFigures& f) {
+EpochRecord to_epoch_record(const common::EpochFigures& f) {
   return {f.epoch, f.train_loss, f.val_loss, f.gap, f.lr, f.seconds, f.images_per_second};
 }
 }  // namespace
@@ -60,7 +60,9 @@ void SweepBook::claim_folder(bool fresh) {
 }
 
 void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
-  const Registration registration = store_.register_sweep(sweep_info(spec_), options.fresh);
+  SweepInfo info = sweep_info(spec_);
+  info.data_file = data_file_;
+  const Registration registration = store_.register_sweep(info, options.fresh);
   if (registration == Registration::Replaced)
     progress_.message(fmt::format("sweep {}: spec changed, started afresh (--fresh)", spec_.name));
   instance_ = store_.sweep(spec_.name)->instance;
@@ -68,7 +70,7 @@ void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
   if (!set_aside_.empty()) store_.add_event(spec_.name, std::nullopt, "set-aside", set_aside_);
   // Sampled trials are not in the plan: they are drawn one by one (next_assignment), each stored as drawn.
   const int added = store_.add_runs(spec_.name, new_runs(plan));
-  coordinator_id_ = store_.join_sweep(spec_.name, this_host(), ::getpid());
+  coordinator_id_ = store_.join_sweep(spec_.name, common::this_host(), ::getpid());
   for (const auto& duplicate : plan.duplicates)
     progress_.message(fmt::format("{}:{}: run '{}' repeats '{}' and runs once", duplicate.where.source,
                                   duplicate.where.line, duplicate.name, duplicate.same_as));
@@ -117,7 +119,7 @@ void SweepBook::prepare_data(const DataPreparer& prepare) {
   progress_.message(fmt::format("data: {} ({})", data.description, data_file_));
 }
 
-std::optional<AssignMessage> SweepBook::next_assignment() {
+std::optional<common::AssignMessage> SweepBook::next_assignment() {
   if (const int reclaimed = store_.reset_running(spec_.name, coordinator_id_); reclaimed > 0)
     progress_.message(fmt::format("sweep {}: {} runs of a sweep process that died resume here", spec_.name, reclaimed));
   std::optional<RunRecord> run = store_.claim_next_pending(spec_.name, coordinator_id_);
@@ -136,7 +138,7 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
     if (!last.empty()) run = store_.claim_next_pending(spec_.name, coordinator_id_);
   }
   if (!run) return std::nullopt;
-  AssignMessage assign;
+  common::AssignMessage assign;
   assign.run_key = run->key;
   assign.run_name = run->name;
   assign.config = nlohmann::json::parse(run->config_json);
@@ -147,14 +149,14 @@ std::optional<AssignMessage> SweepBook::next_assignment() {
   const auto checkpoint_dir = run_checkpoint_dir(results_root_, spec_.name, run->key);
   assign.checkpoint_dir = checkpoint_dir.string();
   assign.lpips_weights = spec_.lpips_weights;
-  assign.resume = worker::has_checkpoint(checkpoint_dir);
+  assign.resume = common::has_checkpoint(checkpoint_dir);
   assign.device = spec_.resources.device;
   assign.threads = spec_.resources.threads;
   assign.runs_per_gpu = spec_.resources.runs_per_gpu;
   // The store logged "start" when the run was claimed; a resume is worth its own event.
   if (assign.resume)
     store_.add_event(spec_.name, run->id, "resume", fmt::format("attempt {}, from last.pt", run->attempts));
-  const int64_t epochs = train_config_from_json(assign.config, assign.seed).epochs;
+  const int64_t epochs = common::train_config_from_json(assign.config, assign.seed).epochs;
   const int64_t until = asha_ ? asha_->target_epoch(*run) : epochs;
   assign.until_epoch = until < epochs ? until : 0;
   in_flight_[run->key] = InFlight{*run, epochs, until, 0};
@@ -173,7 +175,7 @@ bool SweepBook::draw_trial() {
   if (!id) return false;
   sampler_->count_trial();
   repeats_in_a_row_ = 0;
-  history_.add(*id, draw.unit, train_config_from_json(trial.config, 0).epochs);
+  history_.add(*id, draw.unit, common::train_config_from_json(trial.config, 0).epochs);
   if (asha_) asha_->add_run(store_.run(*id));
   return true;
 }
@@ -188,11 +190,11 @@ std::optional<int64_t> SweepBook::add_drawn_trial(const TrialDraw& draw, const P
 SweepBook::InFlight& SweepBook::in_flight_run(const std::string& run_key, const char* message_type) {
   const auto it = in_flight_.find(run_key);
   if (it == in_flight_.end())
-    throw ProtocolError(fmt::format("{} about run {}, which is not in flight", message_type, run_key));
+    throw common::ProtocolError(fmt::format("{} about run {}, which is not in flight", message_type, run_key));
   return it->second;
 }
 
-void SweepBook::on_epoch(const EpochMessage& message) {
+void SweepBook::on_epoch(const common::EpochMessage& message) {
   InFlight& run = in_flight_run(message.run_key, "EPOCH");
   // A resumed run reports from its checkpoint's next epoch: rows past it belong to the lost attempt.
   store_.discard_epochs_after(run.record.id, message.figures.epoch - 1);
@@ -201,15 +203,15 @@ void SweepBook::on_epoch(const EpochMessage& message) {
   progress_.epoch(run.record.name, run.epochs, message.figures, epoch_cost(run));
 }
 
-void SweepBook::on_done(const DoneMessage& message) {
+void SweepBook::on_done(const common::DoneMessage& message) {
   InFlight& run = in_flight_run(message.run_key, "DONE");
   if (message.results.epochs != run.until_epoch)
-    throw ProtocolError(fmt::format("DONE about run {} after {} epochs; it was assigned {}", run.record.name,
-                                    message.results.epochs, run.until_epoch));
+    throw common::ProtocolError(fmt::format("DONE about run {} after {} epochs; it was assigned {}", run.record.name,
+                                            message.results.epochs, run.until_epoch));
   // The checkpoint's history is authoritative: it also holds epochs whose message a crash lost.
   store_.discard_epochs_after(run.record.id, 0);
   for (const auto& figures : message.results.history) store_.record_epoch(run.record.id, to_epoch_record(figures));
-  const std::string results = result_to_json(message.results).dump();
+  const std::string results = common::result_to_json(message.results).dump();
   // The sweep's epochs, as its rows count them: this assignment took the run from its last rung (or 0).
   trained_epochs_ += run.until_epoch - (asha_ && run.record.rung > 0 ? asha_->rung_epoch(run.record.rung - 1) : 0);
   history_.reached(run.record.id, message.results.history, run.until_epoch);
@@ -237,7 +239,7 @@ void SweepBook::report(const std::vector<AshaDecision>& decisions) {
   }
 }
 
-void SweepBook::on_failed(const FailedMessage& message) {
+void SweepBook::on_failed(const common::FailedMessage& message) {
   InFlight& run = in_flight_run(message.run_key, "FAILED");
   const double done_cost = static_cast<double>(run.epochs_reported) * epoch_cost(run);
   if (message.interrupted) {
@@ -246,14 +248,14 @@ void SweepBook::on_failed(const FailedMessage& message) {
     return;  // it stays running in the store until release_in_flight() or the next start recovers it
   }
   // A retry starts afresh: resuming would only replay a deterministic failure.
-  worker::remove_checkpoints(run_checkpoint_dir(results_root_, spec_.name, run.record.key));
+  common::remove_checkpoints(run_checkpoint_dir(results_root_, spec_.name, run.record.key));
   const RunState state = store_.fail_run(run.record.id, message.error, spec_.resources.max_attempts);
   if (state == RunState::Failed) history_.finished(run.record.id);
   progress_.run_failed(run.record.name, message.error, state == RunState::Pending, done_cost, run.record.cost);
   in_flight_.erase(message.run_key);
 }
 
-void SweepBook::on_notice(const NoticeMessage& message) {
+void SweepBook::on_notice(const common::NoticeMessage& message) {
   const InFlight& run = in_flight_run(message.run_key, "NOTICE");
   store_.add_event(spec_.name, run.record.id, message.kind, message.text);
   progress_.message(fmt::format("{}: {}", run.record.name, message.text));

@@ -11,9 +11,9 @@
 #include <optional>
 #include <string>
 
+#include "common/protocol.h"
 #include "orchestrator/asha.h"
 #include "orchestrator/progress.h"
-#include "orchestrator/protocol.h"
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/store/store.h"
@@ -23,14 +23,14 @@
 namespace bokeh::orchestrator {
 
 // Builds (or validates) a sweep's prepared data in `folder` for `data`; returns the prepared file and
-// a line describing it. The worker library's cache in a sweep (orchestrator/mpi/sweep_data.h), a
+// a line describing it. The worker library's cache in a sweep (runner/sweep_data.h), a
 // stand-in in unit tests: the bookkeeping itself never decodes an image.
 struct PreparedDataFile {
   std::string file;
   std::string description;  // "120 train / 30 validation / 20 test pairs at 64x64"
 };
 using DataPreparer =
-    std::function<PreparedDataFile(const worker::DataConfig& data, const std::filesystem::path& folder)>;
+    std::function<PreparedDataFile(const common::DataConfig& data, const std::filesystem::path& folder)>;
 
 struct SweepOptions {
   bool fresh = false;         // replace a sweep whose spec changed (its runs are deleted)
@@ -41,7 +41,8 @@ class SweepBook {
  public:
   SweepBook(Store& store, const Spec& spec, std::filesystem::path results_root, Progress& progress);
 
-  // Registers the sweep (SpecChangedError for a changed spec unless options.fresh), adds its runs
+  // Registers the sweep with its prepared-data file (SpecChangedError for a changed spec unless
+  // options.fresh), adds its runs
   // (sampled trials are drawn later, one per assignment that finds nothing pending), joins it as this
   // process (see Store::join_sweep), returns runs a crash left running (their process dead or silent)
   // to pending, and with retry_failed, failed ones too; takes any promotion still due.
@@ -54,22 +55,22 @@ class SweepBook {
   // removed, or checkpoints without an owner. Says so in one line; open() logs it as a "set-aside" event.
   void claim_folder(bool fresh);
 
-  // Builds or validates the sweep's prepared data (once, before the first assignment).
+  // Builds or validates the sweep's prepared data (once, before open(), which records its file).
   void prepare_data(const DataPreparer& prepare);
 
   // The next pending run as an assignment (it becomes running), or nullopt. Runs left running by
   // another process that has died since are reclaimed first. With nothing pending, the next sampled
   // trial is drawn now and stored with its sampler state (trial_sampler.h). Under early stopping the
   // assignment trains up to the run's next rung (until_epoch).
-  std::optional<AssignMessage> next_assignment();
+  std::optional<common::AssignMessage> next_assignment();
 
   // Worker reports. A report about a run that is not in flight throws ProtocolError.
-  void on_epoch(const EpochMessage& message);
-  void on_done(const DoneMessage& message);
-  void on_failed(const FailedMessage& message);
+  void on_epoch(const common::EpochMessage& message);
+  void on_done(const common::DoneMessage& message);
+  void on_failed(const common::FailedMessage& message);
 
   // A note about a run from its worker (e.g. a corrupt checkpoint passed over): an event and a line.
-  void on_notice(const NoticeMessage& message);
+  void on_notice(const common::NoticeMessage& message);
 
   // Runs still in flight go back to pending without counting an attempt (a stop by signal).
   void release_in_flight();

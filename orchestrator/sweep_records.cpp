@@ -7,8 +7,8 @@ namespace bokeh::orchestrator {
 
 SweepInfo sweep_info(const Spec& spec) {
   const nlohmann::json canonical = canonical_spec(spec);
-  return SweepInfo{spec.name, spec.text, config_key(canonical), canonical.dump(), nlohmann::json(spec.overrides).dump(),
-                   0,         ""};
+  return SweepInfo{
+      spec.name, spec.text, config_key(canonical), canonical.dump(), nlohmann::json(spec.overrides).dump(), 0, "", ""};
 }
 
 std::vector<NewRun> new_runs(const RunPlan& plan) {

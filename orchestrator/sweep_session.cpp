@@ -42,7 +42,7 @@ int SweepSession::finish(bool interrupted) {
     book_->release_in_flight();
     std::fprintf(stderr, "sweep %s: interrupted; run the same command again to resume (%s)\n", spec_.name.c_str(),
                  progress_.summary().c_str());
-    return kExitInterrupted;
+    return common::kExitInterrupted;
   }
   const int64_t failed = book_->failed_runs();
   const int64_t unfinished = book_->unfinished_runs();
@@ -51,16 +51,16 @@ int SweepSession::finish(bool interrupted) {
   if (failed > 0) {
     std::fprintf(stderr, "sweep %s: %lld runs failed (see `report --status`; rerun with --retry-failed)\n",
                  spec_.name.c_str(), static_cast<long long>(failed));
-    return kExitFailed;
+    return common::kExitFailed;
   }
   if (elsewhere > 0 && elsewhere == unfinished) {
     std::printf(
         "sweep %s: nothing left to start here; %lld runs still running in another sweep process "
         "(`report --status` follows them)\n",
         spec_.name.c_str(), static_cast<long long>(elsewhere));
-    return kExitOk;
+    return common::kExitOk;
   }
-  return unfinished == 0 ? kExitOk : kExitFailed;
+  return unfinished == 0 ? common::kExitOk : common::kExitFailed;
 }
 
 }  // namespace bokeh::orchestrator

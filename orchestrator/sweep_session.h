@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/exit_codes.h"
 #include "orchestrator/heartbeat.h"
 #include "orchestrator/progress.h"
 #include "orchestrator/spec/run_plan.h"
@@ -14,7 +15,6 @@
 #include "orchestrator/store/results_layout.h"
 #include "orchestrator/store/store.h"
 #include "orchestrator/sweep_book.h"
-#include "worker/exit_codes.h"
 
 namespace bokeh::orchestrator {
 

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <limits>
 
-#include "orchestrator/store/asha_rungs.h"
-#include "orchestrator/store/config_json.h"
+#include "common/asha_rungs.h"
+#include "common/run_settings.h"
 
 namespace bokeh::orchestrator {
 
@@ -17,7 +17,7 @@ TrialHistory::TrialHistory(std::string metric, EarlyStopping rule)
 
 std::vector<int64_t> TrialHistory::levels(int64_t max_epochs) const {
   std::vector<int64_t> out;
-  if (!rule_.method.empty()) out = asha_rung_epochs(rule_.min_epochs, rule_.reduction_factor, max_epochs);
+  if (!rule_.method.empty()) out = common::asha_rung_epochs(rule_.min_epochs, rule_.reduction_factor, max_epochs);
   out.push_back(max_epochs);
   return out;
 }
@@ -45,7 +45,7 @@ void TrialHistory::load(const Store& store, const std::string& sweep) {
     if (!trial.run_id || !runs.count(*trial.run_id)) continue;
     const RunRecord& run = runs.at(*trial.run_id);
     const nlohmann::json state = nlohmann::json::parse(trial.state_json);
-    const int64_t max_epochs = train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
+    const int64_t max_epochs = common::train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
     add(run.id, state.at("unit").get<std::vector<double>>(), max_epochs);
     Trial& t = trials_.at(run.id);
     t.stopped = run.state == RunState::Stopped;
@@ -64,13 +64,13 @@ void TrialHistory::load(const Store& store, const std::string& sweep) {
   }
 }
 
-void TrialHistory::reached(int64_t run_id, const std::vector<worker::EpochFigures>& history, int64_t until) {
+void TrialHistory::reached(int64_t run_id, const std::vector<common::EpochFigures>& history, int64_t until) {
   const auto it = trials_.find(run_id);
   if (it == trials_.end()) return;  // not a sampled trial
   Trial& t = it->second;
   for (int64_t level : levels(t.max_epochs)) {
     if (level > until) break;
-    for (const worker::EpochFigures& f : history) {
+    for (const common::EpochFigures& f : history) {
       if (f.epoch == level) record(t, level, metric_ == "train_loss" ? f.train_loss : f.val_loss);
     }
   }

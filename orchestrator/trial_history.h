@@ -11,10 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/train_result.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/store/store.h"
 #include "orchestrator/tpe.h"
-#include "worker/train_result.h"
 
 namespace bokeh::orchestrator {
 
@@ -40,7 +40,7 @@ class TrialHistory {
   bool has(int64_t run_id) const { return trials_.count(run_id) > 0; }
 
   // Run `run_id` reported `history` up to epoch `until` (a rung, or its last epoch).
-  void reached(int64_t run_id, const std::vector<worker::EpochFigures>& history, int64_t until);
+  void reached(int64_t run_id, const std::vector<common::EpochFigures>& history, int64_t until);
   void stopped(int64_t run_id, bool is_stopped);  // ASHA stopped it at a rung (true) or promoted it (false)
   void finished(int64_t run_id);                  // failed for good, or done: it reaches no further level
 

@@ -6,12 +6,12 @@
 #include <iostream>
 #include <string>
 
+#include "common/exit_codes.h"
 #include "reports/figures/render.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/sweep_lookup.h"
 #include "worker/checkpoint.h"
-#include "worker/image_io.h"
-#include "worker/exit_codes.h"
+#include "worker/data/image_io.h"
 
 namespace {
 
@@ -33,17 +33,17 @@ int run(const RenderOptions& o) {
   const r::RunSummary& chosen = r::find_run(runs, o.run, sweep.name);
   const std::filesystem::path dir = bokeh::orchestrator::run_checkpoint_dir(
       bokeh::orchestrator::results_root(o.db_path, o.results), sweep.name, chosen.key);
-  if (!std::filesystem::exists(dir / bokeh::worker::kBestWeights)) {
+  if (!std::filesystem::exists(dir / bokeh::common::kBestWeights)) {
     throw r::ReportError(fmt::format("run \"{}\" of sweep {} ({}) has no checkpoint: {} is missing", chosen.name,
                                      sweep.name, bokeh::orchestrator::to_string(chosen.state),
-                                     (dir / bokeh::worker::kBestWeights).string()));
+                                     (dir / bokeh::common::kBestWeights).string()));
   }
   bokeh::worker::UNet model = bokeh::worker::load_best_model(dir, chosen.model);
   const bokeh::worker::Image input = bokeh::worker::read_image(o.input);
   bokeh::worker::write_image(o.output, r::render_image(model, input, o.tile));
   std::cout << fmt::format("{} ({}x{}) -> {} with run {} of sweep {}\n", o.input, input.width, input.height, o.output,
                            chosen.name, sweep.name);
-  return bokeh::kExitOk;
+  return bokeh::common::kExitOk;
 }
 
 }  // namespace
@@ -72,12 +72,12 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "render: " << e.what() << " (see render --help)\n";
-    return bokeh::kExitBadInput;
+    return bokeh::common::kExitBadInput;
   }
   try {
     return run(o);
   } catch (const std::exception& e) {
     std::cerr << "render: " << e.what() << "\n";
-    return bokeh::kExitFailed;
+    return bokeh::common::kExitFailed;
   }
 }

@@ -17,6 +17,8 @@
 #include "reports/figures/dashboard_samples.h"
 #include "reports/figures/report_figures.h"
 #endif
+#include "common/exit_codes.h"
+#include "common/unix_time.h"
 #include "reports/dashboard/dashboard_data.h"
 #include "reports/dashboard/dashboard_server.h"
 #include "reports/tables/importance.h"
@@ -28,8 +30,6 @@
 #include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_builder.h"
 #include "reports/tables/table_format.h"
-#include "worker/exit_codes.h"
-#include "worker/unix_time.h"
 
 namespace {
 
@@ -80,14 +80,14 @@ int dashboard(const ReportOptions& o) {
     r::serve_dashboard(serve, [](const std::string& url) {
       std::cout << "report: serving " << url << " (read-only; Ctrl-C stops)" << std::endl;
     });
-    return bokeh::kExitOk;
+    return bokeh::common::kExitOk;
   }
   const bokeh::orchestrator::Store store = r::open_store(o.db_path);
-  const std::string page = r::dashboard_page(r::dashboard_snapshot(store, o.sweep, bokeh::worker::unix_now()), store,
+  const std::string page = r::dashboard_page(r::dashboard_snapshot(store, o.sweep, bokeh::common::unix_now()), store,
                                              r::read_chart_libraries(), page_options(o));
   r::write_page(o.html, page);
   if (o.html != "-") std::cout << o.html << "\n";  // "-": the page itself went to standard output
-  return bokeh::kExitOk;
+  return bokeh::common::kExitOk;
 }
 
 int run(const ReportOptions& o) {
@@ -95,14 +95,14 @@ int run(const ReportOptions& o) {
   if (o.serve || !o.html.empty()) return dashboard(o);
   const bokeh::orchestrator::Store store = r::open_store(o.db_path);
   if (o.status) {
-    std::cout << r::status_report(store, o.sweep, bokeh::worker::unix_now());
-    return bokeh::kExitOk;
+    std::cout << r::status_report(store, o.sweep, bokeh::common::unix_now());
+    return bokeh::common::kExitOk;
   }
   if (o.trials) {
     const bokeh::orchestrator::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
     std::cout << r::format_table(r::trials_table(store, sweep, r::summarize_sweep(store, sweep.name)),
                                  r::parse_table_format(o.format));
-    return bokeh::kExitOk;
+    return bokeh::common::kExitOk;
   }
   if (o.pareto || o.importance) {
     const r::TableFormat format = r::parse_table_format(o.format);
@@ -118,13 +118,13 @@ int run(const ReportOptions& o) {
       options.seed = o.seed;
       std::cout << r::format_table(r::importance_table(sweep, r::importance(sweep, groups, options), options), format);
     }
-    return bokeh::kExitOk;
+    return bokeh::common::kExitOk;
   }
   if (o.table != 0) {
     const r::TableFormat format = r::parse_table_format(o.format);
     const bokeh::orchestrator::SweepInfo sweep = r::sweep_for_table(store, o.table, o.sweep);
     std::cout << r::format_table(r::build_table(o.table, sweep, r::summarize_sweep(store, sweep.name)), format);
-    return bokeh::kExitOk;
+    return bokeh::common::kExitOk;
   }
 #ifdef BOKEH_WITH_FIGURES
   r::FigureRequest request;
@@ -138,7 +138,7 @@ int run(const ReportOptions& o) {
       o.figure == "curves" ? r::make_curves_figure(store, request) : r::make_samples_figure(store, request);
   for (const std::string& note : result.notes) std::cerr << "report: " << note << "\n";
   std::cout << result.png.string() << "\n";
-  return bokeh::kExitOk;
+  return bokeh::common::kExitOk;
 #else
   throw r::ReportError(
       "figures need a build with libtorch; this one was configured with BOKEH_WITH_TORCH=OFF "
@@ -245,18 +245,18 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "report: " << e.what() << " (see report --help)\n";
-    return bokeh::kExitBadInput;
+    return bokeh::common::kExitBadInput;
   }
   try {
     return run(o);
   } catch (const bokeh::reports::ReportInputError& e) {
     std::cerr << "report: " << e.what() << "\n";
-    return bokeh::kExitBadInput;
+    return bokeh::common::kExitBadInput;
   } catch (const bokeh::reports::CannotListen& e) {  // bad input, as README's exit statuses say
     std::cerr << "report: " << e.what() << "\n";
-    return bokeh::kExitBadInput;
+    return bokeh::common::kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "report: " << e.what() << "\n";
-    return bokeh::kExitFailed;
+    return bokeh::common::kExitFailed;
   }
 }

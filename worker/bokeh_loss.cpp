@@ -11,7 +11,7 @@
 
 namespace bokeh::worker {
 
-BokehLoss::BokehLoss(LossConfig config, Lpips lpips) : config_(config), lpips_(std::move(lpips)) {
+BokehLoss::BokehLoss(common::LossConfig config, Lpips lpips) : config_(config), lpips_(std::move(lpips)) {
   if (config_.l1 < 0 || config_.ssim < 0 || config_.lpips < 0)
     throw std::invalid_argument(
         fmt::format("loss weights must be >= 0 (l1 {}, ssim {}, lpips {})", config_.l1, config_.ssim, config_.lpips));

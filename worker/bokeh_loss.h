@@ -4,8 +4,8 @@
 
 #include <torch/torch.h>
 
+#include "common/run_config.h"
 #include "worker/lpips.h"
-#include "worker/run_config.h"
 
 namespace bokeh::worker {
 
@@ -21,17 +21,17 @@ class BokehLoss {
   // `lpips` may be empty (Lpips{nullptr}) only when config.lpips == 0; otherwise throws
   // std::invalid_argument saying how to get the weights file. Negative weights are errors too.
   // With a net and config.lpips == 0, LPIPS is still reported (computed without gradient).
-  BokehLoss(LossConfig config, Lpips lpips);
+  BokehLoss(common::LossConfig config, Lpips lpips);
 
   // prediction, target, input: (B, 3, H, W) in [0, 1], H and W >= 11 (>= 31 with LPIPS);
   // target and input carry no gradient. With LPIPS they must be on the net's device (move the
   // net with lpips->to(device) before handing it over).
   LossTerms operator()(const torch::Tensor& prediction, const torch::Tensor& target, const torch::Tensor& input) const;
 
-  const LossConfig& config() const { return config_; }
+  const common::LossConfig& config() const { return config_; }
 
  private:
-  LossConfig config_;
+  common::LossConfig config_;
   Lpips lpips_;
 };
 

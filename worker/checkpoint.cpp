@@ -10,8 +10,8 @@
 
 #include <fmt/format.h>
 
-#include "worker/atomic_file.h"
-#include "worker/content_hash.h"
+#include "common/atomic_file.h"
+#include "common/content_hash.h"
 
 namespace bokeh::worker {
 
@@ -37,11 +37,11 @@ void write_archive(OutputArchive& archive, const fs::path& file, const fs::path&
     throw std::runtime_error(fmt::format("cannot serialise {}: {}", file.string(), e.what_without_backtrace()));
   }
   std::string bytes = stream.str();
-  const uint64_t length = bytes.size(), hash = hash_text(bytes);
+  const uint64_t length = bytes.size(), hash = common::hash_text(bytes);
   bytes.append(kTrailerMagic, sizeof kTrailerMagic);
   bytes.append(reinterpret_cast<const char*>(&length), sizeof length);
   bytes.append(reinterpret_cast<const char*>(&hash), sizeof hash);
-  write_file_atomically(file, bytes, previous);
+  common::write_file_atomically(file, bytes, previous);
 }
 
 // The archive bytes of `file` once its trailer vouches for them; CorruptCheckpoint otherwise.
@@ -59,7 +59,7 @@ std::string verified_bytes(const fs::path& file, const char* what) {
   if (length != bytes.size())
     throw CorruptCheckpoint(fmt::format("{} {} is corrupt: {} bytes before its trailer, which says {}", what,
                                         file.string(), bytes.size(), length));
-  if (hash_text(bytes) != hash)
+  if (common::hash_text(bytes) != hash)
     throw CorruptCheckpoint(
         fmt::format("{} {} is corrupt: its contents do not match their checksum", what, file.string()));
   return bytes;
@@ -96,11 +96,11 @@ int64_t read_int(InputArchive& archive, const char* key) {
 }
 
 // history: (E, 7) float64, one row per epoch.
-torch::Tensor history_tensor(const std::vector<EpochFigures>& history) {
+torch::Tensor history_tensor(const std::vector<common::EpochFigures>& history) {
   auto table = torch::empty({static_cast<int64_t>(history.size()), kHistoryColumns}, torch::kFloat64);
   auto rows = table.accessor<double, 2>();
   for (size_t i = 0; i < history.size(); ++i) {
-    const EpochFigures& f = history[i];
+    const common::EpochFigures& f = history[i];
     const double row[kHistoryColumns] = {static_cast<double>(f.epoch), f.train_loss, f.val_loss, f.gap, f.lr, f.seconds,
                                          f.images_per_second};
     for (int64_t c = 0; c < kHistoryColumns; ++c) rows[i][c] = row[c];
@@ -108,12 +108,12 @@ torch::Tensor history_tensor(const std::vector<EpochFigures>& history) {
   return table;
 }
 
-std::vector<EpochFigures> history_from(const torch::Tensor& tensor, const fs::path& file) {
+std::vector<common::EpochFigures> history_from(const torch::Tensor& tensor, const fs::path& file) {
   if (tensor.dim() != 2 || tensor.size(1) != kHistoryColumns || tensor.scalar_type() != torch::kFloat64)
     throw std::runtime_error(fmt::format("checkpoint {} holds a malformed epoch history", file.string()));
   const auto table = tensor.cpu();
   auto rows = table.accessor<double, 2>();
-  std::vector<EpochFigures> history;
+  std::vector<common::EpochFigures> history;
   for (int64_t i = 0; i < table.size(0); ++i)
     history.push_back(
         {static_cast<int64_t>(rows[i][0]), rows[i][1], rows[i][2], rows[i][3], rows[i][4], rows[i][5], rows[i][6]});
@@ -209,7 +209,7 @@ void save_weights(const fs::path& file, const UNet& model) {
 
 void load_weights(const fs::path& file, UNet& model, const torch::Device& device) {
   read_archive(file, kWeightsFormat, "weights file", device, [&](InputArchive& archive) {
-    const ModelConfig& want = model->config();
+    const common::ModelConfig& want = model->config();
     const int64_t width = read_int(archive, "width"), depth = read_int(archive, "depth");
     c10::IValue batch_norm;
     archive.read("batch_norm", batch_norm);
@@ -225,9 +225,9 @@ void load_weights(const fs::path& file, UNet& model, const torch::Device& device
   });
 }
 
-UNet load_best_model(const fs::path& checkpoint_dir, const ModelConfig& config) {
+UNet load_best_model(const fs::path& checkpoint_dir, const common::ModelConfig& config) {
   UNet model(config);
-  load_weights(checkpoint_dir / kBestWeights, model, torch::kCPU);
+  load_weights(checkpoint_dir / common::kBestWeights, model, torch::kCPU);
   model->eval();
   return model;
 }

@@ -14,11 +14,11 @@
 
 #include <torch/torch.h>
 
-#include "worker/checkpoint_files.h"
+#include "common/checkpoint_files.h"
+#include "common/run_config.h"
+#include "common/train_result.h"
 #include "worker/loss_scaler.h"
 #include "worker/plateau_scheduler.h"
-#include "worker/run_config.h"
-#include "worker/train_result.h"
 #include "worker/unet.h"
 
 namespace bokeh::worker {
@@ -30,10 +30,10 @@ struct TrainingState {
   double best_val_loss = std::numeric_limits<double>::infinity();
   double lr = 0.0;  // learning rate for the next epoch
   PlateauState scheduler{std::numeric_limits<double>::infinity()};
-  LossScalerState scaler;             // fp16's loss scale (kept, unused, at other precisions)
-  double runtime_seconds = 0.0;       // sum of the epochs' seconds
-  double train_phase_seconds = 0.0;   // sum of the training phases' seconds (for images/s)
-  std::vector<EpochFigures> history;  // one entry per completed epoch
+  LossScalerState scaler;                     // fp16's loss scale (kept, unused, at other precisions)
+  double runtime_seconds = 0.0;               // sum of the epochs' seconds
+  double train_phase_seconds = 0.0;           // sum of the training phases' seconds (for images/s)
+  std::vector<common::EpochFigures> history;  // one entry per completed epoch
 };
 
 // A checkpoint or weights file whose bytes fail their checksum (or lack it: truncated, foreign).
@@ -74,6 +74,6 @@ void save_weights(const std::filesystem::path& file, const UNet& model);
 void load_weights(const std::filesystem::path& file, UNet& model, const torch::Device& device);
 
 // The best weights of a run whose checkpoints are in `checkpoint_dir`, on the CPU, in eval mode.
-UNet load_best_model(const std::filesystem::path& checkpoint_dir, const ModelConfig& config);
+UNet load_best_model(const std::filesystem::path& checkpoint_dir, const common::ModelConfig& config);
 
 }  // namespace bokeh::worker

@@ -21,7 +21,7 @@ torch::Tensor blur5(const torch::Tensor& x) {
   return separable_filter_valid(padded, binomial5(x.options()));
 }
 
-void check_config(const FocusL1Config& config) {
+void check_config(const common::FocusL1Config& config) {
   if (config.levels < 1 || !(config.in_focus_weight > 0.0) || !(config.mask_scale > 0.0))
     throw std::invalid_argument(
         fmt::format("focus L1: need levels >= 1, in_focus_weight > 0 and mask_scale > 0 (got {}, {}, {})",
@@ -41,7 +41,7 @@ torch::Tensor pyramid_down(const torch::Tensor& x) {
                          Slice(torch::indexing::None, torch::indexing::None, 2)});
 }
 
-torch::Tensor focus_mask(const torch::Tensor& input, const torch::Tensor& target, const FocusL1Config& config) {
+torch::Tensor focus_mask(const torch::Tensor& input, const torch::Tensor& target, const common::FocusL1Config& config) {
   check_config(config);
   check_images(input, target);
   torch::NoGradGuard no_grad;
@@ -50,7 +50,7 @@ torch::Tensor focus_mask(const torch::Tensor& input, const torch::Tensor& target
 }
 
 torch::Tensor focus_l1(const torch::Tensor& prediction, const torch::Tensor& target, const torch::Tensor& input,
-                       const FocusL1Config& config) {
+                       const common::FocusL1Config& config) {
   check_images(prediction, target);
   auto mask = focus_mask(input, target, config);  // (B, 1, H, W)
   auto pred = prediction;

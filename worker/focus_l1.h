@@ -9,7 +9,7 @@
 //     L_l = sum_{c,y,x} w |pred - target| / (C * sum_{y,x} w)     (a normalised weighted mean)
 //   FocusL1 = mean over the levels of L_l
 //
-// The defaults (FocusL1Config in worker/run_config.h) and why. Figures measured on 40 built-in
+// The defaults (FocusL1Config in common/run_config.h) and why. Figures measured on 40 built-in
 // synthetic 128x128 pairs (focus 0.5, aperture 1), taking "in focus" as a circle of confusion
 // under 0.5 px (16% of pixels) and "blurred" as one over 2 px (83%):
 // - mask_scale = 0.02 (in units of the [0, 1] pixel range). Defocus moves blurred pixels less
@@ -33,7 +33,7 @@
 
 #include <torch/torch.h>
 
-#include "worker/run_config.h"
+#include "common/run_config.h"
 
 namespace bokeh::worker {
 
@@ -42,12 +42,12 @@ namespace bokeh::worker {
 torch::Tensor pyramid_down(const torch::Tensor& x);
 
 // In-focus mask, no gradient. input, target: (B, 3, H, W) in [0, 1] -> (B, 1, H, W) in (0, 1].
-torch::Tensor focus_mask(const torch::Tensor& input, const torch::Tensor& target, const FocusL1Config& config);
+torch::Tensor focus_mask(const torch::Tensor& input, const torch::Tensor& target, const common::FocusL1Config& config);
 
 // Focus-weighted pyramid L1 per image, differentiable in `prediction`.
 // prediction, target, input: (B, 3, H, W) in [0, 1] -> (B,). Throws std::invalid_argument on
 // mismatched shapes or a config with levels < 1, in_focus_weight <= 0 or mask_scale <= 0.
 torch::Tensor focus_l1(const torch::Tensor& prediction, const torch::Tensor& target, const torch::Tensor& input,
-                       const FocusL1Config& config);
+                       const common::FocusL1Config& config);
 
 }  // namespace bokeh::worker

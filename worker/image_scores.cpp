@@ -5,10 +5,11 @@
 
 #include <stdexcept>
 
-#include "worker/image_io.h"
+#include "worker/data/image_io.h"
+#include "worker/data/image_tensor.h"
+#include "worker/data/stem_matching.h"
 #include "worker/image_metrics.h"
 #include "worker/ssim.h"
-#include "worker/stem_matching.h"
 
 namespace bokeh::worker {
 

@@ -36,7 +36,7 @@ void save_lpips_weights(const std::filesystem::path& path, const LpipsTensors& t
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error(path.string() + ": cannot create LPIPS weights file");
   auto put = [&out](const void* data, size_t bytes) { out.write(static_cast<const char*>(data), bytes); };
-  put(kLpipsWeightsMagic, sizeof(kLpipsWeightsMagic) - 1);
+  put(common::kLpipsWeightsMagic, sizeof(common::kLpipsWeightsMagic) - 1);
   const auto count = static_cast<uint32_t>(tensors.size());
   put(&count, sizeof count);
   for (const auto& [name, tensor] : tensors) {
@@ -56,7 +56,7 @@ void save_lpips_weights(const std::filesystem::path& path, const LpipsTensors& t
 LpipsTensors random_lpips_weights(uint64_t seed) {
   auto generator = at::detail::createCPUGenerator(seed);
   LpipsTensors tensors;
-  for (const auto& spec : lpips_tensor_specs()) {
+  for (const auto& spec : common::lpips_tensor_specs()) {
     torch::Tensor t;
     if (spec.name.rfind("lin", 0) == 0) {
       t = torch::rand(spec.shape, generator) * 0.1;
@@ -72,9 +72,9 @@ LpipsTensors random_lpips_weights(uint64_t seed) {
 }
 
 LpipsImpl::LpipsImpl(const std::filesystem::path& weights_file) : weights_file_(weights_file) {
-  auto values = read_lpips_weight_values(weights_file);
+  auto values = common::read_lpips_weight_values(weights_file);
   std::map<std::string, std::vector<int64_t>> shapes;
-  for (const auto& spec : lpips_tensor_specs()) shapes[spec.name] = spec.shape;
+  for (const auto& spec : common::lpips_tensor_specs()) shapes[spec.name] = spec.shape;
   auto parameter = [&](const std::string& name) {
     std::string registered = name;
     std::replace(registered.begin(), registered.end(), '.', '_');

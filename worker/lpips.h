@@ -4,7 +4,7 @@
 // downloaded. tools/export_lpips_weights.py writes that file from `lpips.LPIPS(net='alex',
 // version='0.1')` (pip install lpips).
 //
-// The weights file format and its reader: worker/lpips_weights_file.h.
+// The weights file format and its reader: common/lpips_weights_file.h.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +15,7 @@
 
 #include <torch/torch.h>
 
-#include "worker/lpips_weights_file.h"
+#include "common/lpips_weights_file.h"
 
 namespace bokeh::worker {
 

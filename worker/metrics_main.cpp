@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "worker/exit_codes.h"
+#include "common/exit_codes.h"
 #include "worker/image_scores.h"
 
 using namespace bokeh::worker;
@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
       print_markdown(pairs, scores, mean);
   } catch (const std::exception& e) {
     std::cerr << "metrics: " << e.what() << "\n";
-    return bokeh::kExitFailed;
+    return bokeh::common::kExitFailed;
   }
-  return bokeh::kExitOk;
+  return bokeh::common::kExitOk;
 }

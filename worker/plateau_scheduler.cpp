@@ -8,7 +8,7 @@
 
 namespace bokeh::worker {
 
-PlateauScheduler::PlateauScheduler(const SchedulerConfig& config) : config_(config) {
+PlateauScheduler::PlateauScheduler(const common::SchedulerConfig& config) : config_(config) {
   if (!(config.factor >= 0.0 && config.factor < 1.0))
     throw std::invalid_argument("scheduler.factor must be in [0, 1), got " + std::to_string(config.factor));
   if (config.patience < 0 || config.cooldown < 0)

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "worker/run_config.h"
+#include "common/run_config.h"
 
 namespace bokeh::worker {
 
@@ -23,7 +23,7 @@ class PlateauScheduler {
   static constexpr double kEps = 1e-8;
 
   // Throws std::invalid_argument for factor outside [0, 1), negative patience/cooldown/threshold/min_lr.
-  explicit PlateauScheduler(const SchedulerConfig& config);
+  explicit PlateauScheduler(const common::SchedulerConfig& config);
 
   // One epoch's validation loss; returns the learning rate for the next epoch given the current one.
   double step(double metric, double lr);
@@ -34,7 +34,7 @@ class PlateauScheduler {
  private:
   bool is_better(double metric) const;
 
-  SchedulerConfig config_;
+  common::SchedulerConfig config_;
   PlateauState state_;
 };
 

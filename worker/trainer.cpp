@@ -13,9 +13,9 @@
 #include <fmt/format.h>
 #include <torch/version.h>
 
-#include "worker/atomic_file.h"
-#include "worker/batches.h"
+#include "common/atomic_file.h"
 #include "worker/bokeh_loss.h"
+#include "worker/data/batches.h"
 #include "worker/device_memory.h"
 #include "worker/image_metrics.h"
 #include "worker/loss_scaler.h"
@@ -34,7 +34,7 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-void validate(const TrainConfig& config, const PreparedData& data) {
+void validate(const common::TrainConfig& config, const PreparedData& data) {
   if (config.epochs < 1) throw std::invalid_argument(fmt::format("train.epochs must be >= 1, got {}", config.epochs));
   if (config.batch_size < 1)
     throw std::invalid_argument(fmt::format("train.batch_size must be >= 1, got {}", config.batch_size));
@@ -51,7 +51,7 @@ void validate(const TrainConfig& config, const PreparedData& data) {
 // stops; the precision as resolved on this device) and the data's shape; a checkpoint is only
 // resumed by a run with the same one. The data's cache key is left out: it hashes file times, which
 // change when a cache is rebuilt elsewhere.
-std::string run_fingerprint(const TrainConfig& c, Precision precision, const PreparedData& data) {
+std::string run_fingerprint(const common::TrainConfig& c, Precision precision, const PreparedData& data) {
   const auto& f = c.loss.focus;
   const auto& s = c.scheduler;
   return fmt::format(
@@ -63,7 +63,7 @@ std::string run_fingerprint(const TrainConfig& c, Precision precision, const Pre
       data.size(Split::train), data.size(Split::validation), data.size(Split::test));
 }
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& config,
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const common::TrainConfig& config,
                                                         const std::vector<torch::Tensor>& parameters) {
   if (config.weight_decay > 0.0)
     return std::make_unique<torch::optim::AdamW>(
@@ -91,7 +91,7 @@ void poll_stop(const TrainOptions& options, int64_t epoch, const char* phase, in
 
 // What every phase of one run uses.
 struct Run {
-  const TrainConfig& config;
+  const common::TrainConfig& config;
   const TrainOptions& options;
   UNet& model;
   const BokehLoss& loss;
@@ -148,7 +148,7 @@ double group_step(TrainingGroup& group, const Run& run, const EpochPlan& plan, i
 // The mean of one epoch's training batch losses; steps the optimizer after each batch (fp16: unless
 // the loss scaler finds an inf or NaN gradient, which skips the step and lowers the scale).
 double train_epoch(const Run& run, torch::optim::Optimizer& optimizer, LossScaler& scaler, int64_t epoch) {
-  const TrainConfig& config = run.config;
+  const common::TrainConfig& config = run.config;
   const TrainOptions& options = run.options;
   run.model->train();
   torch::AutoGradMode grad_mode(true);  // the caller may hold a NoGradGuard
@@ -215,7 +215,7 @@ double validation_loss(const Run& run, int64_t epoch) {
 }
 
 // Per-image means of L1, PSNR, SSIM (and LPIPS with a net) of the model on the test split, in fp32.
-TestMetrics test_metrics(const Run& run, const Lpips& lpips) {
+common::TestMetrics test_metrics(const Run& run, const Lpips& lpips) {
   run.model->eval();
   torch::NoGradGuard no_grad;
   const int64_t n = run.source.size(Split::test);
@@ -230,7 +230,7 @@ TestMetrics test_metrics(const Run& run, const Lpips& lpips) {
     if (lpips) lpips_sum += lpips->forward(prediction, batch.target).sum().item<double>();
   }
   const double count = static_cast<double>(n);
-  TestMetrics metrics{l1 / count, psnr_sum / count, ssim_sum / count, std::nullopt};
+  common::TestMetrics metrics{l1 / count, psnr_sum / count, ssim_sum / count, std::nullopt};
   if (lpips) metrics.lpips = lpips_sum / count;
   return metrics;
 }
@@ -265,7 +265,7 @@ fs::path set_aside(const fs::path& file) {
 std::optional<TrainingState> resume(const TrainOptions& options, const std::string& fingerprint,
                                     const std::string& owner, UNet& model, torch::optim::Optimizer& optimizer) {
   std::string passed_over;
-  for (const char* name : {kLastCheckpoint, kPreviousCheckpoint}) {
+  for (const char* name : {common::kLastCheckpoint, common::kPreviousCheckpoint}) {
     const fs::path file = options.checkpoint_dir / name;
     if (!fs::exists(file)) continue;
     try {
@@ -307,7 +307,7 @@ bool is_allocation_failure(const c10::Error& e) {
 // Runs `phase` of a run; an allocation failure in it (on the GPU or the CPU, or a std::bad_alloc) becomes
 // the run's one-line failure (device, batch size, phase, the run's shape, free/total memory, a hint).
 template <typename Body>
-auto guard_memory(const TrainConfig& config, const PreparedData& data, const torch::Device& device,
+auto guard_memory(const common::TrainConfig& config, const PreparedData& data, const torch::Device& device,
                   const std::string& phase, Body body) {
   const auto line = [&] {
     return out_of_memory_line(device, config.batch_size,
@@ -328,7 +328,8 @@ auto guard_memory(const TrainConfig& config, const PreparedData& data, const tor
 
 }  // namespace
 
-TrainResult train_run(const TrainConfig& config, const PreparedData& data, const TrainOptions& options) {
+common::TrainResult train_run(const common::TrainConfig& config, const PreparedData& data,
+                              const TrainOptions& options) {
   validate(config, data);
   const torch::Device& device = options.device;
   const Precision precision = resolve_precision(config.precision, device);
@@ -350,13 +351,13 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
   TrainingGroup* group = options.group.get();
   const bool checkpoints = !options.checkpoint_dir.empty();
   const bool writes_checkpoints = checkpoints && (!group || group->leader());
-  const fs::path last_file = options.checkpoint_dir / kLastCheckpoint;
-  const fs::path best_file = options.checkpoint_dir / kBestWeights;
+  const fs::path last_file = options.checkpoint_dir / common::kLastCheckpoint;
+  const fs::path best_file = options.checkpoint_dir / common::kBestWeights;
   TrainingState state;
   state.lr = config.lr;
   if (checkpoints) {
     fs::create_directories(options.checkpoint_dir);
-    remove_abandoned_temporaries(options.checkpoint_dir);  // a checkpoint a killed attempt was writing
+    common::remove_abandoned_temporaries(options.checkpoint_dir);  // a checkpoint a killed attempt was writing
     if (std::optional<TrainingState> resumed = resume(options, fingerprint, owner, model, *optimizer)) {
       state = std::move(*resumed);
       lay_out(model, options.memory_format);
@@ -397,7 +398,7 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
         best_in_memory = snapshot(model);
     }
     const double seconds = seconds_since(epoch_start);
-    const EpochFigures figures{
+    const common::EpochFigures figures{
         epoch, train_loss, val_loss, std::abs(val_loss - train_loss), epoch_lr, seconds, n_train / train_seconds};
     state.epoch = epoch;
     state.runtime_seconds += seconds;
@@ -405,8 +406,8 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
     state.history.push_back(figures);
     state.scaler = scaler.state();
     if (writes_checkpoints)
-      save_checkpoint(last_file, fingerprint, *model, *optimizer, state, options.checkpoint_dir / kPreviousCheckpoint,
-                      owner);
+      save_checkpoint(last_file, fingerprint, *model, *optimizer, state,
+                      options.checkpoint_dir / common::kPreviousCheckpoint, owner);
     if (options.on_epoch) options.on_epoch(figures);
   }
 
@@ -415,8 +416,8 @@ TrainResult train_run(const TrainConfig& config, const PreparedData& data, const
     group->check_in(false);
     group->close();
   }
-  const EpochFigures& last = state.history.back();
-  TrainResult result;
+  const common::EpochFigures& last = state.history.back();
+  common::TrainResult result;
   result.epochs = config.epochs;
   result.best_epoch = state.best_epoch;
   result.best_val_loss = state.best_val_loss;

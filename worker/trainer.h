@@ -10,11 +10,11 @@
 
 #include <torch/torch.h>
 
+#include "common/run_config.h"
+#include "common/train_result.h"
 #include "worker/checkpoint.h"
+#include "worker/data/prepared_data.h"
 #include "worker/lpips.h"
-#include "worker/prepared_data.h"
-#include "worker/run_config.h"
-#include "worker/train_result.h"
 #include "worker/training_group.h"
 
 namespace bokeh::worker {
@@ -29,9 +29,9 @@ struct TrainOptions {
   // checksum; one written by another instance or over other data (or for other settings) is moved to
   // checkpoint_dir/set-aside/ and the run starts from scratch, said through on_notice.
   std::string sweep_instance;
-  Lpips lpips{nullptr};                               // moved to `device`; empty: no LPIPS (loss.lpips must be 0)
-  std::function<void(const EpochFigures&)> on_epoch;  // called after each epoch's checkpoint is written
-  std::function<bool()> stop_requested;               // polled before every batch; true -> TrainingInterrupted
+  Lpips lpips{nullptr};  // moved to `device`; empty: no LPIPS (loss.lpips must be 0)
+  std::function<void(const common::EpochFigures&)> on_epoch;  // called after each epoch's checkpoint is written
+  std::function<bool()> stop_requested;                       // polled before every batch; true -> TrainingInterrupted
   // Called before every batch of training ("train"), validation ("validation") and testing ("test",
   // with epoch = the last one), batch 1-based within its phase: what a watchdog measures.
   std::function<void(const char* phase, int64_t epoch, int64_t batch)> on_progress;
@@ -63,12 +63,12 @@ class TrainingInterrupted : public std::runtime_error {
 
 // Trains config.epochs epochs (continuing from checkpoint_dir/last.pt when it exists, from prev.pt when
 // last.pt is corrupt, from scratch when both are) and tests the best weights. The prepared pairs are
-// put on the device once (worker/batches.h) and the forward pass runs at config.precision as resolved
+// put on the device once (worker/data/batches.h) and the forward pass runs at config.precision as resolved
 // for the device (worker/precision.h); the loss, the optimizer state and the metrics stay fp32.
 // Deterministic: on the CPU with the same thread count, a run resumed after epoch k ends bit-identical
 // to one trained straight through. Throws std::runtime_error for a non-finite loss ("non-finite loss at
 // epoch 3, batch 7") or a bad checkpoint, OutOfMemory, std::invalid_argument for impossible settings (a
 // precision the device cannot run).
-TrainResult train_run(const TrainConfig& config, const PreparedData& data, const TrainOptions& options);
+common::TrainResult train_run(const common::TrainConfig& config, const PreparedData& data, const TrainOptions& options);
 
 }  // namespace bokeh::worker

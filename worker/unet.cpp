@@ -21,7 +21,7 @@ ConvBlockImpl::ConvBlockImpl(int64_t in_channels, int64_t out_channels, bool bat
 
 torch::Tensor ConvBlockImpl::forward(torch::Tensor x) { return layers_->forward(x); }
 
-UNetImpl::UNetImpl(const ModelConfig& config) : config_(config) {
+UNetImpl::UNetImpl(const common::ModelConfig& config) : config_(config) {
   if (config.width < 1 || config.depth < 1)
     throw std::invalid_argument("U-Net needs width >= 1 and depth >= 1, got width " + std::to_string(config.width) +
                                 ", depth " + std::to_string(config.depth));

@@ -5,7 +5,7 @@
 
 #include <torch/torch.h>
 
-#include "worker/run_config.h"
+#include "common/run_config.h"
 
 namespace bokeh::worker {
 
@@ -24,12 +24,12 @@ TORCH_MODULE(ConvBlock);
 
 class UNetImpl : public torch::nn::Module {
  public:
-  explicit UNetImpl(const ModelConfig& config);
+  explicit UNetImpl(const common::ModelConfig& config);
   torch::Tensor forward(torch::Tensor x);  // x: (B, 3, H, W) in [0, 1] -> (B, 3, H, W) in (0, 1)
-  const ModelConfig& config() const { return config_; }
+  const common::ModelConfig& config() const { return config_; }
 
  private:
-  ModelConfig config_;
+  common::ModelConfig config_;
   torch::nn::ModuleList encoders_;  // depth blocks
   torch::nn::ModuleList upconvs_;   // depth - 1 transposed convs, deepest first
   torch::nn::ModuleList decoders_;  // depth - 1 blocks, deepest first

@@ -13,9 +13,10 @@ constexpr auto kPollInterval = std::chrono::milliseconds(2);
 int mpi_source(int source) { return source == kAnySource ? MPI_ANY_SOURCE : source; }
 }  // namespace
 
-void MpiChannel::send(int destination, const Message& message) const {
-  const std::string bytes = encode_message(message);
-  mpi_check(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_CHAR, destination, message_tag(message), comm_),
+void MpiChannel::send(int destination, const common::Message& message) const {
+  const std::string bytes = common::encode_message(message);
+  mpi_check(MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_CHAR, destination, common::message_tag(message),
+                     comm_),
             "MPI_Send");
 }
 
@@ -41,7 +42,7 @@ std::optional<ReceivedMessage> MpiChannel::receive(int source, std::chrono::mill
   std::string bytes(static_cast<size_t>(count), '\0');
   mpi_check(MPI_Recv(bytes.data(), count, MPI_CHAR, status.MPI_SOURCE, status.MPI_TAG, comm_, MPI_STATUS_IGNORE),
             "MPI_Recv");
-  return ReceivedMessage{status.MPI_SOURCE, decode_message(status.MPI_TAG, bytes, status.MPI_SOURCE)};
+  return ReceivedMessage{status.MPI_SOURCE, common::decode_message(status.MPI_TAG, bytes, status.MPI_SOURCE)};
 }
 
 }  // namespace bokeh::orchestrator

@@ -18,7 +18,7 @@ class MpiChannel : public Channel {
  public:
   explicit MpiChannel(MPI_Comm comm) : comm_(comm) {}
 
-  void send(int destination, const Message& message) const override;
+  void send(int destination, const common::Message& message) const override;
   bool message_waiting(int source) const override;
   std::optional<ReceivedMessage> receive(int source, std::chrono::milliseconds timeout,
                                          const std::function<bool()>& give_up = {}) const override;

@@ -1,7 +1,6 @@
 // Node-local rank counting with MPI_Comm_split_type, thread and device choice per worker.
 #include "orchestrator/mpi/node_layout.h"
 #include "orchestrator/mpi/mpi_check.h"
-#include "orchestrator/spec/gpu_mapping.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -53,17 +52,6 @@ int make_room_for_threads(int threads) {
   CPU_ZERO(&bound);
   sched_getaffinity(0, sizeof bound, &bound);
   return CPU_COUNT(&bound);
-}
-
-torch::Device worker_device(const std::string& wanted, const NodeLayout& layout, int64_t runs_per_gpu) {
-  if (wanted == "cpu") return torch::kCPU;
-  const bool have_gpu = torch::cuda::is_available();
-  if (wanted == "cuda" && !have_gpu)
-    throw std::runtime_error("resources.device is cuda but this libtorch sees no CUDA GPU on " + layout.host);
-  if (!have_gpu) return torch::kCPU;
-  const auto gpus = static_cast<int>(torch::cuda::device_count());
-  return torch::Device(torch::kCUDA,
-                       static_cast<c10::DeviceIndex>(gpu_for_worker(layout.local_worker_index, runs_per_gpu, gpus)));
 }
 
 }  // namespace bokeh::orchestrator

@@ -1,11 +1,11 @@
 // Where this rank sits on its node (node-local rank and counts), and what follows from it: the
-// torch thread count of a worker and the GPU it uses (shared by runs_per_gpu workers).
+// torch thread count of a worker and the cores it may run them on. (Its GPU: runner/run_executor.cpp,
+// from gpu_for_worker in orchestrator/spec/gpu_mapping.h.)
 #pragma once
 
 #include <string>
 
 #include <mpi.h>
-#include <torch/torch.h>
 
 namespace bokeh::orchestrator {
 
@@ -30,9 +30,5 @@ int worker_threads(const NodeLayout& layout, int requested);
 // a worker's 2 threads on 1 core), it widens the affinity to every core the node lets it use. A
 // binding with enough cores (mpirun --map-by ...:pe=N) is kept. Returns the cores it may now use.
 int make_room_for_threads(int threads);
-
-// "cpu", "cuda" or "auto" -> the device: cuda:gpu_for_worker(local worker index, runs_per_gpu, GPUs)
-// (orchestrator/spec/gpu_mapping.h) when CUDA is wanted and present. "cuda" without a GPU is an error.
-torch::Device worker_device(const std::string& wanted, const NodeLayout& layout, int64_t runs_per_gpu);
 
 }  // namespace bokeh::orchestrator

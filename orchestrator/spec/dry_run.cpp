@@ -6,9 +6,9 @@
 
 #include <algorithm>
 
+#include "common/asha_rungs.h"
+#include "common/run_settings.h"
 #include "orchestrator/spec/gpu_mapping.h"
-#include "orchestrator/spec/run_settings.h"
-#include "orchestrator/store/asha_rungs.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -22,10 +22,10 @@ const std::vector<std::string> kColumns = {"model.width",      "model.depth",   
 
 std::string others(const json& config) {
   std::vector<std::string> parts;
-  for (const Setting& s : run_settings()) {
+  for (const common::Setting& s : common::run_settings()) {
     if (std::find(kColumns.begin(), kColumns.end(), s.path) != kColumns.end()) continue;
-    const json& v = setting_value(config, s.path);
-    if (v != s.default_value) parts.push_back(s.path + "=" + format_setting_value(v));
+    const json& v = common::setting_value(config, s.path);
+    if (v != s.default_value) parts.push_back(s.path + "=" + common::format_setting_value(v));
   }
   return fmt::format("{}", fmt::join(parts, " "));
 }
@@ -33,11 +33,11 @@ std::string others(const json& config) {
 std::string describe(const SearchDimension& d) {
   if (d.distribution == Distribution::Choice) {
     std::vector<std::string> values;
-    for (const json& v : d.choices) values.push_back(format_setting_value(v));
+    for (const json& v : d.choices) values.push_back(common::format_setting_value(v));
     return fmt::format("{} choice [{}]", d.path, fmt::join(values, ", "));
   }
   return fmt::format("{} {}{} [{}, {}]", d.path, distribution_name(d.distribution), d.log ? " log" : "",
-                     format_setting_value(d.low), format_setting_value(d.high));
+                     common::format_setting_value(d.low), common::format_setting_value(d.high));
 }
 
 // The search and early-stopping lines above the table.
@@ -62,19 +62,20 @@ void print_search(std::ostream& out, const Spec& spec, const RunPlan& plan) {
   if (es.method.empty()) return;
   int64_t most = 0;
   for (const std::vector<PlannedRun>* runs : {&plan.runs, &plan.trials}) {
-    for (const PlannedRun& r : *runs) most = std::max(most, setting_value(r.config, "train.epochs").get<int64_t>());
+    for (const PlannedRun& r : *runs)
+      most = std::max(most, common::setting_value(r.config, "train.epochs").get<int64_t>());
   }
   out << fmt::format(
       "early stopping: {} on {}, reduction factor {}, rungs at epochs [{}] (of up to {}); the costs "
       "below are for training every run to its last epoch\n",
       es.method, es.metric, es.reduction_factor,
-      fmt::join(asha_rung_epochs(es.min_epochs, es.reduction_factor, most), ", "), most);
+      fmt::join(common::asha_rung_epochs(es.min_epochs, es.reduction_factor, most), ", "), most);
 }
 
 }  // namespace
 
 void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int gpus) {
-  const worker::DataConfig& d = spec.data;
+  const common::DataConfig& d = spec.data;
   std::vector<PlannedRun> listed = plan.runs;
   listed.insert(listed.end(), plan.trials.begin(), plan.trials.end());
   const std::string trials = spec.search.method.empty() ? std::string()
@@ -126,7 +127,9 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int
                      "name", name_width, "key", "width", "depth", "bn", "lr", "batch", "epochs", "loss l1/ssim/lpips",
                      "precision", "params M", k_header, fmt::format("cost {}", unit_name), "other");
   for (const PlannedRun* r : rows) {
-    const auto f = [&](const char* path) { return format_setting_value(setting_value(r->config, path)); };
+    const auto f = [&](const char* path) {
+      return common::format_setting_value(common::setting_value(r->config, path));
+    };
     const std::string k = repeated ? fmt::format("  {:>2}", r->repeats) : "";
     out << fmt::format(
         "{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:<9}  {:>8.2f}{}  {:>11.2f}  {}\n", r->name,

@@ -4,15 +4,15 @@
 
 #include <cstdint>
 
-#include "worker/run_config.h"
+#include "common/run_config.h"
 
 namespace bokeh::orchestrator {
 
 // Trainable parameters of the U-Net (its closed form; exact, as Table 1 prints).
-int64_t model_parameters(const worker::ModelConfig& model);
+int64_t model_parameters(const common::ModelConfig& model);
 
 // Estimated FLOPs of a whole run at the data's resolution: forward FLOPs per image x 3 (forward
 // and backward) x train pairs x epochs, plus forward FLOPs x validation pairs x epochs.
-double training_flops(const worker::ModelConfig& model, const worker::DataConfig& data, int64_t epochs);
+double training_flops(const common::ModelConfig& model, const common::DataConfig& data, int64_t epochs);
 
 }  // namespace bokeh::orchestrator

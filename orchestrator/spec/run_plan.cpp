@@ -8,8 +8,8 @@
 #include <map>
 #include <optional>
 
+#include "common/run_settings.h"
 #include "orchestrator/spec/run_cost.h"
-#include "orchestrator/spec/run_settings.h"
 #include "orchestrator/spec/samplers.h"
 #include "orchestrator/spec/yaml_reader.h"
 
@@ -39,7 +39,7 @@ std::string name_part(const std::string& path, const json& value) {
   const auto it = labels.find(path);
   std::string label = it != labels.end() ? it->second : path.substr(path.rfind('.') + 1);
   if (std::isdigit(static_cast<unsigned char>(label.back()))) label += "_";
-  return label + format_setting_value(value);
+  return label + common::format_setting_value(value);
 }
 
 // A run being assembled: its settings by layer (base, then its own, then --set) and where each came from.
@@ -50,18 +50,18 @@ struct Candidate {
   SourceLocation where;
   int64_t trial = 0;  // 1-based index of a sampled trial; 0 otherwise
   int64_t repeats = 1;
-  json config = default_run_config();
+  json config = common::default_run_config();
   std::map<std::string, SourceLocation> origin;
 
   void apply(const std::string& path, const json& value, const SourceLocation& from) {
-    set_setting_value(config, path, value);
+    common::set_setting_value(config, path, value);
     origin[path] = from;
   }
   void apply(const Settings& settings) {
     for (const auto& [path, v] : settings) apply(path, v.value, v.where);
   }
-  double real(const std::string& path) const { return setting_value(config, path).get<double>(); }
-  int64_t integer(const std::string& path) const { return setting_value(config, path).get<int64_t>(); }
+  double real(const std::string& path) const { return common::setting_value(config, path).get<double>(); }
+  int64_t integer(const std::string& path) const { return common::setting_value(config, path).get<int64_t>(); }
   // Where a setting was written, or (a default) the run's own place.
   SourceLocation place(const std::string& path) const {
     auto it = origin.find(path);
@@ -69,7 +69,7 @@ struct Candidate {
     return SourceLocation{where.source, where.line, path};
   }
   std::string shown(const std::string& path) const {
-    return setting_value(config, path).dump() + (origin.count(path) ? "" : " (the default)");
+    return common::setting_value(config, path).dump() + (origin.count(path) ? "" : " (the default)");
   }
 };
 
@@ -152,7 +152,7 @@ Candidate trial_candidate(const Spec& spec, int64_t trial, const std::vector<jso
 // The run of candidate `c` (its first repeat, with the candidate's K).
 PlannedRun planned(const Spec& spec, const Candidate& c) {
   const std::string key = config_key(c.config);
-  const worker::TrainConfig train = train_config_from_json(c.config, 0);
+  const common::TrainConfig train = common::train_config_from_json(c.config, 0);
   return PlannedRun{c.name,
                     key,
                     c.config,
@@ -178,7 +178,7 @@ std::vector<Candidate> candidates(const Spec& spec) {
     c.apply(spec.base);
     c.apply(entry.settings);
     if (c.name.empty()) {
-      for (const Setting& s : run_settings()) {
+      for (const common::Setting& s : common::run_settings()) {
         if (entry.settings.count(s.path))
           c.name += (c.name.empty() ? "" : "-") + name_part(s.path, entry.settings.at(s.path).value);
       }
@@ -219,7 +219,7 @@ void check_table_rows(const Spec& spec, const RunPlan& plan) {
 void check_early_stopping(const Spec& spec, const std::vector<Candidate>& runs, const std::vector<PlannedRun>& trials) {
   const int64_t budget = spec.search.budget_epochs;
   for (const PlannedRun& t : trials) {
-    const int64_t epochs = setting_value(t.config, "train.epochs").get<int64_t>();
+    const int64_t epochs = common::setting_value(t.config, "train.epochs").get<int64_t>();
     if (budget > 0 && budget < epochs) {
       throw SpecError(spec.search.budget_where,
                       fmt::format("is {} but one trial trains {} epochs (train.epochs of {}): the budget would stop "
@@ -231,7 +231,8 @@ void check_early_stopping(const Spec& spec, const std::vector<Candidate>& runs, 
   if (es.method.empty()) return;
   int64_t most = 0;
   for (const Candidate& c : runs) most = std::max(most, c.integer("train.epochs"));
-  for (const PlannedRun& t : trials) most = std::max(most, setting_value(t.config, "train.epochs").get<int64_t>());
+  for (const PlannedRun& t : trials)
+    most = std::max(most, common::setting_value(t.config, "train.epochs").get<int64_t>());
   if (most <= es.min_epochs) {
     throw SpecError(SourceLocation{es.where.source, es.where.line, "early_stopping.min_epochs"},
                     fmt::format("is {} but no run trains more epochs (train.epochs is at most {}): ASHA would "
@@ -249,8 +250,8 @@ uint64_t run_seed(uint64_t sweep_seed, const std::string& key) {
 }
 
 uint64_t config_seed(uint64_t sweep_seed, const json& config) {
-  const int64_t repeat = config_repeat(config);
-  const std::string key = config_key(repeat == 0 ? config : config_without_repeat(config));
+  const int64_t repeat = common::config_repeat(config);
+  const std::string key = config_key(repeat == 0 ? config : common::config_without_repeat(config));
   return run_seed(sweep_seed, key) + static_cast<uint64_t>(repeat);
 }
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/run_settings.h"
 #include "orchestrator/spec/spec.h"
-#include "orchestrator/store/config_json.h"  // config_repeat()
 
 namespace bokeh::orchestrator {
 

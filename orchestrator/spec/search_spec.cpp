@@ -14,7 +14,7 @@ constexpr Distribution kDistributions[] = {Distribution::Uniform, Distribution::
                                            Distribution::Choice};
 
 // The two endpoints [low, high] of a range distribution, each a valid value of the setting.
-std::pair<double, double> read_range(const YamlReader& r, const Setting& s, const YamlEntry& e) {
+std::pair<double, double> read_range(const YamlReader& r, const common::Setting& s, const YamlEntry& e) {
   if (!e.value.IsSequence() || e.value.size() != 2) r.fail(e.key, e.path, "must be a range [low, high]");
   const double low = r.setting(s, e.value[0], e.value[0], e.path + "[0]").get<double>();
   const double high = r.setting(s, e.value[1], e.value[1], e.path + "[1]").get<double>();
@@ -22,7 +22,7 @@ std::pair<double, double> read_range(const YamlReader& r, const Setting& s, cons
   return {low, high};
 }
 
-SearchDimension read_dimension(const YamlReader& r, const Setting& s, const YamlEntry& d) {
+SearchDimension read_dimension(const YamlReader& r, const common::Setting& s, const YamlEntry& d) {
   SearchDimension dim;
   dim.path = s.path;
   dim.where = r.at(d.key, d.path);
@@ -45,7 +45,7 @@ SearchDimension read_dimension(const YamlReader& r, const Setting& s, const Yaml
   }
   if (!given) r.fail(d.key, d.path, "missing its distribution: one of uniform, loguniform, int, choice");
   const YamlEntry& f = *given;
-  const bool integer = s.kind == SettingKind::Integer, real = s.kind == SettingKind::Real;
+  const bool integer = s.kind == common::SettingKind::Integer, real = s.kind == common::SettingKind::Real;
   if (f.name == "choice") {
     dim.distribution = Distribution::Choice;
     if (!f.value.IsSequence() || f.value.size() == 0) r.fail(f.key, f.path, "must be a non-empty list of values");
@@ -125,7 +125,7 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
   if (startup_entry && space.method != "tpe")
     r.fail(startup_entry->key, startup_entry->path, "applies to method tpe only");
   if (!space_entry) r.fail(e.key, e.path + ".space", "missing: the run settings to sample and their distributions");
-  walk(*space_entry, [&](const Setting& s, const YamlEntry& d) {
+  walk(*space_entry, [&](const common::Setting& s, const YamlEntry& d) {
     for (const SearchDimension& other : space.dimensions) {
       if (other.path == s.path) r.fail(d.key, d.path, fmt::format("samples {} a second time", s.path));
     }

@@ -10,7 +10,7 @@
 namespace bokeh::orchestrator {
 
 // Calls `leaf` for every run setting of a map of settings, nested (train: {lr: ...}) or dotted.
-using SettingLeaf = std::function<void(const Setting&, const YamlEntry&)>;
+using SettingLeaf = std::function<void(const common::Setting&, const YamlEntry&)>;
 using SettingWalker = std::function<void(const YamlEntry& map, const SettingLeaf& leaf)>;
 
 // `search: {method, trials, seed, space}`; `seed_given` tells whether `seed` was there (else the

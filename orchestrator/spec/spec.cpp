@@ -11,11 +11,11 @@
 #include <set>
 #include <sstream>
 
-#include "orchestrator/spec/run_settings.h"
+#include "common/run_settings.h"
+#include "common/split_sizes.h"
 #include "orchestrator/spec/search_spec.h"
 #include "orchestrator/spec/spec_overrides.h"
 #include "orchestrator/spec/yaml_reader.h"
-#include "worker/split_sizes.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -36,12 +36,12 @@ std::string what_text(const SourceLocation& where, const std::string& message) {
 
 std::vector<std::string> setting_paths() {
   std::vector<std::string> paths;
-  for (const Setting& s : run_settings()) paths.push_back(s.path);
+  for (const common::Setting& s : common::run_settings()) paths.push_back(s.path);
   return paths;
 }
 
 bool is_setting_section(const std::string& path) {
-  for (const Setting& s : run_settings()) {
+  for (const common::Setting& s : common::run_settings()) {
     if (s.path.compare(0, path.size() + 1, path + ".") == 0) return true;
   }
   return false;
@@ -144,7 +144,7 @@ class SpecParser {
         continue;
       }
       const std::string path = prefix.empty() ? e.name : prefix + "." + e.name;
-      if (const Setting* s = find_setting(path)) {
+      if (const common::Setting* s = common::find_setting(path)) {
         leaf(*s, e);
       } else if (is_setting_section(path)) {
         if (!e.value.IsMap()) r_.fail(e.key, e.path, fmt::format("must be a map of {}.* settings", path));
@@ -163,7 +163,7 @@ class SpecParser {
                      const std::string& prefix, Settings& out, RunEntry* run) {
     walk_settings(
         map, mark, doc_path, prefix,
-        [&](const Setting& s, const YamlEntry& e) {
+        [&](const common::Setting& s, const YamlEntry& e) {
           if (out.count(s.path)) r_.fail(e.key, e.path, fmt::format("sets {} a second time", s.path));
           out[s.path] = SettingValue{r_.setting(s, e.value, e.key, e.path), r_.at(e.key, e.path)};
         },
@@ -186,7 +186,7 @@ class SpecParser {
   void read_grid(const YamlEntry& e) {
     walk_settings(
         e.value, e.key, e.path, "",
-        [&](const Setting& s, const YamlEntry& axis) {
+        [&](const common::Setting& s, const YamlEntry& axis) {
           for (const GridAxis& g : spec_.grid) {
             if (g.path == s.path) r_.fail(axis.key, axis.path, fmt::format("grid varies {} a second time", s.path));
           }
@@ -243,7 +243,7 @@ class SpecParser {
   }
 
   void read_data(const YamlEntry& e) {
-    worker::DataConfig& d = spec_.data;
+    common::DataConfig& d = spec_.data;
     std::map<std::string, SourceLocation> where;
     for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
       r_.require_known(f, {"source", "root", "test_root", "height", "width", "train_pairs", "val_pairs", "test_pairs",
@@ -288,8 +288,8 @@ class SpecParser {
 
   // Synthetic pairs: as many as the splits need unless the spec says how many (then at least that).
   void size_synthetic_data() {
-    worker::DataConfig& d = spec_.data;
-    const int64_t needed = worker::pairs_needed(d.train_pairs, d.val_pairs, d.test_pairs);
+    common::DataConfig& d = spec_.data;
+    const int64_t needed = common::pairs_needed(d.train_pairs, d.val_pairs, d.test_pairs);
     const auto given = spec_.locations.find("data.synthetic.count");
     if (given == spec_.locations.end()) {
       d.synthetic.count = needed;
@@ -303,7 +303,7 @@ class SpecParser {
   }
 
   void read_synthetic(const YamlEntry& e, std::map<std::string, SourceLocation>& where) {
-    worker::SyntheticConfig& s = spec_.data.synthetic;
+    common::SyntheticConfig& s = spec_.data.synthetic;
     for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
       r_.require_known(f, {"count", "size", "seed", "focus", "aperture"});
       where["synthetic." + f.name] = r_.at(f.key, f.path);
@@ -355,7 +355,7 @@ class SpecParser {
     for (size_t i = 0; i < e.value.size(); ++i) {
       const YAML::Node item = e.value[i];
       const std::string path = fmt::format("references[{}]", i);
-      Reference ref;
+      common::Reference ref;
       const std::map<std::string, std::optional<double>*> cells = {{"params_m", &ref.params_m},
                                                                    {"runtime_min", &ref.runtime_min},
                                                                    {"psnr", &ref.psnr},
@@ -430,7 +430,7 @@ Spec parse_spec(const std::string& text, const std::string& file, const std::vec
   YamlReader reader(file, overridden);
   SpecParser(spec, reader).read(root);
   for (const Override& o : run_overrides) {
-    const Setting* s = find_setting(o.path);
+    const common::Setting* s = common::find_setting(o.path);
     if (!s) {
       throw SpecError(
           SourceLocation{"--set " + o.argument, 0, o.path},
@@ -453,7 +453,7 @@ json canonical_spec(const Spec& spec) {
     return out;
   };
   const auto cell = [](const auto& v) { return v ? json(*v) : json(nullptr); };
-  const worker::DataConfig& d = spec.data;
+  const common::DataConfig& d = spec.data;
   json out = {
       {"sweep", spec.name},
       {"tables", spec.tables},
@@ -524,7 +524,7 @@ json canonical_spec(const Spec& spec) {
                              {"min_epochs", es.min_epochs},
                              {"reduction_factor", es.reduction_factor}};
   }
-  for (const Reference& r : spec.references) {
+  for (const common::Reference& r : spec.references) {
     out["references"].push_back({{"name", r.name},
                                  {"source", r.source},
                                  {"epochs", cell(r.epochs)},

@@ -12,7 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "worker/run_config.h"
+#include "common/reference.h"
+#include "common/run_config.h"
 
 namespace bokeh::orchestrator {
 
@@ -62,14 +63,6 @@ struct GridAxis {
   std::string path;  // a run setting
   std::vector<nlohmann::json> values;
   SourceLocation where;
-};
-
-// A published result row (e.g. PyNET in Table 4); unknown cells are nullopt.
-struct Reference {
-  std::string name;
-  std::string source;
-  std::optional<int64_t> epochs;
-  std::optional<double> params_m, runtime_min, psnr, ssim, lpips;
 };
 
 // One sampled run setting of `search.space` (see samplers.h for how a unit number becomes a value).
@@ -134,7 +127,7 @@ struct Spec {
   std::map<int64_t, TableRows> table_rows;  // tables given as a map; the others pick their rows by default
   uint64_t seed = 0;
   int64_t repeats = 1;  // `repeats`: training seeds per configuration (grid points, runs without their own)
-  worker::DataConfig data;
+  common::DataConfig data;
   std::string lpips_weights;                        // metrics.lpips_weights ("" = none)
   std::map<std::string, SourceLocation> locations;  // where each data.* and metrics.* key (and repeats) was written
   Resources resources;
@@ -145,7 +138,7 @@ struct Spec {
   SearchSpace search;
   EarlyStopping early_stopping;
   Settings forced;  // --set of a run setting (model.*, train.*, loss.*): applies to every run
-  std::vector<Reference> references;
+  std::vector<common::Reference> references;
   std::vector<std::string> overrides;  // the --set arguments, as given
 };
 

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "common/lpips_weights_file.h"
 #include "orchestrator/spec/spec_profiles.h"
-#include "worker/lpips_weights_file.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -32,7 +32,7 @@ std::string folder_problem(const std::string& folder) {
 
 // The EBB! folders' problems, then one explanation of the dataset and its layout.
 void add_ebb_problems(const Spec& spec, std::vector<InputProblem>& problems) {
-  const worker::DataConfig& d = spec.data;
+  const common::DataConfig& d = spec.data;
   if (d.source != "ebb") return;
   const size_t before = problems.size();
   if (const std::string p = folder_problem(d.root); !p.empty())
@@ -55,7 +55,7 @@ void add_ebb_problems(const Spec& spec, std::vector<InputProblem>& problems) {
 void add_lpips_problem(const Spec& spec, std::vector<InputProblem>& problems) {
   if (spec.lpips_weights.empty()) return;
   try {
-    worker::read_lpips_weight_values(spec.lpips_weights);
+    common::read_lpips_weight_values(spec.lpips_weights);
   } catch (const std::runtime_error& e) {
     problems.push_back(
         {spec_location(spec, "metrics.lpips_weights"),

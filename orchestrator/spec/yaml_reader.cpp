@@ -133,17 +133,17 @@ std::string YamlReader::choice(const YAML::Node& value, const YAML::Node& mark, 
   return v;
 }
 
-json YamlReader::setting(const Setting& setting, const YAML::Node& value, const YAML::Node& mark,
+json YamlReader::setting(const common::Setting& setting, const YAML::Node& value, const YAML::Node& mark,
                          const std::string& path) const {
   json v;
   switch (setting.kind) {
-    case SettingKind::Integer:
+    case common::SettingKind::Integer:
       v = integer(value, mark, path, std::numeric_limits<int64_t>::min());
       break;
-    case SettingKind::Real:
+    case common::SettingKind::Real:
       v = real(value, mark, path);
       break;
-    case SettingKind::Boolean: {
+    case common::SettingKind::Boolean: {
       bool b = false;
       if (!plain_scalar(value) || !YAML::convert<bool>::decode(value, b)) {
         fail(mark, path, fmt::format("must be true or false (got {})", describe(value)));
@@ -151,11 +151,11 @@ json YamlReader::setting(const Setting& setting, const YAML::Node& value, const 
       v = b;
       break;
     }
-    case SettingKind::Choice:
+    case common::SettingKind::Choice:
       v = choice(value, mark, path, setting.choices);
       break;
   }
-  if (auto error = range_error(setting, v)) fail(mark, path, *error);
+  if (auto error = common::range_error(setting, v)) fail(mark, path, *error);
   return v;
 }
 

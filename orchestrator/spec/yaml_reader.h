@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "orchestrator/spec/run_settings.h"
+#include "common/run_settings.h"
 #include "orchestrator/spec/spec.h"
 
 namespace bokeh::orchestrator {
@@ -47,7 +47,7 @@ class YamlReader {
   std::string choice(const YAML::Node& value, const YAML::Node& mark, const std::string& path,
                      const std::vector<std::string>& choices) const;
   // A run setting's value, converted to its JSON type and range-checked.
-  nlohmann::json setting(const Setting& setting, const YAML::Node& value, const YAML::Node& mark,
+  nlohmann::json setting(const common::Setting& setting, const YAML::Node& value, const YAML::Node& mark,
                          const std::string& path) const;
 
  private:

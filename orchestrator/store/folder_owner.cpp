@@ -7,7 +7,7 @@
 #include <sstream>
 #include <system_error>
 
-#include "worker/atomic_file.h"
+#include "common/atomic_file.h"
 
 namespace bokeh::orchestrator {
 
@@ -50,7 +50,7 @@ void write_folder_owner(const fs::path& sweep_folder, const std::string& instanc
   const fs::path folder = absolute_normal(sweep_folder), db = absolute_normal(database);
   fs::path relative = db.lexically_relative(folder);
   if (relative.empty()) relative = db;
-  worker::write_file_atomically(
+  common::write_file_atomically(
       sweep_folder / kFolderOwnerFile,
       fmt::format("{}\ninstance {}\ndatabase {}\n", kOwnerFormat, instance, relative.string()));
 }

@@ -22,9 +22,9 @@
 #include <thread>
 #include <utility>
 
+#include "common/local_process.h"
+#include "common/unix_time.h"
 #include "orchestrator/store/json_diff.h"
-#include "worker/local_process.h"
-#include "worker/unix_time.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -84,7 +84,7 @@ RunRecord read_run(const SQLite::Statement& q) {
 SweepInfo read_sweep(const SQLite::Statement& q) {
   return SweepInfo{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
                    q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getDouble(),
-                   q.getColumn(6).getString()};
+                   q.getColumn(6).getString(), q.getColumn(7).getString()};
 }
 
 // Runs `body`, turning SQLite's exceptions into StoreErrors that name the file and the operation.
@@ -100,7 +100,7 @@ auto guarded(const std::string& path, const char* operation, Body&& body) -> dec
 void insert_event(SQLite::Database& db, int64_t sweep_id, std::optional<int64_t> run_id, const std::string& kind,
                   const std::string& message) {
   SQLite::Statement q(db, "INSERT INTO events (time, sweep_id, run_id, kind, message) VALUES (?, ?, ?, ?, ?)");
-  q.bind(1, worker::unix_now());
+  q.bind(1, common::unix_now());
   q.bind(2, sweep_id);
   if (run_id) q.bind(3, *run_id);
   q.bind(4, kind);
@@ -163,7 +163,7 @@ auto rows_of_sweep(SQLite::Database& db, const char* sql, const std::string& swe
 
 bool coordinator_alive(const CoordinatorRecord& c, double now) {
   if (c.ended || now - c.heartbeat > kCoordinatorStaleSeconds) return false;
-  return c.host != this_host() || worker::process_exists(c.pid);
+  return c.host != common::this_host() || common::process_exists(c.pid);
 }
 
 const char* to_string(RunState state) {
@@ -281,8 +281,8 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
       const std::string old_spec = find.getColumn(1).getString();
       find.reset();
       if (old_spec == sweep.spec_json) {
-        SQLite::Statement update(*db_, "UPDATE sweeps SET spec_text = ?, overrides = ? WHERE id = ?");
-        SQLite::bind(update, sweep.spec_text, sweep.overrides_json, id);
+        SQLite::Statement update(*db_, "UPDATE sweeps SET spec_text = ?, overrides = ?, data_file = ? WHERE id = ?");
+        SQLite::bind(update, sweep.spec_text, sweep.overrides_json, sweep.data_file, id);
         update.exec();
         transaction.commit();
         return Registration::Unchanged;
@@ -294,10 +294,10 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
       result = Registration::Replaced;
     }
     SQLite::Statement insert(*db_,
-                             "INSERT INTO sweeps (name, spec_text, spec_hash, spec_json, overrides, created, instance) "
-                             "VALUES (?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))))");
+                             "INSERT INTO sweeps (name, spec_text, spec_hash, spec_json, overrides, created, instance, "
+                             "data_file) VALUES (?, ?, ?, ?, ?, ?, lower(hex(randomblob(16))), ?)");
     SQLite::bind(insert, sweep.name, sweep.spec_text, sweep.spec_hash, sweep.spec_json, sweep.overrides_json,
-                 worker::unix_now());
+                 common::unix_now(), sweep.data_file);
     insert.exec();
     insert_event(*db_, db_->getLastInsertRowid(), std::nullopt, "registered",
                  result == Registration::Replaced ? "spec changed; started afresh" : "new sweep");
@@ -309,7 +309,9 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
 std::optional<SweepInfo> Store::sweep(const std::string& name) const {
   return guarded(path_, "reading a sweep", [&]() -> std::optional<SweepInfo> {
     SQLite::Statement q(
-        *db_, "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance FROM sweeps WHERE name = ?");
+        *db_,
+        "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance, data_file FROM sweeps "
+        "WHERE name = ?");
     q.bind(1, name);
     if (!q.executeStep()) return std::nullopt;
     return read_sweep(q);
@@ -319,7 +321,9 @@ std::optional<SweepInfo> Store::sweep(const std::string& name) const {
 std::vector<SweepInfo> Store::sweeps() const {
   return guarded(path_, "listing sweeps", [&] {
     SQLite::Statement q(
-        *db_, "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance FROM sweeps ORDER BY id");
+        *db_,
+        "SELECT name, spec_text, spec_hash, spec_json, overrides, created, instance, data_file FROM sweeps "
+        "ORDER BY id");
     std::vector<SweepInfo> out;
     while (q.executeStep()) out.push_back(read_sweep(q));
     return out;
@@ -348,7 +352,7 @@ int64_t Store::join_sweep(const std::string& sweep, const std::string& host, int
   return guarded(path_, "joining the sweep", [&] {
     SQLite::Statement q(*db_,
                         "INSERT INTO coordinators (sweep_id, host, pid, started, heartbeat) VALUES (?, ?, ?, ?, ?)");
-    const double t = worker::unix_now();
+    const double t = common::unix_now();
     SQLite::bind(q, sweep_id(sweep), host, pid, t, t);
     q.exec();
     return db_->getLastInsertRowid();
@@ -358,7 +362,7 @@ int64_t Store::join_sweep(const std::string& sweep, const std::string& host, int
 void Store::heartbeat(int64_t coordinator_id) {
   guarded(path_, "recording a heartbeat", [&] {
     SQLite::Statement q(*db_, "UPDATE coordinators SET heartbeat = ? WHERE id = ?");
-    SQLite::bind(q, worker::unix_now(), coordinator_id);
+    SQLite::bind(q, common::unix_now(), coordinator_id);
     q.exec();
   });
 }
@@ -366,7 +370,7 @@ void Store::heartbeat(int64_t coordinator_id) {
 void Store::leave_sweep(int64_t coordinator_id) {
   guarded(path_, "leaving the sweep", [&] {
     SQLite::Statement q(*db_, "UPDATE coordinators SET ended = ?, heartbeat = ? WHERE id = ?");
-    const double t = worker::unix_now();
+    const double t = common::unix_now();
     SQLite::bind(q, t, t, coordinator_id);
     q.exec();
   });
@@ -397,7 +401,7 @@ std::optional<RunRecord> Store::claim_next_pending(const std::string& sweep, std
                              "UPDATE runs SET state = 'running', attempts = ?, started = ?, finished = NULL, "
                              "coordinator_id = ? WHERE id = ?");
     update.bind(1, attempt);
-    update.bind(2, worker::unix_now());
+    update.bind(2, common::unix_now());
     if (coordinator_id)
       update.bind(3, *coordinator_id);
     else
@@ -446,7 +450,7 @@ void Store::close_run(int64_t run_id, RunState state, const std::string& results
     SQLite::Statement q(*db_,
                         "UPDATE runs SET state = ?, results = ?, error = '', finished = ?, "
                         "runtime = (SELECT COALESCE(SUM(seconds), 0) FROM epochs WHERE run_id = ?) WHERE id = ?");
-    SQLite::bind(q, to_string(state), results_json, worker::unix_now(), run_id, run_id);
+    SQLite::bind(q, to_string(state), results_json, common::unix_now(), run_id, run_id);
     q.exec();
     insert_event(*db_, sweep_id(r.sweep), run_id, kind, message);
     transaction.commit();
@@ -471,7 +475,7 @@ RunState Store::fail_run(int64_t run_id, const std::string& error, int64_t max_a
     const RunRecord r = run(run_id);
     const RunState next = r.attempts < max_attempts ? RunState::Pending : RunState::Failed;
     SQLite::Statement q(*db_, "UPDATE runs SET state = ?, error = ?, finished = ? WHERE id = ?");
-    SQLite::bind(q, to_string(next), error, worker::unix_now(), run_id);
+    SQLite::bind(q, to_string(next), error, common::unix_now(), run_id);
     q.exec();
     insert_event(*db_, sweep_id(r.sweep), run_id, next == RunState::Pending ? "retry" : "failed",
                  fmt::format("attempt {} of {}: {}", r.attempts, max_attempts, error));
@@ -491,7 +495,7 @@ int Store::reset_running(const std::string& sweep, std::optional<int64_t> own) {
                               "WHERE r.sweep_id = ? AND r.state = 'running'");
     running.bind(1, sid);
     std::vector<int64_t> orphans;
-    const double t = worker::unix_now();
+    const double t = common::unix_now();
     while (running.executeStep()) {
       if (running.getColumn(1).isNull()) {
         orphans.push_back(running.getColumn(0).getInt64());
@@ -567,7 +571,7 @@ std::optional<int64_t> Store::add_trial(const std::string& sweep, const NewRun& 
     row.bind(4, trial.method);
     row.bind(5, trial.proposal);
     row.bind(6, trial.state_json);
-    row.bind(7, worker::unix_now());
+    row.bind(7, common::unix_now());
     row.exec();
     insert_event(*db_, sid, run_id, "sampled",
                  fmt::format("trial {} ({}){}", trial.number, trial.proposal,

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/local_process.h"
 #include "orchestrator/store/store_schema.h"
-#include "worker/local_process.h"
 
 namespace bokeh::orchestrator {
 
@@ -33,6 +33,8 @@ struct SweepInfo {
   double created = 0;          // unix seconds; set by the store
   std::string instance;        // random hex id drawn by the store at registration (anew after --fresh);
                                // it owns the sweep's checkpoints and prepared data
+  std::string data_file;       // the prepared-data file it trains on, as the sweep named it (reports open it,
+                               // never build one); "" when registered without preparing data
 };
 
 struct NewRun {
@@ -105,7 +107,7 @@ inline constexpr double kHeartbeatSeconds = 5;
 inline constexpr double kCoordinatorStaleSeconds = 30;
 
 // This machine's host name (as coordinators' rows record it).
-using worker::this_host;
+using common::this_host;
 
 // Whether `c` still works on its sweep at `now`: not ended, a beat within kCoordinatorStaleSeconds,
 // and, when it runs on this host, a process with its pid exists.
@@ -126,7 +128,7 @@ class Store {
   // Throws SpecChangedError (writing nothing) when register_sweep(sweep, fresh) would refuse the spec.
   void check_registration(const SweepInfo& sweep, bool fresh) const;
   // Registers a sweep. An existing sweep with the same canonical spec is kept (its spec text and
-  // overrides are updated); with a different one, SpecChangedError lists the differences, unless
+  // overrides and data file are updated); with a different one, SpecChangedError lists the differences, unless
   // `fresh`, which deletes the old sweep's runs, epochs and events first.
   Registration register_sweep(const SweepInfo& sweep, bool fresh = false);
   std::optional<SweepInfo> sweep(const std::string& name) const;

@@ -9,6 +9,7 @@
 // Version 5: the trials table (one row per sampled draw, with the sampler state at the draw).
 // Version 6: sweeps.instance, a random id drawn when the sweep is registered (again after --fresh):
 //            the owner of the sweep's checkpoints and prepared data (orchestrator/store/folder_owner.h).
+// Version 7: sweeps.data_file, the prepared-data file the sweep trains on (reports open it, never build it).
 #include "orchestrator/store/store_schema.h"
 
 #include <SQLiteCpp/Statement.h>
@@ -137,9 +138,14 @@ ALTER TABLE sweeps ADD COLUMN instance TEXT NOT NULL DEFAULT '';
 UPDATE sweeps SET instance = lower(hex(randomblob(16)));
 )sql";
 
+const char* const kVersion7 = R"sql(
+ALTER TABLE sweeps ADD COLUMN data_file TEXT NOT NULL DEFAULT '';
+)sql";
+
 // kMigrations[v] takes version v to v + 1.
-const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6};
-static_assert(kStoreSchemaVersion == 6, "add the migration to kMigrations");
+const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4,
+                                              kVersion5, kVersion6, kVersion7};
+static_assert(kStoreSchemaVersion == 7, "add the migration to kMigrations");
 
 }  // namespace
 

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "orchestrator/store/result_json.h"
+#include "common/result_json.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -58,13 +58,13 @@ StoredData read_data(const json& spec) {
   d.source = text_at(data, "source", "");
   d.root = text_at(data, "root", "");
   d.test_root = text_at(data, "test_root", "");
-  d.height = optional_number(data, "height");
-  d.width = optional_number(data, "width");
-  d.train_pairs = optional_number(data, "train_pairs");
-  d.val_pairs = optional_number(data, "val_pairs");
-  d.test_pairs = optional_number(data, "test_pairs");
-  d.synthetic_count = optional_number(synthetic, "count");
-  d.synthetic_size = optional_number(synthetic, "size");
+  d.height = common::optional_number(data, "height");
+  d.width = common::optional_number(data, "width");
+  d.train_pairs = common::optional_number(data, "train_pairs");
+  d.val_pairs = common::optional_number(data, "val_pairs");
+  d.test_pairs = common::optional_number(data, "test_pairs");
+  d.synthetic_count = common::optional_number(synthetic, "count");
+  d.synthetic_size = common::optional_number(synthetic, "size");
   return d;
 }
 
@@ -79,15 +79,16 @@ StoredSpec read_stored_spec(const std::string& spec_json) {
   }
   for (const json& row : array_at(spec, "references")) {
     if (!row.is_object()) continue;
-    StoredReference r;
+    common::Reference r;
     r.name = text_at(row, "name");
     r.source = text_at(row, "source");
-    r.epochs = optional_number(row, "epochs");
-    r.params_m = optional_number(row, "params_m");
-    r.runtime_min = optional_number(row, "runtime_min");
-    r.psnr = optional_number(row, "psnr");
-    r.ssim = optional_number(row, "ssim");
-    r.lpips = optional_number(row, "lpips");
+    if (const std::optional<double> epochs = common::optional_number(row, "epochs"))
+      r.epochs = static_cast<int64_t>(*epochs);
+    r.params_m = common::optional_number(row, "params_m");
+    r.runtime_min = common::optional_number(row, "runtime_min");
+    r.psnr = common::optional_number(row, "psnr");
+    r.ssim = common::optional_number(row, "ssim");
+    r.lpips = common::optional_number(row, "lpips");
     out.references.push_back(std::move(r));
   }
   out.table_rows = read_table_rows(spec);
@@ -122,8 +123,8 @@ StoredSpec read_stored_spec(const std::string& spec_json) {
   }
   const auto es = spec.find("early_stopping");
   if (es != spec.end() && es->is_object()) {
-    const std::optional<double> min_epochs = optional_number(*es, "min_epochs");
-    const std::optional<double> factor = optional_number(*es, "reduction_factor");
+    const std::optional<double> min_epochs = common::optional_number(*es, "min_epochs");
+    const std::optional<double> factor = common::optional_number(*es, "reduction_factor");
     if (min_epochs && factor && *min_epochs >= 1 && *factor >= 2) {
       out.early_stopping =
           StoredEarlyStopping{text_at(*es, "metric"), static_cast<int64_t>(*min_epochs), static_cast<int64_t>(*factor)};

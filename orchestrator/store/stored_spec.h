@@ -10,14 +10,9 @@
 #include <string>
 #include <vector>
 
-namespace bokeh::orchestrator {
+#include "common/reference.h"
 
-// One published result row of the spec's `references`.
-struct StoredReference {
-  std::string name = "?";  // "?" when absent
-  std::string source = "?";
-  std::optional<double> epochs, params_m, runtime_min, psnr, ssim, lpips;  // empty when null or absent
-};
+namespace bokeh::orchestrator {
 
 // The rows the spec names for a table (`tables: {2: [VBase_1, VBase_2]}` or `{1: all}`).
 struct StoredTableRows {
@@ -50,7 +45,7 @@ struct StoredDimension {
 struct StoredSpec {
   std::vector<int64_t> tables;                    // the study tables it lists (1..4), in its order
   std::map<int64_t, StoredTableRows> table_rows;  // tables whose rows the spec names
-  std::vector<StoredReference> references;        // in its order
+  std::vector<common::Reference> references;      // in its order
   std::map<std::string, std::string> readings;    // run name -> its `reading` (rows read, not transcribed)
   StoredData data;
   std::vector<std::string> sampled;    // the run settings its `search` samples, in its order

@@ -10,9 +10,9 @@
 #include <map>
 #include <sstream>
 
+#include "common/atomic_file.h"
 #include "reports/dashboard/dashboard_assets.h"
 #include "reports/tables/sweep_lookup.h"
-#include "worker/atomic_file.h"
 
 namespace bokeh::reports {
 namespace {
@@ -163,8 +163,8 @@ std::string dashboard_page(const json& snapshot, const ChartLibraries& libraries
 
 void write_page(const std::filesystem::path& file, const std::string& html) {
   try {
-    worker::write_file_atomically(file, html);  // through links, directly to pipes and devices ("-": stdout)
-  } catch (const worker::FileWriteError& e) {
+    common::write_file_atomically(file, html);  // through links, directly to pipes and devices ("-": stdout)
+  } catch (const common::FileWriteError& e) {
     throw ReportError(e.what());
   }
 }

@@ -45,7 +45,7 @@ std::string dashboard_page(const nlohmann::json& snapshot, const orchestrator::S
 // The same for a snapshot without sweeps (waiting_snapshot()): there are no samples to read.
 std::string dashboard_page(const nlohmann::json& snapshot, const ChartLibraries& libraries, const PageOptions& options);
 
-// Writes the page to `file` as worker::write_file_atomically does (a temporary renamed over it, through
+// Writes the page to `file` as common::write_file_atomically does (a temporary renamed over it, through
 // symbolic links; pipes, devices and "-" written directly); ReportError when it cannot.
 void write_page(const std::filesystem::path& file, const std::string& html);
 

@@ -13,9 +13,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "common/unix_time.h"
 #include "reports/dashboard/dashboard_data.h"
 #include "reports/tables/sweep_lookup.h"
-#include "worker/unix_time.h"
 
 namespace bokeh::reports {
 namespace {
@@ -114,16 +114,16 @@ void serve_dashboard(const ServeOptions& options, const std::function<void(const
   const auto waiting = [&options] { return !std::filesystem::exists(options.db_path); };
   server.Get("/", [&](const httplib::Request&, httplib::Response& response) {
     answer(response, "text/html; charset=utf-8", [&] {
-      if (waiting()) return dashboard_page(waiting_snapshot(options.db_path, worker::unix_now()), libraries, page);
+      if (waiting()) return dashboard_page(waiting_snapshot(options.db_path, common::unix_now()), libraries, page);
       const orchestrator::Store store = open_store(options.db_path);
-      return dashboard_page(dashboard_snapshot(store, options.sweep, worker::unix_now()), store, libraries, page);
+      return dashboard_page(dashboard_snapshot(store, options.sweep, common::unix_now()), store, libraries, page);
     });
   });
   server.Get("/data.json", [&](const httplib::Request&, httplib::Response& response) {
     answer(response, "application/json", [&] {
-      if (waiting()) return waiting_snapshot(options.db_path, worker::unix_now()).dump();
+      if (waiting()) return waiting_snapshot(options.db_path, common::unix_now()).dump();
       const orchestrator::Store store = open_store(options.db_path);
-      return dashboard_snapshot(store, options.sweep, worker::unix_now()).dump();
+      return dashboard_snapshot(store, options.sweep, common::unix_now()).dump();
     });
   });
 

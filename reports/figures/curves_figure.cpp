@@ -3,9 +3,9 @@
 
 #include <fmt/format.h>
 
+#include "common/atomic_file.h"
 #include "reports/figures/gnuplot_runner.h"
 #include "reports/tables/sweep_lookup.h"
-#include "worker/atomic_file.h"
 
 namespace bokeh::reports {
 namespace {
@@ -74,9 +74,9 @@ std::filesystem::path write_curves_figure(const std::vector<CurveSeries>& series
   std::error_code error;
   std::filesystem::create_directories(out_dir, error);
   if (error) throw ReportError(fmt::format("cannot create {}: {}", out_dir.string(), error.message()));
-  worker::write_file_atomically(out_dir / (name + ".dat"), data_text(series));
+  common::write_file_atomically(out_dir / (name + ".dat"), data_text(series));
   const std::filesystem::path script = out_dir / (name + ".gp");
-  worker::write_file_atomically(script, script_text(series, title, name, size));
+  common::write_file_atomically(script, script_text(series, title, name, size));
   run_gnuplot(script);
   return out_dir / (name + ".png");
 }

@@ -1,7 +1,7 @@
 // Sample cells for the dashboard: select_samples() as the samples figure does, each cell a PNG.
 #include "reports/figures/dashboard_samples.h"
 
-#include "reports/figures/report_figures.h"
+#include "reports/figures/sample_selection.h"
 
 namespace bokeh::reports {
 

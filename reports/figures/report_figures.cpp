@@ -1,5 +1,6 @@
 // Run selection and data gathering for the curve and sample figures.
 #include "reports/figures/report_figures.h"
+#include "reports/figures/sample_selection.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -7,11 +8,10 @@
 #include <algorithm>
 #include <limits>
 
-#include "orchestrator/spec/spec.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/sweep_lookup.h"
 #include "worker/checkpoint.h"
-#include "worker/prepared_data.h"
+#include "worker/data/prepared_data.h"
 
 namespace bokeh::reports {
 namespace {
@@ -38,14 +38,19 @@ std::vector<const RunSummary*> lowest(std::vector<const RunSummary*> candidates,
   return out;
 }
 
-// The sweep's prepared data (built under results/<sweep>/data if it is not there yet).
-std::shared_ptr<const worker::PreparedData> sweep_data(const orchestrator::SweepInfo& sweep,
-                                                       const std::filesystem::path& root) {
-  const nlohmann::json overrides = nlohmann::json::parse(sweep.overrides_json, nullptr, /*allow_exceptions=*/false);
-  const std::vector<std::string> sets =
-      overrides.is_array() ? overrides.get<std::vector<std::string>>() : std::vector<std::string>{};
-  const orchestrator::Spec spec = orchestrator::parse_spec(sweep.spec_text, sweep.name + " (stored spec)", sets);
-  return worker::PreparedData::prepare(spec.data, orchestrator::sweep_data_dir(root, sweep.name));
+// The sweep's prepared data, as the sweep recorded it: opened read-only, never built here (a missing or
+// unusable file is said, with what rebuilds it).
+std::shared_ptr<const worker::PreparedData> sweep_data(const orchestrator::SweepInfo& sweep) {
+  const char* const again = "run the sweep again (sweep <its spec>) to prepare it";
+  if (sweep.data_file.empty())
+    throw ReportError(fmt::format("sweep {} has no prepared data on record: {}", sweep.name, again));
+  if (!std::filesystem::exists(sweep.data_file))
+    throw ReportError(fmt::format("sweep {}'s prepared data {} is missing: {}", sweep.name, sweep.data_file, again));
+  try {
+    return worker::PreparedData::open(sweep.data_file);
+  } catch (const std::runtime_error& e) {
+    throw ReportError(fmt::format("sweep {}'s prepared data is unusable ({}): {}", sweep.name, e.what(), again));
+  }
 }
 
 }  // namespace
@@ -92,7 +97,7 @@ SampleSelection select_samples(const orchestrator::Store& store, const FigureReq
   const orchestrator::SweepInfo sweep = sweep_or_latest(store, request.sweep);
   const std::vector<RunSummary> runs = summarize_sweep(store, sweep.name);
   const auto best_weights = [&](const RunSummary& r) {
-    return orchestrator::run_checkpoint_dir(request.results_root, sweep.name, r.key) / worker::kBestWeights;
+    return orchestrator::run_checkpoint_dir(request.results_root, sweep.name, r.key) / common::kBestWeights;
   };
 
   SampleSelection result;
@@ -126,7 +131,7 @@ SampleSelection select_samples(const orchestrator::Store& store, const FigureReq
     });
   }
 
-  const std::shared_ptr<const worker::PreparedData> data = sweep_data(sweep, request.results_root);
+  const std::shared_ptr<const worker::PreparedData> data = sweep_data(sweep);
   const int64_t n = std::min(request.images, data->size(worker::Split::test));
   if (n <= 0) throw ReportError(fmt::format("sweep {} has no test images to show", sweep.name));
   for (const RunSummary* r : chosen) {

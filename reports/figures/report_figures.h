@@ -1,5 +1,6 @@
 // `report --figure curves|samples`: choosing the sweep and runs, gathering their epochs, checkpoints
-// and test images, and handing them to the figure writers.
+// and test images, and handing them to the figure writers (no libtorch in this header: `report`'s main
+// compiles without it).
 #pragma once
 
 #include <cstddef>
@@ -10,7 +11,6 @@
 
 #include "orchestrator/store/store.h"
 #include "reports/figures/curves_figure.h"
-#include "reports/figures/samples_figure.h"
 
 namespace bokeh::reports {
 
@@ -34,19 +34,6 @@ struct FigureResult {
 // Loss curves of the chosen runs, or by default of up to kDefaultCurveRuns runs with recorded
 // epochs (those with the lowest validation loss). Files: <sweep>-curves.{dat,gp,png}.
 FigureResult make_curves_figure(const orchestrator::Store& store, const FigureRequest& request);
-
-// What a samples figure shows: the first `request.images` test images of the sweep's prepared data and
-// the chosen runs with their best weights loaded.
-struct SampleSelection {
-  std::string sweep;
-  torch::Tensor inputs, targets;  // uint8 (N, 3, H, W)
-  std::vector<SampleColumn> columns;
-  std::vector<std::string> notes;  // runs left out for lack of a checkpoint
-};
-
-// The chosen runs, or by default up to kDefaultSampleRuns finished runs (the best first) that have a
-// best checkpoint. A chosen run without a checkpoint is an error naming the missing file.
-SampleSelection select_samples(const orchestrator::Store& store, const FigureRequest& request);
 
 // Sample grid from the chosen runs' best checkpoints, or by default of up to kDefaultSampleRuns
 // finished runs (the best first) that have one. A chosen run without a checkpoint is an error naming

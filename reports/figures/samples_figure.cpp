@@ -5,9 +5,9 @@
 
 #include <cstring>
 
+#include "common/atomic_file.h"
 #include "reports/figures/render.h"
 #include "reports/tables/sweep_lookup.h"
-#include "worker/atomic_file.h"
 
 namespace bokeh::reports {
 namespace {
@@ -70,7 +70,7 @@ std::filesystem::path write_samples_figure(const torch::Tensor& inputs, const to
       "  input (sharp, f/16)\n  target (bokeh, f/1.8)\n",
       name, inputs.size(0));
   for (const SampleColumn& c : columns) legend += fmt::format("  {} (output of its best checkpoint)\n", c.run);
-  worker::write_file_atomically(out_dir / (name + ".txt"), legend);
+  common::write_file_atomically(out_dir / (name + ".txt"), legend);
   return png;
 }
 

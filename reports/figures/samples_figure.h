@@ -10,7 +10,8 @@
 
 #include <torch/torch.h>
 
-#include "worker/image_io.h"
+#include "worker/data/image_io.h"
+#include "worker/data/image_tensor.h"
 #include "worker/unet.h"
 
 namespace bokeh::reports {

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 
-#include "orchestrator/store/config_json.h"
-#include "orchestrator/store/result_json.h"
+#include "common/result_json.h"
+#include "common/run_settings.h"
 #include "reports/tables/sweep_lookup.h"
 
 namespace bokeh::reports {
@@ -17,10 +17,10 @@ namespace {
 using nlohmann::json;
 
 // The run's settings; ReportError naming the run and the setting its config lacks or mistypes.
-worker::TrainConfig train_config(const json& config, const orchestrator::RunRecord& record) {
+common::TrainConfig train_config(const json& config, const orchestrator::RunRecord& record) {
   try {
-    return orchestrator::train_config_from_json(config);
-  } catch (const orchestrator::ConfigKeyError& e) {
+    return common::train_config_from_json(config);
+  } catch (const common::ConfigKeyError& e) {
     const std::string problem = e.missing() ? fmt::format("its config lacks {}", e.key())
                                             : fmt::format("{} has the wrong type ({})", e.key(), e.found());
     throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": {}", record.name, record.sweep, problem));
@@ -45,9 +45,9 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
     throw ReportError(
         fmt::format("run \"{}\" of sweep \"{}\": its config is not a JSON object", record.name, record.sweep));
   }
-  s.repeat = orchestrator::config_repeat(config);
-  s.group = orchestrator::config_without_repeat(config).dump();
-  const worker::TrainConfig train = train_config(config, record);
+  s.repeat = common::config_repeat(config);
+  s.group = common::config_without_repeat(config).dump();
+  const common::TrainConfig train = train_config(config, record);
   s.model = train.model;
   s.augment = train.augment;
   s.lr = train.lr;
@@ -67,7 +67,7 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
     throw ReportError(fmt::format("run \"{}\" of sweep \"{}\": {}, but its results are not a JSON object", record.name,
                                   record.sweep, orchestrator::to_string(record.state)));
   }
-  const orchestrator::ResultFigures figures = orchestrator::result_figures_from_json(results);
+  const common::ResultFigures figures = common::result_figures_from_json(results);
   if (stopped) s.stopped_rung = record.rung;
   s.epochs_trained = figures.epochs;
   if (figures.precision) s.precision = *figures.precision;
@@ -89,7 +89,7 @@ json flat_settings(const std::string& config_json) {
   const json config = json::parse(config_json, nullptr, /*allow_exceptions=*/false);
   json out = json::object();
   if (!config.is_object()) return out;
-  const json flat = orchestrator::config_without_repeat(config).flatten();  // {"/model/width": 32, ...}
+  const json flat = common::config_without_repeat(config).flatten();  // {"/model/width": 32, ...}
   for (const auto& [pointer, value] : flat.items()) {
     std::string key = pointer.substr(1);
     std::replace(key.begin(), key.end(), '/', '.');

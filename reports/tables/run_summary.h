@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/run_config.h"
 #include "orchestrator/store/store.h"
-#include "worker/run_config.h"
 
 namespace bokeh::reports {
 
@@ -28,13 +28,13 @@ struct RunSummary {
   std::string group;
 
   // Settings.
-  worker::ModelConfig model;
+  common::ModelConfig model;
   bool augment = false;
   double lr = 0;
   int64_t batch_size = 0;
   int64_t epochs = 0;  // planned
   double weight_decay = 0;
-  worker::SchedulerConfig scheduler;
+  common::SchedulerConfig scheduler;
   double lambda_l1 = 0, lambda_ssim = 0, lambda_lpips = 0;
   int64_t params = 0;
   // The forward pass's precision: as trained (fp32, bf16, fp16) once there are results, until then
@@ -56,7 +56,7 @@ struct RunSummary {
 };
 
 // A run's settings as dotted keys ("model.width": 32) from its canonical config JSON; its repeat index
-// ("repeat", see orchestrator/store/config_json.h) is not a setting and is left out. {} for text that
+// ("repeat", see common/run_settings.h) is not a setting and is left out. {} for text that
 // is not a JSON object.
 nlohmann::json flat_settings(const std::string& config_json);
 

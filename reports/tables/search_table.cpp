@@ -9,7 +9,7 @@
 #include <limits>
 #include <map>
 
-#include "orchestrator/store/asha_rungs.h"
+#include "common/asha_rungs.h"
 #include "orchestrator/store/stored_spec.h"
 
 namespace bokeh::reports {
@@ -117,8 +117,8 @@ std::string rung_summary(const orchestrator::Store& store, const orchestrator::S
   std::vector<std::string> parts;
   for (int64_t k = 0; k < top || stopped.count(k); ++k) {
     parts.push_back(fmt::format("rung {} (epoch {}): {} recorded, {} went on, {} stopped", k,
-                                orchestrator::asha_rung_epoch(es.min_epochs, es.reduction_factor, k),
-                                went_on[k] + stopped[k], went_on[k], stopped[k]));
+                                common::asha_rung_epoch(es.min_epochs, es.reduction_factor, k), went_on[k] + stopped[k],
+                                went_on[k], stopped[k]));
   }
   return fmt::format("ASHA on {} (reduction factor {}): {}.", es.metric, es.reduction_factor,
                      parts.empty() ? "no run has reached a rung yet" : fmt::format("{}", fmt::join(parts, "; ")));

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "reports/tables/run_summary.h"
 #include "reports/tables/repeat_groups.h"
+#include "reports/tables/run_summary.h"
 #include "reports/tables/search_table.h"
 #include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_format.h"
@@ -99,10 +99,15 @@ std::string sweep_status(const orchestrator::Store& store, const orchestrator::S
   for (const RunRecord& r : runs) {
     const Progress p = progress(store, r);
     const std::vector<orchestrator::EpochRecord> epochs = store.epochs(r.id);
-    const Cell val = epochs.empty() ? Cell{} : Cell{epochs.back().val_loss};
-    const Cell runtime = r.state == RunState::Done || r.state == RunState::Stopped ? Cell{r.runtime_s / 60.0} : Cell{};
-    t.rows.push_back({Cell{r.name}, Cell{state_text(summarize_run(r))}, Cell{static_cast<double>(r.attempts)},
-                      Cell{fmt::format("{}/{}", p.done, p.planned)}, runtime, val});
+    std::vector<Cell> row = {Cell{r.name},
+                             Cell{state_text(summarize_run(r))},
+                             Cell{static_cast<double>(r.attempts)},
+                             Cell{fmt::format("{}/{}", p.done, p.planned)},
+                             Cell{},
+                             Cell{}};
+    if (r.state == RunState::Done || r.state == RunState::Stopped) row[4] = r.runtime_s / 60.0;
+    if (!epochs.empty()) row[5] = epochs.back().val_loss;
+    t.rows.push_back(std::move(row));
     if (!r.error.empty()) {
       failures.push_back(
           fmt::format("{} ({}, attempt {}): {}", r.name, orchestrator::to_string(r.state), r.attempts, r.error));

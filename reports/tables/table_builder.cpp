@@ -282,11 +282,11 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
         return best ? std::vector<const RunSummary*>{best} : std::vector<const RunSummary*>{};
       },
       named, missing);
-  const std::vector<orchestrator::StoredReference>& refs = spec.references;
+  const std::vector<common::Reference>& refs = spec.references;
   Values params = collect(shown, params_m), runtime = collect(shown, [](const RunSummary&r) { return r.runtime_min; });
   Values ssim = collect(shown, [](const RunSummary& r) { return r.test_ssim; });
   Values lpips = collect(shown, [](const RunSummary& r) { return r.test_lpips; });
-  for (const orchestrator::StoredReference& r : refs) {
+  for (const common::Reference& r : refs) {
     params.push_back(r.params_m);
     runtime.push_back(r.runtime_min);
     ssim.push_back(r.ssim);
@@ -319,10 +319,10 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
     t.notes.push_back(fmt::format("No run of sweep {} has finished yet, so there is no measured row.", sweep));
   }
   add_lpips_note(t, shown);
-  for (const orchestrator::StoredReference& r : refs) {
+  for (const common::Reference& r : refs) {
     const std::string name = r.name + " (published)";
-    t.rows.push_back({text(name), number(r.epochs), number(r.params_m), number(r.runtime_min), number(r.psnr),
-                      number(r.ssim), number(r.lpips)});
+    t.rows.push_back({text(name), r.epochs ? number(static_cast<double>(*r.epochs)) : Cell{}, number(r.params_m),
+                      number(r.runtime_min), number(r.psnr), number(r.ssim), number(r.lpips)});
     t.row_runs.push_back(0);
     t.notes.push_back(fmt::format("{}: published in {}; not measured here, under its own conditions.", name, r.source));
   }

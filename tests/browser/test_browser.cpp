@@ -11,6 +11,7 @@
 #include <regex>
 
 #include "orchestrator/store/results_layout.h"
+#include "reports/figures/prepared_fixture.h"
 #include "reports/sweep_fixture.h"
 #include "support/process_runner.h"
 #include "worker/checkpoint.h"
@@ -55,11 +56,12 @@ BrowserRun open_in_browser(const test::TempDir& scratch, const std::filesystem::
 
 TEST_CASE("The dashboard opens in headless Chromium with every run, drawn charts, samples and no error", "[browser]") {
   const test::SweepFixture f;
+  test::prepare_fixture_data(f);
   const orchestrator::RunRecord& vbase = f.runs.at("VBase_1");
   const std::filesystem::path checkpoints = orchestrator::run_checkpoint_dir(f.root, "tiny", vbase.key);
   std::filesystem::create_directories(checkpoints);
   torch::manual_seed(4);
-  worker::save_weights(checkpoints / worker::kBestWeights, worker::UNet(worker::ModelConfig{8, 2, true}));
+  worker::save_weights(checkpoints / common::kBestWeights, worker::UNet(common::ModelConfig{8, 2, true}));
 
   const std::filesystem::path page = f.dir.path() / "tiny.html";
   const test::ToolResult report =

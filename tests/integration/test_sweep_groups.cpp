@@ -5,8 +5,8 @@
 
 #include <random>
 
-#include "support/process_runner.h"
 #include "integration/sweep_sandbox.h"
+#include "support/process_runner.h"
 #include "worker/checkpoint.h"
 #include "worker/unet.h"
 
@@ -52,7 +52,7 @@ std::filesystem::path only_file_named(const std::filesystem::path& dir, const st
 }
 
 bokeh::worker::UNet weights_of(const std::filesystem::path& file) {
-  bokeh::worker::UNet model(bokeh::worker::ModelConfig{4, 2, false});
+  bokeh::worker::UNet model(bokeh::common::ModelConfig{4, 2, false});
   bokeh::worker::load_weights(file, model, torch::kCPU);
   return model;
 }

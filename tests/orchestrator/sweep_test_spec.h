@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "orchestrator/protocol.h"
+#include "common/protocol.h"
 #include "support/temp_dir.h"
 
 namespace bokeh::test {
@@ -37,13 +37,13 @@ inline std::string write_spec(const TempDir& dir, const std::string& text, const
   return dir.file(name);
 }
 
-inline worker::EpochFigures scripted_epoch(int64_t epoch) {
+inline common::EpochFigures scripted_epoch(int64_t epoch) {
   return {epoch, 1.0 / static_cast<double>(epoch), 0.5 / static_cast<double>(epoch), 0.25, 2e-4, 3.0, 10.0};
 }
 
 // What a worker reports after training `epochs` epochs.
-inline worker::TrainResult scripted_result(int64_t epochs) {
-  worker::TrainResult r{};
+inline common::TrainResult scripted_result(int64_t epochs) {
+  common::TrainResult r{};
   r.epochs = epochs;
   r.best_epoch = epochs;
   r.best_val_loss = r.val_loss = 0.5 / static_cast<double>(epochs);

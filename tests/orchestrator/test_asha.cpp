@@ -9,13 +9,14 @@
 #include <map>
 #include <memory>
 
+#include "common/asha_rungs.h"
 #include "orchestrator/asha.h"
 #include "orchestrator/spec/run_plan.h"
-#include "orchestrator/store/asha_rungs.h"
 #include "orchestrator/sweep_book.h"
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 using bokeh::test::TempDir;
 
 namespace {
@@ -42,8 +43,8 @@ runs:
 const std::map<std::string, double> kQuality = {{"r1", 0.5}, {"r2", 0.4},  {"r3", 0.6}, {"r4", 0.7},
                                                 {"r5", 0.2}, {"r6", 0.45}, {"r7", 0.1}};
 
-bokeh::worker::TrainResult result_until(const std::string& run, int64_t epochs) {
-  bokeh::worker::TrainResult r = bokeh::test::scripted_result(epochs);
+TrainResult result_until(const std::string& run, int64_t epochs) {
+  TrainResult r = bokeh::test::scripted_result(epochs);
   for (auto& e : r.history) e.val_loss = kQuality.at(run) / static_cast<double>(e.epoch);
   r.val_loss = r.best_val_loss = r.history.back().val_loss;
   return r;
@@ -54,7 +55,7 @@ struct Session {
   Session(const TempDir& dir, const std::string& spec_path)
       : spec(load_spec(spec_path)), store(dir.file("sweeps.db")), book(store, spec, dir.path(), progress) {
     book.open(plan_runs(spec), SweepOptions{});
-    book.prepare_data([](const bokeh::worker::DataConfig&, const std::filesystem::path& folder) {
+    book.prepare_data([](const DataConfig&, const std::filesystem::path& folder) {
       return PreparedDataFile{(folder / "pairs.bin").string(), "stand-in"};
     });
   }

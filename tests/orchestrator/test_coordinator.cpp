@@ -20,6 +20,7 @@
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 using bokeh::test::TempDir;
 
 namespace {
@@ -83,7 +84,7 @@ struct CoordinatorFixture {
   TempDir dir;
   SweepCommand command;
   int prepared = 0;
-  DataPreparer prepare = [this](const bokeh::worker::DataConfig&, const std::filesystem::path& folder) {
+  DataPreparer prepare = [this](const DataConfig&, const std::filesystem::path& folder) {
     ++prepared;
     return PreparedDataFile{(folder / "pairs.bin").string(), "pretend data"};
   };
@@ -106,7 +107,7 @@ struct CoordinatorFixture {
 TEST_CASE("coordinator: every run handed out once, booked done, every worker stopped once", "[coordinator]") {
   CoordinatorFixture f;
   const PretendWorkers workers({1, 2}, [](int, const AssignMessage& a) { return train(a); });
-  CHECK(run_coordinator(f.command, f.prepare, workers, {1, 2}) == bokeh::kExitOk);
+  CHECK(run_coordinator(f.command, f.prepare, workers, {1, 2}) == kExitOk);
   CHECK(f.prepared == 1);
   CHECK(workers.assigned_runs() == std::vector<std::string>{"big", "mid", "small"});
   CHECK(workers.stops() == std::map<int, int>{{1, 1}, {2, 1}});
@@ -123,7 +124,7 @@ TEST_CASE("coordinator: a run that keeps failing is retried up to max_attempts, 
     if (a.run_name == "mid") return {FailedMessage{a.run_key, "non-finite loss at epoch 1, batch 1", false}};
     return train(a);
   });
-  CHECK(run_coordinator(f.command, f.prepare, workers, {1, 2}) == bokeh::kExitFailed);
+  CHECK(run_coordinator(f.command, f.prepare, workers, {1, 2}) == kExitFailed);
   const auto assigned = workers.assigned_runs();
   CHECK(std::count(assigned.begin(), assigned.end(), "mid") == 2);
   const auto runs = f.runs();
@@ -139,7 +140,7 @@ TEST_CASE("coordinator: a rank that sends something malformed is retired and its
     if (rank == 2) return {std::nullopt};
     return train(a);
   });
-  CHECK(run_coordinator(f.command, f.prepare, workers, {1, 2}) == bokeh::kExitOk);
+  CHECK(run_coordinator(f.command, f.prepare, workers, {1, 2}) == kExitOk);
   for (const auto& [name, run] : f.runs()) CHECK(run.state == RunState::Done);
   CHECK(workers.stops() == std::map<int, int>{{1, 1}, {2, 1}});
   const auto assigned = workers.assigned_runs();
@@ -150,7 +151,7 @@ TEST_CASE("coordinator: a spec that does not load stops every worker and exits 2
   CoordinatorFixture f;
   f.command.spec_path = bokeh::test::write_spec(f.dir, "sweep: bad\nbase: {train: {lr: -1}}\n", "bad.yaml");
   const PretendWorkers workers({1, 2}, [](int, const AssignMessage& a) { return train(a); });
-  CHECK(run_coordinator(f.command, f.prepare, workers, {1, 2}) == bokeh::kExitBadInput);
+  CHECK(run_coordinator(f.command, f.prepare, workers, {1, 2}) == kExitBadInput);
   CHECK(workers.assigned_runs().empty());
   CHECK(workers.stops() == std::map<int, int>{{1, 1}, {2, 1}});
   CHECK(f.prepared == 0);
@@ -161,11 +162,10 @@ TEST_CASE("coordinator: data that fails to prepare leaves the sweep unregistered
           "[coordinator]") {
   CoordinatorFixture f;
   const PretendWorkers first({1}, [](int, const AssignMessage& a) { return train(a); });
-  const DataPreparer missing_root = [](const bokeh::worker::DataConfig&,
-                                       const std::filesystem::path&) -> PreparedDataFile {
+  const DataPreparer missing_root = [](const DataConfig&, const std::filesystem::path&) -> PreparedDataFile {
     throw std::runtime_error("data.root /nowhere: no such folder");
   };
-  CHECK(run_coordinator(f.command, missing_root, first, {1}) == bokeh::kExitBadInput);
+  CHECK(run_coordinator(f.command, missing_root, first, {1}) == kExitBadInput);
   CHECK(first.assigned_runs().empty());
   CHECK(Store(f.command.db_path, true).sweeps().empty());  // nothing registered, nothing to refuse later
 
@@ -174,7 +174,7 @@ TEST_CASE("coordinator: data that fails to prepare leaves the sweep unregistered
   fixed.replace(fixed.find("train_pairs: 4"), 14, "train_pairs: 3");
   f.command.spec_path = bokeh::test::write_spec(f.dir, fixed, "fixed.yaml");
   const PretendWorkers second({1}, [](int, const AssignMessage& a) { return train(a); });
-  CHECK(run_coordinator(f.command, f.prepare, second, {1}) == bokeh::kExitOk);
+  CHECK(run_coordinator(f.command, f.prepare, second, {1}) == kExitOk);
   for (const auto& [name, run] : f.runs()) CHECK(run.state == RunState::Done);
 }
 
@@ -190,7 +190,7 @@ TEST_CASE("coordinator: a run left running by another live sweep process is not 
     REQUIRE(store.claim_next_pending("book", other)->name == "big");
   }
   const PretendWorkers workers({1}, [](int, const AssignMessage& a) { return train(a); });
-  CHECK(run_coordinator(f.command, f.prepare, workers, {1}) == bokeh::kExitOk);
+  CHECK(run_coordinator(f.command, f.prepare, workers, {1}) == kExitOk);
   CHECK(workers.assigned_runs() == std::vector<std::string>{"mid", "small"});
   const auto runs = f.runs();
   CHECK(runs.at("big").state == RunState::Running);  // still the other process's

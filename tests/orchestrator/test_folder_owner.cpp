@@ -14,6 +14,7 @@
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 using bokeh::test::TempDir;
 namespace fs = std::filesystem;
 
@@ -24,7 +25,7 @@ void start(Store& store, const Spec& spec, const fs::path& root, bool fresh) {
   Progress progress{true, stdout};
   SweepBook book{store, spec, root, progress};
   book.claim_folder(fresh);
-  book.prepare_data([](const bokeh::worker::DataConfig&, const fs::path& folder) {
+  book.prepare_data([](const DataConfig&, const fs::path& folder) {
     fs::create_directories(folder);
     std::ofstream(folder / "pairs.bin") << "pairs";
     return PreparedDataFile{(folder / "pairs.bin").string(), "pairs"};

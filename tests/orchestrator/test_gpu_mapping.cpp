@@ -8,6 +8,7 @@
 #include "orchestrator/spec/spec.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 
 namespace {
 std::vector<int> mapping(int workers, int64_t runs_per_gpu, int gpus) {

@@ -6,12 +6,13 @@
 
 #include <sstream>
 
+#include "common/run_settings.h"
 #include "orchestrator/spec/dry_run.h"
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"
-#include "orchestrator/store/config_json.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 using Catch::Matchers::Contains;
 
 namespace {

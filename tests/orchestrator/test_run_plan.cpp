@@ -7,12 +7,13 @@
 #include <map>
 #include <set>
 
+#include "common/run_settings.h"
+#include "common/unet_size.h"
 #include "orchestrator/spec/run_plan.h"
-#include "orchestrator/spec/run_settings.h"
 #include "orchestrator/spec/spec.h"
-#include "worker/unet_size.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 
 namespace {
 
@@ -135,8 +136,8 @@ TEST_CASE("the key is FNV-1a 64 of the canonical config which holds every settin
 }
 
 TEST_CASE("defaults are the study's and the config converts to the trainer's struct", "[run_plan]") {
-  const bokeh::worker::TrainConfig d = train_config_from_json(default_run_config(), 0);
-  const bokeh::worker::TrainConfig study;
+  const TrainConfig d = train_config_from_json(default_run_config(), 0);
+  const TrainConfig study;
   CHECK(d.model.width == study.model.width);
   CHECK(d.model.depth == study.model.depth);
   CHECK(d.model.batch_norm == study.model.batch_norm);
@@ -156,7 +157,7 @@ TEST_CASE("defaults are the study's and the config converts to the trainer's str
       "             scheduler: plateau, scheduler_factor: 0.5, scheduler_patience: 2},\n"
       "     loss: {l1: 2, ssim: 3, lpips: 0.25, focus: {levels: 2, in_focus_weight: 6, mask_scale: 0.1}}}\n");
   const PlannedRun& r = p.runs.at(0);
-  const bokeh::worker::TrainConfig c = train_config_from_json(r.config, r.seed);
+  const TrainConfig c = train_config_from_json(r.config, r.seed);
   CHECK(c.model.width == 12);
   CHECK(c.model.depth == 2);
   CHECK_FALSE(c.model.batch_norm);
@@ -217,11 +218,11 @@ TEST_CASE("cost = forward FLOPs x (3 x train + val) x epochs", "[run_plan]") {
       "  - {name: a, model.width: 8, train.epochs: 2}\n"
       "  - {name: b, model.width: 8, train.epochs: 6}\n"
       "  - {name: c, model.width: 16, train.epochs: 2}\n");
-  const double forward = bokeh::worker::forward_flops({8, 3, true}, 32, 32);
+  const double forward = forward_flops({8, 3, true}, 32, 32);
   CHECK(p.runs[0].cost_flops == Approx(forward * (3 * 4 + 2) * 2));
   CHECK(p.runs[1].cost_flops == Approx(3 * p.runs[0].cost_flops));
   // Doubling the width roughly quadruples the FLOPs of every conv but the first and the last.
   CHECK(p.runs[2].cost_flops / p.runs[0].cost_flops == Approx(4).epsilon(0.15));
   // The closed form equals a built U-Net's count (tests/worker/test_unet.cpp checks that).
-  CHECK(p.runs[0].params == bokeh::worker::unet_parameters({8, 3, true}));
+  CHECK(p.runs[0].params == unet_parameters({8, 3, true}));
 }

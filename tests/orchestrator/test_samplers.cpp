@@ -13,6 +13,7 @@
 #include "orchestrator/spec/spec.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 using nlohmann::json;
 
 namespace {

@@ -6,15 +6,16 @@
 
 #include <sstream>
 
+#include "common/run_settings.h"
 #include "orchestrator/spec/dry_run.h"
 #include "orchestrator/spec/run_plan.h"
-#include "orchestrator/spec/run_settings.h"
 #include "orchestrator/spec/samplers.h"
 #include "orchestrator/sweep_book.h"
 #include "orchestrator/sweep_records.h"
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 
 namespace {
 
@@ -99,7 +100,7 @@ TEST_CASE("sampled trials are drawn one per assignment, stored with their state,
   Store store(dir.file("sweeps.db"));
   Progress progress(true, stdout);
   const RunPlan plan = plan_runs(spec);
-  const auto prepare = [](const bokeh::worker::DataConfig&, const std::filesystem::path& folder) {
+  const auto prepare = [](const DataConfig&, const std::filesystem::path& folder) {
     return PreparedDataFile{(folder / "pairs.bin").string(), "stand-in"};
   };
   {

@@ -7,12 +7,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/run_settings.h"
 #include "orchestrator/spec/run_plan.h"
-#include "orchestrator/spec/run_settings.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/sweep_records.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 
 namespace {
 
@@ -579,14 +580,4 @@ TEST_CASE("the canonical spec ignores layout and comments and key spelling", "[s
   const Spec c = parse_spec(kHead + "runs:\n  - {name: a, model: {width: 8, depth: 3}}\n", "c.yaml");
   CHECK(canonical_spec(a) != canonical_spec(c));
   CHECK(sweep_info(a).spec_hash != sweep_info(c).spec_hash);
-}
-
-TEST_CASE("sweeps/README.md documents every run setting", "[spec]") {
-  std::ifstream in(kSweeps + "README.md");
-  std::stringstream text;
-  text << in.rdbuf();
-  for (const Setting& s : run_settings()) {
-    INFO(s.path);
-    CHECK(text.str().find("| `" + s.path + "` |") != std::string::npos);
-  }
 }

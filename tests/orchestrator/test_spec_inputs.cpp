@@ -9,28 +9,29 @@
 #include <string>
 #include <vector>
 
+#include "common/lpips_weights_file.h"
+#include "common/split_sizes.h"
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/spec/spec_inputs.h"
 #include "orchestrator/spec/spec_profiles.h"
 #include "support/temp_dir.h"
-#include "worker/lpips_weights_file.h"
-#include "worker/split_sizes.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 using bokeh::test::TempDir;
 
 namespace {
 
 const std::string kSweepsFolder = std::string(BOKEH_SOURCE_DIR) + "/sweeps/";
 
-// A weights file in the documented format (worker/lpips_weights_file.h), every value `fill`;
+// A weights file in the documented format (common/lpips_weights_file.h), every value `fill`;
 // `drop_last` leaves the last tensor out.
 void write_weights(const std::string& path, float fill, bool drop_last = false) {
   std::ofstream out(path, std::ios::binary);
   const auto put = [&](const auto& v) { out.write(reinterpret_cast<const char*>(&v), sizeof v); };
   out << "BOKEHLPIPS1\n";
-  const auto& specs = bokeh::worker::lpips_tensor_specs();
+  const auto& specs = lpips_tensor_specs();
   const uint32_t count = static_cast<uint32_t>(specs.size() - (drop_last ? 1 : 0));
   put(count);
   for (uint32_t i = 0; i < count; ++i) {
@@ -70,7 +71,7 @@ TEST_CASE("synthetic data renders what the splits need unless the spec says how 
   // of 240 (240 - 48); 240 + 32 = 272.
   CHECK(parse_spec("sweep: t\n", "t.yaml").data.synthetic.count == 272);
   CHECK(load_spec(kSweepsFolder + "demo.yaml").data.synthetic.count == 200);  // given: kept
-  CHECK(bokeh::worker::pairs_needed(4, 2, 2) == 10);                          // pool 8: 6 train, 2 validation
+  CHECK(pairs_needed(4, 2, 2) == 10);                                         // pool 8: 6 train, 2 validation
 
   // Given too small: both numbers named.
   try {
@@ -86,19 +87,19 @@ TEST_CASE("synthetic data renders what the splits need unless the spec says how 
 TEST_CASE("the split sizes the spec plans with are the ones the reader cuts", "[spec][spec_inputs]") {
   for (int64_t train = 1; train <= 40; ++train) {
     for (int64_t val = 1; val <= 15; ++val) {
-      const int64_t pool = bokeh::worker::pairs_needed(train, val, 3) - 3;
-      const int64_t v = bokeh::worker::validation_part_size(pool);
+      const int64_t pool = pairs_needed(train, val, 3) - 3;
+      const int64_t v = validation_part_size(pool);
       INFO(train << " / " << val << ": pool " << pool);
       CHECK((pool - v >= train && v >= val));  // enough
-      const int64_t w = bokeh::worker::validation_part_size(pool - 1);
+      const int64_t w = validation_part_size(pool - 1);
       CHECK((pool - 1 - w < train || w < val));  // and the least that is
     }
   }
   // 20% rounded to the nearest pair: 10 -> 2, 12 -> 2, 13 -> 3 (2.6), 1204 -> 241 (240.8).
-  CHECK(bokeh::worker::validation_part_size(10) == 2);
-  CHECK(bokeh::worker::validation_part_size(12) == 2);
-  CHECK(bokeh::worker::validation_part_size(13) == 3);
-  CHECK(bokeh::worker::validation_part_size(1204) == 241);
+  CHECK(validation_part_size(10) == 2);
+  CHECK(validation_part_size(12) == 2);
+  CHECK(validation_part_size(13) == 3);
+  CHECK(validation_part_size(1204) == 241);
 }
 
 TEST_CASE("a spec whose LPIPS weights file is missing or not LPIPS weights is refused with the recipe",

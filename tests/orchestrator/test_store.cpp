@@ -1,9 +1,7 @@
 // The results store: round trips, claiming order, idempotent runs, spec-change refusal, crash
 // recovery, failures and retries, a reader beside an active writer, processes creating one
 // database at once, migration from schema 1, and refusal of foreign, newer and corrupt files
-// without changing a byte of them. The readers of the stored JSON formats: run configs (missing
-// and mistyped keys named), result figures of partial results, and a stored spec's tables and
-// references.
+// without changing a byte of them. The stored spec's reader: its tables and references.
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -24,22 +22,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "orchestrator/spec/run_settings.h"
 #include "orchestrator/spec/spec.h"
-#include "orchestrator/store/config_json.h"
-#include "orchestrator/store/result_json.h"
 #include "orchestrator/store/store.h"
 #include "orchestrator/store/stored_spec.h"
 #include "support/temp_dir.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 using bokeh::test::TempDir;
 
 namespace {
 
 SweepInfo sweep_named(const std::string& name, int height = 64) {
   const nlohmann::json spec = {{"sweep", name}, {"data", {{"height", height}, {"width", 64}}}};
-  return SweepInfo{name, "sweep: " + name + "\n", "hash-" + std::to_string(height), spec.dump(), "[]", 0, ""};
+  return SweepInfo{name, "sweep: " + name + "\n", "hash-" + std::to_string(height), spec.dump(), "[]", 0, "", ""};
 }
 
 std::vector<NewRun> three_runs() {
@@ -64,16 +60,6 @@ std::string open_error(const std::string& path, bool read_only) {
     return e.what();
   }
   return "";
-}
-
-// The error train_config_from_json() raises on `config`; nullopt when it reads.
-std::optional<ConfigKeyError> config_error(const nlohmann::json& config) {
-  try {
-    train_config_from_json(config);
-  } catch (const ConfigKeyError& e) {
-    return e;
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -364,7 +350,7 @@ TEST_CASE("a migration another process has done since the version was read is no
   TempDir dir;
   const std::string path = dir.file("sweeps.db");
   Store first(path);  // creates the database at the current version
-  first.register_sweep(SweepInfo{"s", "text", "hash", "{}", "[]", 0, ""});
+  first.register_sweep(SweepInfo{"s", "text", "hash", "{}", "[]", 0, "", ""});
   // A second process that read version 0 before the first committed migrates from 0 under the lock.
   SQLite::Database raw(path, SQLite::OPEN_READWRITE);
   CHECK_NOTHROW(migrate_store(raw, path, 0));
@@ -506,170 +492,6 @@ TEST_CASE("foreign or newer or corrupt databases are refused and left byte-ident
       CHECK(bytes_of(c.path) == before);
     }
   }
-}
-
-TEST_CASE("a run config reads into TrainConfig, every setting of the table from its dotted key", "[store][config]") {
-  using bokeh::worker::TrainConfig;
-  using Json = nlohmann::json;
-  struct Field {
-    std::string key;
-    Json value;                                    // away from the default
-    std::function<Json(const TrainConfig&)> read;  // where it lands
-  };
-  const std::vector<Field> fields = {
-      {"model.width", 24, [](const TrainConfig& c) { return Json(c.model.width); }},
-      {"model.depth", 4, [](const TrainConfig& c) { return Json(c.model.depth); }},
-      {"model.batch_norm", false, [](const TrainConfig& c) { return Json(c.model.batch_norm); }},
-      {"train.lr", 5e-4, [](const TrainConfig& c) { return Json(c.lr); }},
-      {"train.batch_size", 8, [](const TrainConfig& c) { return Json(c.batch_size); }},
-      {"train.epochs", 12, [](const TrainConfig& c) { return Json(c.epochs); }},
-      {"train.weight_decay", 0.01, [](const TrainConfig& c) { return Json(c.weight_decay); }},
-      {"train.augment", true, [](const TrainConfig& c) { return Json(c.augment); }},
-      {"train.scheduler", "plateau",
-       [](const TrainConfig& c) { return Json(c.scheduler.enabled ? "plateau" : "none"); }},
-      {"train.scheduler_factor", 0.5, [](const TrainConfig& c) { return Json(c.scheduler.factor); }},
-      {"train.scheduler_patience", 7, [](const TrainConfig& c) { return Json(c.scheduler.patience); }},
-      {"train.precision", "bf16", [](const TrainConfig& c) { return Json(c.precision); }},
-      {"loss.l1", 2.0, [](const TrainConfig& c) { return Json(c.loss.l1); }},
-      {"loss.ssim", 0.25, [](const TrainConfig& c) { return Json(c.loss.ssim); }},
-      {"loss.lpips", 0.125, [](const TrainConfig& c) { return Json(c.loss.lpips); }},
-      {"loss.focus.levels", 5, [](const TrainConfig& c) { return Json(c.loss.focus.levels); }},
-      {"loss.focus.in_focus_weight", 6.0, [](const TrainConfig& c) { return Json(c.loss.focus.in_focus_weight); }},
-      {"loss.focus.mask_scale", 0.05, [](const TrainConfig& c) { return Json(c.loss.focus.mask_scale); }}};
-  REQUIRE(fields.size() == run_settings().size());
-  // Every setting away from its default, written by the spec's writer, read by the store's reader.
-  Json config = default_run_config();
-  for (const Field& f : fields) {
-    INFO(f.key);
-    REQUIRE(find_setting(f.key) != nullptr);
-    CHECK(f.value != find_setting(f.key)->default_value);
-    set_setting_value(config, f.key, f.value);
-  }
-  const TrainConfig read = train_config_from_json(config, 42);
-  const TrainConfig defaults = train_config_from_json(default_run_config());
-  for (const Field& f : fields) {
-    INFO(f.key);
-    CHECK(f.read(read) == f.value);
-    CHECK(f.read(defaults) == find_setting(f.key)->default_value);
-  }
-  CHECK(read.seed == 42);
-  CHECK(defaults.seed == 0);
-}
-
-TEST_CASE("a run config lacking or mistyping a setting is refused naming its dotted key", "[store][config]") {
-  for (const Setting& s : run_settings()) {
-    INFO(s.path);
-    nlohmann::json config = default_run_config();
-    set_setting_value(config, s.path, nullptr);  // null counts as missing
-    std::optional<ConfigKeyError> error = config_error(config);
-    if (s.path == "train.precision") {  // runs stored before the setting existed were trained in fp32
-      CHECK_FALSE(error);
-      CHECK(train_config_from_json(config).precision == "fp32");
-      set_setting_value(config, s.path, nlohmann::json::array({1}));
-      CHECK(config_error(config));
-      continue;
-    }
-    REQUIRE(error);
-    CHECK(error->key() == s.path);
-    CHECK(error->missing());
-    CHECK(std::string(error->what()) == "run config lacks \"" + s.path + "\"");
-
-    set_setting_value(config, s.path, nlohmann::json::array({1}));  // no setting is a list
-    error = config_error(config);
-    REQUIRE(error);
-    CHECK(error->key() == s.path);
-    CHECK_FALSE(error->missing());
-    CHECK(error->found() == "[1]");
-    CHECK(std::string(error->what()) == "run config: \"" + s.path + "\" has the wrong type ([1])");
-  }
-  nlohmann::json config = default_run_config();
-  config["train"].erase("epochs");
-  CHECK_THROWS_WITH(train_config_from_json(config), "run config lacks \"train.epochs\"");
-  config.erase("model");
-  CHECK_THROWS_WITH(train_config_from_json(config), "run config lacks \"model.width\"");
-  set_setting_value(config, "model.width", "wide");
-  CHECK_THROWS_WITH(train_config_from_json(config), "run config: \"model.width\" has the wrong type (\"wide\")");
-  CHECK_THROWS_WITH(train_config_from_json(nlohmann::json::array()), "run config lacks \"model.width\"");
-  CHECK_THROWS_AS(train_config_from_json(nlohmann::json::object()), std::runtime_error);
-}
-
-TEST_CASE("result figures read the numbers a results JSON holds and leave the rest empty", "[store][results]") {
-  const bokeh::worker::TrainResult result{3,
-                                          2,
-                                          0.58,
-                                          0.66,
-                                          0.59,
-                                          0.07,
-                                          {0.15, INFINITY, 0.81, std::nullopt},
-                                          2100,
-                                          9.5,
-                                          12345,
-                                          {{1, 0.9, 0.7, 0.2, 2e-4, 700, 9.5}},
-                                          "fp32",
-                                          ""};
-  const nlohmann::json full = result_to_json(result);
-  const ResultFigures f = result_figures_from_json(full);
-  CHECK(f.train_loss == 0.66);
-  CHECK(f.val_loss == 0.59);
-  CHECK(f.gap == 0.07);
-  CHECK(f.best_val_loss == 0.58);
-  CHECK(f.best_epoch == 2);
-  CHECK(f.runtime_seconds == 2100);
-  CHECK(f.test_l1 == 0.15);
-  CHECK_FALSE(f.test_psnr);  // infinite: stored as null
-  CHECK(f.test_ssim == 0.81);
-  CHECK_FALSE(f.test_lpips);
-  // The strict reader keeps the same two as "none".
-  const bokeh::worker::TrainResult back = result_from_json(full);
-  CHECK(std::isinf(back.test.psnr));
-  CHECK_FALSE(back.test.lpips);
-  CHECK(result_from_json(nlohmann::json::parse(full.dump())).history.at(0).seconds == 700);
-  // The precision the run trained at travels with it; results stored before the setting existed are
-  // read as fp32 (every earlier build trained in fp32), an unfinished run's has none.
-  CHECK(f.precision == "fp32");
-  bokeh::worker::TrainResult bf16 = result;
-  bf16.precision = "bf16";
-  CHECK(result_from_json(result_to_json(bf16)).precision == "bf16");
-  CHECK(result_figures_from_json(result_to_json(bf16)).precision == "bf16");
-  nlohmann::json older = full;
-  older.erase("precision");
-  CHECK(result_figures_from_json(older).precision == "fp32");
-  CHECK_FALSE(result_figures_from_json({{"train_loss", 0.5}}).precision);
-  // So does the libtorch version that trained it; results older than the field name none ("").
-  bokeh::worker::TrainResult versioned = result;
-  versioned.libtorch = "2.15.0";
-  CHECK(result_from_json(result_to_json(versioned)).libtorch == "2.15.0");
-  CHECK(result_figures_from_json(result_to_json(versioned)).libtorch == "2.15.0");
-  nlohmann::json unversioned = full;
-  unversioned.erase("libtorch");
-  CHECK(result_from_json(unversioned).libtorch.empty());
-  CHECK(result_figures_from_json(unversioned).libtorch == "");
-  CHECK_FALSE(result_figures_from_json({{"train_loss", 0.5}}).libtorch);
-
-  // An older or unfinished run's: what is a number is read, whatever else is not.
-  const ResultFigures partial = result_figures_from_json({{"train_loss", 0.5},
-                                                          {"val_loss", "n/a"},
-                                                          {"gap", nullptr},
-                                                          {"best_epoch", 4},
-                                                          {"test_psnr", 22.5},
-                                                          {"test_lpips", 0.3},
-                                                          {"runtime_seconds", 90}});
-  CHECK(partial.train_loss == 0.5);
-  CHECK_FALSE(partial.val_loss);
-  CHECK_FALSE(partial.gap);
-  CHECK_FALSE(partial.best_val_loss);
-  CHECK(partial.best_epoch == 4);
-  CHECK(partial.runtime_seconds == 90);
-  CHECK_FALSE(partial.test_l1);
-  CHECK(partial.test_psnr == 22.5);
-  CHECK_FALSE(partial.test_ssim);
-  CHECK(partial.test_lpips == 0.3);
-  CHECK_THROWS_WITH(result_from_json({{"train_loss", 0.5}}), Catch::Contains("'epochs'"));
-
-  const ResultFigures none = result_figures_from_json(nlohmann::json::array({1, 2}));
-  CHECK_FALSE(none.train_loss);
-  CHECK_FALSE(none.best_epoch);
-  CHECK_FALSE(none.test_ssim);
 }
 
 TEST_CASE("a stored spec's tables and references read back as the spec wrote them", "[store][stored_spec]") {

@@ -14,6 +14,7 @@
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 using bokeh::test::TempDir;
 
 namespace {
@@ -30,7 +31,7 @@ struct BookFixture {
 
   BookFixture() {
     book.open(plan, SweepOptions{});
-    book.prepare_data([&](const bokeh::worker::DataConfig& data, const std::filesystem::path& folder) {
+    book.prepare_data([&](const DataConfig& data, const std::filesystem::path& folder) {
       CHECK(data.train_pairs == 4);
       prepared_in = folder;
       return PreparedDataFile{(folder / "pairs.bin").string(), "4 train / 2 validation / 2 test pairs at 16x16"};

@@ -13,6 +13,7 @@
 #include "orchestrator/tpe.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 
 namespace {
 

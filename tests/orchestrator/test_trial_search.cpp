@@ -14,14 +14,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/run_settings.h"
 #include "orchestrator/spec/dry_run.h"
 #include "orchestrator/spec/run_plan.h"
-#include "orchestrator/spec/run_settings.h"
 #include "orchestrator/sweep_book.h"
 #include "orchestrator/sweep_session.h"
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;
+using namespace bokeh::common;
 using bokeh::test::TempDir;
 
 namespace {
@@ -45,17 +46,17 @@ early_stopping: {{method: asha, min_epochs: 1, reduction_factor: 3}}
                      method, trials > 0 ? fmt::format("  trials: {}\n", trials) : std::string(), extra);
 }
 
-const auto kPrepare = [](const bokeh::worker::DataConfig&, const std::filesystem::path& folder) {
+const auto kPrepare = [](const DataConfig&, const std::filesystem::path& folder) {
   return PreparedDataFile{(folder / "pairs.bin").string(), "stand-in"};
 };
 
 // The scripted trainer: validation loss (q / epoch), q lowest at lr 1e-2, ssim 1 and a small width.
-bokeh::worker::TrainResult scripted(const nlohmann::json& config, int64_t until) {
+TrainResult scripted(const nlohmann::json& config, int64_t until) {
   const double lr = setting_value(config, "train.lr").get<double>();
   const double ssim = setting_value(config, "loss.ssim").get<double>();
   const double width = setting_value(config, "model.width").get<double>();
   const double q = 0.1 + std::pow(std::log10(lr) + 2, 2) + std::pow(ssim - 1, 2) + 0.01 * width;
-  bokeh::worker::TrainResult r = bokeh::test::scripted_result(until);
+  TrainResult r = bokeh::test::scripted_result(until);
   for (auto& e : r.history) e.val_loss = q / static_cast<double>(e.epoch) + 0.01 * e.epoch;
   r.val_loss = r.best_val_loss = r.history.back().val_loss;
   return r;

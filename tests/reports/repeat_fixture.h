@@ -10,8 +10,8 @@
 #include <optional>
 #include <string>
 
+#include "common/result_json.h"
 #include "orchestrator/spec/run_plan.h"
-#include "orchestrator/store/result_json.h"
 #include "orchestrator/sweep_records.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/run_summary.h"
@@ -46,9 +46,9 @@ struct RepeatSweep {
     store.add_runs(spec.name, orchestrator::new_runs(plan));
     for (const orchestrator::RunRecord& r : store.runs(spec.name)) {
       const nlohmann::json config = nlohmann::json::parse(r.config_json);
-      const std::optional<Figures> f = figures(config, orchestrator::config_repeat(config));
+      const std::optional<Figures> f = figures(config, common::config_repeat(config));
       if (!f) continue;
-      worker::TrainResult result{};
+      common::TrainResult result{};
       result.epochs = config["train"]["epochs"];
       result.best_epoch = result.epochs;
       result.best_val_loss = f->best_val_loss;
@@ -57,7 +57,7 @@ struct RepeatSweep {
       result.gap = 0.04;
       result.test = {0.05, f->psnr, 0.8, std::nullopt};
       result.runtime_seconds = f->runtime_s;
-      store.finish_run(r.id, orchestrator::result_to_json(result).dump());
+      store.finish_run(r.id, common::result_to_json(result).dump());
     }
   }
 

@@ -19,8 +19,8 @@
 
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"
-#include "orchestrator/sweep_records.h"
 #include "orchestrator/store/store.h"
+#include "orchestrator/sweep_records.h"
 #include "support/temp_dir.h"
 
 namespace bokeh::test {
@@ -87,7 +87,7 @@ struct SweepFixture {
     const orchestrator::RunPlan plan = orchestrator::plan_runs(spec);
     store.register_sweep(orchestrator::sweep_info(spec));
     store.add_runs("tiny", orchestrator::new_runs(plan));
-    coordinator = store.join_sweep("tiny", orchestrator::this_host(), ::getpid());
+    coordinator = store.join_sweep("tiny", common::this_host(), ::getpid());
     std::vector<orchestrator::RunRecord> claimed;
     while (auto r = store.claim_next_pending("tiny", coordinator)) claimed.push_back(*r);
     for (const orchestrator::RunRecord& r : claimed) {

@@ -7,7 +7,7 @@
 
 namespace bokeh::test {
 
-inline worker::UNet seeded_unet(const worker::ModelConfig& config, uint64_t seed) {
+inline worker::UNet seeded_unet(const common::ModelConfig& config, uint64_t seed) {
   torch::manual_seed(seed);
   worker::UNet net(config);
   net->eval();

@@ -6,10 +6,11 @@
 #include <filesystem>
 #include <set>
 
-#include "worker/batches.h"
 #include "support/temp_dir.h"
+#include "worker/data/batches.h"
 
 using namespace bokeh::worker;
+using namespace bokeh::common;
 namespace fs = std::filesystem;
 using bokeh::test::TempDir;
 

@@ -6,16 +6,16 @@
 
 #include <unistd.h>
 
+#include "support/temp_dir.h"
 #include "worker/bokeh_loss.h"
 #include "worker/focus_l1.h"
 #include "worker/lpips.h"
 #include "worker/ssim.h"
-#include "support/temp_dir.h"
 
 namespace fs = std::filesystem;
+using bokeh::common::LossConfig;
 using bokeh::test::TempDir;
 using bokeh::worker::BokehLoss;
-using bokeh::worker::LossConfig;
 using bokeh::worker::Lpips;
 
 namespace {

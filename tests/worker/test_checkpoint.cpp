@@ -12,6 +12,7 @@
 
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
+using namespace bokeh::common;
 using bokeh::test::same_tensors;
 using bokeh::test::TempDir;
 using bokeh::test::tensors_of;

@@ -7,11 +7,12 @@
 #include <fstream>
 #include <set>
 
-#include "worker/ebb_reader.h"
-#include "worker/image_io.h"
 #include "support/temp_dir.h"
+#include "worker/data/ebb_reader.h"
+#include "worker/data/image_io.h"
 
 using namespace bokeh::worker;
+using namespace bokeh::common;
 namespace fs = std::filesystem;
 using bokeh::test::TempDir;
 

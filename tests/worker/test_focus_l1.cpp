@@ -5,7 +5,7 @@
 
 #include "worker/focus_l1.h"
 
-using bokeh::worker::FocusL1Config;
+using bokeh::common::FocusL1Config;
 using torch::indexing::Slice;
 
 namespace {

@@ -10,13 +10,14 @@
 #include <string>
 
 #include "support/temp_dir.h"
+#include "worker/data/image_io.h"
+#include "worker/data/jpeg_decoder.h"
+#include "worker/data/parallel_jobs.h"
+#include "worker/data/synthetic_renderer.h"
 #include "worker/jpeg_fixtures.h"
-#include "worker/image_io.h"
-#include "worker/jpeg_decoder.h"
-#include "worker/parallel_jobs.h"
-#include "worker/synthetic_renderer.h"
 
 using namespace bokeh::worker;
+using namespace bokeh::common;
 using bokeh::test::TempDir;
 namespace fs = std::filesystem;
 

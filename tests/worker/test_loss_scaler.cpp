@@ -11,6 +11,7 @@
 #include "support/temp_dir.h"
 
 using namespace bokeh::worker;
+using namespace bokeh::common;
 
 namespace {
 // A parameter whose gradient is `grad`.

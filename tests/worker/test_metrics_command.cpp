@@ -16,13 +16,15 @@
 #include <nlohmann/json.hpp>
 
 #include "support/process_runner.h"
-#include "worker/image_io.h"
+#include "worker/data/image_io.h"
+#include "worker/data/image_tensor.h"
 #include "worker/image_metrics.h"
 #include "worker/lpips.h"
 #include "worker/ssim.h"
 
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
+using namespace bokeh::common;
 
 namespace {
 using bokeh::test::TempDir;

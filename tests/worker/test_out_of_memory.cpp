@@ -12,6 +12,7 @@
 #include "worker/tiny_run.h"
 
 using namespace bokeh::worker;
+using namespace bokeh::common;
 using bokeh::test::TempDir;
 using bokeh::test::tiny_config;
 using bokeh::test::tiny_data;

@@ -8,8 +8,8 @@
 
 #include "worker/plateau_scheduler.h"
 
+using bokeh::common::SchedulerConfig;
 using bokeh::worker::PlateauScheduler;
-using bokeh::worker::SchedulerConfig;
 
 namespace {
 SchedulerConfig make_config(double factor, int64_t patience, double threshold, int64_t cooldown, double min_lr) {

@@ -2,8 +2,8 @@
 // (on inside, restored after, nested), a U-Net's bf16 forward close to its fp32 one, a bf16 run
 // that learns with fp32 weights and fp32 metrics that an independent evaluation reproduces, and a
 // checkpoint of one precision refused by a run of another.
-#include "worker/batches.h"
 #include "worker/checkpoint.h"
+#include "worker/data/batches.h"
 #include "worker/image_metrics.h"
 #include "worker/precision.h"
 #include "worker/trainer.h"
@@ -16,6 +16,7 @@
 
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
+using namespace bokeh::common;
 using bokeh::test::TempDir;
 using bokeh::test::tiny_config;
 using bokeh::test::tiny_data;

@@ -8,14 +8,15 @@
 #include <fstream>
 #include <random>
 
-#include "worker/ebb_reader.h"
-#include "worker/jpeg_fixtures.h"
-#include "worker/image_io.h"
-#include "worker/prepared_data.h"
-#include "worker/synthetic_renderer.h"
 #include "support/temp_dir.h"
+#include "worker/data/ebb_reader.h"
+#include "worker/data/image_io.h"
+#include "worker/data/prepared_data.h"
+#include "worker/data/synthetic_renderer.h"
+#include "worker/jpeg_fixtures.h"
 
 using namespace bokeh::worker;
+using namespace bokeh::common;
 namespace fs = std::filesystem;
 using bokeh::test::TempDir;
 

@@ -6,10 +6,11 @@
 #include <limits>
 
 #include "support/temp_dir.h"
+#include "worker/data/stem_matching.h"
 #include "worker/image_scores.h"
-#include "worker/stem_matching.h"
 
 using namespace bokeh::worker;
+using namespace bokeh::common;
 namespace fs = std::filesystem;
 
 namespace {

@@ -6,10 +6,11 @@
 #include <filesystem>
 #include <random>
 
-#include "worker/image_io.h"
-#include "worker/synthetic_renderer.h"
+#include "worker/data/image_io.h"
+#include "worker/data/synthetic_renderer.h"
 
 using namespace bokeh::worker;
+using namespace bokeh::common;
 namespace fs = std::filesystem;
 
 namespace {

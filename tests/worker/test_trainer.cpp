@@ -2,8 +2,8 @@
 // other and with an independent evaluation of the best weights, a run interrupted and resumed is
 // bit-identical to an uninterrupted one, a corrupt last.pt is passed over (prev.pt or a fresh start),
 // and failures (NaN loss, another run's checkpoint) are clear errors.
-#include "worker/batches.h"
-#include "worker/prepared_data.h"
+#include "worker/data/batches.h"
+#include "worker/data/prepared_data.h"
 #include "worker/ssim.h"
 #include "worker/trainer.h"
 #include <catch2/catch.hpp>
@@ -18,6 +18,7 @@
 
 namespace fs = std::filesystem;
 using namespace bokeh::worker;
+using namespace bokeh::common;
 using bokeh::test::same_tensors;
 using bokeh::test::TempDir;
 using bokeh::test::tensors_of;

@@ -4,14 +4,14 @@
 #include <filesystem>
 #include <memory>
 
-#include "worker/prepared_data.h"
-#include "worker/run_config.h"
+#include "common/run_config.h"
+#include "worker/data/prepared_data.h"
 
 namespace bokeh::test {
 
 // 28 rendered 32x32 pairs: 16 train, 4 validation, 4 test.
 inline std::shared_ptr<const worker::PreparedData> tiny_data(const std::filesystem::path& cache) {
-  worker::DataConfig data;
+  common::DataConfig data;
   data.source = "synthetic";
   data.height = data.width = 32;
   data.train_pairs = 16;
@@ -22,9 +22,9 @@ inline std::shared_ptr<const worker::PreparedData> tiny_data(const std::filesyst
   return worker::PreparedData::prepare(data, cache);
 }
 
-inline worker::TrainConfig tiny_config(int64_t epochs) {
-  worker::TrainConfig config;
-  config.model = worker::ModelConfig{4, 2, true};
+inline common::TrainConfig tiny_config(int64_t epochs) {
+  common::TrainConfig config;
+  config.model = common::ModelConfig{4, 2, true};
   config.loss.lpips = 0.0;
   config.lr = 5e-3;
   config.batch_size = 5;  // 16 pairs: batches of 5, 5, 5 and a partial 1

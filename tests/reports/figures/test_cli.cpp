@@ -10,12 +10,12 @@
 #include <fmt/format.h>
 
 #include "reports/figures/render.h"
+#include "reports/sweep_fixture.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_builder.h"
 #include "reports/tables/table_format.h"
 #include "support/process_runner.h"
-#include "reports/sweep_fixture.h"
 #include "worker/checkpoint.h"
 
 using namespace bokeh;
@@ -87,8 +87,8 @@ TEST_CASE("render applies the best run's checkpoint and keeps the photo's size",
   const std::filesystem::path dir = orchestrator::run_checkpoint_dir(f.root, "tiny", vbase.key);
   std::filesystem::create_directories(dir);
   torch::manual_seed(4);
-  worker::UNet trained(worker::ModelConfig{8, 2, true});
-  worker::save_weights(dir / worker::kBestWeights, trained);
+  worker::UNet trained(common::ModelConfig{8, 2, true});
+  worker::save_weights(dir / common::kBestWeights, trained);
 
   worker::Image photo;
   photo.width = 45;
@@ -106,7 +106,7 @@ TEST_CASE("render applies the best run's checkpoint and keeps the photo's size",
   const worker::Image rendered = worker::read_image(out);
   CHECK(rendered.width == 45);
   CHECK(rendered.height == 33);
-  worker::UNet model = worker::load_best_model(dir, worker::ModelConfig{8, 2, true});
+  worker::UNet model = worker::load_best_model(dir, common::ModelConfig{8, 2, true});
   const worker::Image expected = reports::render_image(model, photo, 0);
   int max_diff = 0, changed = 0;
   for (size_t i = 0; i < expected.rgb.size(); ++i) {

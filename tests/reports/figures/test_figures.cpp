@@ -6,10 +6,11 @@
 #include <sstream>
 
 #include "reports/figures/curves_figure.h"
+#include "reports/figures/prepared_fixture.h"
 #include "reports/figures/report_figures.h"
 #include "reports/figures/samples_figure.h"
-#include "reports/tables/sweep_lookup.h"
 #include "reports/sweep_fixture.h"
+#include "reports/tables/sweep_lookup.h"
 #include "support/seeded_unet.h"
 #include "worker/checkpoint.h"
 
@@ -27,6 +28,17 @@ std::string read_text(const std::filesystem::path& file) {
 
 orchestrator::EpochRecord epoch(int64_t e, double lr) {
   return orchestrator::EpochRecord{e, 1.0 / e, 0.9 / e, 0.1 / e, lr, 1.0, 1.0};
+}
+
+// Gives the fixture's VBase_1 a best checkpoint; the request for a samples figure of the fixture.
+reports::FigureRequest samples_request_with_one_checkpoint(const test::SweepFixture& f) {
+  const std::filesystem::path dir = orchestrator::run_checkpoint_dir(f.root, "tiny", f.runs.at("VBase_1").key);
+  std::filesystem::create_directories(dir);
+  worker::save_weights(dir / common::kBestWeights, seeded_unet({8, 2, true}, 3));
+  reports::FigureRequest request;
+  request.out_dir = f.dir.path() / "figures";
+  request.results_root = f.root;
+  return request;
 }
 
 }  // namespace
@@ -107,15 +119,9 @@ TEST_CASE("The sample grid holds input, target and each model's output between w
 
 TEST_CASE("The sample figure of a stored sweep renders the runs that have a checkpoint", "[figures]") {
   const test::SweepFixture f;
+  test::prepare_fixture_data(f);
   const orchestrator::Store store = reports::open_store(f.db_path);
-  const orchestrator::RunRecord& vbase = f.runs.at("VBase_1");
-  const std::filesystem::path dir = orchestrator::run_checkpoint_dir(f.root, "tiny", vbase.key);
-  std::filesystem::create_directories(dir);
-  worker::save_weights(dir / worker::kBestWeights, seeded_unet({8, 2, true}, 3));
-
-  reports::FigureRequest request;
-  request.out_dir = f.dir.path() / "figures";
-  request.results_root = f.root;
+  reports::FigureRequest request = samples_request_with_one_checkpoint(f);
   const reports::FigureResult result = reports::make_samples_figure(store, request);
   // 2 test images of 16 x 16; columns input, target, VBase_1 (the other done run has no checkpoint).
   CHECK(test::png_size(result.png) == std::pair<uint32_t, uint32_t>{3 * 16 + 4 * 4, 2 * 16 + 3 * 4});
@@ -124,5 +130,35 @@ TEST_CASE("The sample figure of a stored sweep renders the runs that have a chec
   CHECK_THAT(read_text(request.out_dir / "tiny-samples.txt"), Catch::Contains("VBase_1"));
   request.runs = {f.lr2};
   CHECK_THROWS_WITH(reports::make_samples_figure(store, request),
-                    Catch::Contains("has no checkpoint") && Catch::Contains(worker::kBestWeights));
+                    Catch::Contains("has no checkpoint") && Catch::Contains(common::kBestWeights));
+}
+
+TEST_CASE("The sample figure opens the prepared data the sweep recorded and never builds it", "[figures]") {
+  const test::SweepFixture f;
+  const reports::FigureRequest request = samples_request_with_one_checkpoint(f);
+  const std::filesystem::path data_dir = orchestrator::sweep_data_dir(f.root, "tiny");
+  {  // none on record: said, and nothing prepared
+    const orchestrator::Store store = reports::open_store(f.db_path);
+    CHECK_THROWS_WITH(reports::make_samples_figure(store, request),
+                      Catch::Contains("sweep tiny has no prepared data on record") && Catch::Contains("run the sweep"));
+    CHECK_FALSE(std::filesystem::exists(data_dir));
+  }
+  const std::filesystem::path file = test::prepare_fixture_data(f);
+  const orchestrator::Store store = reports::open_store(f.db_path);
+  CHECK(std::filesystem::exists(reports::make_samples_figure(store, request).png));
+  // Corrupt: named, not rebuilt (the file keeps its bad bytes).
+  {
+    std::fstream out(file, std::ios::in | std::ios::out | std::ios::binary);
+    out.seekp(-1, std::ios::end);
+    out.put('\x7f');
+  }
+  const auto before = std::filesystem::last_write_time(file);
+  CHECK_THROWS_WITH(reports::make_samples_figure(store, request),
+                    Catch::Contains("prepared data is unusable") && Catch::Contains(file.string()));
+  CHECK(std::filesystem::last_write_time(file) == before);
+  // Removed: named.
+  std::filesystem::remove(file);
+  CHECK_THROWS_WITH(reports::make_samples_figure(store, request),
+                    Catch::Contains("is missing") && Catch::Contains(file.string()));
+  CHECK_FALSE(std::filesystem::exists(file));
 }

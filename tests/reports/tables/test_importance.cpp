@@ -18,6 +18,7 @@
 
 using namespace bokeh;
 using namespace bokeh::reports;
+using namespace bokeh::common;
 using Catch::Matchers::Contains;
 
 namespace {

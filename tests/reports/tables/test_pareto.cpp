@@ -12,6 +12,7 @@
 
 using namespace bokeh;
 using namespace bokeh::reports;
+using namespace bokeh::common;
 using Catch::Matchers::Contains;
 using Points = std::vector<std::pair<double, double>>;
 

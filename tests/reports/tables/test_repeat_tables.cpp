@@ -15,6 +15,7 @@
 
 using namespace bokeh;
 using namespace bokeh::reports;
+using namespace bokeh::common;
 using Catch::Matchers::Contains;
 
 namespace {
@@ -26,7 +27,7 @@ test::RepeatSweep three_widths(bool pending16 = false) {
   return test::RepeatSweep(spec, [=](const nlohmann::json& config, int64_t repeat) -> std::optional<test::Figures> {
     const int64_t width = config["model"]["width"];
     const double offsets[3] = {0.0, 0.002, -0.002};
-    if (width == 8) return test::Figures{0.290 + offsets[repeat], 26 + repeat, 120};
+    if (width == 8) return test::Figures{0.290 + offsets[repeat], 26.0 + static_cast<double>(repeat), 120};
     if (width == 4) return test::Figures{0.2905 + std::vector<double>{0.0, 0.002, -0.003}[repeat], 25, 60};
     if (pending16 && repeat == 2) return std::nullopt;
     return test::Figures{0.350 + offsets[repeat], 24, 240};

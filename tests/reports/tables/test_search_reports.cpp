@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "common/result_json.h"
 #include "orchestrator/spec/run_plan.h"
-#include "orchestrator/store/result_json.h"
 #include "orchestrator/sweep_records.h"
 #include "reports/tables/search_table.h"
 #include "reports/tables/status_report.h"
@@ -15,6 +15,7 @@
 
 using namespace bokeh;
 using namespace bokeh::reports;
+using namespace bokeh::common;
 
 namespace {
 
@@ -34,7 +35,7 @@ early_stopping: {method: asha, min_epochs: 1, reduction_factor: 3}
 )";
 
 std::string results(int64_t epochs, double val, double psnr) {
-  worker::TrainResult r{};
+  common::TrainResult r{};
   r.epochs = epochs;
   r.best_epoch = epochs;
   r.best_val_loss = r.val_loss = val;
@@ -42,7 +43,7 @@ std::string results(int64_t epochs, double val, double psnr) {
   r.gap = 0.1;
   r.test = {0.05, psnr, 0.8, std::nullopt};
   r.runtime_seconds = 6.0 * static_cast<double>(epochs);
-  return orchestrator::result_to_json(r).dump();
+  return common::result_to_json(r).dump();
 }
 
 }  // namespace

@@ -1,0 +1,115 @@
+// JSON conversion of EpochFigures and TrainResult (common/train_result.h), and the tolerant
+// ResultFigures reader.
+#include "common/result_json.h"
+
+#include <cmath>
+
+namespace bokeh::common {
+
+namespace {
+// JSON has no NaN: a missing figure is null.
+nlohmann::json number_or_null(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(); }
+}  // namespace
+
+std::optional<double> optional_number(const nlohmann::json& json, const char* field) {
+  const auto it = json.find(field);
+  if (it == json.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+nlohmann::json epoch_to_json(const EpochFigures& e) {
+  return {{"epoch", e.epoch},
+          {"train_loss", e.train_loss},
+          {"val_loss", e.val_loss},
+          {"gap", e.gap},
+          {"lr", e.lr},
+          {"seconds", e.seconds},
+          {"images_per_second", e.images_per_second}};
+}
+
+EpochFigures epoch_from_json(const nlohmann::json& j) {
+  const char* what = "epoch figures";
+  if (!j.is_object()) throw std::runtime_error("epoch figures: not a JSON object");
+  EpochFigures e;
+  e.epoch = required_field<int64_t>(j, "epoch", what);
+  e.train_loss = required_field<double>(j, "train_loss", what);
+  e.val_loss = required_field<double>(j, "val_loss", what);
+  e.gap = required_field<double>(j, "gap", what);
+  e.lr = required_field<double>(j, "lr", what);
+  e.seconds = required_field<double>(j, "seconds", what);
+  e.images_per_second = required_field<double>(j, "images_per_second", what);
+  return e;
+}
+
+nlohmann::json result_to_json(const TrainResult& r) {
+  nlohmann::json history = nlohmann::json::array();
+  for (const auto& e : r.history) history.push_back(epoch_to_json(e));
+  return {{"epochs", r.epochs},
+          {"best_epoch", r.best_epoch},
+          {"best_val_loss", r.best_val_loss},
+          {"train_loss", r.train_loss},
+          {"val_loss", r.val_loss},
+          {"gap", r.gap},
+          {"test_l1", r.test.l1},
+          {"test_psnr", number_or_null(r.test.psnr)},
+          {"test_ssim", r.test.ssim},
+          {"test_lpips", r.test.lpips ? nlohmann::json(*r.test.lpips) : nlohmann::json()},
+          {"runtime_seconds", r.runtime_seconds},
+          {"images_per_second", r.images_per_second},
+          {"parameters", r.parameters},
+          {"precision", r.precision},
+          {"libtorch", r.libtorch},
+          {"history", history}};
+}
+
+TrainResult result_from_json(const nlohmann::json& j) {
+  const char* what = "run results";
+  if (!j.is_object()) throw std::runtime_error("run results: not a JSON object");
+  TrainResult r;
+  r.epochs = required_field<int64_t>(j, "epochs", what);
+  r.best_epoch = required_field<int64_t>(j, "best_epoch", what);
+  r.best_val_loss = required_field<double>(j, "best_val_loss", what);
+  r.train_loss = required_field<double>(j, "train_loss", what);
+  r.val_loss = required_field<double>(j, "val_loss", what);
+  r.gap = required_field<double>(j, "gap", what);
+  r.test.l1 = required_field<double>(j, "test_l1", what);
+  r.test.psnr = optional_number(j, "test_psnr").value_or(INFINITY);
+  r.test.ssim = required_field<double>(j, "test_ssim", what);
+  r.test.lpips = optional_number(j, "test_lpips");
+  r.runtime_seconds = required_field<double>(j, "runtime_seconds", what);
+  r.images_per_second = required_field<double>(j, "images_per_second", what);
+  r.parameters = required_field<int64_t>(j, "parameters", what);
+  r.precision = required_field<std::string>(j, "precision", what);
+  // Results stored before the field existed name no libtorch (empty).
+  if (const auto it = j.find("libtorch"); it != j.end() && it->is_string()) r.libtorch = it->get<std::string>();
+  for (const auto& e : required_field<nlohmann::json>(j, "history", what)) r.history.push_back(epoch_from_json(e));
+  return r;
+}
+
+ResultFigures result_figures_from_json(const nlohmann::json& j) {
+  ResultFigures f;
+  f.train_loss = optional_number(j, "train_loss");
+  f.val_loss = optional_number(j, "val_loss");
+  f.gap = optional_number(j, "gap");
+  f.best_val_loss = optional_number(j, "best_val_loss");
+  if (const auto epoch = optional_number(j, "best_epoch")) f.best_epoch = static_cast<int64_t>(*epoch);
+  if (const auto epochs = optional_number(j, "epochs")) f.epochs = static_cast<int64_t>(*epochs);
+  f.runtime_seconds = optional_number(j, "runtime_seconds");
+  f.test_l1 = optional_number(j, "test_l1");
+  f.test_psnr = optional_number(j, "test_psnr");
+  f.test_ssim = optional_number(j, "test_ssim");
+  f.test_lpips = optional_number(j, "test_lpips");
+  // Results stored before runs had a precision setting were trained in fp32 throughout.
+  const auto precision = j.is_object() ? j.find("precision") : j.end();
+  if (precision != j.end() && precision->is_string())
+    f.precision = precision->get<std::string>();
+  else if (j.is_object() && j.contains("epochs"))
+    f.precision = "fp32";
+  if (j.is_object() && j.contains("epochs")) {
+    const auto libtorch = j.find("libtorch");
+    f.libtorch = libtorch != j.end() && libtorch->is_string() ? libtorch->get<std::string>() : std::string();
+  }
+  return f;
+}
+
+}  // namespace bokeh::common

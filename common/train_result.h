@@ -1,0 +1,44 @@
+// The figures a training run produces, as plain types without libtorch: one epoch's figures, the
+// test metrics and a finished run's result. The trainer fills them; the protocol, the store and the
+// reports carry and read them (common/result_json.h is their one JSON form).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bokeh::common {
+
+// One epoch's figures, as handed to TrainOptions::on_epoch and kept in the checkpoint.
+struct EpochFigures {
+  int64_t epoch;             // 1-based
+  double train_loss;         // mean of the epoch's batch losses
+  double val_loss;           // mean over the validation pairs
+  double gap;                // |val_loss - train_loss|
+  double lr;                 // learning rate used during this epoch
+  double seconds;            // wall time of the epoch: training, validation, saving the best weights
+  double images_per_second;  // training pairs / seconds of the training phase
+};
+
+// Per-image means over the test split.
+struct TestMetrics {
+  double l1, psnr, ssim;
+  std::optional<double> lpips;  // empty without an LPIPS net
+};
+
+struct TrainResult {
+  int64_t epochs;      // epochs trained (config.epochs)
+  int64_t best_epoch;  // 1-based, by validation loss
+  double best_val_loss;
+  double train_loss, val_loss, gap;  // the last epoch's
+  TestMetrics test;                  // of the best weights (not computed on a group member other than the leader)
+  double runtime_seconds;            // sum of all epochs' seconds, including those before a resume
+  double images_per_second;          // training pairs processed / seconds spent in training phases
+  int64_t parameters;
+  std::vector<EpochFigures> history;  // every epoch's figures, 1..epochs (restored ones included)
+  std::string precision = "fp32";     // the forward pass's, as train.precision resolved on the device
+  std::string libtorch;               // the libtorch version that trained it (TORCH_VERSION)
+};
+
+}  // namespace bokeh::common

@@ -1,0 +1,188 @@
+// `sweep SPEC [--db results/sweeps.db] [--set k=v]... [--quick] [--no-lpips] [--dry-run] [--retry-failed]
+// [--fresh] [--quiet]`: runs a sweep. Under `mpirun -n N`, rank 0 coordinates and ranks 1..N-1 train;
+// alone, it trains the runs itself. --dry-run validates and prints the expanded runs without touching
+// anything; --quick and --no-lpips stand for sets of --set overrides (orchestrator/spec/spec_profiles.h).
+// `sweep --train-one ...` is the child process a worker trains one run in (training_process.h).
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <mpi.h>
+#include <torch/version.h>
+
+#include "bokeh_version.h"
+
+#include "orchestrator/coordinator.h"
+#include "orchestrator/interrupt.h"
+#include "orchestrator/mpi/mpi_check.h"
+#include "orchestrator/mpi/rank_groups.h"
+#include "orchestrator/spec/dry_run.h"
+#include "orchestrator/spec/spec_inputs.h"
+#include "orchestrator/spec/spec_profiles.h"
+#include "runner/cuda_devices.h"
+#include "runner/single_process.h"
+#include "runner/sweep_data.h"
+#include "runner/training_process.h"
+#include "runner/worker_loop.h"
+
+using namespace bokeh::runner;
+using bokeh::common::kExitBadInput;
+using bokeh::common::kExitFailed;
+using bokeh::common::kExitOk;
+
+namespace {
+// Under mpirun every rank parses the same arguments; only rank 0 (as the launcher numbers it) prints.
+bool launched_as_rank_zero() {
+  const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+  return rank == nullptr || std::string(rank) == "0";
+}
+
+// resources.ranks_per_run, read by rank 0 and told to all (collective). A spec that does not load
+// counts as 1 here: the coordinator then reports its error the usual way.
+int agreed_ranks_per_run(const bokeh::orchestrator::SweepCommand& command, int rank) {
+  int ranks_per_run = 1;
+  if (rank == 0) {
+    try {
+      ranks_per_run = static_cast<int>(
+          bokeh::orchestrator::load_spec(command.spec_path, command.overrides).resources.ranks_per_run);
+    } catch (const std::exception&) {
+      ranks_per_run = 1;
+    }
+  }
+  bokeh::orchestrator::mpi_check(MPI_Bcast(&ranks_per_run, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
+  return ranks_per_run;
+}
+
+// --quick and --no-lpips as the --set overrides they stand for, ahead of the user's own (which win).
+// --quick names the sweep after the spec's; a spec that does not load is reported by the caller.
+std::vector<std::string> expand_profiles(const bokeh::orchestrator::SweepCommand& command, bool quick, bool no_lpips) {
+  std::vector<std::string> sets;
+  if (quick) {
+    try {
+      sets = bokeh::orchestrator::quick_look_overrides(
+          bokeh::orchestrator::load_spec(command.spec_path, command.overrides).name);
+    } catch (const std::exception&) {
+      return command.overrides;
+    }
+  }
+  if (no_lpips)
+    for (const std::string& o : bokeh::orchestrator::no_lpips_overrides()) sets.push_back(o);
+  sets.insert(sets.end(), command.overrides.begin(), command.overrides.end());
+  return sets;
+}
+
+// What --version and the dry run say of this build.
+std::string build_text() {
+#ifdef BOKEH_WITH_CUDA
+  const char* kind = "CUDA";
+#else
+  const char* kind = "CPU";
+#endif
+  return std::string("bokeh-sweep ") + BOKEH_VERSION + ", libtorch " + TORCH_VERSION + " (" + kind + ")";
+}
+
+// The dry run: the expanded runs, then any file the spec names that is not in place (a real start
+// would refuse it), each with what to do.
+int dry_run(const bokeh::orchestrator::SweepCommand& command) {
+  try {
+    const bokeh::orchestrator::Spec spec = bokeh::orchestrator::load_spec(command.spec_path, command.overrides);
+    bokeh::orchestrator::print_dry_run(std::cout, spec, plan_runs(spec), cuda_devices());
+    std::cout << "build: " << build_text() << "\n";
+    for (const bokeh::orchestrator::InputProblem& p : bokeh::orchestrator::spec_input_problems(spec))
+      std::cout << "not in place (a real start refuses this): "
+                << bokeh::orchestrator::SpecError(p.where, p.message).what() << "\n";
+    return bokeh::common::kExitOk;
+  } catch (const std::exception& e) {
+    std::cerr << "sweep: " << e.what() << "\n";
+    return bokeh::common::kExitBadInput;
+  }
+}
+
+int run_sweep(const bokeh::orchestrator::SweepCommand& command, int& argc, char**& argv) {
+  bokeh::orchestrator::mpi_check(MPI_Init(&argc, &argv), "MPI_Init");
+  bokeh::orchestrator::install_interrupt_handlers();  // after MPI_Init, so that ours handle SIGINT/SIGTERM
+  int rank = 0, size = 1;
+  bokeh::orchestrator::mpi_check(MPI_Comm_rank(MPI_COMM_WORLD, &rank), "MPI_Comm_rank");
+  bokeh::orchestrator::mpi_check(MPI_Comm_size(MPI_COMM_WORLD, &size), "MPI_Comm_size");
+  const bokeh::orchestrator::NodeLayout layout = bokeh::orchestrator::node_layout(MPI_COMM_WORLD, size > 1 ? 0 : -1);
+  const int ranks_per_run = agreed_ranks_per_run(command, rank);
+  if (const std::string error = bokeh::orchestrator::group_layout_error(size, ranks_per_run); !error.empty()) {
+    if (rank == 0) std::cerr << "sweep: " << command.spec_path << ": " << error << "\n";
+    MPI_Finalize();
+    return bokeh::common::kExitBadInput;
+  }
+  const bokeh::orchestrator::RankGroups groups = bokeh::orchestrator::split_into_groups(MPI_COMM_WORLD, ranks_per_run);
+  const bokeh::orchestrator::MpiChannel channel(MPI_COMM_WORLD);
+  int status = bokeh::common::kExitOk;
+  try {
+    if (size == 1)
+      status = run_single_process(command, layout);
+    else if (rank == 0)
+      status = bokeh::orchestrator::run_coordinator(command, prepare_sweep_data, channel, groups.leaders);
+    else
+      status = run_worker(channel, layout, groups);
+  } catch (const std::bad_alloc&) {  // the coordinator's or worker's own memory ran out, not a run's
+    std::cerr << "sweep: rank " << rank << ": out of memory in the sweep process itself (std::bad_alloc); runs in "
+              << "flight resume at the next start: free memory, or start fewer worker ranks per node\n";
+    if (size > 1) MPI_Abort(MPI_COMM_WORLD, bokeh::common::kExitFailed);  // the other ranks must not wait for this one
+    MPI_Finalize();
+    return bokeh::common::kExitFailed;
+  } catch (const std::exception& e) {  // the loops handle run errors; this is the store or MPI failing
+    std::cerr << "sweep: rank " << rank << ": " << e.what() << "\n";
+    MPI_Abort(MPI_COMM_WORLD, bokeh::common::kExitFailed);
+  }
+  // Every rank exits with the same status (the highest: interrupted 130 > bad input 2 > failed 1 > 0),
+  // so that mpirun, which reports the first non-zero one, tells the sweep's outcome.
+  int agreed = status;
+  bokeh::orchestrator::mpi_check(MPI_Allreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
+  MPI_Finalize();
+  return agreed;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == kTrainOneFlag) return train_one_main(argc, argv);
+  bokeh::orchestrator::SweepCommand c;
+  CLI::App app{
+      "Runs a hyperparameter sweep of the bokeh U-Net. Under `mpirun -n N`, rank 0 coordinates and\n"
+      "ranks 1..N-1 train (k ranks per run, in fixed groups, when the spec sets resources.ranks_per_run\n"
+      "to k); without mpirun the one process trains the runs in turn. With a CUDA libtorch each worker\n"
+      "trains on a GPU, resources.runs_per_gpu workers per GPU. Runs train in a child process of their\n"
+      "rank (groups: in the ranks), so a crash fails only that run. Ctrl-C, SIGTERM or SIGUSR1 (which\n"
+      "mpirun forwards) stop the sweep at the next batch with status 130; the same command again resumes\n"
+      "it. A spec's runs are its explicit runs, grid points and sampled trials (search:, drawn as workers\n"
+      "ask and stored as drawn; method tpe proposes from the results so far); with early_stopping: asha, runs stop at "
+      "rungs and may be promoted later (decisions depend\n"
+      "on the order results arrive under mpirun; see sweeps/README.md).",
+      "sweep"};
+  app.set_version_flag("--version", build_text(), "print this build's version and its libtorch's, then exit");
+  app.add_option("spec", c.spec_path, "sweep spec (YAML), e.g. sweeps/demo.yaml")->required();
+  app.add_option("--db", c.db_path, "results database; checkpoints and prepared data go beside it")
+      ->capture_default_str();
+  app.add_option("--set", c.overrides, "override a spec key, e.g. --set train.epochs=2 (repeatable)");
+  bool quick = false, no_lpips = false;
+  app.add_flag(bokeh::orchestrator::kQuickFlag, quick,
+               "a quick look on a CPU: the built-in synthetic data at 32x48, 8/4/4 train/val/test pairs, each run's "
+               "own epochs, stored as the sweep NAME-quick");
+  app.add_flag(bokeh::orchestrator::kNoLpipsFlag, no_lpips,
+               "without the LPIPS weights file: loss.lpips=0 in every run, test LPIPS shown as –");
+  app.add_flag(
+      "--dry-run", c.dry_run,
+      "validate and print the expanded runs (and the first 20 sampled trials), ASHA's rungs and where workers train; "
+      "touch nothing");
+  app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
+  app.add_flag("--fresh", c.fresh, "discard the stored results of this sweep (its spec changed) and start anew");
+  app.add_flag("--quiet", c.quiet, "print only errors and the final summary");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForVersion& e) {
+    return launched_as_rank_zero() ? app.exit(e) : 0;
+  } catch (const CLI::CallForHelp& e) {
+    return launched_as_rank_zero() ? app.exit(e) : 0;
+  } catch (const CLI::ParseError& e) {
+    if (launched_as_rank_zero()) std::cerr << "sweep: " << e.what() << " (see sweep --help)\n";
+    return bokeh::common::kExitBadInput;
+  }
+  c.overrides = expand_profiles(c, quick, no_lpips);
+  return c.dry_run ? dry_run(c) : run_sweep(c, argc, argv);
+}
