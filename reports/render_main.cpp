@@ -6,12 +6,12 @@
 #include <iostream>
 #include <string>
 
+#include "common/checkpoint_files.h"
 #include "common/exit_codes.h"
-#include "reports/figures/render.h"
+#include "orchestrator/store/results_layout.h"
+#include "reports/figures/render_photo.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/sweep_lookup.h"
-#include "worker/checkpoint.h"
-#include "worker/data/image_io.h"
 
 namespace {
 
@@ -38,9 +38,7 @@ int run(const RenderOptions& o) {
                                      sweep.name, bokeh::orchestrator::to_string(chosen.state),
                                      (dir / bokeh::common::kBestWeights).string()));
   }
-  bokeh::worker::UNet model = bokeh::worker::load_best_model(dir, chosen.model);
-  const bokeh::worker::Image input = bokeh::worker::read_image(o.input);
-  bokeh::worker::write_image(o.output, r::render_image(model, input, o.tile));
+  const r::PhotoSize input = r::render_photo(dir, chosen.model, o.input, o.output, o.tile);
   std::cout << fmt::format("{} ({}x{}) -> {} with run {} of sweep {}\n", o.input, input.width, input.height, o.output,
                            chosen.name, sweep.name);
   return bokeh::common::kExitOk;

@@ -9,6 +9,7 @@
 #include "worker/data/image_tensor.h"
 #include "worker/data/stem_matching.h"
 #include "worker/image_metrics.h"
+#include "worker/lpips.h"
 #include "worker/ssim.h"
 
 namespace bokeh::worker {
@@ -28,6 +29,8 @@ std::vector<ScoredPair> pairs_to_score(const fs::path& pred, const fs::path& tar
   return pairs;
 }
 
+namespace {
+
 ImageScores score_pair(const ScoredPair& pair, const Lpips& lpips) {
   const Image pred = read_image(pair.pred), target = read_image(pair.target);
   if (pred.width != target.width || pred.height != target.height)
@@ -45,6 +48,16 @@ ImageScores score_pair(const ScoredPair& pair, const Lpips& lpips) {
     throw std::runtime_error(fmt::format("{} vs {}: {}", pair.pred.string(), pair.target.string(), e.what()));
   }
   return s;
+}
+
+}  // namespace
+
+std::vector<ImageScores> score_pairs(const std::vector<ScoredPair>& pairs, const std::filesystem::path& lpips_weights) {
+  torch::NoGradGuard no_grad;
+  const Lpips lpips = lpips_weights.empty() ? Lpips(nullptr) : Lpips(lpips_weights);
+  std::vector<ImageScores> scores;
+  for (const ScoredPair& pair : pairs) scores.push_back(score_pair(pair, lpips));
+  return scores;
 }
 
 ImageScores mean_scores(const std::vector<ImageScores>& scores) {

@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "worker/lpips.h"
-
 namespace bokeh::worker {
 
 struct ScoredPair {
@@ -26,8 +24,10 @@ struct ImageScores {
 // only, no images, or a pair of different sizes.
 std::vector<ScoredPair> pairs_to_score(const std::filesystem::path& pred, const std::filesystem::path& target);
 
-// One pair's figures, in float64 (LPIPS in float32, as its weights are). Errors name both files.
-ImageScores score_pair(const ScoredPair& pair, const Lpips& lpips);
+// Each pair's figures, in float64 (LPIPS in float32, as its weights are), with LPIPS when
+// `lpips_weights` names a weights file (tools/export_lpips_weights.py). Errors name both files. The
+// header needs no libtorch: `metrics`' main compiles without it.
+std::vector<ImageScores> score_pairs(const std::vector<ScoredPair>& pairs, const std::filesystem::path& lpips_weights);
 
 // The mean of each figure over `scores` (not empty); LPIPS when every pair has it.
 ImageScores mean_scores(const std::vector<ImageScores>& scores);

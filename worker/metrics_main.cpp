@@ -67,11 +67,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   try {
-    torch::NoGradGuard no_grad;
-    const Lpips lpips = weights.empty() ? Lpips(nullptr) : Lpips(std::filesystem::path(weights));
     const auto pairs = pairs_to_score(pred, target);
-    std::vector<ImageScores> scores;
-    for (const auto& pair : pairs) scores.push_back(score_pair(pair, lpips));
+    const std::vector<ImageScores> scores = score_pairs(pairs, weights);
     const ImageScores mean = mean_scores(scores);
     if (json)
       print_json(pairs, scores, mean);

@@ -1,5 +1,8 @@
-// Padding and overlapping-tile inference for `render` and the sample figures.
+// Padding and overlapping-tile inference for `render` (render_photo) and the sample figures.
 #include "reports/figures/render.h"
+
+#include "reports/figures/render_photo.h"
+#include "worker/checkpoint.h"
 
 namespace bokeh::reports {
 namespace {
@@ -60,6 +63,14 @@ torch::Tensor render_tensor(worker::UNet& model, const torch::Tensor& x, int64_t
 worker::Image render_image(worker::UNet& model, const worker::Image& input, int64_t tile) {
   const torch::Tensor x = worker::image_to_tensor(input).unsqueeze(0);  // (1, 3, H, W)
   return worker::tensor_to_image(render_tensor(model, x, tile).squeeze(0));
+}
+
+PhotoSize render_photo(const std::filesystem::path& checkpoint_dir, const common::ModelConfig& model,
+                       const std::filesystem::path& input, const std::filesystem::path& output, int64_t tile) {
+  worker::UNet unet = worker::load_best_model(checkpoint_dir, model);
+  const worker::Image photo = worker::read_image(input);
+  worker::write_image(output, render_image(unet, photo, tile));
+  return PhotoSize{photo.width, photo.height};
 }
 
 }  // namespace bokeh::reports
