@@ -46,9 +46,10 @@ Table trials_table(const orchestrator::Store& store, const orchestrator::SweepIn
   }
   std::vector<std::string> varied = spec.sampled;  // sampled settings first, then any other that varies
   for (const auto& [path, value] : configs.empty() ? std::map<std::string, json>{} : configs.front()) {
-    const bool differs = std::any_of(configs.begin(), configs.end(), [&](const auto& c) {
-      const auto it = c.find(path);
-      return it == c.end() || it->second != value;
+    // Init-captures: clang before 16 cannot capture a structured binding by name.
+    const bool differs = std::any_of(configs.begin(), configs.end(), [&key = path, &first = value](const auto& c) {
+      const auto it = c.find(key);
+      return it == c.end() || it->second != first;
     });
     if (differs && std::find(varied.begin(), varied.end(), path) == varied.end()) varied.push_back(path);
   }
