@@ -65,15 +65,20 @@ bool write_frame(int fd, const common::Message& message) {
          write_all(fd, bytes.data(), bytes.size());
 }
 
-// The next message, or nullopt at the end of the stream (the writer closed it or died).
+// The stream ended inside a message: its writer died while writing it (a SIGKILL lands anywhere).
+struct CutShortFrame : common::ProtocolError {
+  CutShortFrame() : common::ProtocolError("training process: truncated message") {}
+};
+
+// The next message, or nullopt at the end of the stream between two messages (the writer closed it or died).
 std::optional<common::Message> read_frame(int fd) {
   int32_t tag = 0;
   uint64_t length = 0;
   if (!read_all(fd, reinterpret_cast<char*>(&tag), sizeof tag)) return std::nullopt;
-  if (!read_all(fd, reinterpret_cast<char*>(&length), sizeof length) || length > (uint64_t{1} << 31))
-    throw common::ProtocolError("training process: truncated or oversized message");
+  if (!read_all(fd, reinterpret_cast<char*>(&length), sizeof length)) throw CutShortFrame();
+  if (length > (uint64_t{1} << 31)) throw common::ProtocolError("training process: oversized message");
   std::string bytes(length, '\0');
-  if (!read_all(fd, bytes.data(), length)) throw common::ProtocolError("training process: truncated message");
+  if (!read_all(fd, bytes.data(), length)) throw CutShortFrame();
   return common::decode_message(tag, bytes, -1);
 }
 
@@ -149,9 +154,14 @@ class TrainingChild {
     pollfd p{from_child_, POLLIN, 0};
     const int ready = ::poll(&p, 1, kPollMs);
     if (ready <= 0) return std::nullopt;
-    std::optional<common::Message> message = read_frame(from_child_);
-    if (!message) ended_ = true;
-    return message;
+    try {
+      std::optional<common::Message> message = read_frame(from_child_);
+      if (!message) ended_ = true;
+      return message;
+    } catch (const CutShortFrame&) {  // how the child ended, from reap(), says why
+      ended_ = true;
+      return std::nullopt;
+    }
   }
   bool end_of_stream() const { return ended_; }
   void signal(int sig) const { ::kill(pid_, sig); }
