@@ -67,9 +67,12 @@ void prepare(const Options& o) {
   std::cout << PreparedData::prepare(d, o.out)->file().string() << "\n";
 }
 
-// "auto" follows the worker (on for CUDA devices), else "on" / "off".
-bool chosen(const std::string& setting, const torch::Device& device) {
-  return setting == "auto" ? device.is_cuda() : setting == "on";
+// "auto" follows the worker (`worker_default`), else "on" / "off".
+bool chosen(const std::string& setting, bool worker_default) { return setting == "auto" ? worker_default : setting == "on"; }
+
+// --layout: channels_last unless "off" (the worker's layout on every device).
+torch::MemoryFormat memory_format(const Options& o) {
+  return chosen(o.layout, true) ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
 }
 
 void throughput(const Options& o) {
@@ -77,8 +80,9 @@ void throughput(const Options& o) {
   const TrainConfig config = train_config(o);
   TrainOptions options;
   options.device = torch::Device(o.device);
-  const bool channels_last = chosen(o.layout, options.device), autotune = chosen(o.autotune, options.device);
-  if (channels_last) options.memory_format = torch::MemoryFormat::ChannelsLast;
+  options.memory_format = memory_format(o);
+  const bool channels_last = options.memory_format == torch::MemoryFormat::ChannelsLast;
+  const bool autotune = chosen(o.autotune, options.device.is_cuda());
   at::globalContext().setBenchmarkCuDNN(autotune);
   reset_peak_memory(options.device);
   const TrainResult r = train_run(config, *data, options);
@@ -123,6 +127,8 @@ void profile_step(const Options& o, const PreparedData& data) {
   const TrainConfig config = train_config(o);
   torch::manual_seed(1);
   UNet model(config.model);
+  const torch::MemoryFormat format = memory_format(o);
+  lay_out(model, format);
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(config.lr));
   const BokehLoss loss(config.loss, Lpips{nullptr});
   const int64_t n = data.size(Split::train);
@@ -134,7 +140,8 @@ void profile_step(const Options& o, const PreparedData& data) {
     for (int64_t b = 0; b < o.batch; ++b) rows.push_back((step * o.batch + b) % n);
     auto t = Clock::now();
     double now[5];
-    const Batch batch = make_batch(data, Split::train, rows, o.augment, 1, step);
+    Batch batch = make_batch(data, Split::train, rows, o.augment, 1, step);
+    batch.input = batch.input.contiguous(format), batch.target = batch.target.contiguous(format);
     now[0] = seconds_since(t), t = Clock::now();
     optimizer.zero_grad();
     const auto prediction = model->forward(batch.input);
@@ -151,8 +158,10 @@ void profile_step(const Options& o, const PreparedData& data) {
   trace.reset();
   double step = 0;
   for (double p : parts) step += p;
-  std::cout << fmt::format("step ({},{}) {}x{} batch {}{} at {} threads: {:.4f} s\n", o.width, o.depth, o.size, o.size,
-                           o.batch, o.augment ? " augmented" : "", at::get_num_threads(), step);
+  std::cout << fmt::format("step ({},{}) {}x{} batch {}{}{} at {} threads: {:.4f} s\n", o.width, o.depth,
+                           data.height(), data.width(), o.batch, o.augment ? " augmented" : "",
+                           format == torch::MemoryFormat::ChannelsLast ? " channels_last" : " NCHW",
+                           at::get_num_threads(), step);
   const char* names[5] = {"make_batch", "forward", "loss (forward)", "backward (model + loss)", "optimizer step"};
   for (int i = 0; i < 5; ++i)
     std::cout << fmt::format("  {:<24} {:8.4f} s  {:5.1f}%\n", names[i], parts[i], 100.0 * parts[i] / step);
@@ -163,14 +172,14 @@ void profile_step(const Options& o, const PreparedData& data) {
       step, parts[0], parts[0] / step, parts[2] / step);
   if (o.step_only) return;
   model->eval();
-  const Batch batch = make_batch(data, Split::train, {0, 1, 2, 3}, false, 1, 1);
+  const torch::Tensor input = make_batch(data, Split::train, {0, 1, 2, 3}, false, 1, 1).input.contiguous(format);
   const double no_grad = timed(o.reps, [&] {
     torch::NoGradGuard g;
-    model->forward(batch.input);
+    model->forward(input);
   });
   const double inference = timed(o.reps, [&] {
     c10::InferenceMode g;
-    model->forward(batch.input);
+    model->forward(input);
   });
   std::cout << fmt::format("eval forward (batch 4): NoGradGuard {:.4f} s, InferenceMode {:.4f} s (ratio {:.3f})\n",
                            no_grad, inference, no_grad / inference);
@@ -219,11 +228,11 @@ int main(int argc, char** argv) {
     sub->add_option("--lr", o.lr)->capture_default_str();
     sub->add_option("--batch", o.batch)->capture_default_str();
     sub->add_option("--threads", o.threads)->capture_default_str();
+    sub->add_option("--layout", o.layout, "channels_last batches and weights: auto (on, as the worker), on, off")
+        ->capture_default_str();
   }
   tp->add_option("--device", o.device, "cpu, cuda, cuda:1, ...")->capture_default_str();
   tp->add_option("--precision", o.precision, "train.precision: auto, fp32, bf16, fp16")->capture_default_str();
-  tp->add_option("--layout", o.layout, "channels_last batches and weights: auto (on for CUDA), on, off")
-      ->capture_default_str();
   tp->add_option("--cudnn-benchmark", o.autotune, "cuDNN autotuning: auto (on for CUDA), on, off")
       ->capture_default_str();
   tp->add_option("--runs", o.runs, "several configs in turn, one JSON line each: W,D,B,PRECISION[,LAYOUT[,AUTOTUNE]]");

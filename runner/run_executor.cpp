@@ -67,10 +67,8 @@ common::TrainResult RunExecutor::execute(const common::AssignMessage& assign, co
   at::set_num_threads(threads);
   worker::TrainOptions options;
   options.device = worker_device(assign.device, layout_, assign.runs_per_gpu);
-  if (options.device.is_cuda()) {  // what PyTorch's GPU recipes use; see bench/README.md for what was measured
-    options.memory_format = torch::MemoryFormat::ChannelsLast;
+  if (options.device.is_cuda())  // what PyTorch's GPU recipes use; see bench/README.md for what was measured
     at::globalContext().setBenchmarkCuDNN(true);
-  }
   options.checkpoint_dir = assign.checkpoint_dir;
   options.sweep_instance = assign.sweep_instance;
   options.lpips = lpips(assign.lpips_weights);

@@ -285,14 +285,6 @@ std::optional<TrainingState> resume(const TrainOptions& options, const std::stri
   return std::nullopt;
 }
 
-// Lays the model's 4-d parameters (the convolutions' weights) out in `format` (channels_last on GPUs).
-void lay_out(UNet& model, torch::MemoryFormat format) {
-  if (format == torch::MemoryFormat::Contiguous) return;
-  torch::NoGradGuard no_grad;
-  for (auto& parameter : model->parameters())
-    if (parameter.dim() == 4) parameter.set_data(parameter.contiguous(format));
-}
-
 // Whether a libtorch error is an allocation that failed: CUDA's caching allocator throws
 // OutOfMemoryError, but the CPU's DefaultCPUAllocator (and oneDNN's scratch buffers) throw a plain
 // c10::Error saying so, with a long C++ backtrace attached.
@@ -327,6 +319,13 @@ auto guard_memory(const common::TrainConfig& config, const PreparedData& data, c
 }
 
 }  // namespace
+
+void lay_out(UNet& model, torch::MemoryFormat format) {
+  if (format == torch::MemoryFormat::Contiguous) return;
+  torch::NoGradGuard no_grad;
+  for (auto& parameter : model->parameters())
+    if (parameter.dim() == 4) parameter.set_data(parameter.contiguous(format));
+}
 
 common::TrainResult train_run(const common::TrainConfig& config, const PreparedData& data,
                               const TrainOptions& options) {

@@ -16,14 +16,15 @@
 #include "worker/data/prepared_data.h"
 #include "worker/lpips.h"
 #include "worker/training_group.h"
+#include "worker/unet.h"
 
 namespace bokeh::worker {
 
 struct TrainOptions {
   torch::Device device{torch::kCPU};
-  // Layout of the batches and the convolution weights: channels_last suits GPU tensor cores
-  // (the worker sets it for CUDA devices); on the CPU it was measured slower.
-  torch::MemoryFormat memory_format = torch::MemoryFormat::Contiguous;
+  // Layout of the batches and the convolution weights. channels_last suits GPU tensor cores, and on
+  // the CPU libtorch 2.15's oneDNN convolutions train 1.07-1.5x faster in it than in NCHW (bench/README.md).
+  torch::MemoryFormat memory_format = torch::MemoryFormat::ChannelsLast;
   std::filesystem::path checkpoint_dir;  // holds last.pt (resume) and best.pt; "" = no checkpoints
   // The sweep instance the run belongs to (the store's id). Checkpoints carry it with the data's
   // checksum; one written by another instance or over other data (or for other settings) is moved to
@@ -70,5 +71,8 @@ class TrainingInterrupted : public std::runtime_error {
 // epoch 3, batch 7") or a bad checkpoint, OutOfMemory, std::invalid_argument for impossible settings (a
 // precision the device cannot run).
 common::TrainResult train_run(const common::TrainConfig& config, const PreparedData& data, const TrainOptions& options);
+
+// Lays the model's 4-d parameters (the convolutions' weights) out in `format`, as train_run does.
+void lay_out(UNet& model, torch::MemoryFormat format);
 
 }  // namespace bokeh::worker
