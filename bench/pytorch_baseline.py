@@ -15,8 +15,9 @@ assembled on the host and copied to the GPU each step, as a script with a data l
   pytorch_baseline.py runs --db DB --sweep NAME [--threads N] [--checkpoints DIR]
       trains the sweep's runs (the canonical configs our spec expansion stored) one after another on
       the sweep's prepared data; prints per-run and total wall time (last line: JSON)
-  both take --device cpu|cuda and --precision fp32|bf16|fp16|auto (auto: a run's own train.precision,
-  resolved as ours: bf16 on GPUs that support it, else fp32)
+  both take --device cpu|cuda, --precision fp32|bf16|fp16|auto (auto: a run's own train.precision,
+  resolved as ours: bf16 on GPUs that support it, else fp32) and --layout auto|nchw|channels_last
+  (auto: NCHW on the CPU, PyTorch's default; channels_last on a GPU)
 
 It needs PyTorch: the bench drivers run it with the venv bench_common makes (PyTorch from PyPI at
 the version our build links, so both sides run the same kernels). Standard library and torch only.
@@ -188,7 +189,7 @@ class Device:
     """Where and how a run trains: the device, the forward pass's autocast dtype (None: fp32), the
     memory format of batches and weights, and fp16's loss scaler."""
 
-    def __init__(self, name, precision):
+    def __init__(self, name, precision, layout="auto"):
         self.device = torch.device(name)
         self.cuda = self.device.type == "cuda"
         if precision == "auto":
@@ -197,7 +198,9 @@ class Device:
             raise SystemExit("fp16 needs a CUDA device")
         self.precision = precision
         self.dtype = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
-        self.format = torch.channels_last if self.cuda else torch.contiguous_format
+        if layout == "auto":  # PyTorch's own default on the CPU, its GPU recipes' layout on a GPU
+            layout = "channels_last" if self.cuda else "nchw"
+        self.format = torch.channels_last if layout == "channels_last" else torch.contiguous_format
         if self.cuda:
             torch.backends.cudnn.benchmark = True
 
@@ -329,7 +332,7 @@ def set_threads(threads):
 
 def throughput(args):
     set_threads(args.threads)
-    dev = Device(args.device, args.precision)
+    dev = Device(args.device, args.precision, args.layout)
     if dev.cuda:
         torch.cuda.reset_peak_memory_stats()
     data = PreparedData(args.data)
@@ -380,7 +383,7 @@ def runs(args):
         if args.device != "cpu":
             torch.cuda.reset_peak_memory_stats()
         wanted = cfg["train"].get("precision", "fp32") if args.precision == "auto" else args.precision
-        dev = Device(args.device, wanted)
+        dev = Device(args.device, wanted, args.layout)
         checkpoint_dir = None
         if args.checkpoints:
             checkpoint_dir = os.path.join(args.checkpoints, key)
@@ -427,6 +430,9 @@ def main():
         sub_parser.add_argument("--device", default="cpu", help="cpu or cuda (one GPU)")
         sub_parser.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16", "fp16"],
                                 help="autocast dtype of the forward pass (auto: each run's train.precision)")
+        sub_parser.add_argument("--layout", default="auto", choices=["auto", "nchw", "channels_last"],
+                                help="batches and weights (auto: NCHW on the CPU, as a plain script; "
+                                     "channels_last on a GPU)")
     args = parser.parse_args()
     if args.mode == "params":
         print(parameter_count(UNet(args.width, args.depth, not args.no_bn)))
