@@ -215,7 +215,13 @@ std::string minutes(double seconds) { return fmt::format("{:g} min", seconds / 6
 }  // namespace
 
 common::TrainResult TrainingProcess::train(const common::AssignMessage& assign, const RunReports& reports) {
-  if (!child_) child_ = std::make_unique<TrainingChild>(layout_);
+  if (!child_) {
+    // Widened here, not only in the child: the child's OpenMP runtime reads its affinity once, at
+    // load, and with fewer cores than threads it stops spinning between parallel regions, which
+    // halved a 2-thread run's speed under `mpirun -n 2` (one core per rank).
+    orchestrator::make_room_for_threads(orchestrator::worker_threads(layout_, static_cast<int>(assign.threads)));
+    child_ = std::make_unique<TrainingChild>(layout_);
+  }
   // Whatever ends this run other than DONE ends this child too: the next run gets a fresh process.
   std::unique_ptr<TrainingChild> child = std::move(child_);
   if (!child->send(assign)) throw std::runtime_error("the training process died before it took its run");
