@@ -68,7 +68,9 @@ void prepare(const Options& o) {
 }
 
 // "auto" follows the worker (`worker_default`), else "on" / "off".
-bool chosen(const std::string& setting, bool worker_default) { return setting == "auto" ? worker_default : setting == "on"; }
+bool chosen(const std::string& setting, bool worker_default) {
+  return setting == "auto" ? worker_default : setting == "on";
+}
 
 // --layout: channels_last unless "off" (the worker's layout on every device).
 torch::MemoryFormat memory_format(const Options& o) {
@@ -158,8 +160,8 @@ void profile_step(const Options& o, const PreparedData& data) {
   trace.reset();
   double step = 0;
   for (double p : parts) step += p;
-  std::cout << fmt::format("step ({},{}) {}x{} batch {}{}{} at {} threads: {:.4f} s\n", o.width, o.depth,
-                           data.height(), data.width(), o.batch, o.augment ? " augmented" : "",
+  std::cout << fmt::format("step ({},{}) {}x{} batch {}{}{} at {} threads: {:.4f} s\n", o.width, o.depth, data.height(),
+                           data.width(), o.batch, o.augment ? " augmented" : "",
                            format == torch::MemoryFormat::ChannelsLast ? " channels_last" : " NCHW",
                            at::get_num_threads(), step);
   const char* names[5] = {"make_batch", "forward", "loss (forward)", "backward (model + loss)", "optimizer step"};
