@@ -7,10 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <optional>
 #include <string_view>
 #include <system_error>
@@ -150,10 +152,29 @@ void write_directly(const fs::path& shown, const fs::path& file, std::string_vie
 }
 }  // namespace
 
+void refuse_replacing_database(const fs::path& file, const fs::path& shown) {
+  std::ifstream in(file, std::ios::binary);
+  std::array<char, 16> head{};
+  in.read(head.data(), head.size());
+  const auto got = static_cast<size_t>(in.gcount());
+  static constexpr char kSqlite[] = "SQLite format 3";  // 16 bytes with its NUL
+  const bool database = got == sizeof kSqlite && std::memcmp(head.data(), kSqlite, sizeof kSqlite) == 0;
+  const auto byte = [&](int i) { return static_cast<unsigned char>(head[i]); };
+  // A WAL file starts with the magic 0x377f0682 or 0x377f0683 (big-endian).
+  const bool wal =
+      got >= 4 && byte(0) == 0x37 && byte(1) == 0x7f && byte(2) == 0x06 && (byte(3) == 0x82 || byte(3) == 0x83);
+  if (database || wal) {
+    throw ProtectedOutput("refusing to write " + shown.string() + ": it is " +
+                          (database ? "an SQLite database" : "an SQLite write-ahead log") +
+                          " (results would be lost); choose another output path");
+  }
+}
+
 void write_file_atomically(const fs::path& requested, std::string_view bytes, const fs::path& previous) {
   const OutputTarget target = output_target(requested);
   if (target.kind == OutputTarget::Kind::direct) return write_directly(requested, target.path, bytes);
   const fs::path& file = target.path;
+  refuse_replacing_database(file, requested);
   if (!file.parent_path().empty()) {
     std::error_code error;
     fs::create_directories(file.parent_path(), error);

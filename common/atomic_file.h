@@ -18,6 +18,17 @@ class FileWriteError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A write refused because it would replace something that must be kept (a results database, a
+// checkpoint); what() names the path and what it holds. Tools exit with kExitBadInput (2) on it.
+class ProtectedOutput : public FileWriteError {
+ public:
+  using FileWriteError::FileWriteError;
+};
+
+// Throws ProtectedOutput when `file` is an existing SQLite database or write-ahead log (by its first
+// bytes); `shown` is the path the user gave.
+void refuse_replacing_database(const std::filesystem::path& file, const std::filesystem::path& shown);
+
 // A name next to `path` that no other process or thread uses: "<path>.tmp-<host>-<pid>-<counter>-<time>".
 std::filesystem::path temporary_path(const std::filesystem::path& path);
 
@@ -43,7 +54,8 @@ OutputTarget output_target(const std::filesystem::path& file);
 // Writes `bytes` to `file` atomically (temporary, checked writes, fsync, rename; the folder is
 // created), at output_target(file): through symbolic links, directly to pipes and devices. With
 // `previous`, an existing `file` is first renamed to `previous`, so that the last good version
-// survives. Throws FileWriteError; the temporary is removed and `file` is untouched.
+// survives. An SQLite database or WAL file is never replaced (ProtectedOutput). Throws FileWriteError;
+// the temporary is removed and `file` is untouched.
 void write_file_atomically(const std::filesystem::path& file, std::string_view bytes,
                            const std::filesystem::path& previous = {});
 

@@ -8,6 +8,8 @@
 
 #include "common/checkpoint_files.h"
 #include "common/exit_codes.h"
+#include "common/output_guard.h"
+#include "orchestrator/store/protected_results.h"
 #include "orchestrator/store/results_layout.h"
 #include "reports/figures/render_photo.h"
 #include "reports/tables/run_summary.h"
@@ -28,6 +30,8 @@ struct RenderOptions {
 int run(const RenderOptions& o) {
   namespace r = bokeh::reports;
   const bokeh::orchestrator::Store store = r::open_store(o.db_path);
+  bokeh::common::refuse_protected_output(o.output, bokeh::orchestrator::protected_results(store, o.db_path, o.results),
+                                         "output");
   const bokeh::orchestrator::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
   const std::vector<r::RunSummary> runs = r::summarize_sweep(store, sweep.name);
   const r::RunSummary& chosen = r::find_run(runs, o.run, sweep.name);
@@ -74,6 +78,9 @@ int main(int argc, char** argv) {
   }
   try {
     return run(o);
+  } catch (const bokeh::common::ProtectedOutput& e) {  // an output path that would replace results
+    std::cerr << "render: " << e.what() << "\n";
+    return bokeh::common::kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "render: " << e.what() << "\n";
     return bokeh::common::kExitFailed;

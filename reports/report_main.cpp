@@ -18,7 +18,9 @@
 #include "reports/figures/report_figures.h"
 #endif
 #include "common/exit_codes.h"
+#include "common/output_guard.h"
 #include "common/unix_time.h"
+#include "orchestrator/store/protected_results.h"
 #include "reports/dashboard/dashboard_data.h"
 #include "reports/dashboard/dashboard_server.h"
 #include "reports/tables/importance.h"
@@ -83,6 +85,8 @@ int dashboard(const ReportOptions& o) {
     return bokeh::common::kExitOk;
   }
   const bokeh::orchestrator::Store store = r::open_store(o.db_path);
+  bokeh::common::refuse_protected_output(o.html, bokeh::orchestrator::protected_results(store, o.db_path, o.results),
+                                         "--html");
   const std::string page = r::dashboard_page(r::dashboard_snapshot(store, o.sweep, bokeh::common::unix_now()), store,
                                              r::read_chart_libraries(), page_options(o));
   r::write_page(o.html, page);
@@ -127,6 +131,8 @@ int run(const ReportOptions& o) {
     return bokeh::common::kExitOk;
   }
 #ifdef BOKEH_WITH_FIGURES
+  bokeh::common::refuse_protected_folder(o.out_dir, bokeh::orchestrator::protected_results(store, o.db_path, o.results),
+                                         "--out");
   r::FigureRequest request;
   request.sweep = o.sweep;
   request.runs = o.runs;
@@ -250,6 +256,9 @@ int main(int argc, char** argv) {
   try {
     return run(o);
   } catch (const bokeh::reports::ReportInputError& e) {
+    std::cerr << "report: " << e.what() << "\n";
+    return bokeh::common::kExitBadInput;
+  } catch (const bokeh::common::ProtectedOutput& e) {  // an output path that would replace results
     std::cerr << "report: " << e.what() << "\n";
     return bokeh::common::kExitBadInput;
   } catch (const bokeh::reports::CannotListen& e) {  // bad input, as README's exit statuses say

@@ -164,6 +164,8 @@ std::string dashboard_page(const json& snapshot, const ChartLibraries& libraries
 void write_page(const std::filesystem::path& file, const std::string& html) {
   try {
     common::write_file_atomically(file, html);  // through links, directly to pipes and devices ("-": stdout)
+  } catch (const common::ProtectedOutput&) {
+    throw;  // bad input, not a failed write
   } catch (const common::FileWriteError& e) {
     throw ReportError(e.what());
   }

@@ -82,3 +82,20 @@ TEST_CASE("only the temporaries of ended processes of this host are removed, wit
   CHECK(remove_abandoned_temporaries(dir.path()) == 0);
   CHECK(remove_abandoned_temporaries(dir.path() / "missing") == 0);
 }
+
+TEST_CASE("an atomic write never replaces an SQLite database or write-ahead log", "[atomic]") {
+  const TempDir dir;
+  const fs::path db = dir.path() / "results.html", wal = dir.path() / "x-wal", page = dir.path() / "page.html";
+  const std::string db_bytes = std::string("SQLite format 3") + '\0' + "rest of the header";
+  const std::string wal_bytes = std::string("\x37\x7f\x06\x82", 4) + "frames";
+  write_file_atomically(db, db_bytes);  // before the header is there, an ordinary write
+  std::ofstream(wal, std::ios::binary) << wal_bytes;
+  std::ofstream(page, std::ios::binary) << "SQLite format 3 is a name, not a header";  // no NUL: an ordinary file
+  CHECK_THROWS_AS(write_file_atomically(db, "<html>"), ProtectedOutput);
+  CHECK_THROWS_WITH(write_file_atomically(db, "<html>"), Catch::Contains("it is an SQLite database"));
+  CHECK_THROWS_WITH(write_file_atomically(wal, "<html>"), Catch::Contains("write-ahead log"));
+  CHECK(bytes_of(db) == db_bytes);
+  CHECK(bytes_of(wal) == wal_bytes);
+  write_file_atomically(page, "<html>");
+  CHECK(bytes_of(page) == "<html>");
+}

@@ -128,3 +128,37 @@ TEST_CASE("render applies the best run's checkpoint and keeps the photo's size",
   CHECK(unknown.status != 0);
   CHECK_THAT(unknown.err, Catch::StartsWith("render: ") && Catch::Contains("no run named \"nope\""));
 }
+
+TEST_CASE("render and report --figure never write over the database or a checkpoint", "[cli][outputs]") {
+  const test::SweepFixture f;
+  const orchestrator::RunRecord& vbase = f.runs.at("VBase_1");
+  const std::filesystem::path dir = orchestrator::run_checkpoint_dir(f.root, "tiny", vbase.key);
+  std::filesystem::create_directories(dir);
+  worker::UNet trained(common::ModelConfig{8, 2, true});
+  worker::save_weights(dir / common::kBestWeights, trained);
+  worker::Image photo;
+  photo.width = photo.height = 16;
+  photo.rgb.assign(16 * 16 * 3, 100);
+  const std::filesystem::path in = f.dir.path() / "photo.png";
+  worker::write_image(in, photo);
+  const std::string best_bytes = test::read_text(dir / common::kBestWeights);
+  const std::string db_bytes = test::read_text(f.db_path);
+
+  for (const std::filesystem::path& kept :
+       {std::filesystem::path(f.db_path), std::filesystem::path(f.db_path + "-wal"), dir / common::kBestWeights}) {
+    const ToolResult r = run_tool(
+        f.dir, "render", fmt::format("--db '{}' --sweep tiny '{}' '{}'", f.db_path, in.string(), kept.string()));
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK_THAT(r.err, Catch::StartsWith("render: output ") && Catch::Contains("would overwrite"));
+  }
+  const ToolResult figure =
+      run_tool(f.dir, "report", fmt::format("--db '{}' --figure curves --out '{}'", f.db_path, dir.string()));
+  INFO(figure.err);
+  CHECK(figure.status == 2);
+  CHECK_THAT(figure.err, Catch::Contains("--out") && Catch::Contains("the checkpoints of sweep tiny"));
+  CHECK(test::read_text(dir / common::kBestWeights) == best_bytes);
+  CHECK(test::read_text(f.db_path) == db_bytes);
+  CHECK(std::filesystem::directory_iterator(dir)->path().filename() == common::kBestWeights);
+}
