@@ -13,15 +13,27 @@ namespace bokeh::orchestrator {
 
 Progress::Progress(bool quiet, std::FILE* out) : quiet_(quiet), out_(out), started_(std::chrono::steady_clock::now()) {}
 
-void Progress::start(int64_t total_runs, double total_cost, int64_t done_runs, double done_cost, int64_t stopped_runs) {
-  total_runs_ = total_runs;
-  total_cost_ = total_cost;
-  done_runs_ = done_runs;
-  done_cost_ = done_cost;
-  stopped_runs_ = stopped_runs;
+void Progress::start(const SweepTally& tally) {
+  recount(tally);
   started_ = std::chrono::steady_clock::now();
-  print(fmt::format("sweep: {} runs, {} already done{}", total_runs, done_runs,
-                    stopped_runs > 0 ? fmt::format(" ({} of them stopped early)", stopped_runs) : ""));
+  print(fmt::format("sweep: {}{} runs, {} already done{}", tally.total_runs, tally.open_ended ? "+" : "",
+                    tally.done_runs,
+                    tally.stopped_runs > 0 ? fmt::format(" ({} of them stopped early)", tally.stopped_runs) : ""));
+}
+
+void Progress::recount(const SweepTally& tally) {
+  total_runs_ = tally.total_runs;
+  total_cost_ = tally.total_cost;
+  done_runs_ = tally.done_runs;
+  done_cost_ = tally.done_cost;
+  stopped_runs_ = tally.stopped_runs;
+  failed_runs_ = tally.failed_runs;
+  open_ended_ = tally.open_ended;
+}
+
+void Progress::add_run(double cost) {
+  ++total_runs_;
+  total_cost_ += cost;
 }
 
 void Progress::epoch(const std::string& run, int64_t epochs, const common::EpochFigures& f, double epoch_cost) {
@@ -66,12 +78,13 @@ void Progress::early_stop(const std::string& run, int stopped, double skipped_co
 void Progress::message(const std::string& line) { print(line); }
 
 std::string Progress::summary() const {
-  std::string s = fmt::format("done {}/{}", done_runs_, total_runs_);
+  std::string s = fmt::format("done {}/{}{}", done_runs_, total_runs_, open_ended_ ? "+" : "");
   if (stopped_runs_ > 0) s += fmt::format(" ({} stopped early)", stopped_runs_);
   if (failed_runs_ > 0) s += fmt::format(", {} failed", failed_runs_);
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   const double left = total_cost_ - done_cost_;
-  if (cost_this_start_ > 0 && left > 0) s += ", ETA " + format_duration(elapsed * left / cost_this_start_);
+  if (cost_this_start_ > 0 && left > 0 && !open_ended_)
+    s += ", ETA " + format_duration(elapsed * left / cost_this_start_);
   return s;
 }
 

@@ -92,24 +92,57 @@ void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
     history_.load(store_, spec_.name);
   }
   trained_epochs_ = store_.trained_epochs(spec_.name);
-  int64_t done = 0, stopped = 0;
-  double total_cost = 0, done_cost = 0;
+  if (!plan.trials.empty()) trial_cost_ = plan.trials.front().cost_flops;
+  seen_event_ = store_.last_event_id();
+  progress_.start(tally());
+}
+
+SweepTally SweepBook::tally() const {
+  SweepTally t;
   for (const RunRecord& run : store_.runs(spec_.name)) {
-    if (run.state == RunState::Failed) continue;  // given up on: not work left
-    total_cost += run.cost;
+    ++t.total_runs;
+    if (run.state == RunState::Failed) {  // given up on: not work left
+      ++t.failed_runs;
+      continue;
+    }
+    t.total_cost += run.cost;
     if (run.state == RunState::Done || run.state == RunState::Stopped) {
-      ++done;
-      stopped += run.state == RunState::Stopped ? 1 : 0;
-      done_cost += run.cost;
+      ++t.done_runs;
+      t.stopped_runs += run.state == RunState::Stopped ? 1 : 0;
+      t.done_cost += run.cost;
     }
   }
-  auto total_runs = static_cast<int64_t>(store_.runs(spec_.name).size());
-  if (sampler_ && spec_.search.trials > 0 && !plan.trials.empty()) {  // the trials still to draw, at the first's cost
-    const int64_t left = std::max<int64_t>(0, spec_.search.trials - sampler_->drawn());
-    total_runs += left;
-    total_cost += static_cast<double>(left) * plan.trials.front().cost_flops;
+  for (const auto& [key, run] : in_flight_) t.done_cost += static_cast<double>(run.epochs_reported) * epoch_cost(run);
+  const int64_t left = trials_left();
+  t.open_ended = left < 0;
+  if (left > 0) {  // the trials still to draw, at the cost of the spec's first
+    t.total_runs += left;
+    t.total_cost += static_cast<double>(left) * trial_cost_;
   }
-  progress_.start(total_runs, total_cost, done, done_cost, stopped);
+  return t;
+}
+
+int64_t SweepBook::trials_left() const {
+  if (!sampler_ || space_exhausted_ || sampler_->exhausted(trained_epochs_)) return 0;
+  if (spec_.search.trials > 0) return spec_.search.trials - sampler_->trials();
+  return -1;
+}
+
+void SweepBook::recount_progress() { progress_.recount(tally()); }
+
+void SweepBook::catch_up() {
+  const int64_t last_event = store_.last_event_id();
+  if (last_event == seen_event_) return;
+  if (asha_) asha_->load();
+  if (sampler_) {
+    sampler_->restore(store_.trials(spec_.name));
+    history_.load(store_, spec_.name);
+  }
+  // The store counts the epochs of runs in flight here too; this process adds them when they are done.
+  trained_epochs_ = store_.trained_epochs(spec_.name);
+  for (const auto& [key, run] : in_flight_) trained_epochs_ -= run.epochs_reported;
+  progress_.recount(tally());
+  seen_event_ = last_event;
 }
 
 void SweepBook::prepare_data(const DataPreparer& prepare) {
@@ -120,6 +153,16 @@ void SweepBook::prepare_data(const DataPreparer& prepare) {
 }
 
 std::optional<common::AssignMessage> SweepBook::next_assignment() {
+  std::optional<common::AssignMessage> assign;
+  store_.exclusively([&] {
+    catch_up();
+    assign = assign_next();
+    seen_event_ = store_.last_event_id();
+  });
+  return assign;
+}
+
+std::optional<common::AssignMessage> SweepBook::assign_next() {
   if (const int reclaimed = store_.reset_running(spec_.name, coordinator_id_); reclaimed > 0)
     progress_.message(fmt::format("sweep {}: {} runs of a sweep process that died resume here", spec_.name, reclaimed));
   std::optional<RunRecord> run = store_.claim_next_pending(spec_.name, coordinator_id_);
@@ -127,6 +170,8 @@ std::optional<common::AssignMessage> SweepBook::next_assignment() {
     if (draw_trial())
       run = store_.claim_next_pending(spec_.name, coordinator_id_);
     else if (++repeats_in_a_row_ >= kMaxRepeatedDraws) {
+      space_exhausted_ = true;
+      progress_.recount(tally());
       progress_.message(fmt::format("sweep {}: the last {} draws all repeated configs the sweep has; no more trials",
                                     spec_.name, kMaxRepeatedDraws));
       break;
@@ -174,6 +219,7 @@ bool SweepBook::draw_trial() {
   }
   if (!id) return false;
   sampler_->count_trial();
+  if (spec_.search.trials == 0) progress_.add_run(trial.cost_flops);
   repeats_in_a_row_ = 0;
   history_.add(*id, draw.unit, common::train_config_from_json(trial.config, 0).epochs);
   if (asha_) asha_->add_run(store_.run(*id));
@@ -204,6 +250,14 @@ void SweepBook::on_epoch(const common::EpochMessage& message) {
 }
 
 void SweepBook::on_done(const common::DoneMessage& message) {
+  store_.exclusively([&] {
+    catch_up();
+    record_done(message);
+    seen_event_ = store_.last_event_id();
+  });
+}
+
+void SweepBook::record_done(const common::DoneMessage& message) {
   InFlight& run = in_flight_run(message.run_key, "DONE");
   if (message.results.epochs != run.until_epoch)
     throw common::ProtocolError(fmt::format("DONE about run {} after {} epochs; it was assigned {}", run.record.name,

@@ -82,6 +82,10 @@ class SweepBook {
   int64_t unfinished_runs() const;    // runs neither done nor stopped early (pending, running or failed)
   int64_t running_elsewhere() const;  // runs running under another sweep process
 
+  // The progress counts (done, stopped, failed, total, cost) recounted from the store, with the
+  // trials still to draw: what another process sharing the sweep did is in them (its final line).
+  void recount_progress();
+
  private:
   struct InFlight {
     RunRecord record;
@@ -90,6 +94,16 @@ class SweepBook {
     int64_t epochs_reported = 0;  // in this attempt
   };
   InFlight& in_flight_run(const std::string& run_key, const char* message_type);
+  // next_assignment() and on_done() under the store's write lock (Store::exclusively), after
+  // catch_up(): processes sharing a sweep decide one at a time, each on every result recorded so far.
+  std::optional<common::AssignMessage> assign_next();
+  void record_done(const common::DoneMessage& message);
+  // Reloads the search state kept in memory (ASHA's rung tables, the sampler's counters, TPE's
+  // history, the epochs trained) from the store when another process changed the sweep since this
+  // one last wrote (Store::last_event_id), and recounts the progress.
+  void catch_up();
+  SweepTally tally() const;
+  int64_t trials_left() const;  // trials still to draw: 0 when the search is over, -1 when open-ended
   double epoch_cost(const InFlight& run) const { return run.record.cost / static_cast<double>(run.epochs); }
   void report(const std::vector<AshaDecision>& decisions);
   bool draw_trial();  // draws the next trial; false when it repeated a config the sweep has
@@ -110,6 +124,9 @@ class SweepBook {
   TrialHistory history_;                       // the sampled trials' results, for TPE
   int64_t trained_epochs_ = 0;                 // the sweep's epochs trained, for search.budget_epochs
   int64_t repeats_in_a_row_ = 0;               // draws that repeated a config, since the last new one
+  double trial_cost_ = 0;                      // a sampled trial's cost estimate (the plan's first)
+  bool space_exhausted_ = false;               // kMaxRepeatedDraws draws in a row repeated configs
+  int64_t seen_event_ = -1;                    // Store::last_event_id() after this process's last decision
 };
 
 }  // namespace bokeh::orchestrator

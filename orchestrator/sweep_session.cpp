@@ -5,15 +5,26 @@
 
 #include "orchestrator/interrupt.h"
 #include "orchestrator/spec/spec_inputs.h"
+#include "orchestrator/store/folder_owner.h"
 #include "orchestrator/sweep_records.h"
 
 namespace bokeh::orchestrator {
+
+namespace {
+// The store at `db_path`, opened (and created) only after the sweep's folder is found not to belong
+// to a sweep of another database: a refused start leaves no file behind.
+Store open_owned_store(const Spec& spec, const std::string& db_path) {
+  const std::filesystem::path database = std::filesystem::absolute(db_path);
+  check_folder_database(sweep_folder(results_root(database), spec.name), spec.name, database);
+  return Store(db_path);
+}
+}  // namespace
 
 SweepSession::SweepSession(const SweepCommand& command, const DataPreparer& prepare)
     : spec_(check_spec_inputs(load_spec(command.spec_path, command.overrides))),
       plan_(plan_runs(spec_)),
       progress_(command.quiet, stdout),
-      store_(command.db_path) {
+      store_(open_owned_store(spec_, command.db_path)) {
   book_ =
       std::make_unique<SweepBook>(store_, spec_, results_root(std::filesystem::absolute(command.db_path)), progress_);
   store_.check_registration(sweep_info(spec_), command.fresh);  // refuse a changed spec before the data work
@@ -47,6 +58,7 @@ int SweepSession::finish(bool interrupted) {
   const int64_t failed = book_->failed_runs();
   const int64_t unfinished = book_->unfinished_runs();
   const int64_t elsewhere = book_->running_elsewhere();
+  book_->recount_progress();  // another process sharing the sweep may have finished runs too
   std::printf("sweep %s: %s\n", spec_.name.c_str(), progress_.summary().c_str());
   if (failed > 0) {
     std::fprintf(stderr, "sweep %s: %lld runs failed (see `report --status`; rerun with --retry-failed)\n",

@@ -34,6 +34,7 @@ class TrialSampler {
   // stored draws that became runs).
   void restore(const std::vector<TrialRecord>& stored);
   int64_t drawn() const { return drawn_; }
+  int64_t trials() const { return trials_; }  // draws that became runs
 
   // A draw became a run (a draw that repeats a config the sweep has does not).
   void count_trial() { ++trials_; }

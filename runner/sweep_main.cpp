@@ -37,20 +37,50 @@ bool launched_as_rank_zero() {
   return rank == nullptr || std::string(rank) == "0";
 }
 
-// resources.ranks_per_run, read by rank 0 and told to all (collective). A spec that does not load
-// counts as 1 here: the coordinator then reports its error the usual way.
-int agreed_ranks_per_run(const bokeh::orchestrator::SweepCommand& command, int rank) {
-  int ranks_per_run = 1;
-  if (rank == 0) {
-    try {
-      ranks_per_run = static_cast<int>(
-          bokeh::orchestrator::load_spec(command.spec_path, command.overrides).resources.ranks_per_run);
-    } catch (const std::exception&) {
-      ranks_per_run = 1;
-    }
+// resources.ranks_per_run of the spec; a spec that does not load counts as 1 here: the coordinator then
+// reports its error the usual way.
+int spec_ranks_per_run(const bokeh::orchestrator::SweepCommand& command) {
+  try {
+    return static_cast<int>(
+        bokeh::orchestrator::load_spec(command.spec_path, command.overrides).resources.ranks_per_run);
+  } catch (const std::exception&) {
+    return 1;
   }
+}
+
+// resources.ranks_per_run, read by rank 0 and told to all (collective).
+int agreed_ranks_per_run(const bokeh::orchestrator::SweepCommand& command, int rank) {
+  int ranks_per_run = rank == 0 ? spec_ranks_per_run(command) : 1;
   bokeh::orchestrator::mpi_check(MPI_Bcast(&ranks_per_run, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
   return ranks_per_run;
+}
+
+// Whether a launcher (mpirun, or srun through PMI/PMIx) started this process as a rank of a job.
+bool launched_as_mpi_rank() {
+  for (const char* variable : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+    if (std::getenv(variable) != nullptr) return true;
+  return false;
+}
+
+// A sweep started without a launcher: the one process trains the runs in turn, without MPI. (A
+// singleton MPI_Init would start a helper daemon and a session folder in /tmp, which two sweeps started
+// at the same moment race to create: OpenMPI then fails one of them with "mkdir ... File exists".)
+int run_alone(const bokeh::orchestrator::SweepCommand& command) {
+  bokeh::orchestrator::install_interrupt_handlers();
+  if (const std::string error = bokeh::orchestrator::group_layout_error(1, spec_ranks_per_run(command));
+      !error.empty()) {
+    std::cerr << "sweep: " << command.spec_path << ": " << error << "\n";
+    return bokeh::common::kExitBadInput;
+  }
+  try {
+    return run_single_process(command, bokeh::orchestrator::single_process_layout());
+  } catch (const std::bad_alloc&) {
+    std::cerr << "sweep: out of memory in the sweep process itself (std::bad_alloc); runs in flight resume at the "
+                 "next start\n";
+  } catch (const std::exception& e) {  // the loop handles run errors; this is the store failing
+    std::cerr << "sweep: " << e.what() << "\n";
+  }
+  return bokeh::common::kExitFailed;
 }
 
 // --quick and --no-lpips as the --set overrides they stand for, ahead of the user's own (which win).
@@ -115,7 +145,7 @@ int run_sweep(const bokeh::orchestrator::SweepCommand& command, int& argc, char*
   const bokeh::orchestrator::MpiChannel channel(MPI_COMM_WORLD);
   int status = bokeh::common::kExitOk;
   try {
-    if (size == 1)
+    if (size == 1)  // `mpirun -n 1`
       status = run_single_process(command, layout);
     else if (rank == 0)
       status = bokeh::orchestrator::run_coordinator(command, prepare_sweep_data, channel, groups.leaders);
@@ -184,5 +214,6 @@ int main(int argc, char** argv) {
     return bokeh::common::kExitBadInput;
   }
   c.overrides = expand_profiles(c, quick, no_lpips);
-  return c.dry_run ? dry_run(c) : run_sweep(c, argc, argv);
+  if (c.dry_run) return dry_run(c);
+  return launched_as_mpi_rank() ? run_sweep(c, argc, argv) : run_alone(c);
 }

@@ -25,6 +25,14 @@ NodeLayout node_layout(MPI_Comm comm, int coordinator) {
   mpi_check(MPI_Exscan(&trains, &before, 1, MPI_INT, MPI_SUM, node), "MPI_Exscan");
   layout.local_worker_index = layout.local_rank == 0 ? 0 : before;
   mpi_check(MPI_Comm_free(&node), "MPI_Comm_free");
+  const NodeLayout alone = single_process_layout();
+  layout.cores = alone.cores;
+  layout.host = alone.host;
+  return layout;
+}
+
+NodeLayout single_process_layout() {
+  NodeLayout layout;
   layout.cores = std::max(1u, std::thread::hardware_concurrency());
   char host[256] = {0};
   gethostname(host, sizeof host - 1);

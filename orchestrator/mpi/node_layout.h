@@ -22,6 +22,9 @@ struct NodeLayout {
 // (-1 when every rank trains, as in a single-process sweep).
 NodeLayout node_layout(MPI_Comm comm, int coordinator);
 
+// The same for a sweep started without mpirun (one process, no MPI): the only rank of its node.
+NodeLayout single_process_layout();
+
 // The torch thread count of a worker: `requested` when > 0, else cores / workers on the node (>= 1).
 int worker_threads(const NodeLayout& layout, int requested);
 

@@ -4,7 +4,6 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 #include <SQLiteCpp/VariadicBind.h>
 #include <sqlite3.h>
 #include <fmt/format.h>
@@ -25,6 +24,7 @@
 #include "common/local_process.h"
 #include "common/unix_time.h"
 #include "orchestrator/store/json_diff.h"
+#include "orchestrator/store/write_transaction.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -272,7 +272,7 @@ void Store::check_registration(const SweepInfo& sweep, bool fresh) const {
 
 Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
   return guarded(path_, "registering the sweep", [&] {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction transaction(*db_);
     SQLite::Statement find(*db_, "SELECT id, spec_json FROM sweeps WHERE name = ?");
     find.bind(1, sweep.name);
     Registration result = Registration::Created;
@@ -332,7 +332,7 @@ std::vector<SweepInfo> Store::sweeps() const {
 
 int Store::add_runs(const std::string& sweep, const std::vector<NewRun>& runs) {
   return guarded(path_, "adding runs", [&] {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction transaction(*db_);
     const int64_t id = sweep_id(sweep);
     SQLite::Statement insert(*db_,
                              "INSERT INTO runs (sweep_id, key, name, config, cost, params) VALUES (?, ?, ?, ?, ?, ?) "
@@ -387,7 +387,7 @@ std::vector<CoordinatorRecord> Store::coordinators(const std::string& sweep) con
 
 std::optional<RunRecord> Store::claim_next_pending(const std::string& sweep, std::optional<int64_t> coordinator_id) {
   return guarded(path_, "claiming a run", [&]() -> std::optional<RunRecord> {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction transaction(*db_);
     const int64_t sid = sweep_id(sweep);
     SQLite::Statement pick(*db_,
                            "SELECT id, attempts FROM runs WHERE sweep_id = ? AND state = 'pending' "
@@ -445,7 +445,7 @@ void Store::pause_run(int64_t run_id, const std::string& results_json, const std
 void Store::close_run(int64_t run_id, RunState state, const std::string& results_json, const std::string& kind,
                       const std::string& message) {
   guarded(path_, "closing a run", [&] {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction transaction(*db_);
     const RunRecord r = run(run_id);
     SQLite::Statement q(*db_,
                         "UPDATE runs SET state = ?, results = ?, error = '', finished = ?, "
@@ -459,7 +459,7 @@ void Store::close_run(int64_t run_id, RunState state, const std::string& results
 
 void Store::promote_run(int64_t run_id, int64_t rung, const std::string& why) {
   guarded(path_, "promoting a run", [&] {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction transaction(*db_);
     const RunRecord r = run(run_id);
     SQLite::Statement q(*db_, "UPDATE runs SET state = 'pending', rung = ?, attempts = 0 WHERE id = ?");
     SQLite::bind(q, rung, run_id);
@@ -471,7 +471,7 @@ void Store::promote_run(int64_t run_id, int64_t rung, const std::string& why) {
 
 RunState Store::fail_run(int64_t run_id, const std::string& error, int64_t max_attempts) {
   return guarded(path_, "recording a failure", [&] {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction transaction(*db_);
     const RunRecord r = run(run_id);
     const RunState next = r.attempts < max_attempts ? RunState::Pending : RunState::Failed;
     SQLite::Statement q(*db_, "UPDATE runs SET state = ?, error = ?, finished = ? WHERE id = ?");
@@ -486,7 +486,7 @@ RunState Store::fail_run(int64_t run_id, const std::string& error, int64_t max_a
 
 int Store::reset_running(const std::string& sweep, std::optional<int64_t> own) {
   return guarded(path_, "recovering running runs", [&] {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction transaction(*db_);
     const int64_t sid = sweep_id(sweep);
     // Each running run with its coordinator's columns (NULLs when it has none).
     SQLite::Statement running(*db_,
@@ -537,7 +537,7 @@ int Store::release_runs(int64_t coordinator_id) {
 
 int Store::reset_failed(const std::string& sweep) {
   return guarded(path_, "resetting failed runs", [&] {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction transaction(*db_);
     const int64_t sid = sweep_id(sweep);
     SQLite::Statement q(*db_,
                         "UPDATE runs SET state = 'pending', attempts = 0 WHERE sweep_id = ? AND state = 'failed'");
@@ -551,7 +551,7 @@ int Store::reset_failed(const std::string& sweep) {
 
 std::optional<int64_t> Store::add_trial(const std::string& sweep, const NewRun& r, const TrialRecord& trial) {
   return guarded(path_, "adding a trial", [&]() -> std::optional<int64_t> {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    WriteTransaction transaction(*db_);
     const int64_t sid = sweep_id(sweep);
     SQLite::Statement insert(*db_,
                              "INSERT INTO runs (sweep_id, key, name, config, cost, params) VALUES (?, ?, ?, ?, ?, ?) "
@@ -578,6 +578,20 @@ std::optional<int64_t> Store::add_trial(const std::string& sweep, const NewRun& 
                              run_id ? "" : fmt::format(": the same config as a run the sweep has ({})", r.name)));
     transaction.commit();
     return run_id;
+  });
+}
+
+void Store::exclusively(const std::function<void()>& body) {
+  WriteTransaction transaction(*db_);
+  body();
+  guarded(path_, "committing", [&] { transaction.commit(); });
+}
+
+int64_t Store::last_event_id() const {
+  return guarded(path_, "reading the last event", [&] {
+    SQLite::Statement q(*db_, "SELECT COALESCE(MAX(id), 0) FROM events");
+    q.executeStep();
+    return q.getColumn(0).getInt64();
   });
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -165,8 +166,16 @@ class Store {
   // row, with a "sampled" event, in one transaction. Returns the new run's id, or nullopt for a repeat.
   std::optional<int64_t> add_trial(const std::string& sweep, const NewRun& run, const TrialRecord& trial);
   std::vector<TrialRecord> trials(const std::string& sweep) const;  // by number
-  int64_t trained_epochs(const std::string& sweep) const;           // the epoch rows of all its runs
-  bool any_active(const std::string& sweep) const;                  // a run pending or running (an indexed look-up)
+
+  // Runs `body` holding the database's write lock (BEGIN IMMEDIATE): what it reads is current and
+  // every change it makes commits together, or none when it throws; another process's writes wait.
+  // Processes sharing a sweep take their decisions (assignments, draws, early stopping) this way.
+  void exclusively(const std::function<void()>& body);
+  // The newest event's id in the database: every change to a sweep's runs and trials logs one, so a
+  // process that sees the number it left knows nobody else changed them.
+  int64_t last_event_id() const;
+  int64_t trained_epochs(const std::string& sweep) const;  // the epoch rows of all its runs
+  bool any_active(const std::string& sweep) const;         // a run pending or running (an indexed look-up)
 
   std::vector<RunRecord> runs(const std::string& sweep) const;  // in the order they were added
   RunRecord run(int64_t run_id) const;

@@ -1,7 +1,10 @@
 // Helpers of the fault-injection tests: the tiny spec they sweep, finding a job's processes by
 // ancestry and command line in /proc, and running a shell script in a mount namespace of its own (for a
-// tmpfs that fills up, or a read-only mount) that disappears with it.
+// tmpfs that fills up, or a read-only mount) that disappears with it, and two sweeps of one spec started at
+// once on one database.
 #pragma once
+
+#include <catch2/catch.hpp>
 
 #include <signal.h>
 #include <sys/types.h>
@@ -13,6 +16,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "integration/sweep_sandbox.h"
 #include "support/process_runner.h"
@@ -88,6 +93,31 @@ inline std::vector<pid_t> wait_for_descendants(pid_t root, const std::string& ne
   while ((found = descendants(root, needle)).empty() && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   return found;
+}
+
+// A process's last lines count every run of the sweep, `total`, as done, or as running in the other
+// process when it ended first: "done 8/9 ..." then "... 1 runs still running in another sweep process".
+inline void check_final_count(const std::string& log, int total) {
+  const size_t at = log.rfind("sweep itest: done ");
+  REQUIRE(at != std::string::npos);
+  const int done = std::stoi(log.substr(at + 18));
+  CHECK(log.find(fmt::format("{}/{}", done, total), at) == at + 18);
+  if (done < total)
+    CHECK(log.find(fmt::format("{} runs still running in another sweep process", total - done), at) !=
+          std::string::npos);
+}
+
+// Starts two sweeps of `box` at once, waits for both; both exit 0 and count all `total` runs.
+inline void run_pair(const Sandbox& box, int total) {
+  BackgroundCommand a(kSweepTool + " " + box.args(), box.dir / "a.log");
+  BackgroundCommand b(kSweepTool + " " + box.args(), box.dir / "b.log");
+  const int status_a = a.wait(), status_b = b.wait();
+  const std::string log_a = file_bytes(box.dir / "a.log"), log_b = file_bytes(box.dir / "b.log");
+  INFO("a:\n" << log_a << "\nb:\n" << log_b);
+  CHECK(status_a == 0);
+  CHECK(status_b == 0);
+  check_final_count(log_a, total);
+  check_final_count(log_b, total);
 }
 
 // Runs `script` with sh in a private mount namespace (root only); false when unshare is refused.

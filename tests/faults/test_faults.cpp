@@ -198,13 +198,7 @@ TEST_CASE("the whole job killed - report --status says stale instead of an ETA a
 
 TEST_CASE("two sweeps sharing a database run every run once, and both exit 0", "[faults]") {
   Sandbox box(fault_spec(kEpochs));
-  BackgroundCommand a(kSweepTool + " " + box.args(), box.dir / "a.log");
-  BackgroundCommand b(kSweepTool + " " + box.args(), box.dir / "b.log");
-  const int status_a = a.wait(), status_b = b.wait();
-  const std::string log_a = file_bytes(box.dir / "a.log"), log_b = file_bytes(box.dir / "b.log");
-  INFO("a:\n" << log_a << "\nb:\n" << log_b);
-  CHECK(status_a == 0);
-  CHECK(status_b == 0);
+  run_pair(box, 2);
   const auto runs = read_runs(box.db);
   REQUIRE(runs.size() == 2);
   for (const auto& [name, run] : runs) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -27,15 +28,21 @@ using bokeh::test::TempDir;
 
 namespace {
 
-std::string search_spec(const std::string& method, int64_t trials, const std::string& extra = "") {
-  return fmt::format(R"(sweep: t
+// The specs' common head (a tiny synthetic sweep "t" of 9-epoch runs), then `search` (its search:
+// section and what follows).
+std::string spec_with(const std::string& search) {
+  return R"(sweep: t
 seed: 3
-data: {{height: 16, width: 16, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {{size: 16}}}}
+data: {height: 16, width: 16, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {size: 16}}
 base:
-  model: {{width: 4, depth: 2}}
-  train: {{epochs: 9}}
-  loss: {{lpips: 0}}
-search:
+  model: {width: 4, depth: 2}
+  train: {epochs: 9}
+  loss: {lpips: 0}
+)" + search;
+}
+
+std::string search_spec(const std::string& method, int64_t trials, const std::string& extra = "") {
+  return spec_with(fmt::format(R"(search:
   method: {}
 {}{}  space:
     train.lr: {{loguniform: [1.0e-4, 1.0e-1]}}
@@ -43,7 +50,7 @@ search:
     loss.ssim: {{uniform: [0.5, 2.0]}}
 early_stopping: {{method: asha, min_epochs: 1, reduction_factor: 3}}
 )",
-                     method, trials > 0 ? fmt::format("  trials: {}\n", trials) : std::string(), extra);
+                               method, trials > 0 ? fmt::format("  trials: {}\n", trials) : std::string(), extra));
 }
 
 const auto kPrepare = [](const DataConfig&, const std::filesystem::path& folder) {
@@ -253,14 +260,7 @@ TEST_CASE("tpe on a small discrete space: a model proposal that repeats a config
           "[search][tpe]") {
   TempDir dir;
   // 3 x 3 x 2 = 18 configurations, 12 trials: the model's favourite soon repeats.
-  const Spec spec = parse_spec(R"(sweep: t
-seed: 3
-data: {height: 16, width: 16, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {size: 16}}
-base:
-  model: {width: 4, depth: 2}
-  train: {epochs: 9}
-  loss: {lpips: 0}
-search:
+  const Spec spec = parse_spec(spec_with(R"(search:
   method: tpe
   trials: 12
   n_startup_trials: 4
@@ -269,7 +269,7 @@ search:
     model.width: {choice: [4, 8, 16]}
     loss.ssim: {choice: [1.0, 2.0]}
 early_stopping: {method: asha, min_epochs: 1, reduction_factor: 3}
-)",
+)"),
                                "t.yaml");
   Session s(dir, spec);
   for (int steps = 0; step(s); ++steps) REQUIRE(steps < 200);
@@ -289,4 +289,40 @@ early_stopping: {method: asha, min_epochs: 1, reduction_factor: 3}
   CHECK(repeats > 0);  // the model did repeat itself on this space
   CHECK(explored > 0);
   CHECK(modelled + explored == 8);  // every trial after the 4 startup ones came from the model or its fallback
+}
+
+TEST_CASE(
+    "the progress count of a search is what the store holds: open-ended while a budget may add trials, exact "
+    "once the search is over",
+    "[search][progress]") {
+  SECTION("a search bounded by its epoch budget alone") {
+    TempDir dir;
+    Session s(dir, parse_spec(search_spec("sobol", 0, "  budget_epochs: 30\n"), "t.yaml"));
+    CHECK(s.progress.summary() == "done 0/0+");
+    REQUIRE(step(s));
+    CHECK_THAT(s.progress.summary(), Catch::StartsWith("done 1/1+"));  // the first trial, stopped at rung 0
+    while (step(s)) {
+    }
+    s.book.recount_progress();  // as the sweep's last line does
+    const std::vector<RunRecord> runs = s.store.runs("t");
+    const auto stopped =
+        std::count_if(runs.begin(), runs.end(), [](const RunRecord& r) { return r.state == RunState::Stopped; });
+    REQUIRE(stopped > 0);
+    CHECK(s.progress.summary() == fmt::format("done {}/{} ({} stopped early)", runs.size(), runs.size(), stopped));
+  }
+  SECTION("10^9 trials on a space of two configurations") {
+    TempDir dir;
+    Session s(dir, parse_spec(spec_with(R"(search:
+  method: random
+  trials: 1000000000
+  space:
+    train.lr: {choice: [1.0e-3, 1.0e-2]}
+)"),
+                              "t.yaml"));
+    CHECK(s.progress.summary() == "done 0/1000000000");
+    while (step(s)) {
+    }
+    CHECK(s.store.runs("t").size() == 2);
+    CHECK(s.progress.summary() == "done 2/2");  // the space is exhausted: no ETA for trials that cannot come
+  }
 }
