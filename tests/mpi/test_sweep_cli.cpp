@@ -11,6 +11,9 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "support/process_runner.h"
 
@@ -152,4 +155,30 @@ TEST_CASE("the README's synthetic Table 1 line validates, --dry-run lists what a
   CHECK(r.out.find("data: synthetic at 256x384, 1024 train / 180 val / 200 test pairs") != std::string::npos);
   CHECK(r.out.find("not in place (a real start refuses this): ") != std::string::npos);
   CHECK(r.out.find("none.bin: cannot open LPIPS weights file") != std::string::npos);
+}
+
+// Both used to pass validation: a name that is not UTF-8 failed the real start storing it as JSON
+// (exit 2, no place named), and a grid of 10^6 points ran the dry run past a minute and 5 GB.
+TEST_CASE("sweep --dry-run refuses text that is not UTF-8 and a grid beyond the bound and says where", "[sweep_cli]") {
+  TempDir dir;
+  const std::string head = "sweep: t\ndata: {height: 32, width: 32, train_pairs: 4, val_pairs: 2, test_pairs: 2}\n";
+  std::ofstream(dir.file("name.yaml")) << head << "runs:\n  - {name: \"ab\xff\", loss.lpips: 0}\n";
+  std::string grid = "grid:\n";
+  for (const char* axis :
+       {"model.width", "train.batch_size", "train.epochs", "loss.l1", "loss.ssim", "train.scheduler_patience"})
+    grid += std::string("  ") + axis + ": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n";
+  std::ofstream(dir.file("grid.yaml")) << head << "base: {loss: {lpips: 0}}\n" << grid;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"name.yaml", "name.yaml:4: runs[0].name: must be UTF-8 text: byte 0xFF at offset 2 is not UTF-8"},
+      {"grid.yaml",
+       "grid.yaml:4: grid: 10 x 10 x 10 x 10 x 10 x 10 = 1000000 runs, more than the 10000 a sweep may "
+       "hold (split it into several sweeps, or sample it with search:)"}};
+  for (const auto& [file, message] : cases) {
+    const bokeh::test::ToolResult r = sweep(dir, "'" + dir.file(file) + "' --dry-run");
+    INFO(r.out << r.err);
+    CHECK(r.status == 2);
+    CHECK(line_count(r.err) == 1);
+    CHECK(r.err.find(message) != std::string::npos);
+    CHECK(r.out.empty());
+  }
 }
