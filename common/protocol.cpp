@@ -103,12 +103,12 @@ void check_version(const nlohmann::json& j, const std::string& what, bool fields
   const auto version = j.find("version");
   const bool named = name != j.end() && version != j.end();
   if (named && (*name != kProtocolName || *version != kProtocolVersion))
-    throw std::runtime_error(
+    throw ProtocolVersionError(
         fmt::format("{}: protocol {} version {}, this build speaks {} version {} (ranks of "
                     "different builds?)",
                     what, name->dump(), version->dump(), kProtocolName, kProtocolVersion));
   if (!named && fields_read)
-    throw std::runtime_error(fmt::format("{}: no protocol name and version (a rank of an older build?)", what));
+    throw ProtocolVersionError(fmt::format("{}: no protocol name and version (a rank of an older build?)", what));
 }
 }  // namespace
 
@@ -142,6 +142,8 @@ Message decode_message(int tag, std::string_view bytes, int source_rank) {
     Message message = message_of(static_cast<MessageTag>(tag), j, what.c_str());
     check_version(j, what, true);
     return message;
+  } catch (const ProtocolVersionError& e) {
+    throw ProtocolVersionError(e.what(), source_rank);
   } catch (const std::exception& e) {
     const std::string message = e.what();  // nested fields name their own part; prefix the sender
     throw ProtocolError(message.rfind(what, 0) == 0 ? message : what + ": " + message, source_rank);

@@ -118,8 +118,8 @@ const char* message_type_name(int tag);
 
 std::string encode_message(const Message& message);
 
-// Rebuilds a message from its tag and bytes; a malformed one, or one of another protocol version,
-// throws ProtocolError naming the sender's rank, the type and what is wrong.
+// Rebuilds a message from its tag and bytes; a malformed one throws ProtocolError naming the sender's
+// rank, the type and what is wrong, one of another protocol version (or none) ProtocolVersionError.
 Message decode_message(int tag, std::string_view bytes, int source_rank);
 
 class ProtocolError : public std::runtime_error {
@@ -130,6 +130,13 @@ class ProtocolError : public std::runtime_error {
 
  private:
   int source_rank_;
+};
+
+// The sender speaks another protocol version: ranks (or a rank and its training process) of different
+// builds, a misconfiguration that no retry mends. The sweep exits with status 2 (bad input).
+class ProtocolVersionError : public ProtocolError {
+ public:
+  using ProtocolError::ProtocolError;
 };
 
 }  // namespace bokeh::common

@@ -1,6 +1,7 @@
 // The coordinator loop: a pool of worker ranks, the SweepSession's books, and the Channel between them.
 #include "orchestrator/coordinator.h"
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
@@ -109,6 +110,7 @@ int run_coordinator(const SweepCommand& command, const DataPreparer& prepare, co
     return common::kExitBadInput;
   }
   bool stopping = false;
+  bool other_build = false;  // a rank spoke another protocol version
   for (;;) {
     if (interrupt_requested() && !stopping) {
       stopping = true;
@@ -127,12 +129,17 @@ int run_coordinator(const SweepCommand& command, const DataPreparer& prepare, co
     if (!pool.any_busy() && (stopping || out_of_runs || !pool.any_alive())) break;
     try {
       if (auto received = channel.receive(kAnySource, kWaitSlice)) handle(*session, pool, *received);
+    } catch (const common::ProtocolVersionError& e) {
+      other_build = true;
+      retire(*session, pool, e);
     } catch (const common::ProtocolError& e) {
       retire(*session, pool, e);
     }
   }
   pool.stop_all();
-  return session->finish(stopping);
+  const int status = session->finish(stopping);
+  // A rank of another build is a misconfiguration, not a failed run: bad input, whatever the runs did.
+  return other_build ? std::max(status, common::kExitBadInput) : status;
 }
 
 }  // namespace bokeh::orchestrator

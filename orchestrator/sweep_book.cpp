@@ -65,6 +65,12 @@ void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
   const Registration registration = store_.register_sweep(info, options.fresh);
   if (registration == Registration::Replaced)
     progress_.message(fmt::format("sweep {}: spec changed, started afresh (--fresh)", spec_.name));
+  else if (registration == Registration::Unchanged && options.fresh)
+    progress_.message(
+        fmt::format("sweep {}: --fresh: the spec is unchanged, so its {} stored runs are kept and it "
+                    "resumes (--fresh discards results of a changed spec only; --set sweep=NAME starts "
+                    "over under another name)",
+                    spec_.name, store_.runs(spec_.name).size()));
   instance_ = store_.sweep(spec_.name)->instance;
   write_folder_owner(sweep_folder(results_root_, spec_.name), instance_, std::filesystem::absolute(store_.path()));
   if (!set_aside_.empty()) store_.add_event(spec_.name, std::nullopt, "set-aside", set_aside_);

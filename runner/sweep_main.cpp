@@ -201,7 +201,9 @@ int main(int argc, char** argv) {
       "validate and print the expanded runs (and the first 20 sampled trials), ASHA's rungs and where workers train; "
       "touch nothing");
   app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
-  app.add_flag("--fresh", c.fresh, "discard the stored results of this sweep (its spec changed) and start anew");
+  app.add_flag("--fresh", c.fresh,
+               "discard the stored results of this sweep, whose spec changed, and start anew (with an unchanged spec "
+               "it resumes, saying so)");
   app.add_flag("--quiet", c.quiet, "print only errors and the final summary");
   try {
     app.parse(argc, argv);

@@ -14,7 +14,9 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -181,11 +183,25 @@ class TrainingChild {
 };
 
 namespace {
-orchestrator::NodeLayout layout_from(char** argv) {
+// A whole decimal number in [min, 2^31), or nullopt.
+std::optional<int> count_argument(const std::string& text, int min) {
+  if (text.empty() || text.size() > 10 || text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  const long long value = std::stoll(text);
+  if (value < min || value > std::numeric_limits<int>::max()) return std::nullopt;
+  return static_cast<int>(value);
+}
+
+// The node layout from `--train-one LOCAL_WORKER_INDEX LOCAL_WORKERS CORES HOST`, or nullopt.
+std::optional<orchestrator::NodeLayout> layout_from(int argc, char** argv) {
+  if (argc != 6) return std::nullopt;
+  const std::optional<int> index = count_argument(argv[2], 0), workers = count_argument(argv[3], 1),
+                           cores = count_argument(argv[4], 1);
+  if (!index || !workers || !cores || argv[5][0] == '\0') return std::nullopt;
   orchestrator::NodeLayout layout;
-  layout.local_worker_index = std::stoi(argv[2]);
-  layout.local_workers = std::stoi(argv[3]);
-  layout.cores = static_cast<unsigned>(std::stoul(argv[4]));
+  layout.local_worker_index = *index;
+  layout.local_workers = *workers;
+  layout.cores = static_cast<unsigned>(*cores);
   layout.host = argv[5];
   return layout;
 }
@@ -280,21 +296,18 @@ common::TrainResult TrainingProcess::train(const common::AssignMessage& assign, 
   }
 }
 
-int train_one_main(int argc, char** argv) {
-  if (argc != 6) {
-    std::fprintf(stderr, "sweep %s: internal use only (a worker starts it)\n", kTrainOneFlag);
-    return common::kExitBadInput;
-  }
+namespace {
+// The runs a worker hands over on stdin, one after another until the input ends (the rank is done
+// with it); after a failure this process exits, so that the next run starts in a clean one.
+int train_runs(const orchestrator::NodeLayout& layout) {
   orchestrator::install_interrupt_handlers();
-  ::prctl(PR_SET_PDEATHSIG, SIGTERM);       // a rank that dies stops its child too, at the next batch
-  RunExecutor executor(layout_from(argv));  // keeps the prepared data and LPIPS net open across runs
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // a rank that dies stops its child too, at the next batch
+  RunExecutor executor(layout);        // keeps the prepared data and LPIPS net open across runs
   RunReports reports;
   reports.on_epoch = [](const common::EpochMessage& m) { write_frame(kChildOutput, m); };
   reports.on_notice = [](const common::NoticeMessage& m) { write_frame(kChildOutput, m); };
   reports.on_progress = [](const common::ProgressMessage& m) { write_frame(kChildOutput, m); };
   reports.stop_requested = orchestrator::interrupt_requested;
-  // One run after another until the input ends (the rank is done with it); after a failure this
-  // process exits, so that the next run starts in a clean one.
   while (std::optional<common::Message> message = read_frame(kChildInput)) {
     const auto* assign = std::get_if<common::AssignMessage>(&*message);
     if (assign == nullptr) {
@@ -324,6 +337,29 @@ int train_one_main(int argc, char** argv) {
     }
   }
   return common::kExitOk;
+}
+}  // namespace
+
+int train_one_main(int argc, char** argv) {
+  const std::optional<orchestrator::NodeLayout> layout = layout_from(argc, argv);
+  if (!layout) {
+    std::fprintf(stderr,
+                 "sweep %s: internal use only (a worker starts it with LOCAL_WORKER_INDEX LOCAL_WORKERS CORES "
+                 "HOST)\n",
+                 kTrainOneFlag);
+    return common::kExitBadInput;
+  }
+  // Whatever escapes is one line and a status, never an abort: a malformed or foreign frame is bad
+  // input (a worker of another build), anything else a failure.
+  try {
+    return train_runs(*layout);
+  } catch (const common::ProtocolError& e) {
+    std::fprintf(stderr, "sweep %s: %s\n", kTrainOneFlag, e.what());
+    return common::kExitBadInput;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sweep %s: %s\n", kTrainOneFlag, e.what());
+    return common::kExitFailed;
+  }
 }
 
 }  // namespace bokeh::runner

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "common/exit_codes.h"
 #include "orchestrator/interrupt.h"
 #include "orchestrator/mpi/mpi_training_group.h"
 #include "runner/run_executor.h"
@@ -70,6 +71,9 @@ int run_member(RunExecutor& executor, const std::shared_ptr<orchestrator::MpiTra
       if (std::holds_alternative<common::StopMessage>(received->message)) return 0;
       if (const auto* assign = std::get_if<common::AssignMessage>(&received->message))
         train_as_member(executor, *assign, group);
+    } catch (const common::ProtocolVersionError& e) {
+      std::cerr << "sweep worker: " << e.what() << "\n";
+      return common::kExitBadInput;
     } catch (const common::ProtocolError& e) {
       std::cerr << "sweep worker: " << e.what() << "\n";
     }
@@ -110,6 +114,12 @@ int run_worker(const orchestrator::MpiChannel& channel, const orchestrator::Node
         std::cerr << "sweep worker: ignoring an unexpected "
                   << common::message_type_name(common::message_tag(received->message)) << " from the coordinator\n";
       }
+    } catch (const common::ProtocolVersionError& e) {
+      // A coordinator of another build: no message of it can be read, its STOP included. Leave (with
+      // the members), so that the ranks meet at the end and exit 2 instead of waiting for ever.
+      std::cerr << "sweep worker: " << e.what() << "\n";
+      forward_to_members(group.get(), group_channel, common::StopMessage{});
+      return common::kExitBadInput;
     } catch (const common::ProtocolError& e) {
       std::cerr << "sweep worker: " << e.what() << "\n";
     }

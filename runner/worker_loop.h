@@ -9,7 +9,7 @@
 
 namespace bokeh::runner {
 
-// Returns 0 after STOP.
+// Returns 0 after STOP; 2 (bad input) when the coordinator speaks another protocol version.
 int run_worker(const orchestrator::MpiChannel& channel, const orchestrator::NodeLayout& layout,
                const orchestrator::RankGroups& groups);
 

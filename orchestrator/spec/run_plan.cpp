@@ -275,9 +275,11 @@ RunPlan plan_runs(const Spec& spec) {
   std::map<std::string, size_t> by_name;
   // Sampled trials are drawn one at a time as workers ask (orchestrator/trial_sampler.h): each trains once.
   if (spec.repeats > 1 && !spec.search.method.empty()) {
-    throw SpecError(spec.locations.at("repeats"), fmt::format("is {}, but sampled trials (search:) train once each: "
-                                                              "repeats apply to runs: and grid: points",
-                                                              spec.repeats));
+    throw SpecError(spec.locations.at("repeats"),
+                    fmt::format("is {}, but sampled trials (search:) train once each: repeats apply to runs: and "
+                                "grid: points only, so a spec with search: keeps it at 1 (give a runs: entry its "
+                                "own repeats instead)",
+                                spec.repeats));
   }
   std::vector<Candidate> all = candidates(spec);
   plan.trials = preview_trials(spec);

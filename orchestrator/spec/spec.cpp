@@ -15,6 +15,7 @@
 #include "common/split_sizes.h"
 #include "orchestrator/spec/search_spec.h"
 #include "orchestrator/spec/spec_overrides.h"
+#include "orchestrator/spec/sweep_size.h"
 #include "orchestrator/spec/yaml_reader.h"
 
 namespace bokeh::orchestrator {
@@ -114,6 +115,7 @@ class SpecParser {
     if (!named) r_.fail(root, "sweep", "missing: every spec names its sweep (sweep: NAME)");
     if (spec_.data.source == "synthetic") size_synthetic_data();
     if (!spec_.search.method.empty() && !search_seeded) spec_.search.seed = spec_.seed;
+    check_sweep_size(spec_);
   }
 
  private:
@@ -184,6 +186,7 @@ class SpecParser {
   }
 
   void read_grid(const YamlEntry& e) {
+    spec_.grid_where = r_.at(e.key, e.path);
     walk_settings(
         e.value, e.key, e.path, "",
         [&](const common::Setting& s, const YamlEntry& axis) {

@@ -135,6 +135,7 @@ struct Spec {
   Settings base;
   std::vector<RunEntry> runs;
   std::vector<GridAxis> grid;
+  SourceLocation grid_where;  // where `grid` is
   SearchSpace search;
   EarlyStopping early_stopping;
   Settings forced;  // --set of a run setting (model.*, train.*, loss.*): applies to every run

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <vector>
 
+#include "common/utf8_text.h"
+
 namespace bokeh::orchestrator {
 namespace {
 
@@ -62,6 +64,9 @@ Override parse_override(const std::string& argument) {
   const auto fail = [&](const std::string& path, const std::string& message) {
     throw SpecError(SourceLocation{"--set " + argument, 0, path}, message);
   };
+  // The arguments are stored as JSON with the sweep, which holds UTF-8 only.
+  if (const std::string problem = common::utf8_problem(argument); !problem.empty())
+    fail("", "must be UTF-8 text: " + problem);
   const size_t eq = argument.find('=');
   if (eq == std::string::npos) fail("", "expected key.path=value");
   const std::string path = argument.substr(0, eq);

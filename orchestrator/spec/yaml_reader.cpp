@@ -9,6 +9,8 @@
 #include <limits>
 #include <set>
 
+#include "common/utf8_text.h"
+
 namespace bokeh::orchestrator {
 namespace {
 
@@ -120,6 +122,9 @@ std::string YamlReader::string(const YAML::Node& value, const YAML::Node& mark, 
   if (!value.IsScalar() || value.Scalar().empty()) {
     fail(mark, path, fmt::format("must be a non-empty text (got {})", describe(value)));
   }
+  // Names, paths and readings end up in JSON (the stored spec, results, the dashboard), which holds UTF-8 only.
+  if (const std::string problem = common::utf8_problem(value.Scalar()); !problem.empty())
+    fail(mark, path, fmt::format("must be UTF-8 text: {} (save the spec as UTF-8)", problem));
   return value.Scalar();
 }
 

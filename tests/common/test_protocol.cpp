@@ -187,6 +187,31 @@ TEST_CASE("every message names the protocol and its version, and another version
   CHECK_THAT(error_of(MessageTag::Stop, nlohmann::json::object()), Contains("STOP") && Contains("no protocol"));
 }
 
+TEST_CASE("another protocol version is told apart from a malformed message", "[protocol]") {
+  // The sweep exits 2 (bad input) for ranks of different builds, 1 for a run a malformed message failed.
+  const auto version_error = [](const nlohmann::json& j) {
+    try {
+      decode_message(static_cast<int>(MessageTag::Failed), j.dump(), 4);
+    } catch (const ProtocolVersionError& e) {
+      CHECK(e.source_rank() == 4);
+      return true;
+    } catch (const ProtocolError&) {
+      return false;
+    }
+    FAIL("no error");
+    return false;
+  };
+  const nlohmann::json failed = nlohmann::json::parse(encode_message(FailedMessage{"k", "boom", false}));
+  nlohmann::json newer = failed, unnamed = failed, malformed = failed;
+  newer["version"] = kProtocolVersion + 1;
+  unnamed.erase("version");
+  unnamed.erase("protocol");
+  malformed.erase("error");
+  CHECK(version_error(newer));
+  CHECK(version_error(unnamed));
+  CHECK_FALSE(version_error(malformed));
+}
+
 TEST_CASE("message tags are fixed numbers on the wire, one per type", "[protocol]") {
   const std::vector<std::pair<Message, int>> tags = {{ReadyMessage{}, 1},  {AssignMessage{}, 2},  {EpochMessage{}, 3},
                                                      {DoneMessage{}, 4},   {FailedMessage{}, 5},  {StopMessage{}, 6},

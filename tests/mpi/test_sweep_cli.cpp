@@ -1,16 +1,20 @@
 // build/sweep as a user runs it: --dry-run prints the study's rows and parameter counts without
-// touching the database; bad input is one line on stderr and a non-zero exit.
+// touching the database; bad input is one line on stderr and a non-zero exit, --train-one's too.
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "support/process_runner.h"
 
@@ -152,4 +156,78 @@ TEST_CASE("the README's synthetic Table 1 line validates, --dry-run lists what a
   CHECK(r.out.find("data: synthetic at 256x384, 1024 train / 180 val / 200 test pairs") != std::string::npos);
   CHECK(r.out.find("not in place (a real start refuses this): ") != std::string::npos);
   CHECK(r.out.find("none.bin: cannot open LPIPS weights file") != std::string::npos);
+}
+
+namespace {
+// A frame of the training process's pipe: its tag (int32), its length (uint64), its bytes.
+std::string frame(int32_t tag, const std::string& bytes) {
+  const uint64_t length = bytes.size();
+  return std::string(reinterpret_cast<const char*>(&tag), sizeof tag) +
+         std::string(reinterpret_cast<const char*>(&length), sizeof length) + bytes;
+}
+}  // namespace
+
+// `sweep --train-one` is started by a worker, but what reaches it may be anything: it used to abort
+// (terminate, SIGABRT) on a malformed frame or argument.
+TEST_CASE("sweep --train-one answers bad arguments and malformed or foreign frames with one line and a status",
+          "[sweep_cli]") {
+  TempDir dir;
+  const int32_t assign = 2;
+  const std::string newer = R"({"protocol": "bokeh-sweep", "version": 99, "run_key": "k"})";
+  const std::vector<std::pair<std::string, std::string>> inputs = {
+      {"bytes that are no frame", "hello"},
+      {"a frame cut short", frame(assign, "{}").substr(0, 13)},
+      {"a frame that is not JSON", frame(assign, "not json")},
+      {"an oversized frame", frame(assign, "").substr(0, 4) + std::string(8, '\xff')},
+      {"a frame of another protocol version", frame(assign, newer)},
+  };
+  for (const auto& [what, bytes] : inputs) {
+    INFO(what);
+    std::ofstream(dir.file("input.bin"), std::ios::binary) << bytes;
+    const bokeh::test::ToolResult r =
+        sweep(dir, "--train-one 0 1 1 here < '" + dir.file("input.bin") + "' 3>/dev/null");
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(line_count(r.err) == 1);
+    CHECK(r.err.rfind("sweep --train-one: ", 0) == 0);
+  }
+  CHECK(sweep(dir, "--train-one 0 1 1 here < '" + dir.file("input.bin") + "' 3>/dev/null").err.find("version 99") !=
+        std::string::npos);
+  for (const std::string& args : {"--train-one", "--train-one x 1 1 here", "--train-one 0 1 -1 here",
+                                  "--train-one 0 1 99999999999 here", "--train-one 0 1 1 ''", "--train-one 0 1 1"}) {
+    INFO(args);
+    const bokeh::test::ToolResult r = sweep(dir, args + " < /dev/null");
+    INFO(r.err);
+    CHECK(r.status == 2);
+    CHECK(line_count(r.err) == 1);
+    CHECK(r.err.rfind("sweep --train-one: internal use only", 0) == 0);
+  }
+  // Its input ended before any run: nothing to do.
+  CHECK(sweep(dir, "--train-one 0 1 1 here < /dev/null 3>/dev/null").status == 0);
+}
+
+// Both used to pass validation: a name that is not UTF-8 failed the real start storing it as JSON
+// (exit 2, no place named), and a grid of 10^6 points ran the dry run past a minute and 5 GB.
+TEST_CASE("sweep --dry-run refuses text that is not UTF-8 and a grid beyond the bound and says where", "[sweep_cli]") {
+  TempDir dir;
+  const std::string head = "sweep: t\ndata: {height: 32, width: 32, train_pairs: 4, val_pairs: 2, test_pairs: 2}\n";
+  std::ofstream(dir.file("name.yaml")) << head << "runs:\n  - {name: \"ab\xff\", loss.lpips: 0}\n";
+  std::string grid = "grid:\n";
+  for (const char* axis :
+       {"model.width", "train.batch_size", "train.epochs", "loss.l1", "loss.ssim", "train.scheduler_patience"})
+    grid += std::string("  ") + axis + ": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n";
+  std::ofstream(dir.file("grid.yaml")) << head << "base: {loss: {lpips: 0}}\n" << grid;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"name.yaml", "name.yaml:4: runs[0].name: must be UTF-8 text: byte 0xFF at offset 2 is not UTF-8"},
+      {"grid.yaml",
+       "grid.yaml:4: grid: 10 x 10 x 10 x 10 x 10 x 10 = 1000000 runs, more than the 10000 a sweep may "
+       "hold (split it into several sweeps, or sample it with search:)"}};
+  for (const auto& [file, message] : cases) {
+    const bokeh::test::ToolResult r = sweep(dir, "'" + dir.file(file) + "' --dry-run");
+    INFO(r.out << r.err);
+    CHECK(r.status == 2);
+    CHECK(line_count(r.err) == 1);
+    CHECK(r.err.find(message) != std::string::npos);
+    CHECK(r.out.empty());
+  }
 }

@@ -1,8 +1,8 @@
 // The coordinator's loop over an in-memory Channel whose pretend workers answer each ASSIGN with
 // scripted EPOCH and DONE/FAILED messages (or a malformed one): every run is handed out once, the
 // store ends as the worker reports say, failures are retried, a misbehaving rank is retired, and
-// every worker gets exactly one STOP; failed data preparation registers nothing; another live sweep
-// process's runs are left to it.
+// every worker gets exactly one STOP; a rank of another protocol version makes the exit 2; failed data
+// preparation registers nothing; another live sweep process's runs are left to it.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -80,6 +80,25 @@ std::vector<std::optional<Message>> train(const AssignMessage& assign) {
   return replies;
 }
 
+// A worker rank of another build: its READY names another protocol version, decoded as a rank would.
+class OtherBuildRank : public Channel {
+ public:
+  void send(int, const Message& message) const override { stops_ += std::holds_alternative<StopMessage>(message); }
+  bool message_waiting(int) const override { return !sent_ready_; }
+  std::optional<ReceivedMessage> receive(int, std::chrono::milliseconds, const std::function<bool()>&) const override {
+    if (sent_ready_) return std::nullopt;
+    sent_ready_ = true;
+    nlohmann::json ready = nlohmann::json::parse(encode_message(ReadyMessage{"elsewhere", 1, "cpu"}));
+    ready["version"] = kProtocolVersion + 1;
+    return ReceivedMessage{1, decode_message(static_cast<int>(MessageTag::Ready), ready.dump(), 1)};
+  }
+  int stops() const { return stops_; }
+
+ private:
+  mutable bool sent_ready_ = false;
+  mutable int stops_ = 0;
+};
+
 struct CoordinatorFixture {
   TempDir dir;
   SweepCommand command;
@@ -145,6 +164,15 @@ TEST_CASE("coordinator: a rank that sends something malformed is retired and its
   CHECK(workers.stops() == std::map<int, int>{{1, 1}, {2, 1}});
   const auto assigned = workers.assigned_runs();
   CHECK(assigned.size() == 4);  // the run rank 2 held is handed out a second time
+}
+
+TEST_CASE("coordinator: a rank of another protocol version is retired and the exit is 2 (bad input) instead of 1",
+          "[coordinator]") {
+  CoordinatorFixture f;
+  const OtherBuildRank worker;
+  CHECK(run_coordinator(f.command, f.prepare, worker, {1}) == kExitBadInput);
+  CHECK(worker.stops() == 1);
+  for (const auto& [name, run] : f.runs()) CHECK(run.state == RunState::Pending);  // nothing lost, nothing failed
 }
 
 TEST_CASE("coordinator: a spec that does not load stops every worker and exits 2, recording nothing", "[coordinator]") {

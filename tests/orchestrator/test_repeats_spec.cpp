@@ -102,3 +102,24 @@ TEST_CASE("the dry run shows K per configuration and the cost times K", "[repeat
   };
   CHECK(total(b.str()) == Approx(3 * total(a.str())).epsilon(0.02));
 }
+
+TEST_CASE("a spec with search: keeps repeats at 1 and says repeats apply to runs: and grid: points only", "[repeats]") {
+  const std::string search = "search: {method: random, trials: 2, space: {train.lr: {loguniform: [1e-4, 1e-3]}}}\n";
+  const auto refusal = [&](const std::string& body, const std::vector<std::string>& sets) -> std::string {
+    try {
+      plan_runs(parse_spec(kRepeatsHead + body, "t.yaml", sets));
+    } catch (const SpecError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  const std::string expected =
+      "repeats: is 2, but sampled trials (search:) train once each: repeats apply to runs: and grid: points only, "
+      "so a spec with search: keeps it at 1 (give a runs: entry its own repeats instead)";
+  CHECK(refusal("repeats: 2\n" + search, {}) == "t.yaml:5: " + expected);
+  CHECK(refusal(search, {"repeats=2"}) == "--set repeats=2: " + expected);
+  // What the refusal suggests works: a run's own repeats beside a search.
+  const RunPlan plan = plan_runs(parse_spec(kRepeatsHead + search + "runs:\n  - {name: A, repeats: 2}\n", "t.yaml"));
+  CHECK(plan.runs.size() == 2);
+  CHECK(plan.runs[1].name == "A-r2");
+}

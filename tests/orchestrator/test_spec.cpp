@@ -57,6 +57,20 @@ SpecError rejection(const BadSpec& c) {
   throw std::logic_error("unreachable");
 }
 
+// Each case is refused at its source, line and key, with its fragment in the message.
+void check_rejections(const std::vector<BadSpec>& cases) {
+  for (const BadSpec& c : cases) {
+    INFO(c.what);
+    const SpecError e = rejection(c);
+    INFO(e.what());
+    CHECK(e.where().source == (c.source.empty() ? "bad.yaml" : c.source));
+    CHECK(e.where().line == c.line);
+    CHECK(e.where().key == c.key);
+    CHECK(e.message().find(c.fragment) != std::string::npos);
+    CHECK(std::string(e.what()).find(e.where().source) == 0);  // the message starts with the file
+  }
+}
+
 }  // namespace
 
 TEST_CASE("every spec in sweeps/ parses and expands", "[spec]") {
@@ -493,16 +507,44 @@ TEST_CASE("malformed specs are rejected naming the key and the line", "[spec]") 
        "never stop a run"},
   };
   REQUIRE(cases.size() >= 20);
-  for (const BadSpec& c : cases) {
-    INFO(c.what);
-    const SpecError e = rejection(c);
-    INFO(e.what());
-    CHECK(e.where().source == (c.source.empty() ? "bad.yaml" : c.source));
-    CHECK(e.where().line == c.line);
-    CHECK(e.where().key == c.key);
-    CHECK(e.message().find(c.fragment) != std::string::npos);
-    CHECK(std::string(e.what()).find(e.where().source) == 0);  // the message starts with the file
-  }
+  check_rejections(cases);
+}
+
+TEST_CASE("text that is not UTF-8 is refused where it is read with its file and line and key", "[spec]") {
+  // Such a spec used to pass the dry run, then a real start failed storing it as JSON with no place named.
+  const std::string bad = "\xff";
+  const std::vector<BadSpec> cases = {
+      {"run name", kHead + "runs:\n  - name: ab" + bad + "\n", {}, "", 12, "runs[0].name", "byte 0xFF at offset 2"},
+      {"run reading", kHead + "runs:\n  - {name: a, reading: x" + bad + "}\n", {}, "", 12, "runs[0].reading", "UTF-8"},
+      {"metrics.lpips_weights",
+       kHead + "metrics: {lpips_weights: w" + bad + ".bin}\n",
+       {},
+       "",
+       11,
+       "metrics.lpips_weights",
+       "UTF-8"},
+      {"reference name",
+       kHead + "references:\n  - {name: r" + bad + ", source: s}\n",
+       {},
+       "",
+       12,
+       "references[0].name",
+       "UTF-8"},
+      {"a character cut short", kHead + "runs:\n  - name: ab\xc3\n", {}, "", 12, "runs[0].name", "UTF-8"},
+      {"data.root by --set", kHead, {"data.root=/d" + bad}, "--set data.root=/d" + bad, 0, "", "UTF-8"},
+      {"a --set value's comment", kHead, {"seed=1 #" + bad}, "--set seed=1 #" + bad, 0, "", "offset 8"},
+  };
+  check_rejections(cases);
+}
+
+TEST_CASE("UTF-8 names and paths beyond ASCII are kept and stored as JSON", "[spec]") {
+  const Spec spec =
+      parse_spec(kHead + "runs:\n  - {name: \"Ünet-ß\", reading: \"≈ 0.5\"}\n", "ok.yaml", {"data.root=/données"});
+  CHECK(spec.runs.at(0).name == "Ünet-ß");
+  CHECK(spec.data.root == "/données");
+  const std::string stored = canonical_spec(spec).dump();
+  CHECK(stored.find("Ünet-ß") != std::string::npos);
+  CHECK(nlohmann::json(spec.overrides).dump() == "[\"data.root=/données\"]");
 }
 
 TEST_CASE("a missing spec file is an error naming it", "[spec]") {

@@ -1,9 +1,10 @@
 // SweepBook on a temporary store, without MPI or a worker: registration, longest-first assignments,
 // resume detection, epochs and results booked, failures retried then given up, a stop that costs no
-// attempt, and reports about runs that are not in flight refused.
+// attempt, reports about runs that are not in flight refused, and --fresh over an unchanged spec.
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -174,4 +175,26 @@ TEST_CASE("reopening after a crash recovers running runs, a changed spec is refu
   fresh.open(plan_runs(changed), SweepOptions{true, false});
   CHECK(f.store.runs("book").size() == 3);
   for (const RunRecord& r : f.store.runs("book")) CHECK(r.state == RunState::Pending);
+}
+
+TEST_CASE("fresh with an unchanged spec keeps the stored runs and says so in one line", "[sweep_book]") {
+  BookFixture f;
+  const auto a = f.book.next_assignment();
+  REQUIRE(a);
+  f.book.on_done(DoneMessage{a->run_key, bokeh::test::scripted_result(2)});
+  f.book.leave();
+  char* text = nullptr;
+  size_t size = 0;
+  std::FILE* out = ::open_memstream(&text, &size);
+  {
+    Progress progress{false, out};
+    SweepBook again{f.store, f.spec, f.dir.path(), progress};
+    again.open(f.plan, SweepOptions{true, false});
+  }
+  std::fclose(out);
+  const std::string printed(text, size);
+  std::free(text);
+  CHECK(printed.find("sweep book: --fresh: the spec is unchanged, so its 3 stored runs are kept and it resumes") !=
+        std::string::npos);
+  CHECK(f.record(a->run_name).state == RunState::Done);  // nothing discarded
 }
