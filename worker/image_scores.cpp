@@ -36,8 +36,10 @@ std::vector<ScoredPair> pairs_to_score(const fs::path& pred, const fs::path& tar
 namespace {
 
 constexpr double kMaxSample = 65535;
-// Rows per SSIM strip: about this many map pixels, a few tens of MB of float64 moments at any size.
-constexpr int64_t kStripPixels = int64_t{1} << 19;
+// Rows per SSIM strip: about this many map pixels. A strip's float64 temporaries take some 300 bytes
+// per map pixel (about 300 MB) whatever the image's size; smaller strips mean more, shorter parallel
+// regions, which cost time on a busy machine.
+constexpr int64_t kStripPixels = int64_t{1} << 20;
 
 // (3, H, W) view of the interleaved samples, no copy.
 torch::Tensor channels_view(const Image16& image) {
