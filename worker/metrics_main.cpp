@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,23 +22,25 @@ std::string cell(double value, int decimals) {
   return std::isinf(value) ? (value > 0 ? "inf" : "-inf") : fmt::format("{:.{}f}", value, decimals);
 }
 
+std::string cell(const std::optional<double>& value, int decimals) { return value ? cell(*value, decimals) : "–"; }
+
 void print_markdown(const std::vector<ScoredPair>& pairs, const std::vector<ImageScores>& scores,
                     const ImageScores& mean) {
   auto row = [](const std::string& name, const ImageScores& s) {
-    fmt::print("| {} | {} | {} | {} | {} |\n", name, cell(s.psnr, 4), cell(s.ssim, 6), cell(s.l1, 6),
-               s.lpips ? cell(*s.lpips, 6) : "–");
+    fmt::print("| {} | {} | {} | {} | {} |\n", name, cell(s.psnr, 4), cell(s.ssim, 6), cell(s.l1, 6), cell(s.lpips, 6));
   };
   fmt::print("| image | PSNR (dB) | SSIM | L1 | LPIPS |\n|---|---:|---:|---:|---:|\n");
   for (size_t i = 0; i < pairs.size(); ++i) row(pairs[i].name, scores[i]);
   row(fmt::format("mean of {}", pairs.size()), mean);
 }
 
-// PSNR is null for identical images (JSON has no infinity); LPIPS is null without weights.
+// PSNR is null for identical images (JSON has no infinity); SSIM and LPIPS are null where "–" is printed.
 nlohmann::json to_json(const ImageScores& s) {
-  nlohmann::json j = {{"psnr", s.psnr}, {"ssim", s.ssim}, {"l1", s.l1}, {"lpips", nullptr}};
-  if (std::isinf(s.psnr)) j["psnr"] = nullptr;
-  if (s.lpips) j["lpips"] = *s.lpips;
-  return j;
+  const auto value = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  return {{"psnr", std::isinf(s.psnr) ? nlohmann::json(nullptr) : nlohmann::json(s.psnr)},
+          {"ssim", value(s.ssim)},
+          {"l1", s.l1},
+          {"lpips", value(s.lpips)}};
 }
 
 void print_json(const std::vector<ScoredPair>& pairs, const std::vector<ImageScores>& scores, const ImageScores& mean) {
@@ -55,15 +58,17 @@ void print_json(const std::vector<ScoredPair>& pairs, const std::vector<ImageSco
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Scores predicted images against targets: PSNR (data range 1), SSIM (Gaussian 11x11, sigma 1.5), L1 and, "
-      "with --lpips-weights, LPIPS 'alex' v0.1 (\"–\" without). PRED and TARGET are two image files or two "
-      "folders whose .png/.jpg/.jpeg images are matched by file stem."};
+      "Scores predicted images against targets: PSNR (data range 1), SSIM (Gaussian 11x11, sigma 1.5; \"–\" under "
+      "11x11), L1 and, with --lpips-weights, LPIPS 'alex' v0.1 (\"–\" without, or under 31x31). 16-bit PNGs are "
+      "scored at 16 bits. PRED and TARGET are two image files or two folders whose .png/.jpg/.jpeg images are "
+      "matched by file stem."};
   std::string pred, target, weights;
   bool json = false;
   app.add_option("PRED", pred, "predicted image, or a folder of them")->required();
   app.add_option("TARGET", target, "ground-truth image, or a folder of them")->required();
   app.add_option("--lpips-weights", weights, "LPIPS weights file written by tools/export_lpips_weights.py");
-  app.add_flag("--json", json, "print JSON (PSNR null for identical images, LPIPS null without weights)");
+  app.add_flag("--json", json,
+               "print JSON (PSNR null for identical images, SSIM and LPIPS null where \"–\" is printed)");
   CLI11_PARSE(app, argc, argv);
 
   try {

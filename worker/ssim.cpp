@@ -24,13 +24,17 @@ torch::Tensor separable_filter_valid(const torch::Tensor& x, const torch::Tensor
   return torch::conv2d(out, horizontal, torch::Tensor(), stride, padding, dilation, channels);
 }
 
-torch::Tensor ssim(const torch::Tensor& x, const torch::Tensor& y) {
+void check_ssim_size(int64_t height, int64_t width) {
+  if (height < kSsimWindow || width < kSsimWindow)
+    throw std::invalid_argument(
+        fmt::format("ssim: images must be at least {0}x{0} (valid window), got {1}x{2}", kSsimWindow, width, height));
+}
+
+torch::Tensor ssim_map(const torch::Tensor& x, const torch::Tensor& y) {
   if (x.dim() != 4 || x.sizes() != y.sizes())
     throw std::invalid_argument(fmt::format("ssim: expected two (B, C, H, W) tensors of one shape, got {} and {}",
                                             c10::str(x.sizes()), c10::str(y.sizes())));
-  if (x.size(2) < kSsimWindow || x.size(3) < kSsimWindow)
-    throw std::invalid_argument(fmt::format("ssim: images must be at least {0}x{0} (valid window), got {1}x{2}",
-                                            kSsimWindow, x.size(3), x.size(2)));
+  check_ssim_size(x.size(2), x.size(3));
   if (!x.is_floating_point() || x.scalar_type() != y.scalar_type())
     throw std::invalid_argument("ssim: expected two floating-point tensors of one dtype");
 
@@ -48,9 +52,10 @@ torch::Tensor ssim(const torch::Tensor& x, const torch::Tensor& y) {
   constexpr double data_range = 1.0;
   const double c1 = (kSsimK1 * data_range) * (kSsimK1 * data_range);
   const double c2 = (kSsimK2 * data_range) * (kSsimK2 * data_range);
-  const auto map = (2.0 * mu_x * mu_y + c1) * (2.0 * cov + c2) /
-                   ((mu_x * mu_x + mu_y * mu_y + c1) * (var_x + var_y + c2));  // (B, C, h, w)
-  return map.mean({1, 2, 3});
+  return (2.0 * mu_x * mu_y + c1) * (2.0 * cov + c2) /
+         ((mu_x * mu_x + mu_y * mu_y + c1) * (var_x + var_y + c2));  // (B, C, h, w)
 }
+
+torch::Tensor ssim(const torch::Tensor& x, const torch::Tensor& y) { return ssim_map(x, y).mean({1, 2, 3}); }
 
 }  // namespace bokeh::worker

@@ -24,7 +24,14 @@ torch::Tensor gaussian_kernel_1d(int64_t size, double sigma, const torch::Tensor
 // window. x: (B, C, H, W), kernel: (k,) -> (B, C, H - k + 1, W - k + 1).
 torch::Tensor separable_filter_valid(const torch::Tensor& x, const torch::Tensor& kernel);
 
-// Per-image SSIM for images in [0, 1]. x, y: (B, C, H, W) floating, H and W >= 11 -> (B,).
+// Throws std::invalid_argument when a height x width image is too small for the valid window.
+void check_ssim_size(int64_t height, int64_t width);
+
+// The SSIM map (the index at each valid window position) of images in [0, 1]. x, y: (B, C, H, W)
+// floating, H and W >= 11 -> (B, C, H - 10, W - 10). Throws like ssim.
+torch::Tensor ssim_map(const torch::Tensor& x, const torch::Tensor& y);
+
+// Per-image SSIM for images in [0, 1], the mean of ssim_map. x, y: (B, C, H, W) floating, H and W >= 11 -> (B,).
 // Gradients flow to both inputs. Throws std::invalid_argument on mismatched or too small inputs.
 torch::Tensor ssim(const torch::Tensor& x, const torch::Tensor& y);
 

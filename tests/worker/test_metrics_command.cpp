@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "worker/data/image_tensor.h"
 #include "worker/image_metrics.h"
 #include "worker/lpips.h"
+#include "worker/png16_fixtures.h"
 #include "worker/ssim.h"
 
 namespace fs = std::filesystem;
@@ -45,6 +47,34 @@ void write_random(const fs::path& path, int64_t w, int64_t h, std::mt19937& rng)
 torch::Tensor load(const fs::path& path) { return image_to_tensor(read_image(path)).unsqueeze(0); }
 
 std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+// (1, 3, H, W) float64 in [0, 1] from interleaved 16-bit samples
+torch::Tensor unit_tensor(const std::vector<uint16_t>& rgb, int64_t w, int64_t h) {
+  std::vector<double> values(rgb.begin(), rgb.end());
+  return torch::tensor(values, torch::kFloat64).reshape({h, w, 3}).permute({2, 0, 1}).unsqueeze(0) / 65535.0;
+}
+
+// The peak resident memory of one run of build/metrics on `pred` and `target`, in MiB (wait4's
+// ru_maxrss of that child alone); stdout is dropped. Requires a zero exit.
+long metrics_peak_mib(const fs::path& pred, const fs::path& target) {
+  const std::string exe = (fs::path(BOKEH_BUILD_DIR) / "metrics").string();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::freopen("/dev/null", "w", stdout);
+    execl(exe.c_str(), exe.c_str(), pred.c_str(), target.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  REQUIRE(bokeh::test::exit_status_of(status) == 0);
+  return usage.ru_maxrss / 1024;
+}
+
+// A w x h image of one grey level.
+Image flat(int64_t w, int64_t h, uint8_t level) {
+  return Image{w, h, std::vector<uint8_t>(static_cast<size_t>(w * h * 3), level)};
+}
 }  // namespace
 
 TEST_CASE("metrics on two folders matched by stem: JSON values equal the library's", "[metrics_command]") {
@@ -134,4 +164,107 @@ TEST_CASE("metrics errors name the offending file", "[metrics_command]") {
   CHECK(result.status != 0);
   CHECK_THAT(result.err, Catch::Contains("bad.bin"));
   CHECK(result.out.empty());
+}
+
+TEST_CASE("metrics scores 16-bit PNGs at full precision, and an 8-bit file against a 16-bit one", "[metrics_command]") {
+  TempDir dir;
+  std::mt19937 rng(4);
+  const int64_t w = 32, h = 24;
+  std::vector<uint16_t> target(static_cast<size_t>(w * h * 3)), pred(target.size());
+  for (size_t i = 0; i < target.size(); ++i) {  // only the low byte differs: 128 of 65535 on every sample
+    target[i] = static_cast<uint16_t>((rng() % 256) * 256 + rng() % 128);
+    pred[i] = static_cast<uint16_t>(target[i] + 128);
+  }
+  bokeh::test::write_png16(dir.path() / "pred.png", w, h, pred);
+  bokeh::test::write_png16(dir.path() / "target.png", w, h, target);
+  auto result = run_metrics(dir, quoted(dir.path() / "pred.png") + " " + quoted(dir.path() / "target.png") + " --json");
+  INFO(result.err);
+  REQUIRE(result.status == 0);
+  auto row = nlohmann::json::parse(result.out)["pairs"][0];
+  REQUIRE(row["psnr"].is_number());
+  CHECK(row["psnr"].get<double>() == Approx(20 * std::log10(65535.0 / 128)));  // 54.185 dB
+  CHECK(row["l1"].get<double>() == Approx(128 / 65535.0));
+  const double s = ssim(unit_tensor(pred, w, h), unit_tensor(target, w, h)).item<double>();
+  CHECK(s < 1);
+  CHECK(row["ssim"].get<double>() == Approx(s).epsilon(1e-12));
+
+  // An 8-bit PNG against its exact 16-bit widening (v * 257) is identical; one 65535th more on every
+  // sample is an MSE of 1 / 65535^2.
+  Image eight{w, h, std::vector<uint8_t>(target.size())};
+  std::vector<uint16_t> widened(target.size()), nudged(target.size());
+  for (size_t i = 0; i < target.size(); ++i) {
+    eight.rgb[i] = static_cast<uint8_t>(rng() % 255);
+    widened[i] = static_cast<uint16_t>(eight.rgb[i] * 257);
+    nudged[i] = static_cast<uint16_t>(widened[i] + 1);
+  }
+  write_image(dir.path() / "eight.png", eight);
+  bokeh::test::write_png16(dir.path() / "widened.png", w, h, widened);
+  bokeh::test::write_png16(dir.path() / "nudged.png", w, h, nudged);
+  result = run_metrics(dir, quoted(dir.path() / "eight.png") + " " + quoted(dir.path() / "widened.png") + " --json");
+  REQUIRE(result.status == 0);
+  row = nlohmann::json::parse(result.out)["pairs"][0];
+  CHECK(row["psnr"].is_null());
+  CHECK(row["ssim"].get<double>() == 1.0);
+  CHECK(row["l1"].get<double>() == 0.0);
+  result = run_metrics(dir, quoted(dir.path() / "eight.png") + " " + quoted(dir.path() / "nudged.png") + " --json");
+  REQUIRE(result.status == 0);
+  row = nlohmann::json::parse(result.out)["pairs"][0];
+  REQUIRE(row["psnr"].is_number());
+  CHECK(row["psnr"].get<double>() == Approx(20 * std::log10(65535.0)));  // 96.33 dB
+  CHECK(row["l1"].get<double>() == Approx(1 / 65535.0));
+}
+
+TEST_CASE("metrics on images under 11x11 gives PSNR and L1, with SSIM and LPIPS '–' (null in JSON)",
+          "[metrics_command]") {
+  TempDir dir;
+  fs::create_directories(dir.path() / "pred");
+  fs::create_directories(dir.path() / "gt");
+  write_image(dir.path() / "pred" / "one.png", flat(1, 1, 0));  // black against white: MSE 1
+  write_image(dir.path() / "gt" / "one.png", flat(1, 1, 255));
+  write_image(dir.path() / "pred" / "six.png", flat(2, 3, 51));  // 0.2 against 0: MSE 0.04
+  write_image(dir.path() / "gt" / "six.png", flat(2, 3, 0));
+  write_image(dir.path() / "pred" / "twelve.png", flat(12, 12, 51));  // SSIM C1 / (0.04 + C1), flat images
+  write_image(dir.path() / "gt" / "twelve.png", flat(12, 12, 0));
+  save_lpips_weights(dir.path() / "lpips.bin", random_lpips_weights(5));
+  const std::string folders = quoted(dir.path() / "pred") + " " + quoted(dir.path() / "gt");
+  const double psnr_six = 10 * std::log10(1 / 0.04), ssim_twelve = 0.0001 / (0.04 + 0.0001);
+
+  auto result = run_metrics(dir, folders + " --json --lpips-weights " + quoted(dir.path() / "lpips.bin"));
+  INFO(result.err);
+  REQUIRE(result.status == 0);
+  const auto json = nlohmann::json::parse(result.out);
+  const auto& one = json["pairs"][0];
+  const auto& six = json["pairs"][1];
+  const auto& twelve = json["pairs"][2];
+  CHECK(one["psnr"].get<double>() == Approx(0.0).margin(1e-12));
+  CHECK(one["l1"].get<double>() == Approx(1.0));
+  CHECK(six["psnr"].get<double>() == Approx(psnr_six));
+  CHECK(six["l1"].get<double>() == Approx(0.2));
+  CHECK(twelve["ssim"].get<double>() == Approx(ssim_twelve));
+  for (const auto* row : {&one, &six, &json["mean"]}) {
+    CHECK((*row)["ssim"].is_null());
+    CHECK((*row)["lpips"].is_null());  // LPIPS needs 31x31
+  }
+  CHECK(twelve["lpips"].is_null());
+  CHECK(json["mean"]["psnr"].get<double>() == Approx(2 * psnr_six / 3));
+
+  result = run_metrics(dir, folders);
+  REQUIRE(result.status == 0);
+  CHECK_THAT(result.out, Catch::Contains("| one | 0.0000 | – | 1.000000 | – |"));
+  CHECK_THAT(result.out, Catch::Contains(fmt::format("| six | {:.4f} | – | 0.200000 | – |", psnr_six)));
+  CHECK_THAT(result.out,
+             Catch::Contains(fmt::format("| twelve | {:.4f} | {:.6f} | 0.200000 | – |", psnr_six, ssim_twelve)));
+  CHECK_THAT(result.out, Catch::Contains(fmt::format("| mean of 3 | {:.4f} | – |", 2 * psnr_six / 3)));
+}
+
+TEST_CASE("metrics on a 2000x1500 pair peaks well under the whole-image computation's 2 GB", "[metrics_command]") {
+  TempDir dir;
+  std::mt19937 rng(6);
+  write_random(dir.path() / "a.png", 2000, 1500, rng);
+  write_random(dir.path() / "b.png", 2000, 1500, rng);
+  // Decoded at 16 bits the pair is 36 MB; the SSIM strips' float64 temporaries add about 300 MB and
+  // libtorch its own. Scoring the whole image at once took about 700 bytes per pixel: 2.1 GB here.
+  const long peak = metrics_peak_mib(dir.path() / "a.png", dir.path() / "b.png");
+  INFO("peak " << peak << " MiB");
+  CHECK(peak < 1024);
 }

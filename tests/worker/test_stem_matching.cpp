@@ -55,7 +55,8 @@ TEST_CASE("a stem on one side only, a shared stem and a missing folder are error
   CHECK_THROWS_WITH(images_by_stem(dir.path() / "none"), (dir.path() / "none").string() + ": no such folder");
 }
 
-TEST_CASE("the mean of metrics' figures: every figure averaged, LPIPS only when every pair has it", "[stem_matching]") {
+TEST_CASE("the mean of metrics' figures: every figure averaged, SSIM and LPIPS only when every pair has them",
+          "[stem_matching]") {
   const double inf = std::numeric_limits<double>::infinity();
   const ImageScores mean = mean_scores({{30, 0.5, 0.25, 0.125}, {20, 0.75, 0.5, 0.375}});
   CHECK(mean.psnr == 25);
@@ -64,5 +65,9 @@ TEST_CASE("the mean of metrics' figures: every figure averaged, LPIPS only when 
   REQUIRE(mean.lpips.has_value());
   CHECK(*mean.lpips == 0.25);
   CHECK_FALSE(mean_scores({{30, 0.5, 0.25, 0.125}, {20, 0.75, 0.5, std::nullopt}}).lpips.has_value());
+  const ImageScores tiny_too = mean_scores({{30, 0.5, 0.25, std::nullopt}, {20, std::nullopt, 0.5, std::nullopt}});
+  CHECK_FALSE(tiny_too.ssim.has_value());  // an image under 11x11 has none
+  CHECK(tiny_too.psnr == 25);
+  CHECK(tiny_too.l1 == 0.375);
   CHECK(mean_scores({{inf, 1, 0, std::nullopt}, {20, 0.5, 0.5, std::nullopt}}).psnr == inf);  // identical + other
 }

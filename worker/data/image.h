@@ -1,5 +1,5 @@
-// An 8-bit RGB image in memory (the one pixel type the decoders, the resizer and the cache share)
-// and the centred crop that gives it a target's aspect ratio.
+// An 8-bit RGB image in memory (the one pixel type the decoders, the resizer and the cache share),
+// its 16-bit counterpart for `metrics`, and the centred crop that gives an image a target's aspect ratio.
 #pragma once
 
 #include <algorithm>
@@ -13,6 +13,14 @@ struct Image {
   int64_t width = 0;
   int64_t height = 0;
   std::vector<uint8_t> rgb;
+};
+
+// RGB at 16 bits per sample, laid out like Image: a 16-bit PNG as stored, an 8-bit image widened
+// exactly (v * 257, so sample / 65535 == v / 255): sample / 65535 is the file's value in [0, 1].
+struct Image16 {
+  int64_t width = 0;
+  int64_t height = 0;
+  std::vector<uint16_t> rgb;
 };
 
 // A rectangle of pixels: columns [x, x + width), rows [y, y + height).

@@ -33,14 +33,49 @@ std::vector<uint8_t> read_bytes(const std::filesystem::path& path, int64_t max_b
   return bytes;
 }
 
-Image decode_with_stb(const std::vector<uint8_t>& bytes, const std::filesystem::path& path) {
+bool is_16_bit(const std::vector<uint8_t>& bytes) {
+  return stbi_is_16_bit_from_memory(bytes.data(), static_cast<int>(bytes.size())) != 0;
+}
+
+// The image stb decodes with `load` (stbi_load_from_memory or stbi_load_16_from_memory) as RGB.
+template <typename ImageType, typename Load>
+ImageType decode_rgb_with_stb(const std::vector<uint8_t>& bytes, const std::filesystem::path& path, Load load) {
   int w = 0, h = 0, channels = 0;
-  uint8_t* data = stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels, 3);
+  auto* data = load(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels, 3);
   if (data == nullptr)
     throw std::runtime_error(path.string() + ": cannot decode image (" + stbi_failure_reason() + ")");
-  Image image{w, h, std::vector<uint8_t>(data, data + static_cast<size_t>(w) * h * 3)};
+  ImageType image{w, h, {data, data + static_cast<size_t>(w) * h * 3}};
   stbi_image_free(data);
   return image;
+}
+
+Image16 decode_16_with_stb(const std::vector<uint8_t>& bytes, const std::filesystem::path& path) {
+  return decode_rgb_with_stb<Image16>(bytes, path, stbi_load_16_from_memory);
+}
+
+// Each 16-bit sample v to the nearest 8-bit level, round(v * 255 / 65535) (never a tie: 65535 = 255 * 257).
+Image narrow(const Image16& wide) {
+  Image image{wide.width, wide.height, std::vector<uint8_t>(wide.rgb.size())};
+  for (size_t i = 0; i < wide.rgb.size(); ++i)
+    image.rgb[i] = static_cast<uint8_t>((wide.rgb[i] * 255u + 32767u) / 65535u);
+  return image;
+}
+
+Image16 widen(const Image& image) {
+  Image16 wide{image.width, image.height, std::vector<uint16_t>(image.rgb.size())};
+  for (size_t i = 0; i < image.rgb.size(); ++i) wide.rgb[i] = static_cast<uint16_t>(image.rgb[i] * 257u);
+  return wide;
+}
+
+Image decode_with_stb(const std::vector<uint8_t>& bytes, const std::filesystem::path& path) {
+  if (is_16_bit(bytes)) return narrow(decode_16_with_stb(bytes, path));
+  return decode_rgb_with_stb<Image>(bytes, path, stbi_load_from_memory);
+}
+
+// A JPEG with libjpeg-turbo, anything else with stb (8 bits).
+Image decode_any(const std::vector<uint8_t>& bytes, const std::filesystem::path& path) {
+  if (looks_like_jpeg(bytes.data(), bytes.size())) return decode_jpeg(bytes.data(), bytes.size(), path);
+  return decode_with_stb(bytes, path);
 }
 
 // `box`, given in the pixels of a `frame_width` x `frame_height` version of the same picture (the
@@ -79,10 +114,12 @@ std::string lower_extension(const std::filesystem::path& path) {
 
 Image read_image_with_stb(const std::filesystem::path& path) { return decode_with_stb(read_bytes(path, -1), path); }
 
-Image read_image(const std::filesystem::path& path) {
+Image read_image(const std::filesystem::path& path) { return decode_any(read_bytes(path, -1), path); }
+
+Image16 read_image_16(const std::filesystem::path& path) {
   const std::vector<uint8_t> bytes = read_bytes(path, -1);
-  if (looks_like_jpeg(bytes.data(), bytes.size())) return decode_jpeg(bytes.data(), bytes.size(), path);
-  return decode_with_stb(bytes, path);
+  if (!looks_like_jpeg(bytes.data(), bytes.size()) && is_16_bit(bytes)) return decode_16_with_stb(bytes, path);
+  return widen(decode_any(bytes, path));
 }
 
 Image read_image_fitted(const std::filesystem::path& path, int64_t width, int64_t height) {

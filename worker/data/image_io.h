@@ -1,6 +1,7 @@
 // 8-bit RGB images in memory and on disk: JPEG read through libjpeg-turbo (worker/data/jpeg_decoder.h),
 // PNG/BMP/TGA read and PNG/JPEG written through stb; resizing, and decoding straight to a
 // training resolution (the smallest DCT scale, a centred crop to the target's aspect, a resize).
+// A 16-bit PNG comes into these 8-bit images rounded to the nearest level, or whole as an Image16.
 #pragma once
 
 #include <cstdint>
@@ -15,9 +16,13 @@ namespace bokeh::worker {
 
 // Decodes a file to RGB as displayed: a JPEG (recognised by its bytes, whatever the extension)
 // with libjpeg-turbo at full size (grayscale and CMYK converted, EXIF orientation applied), any
-// other stb-supported format with stb. Throws std::runtime_error naming the file when it is
-// missing, unreadable, not an image, or a corrupt or truncated JPEG.
+// other stb-supported format with stb; a 16-bit PNG rounded to 8 bits, round(v * 255 / 65535) (stb
+// alone would keep the high byte). Throws std::runtime_error naming the file when it is missing,
+// unreadable, not an image, or a corrupt or truncated JPEG.
 Image read_image(const std::filesystem::path& path);
+
+// Decodes like read_image but keeps a 16-bit PNG's every bit; 8-bit files are widened (Image16).
+Image16 read_image_16(const std::filesystem::path& path);
 
 // stb_image for every format, JPEG included, without EXIF orientation: the decoder the cache used
 // before libjpeg-turbo, kept as a second implementation for tests and bench/data_pipeline.
@@ -52,6 +57,6 @@ Image fit_image(const Image& image, int64_t width, int64_t height);
 Image read_image_fitted(const std::filesystem::path& path, int64_t width, int64_t height);
 
 // Bumped whenever read_image_fitted's pixels change for the same file: part of the cache key.
-constexpr int kFittedImageVersion = 2;
+constexpr int kFittedImageVersion = 3;  // 3: 16-bit PNGs rounded, not truncated
 
 }  // namespace bokeh::worker

@@ -17,6 +17,8 @@
 #include "reports/tables/table_format.h"
 #include "support/process_runner.h"
 #include "worker/checkpoint.h"
+#include "worker/data/image_io.h"
+#include "worker/png16_fixtures.h"
 
 using namespace bokeh;
 
@@ -26,6 +28,25 @@ using test::run_tool;
 using test::ToolResult;
 
 int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+
+// Writes a seeded U-Net as the best checkpoint of the fixture's best finished run (VBase_1); returns its folder.
+std::filesystem::path save_best_checkpoint(const test::SweepFixture& f) {
+  const orchestrator::RunRecord& vbase = f.runs.at("VBase_1");
+  const std::filesystem::path dir = orchestrator::run_checkpoint_dir(f.root, "tiny", vbase.key);
+  std::filesystem::create_directories(dir);
+  torch::manual_seed(4);
+  worker::UNet trained(common::ModelConfig{8, 2, true});
+  worker::save_weights(dir / common::kBestWeights, trained);
+  return dir;
+}
+
+// A 45x33 photo of every level below 251 in a scrambled order.
+worker::Image test_photo() {
+  worker::Image photo{45, 33, {}};
+  for (int64_t i = 0; i < photo.width * photo.height * 3; ++i)
+    photo.rgb.push_back(static_cast<uint8_t>((i * 7919) % 251));
+  return photo;
+}
 
 }  // namespace
 
@@ -83,18 +104,8 @@ TEST_CASE("report refuses bad input with one line and a non-zero exit", "[cli]")
 
 TEST_CASE("render applies the best run's checkpoint and keeps the photo's size", "[cli]") {
   const test::SweepFixture f;
-  const orchestrator::RunRecord& vbase = f.runs.at("VBase_1");  // the best finished run
-  const std::filesystem::path dir = orchestrator::run_checkpoint_dir(f.root, "tiny", vbase.key);
-  std::filesystem::create_directories(dir);
-  torch::manual_seed(4);
-  worker::UNet trained(common::ModelConfig{8, 2, true});
-  worker::save_weights(dir / common::kBestWeights, trained);
-
-  worker::Image photo;
-  photo.width = 45;
-  photo.height = 33;
-  for (int64_t i = 0; i < photo.width * photo.height * 3; ++i)
-    photo.rgb.push_back(static_cast<uint8_t>((i * 7919) % 251));
+  const std::filesystem::path dir = save_best_checkpoint(f);
+  const worker::Image photo = test_photo();
   const std::filesystem::path in = f.dir.path() / "photo.png", out = f.dir.path() / "out.png";
   worker::write_image(in, photo);
 
@@ -131,16 +142,9 @@ TEST_CASE("render applies the best run's checkpoint and keeps the photo's size",
 
 TEST_CASE("render and report --figure never write over the database or a checkpoint", "[cli][outputs]") {
   const test::SweepFixture f;
-  const orchestrator::RunRecord& vbase = f.runs.at("VBase_1");
-  const std::filesystem::path dir = orchestrator::run_checkpoint_dir(f.root, "tiny", vbase.key);
-  std::filesystem::create_directories(dir);
-  worker::UNet trained(common::ModelConfig{8, 2, true});
-  worker::save_weights(dir / common::kBestWeights, trained);
-  worker::Image photo;
-  photo.width = photo.height = 16;
-  photo.rgb.assign(16 * 16 * 3, 100);
+  const std::filesystem::path dir = save_best_checkpoint(f);
   const std::filesystem::path in = f.dir.path() / "photo.png";
-  worker::write_image(in, photo);
+  worker::write_image(in, test_photo());
   const std::string best_bytes = test::read_text(dir / common::kBestWeights);
   const std::string db_bytes = test::read_text(f.db_path);
 
@@ -161,4 +165,30 @@ TEST_CASE("render and report --figure never write over the database or a checkpo
   CHECK(test::read_text(dir / common::kBestWeights) == best_bytes);
   CHECK(test::read_text(f.db_path) == db_bytes);
   CHECK(std::filesystem::directory_iterator(dir)->path().filename() == common::kBestWeights);
+}
+
+TEST_CASE("render reads a 16-bit PNG as its 8-bit rounding", "[cli]") {
+  const test::SweepFixture f;
+  save_best_checkpoint(f);
+  const worker::Image photo = test_photo();
+  // 257 v - 100 rounds to v (v - 0.39) where the high byte alone would give v - 1 for 0 < v < 100.
+  std::vector<uint16_t> wide;
+  for (const uint8_t v : photo.rgb) wide.push_back(static_cast<uint16_t>(v == 0 ? 0 : v * 257 - 100));
+  const std::filesystem::path in8 = f.dir.path() / "photo8.png", in16 = f.dir.path() / "photo16.png";
+  worker::write_image(in8, photo);
+  test::write_png16(in16, photo.width, photo.height, wide);
+  std::vector<worker::Image> rendered;
+  for (const auto& in : {in8, in16}) {
+    const std::filesystem::path out = in.string() + ".out.png";
+    const ToolResult r =
+        run_tool(f.dir, "render",
+                 fmt::format("--db '{}' --sweep tiny --run best '{}' '{}'", f.db_path, in.string(), out.string()));
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    rendered.push_back(worker::read_image(out));
+  }
+  REQUIRE(rendered[1].rgb.size() == rendered[0].rgb.size());
+  int differing = 0;
+  for (size_t i = 0; i < rendered[0].rgb.size(); ++i) differing += rendered[1].rgb[i] != rendered[0].rgb[i];
+  CHECK(differing == 0);
 }
