@@ -1,5 +1,5 @@
 // The dashboard server on cpp-httplib: a method and Host filter, two routes, the database opened per
-// request, enough workers and read timeouts that slow clients cannot starve the others.
+// request, on a HeadGatedServer so that slow clients cannot starve the others.
 #include "reports/dashboard/dashboard_server.h"
 
 #include <fmt/format.h>
@@ -15,6 +15,7 @@
 
 #include "common/unix_time.h"
 #include "reports/dashboard/dashboard_data.h"
+#include "reports/dashboard/head_gated_server.h"
 #include "reports/tables/sweep_lookup.h"
 
 namespace bokeh::reports {
@@ -84,19 +85,17 @@ void serve_dashboard(const ServeOptions& options, const std::function<void(const
   page.live = true;
   page.software["cpp-httplib"] = CPPHTTPLIB_VERSION;
 
-  httplib::Server server;
+  HeadGatedServer server(kServeWorkers, std::chrono::seconds(kRequestHeadSeconds));
   // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, which would let a second server share
   // a port that is already in use instead of failing.
   server.set_socket_options([](socket_t socket) {
     const int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  // Slow or idle clients hold a worker each while they trickle: many workers, and a client that sends
-  // nothing for kReadTimeoutSeconds is dropped, so that one request among them still answers at once.
-  server.new_task_queue = [] { return new httplib::ThreadPool(kServeWorkers); };
-  server.set_read_timeout(kReadTimeoutSeconds, 0);
-  server.set_write_timeout(kReadTimeoutSeconds, 0);
-  server.set_keep_alive_timeout(kReadTimeoutSeconds);
+  // Slow clients wait in the server's gate, not in its workers, until their request head is in (or
+  // kRequestHeadSeconds have passed); a worker then has kIoTimeoutSeconds per read or write.
+  server.set_read_timeout(kIoTimeoutSeconds, 0);
+  server.set_write_timeout(kIoTimeoutSeconds, 0);
   server.set_pre_routing_handler([&options](const httplib::Request& request, httplib::Response& response) {
     if (!allowed_host_header(request.get_header_value("Host"), options.host)) {
       response.status = 403;
@@ -145,7 +144,7 @@ void serve_dashboard(const ServeOptions& options, const std::function<void(const
               << std::endl;
   const bool ipv6 = options.host.find(':') != std::string::npos;
   on_listening(fmt::format("http://{}:{}/", ipv6 ? "[" + options.host + "]" : options.host, port));
-  if (!server.listen_after_bind()) throw ReportError(fmt::format("serving on {}:{} stopped", options.host, port));
+  if (!server.accept_connections()) throw ReportError(fmt::format("serving on {}:{} stopped", options.host, port));
 }
 
 }  // namespace bokeh::reports

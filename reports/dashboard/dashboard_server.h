@@ -3,8 +3,9 @@
 // (a WAL reader: a sweep may write meanwhile); before the database exists both say "waiting for the
 // sweep". Any method but GET and HEAD is refused with 405; a Host header naming anything but
 // localhost, an IP address, the listening host or this machine's name with 403 (DNS rebinding).
-// Listening beyond loopback prints a warning line. kServeWorkers workers with read timeouts: slow
-// clients cannot hold every worker.
+// Listening beyond loopback prints a warning line. A connection reaches one of kServeWorkers workers
+// only once its request line and headers are in; one whose head is not in kRequestHeadSeconds after it
+// connected gets 408 (HeadGatedServer): slow clients, however many, cannot hold the workers.
 #pragma once
 
 #include <functional>
@@ -19,7 +20,8 @@ inline constexpr const char* kDefaultServeHost = "127.0.0.1";
 inline constexpr int kDefaultServePort = 8080;
 
 inline constexpr int kServeWorkers = 64;
-inline constexpr int kReadTimeoutSeconds = 5;
+inline constexpr int kRequestHeadSeconds = 5;
+inline constexpr int kIoTimeoutSeconds = 5;  // a worker's, per read or write
 
 // The address cannot be listened on (in use, not this machine's): bad input, exit status 2.
 class CannotListen : public ReportError {

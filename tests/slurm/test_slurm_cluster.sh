@@ -2,7 +2,8 @@
 # The `slurm` test: a one-node Slurm cluster from Debian's packages, stood up on this machine (munged,
 # slurmctld and slurmd started here, no systemd; proctrack/linuxproc, task/none, no cgroup plugins,
 # JobRequeue=1, SlurmdParameters=config_overrides), runs scripts/slurm/sweep.sbatch unchanged on a small
-# demo sweep and interrupts it three ways: `scontrol requeue`, `scancel --batch --signal=USR1` and a
+# demo sweep, sees it refuse a time limit under the warning's lead (exit 2, not requeued), and
+# interrupts it three ways: `scontrol requeue`, `scancel --batch --signal=USR1` and a
 # time limit (--signal=B:USR1@..., timed against slurmctld's 30 s checks); each requeued start is
 # released from Slurm's BeginTime hold with `scontrol update JobId=N StartTime=now`. Every run must end
 # done, once, with every epoch's figures identical to the same sweep run straight through. Skipped
@@ -97,20 +98,38 @@ done
 [ "$(sinfo -h -N -o %T | head -1)" = idle ] || { echo "the node did not come up: $(sinfo -h -N -o '%T %E')"; exit 1; }
 log "one-node cluster up ($host, $(nproc) CPUs)"
 
-# --- the job ----------------------------------------------------------------------------------------
-db="$work/slurm/sweeps.db"
-cd "$work"
-job=$(BOKEH_DB="$db" BOKEH_SWEEP="$build/sweep" sbatch --parsable --signal=B:USR1@115 --output="$work/job-%j.log" \
-      "$src/scripts/slurm/sweep.sbatch" "$spec" --quiet "${sets[@]}")
-log "submitted job $job (no resources on the command line but the time-limit warning)"
-
-field() { scontrol show job "$job" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
-epochs() { [ -f "$db" ] && sqlite3 "file:$db?mode=ro" "SELECT count(*) FROM epochs" 2>/dev/null || echo 0; }
+job_field() { scontrol show job "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }
+field() { job_field "$job" "$1"; }
 wait_for() {  # wait_for WHAT SECONDS COMMAND...: until COMMAND succeeds
   local what=$1 seconds=$2; shift 2
   for _ in $(seq "$seconds"); do "$@" && return 0; sleep 1; done
   echo "timed out waiting for $what (job state $(field JobState), reason $(field Reason))"; exit 1
 }
+db="$work/slurm/sweeps.db"
+cd "$work"
+
+# --- a time limit under the warning's lead ------------------------------------------------------------
+# --time=4 against the script's --signal=B:USR1@300: every start would be stopped at once and requeued;
+# the script refuses it in one line (exit 2), starts nothing and the job ends FAILED, never requeued.
+job=$(BOKEH_DB="$work/short/sweeps.db" BOKEH_SWEEP="$build/sweep" sbatch --parsable --time=4 \
+      --output="$work/job-%j.log" "$src/scripts/slurm/sweep.sbatch" "$spec" --quiet "${sets[@]}")
+ended() { [ "$(field JobState)" = FAILED ] || [ "$(field JobState)" = COMPLETED ]; }
+wait_for "the job with a 4 min time limit to end" 120 ended
+[ "$(field JobState)" = FAILED ] && [ "$(field ExitCode)" = 2:0 ] && [ "$(field Restarts)" = 0 ] ||
+  { echo "a 4 min time limit: job $(field JobState), exit code $(field ExitCode), restarts $(field Restarts)"; exit 1; }
+grep -q "time limit (240 s) is not longer than the 300 s warning" "$work/job-$job.log" ||
+  { echo "a 4 min time limit: the job's log does not say why it stopped"; exit 1; }
+[ ! -e "$work/short/sweeps.db" ] || { echo "a 4 min time limit: the sweep started"; exit 1; }
+log "job $job with a 4 min time limit refused in one line, exit code 2, not requeued"
+
+# --- the job ----------------------------------------------------------------------------------------
+# BOKEH_SIGNAL_LEAD: the warning's lead, which --signal sets to 115 s here (the third start's 2 min limit
+# is longer).
+job=$(BOKEH_DB="$db" BOKEH_SWEEP="$build/sweep" BOKEH_SIGNAL_LEAD=115 sbatch --parsable --signal=B:USR1@115 \
+      --output="$work/job-%j.log" "$src/scripts/slurm/sweep.sbatch" "$spec" --quiet "${sets[@]}")
+log "submitted job $job (no resources on the command line but the time-limit warning)"
+
+epochs() { [ -f "$db" ] && sqlite3 "file:$db?mode=ro" "SELECT count(*) FROM epochs" 2>/dev/null || echo 0; }
 running_past() { [ "$(field JobState)" = RUNNING ] && [ "$(epochs)" -gt "$1" ]; }
 requeued() { [ "$(field JobState)" = PENDING ] && [ "$(field Restarts)" -ge "$1" ]; }
 # A requeued job waits about two minutes for its BeginTime. Slurm holds it that long because slurmd

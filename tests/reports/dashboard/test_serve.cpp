@@ -1,12 +1,14 @@
 // `report --serve` against the fixture database: the page and data.json over GET, HEAD without a body,
 // every other method refused with 405, a new epoch written meanwhile (by another process, as a sweep
 // does) visible on the next poll, the database left as it was, and only 127.0.0.1 listening; Host
-// headers it cannot trust refused, a warning beyond loopback, slow clients that cannot starve a GET,
-// and before the database exists, the dashboard saying it waits.
+// headers it cannot trust refused, a warning beyond loopback, slow clients that cannot starve a GET and
+// get 408 when their request head is late (431 when it is too long), and before the database exists,
+// the dashboard saying it waits.
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -46,6 +48,18 @@ std::vector<std::string> other_ipv4_addresses() {
   }
   freeifaddrs(list);
   return out;
+}
+
+// A TCP connection to 127.0.0.1:`port`, or -1.
+int connect_loopback(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) return fd;
+  ::close(fd);
+  return -1;
 }
 
 }  // namespace
@@ -209,20 +223,16 @@ TEST_CASE("report --serve: 20 slow clients trickling their requests do not keep 
   std::vector<std::thread> tricklers;
   for (int i = 0; i < 20; ++i) {
     tricklers.emplace_back([&] {
-      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in address{};
-      address.sin_family = AF_INET;
-      address.sin_port = htons(static_cast<uint16_t>(served.port()));
-      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+      const int fd = connect_loopback(served.port());
+      if (fd >= 0) {
         const std::string request = "GET /data.json HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
         for (size_t i = 0; !stop && i < 4000; ++i) {  // one byte every 100 ms, never finishing its headers
           const char c = i < request.size() ? request[i] : 'x';
           if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) break;
           std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
+        ::close(fd);
       }
-      ::close(fd);
     });
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // every trickler holds a connection
@@ -237,4 +247,107 @@ TEST_CASE("report --serve: 20 slow clients trickling their requests do not keep 
   }
   stop = true;
   for (std::thread& t : tricklers) t.join();
+}
+
+// Slow clients beyond the server's workers (kServeWorkers): each sends its request line, then a header
+// line every 2 s, never the empty line that ends them, for up to 20 s. The server cuts every one off
+// with 408 once its head is late (kRequestHeadSeconds), and answers GETs made meanwhile.
+TEST_CASE("report --serve: 200 clients trickling header lines get 408 while GETs made meanwhile answer",
+          "[dashboard][serve]") {
+  const test::SweepFixture f;
+  const test::ServedReport served(f.dir, fmt::format("--db '{}'", f.db_path));
+  constexpr int kSlow = 200;
+  constexpr int kLines = 10;  // 20 s of trickling, if nobody cuts it short
+  std::vector<int> slow(kSlow);
+  for (int& fd : slow) {
+    fd = connect_loopback(served.port());
+    REQUIRE(fd >= 0);
+    const std::string line = "GET /data.json HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    REQUIRE(::send(fd, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size()));
+  }
+  std::atomic<int> connected{kSlow};
+  std::vector<std::string> answers(kSlow);
+  std::thread trickle([&] {
+    std::vector<bool> closed(kSlow, false);
+    for (int line = 0; line < kLines && connected > 0; ++line) {
+      const std::string header = fmt::format("X-Slow-{}: x\r\n", line);
+      for (int i = 0; i < kSlow; ++i) {
+        if (!closed[i]) ::send(slow[i], header.data(), header.size(), MSG_NOSIGNAL);
+      }
+      const auto next_line = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      for (auto now = std::chrono::steady_clock::now(); now < next_line && connected > 0;
+           now = std::chrono::steady_clock::now()) {
+        std::vector<pollfd> waiting;
+        std::vector<int> index;
+        for (int i = 0; i < kSlow; ++i) {
+          if (!closed[i]) {
+            waiting.push_back({slow[i], POLLIN, 0});
+            index.push_back(i);
+          }
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(next_line - now).count();
+        ::poll(waiting.data(), waiting.size(), static_cast<int>(left) + 1);
+        for (size_t k = 0; k < waiting.size(); ++k) {
+          if (waiting[k].revents == 0) continue;
+          char buffer[1024];
+          const ssize_t n = ::recv(waiting[k].fd, buffer, sizeof buffer, 0);
+          if (n > 0) {
+            answers[index[k]].append(buffer, static_cast<size_t>(n));
+          } else {  // the server closed it
+            closed[index[k]] = true;
+            --connected;
+          }
+        }
+      }
+    }
+  });
+
+  auto client = served.client();
+  client->set_read_timeout(10);  // generous; a GET queued behind the slow clients would wait 20 s
+  std::vector<int> open_when_answered;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const httplib::Result r = client->Get("/data.json");
+    open_when_answered.push_back(connected);
+    CHECK(r);
+    if (r) CHECK(r->status == 200);
+  }
+  trickle.join();
+  for (const int fd : slow) ::close(fd);
+
+  for (const int still_open : open_when_answered) {
+    INFO("slow clients still connected when a GET was answered");
+    CHECK(still_open > bokeh::reports::kServeWorkers);
+  }
+  CHECK(connected == 0);  // every slow client was cut off before its 20 s of header lines ran out
+  const auto cut_with_408 = std::count_if(answers.begin(), answers.end(), [](const std::string& answer) {
+    return answer.rfind("HTTP/1.1 408 Request Timeout\r\n", 0) == 0;
+  });
+  CHECK(cut_with_408 == kSlow);
+}
+
+TEST_CASE("report --serve answers a request head sent in pieces but refuses one over 16 KiB with 431",
+          "[dashboard][serve]") {
+  const test::SweepFixture f;
+  const test::ServedReport served(f.dir, fmt::format("--db '{}'", f.db_path));
+  // Sends `pieces` 200 ms apart and reads the answer until the server closes the connection.
+  const auto exchange = [&](const std::vector<std::string>& pieces) {
+    const int fd = connect_loopback(served.port());
+    REQUIRE(fd >= 0);
+    for (const std::string& piece : pieces) {
+      ::send(fd, piece.data(), piece.size(), MSG_NOSIGNAL);
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    std::string answer;
+    char buffer[4096];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, static_cast<size_t>(n));
+    ::close(fd);
+    return answer;
+  };
+  const std::string in_pieces =
+      exchange({"GET /data.json HT", "TP/1.1\r\nHost: 127.0.0.1\r\n", "Accept: */*\r\n", "\r\n"});
+  CHECK_THAT(in_pieces, Catch::StartsWith("HTTP/1.1 200 OK\r\n") && Catch::Contains("\"sweeps\""));
+  const std::string oversized =
+      exchange({"GET /data.json HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + std::string(17 * 1024, 'x') + "\r\n\r\n"});
+  CHECK_THAT(oversized, Catch::StartsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"));
 }
