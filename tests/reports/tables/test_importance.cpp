@@ -154,16 +154,16 @@ TEST_CASE("fANOVA is deterministic and ranks a full grid's settings as the exact
 TEST_CASE("fANOVA finds the known shares of additive objectives inside its intervals", "[importance]") {
   // Uniform x, y, z: Var(a x) = a^2 / 12, so f = x + 2 y shares 1/5 and 4/5, and f = 3 x + 2 y + z
   // shares 9/14, 4/14 and 1/14; no interactions. Tolerances for 20 configurations: on 3 settings the
-  // forest spreads about 0.05 towards the smaller shares.
+  // forest pulls the shares towards each other by up to 0.1 (here 0.56, 0.27, 0.15).
   const ImportanceResult two = sampled_importance(false, [](double x, double y, double) { return x + 2 * y; });
   check_main(two, kX, 0.2, 0.05);
   check_main(two, kY, 0.8, 0.05);
   CHECK(term(two, {kX, kY}).share < 0.03);
   const ImportanceResult three =
       sampled_importance(true, [](double x, double y, double z) { return 3 * x + 2 * y + z; });
-  check_main(three, kX, 9.0 / 14, 0.12);
-  check_main(three, kY, 4.0 / 14, 0.08);
-  check_main(three, kZ, 1.0 / 14, 0.08);
+  check_main(three, kX, 9.0 / 14, 0.1);
+  check_main(three, kY, 4.0 / 14, 0.1);
+  check_main(three, kZ, 1.0 / 14, 0.1);
   for (const ImportanceTerm& t : three.terms) {
     if (t.settings.size() == 2) CHECK(t.share < 0.03);
   }
