@@ -310,11 +310,10 @@ Table importance_table(const orchestrator::SweepInfo& sweep, const ImportanceRes
               "give an interval over seeds).");
   } else {
     t.notes.push_back(fmt::format(
-        "fANOVA (Hutter et al. 2014) over a random forest of {} regression trees (bootstrap samples, every setting "
-        "tried "
-        "at each split, up to {} levels deep) fit to the {} configurations' {}{}; each tree's prediction decomposed "
-        "exactly over the settings' ranges (uniform; log scale where the search samples log-uniformly; categories "
-        "equally weighted), the shares averaged over the trees.",
+        "fANOVA (Hutter et al. 2014) over a random forest of {} regression trees (bootstrap samples, one setting "
+        "drawn at random per split, up to {} levels deep) fit to the {} configurations' {}{}; the forest's mean "
+        "prediction decomposed exactly over the settings' ranges (uniform; log scale where the search samples "
+        "log-uniformly; categories equally weighted).",
         options.trees, ForestOptions{}.max_depth, result.configurations, result.y_header,
         result.repeated ? " (means over repeats)" : ""));
     t.notes.push_back(
@@ -322,14 +321,17 @@ Table importance_table(const orchestrator::SweepInfo& sweep, const ImportanceRes
                     "configurations, {} trees each; seed {} (the same database prints the same numbers).",
                     options.bootstrap, options.bootstrap_trees, options.seed));
   }
-  std::string rest = fmt::format("The listed shares sum to {:.3f}; the rest is higher-order interactions", listed);
-  if (omitted > 0)
-    rest += fmt::format(" and {} two-way interaction{} below {:g} (not listed)", omitted, omitted == 1 ? "" : "s",
-                        kShownPairShare);
-  t.notes.push_back(rest + ".");
-  if (result.total_variance <= 0)
-    t.notes.push_back(fmt::format(
-        "{} is the same for every configuration: no setting explains anything (all shares 0).", result.y_header));
+  if (result.total_variance <= 0) {
+    t.notes.push_back(
+        fmt::format("{} is the same for every configuration: there is no variance to share, so every share is 0.",
+                    result.y_header));
+  } else {
+    std::string rest = fmt::format("The listed shares sum to {:.3f}; the rest is higher-order interactions", listed);
+    if (omitted > 0)
+      rest += fmt::format(" and {} two-way interaction{} below {:g} (not listed)", omitted, omitted == 1 ? "" : "s",
+                          kShownPairShare);
+    t.notes.push_back(rest + ".");
+  }
   t.notes.push_back(
       result.constants.empty()
           ? "Every other run setting is the same in every run."

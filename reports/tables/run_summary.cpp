@@ -115,10 +115,10 @@ std::optional<double> ranking_loss(const RunSummary& run) {
   return run.best_val_loss ? run.best_val_loss : run.val_loss;
 }
 
-const RunSummary* best_run(const std::vector<RunSummary>& runs) {
+const RunSummary* best_run(const std::vector<RunSummary>& runs, orchestrator::RunState state) {
   const RunSummary* best = nullptr;
   for (const RunSummary& r : runs) {
-    if (r.state != orchestrator::RunState::Done || !ranking_loss(r)) continue;
+    if (r.state != state || !ranking_loss(r)) continue;
     if (!best || *ranking_loss(r) < *ranking_loss(*best)) best = &r;
   }
   return best;

@@ -74,8 +74,9 @@ std::vector<RunSummary> summarize_sweep(const orchestrator::Store& store, const 
 std::optional<double> ranking_loss(const RunSummary& run);
 
 // The run a sweep calls best: the done run with the lowest best-epoch validation loss (ties: the
-// earlier run); nullptr when no run is done.
-const RunSummary* best_run(const std::vector<RunSummary>& runs);
+// earlier run); nullptr when no run is done. `state` Stopped: the same among the runs stopped early.
+const RunSummary* best_run(const std::vector<RunSummary>& runs,
+                           orchestrator::RunState state = orchestrator::RunState::Done);
 
 // The run named `name` ("best" = best_run()); ReportError listing the names when unknown.
 const RunSummary& find_run(const std::vector<RunSummary>& runs, const std::string& name, const std::string& sweep);

@@ -153,8 +153,9 @@ std::vector<const RunSummary*> named_runs(const std::vector<RunSummary>& runs, c
   return out;
 }
 
-// Per architecture (width, depth, batch norm), in order of first appearance: its best finished run,
-// or, while none of its runs has finished, its first run with its state.
+// Per architecture (width, depth, batch norm), in order of first appearance: its best finished run;
+// when none has finished, its best run stopped early (ASHA); when none has results, its first run
+// with its state.
 std::vector<const RunSummary*> best_per_architecture(const std::vector<RunSummary>& runs) {
   using Architecture = std::tuple<int64_t, int64_t, bool>;
   std::vector<Architecture> order;
@@ -168,6 +169,7 @@ std::vector<const RunSummary*> best_per_architecture(const std::vector<RunSummar
   for (const Architecture& a : order) {
     const std::vector<RunSummary>& group = groups[a];
     const RunSummary* best = best_run(group);
+    if (!best) best = best_run(group, RunState::Stopped);
     const RunSummary& pick = best ? *best : group.front();
     shown.push_back(&*std::find_if(runs.begin(), runs.end(), [&](const RunSummary& r) { return r.id == pick.id; }));
   }
@@ -225,8 +227,9 @@ Table table2(const std::string& sweep, const orchestrator::StoredSpec& spec, con
   } else {
     t.notes.push_back(
         "Rows: per Width, Depth and B_norm, the finished run with the lowest Best_Val_Loss (the lowest "
-        "validation loss of any epoch, at Best_Epoch; those weights are tested); ties: the run listed "
-        "first in the spec.");
+        "validation loss of any epoch, at Best_Epoch; those weights are tested), or, where every run of "
+        "the architecture with results was stopped early (ASHA), the stopped run with the lowest; ties: the "
+        "run listed first in the spec.");
   }
   if (named)
     finish_notes(t, shown, missing, spec, shown, "their results show as –");

@@ -1,8 +1,10 @@
 // Hyperparameter importance: exact functional ANOVA on constructed grids with known shares (additive
 // 0.8 / 0.2 / 0, a pure interaction, a constant), fANOVA's determinism and its ranking against the
-// exact answer on a full grid, and `report --importance` on stored sweeps: exact on a full factorial
-// grid (constant settings listed as such), fANOVA with intervals on a sampled search, byte-identical
-// twice, and the refusals (too few configurations, nothing varied) in one line with exit status 2.
+// exact answer on a full grid, fANOVA on sampled searches of objectives with analytic shares (additive,
+// a product, one relevant setting; the truth inside the reported interval) and a constant one's note, and `report
+// --importance` on stored sweeps: exact on a full factorial grid (constant settings listed as such), fANOVA with
+// intervals on a sampled search, byte-identical twice, and the refusals (too few configurations, nothing varied) in one
+// line with exit status 2.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -57,6 +59,45 @@ std::vector<size_t> ranking(const std::vector<double>& shares) {
   return order;
 }
 
+// report --importance on a Sobol search of 20 trials (as many as the fixture draws) over x = loss.ssim,
+// y = loss.l1 and, with `three`, z = train.weight_decay, each uniform on [0, 1] (the measure fANOVA
+// integrates over), whose best validation loss is f(x, y, z).
+ImportanceResult sampled_importance(bool three, const std::function<double(double, double, double)>& f) {
+  const test::RepeatSweep sweep(test::small_spec("objective", std::string(R"(search:
+  method: sobol
+  trials: 20
+  space:
+    loss.ssim: {uniform: [0.0, 1.0]}
+    loss.l1: {uniform: [0.0, 1.0]}
+)") + (three ? "    train.weight_decay: {uniform: [0.0, 1.0]}\n" : "")),
+                                [&](const nlohmann::json& config, int64_t) {
+                                  const double x = config["loss"]["ssim"], y = config["loss"]["l1"];
+                                  const double z = config["train"].value("weight_decay", 0.0);
+                                  return std::optional<test::Figures>(test::Figures{f(x, y, z)});
+                                });
+  return importance(sweep.info(), group_repeats(sweep.runs()), ImportanceOptions{});
+}
+
+// The reported term of these settings ("loss.ssim", or two for an interaction).
+const ImportanceTerm& term(const ImportanceResult& r, const std::vector<std::string>& settings) {
+  for (const ImportanceTerm& t : r.terms) {
+    if (t.settings == settings) return t;
+  }
+  FAIL("no term " << settings.size());
+  return r.terms.front();
+}
+
+// A main effect with a known share: the share within `tolerance` of it, and it inside the 95% interval.
+void check_main(const ImportanceResult& r, const std::string& setting, double truth, double tolerance) {
+  const ImportanceTerm& t = term(r, {setting});
+  INFO(setting << ": " << t.share << " [" << t.interval->first << ", " << t.interval->second << "], truth " << truth);
+  CHECK(t.share == Approx(truth).margin(tolerance));
+  CHECK(t.interval->first <= truth);
+  CHECK(t.interval->second >= truth);
+}
+
+const std::string kX = "loss.ssim", kY = "loss.l1", kZ = "train.weight_decay";
+
 }  // namespace
 
 TEST_CASE("exact functional ANOVA finds the known shares of constructed grids", "[importance]") {
@@ -108,6 +149,53 @@ TEST_CASE("fANOVA is deterministic and ranks a full grid's settings as the exact
   CHECK(first.main[2] < 0.01);
   options.seed = 12;
   CHECK(fanova(x, y, box, options).main != first.main);  // the seed matters (bootstrap samples)
+}
+
+TEST_CASE("fANOVA finds the known shares of additive objectives inside its intervals", "[importance]") {
+  // Uniform x, y, z: Var(a x) = a^2 / 12, so f = x + 2 y shares 1/5 and 4/5, and f = 3 x + 2 y + z
+  // shares 9/14, 4/14 and 1/14; no interactions. Tolerances for 20 configurations: on 3 settings the
+  // forest pulls the shares towards each other by up to 0.1 (here 0.56, 0.27, 0.15).
+  const ImportanceResult two = sampled_importance(false, [](double x, double y, double) { return x + 2 * y; });
+  check_main(two, kX, 0.2, 0.05);
+  check_main(two, kY, 0.8, 0.05);
+  CHECK(term(two, {kX, kY}).share < 0.03);
+  const ImportanceResult three =
+      sampled_importance(true, [](double x, double y, double z) { return 3 * x + 2 * y + z; });
+  check_main(three, kX, 9.0 / 14, 0.1);
+  check_main(three, kY, 4.0 / 14, 0.1);
+  check_main(three, kZ, 1.0 / 14, 0.1);
+  for (const ImportanceTerm& t : three.terms) {
+    if (t.settings.size() == 2) CHECK(t.share < 0.03);
+  }
+}
+
+TEST_CASE("fANOVA finds the main effects of a product and a one-dimensional objective", "[importance]") {
+  // f = x y: Var = 1/9 - 1/16 = 7/144, each main effect E[f | x] = x / 2 has 3/144 (3/7), the
+  // interaction 1/144 (1/7). On 20 configurations the forest smooths the interaction: it shows, but
+  // below 1/7.
+  const ImportanceResult product = sampled_importance(false, [](double x, double y, double) { return x * y; });
+  check_main(product, kX, 3.0 / 7, 0.1);
+  check_main(product, kY, 3.0 / 7, 0.1);
+  CHECK(term(product, {kX, kY}).share > 0.01);
+  CHECK(term(product, {kX, kY}).share < 1.0 / 7);
+  // f = y alone: share 1, x (drawn, but without effect) about 0. Like 0, 1 is a bound of the shares:
+  // the interval reaches it only in the limit, so the estimate is checked, not the interval.
+  const ImportanceResult one = sampled_importance(false, [](double, double y, double) { return y; });
+  CHECK(term(one, {kY}).share > 0.95);
+  CHECK(term(one, {kX}).share < 0.05);
+}
+
+TEST_CASE("report --importance of a constant objective says there is no variance, not that the rest is interactions",
+          "[importance]") {
+  const ImportanceResult flat = sampled_importance(false, [](double, double, double) { return 0.25; });
+  CHECK(flat.total_variance == 0);
+  for (const ImportanceTerm& t : flat.terms) CHECK(t.share == 0);
+  orchestrator::SweepInfo sweep;
+  sweep.name = "objective";
+  const std::string md = format_markdown(importance_table(sweep, flat, {}));
+  CHECK_THAT(md, Contains("Best_Val_Loss is the same for every configuration: there is no variance to share, so "
+                          "every share is 0."));
+  CHECK(md.find("higher-order") == std::string::npos);
 }
 
 TEST_CASE("report --importance on a full factorial grid is the exact ANOVA of the cell means", "[importance]") {

@@ -1,6 +1,7 @@
 // Reports of an adaptive search, on a store filled through its API: a run stopped at a rung shows
 // "stopped at rung 0 (epoch 1)" in Table 1 (with a note) and in the trials table (sampled settings
-// first, epochs trained / planned, best validation loss, test PSNR), and the status counts the rungs.
+// first, epochs trained / planned, best validation loss, test PSNR), and the status counts the rungs;
+// Table 2 picks an all-stopped architecture's best run.
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
@@ -46,18 +47,23 @@ std::string results(int64_t epochs, double val, double psnr) {
   return common::result_to_json(r).dump();
 }
 
+// Sweep "found" and its three trials, drawn as a sweep draws them (random: their proposal is "random").
+void add_trials(orchestrator::Store& store) {
+  const orchestrator::Spec spec = orchestrator::parse_spec(kSearchSpec, "found.yaml");
+  store.register_sweep(orchestrator::sweep_info(spec));
+  int64_t number = 0;
+  for (const orchestrator::PlannedRun& t : orchestrator::plan_runs(spec).trials) {
+    store.add_trial("found", orchestrator::NewRun{t.key, t.name, t.config.dump(), t.cost_flops, t.params},
+                    orchestrator::TrialRecord{++number, std::nullopt, "random", "random", "{}", 0});
+  }
+}
+
 }  // namespace
 
 TEST_CASE("stopped runs show their rung and last epoch in Table 1, the trials table and the status", "[search]") {
   test::TempDir dir;
   orchestrator::Store store(dir.file("sweeps.db"));
-  const orchestrator::Spec spec = orchestrator::parse_spec(kSearchSpec, "found.yaml");
-  store.register_sweep(orchestrator::sweep_info(spec));
-  int64_t number = 0;  // the three trials, drawn as a sweep draws them (random: their proposal is "random")
-  for (const orchestrator::PlannedRun& t : orchestrator::plan_runs(spec).trials) {
-    store.add_trial("found", orchestrator::NewRun{t.key, t.name, t.config.dump(), t.cost_flops, t.params},
-                    orchestrator::TrialRecord{++number, std::nullopt, "random", "random", "{}", 0});
-  }
+  add_trials(store);
   const orchestrator::RunRecord first = *store.claim_next_pending("found");
   const orchestrator::RunRecord second = *store.claim_next_pending("found");
   store.record_epoch(first.id, {1, 0.9, 0.8, 0.1, 1e-3, 6, 10});
@@ -92,4 +98,35 @@ TEST_CASE("stopped runs show their rung and last epoch in Table 1, the trials ta
   CHECK(status.find("1 done, 0 running, 1 pending, 0 failed, 1 stopped early (3 runs)") != std::string::npos);
   CHECK(status.find("ASHA on val_loss (reduction factor 3): rung 0 (epoch 1): 2 recorded, 1 went on, 1 stopped.") !=
         std::string::npos);
+}
+
+TEST_CASE("Table 2 picks the best of an architecture whose runs were all stopped by ASHA and not its first",
+          "[search]") {
+  test::TempDir dir;
+  orchestrator::Store store(dir.file("sweeps.db"));
+  add_trials(store);  // three trials of one architecture (only the learning rate is sampled)
+  // Stopped at rung 0 (0.80), at rung 1 after a promotion (0.42), at rung 0 (0.60): the best is the second.
+  const std::vector<std::pair<int64_t, double>> stops = {{0, 0.80}, {1, 0.42}, {0, 0.60}};
+  std::vector<std::string> names;
+  for (const auto& [rung, val] : stops) {
+    const orchestrator::RunRecord run = *store.claim_next_pending("found");
+    names.push_back(run.name);
+    const int64_t epochs = rung == 0 ? 1 : 3;
+    for (int64_t e = 1; e <= epochs; ++e) store.record_epoch(run.id, {e, 0.9, val, 0.1, 1e-3, 6, 10});
+    if (rung > 0) {
+      store.promote_run(run.id, rung, "goes on");
+      store.claim_next_pending("found");
+    }
+    store.pause_run(run.id, results(epochs, val, 20), "stopped");
+  }
+  const orchestrator::SweepInfo sweep = *store.sweep("found");
+  const std::vector<RunSummary> runs = summarize_sweep(store, "found");
+  REQUIRE(std::all_of(runs.begin(), runs.end(), [](const RunSummary& r) { return r.stopped_rung.has_value(); }));
+  const Table table2 = build_table(2, sweep, runs);
+  INFO(format_markdown(table2));
+  REQUIRE(table2.rows.size() == 1);
+  CHECK(std::get<std::string>(table2.rows[0][0]) == names[1]);
+  CHECK(std::get<std::string>(table2.rows[0].back()) == "stopped at rung 1 (epoch 3)");
+  CHECK(table2.notes[1].find("where every run of the architecture with results was stopped early (ASHA), the "
+                             "stopped run with the lowest") != std::string::npos);
 }
