@@ -37,7 +37,6 @@ class TrialHistory {
 
   // A trial drawn now (pending) with the run's train.epochs.
   void add(int64_t run_id, std::vector<double> unit, int64_t max_epochs);
-  bool has(int64_t run_id) const { return trials_.count(run_id) > 0; }
 
   // Run `run_id` reported `history` up to epoch `until` (a rung, or its last epoch).
   void reached(int64_t run_id, const std::vector<common::EpochFigures>& history, int64_t until);
@@ -47,7 +46,6 @@ class TrialHistory {
   // The highest level with at least `min_results` results, and its observations plus liars; epoch 0
   // and no observations when none has that many.
   LevelObservations at_best_level(int64_t min_results) const;
-  size_t size() const { return trials_.size(); }
 
  private:
   struct Trial {

@@ -22,7 +22,7 @@ struct TrialDraw {
   int64_t number = 0;                  // 1-based
   std::vector<double> unit;            // its unit point
   std::vector<nlohmann::json> values;  // one per search dimension
-  std::string proposal;                // random | sobol | startup | model
+  std::string proposal;                // random | sobol | startup | model | explore
   nlohmann::json state;                // what TrialRecord::state_json keeps
 };
 

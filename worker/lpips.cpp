@@ -71,7 +71,7 @@ LpipsTensors random_lpips_weights(uint64_t seed) {
   return tensors;
 }
 
-LpipsImpl::LpipsImpl(const std::filesystem::path& weights_file) : weights_file_(weights_file) {
+LpipsImpl::LpipsImpl(const std::filesystem::path& weights_file) {
   auto values = common::read_lpips_weight_values(weights_file);
   std::map<std::string, std::vector<int64_t>> shapes;
   for (const auto& spec : common::lpips_tensor_specs()) shapes[spec.name] = spec.shape;

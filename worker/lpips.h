@@ -39,10 +39,7 @@ class LpipsImpl : public torch::nn::Module {
   // Differentiable in a and b (run it under torch::NoGradGuard for metrics).
   torch::Tensor forward(const torch::Tensor& a, const torch::Tensor& b) const;
 
-  const std::filesystem::path& weights_file() const { return weights_file_; }
-
  private:
-  std::filesystem::path weights_file_;
   std::vector<torch::Tensor> conv_weights_;  // 5, AlexNet features.{0,3,6,8,10}.weight
   std::vector<torch::Tensor> conv_biases_;   // 5
   std::vector<torch::Tensor> lin_weights_;   // 5, (1, C_i, 1, 1)

@@ -14,6 +14,7 @@
 #include <torch/version.h>
 
 #include "common/atomic_file.h"
+#include "common/checkpoint_files.h"
 #include "worker/bokeh_loss.h"
 #include "worker/data/batches.h"
 #include "worker/device_memory.h"
@@ -252,7 +253,7 @@ void restore(UNet& model, const std::vector<torch::Tensor>& tensors) {
 
 // Moves a checkpoint this run must not continue to <folder>/set-aside/<name>[.N]; returns where.
 fs::path set_aside(const fs::path& file) {
-  const fs::path folder = file.parent_path() / "set-aside";
+  const fs::path folder = file.parent_path() / common::kSetAsideFolder;
   fs::create_directories(folder);
   fs::path target = folder / file.filename();
   for (int n = 2; fs::exists(target); ++n) target = folder / fmt::format("{}.{}", file.filename().string(), n);

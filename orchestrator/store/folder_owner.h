@@ -11,10 +11,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/checkpoint_files.h"
+
 namespace bokeh::orchestrator {
 
 inline constexpr const char* kFolderOwnerFile = "owner";
-inline constexpr const char* kSetAsideFolder = "set-aside";
+using common::kSetAsideFolder;
 
 // The sweep folder belongs to a sweep of another database; what() says which and what to do.
 class FolderOwnedError : public std::runtime_error {
