@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
       "Scores predicted images against targets: PSNR (data range 1), SSIM (Gaussian 11x11, sigma 1.5; \"–\" under "
       "11x11), L1 and, with --lpips-weights, LPIPS 'alex' v0.1 (\"–\" without, or under 31x31). 16-bit PNGs are "
       "scored at 16 bits. PRED and TARGET are two image files or two folders whose .png/.jpg/.jpeg images are "
-      "matched by file stem."};
+      "matched by file stem. Exit status 2 on bad input (a missing or unreadable file, a stem on one side only, "
+      "images of different sizes), with one line naming it."};
   std::string pred, target, weights;
   bool json = false;
   app.add_option("PRED", pred, "predicted image, or a folder of them")->required();
@@ -79,9 +80,12 @@ int main(int argc, char** argv) {
       print_json(pairs, scores, mean);
     else
       print_markdown(pairs, scores, mean);
-  } catch (const std::exception& e) {
-    std::cerr << "metrics: " << e.what() << "\n";
+  } catch (const std::bad_alloc&) {
+    std::cerr << "metrics: out of memory\n";
     return bokeh::common::kExitFailed;
+  } catch (const std::exception& e) {  // a missing or unreadable file, unmatched stems, sizes that differ
+    std::cerr << "metrics: " << e.what() << "\n";
+    return bokeh::common::kExitBadInput;
   }
   return bokeh::common::kExitOk;
 }

@@ -141,7 +141,7 @@ TEST_CASE("metrics on two files prints a markdown table, LPIPS as '–' without 
   CHECK_THAT(result.out, Catch::Contains(row.substr(row.find(" |")).insert(0, "| mean of 1")));
 }
 
-TEST_CASE("metrics errors name the offending file", "[metrics_command]") {
+TEST_CASE("metrics errors name the offending file in one line and exit 2", "[metrics_command]") {
   TempDir dir;
   fs::create_directories(dir.path() / "pred");
   fs::create_directories(dir.path() / "gt");
@@ -149,19 +149,22 @@ TEST_CASE("metrics errors name the offending file", "[metrics_command]") {
   write_random(dir.path() / "pred" / "x.png", 16, 16, rng);
   write_random(dir.path() / "gt" / "x.png", 16, 18, rng);
   auto result = run_metrics(dir, quoted(dir.path() / "pred") + " " + quoted(dir.path() / "gt"));
-  CHECK(result.status != 0);
+  CHECK(result.status == 2);  // bad input, one line
+  CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
   CHECK_THAT(result.err, Catch::Contains((dir.path() / "pred" / "x.png").string()) && Catch::Contains("16x18"));
 
   write_random(dir.path() / "gt" / "x.png", 16, 16, rng);
   write_random(dir.path() / "gt" / "y.png", 16, 16, rng);
   result = run_metrics(dir, quoted(dir.path() / "pred") + " " + quoted(dir.path() / "gt"));
-  CHECK(result.status != 0);
+  CHECK(result.status == 2);  // bad input, one line
+  CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
   CHECK_THAT(result.err, Catch::Contains((dir.path() / "gt" / "y.png").string()) && Catch::Contains("'y'"));
 
   std::ofstream(dir.path() / "bad.bin") << "nonsense";
   result = run_metrics(dir, quoted(dir.path() / "pred" / "x.png") + " " + quoted(dir.path() / "gt" / "x.png") +
                                 " --lpips-weights " + quoted(dir.path() / "bad.bin"));
-  CHECK(result.status != 0);
+  CHECK(result.status == 2);  // bad input, one line
+  CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
   CHECK_THAT(result.err, Catch::Contains("bad.bin"));
   CHECK(result.out.empty());
 }
