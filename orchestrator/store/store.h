@@ -1,5 +1,5 @@
 // The results store: one SQLite file in WAL mode holding sweeps (spec text, canonical spec, --set
-// overrides), their runs (config, state, attempts, cost, rung, results), one row per run and epoch, and
+// overrides), their runs (config, epochs, seed, state, attempts, cost, rung, results), one row per run and epoch, and
 // events. Written by the coordinator (rank 0) only; `report` reads it read-only while a sweep runs.
 #pragma once
 
@@ -44,6 +44,8 @@ struct NewRun {
   std::string config_json;  // the canonical run config
   double cost = 0;          // estimated FLOPs; runs are claimed longest first
   int64_t params = 0;
+  int64_t epochs = 0;  // its train.epochs
+  uint64_t seed = 0;   // the seed it trains with (config_seed(), common/run_identity.h)
 };
 
 struct RunRecord {
@@ -62,6 +64,8 @@ struct RunRecord {
   std::optional<double> finished;  // unix seconds it finished or last failed
   double runtime_s = 0;            // training time: the sum of its epochs' seconds, set when done or stopped
   int64_t rung = 0;                // early stopping: the rung it trains towards or stopped at (asha_rungs.h)
+  int64_t epochs = 0;              // its train.epochs (0 for a run stored without one)
+  uint64_t seed = 0;               // the seed it trains with, as added
 };
 
 struct EpochRecord {

@@ -56,11 +56,14 @@ RunRecord read_run(const SQLite::Statement& q) {
   r.finished = optional_real(q.getColumn(12));
   r.runtime_s = q.getColumn(13).getDouble();
   r.rung = q.getColumn(14).getInt64();
+  r.epochs = q.getColumn(15).getInt64();
+  r.seed = static_cast<uint64_t>(q.getColumn(16).getInt64());
   return r;
 }
 
 int insert_run(SQLite::Statement& insert, int64_t sweep_id, const NewRun& run) {
-  SQLite::bind(insert, sweep_id, run.key, run.name, run.config_json, run.cost, run.params);
+  SQLite::bind(insert, sweep_id, run.key, run.name, run.config_json, run.cost, run.params, run.epochs,
+               static_cast<int64_t>(run.seed));  // below 2^63 + repeats: SQLite's signed integer holds it
   const int added = insert.exec();
   insert.reset();
   return added;

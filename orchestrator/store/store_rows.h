@@ -20,10 +20,10 @@ inline constexpr int kBusyTimeoutMs = 10000;
 // A run's columns as read_run() reads them; followed by a WHERE clause.
 inline constexpr const char* kSelectRuns =
     "SELECT r.id, s.name, r.key, r.name, r.config, r.state, r.attempts, r.cost, r.params, r.error, r.results, "
-    "r.started, r.finished, r.runtime, r.rung FROM runs r JOIN sweeps s ON s.id = r.sweep_id";
+    "r.started, r.finished, r.runtime, r.rung, r.epochs, r.seed FROM runs r JOIN sweeps s ON s.id = r.sweep_id";
 // A new pending run (insert_run's parameters); a key the sweep has is left as it is.
 inline constexpr const char* kInsertRun =
-    "INSERT INTO runs (sweep_id, key, name, config, cost, params) VALUES (?, ?, ?, ?, ?, ?) "
+    "INSERT INTO runs (sweep_id, key, name, config, cost, params, epochs, seed) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (sweep_id, key) DO NOTHING";
 
 std::optional<double> optional_real(const SQLite::Column& c);
