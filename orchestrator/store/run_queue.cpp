@@ -19,6 +19,23 @@ using store_rows::insert_event;
 const char* const kGiveBackRuns =
     "UPDATE runs SET state = 'pending', attempts = MAX(attempts - 1, 0), coordinator_id = NULL WHERE ";
 
+StoreError unknown_run(const std::string& path, int64_t run_id) {
+  return StoreError(fmt::format("{}: no run with id {}", path, run_id));
+}
+
+// What a change to one run needs of its row: its sweep (for the event) and its attempts.
+struct RunOwner {
+  int64_t sweep_id = 0;
+  int64_t attempts = 0;
+};
+
+RunOwner run_owner(SQLite::Database& db, const std::string& path, int64_t run_id) {
+  SQLite::Statement q(db, "SELECT sweep_id, attempts FROM runs WHERE id = ?");
+  q.bind(1, run_id);
+  if (!q.executeStep()) throw unknown_run(path, run_id);
+  return RunOwner{q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
+}
+
 }  // namespace
 
 int Store::add_runs(const std::string& sweep, const std::vector<NewRun>& runs) {
@@ -37,28 +54,31 @@ std::optional<RunRecord> Store::claim_next_pending(const std::string& sweep, std
   return guarded(path_, "claiming a run", [&]() -> std::optional<RunRecord> {
     WriteTransaction transaction(*db_);
     const int64_t sid = sweep_id(sweep);
-    SQLite::Statement pick(*db_,
-                           "SELECT id, attempts FROM runs WHERE sweep_id = ? AND state = 'pending' "
-                           "ORDER BY rung DESC, cost DESC, id LIMIT 1");
+    SQLite::Statement pick(*db_, std::string(store_rows::kSelectRuns) +
+                                     " WHERE r.sweep_id = ? AND r.state = 'pending' "
+                                     "ORDER BY r.rung DESC, r.cost DESC, r.id LIMIT 1");
     pick.bind(1, sid);
     if (!pick.executeStep()) return std::nullopt;
-    const int64_t id = pick.getColumn(0).getInt64();
-    const int64_t attempt = pick.getColumn(1).getInt64() + 1;
+    RunRecord claimed = store_rows::read_run(pick);  // as it is about to become: no read-back
     pick.reset();
+    claimed.state = RunState::Running;
+    claimed.attempts += 1;
+    claimed.started = common::unix_now();
+    claimed.finished.reset();
     SQLite::Statement update(*db_,
                              "UPDATE runs SET state = 'running', attempts = ?, started = ?, finished = NULL, "
                              "coordinator_id = ? WHERE id = ?");
-    update.bind(1, attempt);
-    update.bind(2, common::unix_now());
+    update.bind(1, claimed.attempts);
+    update.bind(2, *claimed.started);
     if (coordinator_id)
       update.bind(3, *coordinator_id);
     else
       update.bind(3);  // NULL: no coordinator
-    update.bind(4, id);
+    update.bind(4, claimed.id);
     update.exec();
-    insert_event(*db_, sid, id, "start", fmt::format("attempt {}", attempt));
+    insert_event(*db_, sid, claimed.id, "start", fmt::format("attempt {}", claimed.attempts));
     transaction.commit();
-    return run(id);
+    return claimed;
   });
 }
 
@@ -74,13 +94,13 @@ void Store::close_run(int64_t run_id, RunState state, const std::string& results
                       const std::string& message) {
   guarded(path_, "closing a run", [&] {
     WriteTransaction transaction(*db_);
-    const RunRecord r = run(run_id);
+    const RunOwner owner = run_owner(*db_, path_, run_id);
     SQLite::Statement q(*db_,
                         "UPDATE runs SET state = ?, results = ?, error = '', finished = ?, "
                         "runtime = (SELECT COALESCE(SUM(seconds), 0) FROM epochs WHERE run_id = ?) WHERE id = ?");
     SQLite::bind(q, to_string(state), results_json, common::unix_now(), run_id, run_id);
     q.exec();
-    insert_event(*db_, sweep_id(r.sweep), run_id, kind, message);
+    insert_event(*db_, owner.sweep_id, run_id, kind, message);
     transaction.commit();
   });
 }
@@ -88,11 +108,11 @@ void Store::close_run(int64_t run_id, RunState state, const std::string& results
 void Store::promote_run(int64_t run_id, int64_t rung, const std::string& why) {
   guarded(path_, "promoting a run", [&] {
     WriteTransaction transaction(*db_);
-    const RunRecord r = run(run_id);
+    const RunOwner owner = run_owner(*db_, path_, run_id);
     SQLite::Statement q(*db_, "UPDATE runs SET state = 'pending', rung = ?, attempts = 0 WHERE id = ?");
     SQLite::bind(q, rung, run_id);
     q.exec();
-    insert_event(*db_, sweep_id(r.sweep), run_id, "promote", why);
+    insert_event(*db_, owner.sweep_id, run_id, "promote", why);
     transaction.commit();
   });
 }
@@ -100,13 +120,13 @@ void Store::promote_run(int64_t run_id, int64_t rung, const std::string& why) {
 RunState Store::fail_run(int64_t run_id, const std::string& error, int64_t max_attempts) {
   return guarded(path_, "recording a failure", [&] {
     WriteTransaction transaction(*db_);
-    const RunRecord r = run(run_id);
-    const RunState next = r.attempts < max_attempts ? RunState::Pending : RunState::Failed;
+    const RunOwner owner = run_owner(*db_, path_, run_id);
+    const RunState next = owner.attempts < max_attempts ? RunState::Pending : RunState::Failed;
     SQLite::Statement q(*db_, "UPDATE runs SET state = ?, error = ?, finished = ? WHERE id = ?");
     SQLite::bind(q, to_string(next), error, common::unix_now(), run_id);
     q.exec();
-    insert_event(*db_, sweep_id(r.sweep), run_id, next == RunState::Pending ? "retry" : "failed",
-                 fmt::format("attempt {} of {}: {}", r.attempts, max_attempts, error));
+    insert_event(*db_, owner.sweep_id, run_id, next == RunState::Pending ? "retry" : "failed",
+                 fmt::format("attempt {} of {}: {}", owner.attempts, max_attempts, error));
     transaction.commit();
     return next;
   });
@@ -195,7 +215,7 @@ RunRecord Store::run(int64_t run_id) const {
   return guarded(path_, "reading a run", [&] {
     SQLite::Statement q(*db_, std::string(store_rows::kSelectRuns) + " WHERE r.id = ?");
     q.bind(1, run_id);
-    if (!q.executeStep()) throw StoreError(fmt::format("{}: no run with id {}", path_, run_id));
+    if (!q.executeStep()) throw unknown_run(path_, run_id);
     return store_rows::read_run(q);
   });
 }

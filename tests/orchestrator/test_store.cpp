@@ -88,6 +88,12 @@ TEST_CASE("runs and epochs and results round-trip and the costliest pending run 
   CHECK(first->state == RunState::Running);
   CHECK(first->attempts == 1);
   CHECK(first->started.has_value());
+  const RunRecord stored = store.run(first->id);  // the claim answers with the row as written
+  CHECK(stored.state == first->state);
+  CHECK(stored.attempts == first->attempts);
+  CHECK(stored.started == first->started);
+  CHECK(!stored.finished);
+  CHECK(stored.config_json == first->config_json);
   CHECK(store.claim_next_pending("s")->name == "medium");
 
   store.record_epoch(first->id, epoch(1, 0.9, 10));
