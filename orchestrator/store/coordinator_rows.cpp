@@ -60,7 +60,7 @@ void Store::leave_sweep(int64_t coordinator_id) {
   });
 }
 
-std::vector<CoordinatorRecord> Store::coordinators(const std::string& sweep) const {
+std::vector<CoordinatorRecord> StoreReader::coordinators(const std::string& sweep) const {
   return guarded(path_, "listing coordinators", [&] {
     return rows_of_sweep(*db_,
                          "SELECT c.id, c.host, c.pid, c.started, c.heartbeat, c.ended FROM coordinators c "

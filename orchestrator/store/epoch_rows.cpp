@@ -29,7 +29,7 @@ void Store::discard_epochs_after(int64_t run_id, int64_t epoch) {
   });
 }
 
-int64_t Store::trained_epochs(const std::string& sweep) const {
+int64_t StoreReader::trained_epochs(const std::string& sweep) const {
   return guarded(path_, "counting epochs", [&] {
     SQLite::Statement q(*db_, "SELECT COUNT(*) FROM epochs e JOIN runs r ON r.id = e.run_id WHERE r.sweep_id = ?");
     q.bind(1, sweep_id(sweep));
@@ -38,7 +38,7 @@ int64_t Store::trained_epochs(const std::string& sweep) const {
   });
 }
 
-std::vector<EpochRecord> Store::epochs(int64_t run_id) const {
+std::vector<EpochRecord> StoreReader::epochs(int64_t run_id) const {
   return guarded(path_, "reading epochs", [&] {
     SQLite::Statement q(*db_,
                         "SELECT epoch, train_loss, val_loss, gap, lr, seconds, images_per_second FROM epochs "

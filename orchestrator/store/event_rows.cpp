@@ -8,7 +8,7 @@ namespace bokeh::orchestrator {
 using store_rows::guarded;
 using store_rows::insert_event;
 
-int64_t Store::last_event_id() const {
+int64_t StoreReader::last_event_id() const {
   return guarded(path_, "reading the last event", [&] {
     SQLite::Statement q(*db_, "SELECT COALESCE(MAX(id), 0) FROM events");
     q.executeStep();
@@ -21,7 +21,7 @@ void Store::add_event(const std::string& sweep, std::optional<int64_t> run_id, c
   guarded(path_, "adding an event", [&] { insert_event(*db_, sweep_id(sweep), run_id, kind, message); });
 }
 
-std::vector<EventRecord> Store::events(const std::string& sweep) const {
+std::vector<EventRecord> StoreReader::events(const std::string& sweep) const {
   return guarded(path_, "reading events", [&] {
     SQLite::Statement q(*db_,
                         "SELECT e.time, s.name, COALESCE(r.key, ''), e.kind, e.message FROM events e "

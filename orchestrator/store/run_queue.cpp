@@ -193,7 +193,7 @@ int Store::reset_failed(const std::string& sweep) {
   });
 }
 
-bool Store::any_active(const std::string& sweep) const {
+bool StoreReader::any_active(const std::string& sweep) const {
   return guarded(path_, "looking for active runs", [&] {
     SQLite::Statement q(*db_, "SELECT 1 FROM runs WHERE sweep_id = ? AND state IN ('pending', 'running') LIMIT 1");
     q.bind(1, sweep_id(sweep));
@@ -201,7 +201,7 @@ bool Store::any_active(const std::string& sweep) const {
   });
 }
 
-std::vector<RunRecord> Store::runs(const std::string& sweep) const {
+std::vector<RunRecord> StoreReader::runs(const std::string& sweep) const {
   return guarded(path_, "listing runs", [&] {
     SQLite::Statement q(*db_, std::string(store_rows::kSelectRuns) + " WHERE s.name = ? ORDER BY r.id");
     q.bind(1, sweep);
@@ -211,7 +211,7 @@ std::vector<RunRecord> Store::runs(const std::string& sweep) const {
   });
 }
 
-RunRecord Store::run(int64_t run_id) const {
+RunRecord StoreReader::run(int64_t run_id) const {
   return guarded(path_, "reading a run", [&] {
     SQLite::Statement q(*db_, std::string(store_rows::kSelectRuns) + " WHERE r.id = ?");
     q.bind(1, run_id);

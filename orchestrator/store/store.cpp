@@ -87,7 +87,9 @@ std::string unusable_path(const std::string& path, bool read_only) {
 
 }  // namespace
 
-Store::Store(const std::string& path, bool read_only) : path_(path) {
+StoreReader::StoreReader(const std::string& path) : StoreReader(path, /*read_only=*/true) {}
+
+StoreReader::StoreReader(const std::string& path, bool read_only) : path_(path) {
   if (const std::string problem = unusable_path(path_, read_only); !problem.empty()) throw StoreError(problem);
   guarded(path_, "opening", [&] {
     if (read_only) {
@@ -118,9 +120,11 @@ Store::Store(const std::string& path, bool read_only) : path_(path) {
   });
 }
 
-Store::~Store() = default;
-Store::Store(Store&&) noexcept = default;
-Store& Store::operator=(Store&&) noexcept = default;
+StoreReader::~StoreReader() = default;
+StoreReader::StoreReader(StoreReader&&) noexcept = default;
+StoreReader& StoreReader::operator=(StoreReader&&) noexcept = default;
+
+Store::Store(const std::string& path, bool read_only) : StoreReader(path, read_only) {}
 
 void Store::exclusively(const std::function<void()>& body) {
   WriteTransaction transaction(*db_);

@@ -39,7 +39,7 @@ SpecChangedError spec_changed(const std::string& path, const SweepInfo& sweep, c
 }
 }  // namespace
 
-int64_t Store::sweep_id(const std::string& name) const {
+int64_t StoreReader::sweep_id(const std::string& name) const {
   SQLite::Statement q(*db_, "SELECT id FROM sweeps WHERE name = ?");
   q.bind(1, name);
   if (!q.executeStep()) throw StoreError(fmt::format("{}: no sweep named \"{}\"", path_, name));
@@ -88,7 +88,7 @@ Registration Store::register_sweep(const SweepInfo& sweep, bool fresh) {
   });
 }
 
-std::optional<SweepInfo> Store::sweep(const std::string& name) const {
+std::optional<SweepInfo> StoreReader::sweep(const std::string& name) const {
   return guarded(path_, "reading a sweep", [&]() -> std::optional<SweepInfo> {
     SQLite::Statement q(*db_, std::string(kSelectSweeps) + "WHERE name = ?");
     q.bind(1, name);
@@ -97,7 +97,7 @@ std::optional<SweepInfo> Store::sweep(const std::string& name) const {
   });
 }
 
-std::vector<SweepInfo> Store::sweeps() const {
+std::vector<SweepInfo> StoreReader::sweeps() const {
   return guarded(path_, "listing sweeps", [&] {
     SQLite::Statement q(*db_, std::string(kSelectSweeps) + "ORDER BY id");
     std::vector<SweepInfo> out;

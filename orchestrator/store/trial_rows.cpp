@@ -53,7 +53,7 @@ std::optional<int64_t> Store::add_trial(const std::string& sweep, const NewRun& 
   });
 }
 
-std::vector<TrialRecord> Store::trials(const std::string& sweep) const {
+std::vector<TrialRecord> StoreReader::trials(const std::string& sweep) const {
   return guarded(path_, "listing trials", [&] {
     return rows_of_sweep(*db_,
                          "SELECT t.number, t.run_id, t.method, t.proposal, t.state, t.drawn FROM trials t "

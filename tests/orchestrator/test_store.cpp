@@ -337,6 +337,7 @@ TEST_CASE("a read-only store reads while a writer is active and never creates or
   CHECK(reader.run(id).state == RunState::Running);
   other.exec("COMMIT");
   CHECK(reader.epochs(id).size() == 2);
+  CHECK(StoreReader(path).epochs(id).size() == 2);  // the read API alone opens the same way
 
   Store mutable_reader(path, true);
   CHECK_THROWS_AS(mutable_reader.record_epoch(id, epoch(3, 0.7, 10)), StoreError);
