@@ -1,6 +1,7 @@
 // Coordinator liveness: the rows of the processes working on a sweep, their heartbeats and endings, and
 // whether one still lives.
 #include <SQLiteCpp/VariadicBind.h>
+#include <fmt/format.h>
 
 #include "common/local_process.h"
 #include "common/unix_time.h"
@@ -8,24 +9,8 @@
 #include "orchestrator/store/store_rows.h"
 
 namespace bokeh::orchestrator {
-namespace {
 
 using store_rows::guarded;
-using store_rows::optional_real;
-using store_rows::rows_of_sweep;
-
-CoordinatorRecord read_coordinator(const SQLite::Statement& q) {
-  CoordinatorRecord c;
-  c.id = q.getColumn(0).getInt64();
-  c.host = q.getColumn(1).getString();
-  c.pid = q.getColumn(2).getInt64();
-  c.started = q.getColumn(3).getDouble();
-  c.heartbeat = q.getColumn(4).getDouble();
-  c.ended = optional_real(q.getColumn(5));
-  return c;
-}
-
-}  // namespace
 
 bool coordinator_alive(const CoordinatorRecord& c, double now) {
   if (c.ended || now - c.heartbeat > kCoordinatorStaleSeconds) return false;
@@ -62,10 +47,11 @@ void Store::leave_sweep(int64_t coordinator_id) {
 
 std::vector<CoordinatorRecord> StoreReader::coordinators(const std::string& sweep) const {
   return guarded(path_, "listing coordinators", [&] {
-    return rows_of_sweep(*db_,
-                         "SELECT c.id, c.host, c.pid, c.started, c.heartbeat, c.ended FROM coordinators c "
-                         "JOIN sweeps s ON s.id = c.sweep_id WHERE s.name = ? ORDER BY c.id",
-                         sweep, read_coordinator);
+    return store_rows::rows_of_sweep(
+        *db_,
+        fmt::format("SELECT {} FROM coordinators c JOIN sweeps s ON s.id = c.sweep_id WHERE s.name = ? ORDER BY c.id",
+                    store_rows::kCoordinatorColumns),
+        sweep, [](const SQLite::Statement& q) { return store_rows::read_coordinator(q); });
   });
 }
 

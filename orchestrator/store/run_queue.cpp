@@ -137,10 +137,10 @@ int Store::reset_running(const std::string& sweep, std::optional<int64_t> own) {
     WriteTransaction transaction(*db_);
     const int64_t sid = sweep_id(sweep);
     // Each running run with its coordinator's columns (NULLs when it has none).
-    SQLite::Statement running(*db_,
-                              "SELECT r.id, c.id, c.host, c.pid, c.started, c.heartbeat, c.ended FROM runs r "
-                              "LEFT JOIN coordinators c ON c.id = r.coordinator_id "
-                              "WHERE r.sweep_id = ? AND r.state = 'running'");
+    SQLite::Statement running(*db_, fmt::format("SELECT r.id, {} FROM runs r "
+                                                "LEFT JOIN coordinators c ON c.id = r.coordinator_id "
+                                                "WHERE r.sweep_id = ? AND r.state = 'running'",
+                                                store_rows::kCoordinatorColumns));
     running.bind(1, sid);
     std::vector<int64_t> orphans;
     const double t = common::unix_now();
@@ -149,12 +149,8 @@ int Store::reset_running(const std::string& sweep, std::optional<int64_t> own) {
         orphans.push_back(running.getColumn(0).getInt64());
         continue;
       }
-      if (own && running.getColumn(1).getInt64() == *own) continue;
-      CoordinatorRecord c;
-      c.host = running.getColumn(2).getString();
-      c.pid = running.getColumn(3).getInt64();
-      c.heartbeat = running.getColumn(5).getDouble();
-      c.ended = store_rows::optional_real(running.getColumn(6));
+      const CoordinatorRecord c = store_rows::read_coordinator(running, 1);
+      if (own && c.id == *own) continue;
       if (!coordinator_alive(c, t)) orphans.push_back(running.getColumn(0).getInt64());
     }
     running.reset();

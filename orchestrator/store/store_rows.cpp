@@ -1,4 +1,4 @@
-// The store's shared row readers and writers: runs (their state names too) and events.
+// The store's shared row readers and writers: runs (their state names too), coordinators and events.
 #include "orchestrator/store/store_rows.h"
 
 #include <SQLiteCpp/VariadicBind.h>
@@ -59,6 +59,17 @@ RunRecord read_run(const SQLite::Statement& q) {
   r.epochs = q.getColumn(15).getInt64();
   r.seed = static_cast<uint64_t>(q.getColumn(16).getInt64());
   return r;
+}
+
+CoordinatorRecord read_coordinator(const SQLite::Statement& q, int first) {
+  CoordinatorRecord c;
+  c.id = q.getColumn(first).getInt64();
+  c.host = q.getColumn(first + 1).getString();
+  c.pid = q.getColumn(first + 2).getInt64();
+  c.started = q.getColumn(first + 3).getDouble();
+  c.heartbeat = q.getColumn(first + 4).getDouble();
+  c.ended = optional_real(q.getColumn(first + 5));
+  return c;
 }
 
 int insert_run(SQLite::Statement& insert, int64_t sweep_id, const NewRun& run) {

@@ -26,8 +26,13 @@ inline constexpr const char* kInsertRun =
     "INSERT INTO runs (sweep_id, key, name, config, cost, params, epochs, seed) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (sweep_id, key) DO NOTHING";
 
+// A coordinator's columns (table alias c) as read_coordinator() reads them.
+inline constexpr const char* kCoordinatorColumns = "c.id, c.host, c.pid, c.started, c.heartbeat, c.ended";
+
 std::optional<double> optional_real(const SQLite::Column& c);
 RunRecord read_run(const SQLite::Statement& q);  // a row of kSelectRuns
+// The kCoordinatorColumns of a row, from its column `first` on.
+CoordinatorRecord read_coordinator(const SQLite::Statement& q, int first = 0);
 
 // Binds `run` to a statement of kInsertRun and runs it: 1 when added, 0 when the sweep has its key.
 int insert_run(SQLite::Statement& insert, int64_t sweep_id, const NewRun& run);
@@ -47,7 +52,7 @@ auto guarded(const std::string& path, const char* operation, Body&& body) -> dec
 
 // Every row of `sql` (one parameter: the sweep's name), each read by `read`.
 template <typename Read>
-auto rows_of_sweep(SQLite::Database& db, const char* sql, const std::string& sweep, Read read)
+auto rows_of_sweep(SQLite::Database& db, const std::string& sql, const std::string& sweep, Read read)
     -> std::vector<decltype(read(std::declval<const SQLite::Statement&>()))> {
   SQLite::Statement q(db, sql);
   q.bind(1, sweep);
