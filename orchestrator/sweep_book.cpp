@@ -233,9 +233,8 @@ bool SweepBook::draw_trial() {
 }
 
 std::optional<int64_t> SweepBook::add_drawn_trial(const TrialDraw& draw, const PlannedRun& trial) {
-  const NewRun run{trial.key, trial.name, trial.config.dump(), trial.cost_flops, trial.params};
   return store_.add_trial(
-      spec_.name, run,
+      spec_.name, new_run(trial),
       TrialRecord{draw.number, std::nullopt, spec_.search.method, draw.proposal, draw.state.dump(), 0});
 }
 

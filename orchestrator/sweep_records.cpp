@@ -11,9 +11,13 @@ SweepInfo sweep_info(const Spec& spec) {
       spec.name, spec.text, config_key(canonical), canonical.dump(), nlohmann::json(spec.overrides).dump(), 0, "", ""};
 }
 
+NewRun new_run(const PlannedRun& run) {
+  return NewRun{run.key, run.name, run.config.dump(), run.cost_flops, run.params, run.epochs, run.seed};
+}
+
 std::vector<NewRun> new_runs(const RunPlan& plan) {
   std::vector<NewRun> out;
-  for (const PlannedRun& r : plan.runs) out.push_back(NewRun{r.key, r.name, r.config.dump(), r.cost_flops, r.params});
+  for (const PlannedRun& r : plan.runs) out.push_back(new_run(r));
   return out;
 }
 

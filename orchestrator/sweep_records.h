@@ -13,7 +13,9 @@ namespace bokeh::orchestrator {
 // The spec as written, its canonical JSON and that JSON's hash, and the --set arguments.
 SweepInfo sweep_info(const Spec& spec);
 
-// One record per planned run: key, name, canonical config, cost estimate and parameter count.
-std::vector<NewRun> new_runs(const RunPlan& plan);
+// The record of a planned run or drawn trial: key, name, canonical config, cost estimate, parameter
+// count, epochs and seed.
+NewRun new_run(const PlannedRun& run);
+std::vector<NewRun> new_runs(const RunPlan& plan);  // one per planned run
 
 }  // namespace bokeh::orchestrator

@@ -18,12 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-uint64_t fnv1a64(const std::string& text) {
-  uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ULL;
-  return h;
-}
-
 // One part of a derived name: w32, d3, lr2e-4, bs8, ep30, nobn, aug, ssim4, l1_2.
 std::string name_part(const std::string& path, const json& value) {
   if (value.is_boolean()) {
@@ -158,6 +152,7 @@ PlannedRun planned(const Spec& spec, const Candidate& c) {
                     c.config,
                     c.where,
                     config_seed(spec.seed, c.config),
+                    train.epochs,
                     model_parameters(train.model),
                     training_flops(train.model, spec.data, train.epochs),
                     c.trial,
@@ -242,18 +237,6 @@ void check_early_stopping(const Spec& spec, const std::vector<Candidate>& runs, 
 }
 
 }  // namespace
-
-std::string config_key(const json& config) { return fmt::format("{:016x}", fnv1a64(config.dump())); }
-
-uint64_t run_seed(uint64_t sweep_seed, const std::string& key) {
-  return fnv1a64(fmt::format("{}/{}", sweep_seed, key)) >> 1;
-}
-
-uint64_t config_seed(uint64_t sweep_seed, const json& config) {
-  const int64_t repeat = common::config_repeat(config);
-  const std::string key = config_key(repeat == 0 ? config : common::config_without_repeat(config));
-  return run_seed(sweep_seed, key) + static_cast<uint64_t>(repeat);
-}
 
 PlannedRun plan_trial(const Spec& spec, int64_t trial, const std::vector<nlohmann::json>& values) {
   return planned(spec, trial_candidate(spec, trial, values));

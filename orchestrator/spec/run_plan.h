@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/run_identity.h"
 #include "common/run_settings.h"
 #include "orchestrator/spec/spec.h"
 
@@ -20,6 +21,7 @@ struct PlannedRun {
   nlohmann::json config;  // canonical: every run setting, nested, sorted keys; plus "repeat" for repeats 2..K
   SourceLocation where;   // the run entry or grid the run comes from
   uint64_t seed = 0;      // config_seed(spec seed, config)
+  int64_t epochs = 0;     // its train.epochs
   int64_t params = 0;     // U-Net parameters
   double cost_flops = 0;  // training_flops(): the scheduling cost
   int64_t trial = 0;      // 1-based index of a sampled trial (`search:`); 0 for explicit runs and grid points
@@ -61,15 +63,9 @@ PlannedRun plan_trial(const Spec& spec, int64_t trial, const std::vector<nlohman
 // The first min(search.trials, kPreviewTrials) trials as random or Sobol (for tpe: its startup) draw them.
 std::vector<PlannedRun> preview_trials(const Spec& spec);
 
-// 16 hex digits of the FNV-1a 64-bit hash of the config's compact JSON text.
-std::string config_key(const nlohmann::json& config);
-
-// The run's seed: a 63-bit hash of the sweep seed and the run key. Weights, shuffling and augmentation
-// derive from it, so a run's numbers depend on its settings and the sweep seed alone.
-uint64_t run_seed(uint64_t sweep_seed, const std::string& key);
-
-// The training seed of a planned or stored run config: run_seed() of its configuration's key (the
-// config without "repeat"), plus its repeat index.
-uint64_t config_seed(uint64_t sweep_seed, const nlohmann::json& config);
+// A run's key and seed from its config (common/run_identity.h: the store's migration needs them too).
+using common::config_key;
+using common::config_seed;
+using common::run_seed;
 
 }  // namespace bokeh::orchestrator

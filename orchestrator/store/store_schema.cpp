@@ -10,14 +10,21 @@
 // Version 6: sweeps.instance, a random id drawn when the sweep is registered (again after --fresh):
 //            the owner of the sweep's checkpoints and prepared data (orchestrator/store/folder_owner.h).
 // Version 7: sweeps.data_file, the prepared-data file the sweep trains on (reports open it, never build it).
+// Version 8: runs.epochs and runs.seed (its train.epochs and the seed it trains with), filled from each
+//            run's config and its sweep's seed as the coordinator computed them before.
 #include "orchestrator/store/store_schema.h"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <SQLiteCpp/VariadicBind.h>
 #include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <vector>
+
+#include "common/run_identity.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -142,10 +149,42 @@ const char* const kVersion7 = R"sql(
 ALTER TABLE sweeps ADD COLUMN data_file TEXT NOT NULL DEFAULT '';
 )sql";
 
-// kMigrations[v] takes version v to v + 1.
-const std::vector<const char*> kMigrations = {kVersion1, kVersion2, kVersion3, kVersion4,
-                                              kVersion5, kVersion6, kVersion7};
-static_assert(kStoreSchemaVersion == 7, "add the migration to kMigrations");
+const char* const kVersion8 = R"sql(
+ALTER TABLE runs ADD COLUMN epochs INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN seed INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+// Version 8's columns of the runs stored before it: train.epochs from the config (0 where it has none),
+// the seed as config_seed() of the sweep's seed (the canonical spec's "seed") and the config. A config
+// or spec that is not JSON leaves 0.
+void fill_run_epochs_and_seeds(SQLite::Database& db) {
+  SQLite::Statement runs(db, "SELECT r.id, r.config, s.spec_json FROM runs r JOIN sweeps s ON s.id = r.sweep_id");
+  SQLite::Statement update(db, "UPDATE runs SET epochs = ?, seed = ? WHERE id = ?");
+  while (runs.executeStep()) {
+    const nlohmann::json config = nlohmann::json::parse(runs.getColumn(1).getString(), nullptr, false);
+    const nlohmann::json spec = nlohmann::json::parse(runs.getColumn(2).getString(), nullptr, false);
+    if (config.is_discarded()) continue;
+    const nlohmann::json::json_pointer at("/train/epochs");
+    const int64_t epochs = config.contains(at) && config.at(at).is_number_integer() ? config.at(at).get<int64_t>() : 0;
+    const uint64_t sweep_seed = spec.is_object() && spec.contains("seed") && spec["seed"].is_number_unsigned()
+                                    ? spec["seed"].get<uint64_t>()
+                                    : 0;
+    SQLite::bind(update, epochs, static_cast<int64_t>(common::config_seed(sweep_seed, config)),
+                 runs.getColumn(0).getInt64());
+    update.exec();
+    update.reset();
+  }
+}
+
+// kMigrations[v] takes version v to v + 1: its SQL, then its fill of the rows (if any).
+struct Migration {
+  const char* sql;
+  void (*fill_rows)(SQLite::Database&) = nullptr;
+};
+const std::vector<Migration> kMigrations = {
+    {kVersion1}, {kVersion2}, {kVersion3}, {kVersion4},
+    {kVersion5}, {kVersion6}, {kVersion7}, {kVersion8, fill_run_epochs_and_seeds}};
+static_assert(kStoreSchemaVersion == 8, "add the migration to kMigrations");
 
 }  // namespace
 
@@ -196,7 +235,9 @@ void migrate_store(SQLite::Database& db, const std::string& path, int from) {
       // Another process opening the same database may have migrated it since `from` was read: the
       // version read under the write lock decides.
       if (db.execAndGet("PRAGMA user_version").getInt() > version) continue;
-      db.exec(kMigrations[static_cast<size_t>(version)]);
+      const Migration& migration = kMigrations[static_cast<size_t>(version)];
+      db.exec(migration.sql);
+      if (migration.fill_rows) migration.fill_rows(db);
       if (version == 0) db.exec(fmt::format("PRAGMA application_id = {}", kStoreApplicationId));
       db.exec(fmt::format("PRAGMA user_version = {}", version + 1));
       transaction.commit();

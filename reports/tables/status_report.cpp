@@ -27,7 +27,7 @@ struct Progress {
 };
 
 Progress progress(const orchestrator::Store& store, const RunRecord& record) {
-  return Progress{static_cast<int64_t>(store.epochs(record.id).size()), summarize_run(record).epochs};
+  return Progress{static_cast<int64_t>(store.epochs(record.id).size()), record.epochs};
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The results store: round trips, claiming order, idempotent runs, spec-change refusal, crash
 // recovery, failures and retries, a reader beside an active writer, processes creating one
-// database at once, migration from schema 1, and refusal of foreign, newer and corrupt files
-// without changing a byte of them. The stored spec's reader: its tables and references.
+// database at once, migration from schema 1 and from schema 7 (each run's epochs and seed), and
+// refusal of foreign, newer and corrupt files without changing a byte of them. The stored spec's reader: its tables and
+// references.
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -22,9 +23,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/store/store.h"
 #include "orchestrator/store/stored_spec.h"
+#include "orchestrator/sweep_records.h"
 #include "support/temp_dir.h"
 
 using namespace bokeh::orchestrator;
@@ -85,6 +88,12 @@ TEST_CASE("runs and epochs and results round-trip and the costliest pending run 
   CHECK(first->state == RunState::Running);
   CHECK(first->attempts == 1);
   CHECK(first->started.has_value());
+  const RunRecord stored = store.run(first->id);  // the claim answers with the row as written
+  CHECK(stored.state == first->state);
+  CHECK(stored.attempts == first->attempts);
+  CHECK(stored.started == first->started);
+  CHECK(!stored.finished);
+  CHECK(stored.config_json == first->config_json);
   CHECK(store.claim_next_pending("s")->name == "medium");
 
   store.record_epoch(first->id, epoch(1, 0.9, 10));
@@ -328,6 +337,7 @@ TEST_CASE("a read-only store reads while a writer is active and never creates or
   CHECK(reader.run(id).state == RunState::Running);
   other.exec("COMMIT");
   CHECK(reader.epochs(id).size() == 2);
+  CHECK(StoreReader(path).epochs(id).size() == 2);  // the read API alone opens the same way
 
   Store mutable_reader(path, true);
   CHECK_THROWS_AS(mutable_reader.record_epoch(id, epoch(3, 0.7, 10)), StoreError);
@@ -434,6 +444,58 @@ TEST_CASE("a schema-1 database is migrated forward keeping its rows", "[store]")
   CHECK(store.reset_running("old") == 1);
   CHECK(store.events("old").size() == 1);
   CHECK(1112232791 == kStoreApplicationId);
+}
+
+TEST_CASE("a schema-7 database gets each run's epochs and seed from its config and its sweep's seed", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("seven.db");
+  const Spec spec = parse_spec(
+      "sweep: seven\nseed: 11\n"
+      "data: {height: 32, width: 32, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {count: 10, size: 32}}\n"
+      "base: {loss: {lpips: 0}, model: {width: 4, depth: 2}}\n"
+      "runs:\n  - {name: short, repeats: 2, train: {epochs: 2}}\n  - {name: long, train: {epochs: 5}}\n",
+      "seven.yaml");
+  const RunPlan plan = plan_runs(spec);
+  REQUIRE(plan.runs.size() == 3);
+  {
+    Store store(path);
+    store.register_sweep(sweep_info(spec));
+    store.add_runs("seven", new_runs(plan));
+    store.add_runs("seven", {NewRun{"k-bare", "bare", "{}", 1.0, 1}});  // a config without train.epochs
+    for (size_t i = 0; i < plan.runs.size(); ++i) {                     // as added
+      CHECK(store.runs("seven")[i].epochs == plan.runs[i].epochs);
+      CHECK(store.runs("seven")[i].seed == plan.runs[i].seed);
+    }
+  }
+  {
+    // Schema version 7 is version 8 without the two columns (SQLite drops them in place).
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec("ALTER TABLE runs DROP COLUMN epochs; ALTER TABLE runs DROP COLUMN seed; PRAGMA user_version = 7");
+  }
+  CHECK(open_error(path, true).find("older") != std::string::npos);  // readers never migrate
+  {
+    Store store(path);
+    const std::vector<RunRecord> runs = store.runs("seven");
+    REQUIRE(runs.size() == 4);
+    for (size_t i = 0; i < plan.runs.size(); ++i) {
+      INFO(runs[i].name);
+      const nlohmann::json config = nlohmann::json::parse(runs[i].config_json);
+      CHECK(runs[i].epochs == train_config_from_json(config).epochs);
+      CHECK(runs[i].seed == config_seed(spec.seed, config));  // as the coordinator computed it at assignment
+      CHECK(runs[i].seed == plan.runs[i].seed);
+    }
+    CHECK(runs[0].epochs == 2);
+    CHECK(runs[1].seed == runs[0].seed + 1);  // the second repeat
+    CHECK(runs[2].epochs == 5);
+    CHECK(runs[3].epochs == 0);
+    CHECK(runs[3].seed == config_seed(spec.seed, nlohmann::json::object()));
+  }
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 8);
+    raw.exec("PRAGMA user_version = " + std::to_string(kStoreSchemaVersion + 1));
+  }
+  for (bool read_only : {false, true}) CHECK(open_error(path, read_only).find("newer") != std::string::npos);
 }
 
 TEST_CASE("foreign or newer or corrupt databases are refused and left byte-identical", "[store]") {

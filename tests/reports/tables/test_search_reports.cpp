@@ -53,7 +53,7 @@ void add_trials(orchestrator::Store& store) {
   store.register_sweep(orchestrator::sweep_info(spec));
   int64_t number = 0;
   for (const orchestrator::PlannedRun& t : orchestrator::plan_runs(spec).trials) {
-    store.add_trial("found", orchestrator::NewRun{t.key, t.name, t.config.dump(), t.cost_flops, t.params},
+    store.add_trial("found", orchestrator::new_run(t),
                     orchestrator::TrialRecord{++number, std::nullopt, "random", "random", "{}", 0});
   }
 }
