@@ -9,6 +9,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "common/seeded_rng.h"
+
 namespace bokeh::orchestrator {
 namespace {
 
@@ -16,24 +18,18 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kBandwidthFactor = 0.2;  // sigma = 0.2 * n^(-1/(d+4)), as Optuna's multivariate estimator
 constexpr int kRampAfter = 25;            // observations beyond the newest 25 weigh less, linearly with age
 
-// SplitMix64: a stream of 64-bit words from (seed, trial).
+// The proposal's random stream: common's SplitMix64 seeded by (seed, trial), with Box-Muller normals.
 class Stream {
  public:
-  Stream(uint64_t seed, uint64_t trial) : state_(seed * 0x9E3779B97F4A7C15ULL ^ (trial + 0x632BE59BD9B4E019ULL)) {}
-  uint64_t next() {
-    uint64_t x = (state_ += 0x9E3779B97F4A7C15ULL);
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-  }
-  double unit() { return std::ldexp(static_cast<double>(next() >> 11), -53); }  // [0, 1)
-  double normal() {                                                             // Box-Muller
+  Stream(uint64_t seed, uint64_t trial) : rng_(seed * 0x9E3779B97F4A7C15ULL ^ (trial + 0x632BE59BD9B4E019ULL)) {}
+  double unit() { return rng_.uniform(); }  // [0, 1)
+  double normal() {
     const double u = 1.0 - unit(), v = unit();
     return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * kPi * v);
   }
 
  private:
-  uint64_t state_;
+  common::SeededRng rng_;
 };
 
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "common/seeded_rng.h"
+
 namespace bokeh::orchestrator {
 namespace {
 
@@ -63,13 +65,6 @@ std::array<uint32_t, kBits> direction_numbers(size_t dimension) {
   return v;
 }
 
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
 double round_significant(double value, int digits) {
   if (value == 0 || !std::isfinite(value)) return value;
   const double scale = std::pow(10.0, digits - 1 - static_cast<int>(std::floor(std::log10(std::fabs(value)))));
@@ -96,7 +91,7 @@ std::vector<double> sobol_point(uint64_t index, size_t dimensions) {
 }
 
 double hashed_unit(uint64_t seed, uint64_t trial, uint64_t dimension) {
-  const uint64_t h = splitmix64(splitmix64(splitmix64(seed) ^ trial) ^ dimension);
+  const uint64_t h = common::mix64(common::mix64(common::mix64(seed) ^ trial) ^ dimension);
   return std::ldexp(static_cast<double>(h >> 11), -53);
 }
 
@@ -111,7 +106,7 @@ std::vector<double> unit_point(const SearchSpace& space, uint64_t trial) {
     throw std::invalid_argument("unknown search method \"" + space.method + "\"");
   std::vector<double> point = sobol_point(trial, n);
   for (size_t d = 0; d < n; ++d) {  // a digital shift: XOR every coordinate's 32 bits with a seeded word
-    const auto shift = static_cast<uint32_t>(splitmix64(space.seed ^ splitmix64(d)) >> 32);
+    const auto shift = static_cast<uint32_t>(common::mix64(space.seed ^ common::mix64(d)) >> 32);
     const auto bits = static_cast<uint32_t>(std::ldexp(point[d], kBits));
     point[d] = std::ldexp(static_cast<double>(bits ^ shift), -kBits);
   }
