@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "common/seeded_rng.h"
+#include "orchestrator/spec/choice_mapping.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -97,13 +98,11 @@ double hashed_unit(uint64_t seed, uint64_t trial, uint64_t dimension) {
 
 std::vector<double> unit_point(const SearchSpace& space, uint64_t trial) {
   const size_t n = space.dimensions.size();
-  if (space.method == "random") {
+  if (space.method == SearchMethod::Random) {
     std::vector<double> point(n);
     for (size_t d = 0; d < n; ++d) point[d] = hashed_unit(space.seed, trial, d);
     return point;
   }
-  if (space.method != "sobol" && space.method != "tpe")
-    throw std::invalid_argument("unknown search method \"" + space.method + "\"");
   std::vector<double> point = sobol_point(trial, n);
   for (size_t d = 0; d < n; ++d) {  // a digital shift: XOR every coordinate's 32 bits with a seeded word
     const auto shift = static_cast<uint32_t>(common::mix64(space.seed ^ common::mix64(d)) >> 32);
@@ -126,8 +125,7 @@ nlohmann::json dimension_value(const SearchDimension& dim, double unit) {
       return static_cast<int64_t>(std::clamp(std::floor(v), lo, hi));
     }
     case Distribution::Choice: {
-      const auto n = static_cast<double>(dim.choices.size());
-      return dim.choices[static_cast<size_t>(std::min(n - 1, std::floor(unit * n)))];
+      return dim.choices[static_cast<size_t>(choice_category(unit, static_cast<int>(dim.choices.size())))];
     }
   }
   throw std::logic_error("unknown distribution");

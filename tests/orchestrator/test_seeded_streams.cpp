@@ -7,7 +7,7 @@
 
 #include "common/seeded_rng.h"
 #include "orchestrator/spec/samplers.h"
-#include "orchestrator/tpe.h"
+#include "orchestrator/search/tpe_kernels.h"
 
 using namespace bokeh::orchestrator;
 using bokeh::common::SeededRng;
@@ -31,10 +31,10 @@ TEST_CASE("random and Sobol unit points and a TPE proposal are the ones stored s
   SearchSpace space;
   space.seed = 5;
   space.dimensions.resize(2);
-  space.method = "random";
+  space.method = SearchMethod::Random;
   CHECK(unit_point(space, 0) == std::vector<double>{0.65261278577718473, 0.93636758615558069});
   CHECK(unit_point(space, 3) == std::vector<double>{0.53778905389081444, 0.091490380249817593});
-  space.method = "sobol";
+  space.method = SearchMethod::Sobol;
   CHECK(unit_point(space, 0) == std::vector<double>{0.244917674921453, 0.6924455848056823});
   CHECK(unit_point(space, 3) == std::vector<double>{0.494917674921453, 0.4424455848056823});
 

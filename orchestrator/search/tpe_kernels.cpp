@@ -1,7 +1,7 @@
 // The TPE proposal: the split, two Parzen mixtures of product kernels (truncated normals on [0, 1] for
 // continuous coordinates, smoothed indicators for choices), candidates drawn from the good side and
 // scored by the log density ratio.
-#include "orchestrator/tpe.h"
+#include "orchestrator/search/tpe_kernels.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "common/seeded_rng.h"
+#include "orchestrator/spec/choice_mapping.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -47,7 +48,7 @@ struct Mixture {
     if (dim.choices > 0) {
       const double k = dim.choices;
       if (i == prior()) return -std::log(k);
-      const bool same = category(x, dim.choices) == category(centres[i][d], dim.choices);
+      const bool same = choice_category(x, dim.choices) == choice_category(centres[i][d], dim.choices);
       return std::log(((same ? 1.0 : 0.0) + prior_weight / k) / (1.0 + prior_weight));
     }
     const double mu = i == prior() ? 0.5 : centres[i][d], s = i == prior() ? 1.0 : sigma;
@@ -85,8 +86,9 @@ struct Mixture {
       if (dims[d].choices > 0) {  // the kernel's own category with its smoothed probability, else uniform
         const int k = dims[d].choices;
         const double p_own = pick == prior() ? 0.0 : 1.0 / (1.0 + prior_weight);
-        const int c = stream.unit() < p_own ? category(centres[pick][d], k) : static_cast<int>(stream.unit() * k);
-        x[d] = (std::min(c, k - 1) + 0.5) / k;
+        const int c =
+            stream.unit() < p_own ? choice_category(centres[pick][d], k) : static_cast<int>(stream.unit() * k);
+        x[d] = choice_centre(std::min(c, k - 1), k);
         continue;
       }
       const double mu = pick == prior() ? 0.5 : centres[pick][d], s = pick == prior() ? 1.0 : sigma;
@@ -98,10 +100,6 @@ struct Mixture {
       x[d] = std::clamp(v, 0.0, std::nextafter(1.0, 0.0));
     }
     return x;
-  }
-
-  static int category(double unit, int choices) {
-    return std::clamp(static_cast<int>(std::floor(unit * choices)), 0, choices - 1);
   }
 };
 
