@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "orchestrator/spec/samplers.h"
+#include "orchestrator/spec/search_points.h"
 
 namespace bokeh::orchestrator {
 

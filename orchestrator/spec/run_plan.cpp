@@ -10,7 +10,7 @@
 
 #include "common/run_settings.h"
 #include "orchestrator/spec/run_cost.h"
-#include "orchestrator/spec/samplers.h"
+#include "orchestrator/spec/search_points.h"
 #include "orchestrator/spec/yaml_reader.h"
 
 namespace bokeh::orchestrator {

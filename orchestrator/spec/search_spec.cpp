@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "orchestrator/spec/samplers.h"
+#include "orchestrator/spec/search_points.h"
 
 namespace bokeh::orchestrator {
 namespace {

@@ -66,7 +66,7 @@ struct GridAxis {
   SourceLocation where;
 };
 
-// One sampled run setting of `search.space` (see samplers.h for how a unit number becomes a value).
+// One sampled run setting of `search.space` (see search_points.h for how a unit number becomes a value).
 enum class Distribution { Uniform, LogUniform, Integer, Choice };
 const char* distribution_name(Distribution distribution);  // as a spec writes it: uniform, loguniform, int, choice
 

@@ -1,5 +1,5 @@
 // Random and Sobol points of a search space, and their mapping onto the dimensions' distributions.
-#include "orchestrator/spec/samplers.h"
+#include "orchestrator/spec/search_points.h"
 
 #include <algorithm>
 #include <array>
@@ -98,10 +98,17 @@ double hashed_unit(uint64_t seed, uint64_t trial, uint64_t dimension) {
 
 std::vector<double> unit_point(const SearchSpace& space, uint64_t trial) {
   const size_t n = space.dimensions.size();
-  if (space.method == SearchMethod::Random) {
-    std::vector<double> point(n);
-    for (size_t d = 0; d < n; ++d) point[d] = hashed_unit(space.seed, trial, d);
-    return point;
+  switch (space.method) {
+    case SearchMethod::None:
+      throw std::invalid_argument("unit_point: the spec has no search");
+    case SearchMethod::Random: {
+      std::vector<double> point(n);
+      for (size_t d = 0; d < n; ++d) point[d] = hashed_unit(space.seed, trial, d);
+      return point;
+    }
+    case SearchMethod::Sobol:
+    case SearchMethod::Tpe:  // its startup trials
+      break;
   }
   std::vector<double> point = sobol_point(trial, n);
   for (size_t d = 0; d < n; ++d) {  // a digital shift: XOR every coordinate's 32 bits with a seeded word
