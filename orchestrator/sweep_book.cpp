@@ -207,7 +207,6 @@ bool SweepBook::draw_trial() {
     id = add_drawn_trial(draw, trial);
   }
   if (!id) return false;
-  search_.sampler()->count_trial();
   if (spec_.search.trials == 0) progress_.add_run(trial.cost_flops);
   repeats_in_a_row_ = 0;
   search_.add_trial(store_.run(*id), draw, common::train_config_from_json(trial.config, 0).epochs);

@@ -2,7 +2,7 @@
 #include "orchestrator/search/make_search.h"
 
 #include "orchestrator/search/asha_rule.h"
-#include "orchestrator/search/random_sampler.h"
+#include "orchestrator/search/stream_sampler.h"
 #include "orchestrator/search/tpe_sampler.h"
 
 namespace bokeh::orchestrator {

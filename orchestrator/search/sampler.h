@@ -1,5 +1,5 @@
 // The sampler interface: the sampled trials of a sweep, drawn one at a time when a worker needs one
-// (never all up front). A sampler proposes a trial's point in the unit cube (random_sampler.h: a
+// (never all up front). A sampler proposes a trial's point in the unit cube (stream_sampler.h: a
 // stream point; tpe_sampler.h: a model over the results so far), and this base numbers the draws,
 // keeps the counters, stores the state (the seed and the draw counter, with the proposal's own
 // figures) with each trial as it is drawn, and maps the point onto the space's values, so a resumed

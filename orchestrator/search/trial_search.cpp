@@ -22,6 +22,7 @@ void TrialSearch::load() {
 }
 
 void TrialSearch::add_trial(const RunRecord& run, const TrialDraw& draw, int64_t max_epochs) {
+  sampler_->count_trial();
   history_.add(run.id, draw.unit, max_epochs);
   if (rule_) rule_->add_run(run);
 }

@@ -22,8 +22,7 @@ class TrialSearch {
  public:
   TrialSearch(Store& store, const Spec& spec);
 
-  Sampler* sampler() { return sampler_.get(); }                      // null without search:
-  const Sampler* sampler() const { return sampler_.get(); }          //
+  const Sampler* sampler() const { return sampler_.get(); }          // null without search:
   const StoppingRule* stopping_rule() const { return rule_.get(); }  // null without early_stopping:
 
   // (Re)reads the rule's state, the sampler's counters and the history from the store.
@@ -32,7 +31,7 @@ class TrialSearch {
   // The next trial from the history so far; `explore`: the stream point after a repeated proposal.
   TrialDraw draw() { return sampler_->draw(history_); }
   TrialDraw explore(const TrialDraw& repeated) { return sampler_->explore(repeated); }
-  // Draw `draw` became run `run` (stored pending) of `max_epochs` epochs.
+  // Draw `draw` became run `run` (stored pending) of `max_epochs` epochs: a trial the sampler counts.
   void add_trial(const RunRecord& run, const TrialDraw& draw, int64_t max_epochs);
 
   // Where `run`'s next assignment stops (its train.epochs: `max_epochs`), and where it starts from.

@@ -1,5 +1,5 @@
 // A stream point per trial.
-#include "orchestrator/search/random_sampler.h"
+#include "orchestrator/search/stream_sampler.h"
 
 namespace bokeh::orchestrator {
 
