@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
   CLI::App app{"the coordinator's cost per trial with a scripted trainer (no training)"};
   std::string method = "random", db = "bench_coordinator.db";
   int64_t trials = 100, epochs = 9, eta = 3;
-  app.add_option("--method", method, "random, sobol or tpe")->check(CLI::IsMember({"random", "sobol", "tpe"}));
+  app.add_option("--method", method, "random, sobol or tpe")->check(CLI::IsMember(kind_names<SearchMethod>()));
   app.add_option("--trials", trials, "trials to run")->check(CLI::PositiveNumber);
   app.add_option("--epochs", epochs, "train.epochs of each trial");
   app.add_option("--eta", eta, "ASHA's reduction factor");

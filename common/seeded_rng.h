@@ -1,6 +1,7 @@
-// A small seeded random generator (splitmix64) for the data pipeline: its draws are defined here
-// bit for bit, so rendered data, splits, shuffles and augmentations are identical on every
-// platform and standard library (std:: distributions are not).
+// A small seeded random generator (splitmix64), the project's one: the data pipeline, the search's
+// samplers and the reports' forests draw from it. Its draws are defined here bit for bit, so rendered
+// data, splits, shuffles and augmentations are identical on every platform and standard library
+// (std:: distributions are not).
 #pragma once
 
 #include <cstdint>

@@ -26,15 +26,7 @@ EpochRecord to_epoch_record(const common::EpochFigures& f) {
 }  // namespace
 
 SweepBook::SweepBook(Store& store, const Spec& spec, std::filesystem::path results_root, Progress& progress)
-    : store_(store),
-      spec_(spec),
-      results_root_(std::move(results_root)),
-      progress_(progress),
-      history_(spec.early_stopping.method.empty() ? std::string("val_loss") : spec.early_stopping.metric,
-               spec.early_stopping) {
-  if (spec.early_stopping.method == "asha") asha_.emplace(store_, spec_.name, spec_.early_stopping);
-  if (!spec.search.method.empty()) sampler_.emplace(spec.search);
-}
+    : store_(store), spec_(spec), results_root_(std::move(results_root)), progress_(progress), search_(store, spec) {}
 
 void SweepBook::claim_folder(bool fresh) {
   const std::filesystem::path folder = sweep_folder(results_root_, spec_.name);
@@ -89,14 +81,8 @@ void SweepBook::open(const RunPlan& plan, const SweepOptions& options) {
     store_.reset_failed(spec_.name);  // logs "retry-failed"
   }
   if (added > 0) store_.add_event(spec_.name, std::nullopt, "planned", fmt::format("{} new runs", added));
-  if (asha_) {
-    asha_->load();
-    asha_->promote_due();  // a kill between a rung's record and its promotions left them due
-  }
-  if (sampler_) {
-    sampler_->restore(store_.trials(spec_.name));
-    history_.load(store_, spec_.name);
-  }
+  search_.load();
+  search_.promote_due();  // a kill between a rung's record and its promotions left them due
   trained_epochs_ = store_.trained_epochs(spec_.name);
   if (!plan.trials.empty()) trial_cost_ = plan.trials.front().cost_flops;
   seen_event_ = store_.last_event_id();
@@ -129,8 +115,9 @@ SweepTally SweepBook::tally() const {
 }
 
 int64_t SweepBook::trials_left() const {
-  if (!sampler_ || space_exhausted_ || sampler_->exhausted(trained_epochs_)) return 0;
-  if (spec_.search.trials > 0) return spec_.search.trials - sampler_->trials();
+  const Sampler* sampler = search_.sampler();
+  if (!sampler || space_exhausted_ || sampler->exhausted(trained_epochs_)) return 0;
+  if (spec_.search.trials > 0) return spec_.search.trials - sampler->trials();
   return -1;
 }
 
@@ -139,11 +126,7 @@ void SweepBook::recount_progress() { progress_.recount(tally()); }
 void SweepBook::catch_up() {
   const int64_t last_event = store_.last_event_id();
   if (last_event == seen_event_) return;
-  if (asha_) asha_->load();
-  if (sampler_) {
-    sampler_->restore(store_.trials(spec_.name));
-    history_.load(store_, spec_.name);
-  }
+  search_.load();
   // The store counts the epochs of runs in flight here too; this process adds them when they are done.
   trained_epochs_ = store_.trained_epochs(spec_.name);
   for (const auto& [key, run] : in_flight_) trained_epochs_ -= run.epochs_reported;
@@ -172,7 +155,7 @@ std::optional<common::AssignMessage> SweepBook::assign_next() {
   if (const int reclaimed = store_.reset_running(spec_.name, coordinator_id_); reclaimed > 0)
     progress_.message(fmt::format("sweep {}: {} runs of a sweep process that died resume here", spec_.name, reclaimed));
   std::optional<RunRecord> run = store_.claim_next_pending(spec_.name, coordinator_id_);
-  while (!run && sampler_ && !sampler_->exhausted(trained_epochs_)) {
+  while (!run && search_.sampler() && !search_.sampler()->exhausted(trained_epochs_)) {
     if (draw_trial())
       run = store_.claim_next_pending(spec_.name, coordinator_id_);
     else if (++repeats_in_a_row_ >= kMaxRepeatedDraws) {
@@ -183,8 +166,8 @@ std::optional<common::AssignMessage> SweepBook::assign_next() {
       break;
     }
   }
-  if (!run && asha_ && in_flight_.empty()) {  // nothing left: the furthest rung's best may go on
-    const std::vector<AshaDecision> last = asha_->promote_when_drained();
+  if (!run && in_flight_.empty()) {  // nothing left: the stopping rule may let a stopped run go on
+    const std::vector<StopDecision> last = search_.promote_when_drained();
     report(last);
     if (!last.empty()) run = store_.claim_next_pending(spec_.name, coordinator_id_);
   }
@@ -208,34 +191,32 @@ std::optional<common::AssignMessage> SweepBook::assign_next() {
   if (assign.resume)
     store_.add_event(spec_.name, run->id, "resume", fmt::format("attempt {}, from last.pt", run->attempts));
   const int64_t epochs = common::train_config_from_json(assign.config, assign.seed).epochs;
-  const int64_t until = asha_ ? asha_->target_epoch(*run) : epochs;
+  const int64_t until = search_.target_epoch(*run, epochs);
   assign.until_epoch = until < epochs ? until : 0;
   in_flight_[run->key] = InFlight{*run, epochs, until, 0};
   return assign;
 }
 
 bool SweepBook::draw_trial() {
-  TrialDraw draw = sampler_->draw(history_);
+  TrialDraw draw = search_.draw();
   PlannedRun trial = plan_trial(spec_, draw.number, draw.values);
   std::optional<int64_t> id = add_drawn_trial(draw, trial);
-  if (!id && draw.proposal == "model") {  // the model proposed a config the sweep has: explore instead
-    draw = sampler_->explore(draw);
+  if (!id && draw.proposal == Proposal::Model) {  // the model proposed a config the sweep has: explore instead
+    draw = search_.explore(draw);
     trial = plan_trial(spec_, draw.number, draw.values);
     id = add_drawn_trial(draw, trial);
   }
   if (!id) return false;
-  sampler_->count_trial();
   if (spec_.search.trials == 0) progress_.add_run(trial.cost_flops);
   repeats_in_a_row_ = 0;
-  history_.add(*id, draw.unit, common::train_config_from_json(trial.config, 0).epochs);
-  if (asha_) asha_->add_run(store_.run(*id));
+  search_.add_trial(store_.run(*id), draw, common::train_config_from_json(trial.config, 0).epochs);
   return true;
 }
 
 std::optional<int64_t> SweepBook::add_drawn_trial(const TrialDraw& draw, const PlannedRun& trial) {
-  return store_.add_trial(
-      spec_.name, new_run(trial),
-      TrialRecord{draw.number, std::nullopt, spec_.search.method, draw.proposal, draw.state.dump(), 0});
+  return store_.add_trial(spec_.name, new_run(trial),
+                          TrialRecord{draw.number, std::nullopt, to_string(spec_.search.method),
+                                      to_string(draw.proposal), draw.state.dump(), 0});
 }
 
 SweepBook::InFlight& SweepBook::in_flight_run(const std::string& run_key, const char* message_type) {
@@ -272,27 +253,26 @@ void SweepBook::record_done(const common::DoneMessage& message) {
   for (const auto& figures : message.results.history) store_.record_epoch(run.record.id, to_epoch_record(figures));
   const std::string results = common::result_to_json(message.results).dump();
   // The sweep's epochs, as its rows count them: this assignment took the run from its last rung (or 0).
-  trained_epochs_ += run.until_epoch - (asha_ && run.record.rung > 0 ? asha_->rung_epoch(run.record.rung - 1) : 0);
-  history_.reached(run.record.id, message.results.history, run.until_epoch);
-  if (run.until_epoch < run.epochs) {  // a rung: ASHA decides whether it goes on
-    const RunRecord record = run.record;
+  trained_epochs_ += run.until_epoch - search_.start_epoch(run.record);
+  const std::vector<StopDecision> decisions =
+      search_.on_result(run.record, message.results.history, run.until_epoch, run.epochs, results);
+  if (run.until_epoch < run.epochs) {  // a rung: the stopping rule decided whether it goes on
     in_flight_.erase(message.run_key);
-    report(asha_->on_rung_reached(record, results));
+    report(decisions);
     return;
   }
   store_.finish_run(run.record.id, results);
-  history_.finished(run.record.id);
   const double remaining = static_cast<double>(run.epochs - run.epochs_reported) * epoch_cost(run);
   progress_.run_done(run.record.name, message.results, remaining);
   in_flight_.erase(message.run_key);
 }
 
-void SweepBook::report(const std::vector<AshaDecision>& decisions) {
-  for (const AshaDecision& d : decisions) {
-    history_.stopped(d.run_id, !d.goes_on);
+void SweepBook::report(const std::vector<StopDecision>& decisions) {
+  const StoppingRule* rule = search_.stopping_rule();
+  for (const StopDecision& d : decisions) {
     const RunRecord run = store_.run(d.run_id);
     const double left =
-        1.0 - static_cast<double>(asha_->rung_epoch(d.rung)) / static_cast<double>(asha_->max_epochs(run));
+        1.0 - static_cast<double>(rule->rung_epoch(d.rung)) / static_cast<double>(rule->max_epochs(run));
     const int stopped = d.goes_on ? (d.was_stopped ? -1 : 0) : 1;
     progress_.early_stop(d.run_name, stopped, stopped * run.cost * left, d.why);
   }
@@ -309,7 +289,7 @@ void SweepBook::on_failed(const common::FailedMessage& message) {
   // A retry starts afresh: resuming would only replay a deterministic failure.
   common::remove_checkpoints(run_checkpoint_dir(results_root_, spec_.name, run.record.key));
   const RunState state = store_.fail_run(run.record.id, message.error, spec_.resources.max_attempts);
-  if (state == RunState::Failed) history_.finished(run.record.id);
+  if (state == RunState::Failed) search_.on_given_up(run.record.id);
   progress_.run_failed(run.record.name, message.error, state == RunState::Pending, done_cost, run.record.cost);
   in_flight_.erase(message.run_key);
 }

@@ -1,8 +1,8 @@
 // The coordinator's bookkeeping, free of any transport: sets a sweep up in the store, turns its
 // pending runs into assignments (highest ASHA rung, then longest cost first), and writes what workers
-// report (epochs, results, failures) to the store and the progress lines, with the early-stopping
-// decisions (asha.h) when the spec asks for them. The MPI coordinator and the single-process sweep
-// both drive it.
+// report (epochs, results, failures) to the store and the progress lines. The search (sampled trials,
+// early-stopping decisions) is TrialSearch's (orchestrator/search/trial_search.h), which this calls. The MPI
+// coordinator and the single-process sweep both drive it.
 #pragma once
 
 #include <filesystem>
@@ -12,13 +12,11 @@
 #include <string>
 
 #include "common/protocol.h"
-#include "orchestrator/asha.h"
 #include "orchestrator/progress.h"
+#include "orchestrator/search/trial_search.h"
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/store/store.h"
-#include "orchestrator/trial_history.h"
-#include "orchestrator/trial_sampler.h"
 
 namespace bokeh::orchestrator {
 
@@ -60,7 +58,7 @@ class SweepBook {
 
   // The next pending run as an assignment (it becomes running), or nullopt. Runs left running by
   // another process that has died since are reclaimed first. With nothing pending, the next sampled
-  // trial is drawn now and stored with its sampler state (trial_sampler.h). Under early stopping the
+  // trial is drawn now and stored with its sampler state (search/sampler.h). Under early stopping the
   // assignment trains up to the run's next rung (until_epoch).
   std::optional<common::AssignMessage> next_assignment();
 
@@ -98,14 +96,14 @@ class SweepBook {
   // catch_up(): processes sharing a sweep decide one at a time, each on every result recorded so far.
   std::optional<common::AssignMessage> assign_next();
   void record_done(const common::DoneMessage& message);
-  // Reloads the search state kept in memory (ASHA's rung tables, the sampler's counters, TPE's
-  // history, the epochs trained) from the store when another process changed the sweep since this
+  // Reloads the search state kept in memory (the stopping rule's tables, the sampler's counters, the
+  // trial history, the epochs trained) from the store when another process changed the sweep since this
   // one last wrote (Store::last_event_id), and recounts the progress.
   void catch_up();
   SweepTally tally() const;
   int64_t trials_left() const;  // trials still to draw: 0 when the search is over, -1 when open-ended
   double epoch_cost(const InFlight& run) const { return run.record.cost / static_cast<double>(run.epochs); }
-  void report(const std::vector<AshaDecision>& decisions);
+  void report(const std::vector<StopDecision>& decisions);
   bool draw_trial();  // draws the next trial; false when it repeated a config the sweep has
   // Stores the draw and its planned run: the run's id, nullopt when it repeats a config the sweep has.
   std::optional<int64_t> add_drawn_trial(const TrialDraw& draw, const PlannedRun& trial);
@@ -119,9 +117,7 @@ class SweepBook {
   std::string set_aside_;  // what claim_folder() moved, for open()'s event
   int64_t coordinator_id_ = 0;
   std::map<std::string, InFlight> in_flight_;  // by run key
-  std::optional<AshaScheduler> asha_;          // with early_stopping: asha
-  std::optional<TrialSampler> sampler_;        // with search:
-  TrialHistory history_;                       // the sampled trials' results, for TPE
+  TrialSearch search_;                         // the sampler, the stopping rule and the trial history
   int64_t trained_epochs_ = 0;                 // the sweep's epochs trained, for search.budget_epochs
   int64_t repeats_in_a_row_ = 0;               // draws that repeated a config, since the last new one
   double trial_cost_ = 0;                      // a sampled trial's cost estimate (the plan's first)

@@ -43,23 +43,24 @@ std::string describe(const SearchDimension& d) {
 // The search and early-stopping lines above the table.
 void print_search(std::ostream& out, const Spec& spec, const RunPlan& plan) {
   const SearchSpace& s = spec.search;
-  if (!s.method.empty()) {
+  if (s.method != SearchMethod::None) {
     std::vector<std::string> dims;
     for (const SearchDimension& d : s.dimensions) dims.push_back(describe(d));
     const std::string count = s.trials > 0 ? fmt::format("{} trials", s.trials) : std::string("open-ended trials");
     std::string extra;
-    if (s.method == "tpe") extra += fmt::format(", {} startup", s.n_startup_trials);
+    if (s.method == SearchMethod::Tpe) extra += fmt::format(", {} startup", s.n_startup_trials);
     if (s.budget_epochs > 0) extra += fmt::format(", budget {} epochs", s.budget_epochs);
-    out << fmt::format("search: {}, {} (seed {}{}): {}\n", s.method, count, s.seed, extra, fmt::join(dims, "; "));
+    out << fmt::format("search: {}, {} (seed {}{}): {}\n", to_string(s.method), count, s.seed, extra,
+                       fmt::join(dims, "; "));
     const auto listed = static_cast<int64_t>(plan.trials.size());
     if (s.trials == 0 || listed < s.trials) {
       out << fmt::format(
           "trials are drawn as workers ask for them; the table lists the first {}{}\n", listed,
-          s.method == "tpe" ? " (its quasi-random startup; the model proposes the rest from results)" : "");
+          s.method == SearchMethod::Tpe ? " (its quasi-random startup; the model proposes the rest from results)" : "");
     }
   }
   const EarlyStopping& es = spec.early_stopping;
-  if (es.method.empty()) return;
+  if (es.method == StoppingMethod::None) return;
   int64_t most = 0;
   for (const std::vector<PlannedRun>* runs : {&plan.runs, &plan.trials}) {
     for (const PlannedRun& r : *runs)
@@ -68,7 +69,7 @@ void print_search(std::ostream& out, const Spec& spec, const RunPlan& plan) {
   out << fmt::format(
       "early stopping: {} on {}, reduction factor {}, rungs at epochs [{}] (of up to {}); the costs "
       "below are for training every run to its last epoch\n",
-      es.method, es.metric, es.reduction_factor,
+      to_string(es.method), to_string(es.metric), es.reduction_factor,
       fmt::join(common::asha_rung_epochs(es.min_epochs, es.reduction_factor, most), ", "), most);
 }
 
@@ -78,9 +79,9 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int
   const common::DataConfig& d = spec.data;
   std::vector<PlannedRun> listed = plan.runs;
   listed.insert(listed.end(), plan.trials.begin(), plan.trials.end());
-  const std::string trials = spec.search.method.empty() ? std::string()
-                             : spec.search.trials > 0   ? fmt::format(" + {} sampled trials", spec.search.trials)
-                                                        : std::string(" + open-ended sampled trials");
+  const std::string trials = spec.search.method == SearchMethod::None ? std::string()
+                             : spec.search.trials > 0 ? fmt::format(" + {} sampled trials", spec.search.trials)
+                                                      : std::string(" + open-ended sampled trials");
   out << fmt::format("sweep \"{}\" ({}): {} run{}{}{}, tables [{}], seed {}\n", spec.name, spec.file, plan.runs.size(),
                      plan.runs.size() == 1 ? "" : "s", trials,
                      plan.duplicates.empty() ? ""

@@ -10,7 +10,7 @@
 
 #include "common/run_settings.h"
 #include "orchestrator/spec/run_cost.h"
-#include "orchestrator/spec/samplers.h"
+#include "orchestrator/spec/search_points.h"
 #include "orchestrator/spec/yaml_reader.h"
 
 namespace bokeh::orchestrator {
@@ -182,7 +182,7 @@ std::vector<Candidate> candidates(const Spec& spec) {
     finish(std::move(c));
   }
   add_grid_points(spec, finish);
-  if (spec.runs.empty() && spec.grid.empty() && spec.search.method.empty()) {
+  if (spec.runs.empty() && spec.grid.empty() && spec.search.method == SearchMethod::None) {
     Candidate c{"base", spec.base_where};
     c.repeats = spec.repeats;
     c.apply(spec.base);
@@ -223,7 +223,7 @@ void check_early_stopping(const Spec& spec, const std::vector<Candidate>& runs, 
     }
   }
   const EarlyStopping& es = spec.early_stopping;
-  if (es.method.empty()) return;
+  if (es.method == StoppingMethod::None) return;
   int64_t most = 0;
   for (const Candidate& c : runs) most = std::max(most, c.integer("train.epochs"));
   for (const PlannedRun& t : trials)
@@ -245,9 +245,9 @@ PlannedRun plan_trial(const Spec& spec, int64_t trial, const std::vector<nlohman
 std::vector<PlannedRun> preview_trials(const Spec& spec) {
   const SearchSpace& space = spec.search;
   std::vector<PlannedRun> out;
-  if (space.method.empty()) return out;
+  if (space.method == SearchMethod::None) return out;
   int64_t n = space.trials > 0 ? std::min(space.trials, kPreviewTrials) : kPreviewTrials;
-  if (space.method == "tpe") n = std::min(n, space.n_startup_trials);  // later ones follow from results
+  if (space.method == SearchMethod::Tpe) n = std::min(n, space.n_startup_trials);  // later ones follow from results
   for (int64_t t = 1; t <= n; ++t) out.push_back(plan_trial(spec, t, trial_values(space, t)));
   return out;
 }
@@ -256,8 +256,8 @@ RunPlan plan_runs(const Spec& spec) {
   RunPlan plan;
   std::map<std::string, size_t> by_key;
   std::map<std::string, size_t> by_name;
-  // Sampled trials are drawn one at a time as workers ask (orchestrator/trial_sampler.h): each trains once.
-  if (spec.repeats > 1 && !spec.search.method.empty()) {
+  // Sampled trials are drawn one at a time as workers ask (orchestrator/search/sampler.h): each trains once.
+  if (spec.repeats > 1 && spec.search.method != SearchMethod::None) {
     throw SpecError(spec.locations.at("repeats"),
                     fmt::format("is {}, but sampled trials (search:) train once each: repeats apply to runs: and "
                                 "grid: points only, so a spec with search: keeps it at 1 (give a runs: entry its "

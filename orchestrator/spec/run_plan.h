@@ -45,7 +45,7 @@ struct RunPlan {
   std::vector<PlannedRun> runs;  // explicit runs in spec order, grid points (first axis outermost)
   std::vector<DuplicateRun> duplicates;
   // The first sampled trials (at most kPreviewTrials; for tpe its startup trials only), checked and
-  // costed for the dry run. The sweep draws its trials itself, lazily (orchestrator/trial_sampler.h).
+  // costed for the dry run. The sweep draws its trials itself, lazily (orchestrator/search/sampler.h).
   std::vector<PlannedRun> trials;
 };
 

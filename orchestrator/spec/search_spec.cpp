@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "orchestrator/spec/samplers.h"
+#include "orchestrator/spec/search_points.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -103,7 +103,7 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
   for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
     r.require_known(f, {"method", "trials", "seed", "space", "n_startup_trials", "budget_epochs"});
     if (f.name == "method") {
-      space.method = r.choice(f.value, f.key, f.path, {"random", "sobol", "tpe"});
+      space.method = parse_kind<SearchMethod>(r.choice(f.value, f.key, f.path, kind_names<SearchMethod>()));
     } else if (f.name == "n_startup_trials") {
       space.n_startup_trials = r.integer(f.value, f.key, f.path, 1);
       startup_entry = f;
@@ -119,10 +119,10 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
       space_entry = f;
     }
   }
-  if (space.method.empty()) r.fail(e.key, e.path + ".method", "missing: random, sobol or tpe");
+  if (space.method == SearchMethod::None) r.fail(e.key, e.path + ".method", "missing: random, sobol or tpe");
   if (space.trials == 0 && space.budget_epochs == 0)
     r.fail(e.key, e.path + ".trials", "missing: how many trials to sample (or search.budget_epochs, a stopping rule)");
-  if (startup_entry && space.method != "tpe")
+  if (startup_entry && space.method != SearchMethod::Tpe)
     r.fail(startup_entry->key, startup_entry->path, "applies to method tpe only");
   if (!space_entry) r.fail(e.key, e.path + ".space", "missing: the run settings to sample and their distributions");
   walk(*space_entry, [&](const common::Setting& s, const YamlEntry& d) {
@@ -137,12 +137,12 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
   const bool single_point = std::all_of(space.dimensions.begin(), space.dimensions.end(), [](const SearchDimension& d) {
     return d.distribution == Distribution::Choice && d.choices.size() == 1;
   });
-  if (space.method == "tpe" && single_point) {
+  if (space.method == SearchMethod::Tpe && single_point) {
     r.fail(space_entry->key, space_entry->path,
            "holds a single point (every setting a choice of one value): tpe has nothing to learn; use runs: or grid:");
   }
   // TPE's startup trials are Sobol points too.
-  if (space.method != "random" && space.dimensions.size() > kSobolMaxDimensions) {
+  if (space.method != SearchMethod::Random && space.dimensions.size() > kSobolMaxDimensions) {
     r.fail(
         space_entry->key, space_entry->path,
         fmt::format("Sobol points have at most {} dimensions (got {})", kSobolMaxDimensions, space.dimensions.size()));
@@ -156,15 +156,15 @@ EarlyStopping read_early_stopping(const YamlReader& r, const YamlEntry& e) {
   for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
     r.require_known(f, {"method", "metric", "min_epochs", "reduction_factor"});
     if (f.name == "method")
-      es.method = r.choice(f.value, f.key, f.path, {"asha"});
+      es.method = parse_kind<StoppingMethod>(r.choice(f.value, f.key, f.path, kind_names<StoppingMethod>()));
     else if (f.name == "metric")
-      es.metric = r.choice(f.value, f.key, f.path, {"val_loss", "train_loss"});
+      es.metric = parse_kind<StopMetric>(r.choice(f.value, f.key, f.path, kind_names<StopMetric>()));
     else if (f.name == "min_epochs")
       es.min_epochs = r.integer(f.value, f.key, f.path, 1);
     else
       es.reduction_factor = r.integer(f.value, f.key, f.path, 2);
   }
-  if (es.method.empty()) r.fail(e.key, e.path + ".method", "missing: asha");
+  if (es.method == StoppingMethod::None) r.fail(e.key, e.path + ".method", "missing: asha");
   return es;
 }
 

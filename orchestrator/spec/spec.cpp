@@ -114,7 +114,7 @@ class SpecParser {
     }
     if (!named) r_.fail(root, "sweep", "missing: every spec names its sweep (sweep: NAME)");
     if (spec_.data.source == "synthetic") size_synthetic_data();
-    if (!spec_.search.method.empty() && !search_seeded) spec_.search.seed = spec_.seed;
+    if (spec_.search.method != SearchMethod::None && !search_seeded) spec_.search.seed = spec_.seed;
     check_sweep_size(spec_);
   }
 
@@ -501,7 +501,7 @@ json canonical_spec(const Spec& spec) {
   for (const auto& [number, rows] : spec.table_rows)
     out["table_rows"][std::to_string(number)] = rows.all ? json("all") : json(rows.runs);
   for (const GridAxis& g : spec.grid) out["grid"].push_back({{"key", g.path}, {"values", g.values}});
-  if (!spec.search.method.empty()) {
+  if (spec.search.method != SearchMethod::None) {
     json space = json::array();
     for (const SearchDimension& d : spec.search.dimensions) {
       json dim = {{"key", d.path}, {"distribution", distribution_name(d.distribution)}};
@@ -512,18 +512,18 @@ json canonical_spec(const Spec& spec) {
       if (d.log) dim["log"] = true;
       space.push_back(std::move(dim));
     }
-    out["search"] = {{"method", spec.search.method},
+    out["search"] = {{"method", to_string(spec.search.method)},
                      {"trials", spec.search.trials},
                      {"seed", spec.search.seed},
                      {"space", std::move(space)}};
     // Only when given, so that the canonical form of an existing random or Sobol spec is unchanged.
-    if (spec.search.method == "tpe") out["search"]["n_startup_trials"] = spec.search.n_startup_trials;
+    if (spec.search.method == SearchMethod::Tpe) out["search"]["n_startup_trials"] = spec.search.n_startup_trials;
     if (spec.search.budget_epochs > 0) out["search"]["budget_epochs"] = spec.search.budget_epochs;
   }
-  if (!spec.early_stopping.method.empty()) {
+  if (spec.early_stopping.method != StoppingMethod::None) {
     const EarlyStopping& es = spec.early_stopping;
-    out["early_stopping"] = {{"method", es.method},
-                             {"metric", es.metric},
+    out["early_stopping"] = {{"method", to_string(es.method)},
+                             {"metric", to_string(es.metric)},
                              {"min_epochs", es.min_epochs},
                              {"reduction_factor", es.reduction_factor}};
   }

@@ -14,6 +14,7 @@
 
 #include "common/reference.h"
 #include "common/run_config.h"
+#include "orchestrator/spec/search_names.h"
 
 namespace bokeh::orchestrator {
 
@@ -65,7 +66,7 @@ struct GridAxis {
   SourceLocation where;
 };
 
-// One sampled run setting of `search.space` (see samplers.h for how a unit number becomes a value).
+// One sampled run setting of `search.space` (see search_points.h for how a unit number becomes a value).
 enum class Distribution { Uniform, LogUniform, Integer, Choice };
 const char* distribution_name(Distribution distribution);  // as a spec writes it: uniform, loguniform, int, choice
 
@@ -79,9 +80,9 @@ struct SearchDimension {
 };
 
 // `search:`: trials sampled from a space, on top of `base`, besides runs and grid points. Trials are
-// drawn lazily, when a worker needs one (orchestrator/trial_sampler.h), never all up front.
+// drawn lazily, when a worker needs one (orchestrator/search/sampler.h), never all up front.
 struct SearchSpace {
-  std::string method;                       // "" = no search; "random" | "sobol" | "tpe"
+  SearchMethod method = SearchMethod::None;
   int64_t trials = 0;                       // how many to draw; 0 = open-ended (then budget_epochs stops the sampling)
   uint64_t seed = 0;                        // defaults to the spec's seed
   int64_t n_startup_trials = 10;            // tpe: quasi-random (Sobol) trials before the model proposes
@@ -93,8 +94,8 @@ struct SearchSpace {
 
 // `early_stopping:`: ASHA rungs at min_epochs * reduction_factor^k below each run's train.epochs.
 struct EarlyStopping {
-  std::string method;               // "" = none; "asha"
-  std::string metric = "val_loss";  // val_loss | train_loss, at the rung's epoch, lower is better
+  StoppingMethod method = StoppingMethod::None;
+  StopMetric metric = StopMetric::ValLoss;  // at the rung's epoch
   int64_t min_epochs = 1;
   int64_t reduction_factor = 3;
   SourceLocation where;

@@ -39,7 +39,7 @@ void check_sweep_size(const Spec& spec) {
     points = times(points, axis.values.size());
   }
   const uint64_t grid_runs = times(points, repeats);
-  const bool base_only = spec.runs.empty() && spec.grid.empty() && spec.search.method.empty();
+  const bool base_only = spec.runs.empty() && spec.grid.empty() && spec.search.method == SearchMethod::None;
   const uint64_t total = plus(plus(runs, grid_runs), base_only ? repeats : 0);
   if (total <= kMaxSweepRuns) return;
 

@@ -82,7 +82,7 @@ struct EventRecord {
   std::string message;
 };
 
-// One draw of a sampled trial (orchestrator/trial_sampler.h).
+// One draw of a sampled trial (orchestrator/search/sampler.h).
 struct TrialRecord {
   int64_t number = 0;             // 1-based draw counter within the sweep
   std::optional<int64_t> run_id;  // nullopt: the draw repeated a config the sweep has (nothing added)

@@ -125,7 +125,7 @@ CREATE INDEX runs_by_state ON runs (sweep_id, state, cost);
 )sql";
 
 // Sampled trials, one row per draw (a draw whose config the sweep already has keeps run_id NULL), with
-// the sampler state at the draw (orchestrator/trial_sampler.h), so that a resume continues the stream.
+// the sampler state at the draw (orchestrator/search/sampler.h), so that a resume continues the stream.
 const char* const kVersion5 = R"sql(
 CREATE TABLE trials (
   sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,

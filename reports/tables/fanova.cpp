@@ -106,12 +106,12 @@ AnovaShares fanova(const std::vector<std::vector<double>>& x, const std::vector<
   const double mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
   std::vector<double> centred;
   for (double v : y) centred.push_back(v - mean);
-  uint64_t state = options.seed;
+  common::SeededRng rng(options.seed);
   Forest forest;
   for (int t = 0; t < options.trees; ++t) {
     std::vector<size_t> rows(x.size());
-    for (size_t& r : rows) r = static_cast<size_t>(splitmix64(state) % x.size());
-    forest.push_back(grow_tree_leaves(x, centred, rows, box, options.max_depth, state));
+    for (size_t& r : rows) r = static_cast<size_t>(rng.below(x.size()));
+    forest.push_back(grow_tree_leaves(x, centred, rows, box, options.max_depth, rng));
   }
   const size_t d = box.size();
   AnovaShares out;

@@ -194,7 +194,7 @@ ImportanceResult importance(const orchestrator::SweepInfo& sweep, const std::vec
   for (const Dimension& d : dims) cells *= d.levels.size();
   result.exact = cells == samples.size();  // every combination of the levels once: a full factorial grid
   std::vector<std::vector<double>> draws;  // per resample, the flat shares
-  uint64_t state = options.seed ^ kSeedSalt;
+  common::SeededRng rng(options.seed ^ kSeedSalt);
   AnovaShares estimate;
   if (result.exact) {
     for (const Dimension& d : dims) result.cells.push_back(std::to_string(d.levels.size()));
@@ -206,7 +206,7 @@ ImportanceResult importance(const orchestrator::SweepInfo& sweep, const std::vec
         std::vector<std::vector<double>> drawn;
         for (const Sample& s : samples) {
           std::vector<double> values;
-          for (size_t i = 0; i < s.values.size(); ++i) values.push_back(s.values[splitmix64(state) % s.values.size()]);
+          for (size_t i = 0; i < s.values.size(); ++i) values.push_back(s.values[rng.below(s.values.size())]);
           drawn.push_back(std::move(values));
         }
         draws.push_back(flat_shares(grid_anova(dims, samples, drawn)));
@@ -225,19 +225,19 @@ ImportanceResult importance(const orchestrator::SweepInfo& sweep, const std::vec
     }
     ForestOptions forest;
     forest.trees = options.trees;
-    forest.seed = splitmix64(state);
+    forest.seed = rng.next();
     estimate = fanova(x, y, box, forest);
     for (int b = 0; b < options.bootstrap; ++b) {
       std::vector<std::vector<double>> bx;
       std::vector<double> by;
       for (size_t i = 0; i < x.size(); ++i) {
-        const size_t pick = splitmix64(state) % x.size();
+        const size_t pick = rng.below(x.size());
         bx.push_back(x[pick]);
         by.push_back(y[pick]);
       }
       ForestOptions resample = forest;
       resample.trees = options.bootstrap_trees;
-      resample.seed = splitmix64(state);
+      resample.seed = rng.next();
       draws.push_back(flat_shares(fanova(bx, by, box, resample)));
     }
   }

@@ -10,8 +10,9 @@ namespace {
 
 class TreeGrower {
  public:
-  TreeGrower(const std::vector<std::vector<double>>& x, const std::vector<double>& y, int max_depth, uint64_t& state)
-      : x_(x), y_(y), max_depth_(max_depth), state_(state) {}
+  TreeGrower(const std::vector<std::vector<double>>& x, const std::vector<double>& y, int max_depth,
+             common::SeededRng& rng)
+      : x_(x), y_(y), max_depth_(max_depth), rng_(rng) {}
 
   // Splits `rows` (inside `box`) until they are single-valued in y or in x, adding the leaves.
   void grow(const std::vector<size_t>& rows, const Box& box, int depth, std::vector<Leaf>& leaves) {
@@ -23,7 +24,7 @@ class TreeGrower {
     if (depth < max_depth_ && squares > 0) {
       std::vector<size_t> features(x_.front().size());
       std::iota(features.begin(), features.end(), size_t{0});
-      for (size_t k = features.size(); k > 1; --k) std::swap(features[k - 1], features[splitmix64(state_) % k]);
+      for (size_t k = features.size(); k > 1; --k) std::swap(features[k - 1], features[rng_.below(k)]);
       for (size_t f : features) {
         double threshold = 0;
         if (!best_split(rows, f, sum, squares, threshold)) continue;
@@ -69,22 +70,16 @@ class TreeGrower {
   const std::vector<std::vector<double>>& x_;
   const std::vector<double>& y_;
   const int max_depth_;
-  uint64_t& state_;
+  common::SeededRng& rng_;
 };
 
 }  // namespace
 
-uint64_t splitmix64(uint64_t& state) {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 std::vector<Leaf> grow_tree_leaves(const std::vector<std::vector<double>>& x, const std::vector<double>& y,
-                                   const std::vector<size_t>& rows, const Box& box, int max_depth, uint64_t& state) {
+                                   const std::vector<size_t>& rows, const Box& box, int max_depth,
+                                   common::SeededRng& rng) {
   std::vector<Leaf> leaves;
-  TreeGrower(x, y, max_depth, state).grow(rows, box, 0, leaves);
+  TreeGrower(x, y, max_depth, rng).grow(rows, box, 0, leaves);
   return leaves;
 }
 

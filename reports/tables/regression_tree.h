@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/seeded_rng.h"
+
 namespace bokeh::reports {
 
 // Each dimension's range [low, high] (low < high).
@@ -21,12 +23,10 @@ struct Leaf {
   double value = 0;
 };
 
-// x: one row per configuration; rows: the sample (with repeats) the tree is grown on; state: the
-// feature draws' splitmix64 stream. The leaves partition `box`.
+// x: one row per configuration; rows: the sample (with repeats) the tree is grown on; rng: the
+// feature draws' stream. The leaves partition `box`.
 std::vector<Leaf> grow_tree_leaves(const std::vector<std::vector<double>>& x, const std::vector<double>& y,
-                                   const std::vector<size_t>& rows, const Box& box, int max_depth, uint64_t& state);
-
-// The 64-bit mixer the forest's draws come from (splitmix64).
-uint64_t splitmix64(uint64_t& state);
+                                   const std::vector<size_t>& rows, const Box& box, int max_depth,
+                                   common::SeededRng& rng);
 
 }  // namespace bokeh::reports

@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "common/asha_rungs.h"
-#include "orchestrator/asha.h"
+#include "orchestrator/search/asha_rule.h"
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/sweep_book.h"
 #include "sweep_test_spec.h"

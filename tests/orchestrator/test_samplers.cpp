@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "orchestrator/spec/samplers.h"
+#include "orchestrator/spec/search_points.h"
 #include "orchestrator/spec/spec.h"
 
 using namespace bokeh::orchestrator;
@@ -37,7 +37,7 @@ SearchDimension range(Distribution d, double low, double high, bool log = false)
 
 SearchSpace space(const std::string& method, int64_t trials, uint64_t seed, std::vector<SearchDimension> dims) {
   SearchSpace s;
-  s.method = method;
+  s.method = parse_kind<SearchMethod>(method);
   s.trials = trials;
   s.seed = seed;
   s.dimensions = std::move(dims);

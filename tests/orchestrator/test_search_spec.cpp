@@ -9,7 +9,7 @@
 #include "common/run_settings.h"
 #include "orchestrator/spec/dry_run.h"
 #include "orchestrator/spec/run_plan.h"
-#include "orchestrator/spec/samplers.h"
+#include "orchestrator/spec/search_points.h"
 #include "orchestrator/sweep_book.h"
 #include "orchestrator/sweep_records.h"
 #include "sweep_test_spec.h"

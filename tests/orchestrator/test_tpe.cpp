@@ -1,4 +1,4 @@
-// The TPE proposal on its own (orchestrator/tpe.h): on known functions its proposals concentrate near
+// The TPE proposal on its own (orchestrator/search/tpe_kernels.h): on known functions its proposals concentrate near
 // the optimum, far more than uniform draws do; a choice dimension finds its best category; the
 // constant liar moves concurrent proposals apart (without it the same stream proposes the same point);
 // the same inputs give the same proposal.
@@ -9,8 +9,8 @@
 #include <limits>
 #include <vector>
 
-#include "orchestrator/spec/samplers.h"
-#include "orchestrator/tpe.h"
+#include "orchestrator/spec/search_points.h"
+#include "orchestrator/search/tpe_kernels.h"
 
 using namespace bokeh::orchestrator;
 using namespace bokeh::common;

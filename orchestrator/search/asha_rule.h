@@ -1,6 +1,6 @@
-// ASHA early stopping (asynchronous successive halving, Li et al. 2020) for a sweep, its state derived
-// from the store alone: a run's rung and state (runs.rung, runs.state) and its metric at each rung's
-// epoch (the epochs table). That state is read once (load()) and then kept in memory, rung tables
+// ASHA early stopping (asynchronous successive halving, Li et al. 2020), a sweep's stopping rule
+// (stopping_rule.h), its state derived from the store alone: a run's rung and state (runs.rung, runs.state) and its
+// metric at each rung's epoch (the epochs table). That state is read once (load()) and then kept in memory, rung tables
 // sorted by metric, updated by each decision: no decision scans the sweep's runs or parses their
 // configs, so a decision costs the same at 10 trials and at 10,000. Rungs are numbered from 0
 // (common/asha_rungs.h). A run that reaches a rung below its last epoch goes on when its metric is in the
@@ -16,48 +16,37 @@
 #include <unordered_map>
 #include <vector>
 
+#include "orchestrator/search/stopping_rule.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/store/store.h"
 
 namespace bokeh::orchestrator {
 
-struct AshaDecision {
-  int64_t run_id = 0;
-  std::string run_name;
-  int64_t rung = 0;          // the rung it was judged at
-  bool goes_on = false;      // true: pending towards rung + 1; false: stopped at rung
-  bool was_stopped = false;  // a promotion of a run stopped earlier
-  std::string why;           // the event's text
-};
-
-class AshaScheduler {
+class AshaRule : public StoppingRule {
  public:
-  AshaScheduler(Store& store, std::string sweep, EarlyStopping rule);
+  AshaRule(Store& store, std::string sweep, EarlyStopping rule);
 
   // (Re)builds the rung tables from the store: every run, and its metric at the rungs it was judged at.
-  void load();
-  // A run added to the sweep after load() (a sampled trial, drawn now).
-  void add_run(const RunRecord& run);
+  void load() override;
+  void add_run(const RunRecord& run) override;
 
-  // The epoch a run trains to on its next assignment: its rung's epoch, or its train.epochs once past
-  // the last rung.
-  int64_t target_epoch(const RunRecord& run) const;
-  int64_t max_epochs(const RunRecord& run) const;  // its train.epochs
-  int64_t rung_epoch(int64_t rung) const;          // min_epochs * reduction_factor^rung
+  // min_epochs * reduction_factor^k below max_epochs (common/asha_rungs.h).
+  std::vector<int64_t> levels_below(int64_t max_epochs) const override;
+  int64_t rung_epoch(int64_t rung) const override;  // min_epochs * reduction_factor^rung
+  int64_t target_epoch(const RunRecord& run) const override;
+  int64_t max_epochs(const RunRecord& run) const override;
 
-  // `run` (running) has recorded the epochs up to target_epoch(run) < max_epochs(run), with
-  // `results_json` its results so far: it goes on or is stopped, then every stopped run that the new
-  // record lifts into its rung's top is promoted. Returns the decisions in the order they were taken.
-  std::vector<AshaDecision> on_rung_reached(const RunRecord& run, const std::string& results_json);
+  // The run goes on when its metric is in the top 1/η recorded at its rung, else it is stopped; then
+  // every stopped run that the new record lifts into its rung's top is promoted.
+  std::vector<StopDecision> on_rung_reached(const RunRecord& run, const std::string& results_json) override;
 
-  // Promotes every stopped run in the top 1/η of its rung, lowest rung first (after a restart, what a
-  // kill between a record and its promotions left undone).
-  std::vector<AshaDecision> promote_due();
+  // Promotes every stopped run in the top 1/η of its rung, lowest rung first.
+  std::vector<StopDecision> promote_due() override;
 
-  // With no run pending or running, and none gone on from the highest rung a run is stopped at (a rung
-  // that holds fewer than η runs lets none go on), promotes the best run stopped there: a sweep of few
-  // trials still trains one run to its last epoch. Returns that decision, or none.
-  std::vector<AshaDecision> promote_when_drained();
+  // With none gone on from the highest rung a run is stopped at (a rung that holds fewer than η runs
+  // lets none go on), promotes the best run stopped there: a sweep of few trials still trains one run
+  // to its last epoch. Returns that decision, or none.
+  std::vector<StopDecision> promote_when_drained() override;
 
  private:
   struct Entry {
@@ -82,7 +71,6 @@ class AshaScheduler {
   // How many of `n` recorded runs go on.
   int64_t quota(size_t n) const { return static_cast<int64_t>(n) / rule_.reduction_factor; }
   std::string explain(const std::vector<Entry>& recorded, size_t position, int64_t rung) const;
-  int64_t rungs_below(int64_t max_epochs) const;
 
   Store& store_;
   std::string sweep_;

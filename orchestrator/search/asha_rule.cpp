@@ -1,6 +1,6 @@
 // ASHA's decisions: rung tables built from the store once, kept in memory; stop and promote through
 // the store (each with its event).
-#include "orchestrator/asha.h"
+#include "orchestrator/search/asha_rule.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -27,14 +27,14 @@ std::string ordinal(size_t n) {
 
 }  // namespace
 
-AshaScheduler::AshaScheduler(Store& store, std::string sweep, EarlyStopping rule)
+AshaRule::AshaRule(Store& store, std::string sweep, EarlyStopping rule)
     : store_(store), sweep_(std::move(sweep)), rule_(std::move(rule)) {}
 
-int64_t AshaScheduler::rungs_below(int64_t max_epochs) const {
-  return static_cast<int64_t>(common::asha_rung_epochs(rule_.min_epochs, rule_.reduction_factor, max_epochs).size());
+std::vector<int64_t> AshaRule::levels_below(int64_t max_epochs) const {
+  return common::asha_rung_epochs(rule_.min_epochs, rule_.reduction_factor, max_epochs);
 }
 
-void AshaScheduler::add_run(const RunRecord& run) {
+void AshaRule::add_run(const RunRecord& run) {
   Tracked& t = runs_[run.id];
   t.name = run.name;
   t.rung = run.rung;
@@ -44,7 +44,7 @@ void AshaScheduler::add_run(const RunRecord& run) {
   highest_rung_ = std::max(highest_rung_, run.rung);
 }
 
-void AshaScheduler::load() {
+void AshaRule::load() {
   runs_.clear();
   rungs_.clear();
   stopped_at_.clear();
@@ -60,51 +60,51 @@ void AshaScheduler::load() {
   }
 }
 
-AshaScheduler::Tracked& AshaScheduler::tracked(int64_t id) {
+AshaRule::Tracked& AshaRule::tracked(int64_t id) {
   const auto it = runs_.find(id);
   if (it == runs_.end()) add_run(store_.run(id));  // a run added behind our back (tests, another process)
   return runs_.at(id);
 }
 
-int64_t AshaScheduler::max_epochs(const RunRecord& run) const {
+int64_t AshaRule::max_epochs(const RunRecord& run) const {
   const auto it = runs_.find(run.id);
   return it != runs_.end() ? it->second.max_epochs
                            : common::train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
 }
 
-int64_t AshaScheduler::rung_epoch(int64_t rung) const {
+int64_t AshaRule::rung_epoch(int64_t rung) const {
   return common::asha_rung_epoch(rule_.min_epochs, rule_.reduction_factor, rung);
 }
 
-int64_t AshaScheduler::target_epoch(const RunRecord& run) const {
+int64_t AshaRule::target_epoch(const RunRecord& run) const {
   const int64_t last = max_epochs(run);
-  return run.rung < rungs_below(last) ? rung_epoch(run.rung) : last;
+  return run.rung < static_cast<int64_t>(levels_below(last).size()) ? rung_epoch(run.rung) : last;
 }
 
-std::vector<AshaScheduler::Entry>& AshaScheduler::recorded_at(int64_t rung) {
+std::vector<AshaRule::Entry>& AshaRule::recorded_at(int64_t rung) {
   if (rungs_.size() <= static_cast<size_t>(rung)) rungs_.resize(static_cast<size_t>(rung) + 1);
   return rungs_[static_cast<size_t>(rung)];
 }
 
-size_t AshaScheduler::enter(int64_t id, int64_t rung, const std::vector<EpochRecord>& epochs) {
+size_t AshaRule::enter(int64_t id, int64_t rung, const std::vector<EpochRecord>& epochs) {
   const int64_t epoch = rung_epoch(rung);
   const auto e = std::find_if(epochs.begin(), epochs.end(), [&](const EpochRecord& r) { return r.epoch == epoch; });
   if (e == epochs.end()) return SIZE_MAX;
-  const double metric = rule_.metric == "train_loss" ? e->train_loss : e->val_loss;
+  const double metric = metric_value(rule_.metric, e->train_loss, e->val_loss);
   const Entry entry{std::isfinite(metric) ? metric : std::numeric_limits<double>::infinity(), id};
   std::vector<Entry>& table = recorded_at(rung);
   const auto at = table.insert(std::upper_bound(table.begin(), table.end(), entry), entry);
   return static_cast<size_t>(at - table.begin());
 }
 
-std::string AshaScheduler::explain(const std::vector<Entry>& recorded, size_t position, int64_t rung) const {
+std::string AshaRule::explain(const std::vector<Entry>& recorded, size_t position, int64_t rung) const {
   const int64_t go_on = quota(recorded.size());
   return fmt::format("rung {} (epoch {}): {} {:.6g}, {} of {} recorded there; the best {} go on (1/{})", rung,
-                     rung_epoch(rung), rule_.metric, recorded[position].metric, ordinal(position + 1), recorded.size(),
-                     go_on, rule_.reduction_factor);
+                     rung_epoch(rung), to_string(rule_.metric), recorded[position].metric, ordinal(position + 1),
+                     recorded.size(), go_on, rule_.reduction_factor);
 }
 
-void AshaScheduler::promote(int64_t id, int64_t rung, const std::string& why, bool was_stopped) {
+void AshaRule::promote(int64_t id, int64_t rung, const std::string& why, bool was_stopped) {
   Tracked& t = tracked(id);
   if (was_stopped && t.stopped) --stopped_at_[t.rung];
   t.stopped = false;
@@ -113,7 +113,7 @@ void AshaScheduler::promote(int64_t id, int64_t rung, const std::string& why, bo
   store_.promote_run(id, rung + 1, why);
 }
 
-std::vector<AshaDecision> AshaScheduler::on_rung_reached(const RunRecord& run, const std::string& results_json) {
+std::vector<StopDecision> AshaRule::on_rung_reached(const RunRecord& run, const std::string& results_json) {
   Tracked& t = tracked(run.id);
   std::vector<Entry>& recorded = recorded_at(run.rung);
   const int64_t quota_before = quota(recorded.size());
@@ -123,7 +123,7 @@ std::vector<AshaDecision> AshaScheduler::on_rung_reached(const RunRecord& run, c
                                  run.rung, rung_epoch(run.rung)));
   }
   const int64_t go_on = quota(recorded.size());
-  AshaDecision decision{
+  StopDecision decision{
       run.id, run.name, run.rung, static_cast<int64_t>(position) < go_on, false, explain(recorded, position, run.rung)};
   if (decision.goes_on) {
     promote(run.id, run.rung, "goes on: " + decision.why, false);
@@ -133,14 +133,14 @@ std::vector<AshaDecision> AshaScheduler::on_rung_reached(const RunRecord& run, c
     ++stopped_at_[run.rung];
     store_.pause_run(run.id, results_json, decision.why);
   }
-  std::vector<AshaDecision> decisions{decision};
+  std::vector<StopDecision> decisions{decision};
   // Every run in the rung's top went on before this record (promote_due() at load keeps that true), so
   // the record can lift at most one stopped run into the top: the one at the new quota's last place.
   if (go_on > quota_before) {
     const Entry& lifted = recorded[static_cast<size_t>(go_on - 1)];
     const Tracked& l = tracked(lifted.run_id);
     if (l.stopped && l.rung == run.rung) {
-      AshaDecision d{lifted.run_id, l.name, run.rung,
+      StopDecision d{lifted.run_id, l.name, run.rung,
                      true,          true,   explain(recorded, static_cast<size_t>(go_on - 1), run.rung)};
       promote(lifted.run_id, run.rung, "promoted: " + d.why, true);
       decisions.push_back(std::move(d));
@@ -149,8 +149,8 @@ std::vector<AshaDecision> AshaScheduler::on_rung_reached(const RunRecord& run, c
   return decisions;
 }
 
-std::vector<AshaDecision> AshaScheduler::promote_due() {
-  std::vector<AshaDecision> decisions;
+std::vector<StopDecision> AshaRule::promote_due() {
+  std::vector<StopDecision> decisions;
   for (size_t rung = 0; rung < rungs_.size(); ++rung) {
     const std::vector<Entry>& recorded = rungs_[rung];
     const int64_t go_on = quota(recorded.size());
@@ -158,7 +158,7 @@ std::vector<AshaDecision> AshaScheduler::promote_due() {
       const int64_t id = recorded[static_cast<size_t>(i)].run_id;
       const Tracked& r = tracked(id);
       if (!r.stopped || r.rung != static_cast<int64_t>(rung)) continue;
-      AshaDecision d{id,   r.name, static_cast<int64_t>(rung),
+      StopDecision d{id,   r.name, static_cast<int64_t>(rung),
                      true, true,   explain(recorded, static_cast<size_t>(i), static_cast<int64_t>(rung))};
       promote(id, static_cast<int64_t>(rung), "promoted: " + d.why, true);
       decisions.push_back(std::move(d));
@@ -167,7 +167,7 @@ std::vector<AshaDecision> AshaScheduler::promote_due() {
   return decisions;
 }
 
-std::vector<AshaDecision> AshaScheduler::promote_when_drained() {
+std::vector<StopDecision> AshaRule::promote_when_drained() {
   int64_t top = -1;
   for (const auto& [rung, count] : stopped_at_) {
     if (count > 0) top = std::max(top, rung);
@@ -179,7 +179,7 @@ std::vector<AshaDecision> AshaScheduler::promote_when_drained() {
   const int64_t id = recorded[0].run_id;
   const Tracked& best = tracked(id);
   if (!best.stopped) return {};
-  AshaDecision d{id, best.name, top, true, true, explain(recorded, 0, top)};
+  StopDecision d{id, best.name, top, true, true, explain(recorded, 0, top)};
   promote(id, top, "promoted as the best of the furthest rung, nothing else left to run: " + d.why, true);
   return {d};
 }

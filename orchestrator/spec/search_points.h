@@ -1,7 +1,8 @@
-// Samplers of a spec's `search:` space: points in the unit cube, from a seeded hash (random) or the
-// Sobol sequence (Joe & Kuo's direction numbers, digitally shifted by the seed), mapped onto each
-// dimension's distribution. A trial's point depends on (method, seed, trial index) alone, so more
-// trials keep the first ones. See sweeps/README.md.
+// The point streams of a spec's `search:` space: points in the unit cube, from a seeded hash (random)
+// or the Sobol sequence (Joe & Kuo's direction numbers, digitally shifted by the seed), mapped onto
+// each dimension's distribution. A trial's point depends on (method, seed, trial index) alone, so more
+// trials keep the first ones. Here, in spec, because the dry run previews the first trials; the
+// samplers that draw them are orchestrator/search/'s. See sweeps/README.md.
 #pragma once
 
 #include <nlohmann/json.hpp>

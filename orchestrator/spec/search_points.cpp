@@ -1,10 +1,13 @@
 // Random and Sobol points of a search space, and their mapping onto the dimensions' distributions.
-#include "orchestrator/spec/samplers.h"
+#include "orchestrator/spec/search_points.h"
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
+
+#include "common/seeded_rng.h"
+#include "orchestrator/spec/choice_mapping.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -63,13 +66,6 @@ std::array<uint32_t, kBits> direction_numbers(size_t dimension) {
   return v;
 }
 
-uint64_t splitmix64(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
 double round_significant(double value, int digits) {
   if (value == 0 || !std::isfinite(value)) return value;
   const double scale = std::pow(10.0, digits - 1 - static_cast<int>(std::floor(std::log10(std::fabs(value)))));
@@ -96,22 +92,27 @@ std::vector<double> sobol_point(uint64_t index, size_t dimensions) {
 }
 
 double hashed_unit(uint64_t seed, uint64_t trial, uint64_t dimension) {
-  const uint64_t h = splitmix64(splitmix64(splitmix64(seed) ^ trial) ^ dimension);
+  const uint64_t h = common::mix64(common::mix64(common::mix64(seed) ^ trial) ^ dimension);
   return std::ldexp(static_cast<double>(h >> 11), -53);
 }
 
 std::vector<double> unit_point(const SearchSpace& space, uint64_t trial) {
   const size_t n = space.dimensions.size();
-  if (space.method == "random") {
-    std::vector<double> point(n);
-    for (size_t d = 0; d < n; ++d) point[d] = hashed_unit(space.seed, trial, d);
-    return point;
+  switch (space.method) {
+    case SearchMethod::None:
+      throw std::invalid_argument("unit_point: the spec has no search");
+    case SearchMethod::Random: {
+      std::vector<double> point(n);
+      for (size_t d = 0; d < n; ++d) point[d] = hashed_unit(space.seed, trial, d);
+      return point;
+    }
+    case SearchMethod::Sobol:
+    case SearchMethod::Tpe:  // its startup trials
+      break;
   }
-  if (space.method != "sobol" && space.method != "tpe")
-    throw std::invalid_argument("unknown search method \"" + space.method + "\"");
   std::vector<double> point = sobol_point(trial, n);
   for (size_t d = 0; d < n; ++d) {  // a digital shift: XOR every coordinate's 32 bits with a seeded word
-    const auto shift = static_cast<uint32_t>(splitmix64(space.seed ^ splitmix64(d)) >> 32);
+    const auto shift = static_cast<uint32_t>(common::mix64(space.seed ^ common::mix64(d)) >> 32);
     const auto bits = static_cast<uint32_t>(std::ldexp(point[d], kBits));
     point[d] = std::ldexp(static_cast<double>(bits ^ shift), -kBits);
   }
@@ -131,8 +132,7 @@ nlohmann::json dimension_value(const SearchDimension& dim, double unit) {
       return static_cast<int64_t>(std::clamp(std::floor(v), lo, hi));
     }
     case Distribution::Choice: {
-      const auto n = static_cast<double>(dim.choices.size());
-      return dim.choices[static_cast<size_t>(std::min(n - 1, std::floor(unit * n)))];
+      return dim.choices[static_cast<size_t>(choice_category(unit, static_cast<int>(dim.choices.size())))];
     }
   }
   throw std::logic_error("unknown distribution");

@@ -1,13 +1,16 @@
 // The TPE proposal: the split, two Parzen mixtures of product kernels (truncated normals on [0, 1] for
 // continuous coordinates, smoothed indicators for choices), candidates drawn from the good side and
 // scored by the log density ratio.
-#include "orchestrator/tpe.h"
+#include "orchestrator/search/tpe_kernels.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+
+#include "common/seeded_rng.h"
+#include "orchestrator/spec/choice_mapping.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -16,24 +19,18 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kBandwidthFactor = 0.2;  // sigma = 0.2 * n^(-1/(d+4)), as Optuna's multivariate estimator
 constexpr int kRampAfter = 25;            // observations beyond the newest 25 weigh less, linearly with age
 
-// SplitMix64: a stream of 64-bit words from (seed, trial).
+// The proposal's random stream: common's SplitMix64 seeded by (seed, trial), with Box-Muller normals.
 class Stream {
  public:
-  Stream(uint64_t seed, uint64_t trial) : state_(seed * 0x9E3779B97F4A7C15ULL ^ (trial + 0x632BE59BD9B4E019ULL)) {}
-  uint64_t next() {
-    uint64_t x = (state_ += 0x9E3779B97F4A7C15ULL);
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-  }
-  double unit() { return std::ldexp(static_cast<double>(next() >> 11), -53); }  // [0, 1)
-  double normal() {                                                             // Box-Muller
+  Stream(uint64_t seed, uint64_t trial) : rng_(seed * 0x9E3779B97F4A7C15ULL ^ (trial + 0x632BE59BD9B4E019ULL)) {}
+  double unit() { return rng_.uniform(); }  // [0, 1)
+  double normal() {
     const double u = 1.0 - unit(), v = unit();
     return std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * kPi * v);
   }
 
  private:
-  uint64_t state_;
+  common::SeededRng rng_;
 };
 
 double normal_cdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
@@ -51,7 +48,7 @@ struct Mixture {
     if (dim.choices > 0) {
       const double k = dim.choices;
       if (i == prior()) return -std::log(k);
-      const bool same = category(x, dim.choices) == category(centres[i][d], dim.choices);
+      const bool same = choice_category(x, dim.choices) == choice_category(centres[i][d], dim.choices);
       return std::log(((same ? 1.0 : 0.0) + prior_weight / k) / (1.0 + prior_weight));
     }
     const double mu = i == prior() ? 0.5 : centres[i][d], s = i == prior() ? 1.0 : sigma;
@@ -89,8 +86,9 @@ struct Mixture {
       if (dims[d].choices > 0) {  // the kernel's own category with its smoothed probability, else uniform
         const int k = dims[d].choices;
         const double p_own = pick == prior() ? 0.0 : 1.0 / (1.0 + prior_weight);
-        const int c = stream.unit() < p_own ? category(centres[pick][d], k) : static_cast<int>(stream.unit() * k);
-        x[d] = (std::min(c, k - 1) + 0.5) / k;
+        const int c =
+            stream.unit() < p_own ? choice_category(centres[pick][d], k) : static_cast<int>(stream.unit() * k);
+        x[d] = choice_centre(std::min(c, k - 1), k);
         continue;
       }
       const double mu = pick == prior() ? 0.5 : centres[pick][d], s = pick == prior() ? 1.0 : sigma;
@@ -102,10 +100,6 @@ struct Mixture {
       x[d] = std::clamp(v, 0.0, std::nextafter(1.0, 0.0));
     }
     return x;
-  }
-
-  static int category(double unit, int choices) {
-    return std::clamp(static_cast<int>(std::floor(unit * choices)), 0, choices - 1);
   }
 };
 

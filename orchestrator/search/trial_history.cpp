@@ -1,23 +1,21 @@
-// The sampled trials' results by budget level, for the TPE sampler: loaded from the store once,
-// then kept up to date by the sweep's bookkeeping.
-#include "orchestrator/trial_history.h"
+// The sampled trials' results by budget level, for the samplers: loaded from the store once, then
+// kept up to date by TrialSearch.
+#include "orchestrator/search/trial_history.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <limits>
 
-#include "common/asha_rungs.h"
 #include "common/run_settings.h"
 
 namespace bokeh::orchestrator {
 
-TrialHistory::TrialHistory(std::string metric, EarlyStopping rule)
-    : metric_(std::move(metric)), rule_(std::move(rule)) {}
+TrialHistory::TrialHistory(StopMetric metric, const StoppingRule* rule) : metric_(metric), rule_(rule) {}
 
 std::vector<int64_t> TrialHistory::levels(int64_t max_epochs) const {
   std::vector<int64_t> out;
-  if (!rule_.method.empty()) out = common::asha_rung_epochs(rule_.min_epochs, rule_.reduction_factor, max_epochs);
+  if (rule_) out = rule_->levels_below(max_epochs);
   out.push_back(max_epochs);
   return out;
 }
@@ -58,7 +56,7 @@ void TrialHistory::load(const Store& store, const std::string& sweep) {
     if (reached == 0) continue;
     for (const EpochRecord& e : store.epochs(run.id)) {
       for (size_t k = 0; k < reached; ++k) {
-        if (all[k] == e.epoch) record(t, e.epoch, metric_ == "train_loss" ? e.train_loss : e.val_loss);
+        if (all[k] == e.epoch) record(t, e.epoch, metric_value(metric_, e.train_loss, e.val_loss));
       }
     }
   }
@@ -71,7 +69,7 @@ void TrialHistory::reached(int64_t run_id, const std::vector<common::EpochFigure
   for (int64_t level : levels(t.max_epochs)) {
     if (level > until) break;
     for (const common::EpochFigures& f : history) {
-      if (f.epoch == level) record(t, level, metric_ == "train_loss" ? f.train_loss : f.val_loss);
+      if (f.epoch == level) record(t, level, metric_value(metric_, f.train_loss, f.val_loss));
     }
   }
 }

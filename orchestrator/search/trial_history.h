@@ -1,8 +1,9 @@
-// What the sampled trials of a sweep have shown so far, kept in memory for the TPE sampler: each
-// trial's unit point and its objective at each budget level it has reached (an ASHA rung's epoch, or
-// its last epoch), and whether it can still reach more (in flight or pending) or not (stopped by ASHA,
-// failed, done). Built from the store once when the sweep opens, then updated as reports arrive, so a
-// proposal never reads the store. See sweeps/README.md, "search.method: tpe".
+// What the sampled trials of a sweep have shown so far, kept in memory for the samplers: each trial's
+// unit point and its objective at each budget level it has reached (a stopping rule's level, or its
+// last epoch), and whether it can still reach more (in flight or pending) or not (stopped, failed,
+// done). Built from the store once when the sweep opens, then updated as reports arrive (by
+// TrialSearch, trial_search.h, the one place that forwards results), so a proposal never reads the store. See
+// sweeps/README.md, "search.method: tpe".
 #pragma once
 
 #include <cstdint>
@@ -12,9 +13,10 @@
 #include <vector>
 
 #include "common/train_result.h"
-#include "orchestrator/spec/spec.h"
+#include "orchestrator/search/stopping_rule.h"
+#include "orchestrator/search/tpe_kernels.h"
+#include "orchestrator/spec/search_names.h"
 #include "orchestrator/store/store.h"
-#include "orchestrator/tpe.h"
 
 namespace bokeh::orchestrator {
 
@@ -28,8 +30,9 @@ struct LevelObservations {
 
 class TrialHistory {
  public:
-  // `metric` is the objective (val_loss or train_loss); `rule` the spec's early stopping ("" none).
-  TrialHistory(std::string metric, EarlyStopping rule);
+  // `metric` is the objective; `rule` the stopping rule whose levels the trials are judged at (null: none,
+  // only the last epoch). The rule, when there is one, outlives the history.
+  TrialHistory(StopMetric metric, const StoppingRule* rule);
 
   // Rebuilds it from the store: every trial with a run, its unit point (TrialRecord::state_json) and its
   // metric at each level its run has been judged at (its epochs rows).
@@ -55,11 +58,11 @@ class TrialHistory {
     bool stopped = false, finished = false;
     int64_t order = 0;  // draw order
   };
-  std::vector<int64_t> levels(int64_t max_epochs) const;  // the rung epochs below max_epochs, then max_epochs
+  std::vector<int64_t> levels(int64_t max_epochs) const;  // the rule's levels below max_epochs, then max_epochs
   void record(Trial& t, int64_t epoch, double value);
 
-  std::string metric_;
-  EarlyStopping rule_;
+  StopMetric metric_;
+  const StoppingRule* rule_;
   std::unordered_map<int64_t, Trial> trials_;  // by run id
   std::vector<int64_t> by_order_;              // run ids in draw order
   std::map<int64_t, int64_t> results_at_;      // level epoch -> how many trials have a result there

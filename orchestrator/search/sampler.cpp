@@ -1,0 +1,56 @@
+// The sampler base: the counter, the stopping conditions of the sampling, the stored state and the
+// mapping of a proposed point onto the space's values.
+#include "orchestrator/search/sampler.h"
+
+#include <algorithm>
+
+#include "orchestrator/spec/search_points.h"
+
+namespace bokeh::orchestrator {
+
+void Sampler::restore(const std::vector<TrialRecord>& stored) {
+  drawn_ = trials_ = 0;
+  for (const TrialRecord& t : stored) {
+    drawn_ = std::max(drawn_, t.number);
+    trials_ += t.run_id.has_value();
+  }
+}
+
+bool Sampler::exhausted(int64_t trained_epochs) const {
+  if (space_.trials > 0 && trials_ >= space_.trials) return true;
+  return space_.budget_epochs > 0 && trained_epochs >= space_.budget_epochs;
+}
+
+std::vector<double> Sampler::stream_point(int64_t number) const {
+  return unit_point(space_, static_cast<uint64_t>(number - 1));
+}
+
+TrialDraw Sampler::next_draw() {
+  TrialDraw draw;
+  draw.number = ++drawn_;
+  draw.state = {{"seed", space_.seed}, {"counter", draw.number}};
+  return draw;
+}
+
+void Sampler::complete(TrialDraw& draw) const {
+  draw.state["unit"] = draw.unit;
+  draw.values = point_values(space_, draw.unit);
+}
+
+TrialDraw Sampler::draw(const TrialHistory& history) {
+  TrialDraw draw = next_draw();
+  propose(draw, history);
+  complete(draw);
+  return draw;
+}
+
+TrialDraw Sampler::explore(const TrialDraw& repeated) {
+  TrialDraw draw = next_draw();
+  draw.state["repeated_trial"] = repeated.number;
+  draw.proposal = Proposal::Explore;
+  draw.unit = stream_point(draw.number);
+  complete(draw);
+  return draw;
+}
+
+}  // namespace bokeh::orchestrator

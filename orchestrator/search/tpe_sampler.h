@@ -1,0 +1,28 @@
+// The TPE sampler: its first n_startup_trials trials are Sobol points (proposal "startup"), then the
+// multivariate TPE (tpe_kernels.h) proposes from the results at the highest budget level that has
+// enough of them, the trials in flight counted as pending (constant liar). See sweeps/README.md,
+// "search.method: tpe".
+#pragma once
+
+#include <vector>
+
+#include "orchestrator/search/sampler.h"
+#include "orchestrator/search/tpe_kernels.h"
+
+namespace bokeh::orchestrator {
+
+class TpeSampler : public Sampler {
+ public:
+  explicit TpeSampler(const SearchSpace& space);
+
+ protected:
+  void propose(TrialDraw& draw, const TrialHistory& history) override;
+
+ private:
+  // The results a proposal needs on one level: n_startup_trials, or dimensions + 1 if more (BOHB's rule).
+  int64_t min_results() const;
+
+  std::vector<TpeDimension> dimensions_;
+};
+
+}  // namespace bokeh::orchestrator

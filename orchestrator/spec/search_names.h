@@ -1,0 +1,80 @@
+// The names of the search's kinds, each parsed and printed here alone: search.method,
+// early_stopping.method, early_stopping.metric (as a spec writes them) and a trial's proposal (as the
+// trials table stores it). Everything else compares the enums. A new search method or stopping rule
+// adds its value and its row here (and its class behind orchestrator/search/make_search.h).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bokeh::orchestrator {
+
+enum class SearchMethod { None, Random, Sobol, Tpe };            // `search.method`; None: no search
+enum class StoppingMethod { None, Asha };                        // `early_stopping.method`; None: none
+enum class StopMetric { ValLoss, TrainLoss };                    // `early_stopping.metric`, lower is better
+enum class Proposal { Random, Sobol, Startup, Model, Explore };  // how a trial's point was chosen (trials.proposal)
+
+// Each kind's names (None has none).
+template <typename Kind>
+struct KindNames;
+template <>
+struct KindNames<SearchMethod> {
+  static constexpr std::pair<SearchMethod, const char*> table[] = {
+      {SearchMethod::Random, "random"}, {SearchMethod::Sobol, "sobol"}, {SearchMethod::Tpe, "tpe"}};
+};
+template <>
+struct KindNames<StoppingMethod> {
+  static constexpr std::pair<StoppingMethod, const char*> table[] = {{StoppingMethod::Asha, "asha"}};
+};
+template <>
+struct KindNames<StopMetric> {
+  static constexpr std::pair<StopMetric, const char*> table[] = {{StopMetric::ValLoss, "val_loss"},
+                                                                 {StopMetric::TrainLoss, "train_loss"}};
+};
+template <>
+struct KindNames<Proposal> {
+  static constexpr std::pair<Proposal, const char*> table[] = {{Proposal::Random, "random"},
+                                                               {Proposal::Sobol, "sobol"},
+                                                               {Proposal::Startup, "startup"},
+                                                               {Proposal::Model, "model"},
+                                                               {Proposal::Explore, "explore"}};
+};
+
+// The name as written ("" for None).
+template <typename Kind>
+const char* kind_name(Kind kind) {
+  for (const auto& [value, name] : KindNames<Kind>::table) {
+    if (value == kind) return name;
+  }
+  return "";
+}
+inline const char* to_string(SearchMethod method) { return kind_name(method); }
+inline const char* to_string(StoppingMethod method) { return kind_name(method); }
+inline const char* to_string(StopMetric metric) { return kind_name(metric); }
+inline const char* to_string(Proposal proposal) { return kind_name(proposal); }
+
+// Every name of `Kind`, in its table's order ("random", "sobol", "tpe").
+template <typename Kind>
+std::vector<std::string> kind_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : KindNames<Kind>::table) names.emplace_back(entry.second);
+  return names;
+}
+
+// The value named `name` (one of kind_names<Kind>()); std::invalid_argument otherwise.
+template <typename Kind>
+Kind parse_kind(const std::string& name) {
+  for (const auto& [value, known] : KindNames<Kind>::table) {
+    if (name == known) return value;
+  }
+  throw std::invalid_argument("unknown name \"" + name + "\"");
+}
+
+// The metric's value among an epoch's losses.
+inline double metric_value(StopMetric metric, double train_loss, double val_loss) {
+  return metric == StopMetric::TrainLoss ? train_loss : val_loss;
+}
+
+}  // namespace bokeh::orchestrator
