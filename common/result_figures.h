@@ -3,8 +3,9 @@
 // unit, how its numbers are written, which direction is better, when it is known (every epoch, once a
 // run ends, before it starts), which of the study's Tables 1-4 show it, and the `report --x/--y`
 // choice that picks it as a cost or a quality. The tolerant results reader (result_json.h), the
-// repeats' means and spreads, --pareto, --importance, the trainer's progress line and report's
-// --x/--y choices derive from it; a new figure is one row here plus the code that computes it.
+// tables' figure columns, the repeats' means and spreads, --pareto, --importance, the sweep's
+// progress line and report's --x/--y choices derive from it; a new figure is one row here plus the
+// code that computes it.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// Reading a run's config and results JSON into a RunSummary; choosing a sweep's best run.
+// Reading a run's config and results JSON into a RunSummary, its result figures by name; choosing a
+// sweep's best run.
 #include "reports/tables/run_summary.h"
 
 #include <fmt/format.h>
@@ -6,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 
+#include "common/result_figures.h"
 #include "common/result_json.h"
 #include "common/run_settings.h"
 #include "reports/tables/sweep_lookup.h"
@@ -15,6 +18,23 @@ namespace bokeh::reports {
 namespace {
 
 using nlohmann::json;
+
+// Where a RunSummary holds each per-run result figure, by its name in common/result_figures.h.
+std::optional<double> RunSummary::*figure_field(const std::string& figure) {
+  static const std::map<std::string, std::optional<double> RunSummary::*> fields = {
+      {"runtime_min", &RunSummary::runtime_min},
+      {"train_loss", &RunSummary::train_loss},
+      {"val_loss", &RunSummary::val_loss},
+      {"gap", &RunSummary::gap},
+      {"best_val_loss", &RunSummary::best_val_loss},
+      {"best_epoch", &RunSummary::best_epoch},
+      {"test_l1", &RunSummary::test_l1},
+      {"test_psnr", &RunSummary::test_psnr},
+      {"test_ssim", &RunSummary::test_ssim},
+      {"test_lpips", &RunSummary::test_lpips}};
+  const auto it = fields.find(figure);
+  return it == fields.end() ? nullptr : it->second;
+}
 
 // The run's settings; ReportError naming the run and the setting its config lacks or mistypes.
 common::TrainConfig train_config(const json& config, const orchestrator::RunRecord& record) {
@@ -72,17 +92,22 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   s.epochs_trained = figures.epochs;
   if (figures.precision) s.precision = *figures.precision;
   s.libtorch = figures.libtorch.value_or("");
+  // The figures shown as stored (their name is their results key); runtime in minutes, the record's
+  // where the results lack it.
+  for (const common::ResultFigure& f : common::result_figure_table()) {
+    if (f.result && f.name == f.json_key) set_run_figure(s, f.name, figures.*f.result);
+  }
   s.runtime_min = figures.runtime_seconds.value_or(record.runtime_s) / 60.0;
-  s.train_loss = figures.train_loss;
-  s.val_loss = figures.val_loss;
-  s.gap = figures.gap;
-  s.best_val_loss = figures.best_val_loss;
-  s.best_epoch = figures.best_epoch;
-  s.test_l1 = figures.test_l1;
-  s.test_psnr = figures.test_psnr;
-  s.test_ssim = figures.test_ssim;
-  s.test_lpips = figures.test_lpips;
   return s;
+}
+
+std::optional<double> run_figure(const RunSummary& run, const std::string& figure) {
+  const auto field = figure_field(figure);
+  return field ? run.*field : std::nullopt;
+}
+
+void set_run_figure(RunSummary& run, const std::string& figure, std::optional<double> value) {
+  if (const auto field = figure_field(figure)) run.*field = value;
 }
 
 json flat_settings(const std::string& config_json) {

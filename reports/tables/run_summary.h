@@ -1,5 +1,6 @@
 // One run as the reports see it: its settings (from the canonical config JSON) and, once done, its
-// results (from the results JSON), each figure optional so that a missing one prints as "–".
+// results (from the results JSON), each figure optional so that a missing one prints as "–"; its result
+// figures also by name (common/result_figures.h).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -51,9 +52,14 @@ struct RunSummary {
   std::optional<double> runtime_min;
   std::optional<double> train_loss, val_loss, gap;
   std::optional<double> best_val_loss;  // the best epoch's: the weights in best.pt, tested and rendered
-  std::optional<int64_t> best_epoch;
+  std::optional<double> best_epoch;     // a count (the mean over repeats rounded)
   std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
 };
+
+// A per-run result figure of `run` by its name in common/result_figures.h (runtime_min, train_loss, ...);
+// nullopt where the run lacks it or the figure is not a result (params_m, train_tflop).
+std::optional<double> run_figure(const RunSummary& run, const std::string& figure);
+void set_run_figure(RunSummary& run, const std::string& figure, std::optional<double> value);
 
 // A run's settings as dotted keys ("model.width": 32) from its canonical config JSON; its repeat index
 // ("repeat", see common/run_settings.h) is not a setting and is left out. {} for text that

@@ -1,6 +1,6 @@
 // Tables 1-4: which runs each shows (the spec's named rows, or each table's default), its columns
-// (the study's headers and precision), its notes (what the rows and the ranking are, the conditions,
-// the readings).
+// (the study's headers and precision; a result figure's from common/result_figures.h), its notes
+// (what the rows and the ranking are, the conditions, the readings).
 #include "reports/tables/table_builder.h"
 
 #include <fmt/format.h>
@@ -11,6 +11,7 @@
 #include <map>
 #include <tuple>
 
+#include "common/result_figures.h"
 #include "orchestrator/store/stored_spec.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/sweep_lookup.h"
@@ -31,6 +32,21 @@ Column text_column(std::string header) { return Column{std::move(header), CellSt
 Column general(std::string header) { return Column{std::move(header), CellStyle::General, 0}; }
 Column fixed(std::string header, const Values& values, int min_decimals, int max_decimals) {
   return Column{std::move(header), CellStyle::Fixed, fit_decimals(values, min_decimals, max_decimals)};
+}
+
+// A result figure's column as Tables 1-3 show it: its header, fixed decimals in its range or a count.
+Column figure_column(const std::string& name, const Values& values) {
+  const common::ResultFigure& f = *common::find_result_figure(name);
+  if (f.format.count) return general(f.header);
+  return fixed(f.header, values, f.format.decimals, f.format.max_decimals);
+}
+
+// A result figure's column as Table 4 compares runs with published results: its direction marked, at
+// least the decimals of a comparison.
+Column compared_column(const std::string& name, const Values& values) {
+  const common::ResultFigure& f = *common::find_result_figure(name);
+  return fixed(common::compared_header(f), values, f.format.compared_decimals,
+               std::max(f.format.compared_decimals, f.format.max_decimals));
 }
 
 template <typename F>
@@ -108,12 +124,13 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
                Column{"Lr", CellStyle::Scientific, 0},
                general("B_s"),
                general("Epochs"),
-               fixed("Params (M)", collect(shown, params_m), 2, 4),
-               fixed("Runtime (min)", collect(shown, [](const RunSummary& r) { return r.runtime_min; }), 0, 2),
-               fixed("Train_Loss", losses, 2, 4),
-               fixed("Val_Loss", losses, 2, 4),
-               fixed("Gap", losses, 2, 4)};
-  if (ranking) t.columns.insert(t.columns.end(), {fixed("Best_Val_Loss", losses, 2, 4), general("Best_Epoch")});
+               figure_column("params_m", collect(shown, params_m)),
+               figure_column("runtime_min", collect(shown, [](const RunSummary& r) { return r.runtime_min; })),
+               figure_column("train_loss", losses),
+               figure_column("val_loss", losses),
+               figure_column("gap", losses)};
+  if (ranking)
+    t.columns.insert(t.columns.end(), {figure_column("best_val_loss", losses), figure_column("best_epoch", {})});
   const bool with_state = any_unfinished(shown);
   if (with_state) t.columns.push_back(text_column("State"));
   for (const RunSummary* r : shown) {
@@ -125,7 +142,7 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
     t.row_runs.push_back(r->id);
     if (ranking) {
       t.rows.back().push_back(number(r->best_val_loss));
-      t.rows.back().push_back(r->best_epoch ? number(static_cast<double>(*r->best_epoch)) : Cell{});
+      t.rows.back().push_back(number(r->best_epoch));
     }
     if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
@@ -252,13 +269,13 @@ Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, con
                general("λ2"),
                general("λ3"),
                general("Epochs"),
-               fixed("Runtime (min)", collect(shown, [](const RunSummary& r) { return r.runtime_min; }), 0, 2),
-               fixed("Train_Loss", losses, 2, 4),
-               fixed("Val_Loss", losses, 2, 4),
-               fixed("L1", collect(shown, [](const RunSummary& r) { return r.test_l1; }), 2, 4),
-               Column{"PSNR", CellStyle::Fixed, 2},
-               fixed("SSIM", collect(shown, [](const RunSummary& r) { return r.test_ssim; }), 2, 4),
-               fixed("LPIPS", collect(shown, [](const RunSummary& r) { return r.test_lpips; }), 2, 4)};
+               figure_column("runtime_min", collect(shown, [](const RunSummary& r) { return r.runtime_min; })),
+               figure_column("train_loss", losses),
+               figure_column("val_loss", losses),
+               figure_column("test_l1", collect(shown, [](const RunSummary& r) { return r.test_l1; })),
+               figure_column("test_psnr", collect(shown, [](const RunSummary& r) { return r.test_psnr; })),
+               figure_column("test_ssim", collect(shown, [](const RunSummary& r) { return r.test_ssim; })),
+               figure_column("test_lpips", collect(shown, [](const RunSummary& r) { return r.test_lpips; }))};
   const bool with_state = any_unfinished(shown);
   if (with_state) t.columns.push_back(text_column("State"));
   for (const RunSummary* r : shown) {
@@ -287,11 +304,13 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
       named, missing);
   const std::vector<common::Reference>& refs = spec.references;
   Values params = collect(shown, params_m), runtime = collect(shown, [](const RunSummary&r) { return r.runtime_min; });
+  Values psnr = collect(shown, [](const RunSummary& r) { return r.test_psnr; });
   Values ssim = collect(shown, [](const RunSummary& r) { return r.test_ssim; });
   Values lpips = collect(shown, [](const RunSummary& r) { return r.test_lpips; });
   for (const common::Reference& r : refs) {
     params.push_back(r.params_m);
     runtime.push_back(r.runtime_min);
+    psnr.push_back(r.psnr);
     ssim.push_back(r.ssim);
     lpips.push_back(r.lpips);
   }
@@ -300,11 +319,11 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
                         named ? "the runs the spec names" : "the best run");
   t.columns = {text_column("Model"),
                general("Epochs"),
-               fixed("Params (M)", params, 2, 4),
-               fixed("Train runtime (min)", runtime, 0, 2),
-               Column{"PSNR ↑", CellStyle::Fixed, 2},
-               fixed("SSIM ↑", ssim, 4, 4),
-               fixed("LPIPS ↓", lpips, 4, 4)};
+               compared_column("params_m", params),
+               compared_column("runtime_min", runtime),
+               compared_column("test_psnr", psnr),
+               compared_column("test_ssim", ssim),
+               compared_column("test_lpips", lpips)};
   for (const RunSummary* r : shown) {
     t.rows.push_back({text(r->name), number(static_cast<double>(r->epochs)), number(params_m(*r)),
                       number(r->runtime_min), number(r->test_psnr), number(r->test_ssim), number(r->test_lpips)});
