@@ -31,9 +31,10 @@ ResultFigure fixed_before_training(std::string name, std::string header, std::st
   return f;
 }
 
-ResultFigure with_axis(ResultFigure f, AxisRole role, std::string axis) {
+ResultFigure with_axis(ResultFigure f, AxisRole role, std::string axis, std::string note = "") {
   f.role = role;
   f.axis = std::move(axis);
+  f.axis_note = std::move(note);
   return f;
 }
 
@@ -50,7 +51,7 @@ ResultFigure test_metric(std::string name, std::optional<double> ResultFigures::
   ResultFigure f = stored(name, result, name, header, FigureScope::PerRun, {3, 4});
   f.compared_header = header + (better == Better::Higher ? " ↑" : " ↓");
   f.better = better;
-  return with_axis(with_format(f, 2, 4, 4), AxisRole::Quality, std::move(axis));
+  return with_axis(with_format(f, 2, 4, 4), AxisRole::Quality, std::move(axis), "test set");
 }
 
 std::vector<ResultFigure> make_figures() {
@@ -67,7 +68,8 @@ std::vector<ResultFigure> make_figures() {
   psnr.format.max_decimals = psnr.format.compared_decimals = 2;
   return {
       with_axis(fixed_before_training("params_m", "Params (M)", "M", {1, 2, 4}), AxisRole::Cost, "params"),
-      with_axis(fixed_before_training("train_tflop", "Train cost (TFLOP, est.)", "TFLOP", {}), AxisRole::Cost, "flops"),
+      with_axis(fixed_before_training("train_tflop", "Train cost (TFLOP, est.)", "TFLOP", {}), AxisRole::Cost, "flops",
+                "estimated training FLOPs"),
       with_axis(with_format(runtime, 0, 2, 0), AxisRole::Cost, "runtime"),
       stored("train_loss", &R::train_loss, "train_loss", "Train_Loss", FigureScope::PerEpoch, {1, 2, 3}),
       stored("val_loss", &R::val_loss, "val_loss", "Val_Loss", FigureScope::PerEpoch, {1, 2, 3}),
@@ -75,7 +77,7 @@ std::vector<ResultFigure> make_figures() {
       with_axis(with_format(stored("best_val_loss", &R::best_val_loss, "best_val_loss", "Best_Val_Loss",
                                    FigureScope::PerRun, {2}),
                             2, 4, 4),
-                AxisRole::Quality, "val_loss"),
+                AxisRole::Quality, "val_loss", "best epoch's"),
       best_epoch,
       with_format(stored("test_l1", &R::test_l1, "test_l1", "L1", FigureScope::PerRun, {3}), 2, 4, 4),
       psnr,
@@ -120,12 +122,18 @@ std::vector<std::string> axis_choices(AxisRole role) {
   return out;
 }
 
-std::string axis_choices_text(AxisRole role) {
-  const std::vector<std::string> choices = axis_choices(role);
+std::string axis_choices_text(AxisRole role, bool with_notes) {
+  std::vector<const ResultFigure*> choices;
+  for (const ResultFigure& f : result_figure_table()) {
+    if (f.role == role) choices.push_back(&f);
+  }
   std::string out;
   for (size_t i = 0; i < choices.size(); ++i) {
     if (i > 0) out += i + 1 == choices.size() ? " or " : ", ";
-    out += choices[i];
+    out += choices[i]->axis;
+    const std::string& note = choices[i]->axis_note;
+    const bool run_ends = i + 1 == choices.size() || choices[i + 1]->axis_note != note;
+    if (with_notes && run_ends && !note.empty()) out += " (" + note + ")";
   }
   return out;
 }

@@ -49,7 +49,8 @@ struct ResultFigure {
   FigureScope scope = FigureScope::PerRun;
   std::vector<int64_t> tables;  // the study's tables (1-4) with a column of it
   AxisRole role = AxisRole::None;
-  std::string axis;  // its `report --x` (cost) or `--y` (quality) choice, e.g. "psnr"; "" when role is None
+  std::string axis;       // its `report --x` (cost) or `--y` (quality) choice, e.g. "psnr"; "" when role is None
+  std::string axis_note;  // what report --help says of the choice, e.g. "test set"; "" for nothing
 };
 
 // Every result figure, costs first (the order of report's --x and --y choices).
@@ -67,8 +68,10 @@ const ResultFigure* axis_figure(AxisRole role, const std::string& choice);
 // The choices of `report --x` (Cost) or `--y` (Quality), in the table's order.
 std::vector<std::string> axis_choices(AxisRole role);
 
-// "params, flops or runtime": the choices as an error message lists them.
-std::string axis_choices_text(AxisRole role);
+// "params, flops or runtime": the choices as an error message lists them; `with_notes`: as report --help
+// does, each run of choices with the same note followed by it ("params, flops (estimated training
+// FLOPs) or runtime").
+std::string axis_choices_text(AxisRole role, bool with_notes = false);
 
 // The header where configurations are compared by it: compared_header, else header.
 const std::string& compared_header(const ResultFigure& figure);

@@ -63,6 +63,8 @@ TEST_CASE("every objective has a direction and every --x/--y choice resolves", "
   CHECK(axis_figure(AxisRole::Quality, "params") == nullptr);
   CHECK(axis_choices_text(AxisRole::Cost) == "params, flops or runtime");
   CHECK(axis_choices_text(AxisRole::Quality) == "val_loss, psnr, ssim or lpips");
+  CHECK(axis_choices_text(AxisRole::Cost, true) == "params, flops (estimated training FLOPs) or runtime");
+  CHECK(axis_choices_text(AxisRole::Quality, true) == "val_loss (best epoch's), psnr, ssim or lpips (test set)");
   CHECK(axis_figure(AxisRole::Quality, "val_loss")->name == "best_val_loss");
   CHECK(compared_header(*axis_figure(AxisRole::Quality, "psnr")) == "PSNR ↑");
   CHECK(compared_text(*find_result_figure("test_psnr"), 24.514) == "24.51");
