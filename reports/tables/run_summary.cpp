@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <map>
 
 #include "common/result_figures.h"
 #include "common/result_json.h"
@@ -18,23 +17,6 @@ namespace bokeh::reports {
 namespace {
 
 using nlohmann::json;
-
-// Where a RunSummary holds each per-run result figure, by its name in common/result_figures.h.
-std::optional<double> RunSummary::*figure_field(const std::string& figure) {
-  static const std::map<std::string, std::optional<double> RunSummary::*> fields = {
-      {"runtime_min", &RunSummary::runtime_min},
-      {"train_loss", &RunSummary::train_loss},
-      {"val_loss", &RunSummary::val_loss},
-      {"gap", &RunSummary::gap},
-      {"best_val_loss", &RunSummary::best_val_loss},
-      {"best_epoch", &RunSummary::best_epoch},
-      {"test_l1", &RunSummary::test_l1},
-      {"test_psnr", &RunSummary::test_psnr},
-      {"test_ssim", &RunSummary::test_ssim},
-      {"test_lpips", &RunSummary::test_lpips}};
-  const auto it = fields.find(figure);
-  return it == fields.end() ? nullptr : it->second;
-}
 
 // The run's settings; ReportError naming the run and the setting its config lacks or mistypes.
 common::TrainConfig train_config(const json& config, const orchestrator::RunRecord& record) {
@@ -97,17 +79,20 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   for (const common::ResultFigure& f : common::result_figure_table()) {
     if (f.result && f.name == f.json_key) set_run_figure(s, f.name, figures.*f.result);
   }
-  s.runtime_min = figures.runtime_seconds.value_or(record.runtime_s) / 60.0;
+  set_run_figure(s, "runtime_min", figures.runtime_seconds.value_or(record.runtime_s) / 60.0);
   return s;
 }
 
 std::optional<double> run_figure(const RunSummary& run, const std::string& figure) {
-  const auto field = figure_field(figure);
-  return field ? run.*field : std::nullopt;
+  const auto it = run.results.find(figure);
+  return it == run.results.end() ? std::nullopt : std::optional<double>(it->second);
 }
 
 void set_run_figure(RunSummary& run, const std::string& figure, std::optional<double> value) {
-  if (const auto field = figure_field(figure)) run.*field = value;
+  if (value)
+    run.results[figure] = *value;
+  else
+    run.results.erase(figure);
 }
 
 json flat_settings(const std::string& config_json) {
@@ -137,7 +122,8 @@ std::vector<RunSummary> summarize_sweep(const orchestrator::Store& store, const 
 }
 
 std::optional<double> ranking_loss(const RunSummary& run) {
-  return run.best_val_loss ? run.best_val_loss : run.val_loss;
+  const std::optional<double> best = run_figure(run, "best_val_loss");
+  return best ? best : run_figure(run, "val_loss");
 }
 
 const RunSummary* best_run(const std::vector<RunSummary>& runs, orchestrator::RunState state) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,17 +48,15 @@ struct RunSummary {
   std::optional<int64_t> stopped_rung;
   std::optional<int64_t> epochs_trained;
 
-  // Results (set for done runs and runs stopped early; the losses are the last epoch's, as the
-  // study's tables print them).
-  std::optional<double> runtime_min;
-  std::optional<double> train_loss, val_loss, gap;
-  std::optional<double> best_val_loss;  // the best epoch's: the weights in best.pt, tested and rendered
-  std::optional<double> best_epoch;     // a count (the mean over repeats rounded)
-  std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
+  // Results (set for done runs and runs stopped early): each result figure by its name in
+  // common/result_figures.h (the losses the last epoch's, as the study's tables print them; the best
+  // epoch's validation loss the weights in best.pt, tested and rendered; runtime in minutes). A figure
+  // the run lacks is absent; run_figure() reads one.
+  std::map<std::string, double> results;
 };
 
-// A per-run result figure of `run` by its name in common/result_figures.h (runtime_min, train_loss, ...);
-// nullopt where the run lacks it or the figure is not a result (params_m, train_tflop).
+// A result figure of `run` by its name in common/result_figures.h (runtime_min, train_loss, ...); nullopt
+// where the run lacks it. set_run_figure(): nullopt removes it.
 std::optional<double> run_figure(const RunSummary& run, const std::string& figure);
 void set_run_figure(RunSummary& run, const std::string& figure, std::optional<double> value);
 

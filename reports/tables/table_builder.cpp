@@ -55,6 +55,11 @@ Values collect(const std::vector<const RunSummary*>& runs, F field) {
   for (const RunSummary* r : runs) out.push_back(field(*r));
   return out;
 }
+// Each run's result figure `name` (common/result_figures.h).
+Values figure_values(const std::vector<const RunSummary*>& runs, const char* name) {
+  return collect(runs, [name](const RunSummary& r) { return run_figure(r, name); });
+}
+Cell figure_cell(const RunSummary& run, const char* name) { return number(run_figure(run, name)); }
 Values concat(Values a, const Values& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
@@ -99,7 +104,7 @@ void add_stopped_note(Table& table, const std::vector<const RunSummary*>& runs) 
 
 void add_lpips_note(Table& table, const std::vector<const RunSummary*>& shown) {
   for (const RunSummary* r : shown) {
-    if (r->state == RunState::Done && !r->test_lpips) {
+    if (r->state == RunState::Done && !run_figure(*r, "test_lpips")) {
       table.notes.push_back("LPIPS shows – where the run had no LPIPS weights (metrics.lpips_weights in the spec).");
       return;
     }
@@ -109,10 +114,10 @@ void add_lpips_note(Table& table, const std::vector<const RunSummary*>& shown) {
 // Tables 1 and 2: the study's hyperparameter columns, the last epoch's losses; with `ranking`, also
 // the best epoch's validation loss and that epoch (what Table 2's best run is chosen by).
 Table training_table(std::string title, const std::vector<const RunSummary*>& shown, bool ranking) {
-  const Values train = collect(shown, [](const RunSummary& r) { return r.train_loss; });
-  const Values val = collect(shown, [](const RunSummary& r) { return r.val_loss; });
-  const Values gap = collect(shown, [](const RunSummary& r) { return r.gap; });
-  const Values best = collect(shown, [](const RunSummary& r) { return r.best_val_loss; });
+  const Values train = figure_values(shown, "train_loss");
+  const Values val = figure_values(shown, "val_loss");
+  const Values gap = figure_values(shown, "gap");
+  const Values best = figure_values(shown, "best_val_loss");
   const Values losses = concat(concat(concat(train, val), gap), ranking ? best : Values{});
   Table t;
   t.title = std::move(title);
@@ -125,7 +130,7 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
                general("B_s"),
                general("Epochs"),
                figure_column("params_m", collect(shown, params_m)),
-               figure_column("runtime_min", collect(shown, [](const RunSummary& r) { return r.runtime_min; })),
+               figure_column("runtime_min", figure_values(shown, "runtime_min")),
                figure_column("train_loss", losses),
                figure_column("val_loss", losses),
                figure_column("gap", losses)};
@@ -137,12 +142,12 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
     t.rows.push_back({text(r->name), yes_no(r->augment), yes_no(r->model.batch_norm),
                       number(static_cast<double>(r->model.width)), number(static_cast<double>(r->model.depth)),
                       number(r->lr), number(static_cast<double>(r->batch_size)), number(static_cast<double>(r->epochs)),
-                      number(params_m(*r)), number(r->runtime_min), number(r->train_loss), number(r->val_loss),
-                      number(r->gap)});
+                      number(params_m(*r)), figure_cell(*r, "runtime_min"), figure_cell(*r, "train_loss"),
+                      figure_cell(*r, "val_loss"), figure_cell(*r, "gap")});
     t.row_runs.push_back(r->id);
     if (ranking) {
-      t.rows.back().push_back(number(r->best_val_loss));
-      t.rows.back().push_back(number(r->best_epoch));
+      t.rows.back().push_back(figure_cell(*r, "best_val_loss"));
+      t.rows.back().push_back(figure_cell(*r, "best_epoch"));
     }
     if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
@@ -260,8 +265,7 @@ Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, con
   std::vector<std::string> missing;
   const auto shown = table_rows(
       3, spec, runs, [&] { return all_of(runs); }, named, missing);
-  const Values losses = concat(collect(shown, [](const RunSummary& r) { return r.train_loss; }),
-                               collect(shown, [](const RunSummary& r) { return r.val_loss; }));
+  const Values losses = concat(figure_values(shown, "train_loss"), figure_values(shown, "val_loss"));
   Table t;
   t.title = fmt::format("Table 3 - sweep {}: loss weights and test metrics", sweep);
   t.columns = {text_column("Run"),
@@ -269,20 +273,20 @@ Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, con
                general("λ2"),
                general("λ3"),
                general("Epochs"),
-               figure_column("runtime_min", collect(shown, [](const RunSummary& r) { return r.runtime_min; })),
+               figure_column("runtime_min", figure_values(shown, "runtime_min")),
                figure_column("train_loss", losses),
                figure_column("val_loss", losses),
-               figure_column("test_l1", collect(shown, [](const RunSummary& r) { return r.test_l1; })),
-               figure_column("test_psnr", collect(shown, [](const RunSummary& r) { return r.test_psnr; })),
-               figure_column("test_ssim", collect(shown, [](const RunSummary& r) { return r.test_ssim; })),
-               figure_column("test_lpips", collect(shown, [](const RunSummary& r) { return r.test_lpips; }))};
+               figure_column("test_l1", figure_values(shown, "test_l1")),
+               figure_column("test_psnr", figure_values(shown, "test_psnr")),
+               figure_column("test_ssim", figure_values(shown, "test_ssim")),
+               figure_column("test_lpips", figure_values(shown, "test_lpips"))};
   const bool with_state = any_unfinished(shown);
   if (with_state) t.columns.push_back(text_column("State"));
   for (const RunSummary* r : shown) {
     t.rows.push_back({text(r->name), number(r->lambda_l1), number(r->lambda_ssim), number(r->lambda_lpips),
-                      number(static_cast<double>(r->epochs)), number(r->runtime_min), number(r->train_loss),
-                      number(r->val_loss), number(r->test_l1), number(r->test_psnr), number(r->test_ssim),
-                      number(r->test_lpips)});
+                      number(static_cast<double>(r->epochs)), figure_cell(*r, "runtime_min"),
+                      figure_cell(*r, "train_loss"), figure_cell(*r, "val_loss"), figure_cell(*r, "test_l1"),
+                      figure_cell(*r, "test_psnr"), figure_cell(*r, "test_ssim"), figure_cell(*r, "test_lpips")});
     t.row_runs.push_back(r->id);
     if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
@@ -303,10 +307,10 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
       },
       named, missing);
   const std::vector<common::Reference>& refs = spec.references;
-  Values params = collect(shown, params_m), runtime = collect(shown, [](const RunSummary&r) { return r.runtime_min; });
-  Values psnr = collect(shown, [](const RunSummary& r) { return r.test_psnr; });
-  Values ssim = collect(shown, [](const RunSummary& r) { return r.test_ssim; });
-  Values lpips = collect(shown, [](const RunSummary& r) { return r.test_lpips; });
+  Values params = collect(shown, params_m), runtime = figure_values(shown, "runtime_min");
+  Values psnr = figure_values(shown, "test_psnr");
+  Values ssim = figure_values(shown, "test_ssim");
+  Values lpips = figure_values(shown, "test_lpips");
   for (const common::Reference& r : refs) {
     params.push_back(r.params_m);
     runtime.push_back(r.runtime_min);
@@ -326,7 +330,8 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
                compared_column("test_lpips", lpips)};
   for (const RunSummary* r : shown) {
     t.rows.push_back({text(r->name), number(static_cast<double>(r->epochs)), number(params_m(*r)),
-                      number(r->runtime_min), number(r->test_psnr), number(r->test_ssim), number(r->test_lpips)});
+                      figure_cell(*r, "runtime_min"), figure_cell(*r, "test_psnr"), figure_cell(*r, "test_ssim"),
+                      figure_cell(*r, "test_lpips")});
     t.row_runs.push_back(r->id);
   }
   if (named) {

@@ -204,20 +204,6 @@ TEST_CASE("Each table shows the result figures the figure table lists for it", "
   }
 }
 
-TEST_CASE("A run summary holds every result figure by name", "[tables]") {
-  reports::RunSummary run;
-  double value = 1;
-  for (const common::ResultFigure& figure : common::result_figure_table()) {
-    INFO(figure.name);
-    reports::set_run_figure(run, figure.name, value);
-    if (figure.scope == common::FigureScope::Static)
-      CHECK_FALSE(reports::run_figure(run, figure.name));
-    else
-      CHECK(reports::run_figure(run, figure.name) == value);
-    value += 1;
-  }
-}
-
 TEST_CASE("Table 2 keeps the best finished run per architecture and shows what it was ranked by", "[tables]") {
   const test::SweepFixture f;
   const Grid g = parse_markdown(reports::format_markdown(table(f, 2)));
