@@ -86,6 +86,15 @@ std::vector<ResultFigure> make_figures() {
   };
 }
 
+// The first figure of the table that `match` accepts, or nullptr.
+template <typename Match>
+const ResultFigure* first_figure(Match match) {
+  for (const ResultFigure& f : result_figure_table()) {
+    if (match(f)) return &f;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 const std::vector<ResultFigure>& result_figure_table() {
@@ -94,24 +103,15 @@ const std::vector<ResultFigure>& result_figure_table() {
 }
 
 const ResultFigure* find_result_figure(const std::string& name) {
-  for (const ResultFigure& f : result_figure_table()) {
-    if (f.name == name) return &f;
-  }
-  return nullptr;
+  return first_figure([&](const ResultFigure& f) { return f.name == name; });
 }
 
 const ResultFigure* figure_for_header(const std::string& header) {
-  for (const ResultFigure& f : result_figure_table()) {
-    if (f.header == header || f.compared_header == header) return &f;
-  }
-  return nullptr;
+  return first_figure([&](const ResultFigure& f) { return f.header == header || f.compared_header == header; });
 }
 
 const ResultFigure* axis_figure(AxisRole role, const std::string& choice) {
-  for (const ResultFigure& f : result_figure_table()) {
-    if (f.role == role && f.axis == choice) return &f;
-  }
-  return nullptr;
+  return first_figure([&](const ResultFigure& f) { return f.role == role && f.axis == choice; });
 }
 
 std::vector<std::string> axis_choices(AxisRole role) {
