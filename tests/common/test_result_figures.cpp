@@ -1,6 +1,7 @@
-// The result-figures table's invariants: unique names, JSON keys and headers; every objective has a
-// direction; every report --x/--y choice resolves to its figure; every figure of the results JSON goes
-// through the writer and the tolerant reader; static figures stay out of the results JSON.
+// The result-figures table's invariants: unique names, JSON keys and headers, units as the headers
+// name them; every objective has a direction; every report --x/--y choice resolves to its figure;
+// every figure of the results JSON goes through the writer and the tolerant reader; static figures
+// stay out of the results JSON.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -36,6 +37,11 @@ TEST_CASE("result figures have unique names, JSON keys and headers", "[result-fi
     if (!f.json_key.empty()) CHECK(keys.insert(f.json_key).second);
     for (int64_t table : f.tables) CHECK((table >= 1 && table <= 4));
     CHECK(f.format.decimals <= f.format.max_decimals);
+    // A header that names a unit in parentheses names the figure's: "Runtime (min)", "Params (M)".
+    if (f.header.find('(') != std::string::npos) {
+      CHECK_FALSE(f.unit.empty());
+      CHECK(f.header.find("(" + f.unit) != std::string::npos);
+    }
     CHECK(find_result_figure(f.name) == &f);
     CHECK(figure_for_header(f.header) == &f);
     CHECK(figure_for_header(compared_header(f)) == &f);
