@@ -1,8 +1,10 @@
 // JSON conversion of EpochFigures and TrainResult (common/train_result.h), and the tolerant
-// ResultFigures reader.
+// ResultFigures reader (the result-figures table's keys).
 #include "common/result_json.h"
 
 #include <cmath>
+
+#include "common/result_figures.h"
 
 namespace bokeh::common {
 
@@ -88,17 +90,10 @@ TrainResult result_from_json(const nlohmann::json& j) {
 
 ResultFigures result_figures_from_json(const nlohmann::json& j) {
   ResultFigures f;
-  f.train_loss = optional_number(j, "train_loss");
-  f.val_loss = optional_number(j, "val_loss");
-  f.gap = optional_number(j, "gap");
-  f.best_val_loss = optional_number(j, "best_val_loss");
-  if (const auto epoch = optional_number(j, "best_epoch")) f.best_epoch = static_cast<int64_t>(*epoch);
+  for (const ResultFigure& figure : result_figure_table()) {
+    if (figure.result) f.*figure.result = optional_number(j, figure.json_key.c_str());
+  }
   if (const auto epochs = optional_number(j, "epochs")) f.epochs = static_cast<int64_t>(*epochs);
-  f.runtime_seconds = optional_number(j, "runtime_seconds");
-  f.test_l1 = optional_number(j, "test_l1");
-  f.test_psnr = optional_number(j, "test_psnr");
-  f.test_ssim = optional_number(j, "test_ssim");
-  f.test_lpips = optional_number(j, "test_lpips");
   // Results stored before runs had a precision setting were trained in fp32 throughout.
   const auto precision = j.is_object() ? j.find("precision") : j.end();
   if (precision != j.end() && precision->is_string())

@@ -21,12 +21,13 @@ nlohmann::json result_to_json(const TrainResult& result);
 TrainResult result_from_json(const nlohmann::json& json);
 
 // The figures of a results JSON that are present and numbers; each one that is absent, null or not a
-// number (or all, when `json` is not an object) stays empty. Never throws.
+// number (or all, when `json` is not an object) stays empty. Never throws. The numbers are the result
+// figures' (common/result_figures.h names their keys).
 struct ResultFigures {
   std::optional<double> train_loss, val_loss, gap;  // the last epoch's
   std::optional<double> best_val_loss;
-  std::optional<int64_t> best_epoch;
-  std::optional<int64_t> epochs;  // trained (fewer than planned for a run stopped early)
+  std::optional<double> best_epoch;  // a count
+  std::optional<int64_t> epochs;     // trained (fewer than planned for a run stopped early)
   std::optional<double> runtime_seconds;
   std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
   std::optional<std::string> precision;  // fp32 | bf16 | fp16 as trained; fp32 for results older than the setting

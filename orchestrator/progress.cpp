@@ -1,4 +1,5 @@
-// Progress and ETA lines of a sweep.
+// Progress and ETA lines of a sweep; a finished run's figures named and written as
+// common/result_figures.h says.
 #include "orchestrator/progress.h"
 
 #include <cerrno>
@@ -7,9 +8,23 @@
 
 #include <fmt/format.h>
 
+#include "common/result_figures.h"
 #include "orchestrator/interrupt.h"
 
 namespace bokeh::orchestrator {
+namespace {
+
+// A result figure's value as the done line writes it (common/result_figures.h's decimals); "–" when missing.
+std::string figure_text(const char* name, std::optional<double> value) {
+  return value ? common::compared_text(*common::find_result_figure(name), *value) : "–";
+}
+
+// "PSNR 24.51": the figure's header and value.
+std::string labelled(const char* name, std::optional<double> value) {
+  return fmt::format("{} {}", common::find_result_figure(name)->header, figure_text(name, value));
+}
+
+}  // namespace
 
 Progress::Progress(bool quiet, std::FILE* out) : quiet_(quiet), out_(out), started_(std::chrono::steady_clock::now()) {}
 
@@ -46,10 +61,10 @@ void Progress::epoch(const std::string& run, int64_t epochs, const common::Epoch
 void Progress::run_done(const std::string& run, const common::TrainResult& r, double remaining_epoch_cost) {
   ++done_runs_;
   done_cost_ += remaining_epoch_cost;
-  const std::string lpips = r.test.lpips ? fmt::format("{:.4f}", *r.test.lpips) : "–";
-  print(fmt::format("{:<18} done: best epoch {} val {:.4f}; test L1 {:.4f} PSNR {:.2f} SSIM {:.4f} LPIPS {}; {} [{}]",
-                    run, r.best_epoch, r.best_val_loss, r.test.l1, r.test.psnr, r.test.ssim, lpips,
-                    format_duration(r.runtime_seconds), summary()));
+  print(fmt::format("{:<18} done: best epoch {} val {}; test {} {} {} {}; {} [{}]", run, r.best_epoch,
+                    figure_text("best_val_loss", r.best_val_loss), labelled("test_l1", r.test.l1),
+                    labelled("test_psnr", r.test.psnr), labelled("test_ssim", r.test.ssim),
+                    labelled("test_lpips", r.test.lpips), format_duration(r.runtime_seconds), summary()));
 }
 
 void Progress::run_failed(const std::string& run, const std::string& error, bool will_retry, double done_epoch_cost,

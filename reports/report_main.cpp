@@ -19,6 +19,7 @@
 #endif
 #include "common/exit_codes.h"
 #include "common/output_guard.h"
+#include "common/result_figures.h"
 #include "common/unix_time.h"
 #include "orchestrator/store/protected_results.h"
 #include "reports/dashboard/dashboard_data.h"
@@ -190,13 +191,14 @@ int main(int argc, char** argv) {
                                   "print how much of the quality figure's (--y) variance each varied setting and pair "
                                   "of settings explains: exact functional ANOVA on a full grid, fANOVA over a random "
                                   "forest with bootstrap intervals on a sampled search");
-  app.add_option("--x", o.x_axis, "pareto: the cost axis: params, flops (estimated training FLOPs) or runtime")
-      ->check(CLI::IsMember({"params", "flops", "runtime"}))
+  app.add_option("--x", o.x_axis,
+                 "pareto: the cost axis: " + bokeh::common::axis_choices_text(bokeh::common::AxisRole::Cost, true))
+      ->check(CLI::IsMember(bokeh::common::axis_choices(bokeh::common::AxisRole::Cost)))
       ->capture_default_str();
   app.add_option("--y", o.y_axis,
-                 "pareto and importance: the quality figure: val_loss (best epoch's), psnr, ssim or "
-                 "lpips (test set)")
-      ->check(CLI::IsMember({"val_loss", "psnr", "ssim", "lpips"}))
+                 "pareto and importance: the quality figure: " +
+                     bokeh::common::axis_choices_text(bokeh::common::AxisRole::Quality, true))
+      ->check(CLI::IsMember(bokeh::common::axis_choices(bokeh::common::AxisRole::Quality)))
       ->capture_default_str();
   app.add_option("--seed", o.seed, "importance: seed of the forest and the bootstrap (same seed, same bytes)")
       ->capture_default_str();

@@ -73,7 +73,7 @@ json run_json(const orchestrator::Store& store, const RunRecord& record) {
           {"epochs_done", epochs.size()},
           {"epochs_planned", summary.epochs},
           {"best_val_loss", optional_json(ranking_loss(summary))},
-          {"test_psnr", optional_json(summary.test_psnr)},
+          {"test_psnr", optional_json(run_figure(summary, "test_psnr"))},
           {"settings", flat_settings(record.config_json)},
           {"curve", curve_json(epochs)}};
 }
@@ -118,7 +118,8 @@ json tables_json(const orchestrator::Store& store, const orchestrator::SweepInfo
 // configurations).
 json analysis_json(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, bool pareto) {
   try {
-    const std::vector<RepeatGroup> groups = group_repeats(summarize_sweep(store, sweep.name));
+    const std::vector<RunSummary> runs = summarize_sweep(store, sweep.name);  // the groups point into it
+    const std::vector<RepeatGroup> groups = group_repeats(runs);
     if (pareto) return pareto_json(pareto_result(groups, ParetoAxes{}));
     return importance_json(importance(sweep, groups, ImportanceOptions{}));
   } catch (const ReportError& e) {

@@ -140,14 +140,15 @@ ImportanceResult importance(const orchestrator::SweepInfo& sweep, const std::vec
                             const ImportanceOptions& options) {
   const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
   ImportanceResult result;
-  const auto [figure, header] = quality_figure(options.y);
+  const common::ResultFigure& quality = quality_figure(options.y);
+  const std::string& header = common::compared_header(quality);
   result.y_header = header;
   std::vector<Sample> samples;
   for (const RepeatGroup& g : groups) {
     Sample s{flat_settings(g.mean.group), {}, 0};
     for (const RunSummary* r : g.members) {
       if (r->state != orchestrator::RunState::Done) continue;
-      if (const std::optional<double> v = run_figure(*r, figure)) s.values.push_back(*v);
+      if (const std::optional<double> v = run_figure(*r, quality.name)) s.values.push_back(*v);
     }
     if (s.values.empty()) continue;
     s.mean = sample_stats(s.values).mean;

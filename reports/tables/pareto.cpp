@@ -10,20 +10,12 @@
 namespace bokeh::reports {
 namespace {
 
-const std::vector<std::string> kXAxes = {"params", "flops", "runtime"};
-const std::vector<std::string> kYAxes = {"val_loss", "psnr", "ssim", "lpips"};
-
-std::string cost_header(const std::string& x) {
-  if (x == "flops") return "Train cost (TFLOP, est.)";
-  if (x == "runtime") return "Runtime (min)";
-  return "Params (M)";
-}
-
-// The cost of a configuration (runtime: the mean over its finished repeats, with their stats).
-std::optional<double> cost(const RepeatGroup& g, const std::string& x, std::optional<SampleStats>& stats) {
-  if (x == "params") return g.mean.params > 0 ? std::optional<double>(g.mean.params / 1e6) : std::nullopt;
-  if (x == "flops") return g.mean.cost > 0 ? std::optional<double>(g.mean.cost / 1e12) : std::nullopt;
-  const auto it = g.figures.find("runtime_min");
+// The cost of a configuration: its size and cost estimate as they are, a result figure (runtime) as the
+// mean over its finished repeats, with their stats.
+std::optional<double> cost(const RepeatGroup& g, const common::ResultFigure& x, std::optional<SampleStats>& stats) {
+  if (x.name == "params_m") return g.mean.params > 0 ? std::optional<double>(g.mean.params / 1e6) : std::nullopt;
+  if (x.name == "train_tflop") return g.mean.cost > 0 ? std::optional<double>(g.mean.cost / 1e12) : std::nullopt;
+  const auto it = g.figures.find(x.name);
   if (it == g.figures.end()) return std::nullopt;
   stats = it->second;
   return it->second.mean;
@@ -33,21 +25,24 @@ bool better(double a, double b, bool higher) { return higher ? a > b : a < b; }
 
 }  // namespace
 
+const common::ResultFigure& cost_figure(const std::string& x) {
+  if (const common::ResultFigure* figure = common::axis_figure(common::AxisRole::Cost, x)) return *figure;
+  throw ReportInputError(
+      fmt::format("--x {}: no such cost figure ({})", x, common::axis_choices_text(common::AxisRole::Cost)));
+}
+
+const common::ResultFigure& quality_figure(const std::string& y) {
+  if (const common::ResultFigure* figure = common::axis_figure(common::AxisRole::Quality, y)) return *figure;
+  throw ReportInputError(
+      fmt::format("--y {}: no such quality figure ({})", y, common::axis_choices_text(common::AxisRole::Quality)));
+}
+
 void check_pareto_axes(const ParetoAxes& axes) {
-  if (std::find(kXAxes.begin(), kXAxes.end(), axes.x) == kXAxes.end())
-    throw ReportInputError(fmt::format("--x {}: no such cost figure (params, flops or runtime)", axes.x));
-  if (std::find(kYAxes.begin(), kYAxes.end(), axes.y) == kYAxes.end())
-    throw ReportInputError(fmt::format("--y {}: no such quality figure (val_loss, psnr, ssim or lpips)", axes.y));
+  cost_figure(axes.x);
+  quality_figure(axes.y);
 }
 
-bool higher_is_better(const std::string& y) { return y == "psnr" || y == "ssim"; }
-
-std::pair<std::string, std::string> quality_figure(const std::string& y) {
-  if (y == "psnr") return {"test_psnr", "PSNR ↑"};
-  if (y == "ssim") return {"test_ssim", "SSIM ↑"};
-  if (y == "lpips") return {"test_lpips", "LPIPS ↓"};
-  return {"best_val_loss", "Best_Val_Loss"};
-}
+bool higher_is_better(const std::string& y) { return quality_figure(y).better == common::Better::Higher; }
 
 std::vector<size_t> pareto_front(const std::vector<std::pair<double, double>>& points, bool y_higher_better) {
   std::vector<size_t> front;
@@ -72,15 +67,16 @@ ParetoResult pareto_result(const std::vector<RepeatGroup>& groups, const ParetoA
   check_pareto_axes(axes);
   ParetoResult result;
   result.axes = axes;
-  result.x_header = cost_header(axes.x);
-  const auto [figure, header] = quality_figure(axes.y);
-  result.y_header = header;
+  const common::ResultFigure& x_figure = cost_figure(axes.x);
+  const common::ResultFigure& y_figure = quality_figure(axes.y);
+  result.x_header = x_figure.header;
+  result.y_header = common::compared_header(y_figure);
   for (const RepeatGroup& g : groups) {
     if (g.finished == 0) continue;
-    const auto q = g.figures.find(figure);
+    const auto q = g.figures.find(y_figure.name);
     ParetoPoint p;
     p.group = &g;
-    const std::optional<double> x = cost(g, axes.x, p.x_stats);
+    const std::optional<double> x = cost(g, x_figure, p.x_stats);
     if (q == g.figures.end() || !x) {
       ++result.without_figure;
       continue;
@@ -106,7 +102,8 @@ Table pareto_table(const orchestrator::SweepInfo& sweep, const ParetoResult& res
   std::vector<std::optional<double>> xs, ys;
   for (size_t i : result.front) xs.push_back(result.points[i].x), ys.push_back(result.points[i].y);
   t.columns = {Column{"Run"}, Column{result.x_header, CellStyle::Fixed, fit_decimals(xs, 2, 4)},
-               Column{result.y_header, CellStyle::Fixed, fit_decimals(ys, result.axes.y == "psnr" ? 2 : 4, 6)},
+               Column{result.y_header, CellStyle::Fixed,
+                      fit_decimals(ys, quality_figure(result.axes.y).format.compared_decimals, 6)},
                Column{"n", CellStyle::General}};
   bool repeated = false;
   for (const ParetoPoint& p : result.points) repeated = repeated || p.group->planned() > 1;

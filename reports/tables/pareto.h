@@ -11,22 +11,25 @@
 #include <utility>
 #include <vector>
 
+#include "common/result_figures.h"
 #include "orchestrator/store/store.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/table.h"
 
 namespace bokeh::reports {
 
-// "params" | "flops" | "runtime" and "val_loss" | "psnr" | "ssim" | "lpips"; ReportInputError otherwise.
+// The cost and the quality by their report --x and --y choices (common/result_figures.h: "params" |
+// "flops" | "runtime" and "val_loss" | "psnr" | "ssim" | "lpips"); ReportInputError otherwise.
 struct ParetoAxes {
   std::string x = "params";
   std::string y = "val_loss";
 };
 void check_pareto_axes(const ParetoAxes& axes);
 bool higher_is_better(const std::string& y);
-// A quality axis's run_figure() name and its header: val_loss -> (best_val_loss, Best_Val_Loss), psnr ->
-// (test_psnr, PSNR ↑), ssim, lpips.
-std::pair<std::string, std::string> quality_figure(const std::string& y);
+// The result figures the choices name: val_loss -> best_val_loss (header Best_Val_Loss), psnr ->
+// test_psnr (PSNR ↑), ...; ReportInputError naming the choices for another.
+const common::ResultFigure& cost_figure(const std::string& x);
+const common::ResultFigure& quality_figure(const std::string& y);
 
 // Indices of the points no other point dominates (another is at least as good in both and better in
 // one), sorted by x, then by y best first, then by index. Equal points do not dominate each other:

@@ -7,55 +7,20 @@
 #include <cmath>
 #include <set>
 
+#include "common/result_figures.h"
+
 namespace bokeh::reports {
 namespace {
 
 using orchestrator::RunState;
 
-const std::vector<std::string> kFigures = {"runtime_min", "train_loss", "val_loss",  "gap",       "best_val_loss",
-                                           "best_epoch",  "test_l1",    "test_psnr", "test_ssim", "test_lpips"};
+// The figures a run's results give (not those fixed before it trains): what repeats average.
+bool result_figure(const common::ResultFigure& figure) { return figure.scope != common::FigureScope::Static; }
 
-// The figure a table column shows, by the headers Tables 1-4 use; "" for a settings column.
-std::string column_figure(const std::string& header) {
-  static const std::map<std::string, std::string> figures = {{"Runtime (min)", "runtime_min"},
-                                                             {"Train runtime (min)", "runtime_min"},
-                                                             {"Train_Loss", "train_loss"},
-                                                             {"Val_Loss", "val_loss"},
-                                                             {"Gap", "gap"},
-                                                             {"Best_Val_Loss", "best_val_loss"},
-                                                             {"Best_Epoch", "best_epoch"},
-                                                             {"L1", "test_l1"},
-                                                             {"PSNR", "test_psnr"},
-                                                             {"PSNR ↑", "test_psnr"},
-                                                             {"SSIM", "test_ssim"},
-                                                             {"SSIM ↑", "test_ssim"},
-                                                             {"LPIPS", "test_lpips"},
-                                                             {"LPIPS ↓", "test_lpips"}};
-  const auto it = figures.find(header);
-  return it == figures.end() ? "" : it->second;
-}
-
-void set_figure(RunSummary& run, const std::string& figure, std::optional<double> value) {
-  if (figure == "runtime_min")
-    run.runtime_min = value;
-  else if (figure == "train_loss")
-    run.train_loss = value;
-  else if (figure == "val_loss")
-    run.val_loss = value;
-  else if (figure == "gap")
-    run.gap = value;
-  else if (figure == "best_val_loss")
-    run.best_val_loss = value;
-  else if (figure == "best_epoch")
-    run.best_epoch = value ? std::optional<int64_t>(std::llround(*value)) : std::nullopt;
-  else if (figure == "test_l1")
-    run.test_l1 = value;
-  else if (figure == "test_psnr")
-    run.test_psnr = value;
-  else if (figure == "test_ssim")
-    run.test_ssim = value;
-  else if (figure == "test_lpips")
-    run.test_lpips = value;
+// The figure a table column shows, by its header; nullptr for a settings column or a static figure.
+const common::ResultFigure* column_figure(const std::string& header) {
+  const common::ResultFigure* figure = common::figure_for_header(header);
+  return figure && result_figure(*figure) ? figure : nullptr;
 }
 
 RepeatGroup make_group(std::vector<const RunSummary*> members) {
@@ -75,18 +40,19 @@ RepeatGroup make_group(std::vector<const RunSummary*> members) {
     g.mean.epochs_trained = done.front()->epochs_trained;
     g.mean.precision = done.front()->precision;
   }
-  for (const std::string& figure : kFigures) {
+  for (const common::ResultFigure& figure : common::result_figure_table()) {
+    if (!result_figure(figure)) continue;
     std::vector<double> values;
     for (const RunSummary* r : done) {
-      if (const std::optional<double> v = run_figure(*r, figure)) values.push_back(*v);
+      if (const std::optional<double> v = run_figure(*r, figure.name)) values.push_back(*v);
     }
     if (values.empty()) {
-      if (!done.empty()) set_figure(g.mean, figure, std::nullopt);
+      if (!done.empty()) set_run_figure(g.mean, figure.name, std::nullopt);
       continue;
     }
     const SampleStats stats = sample_stats(values);
-    g.figures[figure] = stats;
-    set_figure(g.mean, figure, stats.mean);
+    g.figures[figure.name] = stats;
+    set_run_figure(g.mean, figure.name, figure.format.count ? std::round(stats.mean) : stats.mean);
   }
   return g;
 }
@@ -101,21 +67,6 @@ std::string k_text(const std::vector<RepeatGroup>& groups) {
 }
 
 }  // namespace
-
-std::optional<double> run_figure(const RunSummary& run, const std::string& figure) {
-  if (figure == "runtime_min") return run.runtime_min;
-  if (figure == "train_loss") return run.train_loss;
-  if (figure == "val_loss") return run.val_loss;
-  if (figure == "gap") return run.gap;
-  if (figure == "best_val_loss") return run.best_val_loss;
-  if (figure == "best_epoch")
-    return run.best_epoch ? std::optional<double>(static_cast<double>(*run.best_epoch)) : std::nullopt;
-  if (figure == "test_l1") return run.test_l1;
-  if (figure == "test_psnr") return run.test_psnr;
-  if (figure == "test_ssim") return run.test_ssim;
-  if (figure == "test_lpips") return run.test_lpips;
-  return std::nullopt;
-}
 
 bool has_repeats(const std::vector<RunSummary>& runs) {
   std::set<std::string> groups;
@@ -199,13 +150,13 @@ void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups) {
   }
   table.spreads.assign(table.rows.size(), std::vector<std::optional<Spread>>(table.columns.size()));
   for (size_t c = 0; c < table.columns.size(); ++c) {
-    const std::string figure = column_figure(table.columns[c].header);
-    if (figure.empty()) continue;
+    const common::ResultFigure* figure = column_figure(table.columns[c].header);
+    if (!figure) continue;
     table.columns[c].spread = true;
     std::vector<std::optional<double>> stds;
     for (size_t r = 0; r < table.rows.size(); ++r) {
       if (!row_groups[r]) continue;
-      const auto it = row_groups[r]->figures.find(figure);
+      const auto it = row_groups[r]->figures.find(figure->name);
       if (it == row_groups[r]->figures.end()) continue;
       table.spreads[r][c] = Spread{it->second.std, it->second.n};
       // Rounding noise (a std of 1e-17 over equal values) must not widen the column.

@@ -16,17 +16,13 @@
 
 namespace bokeh::reports {
 
-// The per-run figures a table may show, by name (runtime_min, train_loss, val_loss, gap, best_val_loss,
-// best_epoch, test_l1, test_psnr, test_ssim, test_lpips); nullopt where the run lacks it.
-std::optional<double> run_figure(const RunSummary& run, const std::string& figure);
-
 struct RepeatGroup {
   std::vector<const RunSummary*> members;  // the configuration's runs, by repeat index
   int64_t finished = 0;                    // members done
   // The configuration as one run: the first repeat's name, id and settings; each figure the mean over
   // the finished repeats; state done when any repeat is, else the first repeat's.
   RunSummary mean;
-  std::map<std::string, SampleStats> figures;  // by run_figure() name, over the finished repeats
+  std::map<std::string, SampleStats> figures;  // by result figure name (run_figure()), over the finished repeats
   int64_t planned() const { return static_cast<int64_t>(members.size()); }
 };
 

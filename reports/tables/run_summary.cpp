@@ -1,4 +1,5 @@
-// Reading a run's config and results JSON into a RunSummary; choosing a sweep's best run.
+// Reading a run's config and results JSON into a RunSummary, its result figures by name; choosing a
+// sweep's best run.
 #include "reports/tables/run_summary.h"
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 
+#include "common/result_figures.h"
 #include "common/result_json.h"
 #include "common/run_settings.h"
 #include "reports/tables/sweep_lookup.h"
@@ -72,17 +74,25 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   s.epochs_trained = figures.epochs;
   if (figures.precision) s.precision = *figures.precision;
   s.libtorch = figures.libtorch.value_or("");
-  s.runtime_min = figures.runtime_seconds.value_or(record.runtime_s) / 60.0;
-  s.train_loss = figures.train_loss;
-  s.val_loss = figures.val_loss;
-  s.gap = figures.gap;
-  s.best_val_loss = figures.best_val_loss;
-  s.best_epoch = figures.best_epoch;
-  s.test_l1 = figures.test_l1;
-  s.test_psnr = figures.test_psnr;
-  s.test_ssim = figures.test_ssim;
-  s.test_lpips = figures.test_lpips;
+  // The figures shown as stored (their name is their results key); runtime in minutes, the record's
+  // where the results lack it.
+  for (const common::ResultFigure& f : common::result_figure_table()) {
+    if (f.result && f.name == f.json_key) set_run_figure(s, f.name, figures.*f.result);
+  }
+  set_run_figure(s, "runtime_min", figures.runtime_seconds.value_or(record.runtime_s) / 60.0);
   return s;
+}
+
+std::optional<double> run_figure(const RunSummary& run, const std::string& figure) {
+  const auto it = run.results.find(figure);
+  return it == run.results.end() ? std::nullopt : std::optional<double>(it->second);
+}
+
+void set_run_figure(RunSummary& run, const std::string& figure, std::optional<double> value) {
+  if (value)
+    run.results[figure] = *value;
+  else
+    run.results.erase(figure);
 }
 
 json flat_settings(const std::string& config_json) {
@@ -112,7 +122,8 @@ std::vector<RunSummary> summarize_sweep(const orchestrator::Store& store, const 
 }
 
 std::optional<double> ranking_loss(const RunSummary& run) {
-  return run.best_val_loss ? run.best_val_loss : run.val_loss;
+  const std::optional<double> best = run_figure(run, "best_val_loss");
+  return best ? best : run_figure(run, "val_loss");
 }
 
 const RunSummary* best_run(const std::vector<RunSummary>& runs, orchestrator::RunState state) {

@@ -1,10 +1,12 @@
 // One run as the reports see it: its settings (from the canonical config JSON) and, once done, its
-// results (from the results JSON), each figure optional so that a missing one prints as "–".
+// results (from the results JSON), each figure optional so that a missing one prints as "–"; its result
+// figures also by name (common/result_figures.h).
 #pragma once
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,14 +48,17 @@ struct RunSummary {
   std::optional<int64_t> stopped_rung;
   std::optional<int64_t> epochs_trained;
 
-  // Results (set for done runs and runs stopped early; the losses are the last epoch's, as the
-  // study's tables print them).
-  std::optional<double> runtime_min;
-  std::optional<double> train_loss, val_loss, gap;
-  std::optional<double> best_val_loss;  // the best epoch's: the weights in best.pt, tested and rendered
-  std::optional<int64_t> best_epoch;
-  std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
+  // Results (set for done runs and runs stopped early): each result figure by its name in
+  // common/result_figures.h (the losses the last epoch's, as the study's tables print them; the best
+  // epoch's validation loss the weights in best.pt, tested and rendered; runtime in minutes). A figure
+  // the run lacks is absent; run_figure() reads one.
+  std::map<std::string, double> results;
 };
+
+// A result figure of `run` by its name in common/result_figures.h (runtime_min, train_loss, ...); nullopt
+// where the run lacks it. set_run_figure(): nullopt removes it.
+std::optional<double> run_figure(const RunSummary& run, const std::string& figure);
+void set_run_figure(RunSummary& run, const std::string& figure, std::optional<double> value);
 
 // A run's settings as dotted keys ("model.width": 32) from its canonical config JSON; its repeat index
 // ("repeat", see common/run_settings.h) is not a setting and is left out. {} for text that

@@ -83,7 +83,8 @@ Table trials_table(const orchestrator::Store& store, const orchestrator::SweepIn
     for (const orchestrator::EpochRecord& e : epochs) best = std::min(best, e.val_loss);
     row.push_back(Cell{fmt::format("{}/{}", epochs.empty() ? 0 : epochs.back().epoch, r.epochs)});
     row.push_back(epochs.empty() ? Cell{} : Cell{best});
-    row.push_back(r.test_psnr ? Cell{*r.test_psnr} : Cell{});
+    const std::optional<double> psnr = run_figure(r, "test_psnr");
+    row.push_back(psnr ? Cell{*psnr} : Cell{});
     row.push_back(Cell{state_text(r)});
     t.rows.push_back(std::move(row));
   }

@@ -1,6 +1,6 @@
 // Tables 1-4: which runs each shows (the spec's named rows, or each table's default), its columns
-// (the study's headers and precision), its notes (what the rows and the ranking are, the conditions,
-// the readings).
+// (the study's headers and precision; a result figure's from common/result_figures.h), its notes
+// (what the rows and the ranking are, the conditions, the readings).
 #include "reports/tables/table_builder.h"
 
 #include <fmt/format.h>
@@ -11,6 +11,7 @@
 #include <map>
 #include <tuple>
 
+#include "common/result_figures.h"
 #include "orchestrator/store/stored_spec.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/sweep_lookup.h"
@@ -33,12 +34,32 @@ Column fixed(std::string header, const Values& values, int min_decimals, int max
   return Column{std::move(header), CellStyle::Fixed, fit_decimals(values, min_decimals, max_decimals)};
 }
 
+// A result figure's column as Tables 1-3 show it: its header, fixed decimals in its range or a count.
+Column figure_column(const std::string& name, const Values& values) {
+  const common::ResultFigure& f = *common::find_result_figure(name);
+  if (f.format.count) return general(f.header);
+  return fixed(f.header, values, f.format.decimals, f.format.max_decimals);
+}
+
+// A result figure's column as Table 4 compares runs with published results: its direction marked, at
+// least the decimals of a comparison.
+Column compared_column(const std::string& name, const Values& values) {
+  const common::ResultFigure& f = *common::find_result_figure(name);
+  return fixed(common::compared_header(f), values, f.format.compared_decimals,
+               std::max(f.format.compared_decimals, f.format.max_decimals));
+}
+
 template <typename F>
 Values collect(const std::vector<const RunSummary*>& runs, F field) {
   Values out;
   for (const RunSummary* r : runs) out.push_back(field(*r));
   return out;
 }
+// Each run's result figure `name` (common/result_figures.h).
+Values figure_values(const std::vector<const RunSummary*>& runs, const char* name) {
+  return collect(runs, [name](const RunSummary& r) { return run_figure(r, name); });
+}
+Cell figure_cell(const RunSummary& run, const char* name) { return number(run_figure(run, name)); }
 Values concat(Values a, const Values& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
@@ -83,7 +104,7 @@ void add_stopped_note(Table& table, const std::vector<const RunSummary*>& runs) 
 
 void add_lpips_note(Table& table, const std::vector<const RunSummary*>& shown) {
   for (const RunSummary* r : shown) {
-    if (r->state == RunState::Done && !r->test_lpips) {
+    if (r->state == RunState::Done && !run_figure(*r, "test_lpips")) {
       table.notes.push_back("LPIPS shows – where the run had no LPIPS weights (metrics.lpips_weights in the spec).");
       return;
     }
@@ -93,10 +114,10 @@ void add_lpips_note(Table& table, const std::vector<const RunSummary*>& shown) {
 // Tables 1 and 2: the study's hyperparameter columns, the last epoch's losses; with `ranking`, also
 // the best epoch's validation loss and that epoch (what Table 2's best run is chosen by).
 Table training_table(std::string title, const std::vector<const RunSummary*>& shown, bool ranking) {
-  const Values train = collect(shown, [](const RunSummary& r) { return r.train_loss; });
-  const Values val = collect(shown, [](const RunSummary& r) { return r.val_loss; });
-  const Values gap = collect(shown, [](const RunSummary& r) { return r.gap; });
-  const Values best = collect(shown, [](const RunSummary& r) { return r.best_val_loss; });
+  const Values train = figure_values(shown, "train_loss");
+  const Values val = figure_values(shown, "val_loss");
+  const Values gap = figure_values(shown, "gap");
+  const Values best = figure_values(shown, "best_val_loss");
   const Values losses = concat(concat(concat(train, val), gap), ranking ? best : Values{});
   Table t;
   t.title = std::move(title);
@@ -108,24 +129,25 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
                Column{"Lr", CellStyle::Scientific, 0},
                general("B_s"),
                general("Epochs"),
-               fixed("Params (M)", collect(shown, params_m), 2, 4),
-               fixed("Runtime (min)", collect(shown, [](const RunSummary& r) { return r.runtime_min; }), 0, 2),
-               fixed("Train_Loss", losses, 2, 4),
-               fixed("Val_Loss", losses, 2, 4),
-               fixed("Gap", losses, 2, 4)};
-  if (ranking) t.columns.insert(t.columns.end(), {fixed("Best_Val_Loss", losses, 2, 4), general("Best_Epoch")});
+               figure_column("params_m", collect(shown, params_m)),
+               figure_column("runtime_min", figure_values(shown, "runtime_min")),
+               figure_column("train_loss", losses),
+               figure_column("val_loss", losses),
+               figure_column("gap", losses)};
+  if (ranking)
+    t.columns.insert(t.columns.end(), {figure_column("best_val_loss", losses), figure_column("best_epoch", {})});
   const bool with_state = any_unfinished(shown);
   if (with_state) t.columns.push_back(text_column("State"));
   for (const RunSummary* r : shown) {
     t.rows.push_back({text(r->name), yes_no(r->augment), yes_no(r->model.batch_norm),
                       number(static_cast<double>(r->model.width)), number(static_cast<double>(r->model.depth)),
                       number(r->lr), number(static_cast<double>(r->batch_size)), number(static_cast<double>(r->epochs)),
-                      number(params_m(*r)), number(r->runtime_min), number(r->train_loss), number(r->val_loss),
-                      number(r->gap)});
+                      number(params_m(*r)), figure_cell(*r, "runtime_min"), figure_cell(*r, "train_loss"),
+                      figure_cell(*r, "val_loss"), figure_cell(*r, "gap")});
     t.row_runs.push_back(r->id);
     if (ranking) {
-      t.rows.back().push_back(number(r->best_val_loss));
-      t.rows.back().push_back(r->best_epoch ? number(static_cast<double>(*r->best_epoch)) : Cell{});
+      t.rows.back().push_back(figure_cell(*r, "best_val_loss"));
+      t.rows.back().push_back(figure_cell(*r, "best_epoch"));
     }
     if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
@@ -243,8 +265,7 @@ Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, con
   std::vector<std::string> missing;
   const auto shown = table_rows(
       3, spec, runs, [&] { return all_of(runs); }, named, missing);
-  const Values losses = concat(collect(shown, [](const RunSummary& r) { return r.train_loss; }),
-                               collect(shown, [](const RunSummary& r) { return r.val_loss; }));
+  const Values losses = concat(figure_values(shown, "train_loss"), figure_values(shown, "val_loss"));
   Table t;
   t.title = fmt::format("Table 3 - sweep {}: loss weights and test metrics", sweep);
   t.columns = {text_column("Run"),
@@ -252,20 +273,20 @@ Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, con
                general("λ2"),
                general("λ3"),
                general("Epochs"),
-               fixed("Runtime (min)", collect(shown, [](const RunSummary& r) { return r.runtime_min; }), 0, 2),
-               fixed("Train_Loss", losses, 2, 4),
-               fixed("Val_Loss", losses, 2, 4),
-               fixed("L1", collect(shown, [](const RunSummary& r) { return r.test_l1; }), 2, 4),
-               Column{"PSNR", CellStyle::Fixed, 2},
-               fixed("SSIM", collect(shown, [](const RunSummary& r) { return r.test_ssim; }), 2, 4),
-               fixed("LPIPS", collect(shown, [](const RunSummary& r) { return r.test_lpips; }), 2, 4)};
+               figure_column("runtime_min", figure_values(shown, "runtime_min")),
+               figure_column("train_loss", losses),
+               figure_column("val_loss", losses),
+               figure_column("test_l1", figure_values(shown, "test_l1")),
+               figure_column("test_psnr", figure_values(shown, "test_psnr")),
+               figure_column("test_ssim", figure_values(shown, "test_ssim")),
+               figure_column("test_lpips", figure_values(shown, "test_lpips"))};
   const bool with_state = any_unfinished(shown);
   if (with_state) t.columns.push_back(text_column("State"));
   for (const RunSummary* r : shown) {
     t.rows.push_back({text(r->name), number(r->lambda_l1), number(r->lambda_ssim), number(r->lambda_lpips),
-                      number(static_cast<double>(r->epochs)), number(r->runtime_min), number(r->train_loss),
-                      number(r->val_loss), number(r->test_l1), number(r->test_psnr), number(r->test_ssim),
-                      number(r->test_lpips)});
+                      number(static_cast<double>(r->epochs)), figure_cell(*r, "runtime_min"),
+                      figure_cell(*r, "train_loss"), figure_cell(*r, "val_loss"), figure_cell(*r, "test_l1"),
+                      figure_cell(*r, "test_psnr"), figure_cell(*r, "test_ssim"), figure_cell(*r, "test_lpips")});
     t.row_runs.push_back(r->id);
     if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
@@ -286,12 +307,14 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
       },
       named, missing);
   const std::vector<common::Reference>& refs = spec.references;
-  Values params = collect(shown, params_m), runtime = collect(shown, [](const RunSummary&r) { return r.runtime_min; });
-  Values ssim = collect(shown, [](const RunSummary& r) { return r.test_ssim; });
-  Values lpips = collect(shown, [](const RunSummary& r) { return r.test_lpips; });
+  Values params = collect(shown, params_m), runtime = figure_values(shown, "runtime_min");
+  Values psnr = figure_values(shown, "test_psnr");
+  Values ssim = figure_values(shown, "test_ssim");
+  Values lpips = figure_values(shown, "test_lpips");
   for (const common::Reference& r : refs) {
     params.push_back(r.params_m);
     runtime.push_back(r.runtime_min);
+    psnr.push_back(r.psnr);
     ssim.push_back(r.ssim);
     lpips.push_back(r.lpips);
   }
@@ -300,14 +323,15 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
                         named ? "the runs the spec names" : "the best run");
   t.columns = {text_column("Model"),
                general("Epochs"),
-               fixed("Params (M)", params, 2, 4),
-               fixed("Train runtime (min)", runtime, 0, 2),
-               Column{"PSNR ↑", CellStyle::Fixed, 2},
-               fixed("SSIM ↑", ssim, 4, 4),
-               fixed("LPIPS ↓", lpips, 4, 4)};
+               compared_column("params_m", params),
+               compared_column("runtime_min", runtime),
+               compared_column("test_psnr", psnr),
+               compared_column("test_ssim", ssim),
+               compared_column("test_lpips", lpips)};
   for (const RunSummary* r : shown) {
     t.rows.push_back({text(r->name), number(static_cast<double>(r->epochs)), number(params_m(*r)),
-                      number(r->runtime_min), number(r->test_psnr), number(r->test_ssim), number(r->test_lpips)});
+                      figure_cell(*r, "runtime_min"), figure_cell(*r, "test_psnr"), figure_cell(*r, "test_ssim"),
+                      figure_cell(*r, "test_lpips")});
     t.row_runs.push_back(r->id);
   }
   if (named) {

@@ -64,7 +64,7 @@ std::string conditions_note(const orchestrator::StoredData& data, const std::vec
   // Of the runs with results: a run not trained yet has no precision but its setting (auto).
   std::vector<const RunSummary*> trained;
   std::copy_if(shown.begin(), shown.end(), std::back_inserter(trained),
-               [](const RunSummary* r) { return r->runtime_min; });
+               [](const RunSummary* r) { return run_figure(*r, "runtime_min").has_value(); });
   const std::string precision =
       trained.empty() ? "– (no run has results yet)" : per_run(trained, [](const RunSummary& r) {
         return r.precision == "fp32" ? r.precision : r.precision + " autocast (loss and metrics in fp32)";

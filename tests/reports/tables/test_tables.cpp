@@ -7,8 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
 #include <sstream>
 
+#include "common/result_figures.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_builder.h"
@@ -185,6 +187,21 @@ TEST_CASE("Table 1 lists every run with the study's columns and precision", "[ta
   REQUIRE(g.notes.size() == 3);
   CHECK(g.notes[1] == "3 of 5 runs not finished (1 running, 1 pending, 1 failed): their results show as –.");
   CHECK(g.notes[2] == kTinyConditions);
+}
+
+TEST_CASE("Each table shows the result figures the figure table lists for it", "[tables]") {
+  const test::SweepFixture f;
+  for (int64_t n = 1; n <= 4; ++n) {
+    INFO("Table " << n);
+    std::set<std::string> shown, listed;
+    for (const reports::Column& c : table(f, n).columns) {
+      if (const common::ResultFigure* figure = common::figure_for_header(c.header)) shown.insert(figure->name);
+    }
+    for (const common::ResultFigure& figure : common::result_figure_table()) {
+      if (std::count(figure.tables.begin(), figure.tables.end(), n)) listed.insert(figure.name);
+    }
+    CHECK(shown == listed);
+  }
 }
 
 TEST_CASE("Table 2 keeps the best finished run per architecture and shows what it was ranked by", "[tables]") {

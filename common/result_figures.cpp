@@ -1,0 +1,149 @@
+// The result-figures table and its lookups (result_figures.h).
+#include "common/result_figures.h"
+
+#include <fmt/format.h>
+
+namespace bokeh::common {
+namespace {
+
+// A figure of the results JSON (per epoch or per run).
+ResultFigure stored(std::string name, std::optional<double> ResultFigures::*result, std::string json_key,
+                    std::string header, FigureScope scope, std::vector<int64_t> tables) {
+  ResultFigure f;
+  f.name = std::move(name);
+  f.json_key = std::move(json_key);
+  f.result = result;
+  f.header = std::move(header);
+  f.scope = scope;
+  f.tables = std::move(tables);
+  return f;
+}
+
+// A figure the run's settings fix before it trains; the run's record holds it, not its results.
+ResultFigure fixed_before_training(std::string name, std::string header, std::string unit,
+                                   std::vector<int64_t> tables) {
+  ResultFigure f;
+  f.name = std::move(name);
+  f.header = std::move(header);
+  f.unit = std::move(unit);
+  f.scope = FigureScope::Static;
+  f.tables = std::move(tables);
+  return f;
+}
+
+ResultFigure with_axis(ResultFigure f, AxisRole role, std::string axis, std::string note = "") {
+  f.role = role;
+  f.axis = std::move(axis);
+  f.axis_note = std::move(note);
+  return f;
+}
+
+ResultFigure with_format(ResultFigure f, int decimals, int max_decimals, int compared_decimals) {
+  f.format.decimals = decimals;
+  f.format.max_decimals = max_decimals;
+  f.format.compared_decimals = compared_decimals;
+  return f;
+}
+
+// A test metric: compared against published results in Table 4 with its direction in the header.
+ResultFigure test_metric(std::string name, std::optional<double> ResultFigures::*result, std::string header,
+                         Better better, std::string axis) {
+  ResultFigure f = stored(name, result, name, header, FigureScope::PerRun, {3, 4});
+  f.compared_header = header + (better == Better::Higher ? " ↑" : " ↓");
+  f.better = better;
+  return with_axis(with_format(f, 2, 4, 4), AxisRole::Quality, std::move(axis), "test set");
+}
+
+std::vector<ResultFigure> make_figures() {
+  using R = ResultFigures;
+  ResultFigure runtime =
+      stored("runtime_min", &R::runtime_seconds, "runtime_seconds", "Runtime (min)", FigureScope::PerRun, {1, 2, 3, 4});
+  runtime.compared_header = "Train runtime (min)";
+  runtime.unit = "min";
+  ResultFigure best_epoch = stored("best_epoch", &R::best_epoch, "best_epoch", "Best_Epoch", FigureScope::PerRun, {2});
+  best_epoch.format.count = true;
+  best_epoch.better = Better::Neither;
+  ResultFigure psnr = test_metric("test_psnr", &R::test_psnr, "PSNR", Better::Higher, "psnr");
+  psnr.unit = "dB";
+  psnr.format.max_decimals = psnr.format.compared_decimals = 2;
+  return {
+      with_axis(fixed_before_training("params_m", "Params (M)", "M", {1, 2, 4}), AxisRole::Cost, "params"),
+      with_axis(fixed_before_training("train_tflop", "Train cost (TFLOP, est.)", "TFLOP", {}), AxisRole::Cost, "flops",
+                "estimated training FLOPs"),
+      with_axis(with_format(runtime, 0, 2, 0), AxisRole::Cost, "runtime"),
+      stored("train_loss", &R::train_loss, "train_loss", "Train_Loss", FigureScope::PerEpoch, {1, 2, 3}),
+      stored("val_loss", &R::val_loss, "val_loss", "Val_Loss", FigureScope::PerEpoch, {1, 2, 3}),
+      stored("gap", &R::gap, "gap", "Gap", FigureScope::PerEpoch, {1, 2}),
+      with_axis(with_format(stored("best_val_loss", &R::best_val_loss, "best_val_loss", "Best_Val_Loss",
+                                   FigureScope::PerRun, {2}),
+                            2, 4, 4),
+                AxisRole::Quality, "val_loss", "best epoch's"),
+      best_epoch,
+      with_format(stored("test_l1", &R::test_l1, "test_l1", "L1", FigureScope::PerRun, {3}), 2, 4, 4),
+      psnr,
+      test_metric("test_ssim", &R::test_ssim, "SSIM", Better::Higher, "ssim"),
+      test_metric("test_lpips", &R::test_lpips, "LPIPS", Better::Lower, "lpips"),
+  };
+}
+
+// The first figure of the table that `match` accepts, or nullptr.
+template <typename Match>
+const ResultFigure* first_figure(Match match) {
+  for (const ResultFigure& f : result_figure_table()) {
+    if (match(f)) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const std::vector<ResultFigure>& result_figure_table() {
+  static const std::vector<ResultFigure> figures = make_figures();
+  return figures;
+}
+
+const ResultFigure* find_result_figure(const std::string& name) {
+  return first_figure([&](const ResultFigure& f) { return f.name == name; });
+}
+
+const ResultFigure* figure_for_header(const std::string& header) {
+  return first_figure([&](const ResultFigure& f) { return f.header == header || f.compared_header == header; });
+}
+
+const ResultFigure* axis_figure(AxisRole role, const std::string& choice) {
+  return first_figure([&](const ResultFigure& f) { return f.role == role && f.axis == choice; });
+}
+
+std::vector<std::string> axis_choices(AxisRole role) {
+  std::vector<std::string> out;
+  for (const ResultFigure& f : result_figure_table()) {
+    if (f.role == role) out.push_back(f.axis);
+  }
+  return out;
+}
+
+std::string axis_choices_text(AxisRole role, bool with_notes) {
+  std::vector<const ResultFigure*> choices;
+  for (const ResultFigure& f : result_figure_table()) {
+    if (f.role == role) choices.push_back(&f);
+  }
+  std::string out;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) out += i + 1 == choices.size() ? " or " : ", ";
+    out += choices[i]->axis;
+    const std::string& note = choices[i]->axis_note;
+    const bool run_ends = i + 1 == choices.size() || choices[i + 1]->axis_note != note;
+    if (with_notes && run_ends && !note.empty()) out += " (" + note + ")";
+  }
+  return out;
+}
+
+const std::string& compared_header(const ResultFigure& figure) {
+  return figure.compared_header.empty() ? figure.header : figure.compared_header;
+}
+
+std::string compared_text(const ResultFigure& figure, double value) {
+  return fmt::format("{:.{}f}", value, figure.format.compared_decimals);
+}
+
+}  // namespace bokeh::common

@@ -1,0 +1,103 @@
+// The result-figures table's invariants: unique names, JSON keys and headers, units as the headers
+// name them; every objective has a direction; every report --x/--y choice resolves to its figure;
+// every figure of the results JSON goes through the writer and the tolerant reader; static figures
+// stay out of the results JSON.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/result_figures.h"
+#include "common/result_json.h"
+
+using namespace bokeh::common;
+
+namespace {
+
+// A finished run whose figures all differ, so a key read into the wrong field shows.
+TrainResult distinct_result() {
+  TrainResult r{7, 5, 0.31, 0.42, 0.35, 0.07, {0.11, 24.5, 0.83, 0.21}, 630, 12.5, 1234, {}, "fp32", "2.15.0"};
+  for (int64_t e = 1; e <= r.epochs; ++e) r.history.push_back({e, 0.5, 0.4, 0.1, 2e-4, 90, 12.5});
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("result figures have unique names, JSON keys and headers", "[result-figures]") {
+  std::set<std::string> names, keys, headers;
+  for (const ResultFigure& f : result_figure_table()) {
+    INFO(f.name);
+    CHECK(names.insert(f.name).second);
+    CHECK_FALSE(f.header.empty());
+    CHECK(headers.insert(f.header).second);
+    if (!f.compared_header.empty()) CHECK(headers.insert(f.compared_header).second);
+    if (!f.json_key.empty()) CHECK(keys.insert(f.json_key).second);
+    for (int64_t table : f.tables) CHECK((table >= 1 && table <= 4));
+    CHECK(f.format.decimals <= f.format.max_decimals);
+    // A header that names a unit in parentheses names the figure's: "Runtime (min)", "Params (M)".
+    if (f.header.find('(') != std::string::npos) {
+      CHECK_FALSE(f.unit.empty());
+      CHECK(f.header.find("(" + f.unit) != std::string::npos);
+    }
+    CHECK(find_result_figure(f.name) == &f);
+    CHECK(figure_for_header(f.header) == &f);
+    CHECK(figure_for_header(compared_header(f)) == &f);
+  }
+  CHECK(find_result_figure("no_such_figure") == nullptr);
+  CHECK(figure_for_header("Width") == nullptr);
+}
+
+TEST_CASE("every objective has a direction and every --x/--y choice resolves", "[result-figures]") {
+  for (const ResultFigure& f : result_figure_table()) {
+    INFO(f.name);
+    CHECK(f.axis.empty() == (f.role == AxisRole::None));
+    if (f.role == AxisRole::Quality) CHECK(f.better != Better::Neither);
+    if (f.role == AxisRole::Cost) CHECK(f.better == Better::Lower);
+  }
+  CHECK(axis_choices(AxisRole::Cost) == std::vector<std::string>{"params", "flops", "runtime"});
+  CHECK(axis_choices(AxisRole::Quality) == std::vector<std::string>{"val_loss", "psnr", "ssim", "lpips"});
+  for (AxisRole role : {AxisRole::Cost, AxisRole::Quality}) {
+    for (const std::string& choice : axis_choices(role)) {
+      INFO(choice);
+      REQUIRE(axis_figure(role, choice) != nullptr);
+      CHECK(axis_figure(role, choice)->axis == choice);
+    }
+  }
+  CHECK(axis_figure(AxisRole::Quality, "params") == nullptr);
+  CHECK(axis_choices_text(AxisRole::Cost) == "params, flops or runtime");
+  CHECK(axis_choices_text(AxisRole::Quality) == "val_loss, psnr, ssim or lpips");
+  CHECK(axis_choices_text(AxisRole::Cost, true) == "params, flops (estimated training FLOPs) or runtime");
+  CHECK(axis_choices_text(AxisRole::Quality, true) == "val_loss (best epoch's), psnr, ssim or lpips (test set)");
+  CHECK(axis_figure(AxisRole::Quality, "val_loss")->name == "best_val_loss");
+  CHECK(compared_header(*axis_figure(AxisRole::Quality, "psnr")) == "PSNR ↑");
+  CHECK(compared_text(*find_result_figure("test_psnr"), 24.514) == "24.51");
+}
+
+TEST_CASE("every figure of the results JSON round-trips through the writer and the tolerant reader",
+          "[result-figures]") {
+  const nlohmann::json stored = result_to_json(distinct_result());
+  const ResultFigures read = result_figures_from_json(stored);
+  int64_t per_run = 0;
+  for (const ResultFigure& f : result_figure_table()) {
+    INFO(f.name);
+    if (f.scope == FigureScope::Static) {
+      CHECK(f.json_key.empty());
+      CHECK(f.result == nullptr);
+      continue;
+    }
+    ++per_run;
+    REQUIRE(f.result != nullptr);
+    REQUIRE(stored.contains(f.json_key));
+    REQUIRE((read.*f.result).has_value());
+    CHECK(*(read.*f.result) == stored.at(f.json_key).get<double>());
+  }
+  CHECK(per_run == 10);
+  // Each figure read from its own key: the values of distinct_result() are all different.
+  std::set<double> values;
+  for (const ResultFigure& f : result_figure_table()) {
+    if (f.result) CHECK(values.insert(*(read.*f.result)).second);
+  }
+}
