@@ -11,7 +11,7 @@ program() {
   path=$(command -v "$1") && [ -x "$path" ] && echo "$path"
 }
 carried_deps() {
-  local build=$1 quiet=${2:-} root deps arch=x86_64-linux-gnu
+  local build=$1 quiet=${2:-} root deps arch=x86_64-linux-gnu deb tool found lib wrapper
   root=$(pwd)
   case "$build" in /*) deps=$build/deps ;; *) deps=$root/$build/deps ;; esac
   carried_configure=()
@@ -33,7 +33,7 @@ carried_deps() {
   say_dep() { [ -n "$quiet" ] || printf '  %-14s %s\n' "$1" "$2"; }
   # The first file named $2 under the machine's usual prefixes ($1: include or cmake), or nothing.
   on_machine() {
-    local dirs
+    local dirs d
     if [ "$1" = include ]; then dirs=(/usr/include /usr/local/include)
     else dirs=(/usr/lib/$arch/cmake /usr/lib/cmake /usr/lib64/cmake /usr/share/cmake /usr/share /usr/local/lib/cmake
                /usr/local/share /usr/local/lib/$arch/cmake)
@@ -46,7 +46,7 @@ carried_deps() {
   carried() { [ -n "$have_carried" ] && find "$deps/usr" -name "$1" -print -quit 2>/dev/null | grep .; }
   # A dependency found by find_package(NAME CONFIG): NAME, its config file's names.
   config_dep() {
-    local name=$1 found
+    local name=$1 file
     shift
     for file in "$@"; do
       if found=$(on_machine cmake "$file"); then say_dep "$name" "machine: $found"; return; fi
@@ -67,7 +67,6 @@ carried_deps() {
   config_dep SQLiteCpp SQLiteCppConfig.cmake
   config_dep libjpeg-turbo libjpeg-turboConfig.cmake
   config_dep Catch2 Catch2Config.cmake
-  local found lib
   # SQLite (SQLiteCpp's config finds it with FindSQLite3), stb (find_path): a header and a library.
   if found=$(on_machine include sqlite3.h) && ldconfig -p 2>/dev/null | grep -q 'libsqlite3\.so '; then
     say_dep SQLite3 "machine: $found"
@@ -99,9 +98,9 @@ carried_deps() {
   else say_dep cpp-httplib "MISSING"
   fi
   # MPI: the machine's when it has a compiler wrapper, mpirun and mpi.h; else the carried OpenMPI.
-  local wrapper
   wrapper=$(program mpicxx || program mpic++ || true)
-  if [ -n "$wrapper" ] && program mpirun >/dev/null && "$wrapper" --showme:compile >/dev/null 2>&1; then
+  if [ -n "$wrapper" ] && [ "${wrapper#"$deps"/}" = "$wrapper" ] && program mpirun >/dev/null &&
+     "$wrapper" --showme:compile >/dev/null 2>&1; then
     carried_mpi=system
     say_dep MPI "machine: $wrapper, $(program mpirun) ($(mpirun --version 2>&1 | head -1))"
   elif [ -x "$deps/usr/bin/mpicxx.openmpi" ]; then
