@@ -3,8 +3,11 @@
 # packed into .gpu-deps/, unpacked into BUILD/deps (never over /).
 #   carried_deps BUILD [quiet]   fills carried_configure (CMake arguments: a <Pkg>_DIR, include folder
 #                                or library for each dependency taken from the carried copy) and
-#                                carried_mpi (system, carried or none), exports what a carried OpenMPI
-#                                needs (OPAL_PREFIX, PATH), and prints one line per dependency unless quiet.
+#                                carried_mpi (system, carried or none) and carried_ld_path (what a program
+#                                linking the carried OpenMPI needs in LD_LIBRARY_PATH: Debian's libmpi names
+#                                its folder under /usr by RUNPATH) and ours (`"${ours[@]}" PROGRAM` runs
+#                                one of our programs with it), exports what a carried OpenMPI needs
+#                                (OPAL_PREFIX, PATH), and prints one line per dependency unless quiet.
 # The path of an executable program on PATH, or nothing (`command -v` also names files that are not).
 program() {
   local path
@@ -16,6 +19,7 @@ carried_deps() {
   case "$build" in /*) deps=$build/deps ;; *) deps=$root/$build/deps ;; esac
   carried_configure=()
   carried_mpi=none
+  carried_ld_path=
   local have_carried=
   if compgen -G "$root/.gpu-deps/*.deb" >/dev/null; then
     have_carried=1
@@ -110,20 +114,18 @@ carried_deps() {
     mkdir -p "$deps/bin"
     for tool in mpirun mpicxx; do
       printf '#!/bin/sh\nLD_LIBRARY_PATH=%s${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} exec %s "$@"\n' \
-        "$deps/usr/lib/$arch:$deps/lib/$arch:$deps/usr/lib/$arch/openmpi/lib" "$deps/usr/bin/$tool.openmpi" >"$deps/bin/$tool"
+        "$carried_ld_path" "$deps/usr/bin/$tool.openmpi" >"$deps/bin/$tool"
       chmod +x "$deps/bin/$tool"
     done
     export PATH="$deps/bin:$PATH"
     carried_mpi=carried
+    carried_ld_path=$deps/usr/lib/$arch:$deps/lib/$arch:$deps/usr/lib/$arch/openmpi/lib
     carried_configure+=("-DMPI_CXX_COMPILER=$deps/bin/mpicxx")
     say_dep MPI "carried: OpenMPI $(sed -n 's/^Version: //p' "$deps/usr/lib/$arch/pkgconfig/ompi.pc" 2>/dev/null) ($deps/bin/mpirun)"
   else
     say_dep MPI "none (no mpicxx/mpirun here, none carried)"
   fi
-  # Libraries from the carried copy load through the executables' RPATH (not RUNPATH: RPATH also
-  # serves the libraries they load, e.g. libmpi's libopen-pal), ahead of LD_LIBRARY_PATH.
-  if [ ${#carried_configure[@]} -gt 0 ] || [ "$carried_mpi" = carried ]; then
-    carried_configure+=("-DCMAKE_BUILD_RPATH=$deps/usr/lib/$arch;$deps/lib/$arch;$deps/usr/lib/$arch/openmpi/lib"
-                        "-DCMAKE_EXE_LINKER_FLAGS=-Wl,--disable-new-dtags")
-  fi
+  # The prefix that runs a program of ours (the carried libraries it names load through its RUNPATH).
+  ours=(env)
+  [ -z "$carried_ld_path" ] || ours+=("LD_LIBRARY_PATH=$carried_ld_path${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
 }
