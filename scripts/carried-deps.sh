@@ -7,7 +7,7 @@
 #                                linking the carried OpenMPI needs in LD_LIBRARY_PATH: Debian's libmpi names
 #                                its folder under /usr by RUNPATH) and ours (`"${ours[@]}" PROGRAM` runs
 #                                one of our programs with it), exports what a carried OpenMPI needs
-#                                (OPAL_PREFIX, PATH), and prints one line per dependency unless quiet.
+#                                (OPAL_PREFIX, PMIX_INSTALL_PREFIX, PATH), and prints one line per dependency unless quiet.
 # The path of an executable program on PATH, or nothing (`command -v` also names files that are not).
 program() {
   local path
@@ -89,8 +89,11 @@ carried_deps() {
   # pkg-config, and cpp-httplib through it.
   if program pkg-config >/dev/null; then say_dep pkg-config "machine: $(program pkg-config)"
   elif [ -x "$deps/usr/bin/pkgconf" ]; then
-    carried_configure+=("-DPKG_CONFIG_EXECUTABLE=$deps/usr/bin/pkgconf")
-    export LD_LIBRARY_PATH="$deps/usr/lib/$arch${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"  # libpkgconf
+    mkdir -p "$deps/bin"  # a wrapper that finds its libpkgconf
+    printf '#!/bin/sh\nLD_LIBRARY_PATH=%s${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} exec %s "$@"\n' \
+      "$deps/usr/lib/$arch" "$deps/usr/bin/pkgconf" >"$deps/bin/pkg-config"
+    chmod +x "$deps/bin/pkg-config"
+    carried_configure+=("-DPKG_CONFIG_EXECUTABLE=$deps/bin/pkg-config")
     say_dep pkg-config "carried: $deps/usr/bin/pkgconf"
   else say_dep pkg-config "MISSING"
   fi
@@ -110,7 +113,8 @@ carried_deps() {
   elif [ -x "$deps/usr/bin/mpicxx.openmpi" ]; then
     # Debian's OpenMPI moves with OPAL_PREFIX; its programs (not ours: RPATH, below) find their
     # libraries through LD_LIBRARY_PATH, set only for them by these two wrappers.
-    export OPAL_PREFIX=$deps/usr
+    export OPAL_PREFIX=$deps/usr PMIX_INSTALL_PREFIX=$deps/usr/lib/$arch/pmix2
+    carried_ld_path=$deps/usr/lib/$arch:$deps/lib/$arch:$deps/usr/lib/$arch/openmpi/lib
     mkdir -p "$deps/bin"
     for tool in mpirun mpicxx; do
       printf '#!/bin/sh\nLD_LIBRARY_PATH=%s${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} exec %s "$@"\n' \
@@ -119,8 +123,8 @@ carried_deps() {
     done
     export PATH="$deps/bin:$PATH"
     carried_mpi=carried
-    carried_ld_path=$deps/usr/lib/$arch:$deps/lib/$arch:$deps/usr/lib/$arch/openmpi/lib
-    carried_configure+=("-DMPI_CXX_COMPILER=$deps/bin/mpicxx")
+    # The linker finds libmpi's own libraries (libopen-pal, ...) here: its RUNPATH names /usr.
+    carried_configure+=("-DMPI_CXX_COMPILER=$deps/bin/mpicxx" "-DCMAKE_EXE_LINKER_FLAGS=-Wl,-rpath-link,$carried_ld_path")
     say_dep MPI "carried: OpenMPI $(sed -n 's/^Version: //p' "$deps/usr/lib/$arch/pkgconfig/ompi.pc" 2>/dev/null) ($deps/bin/mpirun)"
   else
     say_dep MPI "none (no mpicxx/mpirun here, none carried)"
