@@ -7,14 +7,18 @@
 #include <iostream>
 
 #include <CLI/CLI.hpp>
+#ifdef BOKEH_WITH_MPI
 #include <mpi.h>
+#endif
 #include <torch/version.h>
 
 #include "bokeh_version.h"
 
 #include "orchestrator/coordinator.h"
 #include "orchestrator/interrupt.h"
+#ifdef BOKEH_WITH_MPI
 #include "orchestrator/mpi/mpi_check.h"
+#endif
 #include "orchestrator/mpi/rank_groups.h"
 #include "orchestrator/spec/dry_run.h"
 #include "orchestrator/spec/spec_inputs.h"
@@ -23,7 +27,9 @@
 #include "runner/single_process.h"
 #include "runner/sweep_data.h"
 #include "runner/training_process.h"
+#ifdef BOKEH_WITH_MPI
 #include "runner/worker_loop.h"
+#endif
 
 using namespace bokeh::runner;
 using bokeh::common::kExitBadInput;
@@ -48,12 +54,14 @@ int spec_ranks_per_run(const bokeh::orchestrator::SweepCommand& command) {
   }
 }
 
+#ifdef BOKEH_WITH_MPI
 // resources.ranks_per_run, read by rank 0 and told to all (collective).
 int agreed_ranks_per_run(const bokeh::orchestrator::SweepCommand& command, int rank) {
   int ranks_per_run = rank == 0 ? spec_ranks_per_run(command) : 1;
   bokeh::orchestrator::mpi_check(MPI_Bcast(&ranks_per_run, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
   return ranks_per_run;
 }
+#endif
 
 // Whether a launcher (mpirun, or srun through PMI/PMIx) started this process as a rank of a job.
 bool launched_as_mpi_rank() {
@@ -128,6 +136,7 @@ int dry_run(const bokeh::orchestrator::SweepCommand& command) {
   }
 }
 
+#ifdef BOKEH_WITH_MPI
 int run_sweep(const bokeh::orchestrator::SweepCommand& command, int& argc, char**& argv) {
   bokeh::orchestrator::mpi_check(MPI_Init(&argc, &argv), "MPI_Init");
   bokeh::orchestrator::install_interrupt_handlers();  // after MPI_Init, so that ours handle SIGINT/SIGTERM
@@ -168,6 +177,15 @@ int run_sweep(const bokeh::orchestrator::SweepCommand& command, int& argc, char*
   MPI_Finalize();
   return agreed;
 }
+#else
+// A build without MPI (BOKEH_WITH_MPI=OFF) started under a launcher: every rank would train alone.
+int run_sweep(const bokeh::orchestrator::SweepCommand&, int&, char**&) {
+  if (launched_as_rank_zero())
+    std::cerr << "sweep: this build has no MPI (BOKEH_WITH_MPI=OFF): start it without mpirun; it trains the runs "
+                 "in turn\n";
+  return bokeh::common::kExitBadInput;
+}
+#endif
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -1,6 +1,8 @@
 // Node-local rank counting with MPI_Comm_split_type, thread and device choice per worker.
 #include "orchestrator/mpi/node_layout.h"
+#ifdef BOKEH_WITH_MPI
 #include "orchestrator/mpi/mpi_check.h"
+#endif
 
 #include <algorithm>
 #include <stdexcept>
@@ -11,6 +13,7 @@
 
 namespace bokeh::orchestrator {
 
+#ifdef BOKEH_WITH_MPI
 NodeLayout node_layout(MPI_Comm comm, int coordinator) {
   int rank = 0;
   mpi_check(MPI_Comm_rank(comm, &rank), "MPI_Comm_rank");
@@ -30,6 +33,7 @@ NodeLayout node_layout(MPI_Comm comm, int coordinator) {
   layout.host = alone.host;
   return layout;
 }
+#endif
 
 NodeLayout single_process_layout() {
   NodeLayout layout;

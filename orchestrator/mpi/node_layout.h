@@ -5,7 +5,9 @@
 
 #include <string>
 
+#ifdef BOKEH_WITH_MPI
 #include <mpi.h>
+#endif
 
 namespace bokeh::orchestrator {
 
@@ -18,9 +20,11 @@ struct NodeLayout {
   std::string host;
 };
 
+#ifdef BOKEH_WITH_MPI
 // Collective over `comm`: every rank must call it. `coordinator` is the rank that does not train
 // (-1 when every rank trains, as in a single-process sweep).
 NodeLayout node_layout(MPI_Comm comm, int coordinator);
+#endif
 
 // The same for a sweep started without mpirun (one process, no MPI): the only rank of its node.
 NodeLayout single_process_layout();

@@ -1,6 +1,8 @@
 // Partitioning the worker ranks into training groups with MPI_Comm_split.
 #include "orchestrator/mpi/rank_groups.h"
+#ifdef BOKEH_WITH_MPI
 #include "orchestrator/mpi/mpi_check.h"
+#endif
 
 #include <fmt/format.h>
 
@@ -18,6 +20,7 @@ std::string group_layout_error(int world_size, int ranks_per_run) {
   return "";
 }
 
+#ifdef BOKEH_WITH_MPI
 RankGroups split_into_groups(MPI_Comm world, int ranks_per_run) {
   int rank = 0, size = 1;
   mpi_check(MPI_Comm_rank(world, &rank), "MPI_Comm_rank");
@@ -31,5 +34,6 @@ RankGroups split_into_groups(MPI_Comm world, int ranks_per_run) {
   }
   return groups;
 }
+#endif
 
 }  // namespace bokeh::orchestrator
