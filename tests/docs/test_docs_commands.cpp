@@ -38,6 +38,12 @@ const std::map<std::string, std::string> kSkipped = {
      "needs Slurm, GPU nodes and EBB!"},
     {"sbatch --ntasks=2 --time=1:00:00 scripts/slurm/sweep.sbatch sweeps/demo.yaml --set resources.device=cpu",
      "needs Slurm (ctest -L slurm runs it on a one-node cluster)"},
+    {"scripts/gpu-deps", "downloads 15 MiB of Debian packages; run by hand before a GPU call"},
+    {"scripts/gpu-check", "needs a GPU"},
+    {"scripts/gpu-check --dry-run",
+     "builds the GPU check's targets in a second build folder (minutes); ctest's gpu/bare-image-configures-from-"
+     "carried-deps checks the same configure"},
+    {"scripts/gpu-rehearsal", "needs root, unshare and .gpu-deps/ (minutes); its configure-only form is a ctest"},
     {"scripts/build --cuda", "needs PyTorch's CUDA wheel (a GPU machine)"},
     {"mpirun -n 5 build-cuda/sweep sweeps/table1.yaml --set resources.runs_per_gpu=4",
      "needs a GPU, the CUDA build and EBB!"},
