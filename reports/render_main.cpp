@@ -30,8 +30,9 @@ struct RenderOptions {
 int run(const RenderOptions& o) {
   namespace r = bokeh::reports;
   const bokeh::orchestrator::Store store = r::open_store(o.db_path);
-  bokeh::common::refuse_protected_output(o.output, bokeh::orchestrator::protected_results(store, o.db_path, o.results),
-                                         "output");
+  bokeh::common::ProtectedPaths kept = bokeh::orchestrator::protected_results(store, o.db_path, o.results);
+  kept.files.push_back({o.input, "the input photo"});  // the photo being rendered is the user's own
+  bokeh::common::refuse_protected_output(o.output, kept, "output");
   const bokeh::orchestrator::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
   const std::vector<r::RunSummary> runs = r::summarize_sweep(store, sweep.name);
   const r::RunSummary& chosen = r::find_run(runs, o.run, sweep.name);

@@ -140,7 +140,8 @@ TEST_CASE("render applies the best run's checkpoint and keeps the photo's size",
   CHECK_THAT(unknown.err, Catch::StartsWith("render: ") && Catch::Contains("no run named \"nope\""));
 }
 
-TEST_CASE("render and report --figure never write over the database or a checkpoint", "[cli][outputs]") {
+TEST_CASE("render and report --figure never write over the database, a checkpoint or the input photo",
+          "[cli][outputs]") {
   const test::SweepFixture f;
   const std::filesystem::path dir = save_best_checkpoint(f);
   const std::filesystem::path in = f.dir.path() / "photo.png";
@@ -148,8 +149,9 @@ TEST_CASE("render and report --figure never write over the database or a checkpo
   const std::string best_bytes = test::read_text(dir / common::kBestWeights);
   const std::string db_bytes = test::read_text(f.db_path);
 
+  const std::string photo_bytes = test::read_text(in);
   for (const std::filesystem::path& kept :
-       {std::filesystem::path(f.db_path), std::filesystem::path(f.db_path + "-wal"), dir / common::kBestWeights}) {
+       {std::filesystem::path(f.db_path), std::filesystem::path(f.db_path + "-wal"), dir / common::kBestWeights, in}) {
     const ToolResult r = run_tool(
         f.dir, "render", fmt::format("--db '{}' --sweep tiny '{}' '{}'", f.db_path, in.string(), kept.string()));
     INFO(r.err);
@@ -164,6 +166,7 @@ TEST_CASE("render and report --figure never write over the database or a checkpo
   CHECK_THAT(figure.err, Catch::Contains("--out") && Catch::Contains("the checkpoints of sweep tiny"));
   CHECK(test::read_text(dir / common::kBestWeights) == best_bytes);
   CHECK(test::read_text(f.db_path) == db_bytes);
+  CHECK(test::read_text(in) == photo_bytes);  // the photo is not rendered over itself
   CHECK(std::filesystem::directory_iterator(dir)->path().filename() == common::kBestWeights);
 }
 
