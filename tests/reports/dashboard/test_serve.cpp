@@ -220,17 +220,20 @@ TEST_CASE("report --serve: 20 slow clients trickling their requests do not keep 
   const test::SweepFixture f;
   const test::ServedReport served(f.dir, fmt::format("--db '{}'", f.db_path));
   std::atomic<bool> stop{false};
+  std::atomic<int> holding{0};  // tricklers whose connection is open
   std::vector<std::thread> tricklers;
   for (int i = 0; i < 20; ++i) {
     tricklers.emplace_back([&] {
       const int fd = connect_loopback(served.port());
       if (fd >= 0) {
+        ++holding;
         const std::string request = "GET /data.json HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
         for (size_t i = 0; !stop && i < 4000; ++i) {  // one byte every 100 ms, never finishing its headers
           const char c = i < request.size() ? request[i] : 'x';
           if (::send(fd, &c, 1, MSG_NOSIGNAL) != 1) break;
           std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
+        --holding;
         ::close(fd);
       }
     });
@@ -238,13 +241,13 @@ TEST_CASE("report --serve: 20 slow clients trickling their requests do not keep 
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // every trickler holds a connection
   const auto client = served.client();
   for (int attempt = 0; attempt < 3; ++attempt) {
-    const auto start = std::chrono::steady_clock::now();
     const httplib::Result r = client->Get("/data.json");
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     REQUIRE(r);
     CHECK(r->status == 200);
-    CHECK(seconds < 1.0);
   }
+  // Answered while the slow clients still held their connections (they are cut off only once their
+  // heads are late): the GETs did not wait for them.
+  CHECK(holding == 20);
   stop = true;
   for (std::thread& t : tricklers) t.join();
 }
