@@ -15,13 +15,6 @@ fs::path canonical_as_far_as_exists(const fs::path& path) {
   return error ? fs::path() : canonical;
 }
 
-bool same_file(const fs::path& a, const fs::path& b) {
-  std::error_code error;
-  if (fs::exists(a, error) && fs::exists(b, error)) return fs::equivalent(a, b, error) && !error;
-  const fs::path ca = canonical_as_far_as_exists(a), cb = canonical_as_far_as_exists(b);
-  return !ca.empty() && ca == cb;
-}
-
 bool inside(const fs::path& path, const fs::path& folder) {
   const fs::path cp = canonical_as_far_as_exists(path), cf = canonical_as_far_as_exists(folder);
   if (cp.empty() || cf.empty()) return false;
@@ -47,6 +40,13 @@ void refuse_inside_folders(const fs::path& path, const fs::path& shown, const Pr
 }
 
 }  // namespace
+
+bool same_file(const fs::path& a, const fs::path& b) {
+  std::error_code error;
+  if (fs::exists(a, error) && fs::exists(b, error)) return fs::equivalent(a, b, error) && !error;
+  const fs::path ca = canonical_as_far_as_exists(a), cb = canonical_as_far_as_exists(b);
+  return !ca.empty() && ca == cb;
+}
 
 void ProtectedPaths::add_database(const fs::path& db) {
   files.push_back({db, "the results database"});

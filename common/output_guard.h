@@ -27,6 +27,10 @@ struct ProtectedPaths {
   void add_database(const std::filesystem::path& db);
 };
 
+// Whether `a` and `b` name one file: by device and inode when both exist (symbolic and hard links),
+// else by their canonical paths as far as they exist.
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b);
+
 // Throws ProtectedOutput when writing `output` (as write_file_atomically would: through links) would
 // replace or land inside one of `protect`, or replace an existing SQLite database or WAL file.
 // `option` names where the path came from ("--html").

@@ -141,13 +141,17 @@ void SweepBook::prepare_data(const DataPreparer& prepare) {
   progress_.message(fmt::format("data: {} ({})", data.description, data_file_));
 }
 
-std::optional<common::AssignMessage> SweepBook::next_assignment() {
-  std::optional<common::AssignMessage> assign;
+void SweepBook::decide(const std::function<void()>& body) {
   store_.exclusively([&] {
     catch_up();
-    assign = assign_next();
+    body();
     seen_event_ = store_.last_event_id();
   });
+}
+
+std::optional<common::AssignMessage> SweepBook::next_assignment() {
+  std::optional<common::AssignMessage> assign;
+  decide([&] { assign = assign_next(); });
   return assign;
 }
 
@@ -236,11 +240,7 @@ void SweepBook::on_epoch(const common::EpochMessage& message) {
 }
 
 void SweepBook::on_done(const common::DoneMessage& message) {
-  store_.exclusively([&] {
-    catch_up();
-    record_done(message);
-    seen_event_ = store_.last_event_id();
-  });
+  decide([&] { record_done(message); });
 }
 
 void SweepBook::record_done(const common::DoneMessage& message) {

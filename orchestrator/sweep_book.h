@@ -92,8 +92,10 @@ class SweepBook {
     int64_t epochs_reported = 0;  // in this attempt
   };
   InFlight& in_flight_run(const std::string& run_key, const char* message_type);
-  // next_assignment() and on_done() under the store's write lock (Store::exclusively), after
-  // catch_up(): processes sharing a sweep decide one at a time, each on every result recorded so far.
+  // Runs `body` under the store's write lock (Store::exclusively), after catch_up(): processes sharing a
+  // sweep decide one at a time, each on every result recorded so far. next_assignment() and on_done()
+  // decide through it.
+  void decide(const std::function<void()>& body);
   std::optional<common::AssignMessage> assign_next();
   void record_done(const common::DoneMessage& message);
   // Reloads the search state kept in memory (the stopping rule's tables, the sampler's counters, the

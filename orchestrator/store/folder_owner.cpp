@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "common/atomic_file.h"
+#include "common/output_guard.h"
 
 namespace bokeh::orchestrator {
 
@@ -20,12 +21,6 @@ fs::path absolute_normal(const fs::path& path) {
   std::error_code error;
   const fs::path absolute = fs::absolute(path, error);
   return (error ? path : absolute).lexically_normal();
-}
-
-bool same_file(const fs::path& a, const fs::path& b) {
-  std::error_code error;
-  const bool same = fs::equivalent(a, b, error);
-  return error ? absolute_normal(a) == absolute_normal(b) : same;
 }
 }  // namespace
 
@@ -57,7 +52,7 @@ void write_folder_owner(const fs::path& sweep_folder, const std::string& instanc
 
 void check_folder_database(const fs::path& sweep_folder, const std::string& sweep, const fs::path& database) {
   const std::optional<FolderOwner> owner = read_folder_owner(sweep_folder);
-  if (!owner || owner->database.empty() || same_file(owner->database, database)) return;
+  if (!owner || owner->database.empty() || common::same_file(owner->database, database)) return;
   std::error_code error;
   if (!fs::exists(owner->database, error)) return;
   throw FolderOwnedError(fmt::format(
