@@ -12,7 +12,7 @@
 #include <string>
 
 #include "reports/dashboard/dashboard_page.h"
-#include "reports/tables/sweep_lookup.h"
+#include "reports/report_error.h"
 
 namespace bokeh::reports {
 

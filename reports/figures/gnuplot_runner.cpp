@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "reports/tables/sweep_lookup.h"
+#include "reports/report_error.h"
 
 namespace bokeh::reports {
 

@@ -7,7 +7,7 @@
 
 #include "common/atomic_file.h"
 #include "reports/figures/render.h"
-#include "reports/tables/sweep_lookup.h"
+#include "reports/report_error.h"
 
 namespace bokeh::reports {
 namespace {

@@ -1,5 +1,6 @@
-// Hyperparameter importance: the configurations' settings and quality, exact functional ANOVA on a
-// full factorial grid or fANOVA over a random forest, bootstrap intervals, the table.
+// Hyperparameter importance: the configurations' settings and quality as the statistics take them
+// (reports/statistics/variance_shares.h: exact on a full factorial grid, else fANOVA over a random
+// forest, with bootstrap intervals), the table.
 #include "reports/tables/importance.h"
 
 #include <fmt/format.h>
@@ -11,10 +12,9 @@
 #include <set>
 
 #include "orchestrator/store/stored_spec.h"
-#include "reports/tables/fanova.h"
-#include "reports/tables/functional_anova.h"
+#include "reports/report_error.h"
+#include "reports/statistics/variance_shares.h"
 #include "reports/tables/pareto.h"
-#include "reports/tables/sweep_lookup.h"
 
 namespace bokeh::reports {
 namespace {
@@ -95,45 +95,6 @@ std::string levels_text(const Dimension& d) {
   return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-std::pair<double, double> percentile_interval(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const auto at = [&](double q) {
-    const double pos = q * static_cast<double>(values.size() - 1);
-    const size_t lo = static_cast<size_t>(std::floor(pos));
-    const size_t hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (pos - static_cast<double>(lo)) * (values[hi] - values[lo]);
-  };
-  return {at(0.025), at(0.975)};
-}
-
-// The shares as a flat list: mains (per dimension), then pairs in (i, j) order.
-std::vector<double> flat_shares(const AnovaShares& shares) {
-  std::vector<double> out = shares.main;
-  for (const auto& p : shares.pairs) out.push_back(p.second);
-  return out;
-}
-
-// The exact ANOVA of the cell means of a full grid; `cell_values` holds each sample's values (all its
-// repeats, or a resample of them).
-AnovaShares grid_anova(const std::vector<Dimension>& dims, const std::vector<Sample>& samples,
-                       const std::vector<std::vector<double>>& cell_values) {
-  WeightedGrid grid;
-  size_t cells = 1;
-  for (const Dimension& d : dims) {
-    grid.weights.emplace_back(d.levels.size(), 1.0 / static_cast<double>(d.levels.size()));
-    cells *= d.levels.size();
-  }
-  grid.values.assign(cells, 0.0);
-  for (size_t s = 0; s < samples.size(); ++s) {
-    size_t index = 0;
-    for (const Dimension& d : dims) index = index * d.levels.size() + d.level(samples[s].settings.at(d.key));
-    double sum = 0;
-    for (double v : cell_values[s]) sum += v;
-    grid.values[index] = sum / static_cast<double>(cell_values[s].size());
-  }
-  return functional_anova(grid);
-}
-
 }  // namespace
 
 ImportanceResult importance(const orchestrator::SweepInfo& sweep, const std::vector<RepeatGroup>& groups,
@@ -194,25 +155,22 @@ ImportanceResult importance(const orchestrator::SweepInfo& sweep, const std::vec
   size_t cells = 1;
   for (const Dimension& d : dims) cells *= d.levels.size();
   result.exact = cells == samples.size();  // every combination of the levels once: a full factorial grid
-  std::vector<std::vector<double>> draws;  // per resample, the flat shares
   common::SeededRng rng(options.seed ^ kSeedSalt);
-  AnovaShares estimate;
+  VarianceShares shares;
   if (result.exact) {
-    for (const Dimension& d : dims) result.cells.push_back(std::to_string(d.levels.size()));
-    std::vector<std::vector<double>> all;
-    for (const Sample& s : samples) all.push_back(s.values);
-    estimate = grid_anova(dims, samples, all);
-    if (result.repeated) {
-      for (int b = 0; b < options.bootstrap; ++b) {
-        std::vector<std::vector<double>> drawn;
-        for (const Sample& s : samples) {
-          std::vector<double> values;
-          for (size_t i = 0; i < s.values.size(); ++i) values.push_back(s.values[rng.below(s.values.size())]);
-          drawn.push_back(std::move(values));
-        }
-        draws.push_back(flat_shares(grid_anova(dims, samples, drawn)));
-      }
+    std::vector<size_t> levels, cells;
+    std::vector<std::vector<double>> values;
+    for (const Dimension& d : dims) {
+      result.cells.push_back(std::to_string(d.levels.size()));
+      levels.push_back(d.levels.size());
     }
+    for (const Sample& s : samples) {
+      size_t cell = 0;
+      for (const Dimension& d : dims) cell = cell * d.levels.size() + d.level(s.settings.at(d.key));
+      cells.push_back(cell);
+      values.push_back(s.values);
+    }
+    shares = grid_variance_shares(levels, cells, values, options.bootstrap, rng);
   } else {
     std::vector<std::vector<double>> x;
     std::vector<double> y;
@@ -224,40 +182,20 @@ ImportanceResult importance(const orchestrator::SweepInfo& sweep, const std::vec
       x.push_back(std::move(row));
       y.push_back(s.mean);
     }
-    ForestOptions forest;
-    forest.trees = options.trees;
-    forest.seed = rng.next();
-    estimate = fanova(x, y, box, forest);
-    for (int b = 0; b < options.bootstrap; ++b) {
-      std::vector<std::vector<double>> bx;
-      std::vector<double> by;
-      for (size_t i = 0; i < x.size(); ++i) {
-        const size_t pick = rng.below(x.size());
-        bx.push_back(x[pick]);
-        by.push_back(y[pick]);
-      }
-      ForestOptions resample = forest;
-      resample.trees = options.bootstrap_trees;
-      resample.seed = rng.next();
-      draws.push_back(flat_shares(fanova(bx, by, box, resample)));
-    }
+    shares = forest_variance_shares(x, y, box, options.trees, options.bootstrap, options.bootstrap_trees, rng);
   }
-  result.total_variance = estimate.total_variance;
-  const std::vector<double> shares = flat_shares(estimate);
-  for (size_t t = 0; t < shares.size(); ++t) {
+  result.total_variance = shares.estimate.total_variance;
+  const std::vector<double> flat = flat_shares(shares.estimate);
+  for (size_t t = 0; t < flat.size(); ++t) {
     ImportanceTerm term;
     if (t < dims.size()) {
       term.settings = {dims[t].key};
     } else {
-      const auto [i, j] = estimate.pairs[t - dims.size()].first;
+      const auto [i, j] = shares.estimate.pairs[t - dims.size()].first;
       term.settings = {dims[i].key, dims[j].key};
     }
-    term.share = shares[t];
-    if (!draws.empty()) {
-      std::vector<double> values;
-      for (const auto& d : draws) values.push_back(d[t]);
-      term.interval = percentile_interval(values);
-    }
+    term.share = flat[t];
+    if (!shares.intervals.empty()) term.interval = shares.intervals[t];
     result.terms.push_back(std::move(term));
   }
   std::stable_sort(result.terms.begin(), result.terms.end(),

@@ -2,8 +2,8 @@
 // each varied setting explains (main effects) and each pair of them (two-way interactions). A full
 // factorial grid gets the exact functional ANOVA of its cells (with repeats: the cell means; the
 // interval resamples each cell's repeats); a sampled search gets fANOVA over a random forest
-// (fanova.h) with a bootstrap interval over the configurations. Seeded: the same database prints the
-// same bytes. Settings the spec varies but the finished runs do not are listed as constant.
+// (reports/statistics/fanova.h) with a bootstrap interval over the configurations. Seeded: the same database
+// prints the same bytes. Settings the spec varies but the finished runs do not are listed as constant.
 #pragma once
 
 #include <nlohmann/json.hpp>

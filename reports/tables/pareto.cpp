@@ -3,9 +3,7 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
-#include "reports/tables/sweep_lookup.h"
+#include "reports/report_error.h"
 
 namespace bokeh::reports {
 namespace {
@@ -20,8 +18,6 @@ std::optional<double> cost(const RepeatGroup& g, const common::ResultFigure& x, 
   stats = it->second;
   return it->second.mean;
 }
-
-bool better(double a, double b, bool higher) { return higher ? a > b : a < b; }
 
 }  // namespace
 
@@ -43,25 +39,6 @@ void check_pareto_axes(const ParetoAxes& axes) {
 }
 
 bool higher_is_better(const std::string& y) { return quality_figure(y).better == common::Better::Higher; }
-
-std::vector<size_t> pareto_front(const std::vector<std::pair<double, double>>& points, bool y_higher_better) {
-  std::vector<size_t> front;
-  for (size_t i = 0; i < points.size(); ++i) {
-    bool dominated = false;
-    for (size_t j = 0; j < points.size() && !dominated; ++j) {
-      const auto& [xi, yi] = points[i];
-      const auto& [xj, yj] = points[j];
-      const bool no_worse = xj <= xi && (yj == yi || better(yj, yi, y_higher_better));
-      dominated = no_worse && (xj < xi || better(yj, yi, y_higher_better));
-    }
-    if (!dominated) front.push_back(i);
-  }
-  std::stable_sort(front.begin(), front.end(), [&](size_t a, size_t b) {
-    if (points[a].first != points[b].first) return points[a].first < points[b].first;
-    return better(points[a].second, points[b].second, y_higher_better);
-  });
-  return front;
-}
 
 ParetoResult pareto_result(const std::vector<RepeatGroup>& groups, const ParetoAxes& axes) {
   check_pareto_axes(axes);

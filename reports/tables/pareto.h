@@ -1,7 +1,8 @@
 // `report --pareto`: the Pareto front of a quality figure against a cost figure over a sweep's
 // configurations (with repeats: their means). Lower cost is better; the quality's direction is its
 // own (validation loss and LPIPS lower, PSNR and SSIM higher). The table lists the non-dominated
-// configurations by increasing cost and says how many were dominated.
+// configurations by increasing cost and says how many were dominated. The front itself:
+// reports/statistics/pareto_front.h.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 
 #include "common/result_figures.h"
 #include "orchestrator/store/store.h"
+#include "reports/statistics/pareto_front.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/table.h"
 
@@ -30,11 +32,6 @@ bool higher_is_better(const std::string& y);
 // test_psnr (PSNR ↑), ...; ReportInputError naming the choices for another.
 const common::ResultFigure& cost_figure(const std::string& x);
 const common::ResultFigure& quality_figure(const std::string& y);
-
-// Indices of the points no other point dominates (another is at least as good in both and better in
-// one), sorted by x, then by y best first, then by index. Equal points do not dominate each other:
-// duplicates are all on the front.
-std::vector<size_t> pareto_front(const std::vector<std::pair<double, double>>& points, bool y_higher_better);
 
 struct ParetoPoint {
   const RepeatGroup* group = nullptr;

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "reports/tables/run_summary.h"
-#include "reports/tables/summary_stats.h"
+#include "reports/statistics/summary_stats.h"
 #include "reports/tables/table.h"
 
 namespace bokeh::reports {

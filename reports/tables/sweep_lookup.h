@@ -4,27 +4,14 @@
 
 #include <cstdint>
 #include <filesystem>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "orchestrator/store/results_layout.h"
 #include "orchestrator/store/store.h"
+#include "reports/report_error.h"
 
 namespace bokeh::reports {
-
-// A report that cannot be made (unknown sweep, run or table, no runs, no database): one clear line.
-class ReportError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// A report asked for what its arguments or data cannot give (a --pareto axis that does not exist,
-// --importance with too few finished configurations): `report` exits with kExitBadInput (2).
-class ReportInputError : public ReportError {
- public:
-  using ReportError::ReportError;
-};
 
 // Opens the database read-only; ReportError naming the file when it is missing or not ours.
 orchestrator::Store open_store(const std::string& db_path);

@@ -13,8 +13,8 @@
 
 #include "common/result_figures.h"
 #include "orchestrator/store/stored_spec.h"
+#include "reports/report_error.h"
 #include "reports/tables/repeat_groups.h"
-#include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_notes.h"
 
 namespace bokeh::reports {

@@ -1,7 +1,7 @@
 // Hyperparameter importance: exact functional ANOVA on constructed grids with known shares (additive
-// 0.8 / 0.2 / 0, a pure interaction, a constant), fANOVA's determinism and its ranking against the
-// exact answer on a full grid, fANOVA on sampled searches of objectives with analytic shares (additive,
-// a product, one relevant setting; the truth inside the reported interval) and a constant one's note, and `report
+// 0.8 / 0.2 / 0, a pure interaction, a constant) and their bootstrap over repeats, fANOVA's determinism and its ranking
+// against the exact answer on a full grid, fANOVA on sampled searches of objectives with analytic shares (additive, a
+// product, one relevant setting; the truth inside the reported interval) and a constant one's note, and `report
 // --importance` on stored sweeps: exact on a full factorial grid (constant settings listed as such), fANOVA with
 // intervals on a sampled search, byte-identical twice, and the refusals (too few configurations, nothing varied) in one
 // line with exit status 2.
@@ -11,8 +11,9 @@
 #include <cmath>
 
 #include "reports/repeat_fixture.h"
-#include "reports/tables/fanova.h"
-#include "reports/tables/functional_anova.h"
+#include "reports/statistics/fanova.h"
+#include "reports/statistics/functional_anova.h"
+#include "reports/statistics/variance_shares.h"
 #include "reports/tables/importance.h"
 #include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_format.h"
@@ -125,6 +126,33 @@ TEST_CASE("exact functional ANOVA finds the known shares of constructed grids", 
   CHECK(s.total_variance == Approx(3));
   CHECK(s.main[0] == Approx(1));
   CHECK_THROWS(functional_anova(WeightedGrid{{{0.5, 0.5}}, {1, 2, 3}}));
+}
+
+TEST_CASE("grid variance shares: the cell means' ANOVA, intervals only over repeats", "[importance]") {
+  // A 2 x 2 grid of f = 2 a + b over the signs, given last cell first: shares 0.8 and 0.2.
+  const std::vector<size_t> levels{2, 2}, cells{3, 2, 1, 0};
+  common::SeededRng rng(7);
+  const VarianceShares once = grid_variance_shares(levels, cells, {{3}, {1}, {-1}, {-3}}, 50, rng);
+  CHECK(once.estimate.main[0] == Approx(0.8));
+  CHECK(once.estimate.main[1] == Approx(0.2));
+  CHECK(once.intervals.empty());  // one run per cell: nothing to resample
+  // Repeats that agree: every resample has the same cell means, so each interval is the share itself.
+  const VarianceShares agreeing = grid_variance_shares(levels, cells, {{3, 3}, {1, 1}, {-1, -1}, {-3, -3}}, 50, rng);
+  REQUIRE(agreeing.intervals.size() == 3);  // a, b, then (a, b)
+  CHECK(agreeing.intervals[0].first == Approx(0.8));
+  CHECK(agreeing.intervals[0].second == Approx(0.8));
+  CHECK(agreeing.intervals[2].second == Approx(0).margin(1e-12));
+  // Repeats that spread around the same means: the same estimate, an interval around it, seeded.
+  const std::vector<std::vector<double>> spread{{2, 4}, {0, 2}, {-2, 0}, {-4, -2}};
+  common::SeededRng first(3), second(3);
+  const VarianceShares a = grid_variance_shares(levels, cells, spread, 50, first);
+  const VarianceShares b = grid_variance_shares(levels, cells, spread, 50, second);
+  CHECK(a.estimate.main[0] == Approx(0.8));
+  CHECK(a.intervals[0].first < 0.8);
+  CHECK(a.intervals[0].second > 0.8);
+  CHECK(a.intervals == b.intervals);
+  CHECK(flat_shares(a.estimate) ==
+        std::vector<double>{a.estimate.main[0], a.estimate.main[1], a.estimate.pairs[0].second});
 }
 
 TEST_CASE("fANOVA is deterministic and ranks a full grid's settings as the exact ANOVA does", "[importance]") {

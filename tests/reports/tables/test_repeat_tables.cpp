@@ -9,7 +9,7 @@
 
 #include "reports/repeat_fixture.h"
 #include "reports/tables/status_report.h"
-#include "reports/tables/summary_stats.h"
+#include "reports/statistics/summary_stats.h"
 #include "reports/tables/table_builder.h"
 #include "reports/tables/table_format.h"
 

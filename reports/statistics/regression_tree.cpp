@@ -1,6 +1,6 @@
 // Growing a regression tree (random feature per split, best midpoint by squared error) and reading
 // it back as leaf boxes.
-#include "reports/tables/regression_tree.h"
+#include "reports/statistics/regression_tree.h"
 
 #include <algorithm>
 #include <numeric>

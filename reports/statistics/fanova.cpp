@@ -1,7 +1,7 @@
 // The forest and the functional ANOVA of its mean prediction: the total variance from the integrals of
 // each pair of trees' product, the main effects and two-way interactions from the mean's marginals on
 // the grid of every tree's cell boundaries.
-#include "reports/tables/fanova.h"
+#include "reports/statistics/fanova.h"
 
 #include <algorithm>
 #include <numeric>

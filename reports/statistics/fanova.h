@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "reports/tables/functional_anova.h"
-#include "reports/tables/regression_tree.h"
+#include "reports/statistics/functional_anova.h"
+#include "reports/statistics/regression_tree.h"
 
 namespace bokeh::reports {
 

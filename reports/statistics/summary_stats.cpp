@@ -1,6 +1,6 @@
 // Mean, sample standard deviation and Welch's t-test; Student's t tail through the regularized
 // incomplete beta function (Lentz's continued fraction, as in Numerical Recipes' betacf).
-#include "reports/tables/summary_stats.h"
+#include "reports/statistics/summary_stats.h"
 
 #include <cmath>
 #include <limits>

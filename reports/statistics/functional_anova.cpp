@@ -1,6 +1,6 @@
 // Functional ANOVA on a weighted grid: conditional means by one and two dimensions, their effects'
 // variances over the total.
-#include "reports/tables/functional_anova.h"
+#include "reports/statistics/functional_anova.h"
 
 #include <stdexcept>
 
