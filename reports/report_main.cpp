@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -153,14 +154,30 @@ int run(const ReportOptions& o) {
 #endif
 }
 
+// The modes, as the description and the errors name them.
+const std::string kModes =
+    "--table N, --trials, --status, --pareto, --importance, --figure curves|samples, --html FILE, --serve";
+
+// Where the modes group's require_option(1) failed, the error in our words: none given, or the first
+// two given.
+std::optional<std::string> modes_error(const CLI::Option_group& modes) {
+  std::vector<std::string> given;
+  for (const CLI::Option* mode : modes.get_options()) {
+    if (mode->count() > 0) given.push_back(mode->get_name());
+  }
+  if (given.empty()) return "give one of " + kModes;
+  if (given.size() > 1) return given[0] + " excludes " + given[1] + ": give only one of " + kModes;
+  return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   ReportOptions o;
   CLI::App app{
       "Print the study's tables, the sweeps' status, or draw figures, from the results database "
-      "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of "
-      "--table, --trials, --status, --pareto, --importance, --figure, --html, --serve.",
+      "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of " +
+          kModes + ".",
       "report"};
 #ifdef BOKEH_WITH_FIGURES
   app.set_version_flag("--version",
@@ -169,53 +186,55 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version",
                        std::string("bokeh-sweep ") + BOKEH_VERSION + ", built without libtorch (no figures)");
 #endif
-  auto* table =
-      app.add_option("--table", o.table, "print Table N (1-4) of the study for a sweep")->check(CLI::Range(1, 4));
-  auto* status = app.add_flag("--status", o.status, "print each sweep's runs by state, failures, elapsed time, ETA");
-  auto* figure = app.add_option("--figure", o.figure,
-                                "draw a figure: curves (loss per epoch, lr drops marked; needs gnuplot) or samples "
-                                "(input / target / each run's output on test images)")
-                     ->check(CLI::IsMember({"curves", "samples"}));
-  auto* trials = app.add_flag("--trials", o.trials,
-                              "list a sweep's trials: sampled (or varied) settings, epochs trained, best validation "
-                              "loss, test PSNR, state (with the ASHA rung a run stopped at)");
-  auto* html = app.add_option("--html", o.html,
-                              "write the dashboard to FILE: one self-contained HTML page (status, tables, loss "
-                              "curves, parallel coordinates, samples, spec) that opens offline");
-  auto* serve = app.add_flag("--serve", o.serve,
-                             "serve the dashboard over HTTP, read-only (GET/HEAD), refreshing while a sweep runs");
-  auto* pareto = app.add_flag("--pareto", o.pareto,
-                              "print the Pareto front of a quality figure (--y) against a cost (--x) over the sweep's "
-                              "configurations (with repeats: their means), and how many are dominated");
-  auto* importance = app.add_flag("--importance", o.importance,
-                                  "print how much of the quality figure's (--y) variance each varied setting and pair "
-                                  "of settings explains: exact functional ANOVA on a full grid, fANOVA over a random "
-                                  "forest with bootstrap intervals on a sampled search");
+  // What to report: exactly one mode. An option of one mode needs it (--x needs --pareto, ...).
+  CLI::Option_group* modes = app.add_option_group("Modes", "what to report");
+  modes->require_option(1);
+  modes->add_option("--table", o.table, "print Table N (1-4) of the study for a sweep")->check(CLI::Range(1, 4));
+  modes->add_flag("--status", o.status, "print each sweep's runs by state, failures, elapsed time, ETA");
+  CLI::Option* figure = modes
+                            ->add_option("--figure", o.figure,
+                                         "draw a figure: curves (loss per epoch, lr drops marked; needs gnuplot) or "
+                                         "samples (input / target / each run's output on test images)")
+                            ->check(CLI::IsMember({"curves", "samples"}));
+  modes->add_flag("--trials", o.trials,
+                  "list a sweep's trials: sampled (or varied) settings, epochs trained, best validation loss, test "
+                  "PSNR, state (with the ASHA rung a run stopped at)");
+  modes->add_option("--html", o.html,
+                    "write the dashboard to FILE: one self-contained HTML page (status, tables, loss curves, "
+                    "parallel coordinates, samples, spec) that opens offline");
+  CLI::Option* serve = modes->add_flag(
+      "--serve", o.serve, "serve the dashboard over HTTP, read-only (GET/HEAD), refreshing while a sweep runs");
+  CLI::Option* pareto = modes->add_flag("--pareto", o.pareto,
+                                        "print the Pareto front of a quality figure (--y) against a cost (--x) over "
+                                        "the sweep's configurations (with repeats: their means), and how many are "
+                                        "dominated");
+  CLI::Option* importance =
+      modes->add_flag("--importance", o.importance,
+                      "print how much of the quality figure's (--y) variance each varied setting and pair of "
+                      "settings explains: exact functional ANOVA on a full grid, fANOVA over a random forest with "
+                      "bootstrap intervals on a sampled search");
   app.add_option("--x", o.x_axis,
                  "pareto: the cost axis: " + bokeh::common::axis_choices_text(bokeh::common::AxisRole::Cost, true))
       ->check(CLI::IsMember(bokeh::common::axis_choices(bokeh::common::AxisRole::Cost)))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->needs(pareto);
   app.add_option("--y", o.y_axis,
                  "pareto and importance: the quality figure: " +
                      bokeh::common::axis_choices_text(bokeh::common::AxisRole::Quality, true))
       ->check(CLI::IsMember(bokeh::common::axis_choices(bokeh::common::AxisRole::Quality)))
       ->capture_default_str();
   app.add_option("--seed", o.seed, "importance: seed of the forest and the bootstrap (same seed, same bytes)")
-      ->capture_default_str();
-  for (CLI::Option* other : {table, status, figure, trials, html, serve, importance}) pareto->excludes(other);
-  for (CLI::Option* other : {table, status, figure, trials, html, serve}) importance->excludes(other);
-  table->excludes(status)->excludes(figure)->excludes(trials)->excludes(html)->excludes(serve);
-  status->excludes(figure)->excludes(trials)->excludes(html)->excludes(serve);
-  figure->excludes(trials)->excludes(html)->excludes(serve);
-  trials->excludes(html)->excludes(serve);
-  html->excludes(serve);
+      ->capture_default_str()
+      ->needs(importance);
   app.add_option("--host", o.host,
                  "serve: address to listen on (127.0.0.1: this machine only; reach it from "
                  "elsewhere through an ssh tunnel)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->needs(serve);
   app.add_option("--port", o.port, "serve: TCP port (0: any free port; the URL is printed)")
       ->check(CLI::Range(0, 65535))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->needs(serve);
   app.add_option("--sweep", o.sweep,
                  "sweep name; default: tables: the latest sweep whose spec lists the table; figures and trials: the "
                  "latest sweep; status and dashboard: every sweep");
@@ -224,35 +243,37 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"markdown", "csv", "json"}))
       ->capture_default_str();
   app.add_option("--runs", o.runs, "figures: runs to show, by name, comma separated (default: the best few)")
-      ->delimiter(',');
-  app.add_option("--out", o.out_dir, "figures: output folder (the PNG, and its data and gnuplot script or legend)");
+      ->delimiter(',')
+      ->needs(figure);
+  CLI::Option* out =
+      app.add_option("--out", o.out_dir, "figures: output folder (the PNG, and its data and gnuplot script or legend)")
+          ->needs(figure);
+  figure->needs(out);
   app.add_option("--results", o.results,
                  "figures and dashboard samples: results folder with <sweep>/checkpoints and <sweep>/data "
                  "(default: the database's folder)");
   app.add_option("--images", o.images, "samples: test images shown, one per row")
       ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+      ->capture_default_str()
+      ->needs(figure);
   app.add_option("--width", o.width, "curves: PNG width in pixels")
       ->check(CLI::Range(200, 10000))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->needs(figure);
   app.add_option("--height", o.height, "curves: PNG height in pixels")
       ->check(CLI::Range(150, 10000))
-      ->capture_default_str();
+      ->capture_default_str()
+      ->needs(figure);
   try {
     app.parse(argc, argv);
-    if (o.table == 0 && !o.status && !o.trials && !o.pareto && !o.importance && o.figure.empty() && o.html.empty() &&
-        !o.serve) {
-      throw CLI::ValidationError(
-          "give one of --table N, --trials, --status, --pareto, --importance, --figure "
-          "curves|samples, --html FILE, --serve");
-    }
-    if (!o.figure.empty() && o.out_dir.empty()) throw CLI::ValidationError("--figure needs --out DIR");
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "report: " << e.what() << " (see report --help)\n";
+    const std::optional<std::string> modes_wrong =
+        dynamic_cast<const CLI::RequiredError*>(&e) != nullptr ? modes_error(*modes) : std::nullopt;
+    std::cerr << "report: " << modes_wrong.value_or(e.what()) << " (see report --help)\n";
     return bokeh::common::kExitBadInput;
   }
   try {

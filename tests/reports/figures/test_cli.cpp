@@ -92,6 +92,8 @@ TEST_CASE("report refuses bad input with one line and a non-zero exit", "[cli]")
       {"--figure curves " + db, "--out"},
       {db, "give one of"},
       {"--table 1 --status " + db, "excludes"},
+      {"--table 1 --seed 3 " + db, "--seed requires --importance"},  // an option of another mode
+      {"--status --port 8080 " + db, "--port requires --serve"},
   };
   for (const auto& [args, message] : cases) {
     const ToolResult r = run_tool(f.dir, "report", args);
