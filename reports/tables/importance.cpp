@@ -10,7 +10,7 @@
 #include <map>
 #include <set>
 
-#include "orchestrator/store/stored_spec.h"
+#include "store/stored_spec.h"
 #include "reports/tables/fanova.h"
 #include "reports/tables/functional_anova.h"
 #include "reports/tables/pareto.h"
