@@ -17,8 +17,8 @@
 #include <iostream>
 
 #include "common/run_settings.h"
-#include "orchestrator/spec/run_plan.h"
-#include "orchestrator/sweep_book.h"
+#include "orchestrator/plan/run_plan.h"
+#include "orchestrator/sweep/sweep_book.h"
 
 using namespace bokeh::orchestrator;
 using namespace bokeh::common;

@@ -18,13 +18,13 @@
 #include <fmt/format.h>
 
 #include "common/seeded_rng.h"
-#include "worker/data/ebb_reader.h"
-#include "worker/data/image_io.h"
-#include "worker/data/parallel_jobs.h"
-#include "worker/data/prepared_data.h"
-#include "worker/data/synthetic_renderer.h"
+#include "training/data/ebb_reader.h"
+#include "training/data/image_io.h"
+#include "training/data/parallel_jobs.h"
+#include "training/data/prepared_data.h"
+#include "training/data/synthetic_renderer.h"
 
-using namespace bokeh::worker;
+using namespace bokeh::training;
 using namespace bokeh::common;
 namespace fs = std::filesystem;
 

@@ -22,13 +22,13 @@
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
-#include "worker/bokeh_loss.h"
-#include "worker/data/batches.h"
-#include "worker/device_memory.h"
-#include "worker/trainer.h"
-#include "worker/unet.h"
+#include "training/bokeh_loss.h"
+#include "training/data/batches.h"
+#include "training/device_memory.h"
+#include "training/trainer.h"
+#include "training/unet.h"
 
-using namespace bokeh::worker;
+using namespace bokeh::training;
 using namespace bokeh::common;
 
 namespace {

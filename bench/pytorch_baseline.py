@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The users' alternative to bokeh-sweep: a PyTorch (Python, eager) script that trains each grid
-point in turn with all cores or on one GPU. Same U-Net as worker/unet.cpp, same loss terms as
-worker/focus_l1.cpp, worker/ssim.cpp and worker/bokeh_loss.cpp (LPIPS left out: weight 0 in the
+point in turn with all cores or on one GPU. Same U-Net as training/unet.cpp, same loss terms as
+training/focus_l1.cpp, training/ssim.cpp and training/bokeh_loss.cpp (LPIPS left out: weight 0 in the
 benchmarks), Adam/AdamW, ReduceLROnPlateau, flips/rot90 augmentation, and the same data: our
-prepared cache file (layout at the top of worker/data/prepared_data.h), mapped privately with
+prepared cache file (layout at the top of training/data/prepared_data.h), mapped privately with
 torch.from_file. On a GPU (--device cuda) it does what PyTorch's performance guide says: cuDNN
 autotuning (torch.backends.cudnn.benchmark), channels_last, autocast of the forward pass at
 --precision (bf16, or fp16 with torch.amp.GradScaler), the loss in fp32 as ours; batches are
@@ -70,7 +70,7 @@ class PreparedData:
         return self.splits[split][0].shape[0]
 
     def batch(self, split, indices, augment=False, generator=None):
-        """Float (B, 3, H, W) input and target in [0, 1]; flips/rot90 per sample as worker/data/batches.cpp."""
+        """Float (B, 3, H, W) input and target in [0, 1]; flips/rot90 per sample as training/data/batches.cpp."""
         rows = torch.as_tensor(indices, dtype=torch.int64)
         inputs, targets = (t.index_select(0, rows) for t in self.splits[split])
         if augment:
@@ -88,7 +88,7 @@ class PreparedData:
         return inputs.float().div_(255.0), targets.float().div_(255.0)
 
 
-# ---------------------------------------------------------------- model: worker/unet.cpp
+# ---------------------------------------------------------------- model: training/unet.cpp
 def conv_block(cin, cout, batch_norm):
     layers = []
     for i in range(2):
@@ -286,7 +286,7 @@ def evaluate(model, data, cfg, split, dev):
 
 
 def train_run(cfg, data, seed, dev, checkpoint_dir=None):
-    """One run as worker/trainer.cpp does it: epochs of train + validation + scheduler, best weights
+    """One run as training/trainer.cpp does it: epochs of train + validation + scheduler, best weights
     by validation loss (saved each epoch with the last state when checkpoint_dir is given), test."""
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)

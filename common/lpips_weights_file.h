@@ -1,4 +1,4 @@
-// The LPIPS 'alex' v0.1 weights file (worker/lpips.h uses it), read and validated without libtorch so
+// The LPIPS 'alex' v0.1 weights file (training/lpips.h uses it), read and validated without libtorch so
 // that a sweep spec can check the file it names before anything starts.
 //
 // Format (all integers and floats little-endian):

@@ -1,5 +1,5 @@
 // The settings of one training run: model, loss, optimiser, schedule, data. Plain structs shared
-// by the trainer (worker/) and the spec/store (orchestrator/); defaults are the study's.
+// by the trainer (training/) and the spec/store (orchestrator/); defaults are the study's.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +15,7 @@ struct ModelConfig {
   bool batch_norm = true;
 };
 
-// Focus-weighted L1 over a Gaussian pyramid (study 4.3); see worker/focus_l1.h for the meaning
+// Focus-weighted L1 over a Gaussian pyramid (study 4.3); see training/focus_l1.h for the meaning
 // and the reasons behind each default.
 struct FocusL1Config {
   int64_t levels = 3;            // pyramid levels (full resolution plus levels-1 halvings)
@@ -51,11 +51,11 @@ struct TrainConfig {
   double weight_decay = 0.0;  // > 0 selects AdamW
   bool augment = false;       // random flips and rot90, derived from (seed, epoch)
   std::string precision =
-      "auto";         // auto | fp32 | bf16 | fp16 (worker/precision.h; auto: bf16 on capable GPUs, else fp32)
+      "auto";         // auto | fp32 | bf16 | fp16 (training/precision.h; auto: bf16 on capable GPUs, else fp32)
   uint64_t seed = 0;  // the run's seed: weights init, shuffling, augmentation
 };
 
-// Built-in synthetic EBB!-like pairs (worker/data/synthetic_renderer.h).
+// Built-in synthetic EBB!-like pairs (training/data/synthetic_renderer.h).
 struct SyntheticConfig {
   int64_t count = 300;  // pairs rendered (train + validation + test are taken from these)
   int64_t size = 128;   // rendered square size in pixels

@@ -1,4 +1,4 @@
-// The sizes of the dataset split the EBB! reader makes (worker/data/ebb_reader.h), without libtorch:
+// The sizes of the dataset split the EBB! reader makes (training/data/ebb_reader.h), without libtorch:
 // the test pairs come off first, the rest is cut 80:20 into train and validation parts. The spec
 // uses it to size the synthetic data; the reader uses it to cut.
 #pragma once

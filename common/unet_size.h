@@ -1,5 +1,5 @@
 // The U-Net's size from its shape alone, without building it (no libtorch): trainable parameters
-// and forward FLOPs of Algorithm 1's U-Net (worker/unet.h). The spec's cost model and dry-run use
+// and forward FLOPs of Algorithm 1's U-Net (training/unet.h). The spec's cost model and dry-run use
 // these; tests check them against the built model.
 #pragma once
 

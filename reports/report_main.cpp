@@ -22,7 +22,7 @@
 #include "common/output_guard.h"
 #include "common/result_figures.h"
 #include "common/unix_time.h"
-#include "orchestrator/store/protected_results.h"
+#include "store/protected_results.h"
 #include "reports/dashboard/dashboard_data.h"
 #include "reports/dashboard/dashboard_server.h"
 #include "reports/tables/importance.h"

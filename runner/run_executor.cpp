@@ -11,8 +11,8 @@
 #include <string>
 
 #include "common/run_settings.h"
-#include "orchestrator/spec/gpu_mapping.h"
-#include "worker/device_memory.h"
+#include "orchestrator/plan/gpu_mapping.h"
+#include "training/device_memory.h"
 
 namespace bokeh::runner {
 
@@ -40,32 +40,32 @@ torch::Device worker_device(const std::string& wanted, const orchestrator::NodeL
 }
 }  // namespace
 
-const worker::PreparedData& RunExecutor::data(const std::string& file) {
+const training::PreparedData& RunExecutor::data(const std::string& file) {
   if (!data_ || data_file_ != file) {
-    data_ = worker::PreparedData::open(file);
+    data_ = training::PreparedData::open(file);
     data_file_ = file;
   }
   return *data_;
 }
 
-worker::Lpips RunExecutor::lpips(const std::string& file) {
-  if (file.empty()) return worker::Lpips{nullptr};
+training::Lpips RunExecutor::lpips(const std::string& file) {
+  if (file.empty()) return training::Lpips{nullptr};
   if (lpips_file_ != file) {
-    lpips_ = worker::Lpips(std::filesystem::path(file));
+    lpips_ = training::Lpips(std::filesystem::path(file));
     lpips_file_ = file;
   }
   return lpips_;
 }
 
 common::TrainResult RunExecutor::execute(const common::AssignMessage& assign, const RunReports& reports,
-                                         const std::shared_ptr<worker::TrainingGroup>& group) {
+                                         const std::shared_ptr<training::TrainingGroup>& group) {
   if (group) group->open();
   if (const char* failing = std::getenv("BOKEH_FAIL_RUN"); failing && assign.run_name == failing)
     throw std::runtime_error("failed on purpose: BOKEH_FAIL_RUN names run " + assign.run_name);
   const int threads = orchestrator::worker_threads(layout_, static_cast<int>(assign.threads));
   orchestrator::make_room_for_threads(threads);
   at::set_num_threads(threads);
-  worker::TrainOptions options;
+  training::TrainOptions options;
   options.device = worker_device(assign.device, layout_, assign.runs_per_gpu);
   if (options.device.is_cuda())  // what PyTorch's GPU recipes use; see bench/README.md for what was measured
     at::globalContext().setBenchmarkCuDNN(true);
@@ -95,9 +95,9 @@ common::TrainResult RunExecutor::execute(const common::AssignMessage& assign, co
   common::TrainConfig config = common::train_config_from_json(assign.config, assign.seed);
   if (assign.until_epoch > 0) config.epochs = std::min(config.epochs, assign.until_epoch);  // an ASHA rung
   try {
-    return worker::train_run(config, data(assign.data_file), options);
-  } catch (const worker::OutOfMemory&) {
-    worker::release_cached_memory(options.device);  // the run's tensors are gone: the next run gets their memory
+    return training::train_run(config, data(assign.data_file), options);
+  } catch (const training::OutOfMemory&) {
+    training::release_cached_memory(options.device);  // the run's tensors are gone: the next run gets their memory
     throw;
   }
 }

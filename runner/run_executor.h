@@ -9,9 +9,9 @@
 #include "common/protocol.h"
 #include "orchestrator/mpi/node_layout.h"
 #include "runner/run_reports.h"
-#include "worker/data/prepared_data.h"
-#include "worker/lpips.h"
-#include "worker/trainer.h"
+#include "training/data/prepared_data.h"
+#include "training/lpips.h"
+#include "training/trainer.h"
 
 namespace bokeh::runner {
 
@@ -29,17 +29,17 @@ class RunExecutor {
   // BOKEH_STALL_RUN=<run name> makes that run hang before batch 2 of epoch 1 with every signal
   // blocked, as a process stuck in a kernel call would (the watchdog's and the stop's tests use it).
   common::TrainResult execute(const common::AssignMessage& assign, const RunReports& reports,
-                              const std::shared_ptr<worker::TrainingGroup>& group = nullptr);
+                              const std::shared_ptr<training::TrainingGroup>& group = nullptr);
 
  private:
-  const worker::PreparedData& data(const std::string& file);
-  worker::Lpips lpips(const std::string& file);
+  const training::PreparedData& data(const std::string& file);
+  training::Lpips lpips(const std::string& file);
 
   orchestrator::NodeLayout layout_;
   std::string data_file_;
-  std::shared_ptr<const worker::PreparedData> data_;
+  std::shared_ptr<const training::PreparedData> data_;
   std::string lpips_file_;
-  worker::Lpips lpips_{nullptr};
+  training::Lpips lpips_{nullptr};
 };
 
 }  // namespace bokeh::runner

@@ -4,7 +4,7 @@
 #include <iostream>
 #include <memory>
 
-#include "orchestrator/interrupt.h"
+#include "orchestrator/sweep/interrupt.h"
 #include "runner/sweep_data.h"
 #include "runner/training_process.h"
 
@@ -29,7 +29,7 @@ int run_single_process(const orchestrator::SweepCommand& command, const orchestr
     if (!assign) break;
     try {  // in a child process, as on an MPI worker: a crash fails the run, not the sweep
       book.on_done(common::DoneMessage{assign->run_key, trainer.train(*assign, reports)});
-    } catch (const worker::TrainingInterrupted& e) {
+    } catch (const training::TrainingInterrupted& e) {
       book.on_failed(common::FailedMessage{assign->run_key, e.what(), true});
     } catch (const std::exception& e) {
       book.on_failed(common::FailedMessage{assign->run_key, e.what(), false});

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "orchestrator/mpi/node_layout.h"
-#include "orchestrator/sweep_session.h"
+#include "orchestrator/sweep/sweep_session.h"
 
 namespace bokeh::runner {
 

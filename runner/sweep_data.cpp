@@ -3,16 +3,16 @@
 
 #include <fmt/format.h>
 
-#include "worker/data/prepared_data.h"
+#include "training/data/prepared_data.h"
 
 namespace bokeh::runner {
 
 orchestrator::PreparedDataFile prepare_sweep_data(const common::DataConfig& data, const std::filesystem::path& folder) {
-  const auto prepared = worker::PreparedData::prepare(data, folder);
+  const auto prepared = training::PreparedData::prepare(data, folder);
   return {prepared->file().string(),
-          fmt::format("{} train / {} validation / {} test pairs at {}x{}", prepared->size(worker::Split::train),
-                      prepared->size(worker::Split::validation), prepared->size(worker::Split::test), prepared->width(),
-                      prepared->height())};
+          fmt::format("{} train / {} validation / {} test pairs at {}x{}", prepared->size(training::Split::train),
+                      prepared->size(training::Split::validation), prepared->size(training::Split::test),
+                      prepared->width(), prepared->height())};
 }
 
 }  // namespace bokeh::runner

@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "orchestrator/sweep_book.h"
+#include "orchestrator/sweep/sweep_book.h"
 
 namespace bokeh::runner {
 

@@ -14,13 +14,13 @@
 
 #include "bokeh_version.h"
 
-#include "orchestrator/coordinator.h"
-#include "orchestrator/interrupt.h"
+#include "orchestrator/sweep/coordinator.h"
+#include "orchestrator/sweep/interrupt.h"
 #ifdef BOKEH_WITH_MPI
 #include "orchestrator/mpi/mpi_check.h"
 #endif
 #include "orchestrator/mpi/rank_groups.h"
-#include "orchestrator/spec/dry_run.h"
+#include "orchestrator/plan/dry_run.h"
 #include "orchestrator/spec/spec_inputs.h"
 #include "orchestrator/spec/spec_profiles.h"
 #include "runner/cuda_devices.h"

@@ -23,7 +23,7 @@
 #include <fmt/format.h>
 
 #include "common/exit_codes.h"
-#include "orchestrator/interrupt.h"
+#include "orchestrator/sweep/interrupt.h"
 
 extern char** environ;
 
@@ -263,7 +263,7 @@ common::TrainResult TrainingProcess::train(const common::AssignMessage& assign, 
       if (!child->end_of_stream()) continue;
       const int status = child->reap();
       if (killed_stopping)
-        throw worker::TrainingInterrupted(
+        throw training::TrainingInterrupted(
             fmt::format("the training process did not stop within {:g} s of the stop "
                         "request ({}); killed",
                         kStopGraceSeconds, place_of(where)));
@@ -271,7 +271,7 @@ common::TrainResult TrainingProcess::train(const common::AssignMessage& assign, 
         throw std::runtime_error(
             fmt::format("no progress for {} {}; killed", minutes(assign.stall_seconds), place_of(where)));
       const std::string death = "the training process " + death_of(status);
-      if (stop_sent) throw worker::TrainingInterrupted(death + " while stopping");
+      if (stop_sent) throw training::TrainingInterrupted(death + " while stopping");
       throw std::runtime_error(death);
     }
     last_progress = Clock::now();
@@ -287,7 +287,7 @@ common::TrainResult TrainingProcess::train(const common::AssignMessage& assign, 
       return std::move(done->results);
     } else if (const auto* failed = std::get_if<common::FailedMessage>(&*message)) {
       child->reap();  // it exits after a failure
-      if (failed->interrupted) throw worker::TrainingInterrupted(failed->error);
+      if (failed->interrupted) throw training::TrainingInterrupted(failed->error);
       throw std::runtime_error(failed->error);
     } else {
       throw common::ProtocolError(
@@ -317,7 +317,7 @@ int train_runs(const orchestrator::NodeLayout& layout) {
     }
     try {
       write_frame(kChildOutput, common::DoneMessage{assign->run_key, executor.execute(*assign, reports)});
-    } catch (const worker::TrainingInterrupted& e) {
+    } catch (const training::TrainingInterrupted& e) {
       write_frame(kChildOutput, common::FailedMessage{assign->run_key, e.what(), true});
       return common::kExitInterrupted;
     } catch (const c10::Error& e) {  // libtorch's own: its message, never its C++ backtrace

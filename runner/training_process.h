@@ -40,7 +40,7 @@ class TrainingProcess {
   ~TrainingProcess();  // an idle child ends with its input; a busy one is killed
 
   // Trains `assign` in the child, relaying its reports. Returns its result; throws
-  // worker::TrainingInterrupted when it stopped on request, std::runtime_error when it failed or died.
+  // training::TrainingInterrupted when it stopped on request, std::runtime_error when it failed or died.
   common::TrainResult train(const common::AssignMessage& assign, const RunReports& reports);
 
  private:

@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 
 #include "common/exit_codes.h"
-#include "orchestrator/interrupt.h"
-#include "orchestrator/mpi/mpi_training_group.h"
+#include "orchestrator/sweep/interrupt.h"
+#include "training/collectives/mpi_training_group.h"
 #include "runner/run_executor.h"
 #include "runner/training_process.h"
 
@@ -40,7 +40,7 @@ void train(const orchestrator::MpiChannel& channel, RunExecutor& executor, Train
   try {
     common::TrainResult result = group ? executor.execute(assign, reports, group) : trainer.train(assign, reports);
     channel.send(kCoordinator, common::DoneMessage{assign.run_key, std::move(result)});
-  } catch (const worker::TrainingInterrupted& e) {
+  } catch (const training::TrainingInterrupted& e) {
     channel.send(kCoordinator, common::FailedMessage{assign.run_key, e.what(), true});
   } catch (const std::exception& e) {
     if (group) group->report_failure(e.what());
@@ -55,8 +55,8 @@ void train_as_member(RunExecutor& executor, const common::AssignMessage& assign,
     RunReports reports;
     reports.stop_requested = orchestrator::interrupt_requested;
     executor.execute(assign, reports, group);
-  } catch (const worker::TrainingInterrupted&) {  // agreed by the group; the leader reports it
-  } catch (const worker::GroupMemberFailed&) {    // another member failed; the leader reports it
+  } catch (const training::TrainingInterrupted&) {  // agreed by the group; the leader reports it
+  } catch (const training::GroupMemberFailed&) {    // another member failed; the leader reports it
   } catch (const std::exception& e) {
     group->report_failure(e.what());
   }

@@ -10,7 +10,7 @@ lpips downloads torchvision's ImageNet AlexNet and ships its own "lin" layers; t
 AlexNet's five feature convs (features.{0,3,6,8,10}.{weight,bias}) and the lin layers
 (lin{0..4}.model.1.weight) into one file. Point the project at it with `--lpips-weights FILE`
 on commands or `metrics.lpips_weights: FILE` in a sweep spec. The format is documented in
-worker/lpips.h: magic "BOKEHLPIPS1\\n", uint32 count, then per tensor uint32 name length, name,
+training/lpips.h: magic "BOKEHLPIPS1\\n", uint32 count, then per tensor uint32 name length, name,
 uint32 ndim, int64 dims, float32 data; all little-endian.
 """
 import argparse

@@ -9,7 +9,7 @@
 
 #include <mpi.h>
 
-#include "orchestrator/channel.h"
+#include "orchestrator/sweep/channel.h"
 
 namespace bokeh::orchestrator {
 

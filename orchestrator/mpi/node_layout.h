@@ -1,6 +1,6 @@
 // Where this rank sits on its node (node-local rank and counts), and what follows from it: the
 // torch thread count of a worker and the cores it may run them on. (Its GPU: runner/run_executor.cpp,
-// from gpu_for_worker in orchestrator/spec/gpu_mapping.h.)
+// from gpu_for_worker in orchestrator/plan/gpu_mapping.h.)
 #pragma once
 
 #include <string>

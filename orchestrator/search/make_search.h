@@ -9,7 +9,7 @@
 #include "orchestrator/search/sampler.h"
 #include "orchestrator/search/stopping_rule.h"
 #include "orchestrator/spec/spec.h"
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 
 namespace bokeh::orchestrator {
 

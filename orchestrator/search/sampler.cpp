@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "orchestrator/spec/search_points.h"
+#include "orchestrator/plan/search_points.h"
 
 namespace bokeh::orchestrator {
 

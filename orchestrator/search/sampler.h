@@ -15,7 +15,7 @@
 
 #include "orchestrator/search/trial_history.h"
 #include "orchestrator/spec/spec.h"
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 
 namespace bokeh::orchestrator {
 
@@ -55,7 +55,7 @@ class Sampler {
  protected:
   // Sets draw.unit and draw.proposal for trial draw.number, adding its own figures to draw.state.
   virtual void propose(TrialDraw& draw, const TrialHistory& history) = 0;
-  // Trial `number`'s point of the space's stream (random or Sobol, orchestrator/spec/search_points.h).
+  // Trial `number`'s point of the space's stream (random or Sobol, orchestrator/plan/search_points.h).
   std::vector<double> stream_point(int64_t number) const;
   const SearchSpace& space() const { return space_; }
 

@@ -1,5 +1,5 @@
 // The random and Sobol samplers: trial n is point n - 1 of the space's seeded stream (a SplitMix64
-// hash, or the digitally shifted Sobol sequence; orchestrator/spec/search_points.h), whatever the results.
+// hash, or the digitally shifted Sobol sequence; orchestrator/plan/search_points.h), whatever the results.
 #pragma once
 
 #include "orchestrator/search/sampler.h"

@@ -1,6 +1,6 @@
 // Multivariate Tree-structured Parzen Estimator (Bergstra et al. 2011; the joint form of Falkner et al.
 // 2018 and Optuna's `multivariate=True`) over the unit cube that the samplers map onto a search space
-// (orchestrator/spec/search_points.h): observations are split into the best γ and the rest, each side is a
+// (orchestrator/plan/search_points.h): observations are split into the best γ and the rest, each side is a
 // mixture of product kernels (one per observation, plus a prior), and the proposal is the candidate
 // drawn from the good side's mixture with the highest log l(x) − log g(x). Pure and deterministic:
 // the randomness is a stream seeded by (seed, trial). The rules (split, weights, bandwidth, prior) are

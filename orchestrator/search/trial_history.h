@@ -16,7 +16,7 @@
 #include "orchestrator/search/stopping_rule.h"
 #include "orchestrator/search/tpe_kernels.h"
 #include "orchestrator/spec/search_names.h"
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 
 namespace bokeh::orchestrator {
 

@@ -14,7 +14,7 @@
 #include "orchestrator/search/stopping_rule.h"
 #include "orchestrator/search/trial_history.h"
 #include "orchestrator/spec/spec.h"
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 
 namespace bokeh::orchestrator {
 

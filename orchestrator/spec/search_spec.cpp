@@ -5,8 +5,6 @@
 
 #include <algorithm>
 
-#include "orchestrator/spec/search_points.h"
-
 namespace bokeh::orchestrator {
 namespace {
 

@@ -9,6 +9,10 @@
 
 namespace bokeh::orchestrator {
 
+// Dimensions a Sobol (or TPE, whose start-up points are Sobol's) space may have: the Sobol generator
+// (orchestrator/plan/search_points.h) has direction numbers for this many (more than there are run settings).
+inline constexpr size_t kSobolMaxDimensions = 20;
+
 // Calls `leaf` for every run setting of a map of settings, nested (train: {lr: ...}) or dotted.
 using SettingLeaf = std::function<void(const common::Setting&, const YamlEntry&)>;
 using SettingWalker = std::function<void(const YamlEntry& map, const SettingLeaf& leaf)>;

@@ -106,7 +106,7 @@ struct Resources {
   int64_t threads = 0;          // per worker; 0 = cores per node / workers per node
   int64_t max_attempts = 2;     // a failing run is tried this many times
   int64_t ranks_per_run = 1;
-  int64_t runs_per_gpu = 1;  // worker ranks sharing one GPU (orchestrator/spec/gpu_mapping.h)
+  int64_t runs_per_gpu = 1;  // worker ranks sharing one GPU (orchestrator/plan/gpu_mapping.h)
   // A training process that reports no batch for this long is taken for hung (stuck in an allocator,
   // a driver, a dead file system), killed, and its run fails this attempt. Not part of the canonical
   // spec: it shapes no result, so changing it needs no --fresh.

@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 #include "reports/tables/table.h"
 
 namespace bokeh::reports {

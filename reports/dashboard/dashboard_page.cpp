@@ -12,7 +12,7 @@
 
 #include "common/atomic_file.h"
 #include "reports/dashboard/dashboard_assets.h"
-#include "reports/report_error.h"
+#include "reports/tables/report_error.h"
 
 namespace bokeh::reports {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 
 namespace bokeh::reports {
 

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "reports/dashboard/dashboard_page.h"
-#include "reports/report_error.h"
+#include "reports/tables/report_error.h"
 
 namespace bokeh::reports {
 

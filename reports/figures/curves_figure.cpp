@@ -5,7 +5,7 @@
 
 #include "common/atomic_file.h"
 #include "reports/figures/gnuplot_runner.h"
-#include "reports/report_error.h"
+#include "reports/tables/report_error.h"
 
 namespace bokeh::reports {
 namespace {

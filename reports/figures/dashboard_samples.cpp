@@ -15,9 +15,9 @@ SampleImages dashboard_samples(const orchestrator::Store& store, const std::stri
   SampleImages out;
   out.columns = {"input (f/16)", "target (f/1.8)"};
   for (const SampleColumn& column : selection.columns) out.columns.push_back(column.run);
-  for (const std::vector<worker::Image>& row : sample_cells(selection.inputs, selection.targets, selection.columns)) {
+  for (const std::vector<training::Image>& row : sample_cells(selection.inputs, selection.targets, selection.columns)) {
     std::vector<std::string> cells;
-    for (const worker::Image& cell : row) cells.push_back(worker::encode_png(cell));
+    for (const training::Image& cell : row) cells.push_back(training::encode_png(cell));
     out.rows.push_back(std::move(cells));
   }
   out.notes = selection.notes;

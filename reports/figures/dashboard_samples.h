@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 #include "reports/dashboard/dashboard_page.h"
 
 namespace bokeh::reports {

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "reports/report_error.h"
+#include "reports/tables/report_error.h"
 
 namespace bokeh::reports {
 

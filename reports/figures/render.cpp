@@ -2,7 +2,7 @@
 #include "reports/figures/render.h"
 
 #include "reports/figures/render_photo.h"
-#include "worker/checkpoint.h"
+#include "training/checkpoint.h"
 
 namespace bokeh::reports {
 namespace {
@@ -35,7 +35,7 @@ int64_t receptive_radius(int64_t depth) {
   return (int64_t{1} << (depth + 2)) - 6;
 }
 
-torch::Tensor render_tensor(worker::UNet& model, const torch::Tensor& x, int64_t tile) {
+torch::Tensor render_tensor(training::UNet& model, const torch::Tensor& x, int64_t tile) {
   torch::NoGradGuard no_grad;
   const int64_t factor = int64_t{1} << (model->config().depth - 1);
   const int64_t h = x.size(2), w = x.size(3);
@@ -60,16 +60,16 @@ torch::Tensor render_tensor(worker::UNet& model, const torch::Tensor& x, int64_t
   return out.slice(2, 0, h).slice(3, 0, w);
 }
 
-worker::Image render_image(worker::UNet& model, const worker::Image& input, int64_t tile) {
-  const torch::Tensor x = worker::image_to_tensor(input).unsqueeze(0);  // (1, 3, H, W)
-  return worker::tensor_to_image(render_tensor(model, x, tile).squeeze(0));
+training::Image render_image(training::UNet& model, const training::Image& input, int64_t tile) {
+  const torch::Tensor x = training::image_to_tensor(input).unsqueeze(0);  // (1, 3, H, W)
+  return training::tensor_to_image(render_tensor(model, x, tile).squeeze(0));
 }
 
 PhotoSize render_photo(const std::filesystem::path& checkpoint_dir, const common::ModelConfig& model,
                        const std::filesystem::path& input, const std::filesystem::path& output, int64_t tile) {
-  worker::UNet unet = worker::load_best_model(checkpoint_dir, model);
-  const worker::Image photo = worker::read_image(input);
-  worker::write_image(output, render_image(unet, photo, tile));
+  training::UNet unet = training::load_best_model(checkpoint_dir, model);
+  const training::Image photo = training::read_image(input);
+  training::write_image(output, render_image(unet, photo, tile));
   return PhotoSize{photo.width, photo.height};
 }
 

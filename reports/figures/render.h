@@ -8,9 +8,9 @@
 
 #include <torch/torch.h>
 
-#include "worker/data/image_io.h"
-#include "worker/data/image_tensor.h"
-#include "worker/unet.h"
+#include "training/data/image_io.h"
+#include "training/data/image_tensor.h"
+#include "training/unet.h"
 
 namespace bokeh::reports {
 
@@ -20,9 +20,9 @@ int64_t receptive_radius(int64_t depth);
 
 // x: (1, 3, H, W) float in [0, 1] -> (1, 3, H, W). `tile` <= 0: the whole image at once; else
 // square tiles of `tile` pixels (rounded up to the pooling factor) with an overlap margin.
-torch::Tensor render_tensor(worker::UNet& model, const torch::Tensor& x, int64_t tile);
+torch::Tensor render_tensor(training::UNet& model, const torch::Tensor& x, int64_t tile);
 
 // The same for an 8-bit image; the result has the input's width and height.
-worker::Image render_image(worker::UNet& model, const worker::Image& input, int64_t tile);
+training::Image render_image(training::UNet& model, const training::Image& input, int64_t tile);
 
 }  // namespace bokeh::reports

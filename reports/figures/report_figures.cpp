@@ -10,8 +10,8 @@
 
 #include "reports/tables/run_summary.h"
 #include "reports/tables/sweep_lookup.h"
-#include "worker/checkpoint.h"
-#include "worker/data/prepared_data.h"
+#include "training/checkpoint.h"
+#include "training/data/prepared_data.h"
 
 namespace bokeh::reports {
 namespace {
@@ -40,14 +40,14 @@ std::vector<const RunSummary*> lowest(std::vector<const RunSummary*> candidates,
 
 // The sweep's prepared data, as the sweep recorded it: opened read-only, never built here (a missing or
 // unusable file is said, with what rebuilds it).
-std::shared_ptr<const worker::PreparedData> sweep_data(const orchestrator::SweepInfo& sweep) {
+std::shared_ptr<const training::PreparedData> sweep_data(const orchestrator::SweepInfo& sweep) {
   const char* const again = "run the sweep again (sweep <its spec>) to prepare it";
   if (sweep.data_file.empty())
     throw ReportError(fmt::format("sweep {} has no prepared data on record: {}", sweep.name, again));
   if (!std::filesystem::exists(sweep.data_file))
     throw ReportError(fmt::format("sweep {}'s prepared data {} is missing: {}", sweep.name, sweep.data_file, again));
   try {
-    return worker::PreparedData::open(sweep.data_file);
+    return training::PreparedData::open(sweep.data_file);
   } catch (const std::runtime_error& e) {
     throw ReportError(fmt::format("sweep {}'s prepared data is unusable ({}): {}", sweep.name, e.what(), again));
   }
@@ -131,14 +131,15 @@ SampleSelection select_samples(const orchestrator::Store& store, const FigureReq
     });
   }
 
-  const std::shared_ptr<const worker::PreparedData> data = sweep_data(sweep);
-  const int64_t n = std::min(request.images, data->size(worker::Split::test));
+  const std::shared_ptr<const training::PreparedData> data = sweep_data(sweep);
+  const int64_t n = std::min(request.images, data->size(training::Split::test));
   if (n <= 0) throw ReportError(fmt::format("sweep {} has no test images to show", sweep.name));
   for (const RunSummary* r : chosen) {
-    result.columns.push_back(SampleColumn{r->name, worker::load_best_model(best_weights(*r).parent_path(), r->model)});
+    result.columns.push_back(
+        SampleColumn{r->name, training::load_best_model(best_weights(*r).parent_path(), r->model)});
   }
-  result.inputs = data->inputs(worker::Split::test).slice(0, 0, n);
-  result.targets = data->targets(worker::Split::test).slice(0, 0, n);
+  result.inputs = data->inputs(training::Split::test).slice(0, 0, n);
+  result.targets = data->targets(training::Split::test).slice(0, 0, n);
   return result;
 }
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 #include "reports/figures/curves_figure.h"
 
 namespace bokeh::reports {

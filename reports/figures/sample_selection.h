@@ -7,7 +7,7 @@
 
 #include <torch/torch.h>
 
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 #include "reports/figures/report_figures.h"
 #include "reports/figures/samples_figure.h"
 

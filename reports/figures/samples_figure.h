@@ -10,9 +10,9 @@
 
 #include <torch/torch.h>
 
-#include "worker/data/image_io.h"
-#include "worker/data/image_tensor.h"
-#include "worker/unet.h"
+#include "training/data/image_io.h"
+#include "training/data/image_tensor.h"
+#include "training/unet.h"
 
 namespace bokeh::reports {
 
@@ -20,18 +20,18 @@ inline constexpr int64_t kSampleGap = 4;  // white pixels between and around the
 
 struct SampleColumn {
   std::string run;
-  worker::UNet model;  // in eval mode
+  training::UNet model;  // in eval mode
 };
 
 // inputs, targets: uint8 (N, 3, H, W). One row per image: input, target, then each column's output
 // (rendered by its model at the data's size).
-std::vector<std::vector<worker::Image>> sample_cells(const torch::Tensor& inputs, const torch::Tensor& targets,
-                                                     std::vector<SampleColumn>& columns);
+std::vector<std::vector<training::Image>> sample_cells(const torch::Tensor& inputs, const torch::Tensor& targets,
+                                                       std::vector<SampleColumn>& columns);
 
 // The cells of sample_cells() in one white canvas. The grid is (2 + columns) * W + (3 + columns) * gap pixels
 // wide and N * H + (N + 1) * gap high.
-worker::Image sample_grid(const torch::Tensor& inputs, const torch::Tensor& targets,
-                          std::vector<SampleColumn>& columns);
+training::Image sample_grid(const torch::Tensor& inputs, const torch::Tensor& targets,
+                            std::vector<SampleColumn>& columns);
 
 // Writes out_dir/NAME.png and out_dir/NAME.txt (creating out_dir); returns the PNG's path.
 std::filesystem::path write_samples_figure(const torch::Tensor& inputs, const torch::Tensor& targets,

@@ -11,8 +11,8 @@
 #include <map>
 #include <set>
 
-#include "orchestrator/store/stored_spec.h"
-#include "reports/report_error.h"
+#include "store/stored_spec.h"
+#include "reports/tables/report_error.h"
 #include "reports/statistics/variance_shares.h"
 #include "reports/tables/pareto.h"
 

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/table.h"
 

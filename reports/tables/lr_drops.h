@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 
 namespace bokeh::reports {
 

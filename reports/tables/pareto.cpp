@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "reports/report_error.h"
+#include "reports/tables/report_error.h"
 
 namespace bokeh::reports {
 namespace {

@@ -11,7 +11,7 @@
 #include "common/result_figures.h"
 #include "common/result_json.h"
 #include "common/run_settings.h"
-#include "reports/report_error.h"
+#include "reports/tables/report_error.h"
 
 namespace bokeh::reports {
 namespace {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/run_config.h"
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 
 namespace bokeh::reports {
 

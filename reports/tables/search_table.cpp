@@ -10,7 +10,7 @@
 #include <map>
 
 #include "common/asha_rungs.h"
-#include "orchestrator/store/stored_spec.h"
+#include "store/stored_spec.h"
 
 namespace bokeh::reports {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/table.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 
 namespace bokeh::reports {
 

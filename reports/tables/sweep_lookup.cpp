@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "orchestrator/store/stored_spec.h"
+#include "store/stored_spec.h"
 
 namespace bokeh::reports {
 namespace {

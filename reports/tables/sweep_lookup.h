@@ -1,5 +1,5 @@
 // Finding what a report is about: the results database, and a sweep by name or as the latest one
-// feeding a table. Where a sweep's files live is orchestrator/store/results_layout.h.
+// feeding a table. Where a sweep's files live is store/results_layout.h.
 #pragma once
 
 #include <cstdint>
@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "orchestrator/store/results_layout.h"
-#include "orchestrator/store/store.h"
-#include "reports/report_error.h"
+#include "store/results_layout.h"
+#include "store/store.h"
+#include "reports/tables/report_error.h"
 
 namespace bokeh::reports {
 

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "reports/report_error.h"
+#include "reports/tables/report_error.h"
 
 namespace bokeh::reports {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "orchestrator/store/stored_spec.h"
+#include "store/stored_spec.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/table.h"
 

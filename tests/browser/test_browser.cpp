@@ -10,11 +10,11 @@
 #include <algorithm>
 #include <regex>
 
-#include "orchestrator/store/results_layout.h"
+#include "store/results_layout.h"
 #include "reports/figures/prepared_fixture.h"
 #include "reports/sweep_fixture.h"
 #include "support/process_runner.h"
-#include "worker/checkpoint.h"
+#include "training/checkpoint.h"
 
 using namespace bokeh;
 
@@ -61,7 +61,7 @@ TEST_CASE("The dashboard opens in headless Chromium with every run, drawn charts
   const std::filesystem::path checkpoints = orchestrator::run_checkpoint_dir(f.root, "tiny", vbase.key);
   std::filesystem::create_directories(checkpoints);
   torch::manual_seed(4);
-  worker::save_weights(checkpoints / common::kBestWeights, worker::UNet(common::ModelConfig{8, 2, true}));
+  training::save_weights(checkpoints / common::kBestWeights, training::UNet(common::ModelConfig{8, 2, true}));
 
   const std::filesystem::path page = f.dir.path() / "tiny.html";
   const test::ToolResult report =

@@ -14,7 +14,7 @@
 
 #include "faults/fault_helpers.h"
 #include "integration/sweep_sandbox.h"
-#include "orchestrator/store/results_layout.h"
+#include "store/results_layout.h"
 
 using bokeh::orchestrator::RunState;
 using bokeh::orchestrator::Store;

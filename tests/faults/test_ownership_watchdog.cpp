@@ -15,8 +15,8 @@
 
 #include "faults/fault_helpers.h"
 #include "integration/sweep_sandbox.h"
-#include "orchestrator/store/folder_owner.h"
-#include "orchestrator/store/results_layout.h"
+#include "store/folder_owner.h"
+#include "store/results_layout.h"
 
 using bokeh::orchestrator::RunState;
 using bokeh::orchestrator::Store;

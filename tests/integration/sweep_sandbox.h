@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 #include "support/temp_dir.h"
 
 namespace bokeh::test {

@@ -7,8 +7,8 @@
 
 #include "integration/sweep_sandbox.h"
 #include "support/process_runner.h"
-#include "worker/checkpoint.h"
-#include "worker/unet.h"
+#include "training/checkpoint.h"
+#include "training/unet.h"
 
 using bokeh::orchestrator::RunState;
 using namespace bokeh::test;
@@ -51,9 +51,9 @@ std::filesystem::path only_file_named(const std::filesystem::path& dir, const st
   return found[0];
 }
 
-bokeh::worker::UNet weights_of(const std::filesystem::path& file) {
-  bokeh::worker::UNet model(bokeh::common::ModelConfig{4, 2, false});
-  bokeh::worker::load_weights(file, model, torch::kCPU);
+bokeh::training::UNet weights_of(const std::filesystem::path& file) {
+  bokeh::training::UNet model(bokeh::common::ModelConfig{4, 2, false});
+  bokeh::training::load_weights(file, model, torch::kCPU);
   return model;
 }
 }  // namespace

@@ -6,7 +6,7 @@
 
 #include <mpi.h>
 
-#include "orchestrator/mpi/gradient_reducer.h"
+#include "training/collectives/gradient_reducer.h"
 #include "orchestrator/mpi/rank_groups.h"
 
 using namespace bokeh::orchestrator;

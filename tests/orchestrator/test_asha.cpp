@@ -11,8 +11,8 @@
 
 #include "common/asha_rungs.h"
 #include "orchestrator/search/asha_rule.h"
-#include "orchestrator/spec/run_plan.h"
-#include "orchestrator/sweep_book.h"
+#include "orchestrator/plan/run_plan.h"
+#include "orchestrator/sweep/sweep_book.h"
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;

@@ -14,9 +14,9 @@
 
 #include <unistd.h>
 
-#include "orchestrator/coordinator.h"
-#include "orchestrator/store/store.h"
-#include "orchestrator/sweep_records.h"
+#include "orchestrator/sweep/coordinator.h"
+#include "store/store.h"
+#include "orchestrator/sweep/sweep_records.h"
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "orchestrator/spec/run_plan.h"
-#include "orchestrator/store/folder_owner.h"
-#include "orchestrator/store/results_layout.h"
-#include "orchestrator/sweep_book.h"
+#include "orchestrator/plan/run_plan.h"
+#include "store/folder_owner.h"
+#include "store/results_layout.h"
+#include "orchestrator/sweep/sweep_book.h"
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;

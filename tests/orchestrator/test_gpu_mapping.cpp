@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "orchestrator/spec/gpu_mapping.h"
+#include "orchestrator/plan/gpu_mapping.h"
 #include "orchestrator/spec/spec.h"
 
 using namespace bokeh::orchestrator;

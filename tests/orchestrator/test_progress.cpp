@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <string>
 
-#include "orchestrator/progress.h"
+#include "orchestrator/sweep/progress.h"
 
 using namespace bokeh;
 

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "common/run_settings.h"
-#include "orchestrator/spec/dry_run.h"
-#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/plan/dry_run.h"
+#include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec/spec.h"
 
 using namespace bokeh::orchestrator;

@@ -9,7 +9,7 @@
 
 #include "common/run_settings.h"
 #include "common/unet_size.h"
-#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec/spec.h"
 
 using namespace bokeh::orchestrator;
@@ -223,6 +223,6 @@ TEST_CASE("cost = forward FLOPs x (3 x train + val) x epochs", "[run_plan]") {
   CHECK(p.runs[1].cost_flops == Approx(3 * p.runs[0].cost_flops));
   // Doubling the width roughly quadruples the FLOPs of every conv but the first and the last.
   CHECK(p.runs[2].cost_flops / p.runs[0].cost_flops == Approx(4).epsilon(0.15));
-  // The closed form equals a built U-Net's count (tests/worker/test_unet.cpp checks that).
+  // The closed form equals a built U-Net's count (tests/training/test_unet.cpp checks that).
   CHECK(p.runs[0].params == unet_parameters({8, 3, true}));
 }

@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "orchestrator/spec/search_points.h"
+#include "orchestrator/plan/search_points.h"
 #include "orchestrator/spec/spec.h"
 
 using namespace bokeh::orchestrator;

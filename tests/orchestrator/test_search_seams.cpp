@@ -7,7 +7,7 @@
 
 #include "orchestrator/search/make_search.h"
 #include "orchestrator/spec/choice_mapping.h"
-#include "orchestrator/spec/search_points.h"
+#include "orchestrator/plan/search_points.h"
 
 using namespace bokeh::orchestrator;
 

@@ -7,11 +7,11 @@
 #include <sstream>
 
 #include "common/run_settings.h"
-#include "orchestrator/spec/dry_run.h"
-#include "orchestrator/spec/run_plan.h"
-#include "orchestrator/spec/search_points.h"
-#include "orchestrator/sweep_book.h"
-#include "orchestrator/sweep_records.h"
+#include "orchestrator/plan/dry_run.h"
+#include "orchestrator/plan/run_plan.h"
+#include "orchestrator/plan/search_points.h"
+#include "orchestrator/sweep/sweep_book.h"
+#include "orchestrator/sweep/sweep_records.h"
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;

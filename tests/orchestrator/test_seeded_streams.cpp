@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/seeded_rng.h"
-#include "orchestrator/spec/search_points.h"
+#include "orchestrator/plan/search_points.h"
 #include "orchestrator/search/tpe_kernels.h"
 
 using namespace bokeh::orchestrator;

@@ -8,9 +8,9 @@
 #include <sstream>
 
 #include "common/run_settings.h"
-#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec/spec.h"
-#include "orchestrator/sweep_records.h"
+#include "orchestrator/sweep/sweep_records.h"
 
 using namespace bokeh::orchestrator;
 using namespace bokeh::common;

@@ -11,7 +11,7 @@
 
 #include "common/lpips_weights_file.h"
 #include "common/split_sizes.h"
-#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/spec/spec_inputs.h"
 #include "orchestrator/spec/spec_profiles.h"

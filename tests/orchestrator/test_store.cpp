@@ -23,11 +23,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec/spec.h"
-#include "orchestrator/store/store.h"
-#include "orchestrator/store/stored_spec.h"
-#include "orchestrator/sweep_records.h"
+#include "store/store.h"
+#include "store/stored_spec.h"
+#include "orchestrator/sweep/sweep_records.h"
 #include "support/temp_dir.h"
 
 using namespace bokeh::orchestrator;

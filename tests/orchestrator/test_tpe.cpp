@@ -9,7 +9,7 @@
 #include <limits>
 #include <vector>
 
-#include "orchestrator/spec/search_points.h"
+#include "orchestrator/plan/search_points.h"
 #include "orchestrator/search/tpe_kernels.h"
 
 using namespace bokeh::orchestrator;

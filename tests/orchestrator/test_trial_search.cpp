@@ -16,10 +16,10 @@
 #include <sstream>
 
 #include "common/run_settings.h"
-#include "orchestrator/spec/dry_run.h"
-#include "orchestrator/spec/run_plan.h"
-#include "orchestrator/sweep_book.h"
-#include "orchestrator/sweep_session.h"
+#include "orchestrator/plan/dry_run.h"
+#include "orchestrator/plan/run_plan.h"
+#include "orchestrator/sweep/sweep_book.h"
+#include "orchestrator/sweep/sweep_session.h"
 #include "sweep_test_spec.h"
 
 using namespace bokeh::orchestrator;

@@ -11,8 +11,8 @@
 #include <string>
 
 #include "common/result_json.h"
-#include "orchestrator/spec/run_plan.h"
-#include "orchestrator/sweep_records.h"
+#include "orchestrator/plan/run_plan.h"
+#include "orchestrator/sweep/sweep_records.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/run_summary.h"
 #include "support/temp_dir.h"

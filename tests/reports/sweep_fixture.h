@@ -17,10 +17,10 @@
 
 #include <unistd.h>
 
-#include "orchestrator/spec/run_plan.h"
+#include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec/spec.h"
-#include "orchestrator/store/store.h"
-#include "orchestrator/sweep_records.h"
+#include "store/store.h"
+#include "orchestrator/sweep/sweep_records.h"
 #include "support/temp_dir.h"
 
 namespace bokeh::test {

@@ -3,13 +3,13 @@
 
 #include <cstdint>
 
-#include "worker/unet.h"
+#include "training/unet.h"
 
 namespace bokeh::test {
 
-inline worker::UNet seeded_unet(const common::ModelConfig& config, uint64_t seed) {
+inline training::UNet seeded_unet(const common::ModelConfig& config, uint64_t seed) {
   torch::manual_seed(seed);
-  worker::UNet net(config);
+  training::UNet net(config);
   net->eval();
   return net;
 }

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <string>
 
-#include "orchestrator/store/store.h"
+#include "store/store.h"
 #include "reports/sweep_fixture.h"
 #include "support/process_runner.h"
 

@@ -5,18 +5,18 @@
 #include <filesystem>
 
 #include "orchestrator/spec/spec.h"
-#include "orchestrator/store/results_layout.h"
-#include "orchestrator/store/store.h"
-#include "orchestrator/sweep_records.h"
+#include "store/results_layout.h"
+#include "store/store.h"
+#include "orchestrator/sweep/sweep_records.h"
 #include "reports/sweep_fixture.h"
-#include "worker/data/prepared_data.h"
+#include "training/data/prepared_data.h"
 
 namespace bokeh::test {
 
 // Prepares sweep "tiny"'s data under results/tiny/data and records its file; returns the file.
 inline std::filesystem::path prepare_fixture_data(const SweepFixture& f) {
   const orchestrator::Spec spec = orchestrator::parse_spec(kTinySpec, "tiny.yaml");
-  const auto data = worker::PreparedData::prepare(spec.data, orchestrator::sweep_data_dir(f.root, "tiny"));
+  const auto data = training::PreparedData::prepare(spec.data, orchestrator::sweep_data_dir(f.root, "tiny"));
   orchestrator::Store store(f.db_path);
   orchestrator::SweepInfo info = orchestrator::sweep_info(spec);
   info.data_file = data->file().string();

@@ -16,9 +16,9 @@
 #include "reports/tables/table_builder.h"
 #include "reports/tables/table_format.h"
 #include "support/process_runner.h"
-#include "worker/checkpoint.h"
-#include "worker/data/image_io.h"
-#include "worker/png16_fixtures.h"
+#include "training/checkpoint.h"
+#include "training/data/image_io.h"
+#include "training/png16_fixtures.h"
 
 using namespace bokeh;
 
@@ -35,14 +35,14 @@ std::filesystem::path save_best_checkpoint(const test::SweepFixture& f) {
   const std::filesystem::path dir = orchestrator::run_checkpoint_dir(f.root, "tiny", vbase.key);
   std::filesystem::create_directories(dir);
   torch::manual_seed(4);
-  worker::UNet trained(common::ModelConfig{8, 2, true});
-  worker::save_weights(dir / common::kBestWeights, trained);
+  training::UNet trained(common::ModelConfig{8, 2, true});
+  training::save_weights(dir / common::kBestWeights, trained);
   return dir;
 }
 
 // A 45x33 photo of every level below 251 in a scrambled order.
-worker::Image test_photo() {
-  worker::Image photo{45, 33, {}};
+training::Image test_photo() {
+  training::Image photo{45, 33, {}};
   for (int64_t i = 0; i < photo.width * photo.height * 3; ++i)
     photo.rgb.push_back(static_cast<uint8_t>((i * 7919) % 251));
   return photo;
@@ -107,20 +107,20 @@ TEST_CASE("report refuses bad input with one line and a non-zero exit", "[cli]")
 TEST_CASE("render applies the best run's checkpoint and keeps the photo's size", "[cli]") {
   const test::SweepFixture f;
   const std::filesystem::path dir = save_best_checkpoint(f);
-  const worker::Image photo = test_photo();
+  const training::Image photo = test_photo();
   const std::filesystem::path in = f.dir.path() / "photo.png", out = f.dir.path() / "out.png";
-  worker::write_image(in, photo);
+  training::write_image(in, photo);
 
   const ToolResult r =
       run_tool(f.dir, "render",
                fmt::format("--db '{}' --sweep tiny --run best '{}' '{}'", f.db_path, in.string(), out.string()));
   INFO(r.err);
   REQUIRE(r.status == 0);
-  const worker::Image rendered = worker::read_image(out);
+  const training::Image rendered = training::read_image(out);
   CHECK(rendered.width == 45);
   CHECK(rendered.height == 33);
-  worker::UNet model = worker::load_best_model(dir, common::ModelConfig{8, 2, true});
-  const worker::Image expected = reports::render_image(model, photo, 0);
+  training::UNet model = training::load_best_model(dir, common::ModelConfig{8, 2, true});
+  const training::Image expected = reports::render_image(model, photo, 0);
   int max_diff = 0, changed = 0;
   for (size_t i = 0; i < expected.rgb.size(); ++i) {
     max_diff = std::max(max_diff, std::abs(rendered.rgb[i] - expected.rgb[i]));
@@ -147,7 +147,7 @@ TEST_CASE("render and report --figure never write over the database, a checkpoin
   const test::SweepFixture f;
   const std::filesystem::path dir = save_best_checkpoint(f);
   const std::filesystem::path in = f.dir.path() / "photo.png";
-  worker::write_image(in, test_photo());
+  training::write_image(in, test_photo());
   const std::string best_bytes = test::read_text(dir / common::kBestWeights);
   const std::string db_bytes = test::read_text(f.db_path);
 
@@ -175,14 +175,14 @@ TEST_CASE("render and report --figure never write over the database, a checkpoin
 TEST_CASE("render reads a 16-bit PNG as its 8-bit rounding", "[cli]") {
   const test::SweepFixture f;
   save_best_checkpoint(f);
-  const worker::Image photo = test_photo();
+  const training::Image photo = test_photo();
   // 257 v - 100 rounds to v (v - 0.39) where the high byte alone would give v - 1 for 0 < v < 100.
   std::vector<uint16_t> wide;
   for (const uint8_t v : photo.rgb) wide.push_back(static_cast<uint16_t>(v == 0 ? 0 : v * 257 - 100));
   const std::filesystem::path in8 = f.dir.path() / "photo8.png", in16 = f.dir.path() / "photo16.png";
-  worker::write_image(in8, photo);
+  training::write_image(in8, photo);
   test::write_png16(in16, photo.width, photo.height, wide);
-  std::vector<worker::Image> rendered;
+  std::vector<training::Image> rendered;
   for (const auto& in : {in8, in16}) {
     const std::filesystem::path out = in.string() + ".out.png";
     const ToolResult r =
@@ -190,7 +190,7 @@ TEST_CASE("render reads a 16-bit PNG as its 8-bit rounding", "[cli]") {
                  fmt::format("--db '{}' --sweep tiny --run best '{}' '{}'", f.db_path, in.string(), out.string()));
     INFO(r.err);
     REQUIRE(r.status == 0);
-    rendered.push_back(worker::read_image(out));
+    rendered.push_back(training::read_image(out));
   }
   REQUIRE(rendered[1].rgb.size() == rendered[0].rgb.size());
   int differing = 0;

@@ -12,7 +12,7 @@
 #include "reports/sweep_fixture.h"
 #include "reports/tables/sweep_lookup.h"
 #include "support/seeded_unet.h"
-#include "worker/checkpoint.h"
+#include "training/checkpoint.h"
 
 using namespace bokeh;
 using bokeh::test::seeded_unet;
@@ -34,7 +34,7 @@ orchestrator::EpochRecord epoch(int64_t e, double lr) {
 reports::FigureRequest samples_request_with_one_checkpoint(const test::SweepFixture& f) {
   const std::filesystem::path dir = orchestrator::run_checkpoint_dir(f.root, "tiny", f.runs.at("VBase_1").key);
   std::filesystem::create_directories(dir);
-  worker::save_weights(dir / common::kBestWeights, seeded_unet({8, 2, true}, 3));
+  training::save_weights(dir / common::kBestWeights, seeded_unet({8, 2, true}, 3));
   reports::FigureRequest request;
   request.out_dir = f.dir.path() / "figures";
   request.results_root = f.root;
@@ -94,7 +94,7 @@ TEST_CASE("The sample grid holds input, target and each model's output between w
   std::vector<reports::SampleColumn> columns;
   columns.push_back({"a", seeded_unet({4, 2, true}, 1)});
   columns.push_back({"b", seeded_unet({4, 3, false}, 2)});
-  const worker::Image grid = reports::sample_grid(inputs, targets, columns);
+  const training::Image grid = reports::sample_grid(inputs, targets, columns);
   REQUIRE(grid.width == 4 * w + 5 * gap);
   REQUIRE(grid.height == n * h + 3 * gap);
   const auto pixel = [&](int64_t x, int64_t y, int64_t c) { return grid.rgb[(y * grid.width + x) * 3 + c]; };

@@ -25,7 +25,7 @@ torch::Tensor reflect_pad(const torch::Tensor& x, int64_t pad_h, int64_t pad_w) 
 TEST_CASE("No output pixel depends on input pixels beyond the receptive radius", "[render]") {
   CHECK(reports::receptive_radius(1) == 2);  // two 3x3 convs
   for (int64_t depth : {1, 2, 3}) {
-    worker::UNet net = seeded_unet({4, depth, true}, 11);
+    training::UNet net = seeded_unet({4, depth, true}, 11);
     torch::NoGradGuard no_grad;
     torch::manual_seed(1);
     const torch::Tensor x = torch::rand({1, 3, 64, 64});
@@ -41,7 +41,7 @@ TEST_CASE("No output pixel depends on input pixels beyond the receptive radius",
 }
 
 TEST_CASE("Rendering a size on the pooling grid is the model's forward pass", "[render]") {
-  worker::UNet net = seeded_unet({4, 3, true}, 2);
+  training::UNet net = seeded_unet({4, 3, true}, 2);
   torch::manual_seed(3);
   const torch::Tensor x = torch::rand({1, 3, 24, 32});
   torch::NoGradGuard no_grad;
@@ -49,7 +49,7 @@ TEST_CASE("Rendering a size on the pooling grid is the model's forward pass", "[
 }
 
 TEST_CASE("Other sizes are reflect-padded, run, and cropped back", "[render]") {
-  worker::UNet net = seeded_unet({4, 3, true}, 4);
+  training::UNet net = seeded_unet({4, 3, true}, 4);
   torch::manual_seed(5);
   const torch::Tensor x = torch::rand({1, 3, 21, 30});  // pooling factor 4: pad to 24 x 32
   torch::NoGradGuard no_grad;
@@ -61,7 +61,7 @@ TEST_CASE("Other sizes are reflect-padded, run, and cropped back", "[render]") {
 
 TEST_CASE("Tiled rendering equals the whole-image result", "[render]") {
   for (int64_t depth : {2, 3}) {
-    worker::UNet net = seeded_unet({4, depth, true}, 6);
+    training::UNet net = seeded_unet({4, depth, true}, 6);
     torch::manual_seed(7);
     const torch::Tensor x = torch::rand({1, 3, 70, 53});
     const torch::Tensor whole = reports::render_tensor(net, x, 0);
@@ -75,23 +75,23 @@ TEST_CASE("Tiled rendering equals the whole-image result", "[render]") {
 }
 
 TEST_CASE("An 8-bit image keeps its size and becomes the model's output", "[render]") {
-  worker::UNet net = seeded_unet({4, 2, false}, 8);
-  worker::Image in;
+  training::UNet net = seeded_unet({4, 2, false}, 8);
+  training::Image in;
   in.width = 37;
   in.height = 29;
   for (int64_t i = 0; i < in.width * in.height * 3; ++i) in.rgb.push_back(static_cast<uint8_t>((i * 37) % 256));
-  const worker::Image out = reports::render_image(net, in, 16);
+  const training::Image out = reports::render_image(net, in, 16);
   CHECK(out.width == 37);
   CHECK(out.height == 29);
-  const worker::Image direct =
-      worker::tensor_to_image(reports::render_tensor(net, worker::image_to_tensor(in).unsqueeze(0), 0)[0]);
+  const training::Image direct =
+      training::tensor_to_image(reports::render_tensor(net, training::image_to_tensor(in).unsqueeze(0), 0)[0]);
   int max_diff = 0;
   for (size_t i = 0; i < out.rgb.size(); ++i) max_diff = std::max(max_diff, std::abs(out.rgb[i] - direct.rgb[i]));
   CHECK(max_diff <= 1);
   // A 3 x 2 image is smaller than its padding to 4 x 4: replicated instead of reflected, still its own size.
-  worker::UNet deeper = seeded_unet({4, 3, true}, 9);
-  worker::Image tiny{3, 2, std::vector<uint8_t>(18, 100)};
-  const worker::Image tiny_out = reports::render_image(deeper, tiny, 0);
+  training::UNet deeper = seeded_unet({4, 3, true}, 9);
+  training::Image tiny{3, 2, std::vector<uint8_t>(18, 100)};
+  const training::Image tiny_out = reports::render_image(deeper, tiny, 0);
   CHECK(tiny_out.width == 3);
   CHECK(tiny_out.height == 2);
 }

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include "common/result_json.h"
-#include "orchestrator/spec/run_plan.h"
-#include "orchestrator/sweep_records.h"
+#include "orchestrator/plan/run_plan.h"
+#include "orchestrator/sweep/sweep_records.h"
 #include "reports/tables/search_table.h"
 #include "reports/tables/status_report.h"
 #include "reports/tables/table_builder.h"

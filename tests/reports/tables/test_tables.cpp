@@ -122,7 +122,7 @@ Table table(const test::SweepFixture& f, int n) {
   return reports::build_table(n, sweep, reports::summarize_sweep(store, sweep.name));
 }
 
-// Trainable parameters of Algorithm 1's U-Net with depth 2, by hand (cf. tests/worker/test_unet.cpp).
+// Trainable parameters of Algorithm 1's U-Net with depth 2, by hand (cf. tests/training/test_unet.cpp).
 double params_m_depth2(int64_t w, bool bn) {
   auto conv = [](int64_t in, int64_t out, int64_t k, bool bias) { return in * out * k * k + (bias ? out : 0); };
   auto block = [&](int64_t in, int64_t out) {

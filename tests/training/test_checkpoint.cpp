@@ -1,0 +1,207 @@
+// last.pt / best.pt: round trips of the training state, atomic writes that keep the previous
+// last.pt, checksums, and clear errors naming the file for missing, truncated, overwritten, random,
+// foreign and mismatched files.
+#include "training/checkpoint.h"
+#include <catch2/catch.hpp>
+
+#include "support/temp_dir.h"
+#include "training/model_tensors.h"
+
+#include <fstream>
+#include <random>
+
+namespace fs = std::filesystem;
+using namespace bokeh::training;
+using namespace bokeh::common;
+using bokeh::test::same_tensors;
+using bokeh::test::TempDir;
+using bokeh::test::tensors_of;
+
+namespace {
+// A model and an Adam optimizer that has taken two steps, so both carry non-trivial state.
+struct Trained {
+  UNet model;
+  torch::optim::Adam optimizer;
+  explicit Trained(uint64_t seed)
+      : model((torch::manual_seed(seed), UNet(ModelConfig{4, 2, true}))),
+        optimizer(model->parameters(), torch::optim::AdamOptions(1e-2)) {
+    for (int step = 0; step < 2; ++step) {
+      optimizer.zero_grad();
+      model->forward(torch::rand({2, 3, 16, 16})).mean().backward();
+      optimizer.step();
+    }
+  }
+};
+
+TrainingState sample_state() {
+  TrainingState state;
+  state.epoch = 2;
+  state.best_epoch = 1;
+  state.best_val_loss = 0.123456789012345;
+  state.lr = 1.6e-4;
+  state.scheduler = PlateauState{0.1, 1, 2, 2};
+  state.runtime_seconds = 12.5;
+  state.train_phase_seconds = 10.25;
+  state.history = {{1, 0.5, 0.123456789012345, 0.376543210987655, 2e-4, 6.0, 3.5},
+                   {2, 0.25, 0.2, 0.05, 2e-4, 6.5, 4.0}};
+  return state;
+}
+
+void write_bytes(const fs::path& file, const std::string& bytes) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
+std::string read_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+}  // namespace
+
+TEST_CASE("a checkpoint restores model, optimizer and training state exactly", "[checkpoint]") {
+  TempDir dir;
+  const fs::path file = dir.path() / kLastCheckpoint;
+  Trained saved(1);
+  const TrainingState state = sample_state();
+  save_checkpoint(file, "run A", *saved.model, saved.optimizer, state);
+  CHECK_FALSE(fs::exists(file.string() + ".tmp"));
+
+  Trained loaded(2);  // different weights and optimizer moments before loading
+  REQUIRE_FALSE(same_tensors(saved.model, loaded.model));
+  const TrainingState back = load_checkpoint(file, "run A", *loaded.model, loaded.optimizer, torch::kCPU);
+  CHECK(same_tensors(saved.model, loaded.model));
+  CHECK(back.epoch == 2);
+  CHECK(back.best_epoch == 1);
+  CHECK(back.best_val_loss == state.best_val_loss);
+  CHECK(back.lr == state.lr);
+  CHECK(back.scheduler.best == 0.1);
+  CHECK(back.scheduler.num_bad_epochs == 1);
+  CHECK(back.scheduler.cooldown_counter == 2);
+  CHECK(back.scheduler.last_epoch == 2);
+  CHECK(back.runtime_seconds == 12.5);
+  CHECK(back.train_phase_seconds == 10.25);
+  REQUIRE(back.history.size() == 2);
+  CHECK(back.history[0].epoch == 1);
+  CHECK(back.history[0].val_loss == state.history[0].val_loss);
+  CHECK(back.history[1].images_per_second == 4.0);
+
+  // The optimizer moments came along: one more identical step keeps the two models identical.
+  const auto input = torch::rand({2, 3, 16, 16});
+  for (Trained* t : {&saved, &loaded}) {
+    t->optimizer.zero_grad();
+    t->model->forward(input).mean().backward();
+    t->optimizer.step();
+  }
+  CHECK(same_tensors(saved.model, loaded.model));
+}
+
+TEST_CASE("bad checkpoints are errors that name the file", "[checkpoint]") {
+  TempDir dir;
+  const fs::path file = dir.path() / kLastCheckpoint;
+  Trained saved(1);
+  save_checkpoint(file, "run A", *saved.model, saved.optimizer, sample_state());
+  const std::string good = read_bytes(file);
+  Trained target(2);
+  auto load = [&] { return load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU); };
+
+  SECTION("another run's checkpoint") {
+    CHECK_THROWS_AS(load_checkpoint(file, "run B", *target.model, target.optimizer, torch::kCPU), ForeignCheckpoint);
+    CHECK_THROWS_WITH(load_checkpoint(file, "run B", *target.model, target.optimizer, torch::kCPU),
+                      Catch::Contains(file.string()) && Catch::Contains("another run"));
+  }
+  SECTION("another owner's checkpoint (sweep instance and data)") {
+    save_checkpoint(file, "run A", *saved.model, saved.optimizer, sample_state(), {}, "sweep 1a data 00ff");
+    CHECK(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 1a data 00ff").epoch ==
+          2);
+    CHECK_THROWS_AS(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 2b data 00ff"),
+                    ForeignCheckpoint);
+    CHECK_THROWS_WITH(
+        load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 1a data 0100"),
+        Catch::Contains(file.string()) && Catch::Contains("another sweep or other data"));
+  }
+  SECTION("a checkpoint without an owner is foreign to an owned run") {
+    CHECK_THROWS_AS(load_checkpoint(file, "run A", *target.model, target.optimizer, torch::kCPU, "sweep 1a data 00ff"),
+                    ForeignCheckpoint);
+  }
+  SECTION("missing") {
+    fs::remove(file);
+    CHECK_THROWS_WITH(load(), Catch::Contains(file.string()) && Catch::Contains("does not exist"));
+  }
+  SECTION("truncated at several lengths") {
+    for (size_t length : {size_t{0}, size_t{10}, good.size() / 3, good.size() / 2, good.size() - 1}) {
+      write_bytes(file, good.substr(0, length));
+      CHECK_THROWS_AS(load(), CorruptCheckpoint);
+      CHECK_THROWS_WITH(load(), Catch::Contains(file.string()));
+    }
+  }
+  SECTION("bytes overwritten anywhere, even finite ones, fail the checksum before anything is read") {
+    for (size_t at : {size_t{0}, good.size() / 4, good.size() / 2, good.size() - 30}) {
+      std::string bad = good;
+      for (size_t i = at; i < std::min(bad.size(), at + 16); ++i) bad[i] = static_cast<char>(bad[i] ^ 0x01);
+      write_bytes(file, bad);
+      CHECK_THROWS_AS(load(), CorruptCheckpoint);
+      CHECK_THROWS_WITH(load(), Catch::Contains(file.string()) && Catch::Contains("corrupt"));
+    }
+  }
+  SECTION("random bytes") {
+    std::mt19937 rng(3);
+    std::string noise(4096, '\0');
+    for (char& c : noise) c = static_cast<char>(rng());
+    write_bytes(file, noise);
+    CHECK_THROWS_WITH(load(), Catch::Contains(file.string()));
+  }
+  SECTION("a torch archive that is not a checkpoint") {
+    torch::serialize::OutputArchive foreign;
+    foreign.write("x", torch::ones({3}));
+    foreign.save_to(file.string());
+    CHECK_THROWS_WITH(load(), Catch::Contains(file.string()) && Catch::Contains("not a bokeh-sweep checkpoint"));
+  }
+  SECTION("best weights are not a checkpoint and vice versa") {
+    save_weights(file, saved.model);
+    CHECK_THROWS_WITH(load(), Catch::Contains("not a bokeh-sweep checkpoint"));
+    save_checkpoint(dir.path() / kBestWeights, "run A", *saved.model, saved.optimizer, sample_state());
+    CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 2, true}),
+                      Catch::Contains((dir.path() / kBestWeights).string()));
+  }
+}
+
+TEST_CASE("saving with a previous name keeps the replaced checkpoint, loadable, beside the new one", "[checkpoint]") {
+  TempDir dir;
+  const fs::path last = dir.path() / kLastCheckpoint, previous = dir.path() / kPreviousCheckpoint;
+  Trained first(1), second(2);
+  TrainingState one = sample_state(), two = sample_state();
+  two.epoch = 3;
+  two.history.push_back({3, 0.2, 0.19, 0.01, 2e-4, 6.0, 4.0});
+  save_checkpoint(last, "run A", *first.model, first.optimizer, one, previous);
+  CHECK_FALSE(fs::exists(previous));  // nothing to keep yet
+  save_checkpoint(last, "run A", *second.model, second.optimizer, two, previous);
+  Trained target(3);
+  CHECK(load_checkpoint(previous, "run A", *target.model, target.optimizer, torch::kCPU).epoch == 2);
+  CHECK(same_tensors(first.model, target.model));
+  CHECK(load_checkpoint(last, "run A", *target.model, target.optimizer, torch::kCPU).epoch == 3);
+  CHECK(same_tensors(second.model, target.model));
+  for (const auto& entry : fs::directory_iterator(dir.path()))  // no temporary left behind
+    CHECK(entry.path().filename().string().find(".tmp") == std::string::npos);
+}
+
+TEST_CASE("best weights load into an eval-mode U-Net of the same shape only", "[checkpoint]") {
+  TempDir dir;
+  Trained saved(5);
+  save_weights(dir.path() / kBestWeights, saved.model);
+  UNet best = load_best_model(dir.path(), ModelConfig{4, 2, true});
+  CHECK(same_tensors(saved.model, best));
+  CHECK_FALSE(best->is_training());
+  saved.model->eval();
+  const auto x = torch::rand({1, 3, 16, 16});
+  CHECK(torch::equal(saved.model->forward(x), best->forward(x)));
+
+  const fs::path file = dir.path() / kBestWeights;
+  CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{8, 2, true}),
+                    Catch::Contains(file.string()) && Catch::Contains("width 4"));
+  CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 2, false}), Catch::Contains(file.string()));
+  const std::string good = read_bytes(file);
+  write_bytes(file, good.substr(0, good.size() / 2));
+  CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 2, true}), Catch::Contains(file.string()));
+  fs::remove(file);
+  CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 2, true}), Catch::Contains(file.string()));
+}

@@ -1,0 +1,75 @@
+// U-Net shapes and parameter counts; expected counts come from a closed form per layer, not the model.
+#include <catch2/catch.hpp>
+
+#include "common/unet_size.h"
+#include "training/unet.h"
+
+using bokeh::common::ModelConfig;
+using bokeh::training::UNet;
+
+namespace {
+// Closed-form parameter count of Algorithm 1's U-Net, layer by layer.
+int64_t expected_parameters(int64_t width, int64_t depth, bool bn) {
+  auto conv = [](int64_t in, int64_t out, int64_t k, bool bias) { return in * out * k * k + (bias ? out : 0); };
+  auto block = [&](int64_t in, int64_t out) {
+    return conv(in, out, 3, !bn) + conv(out, out, 3, !bn) + (bn ? 4 * out : 0);  // BN: weight + bias, twice
+  };
+  int64_t total = 0, in = 3;
+  for (int64_t l = 0; l < depth; ++l) total += block(in, width << l), in = width << l;
+  for (int64_t l = depth - 2; l >= 0; --l) {
+    const int64_t out = width << l;
+    total += conv(in, out, 2, true) + block(2 * out, out);
+    in = out;
+  }
+  return total + conv(in, 3, 1, true);
+}
+}  // namespace
+
+TEST_CASE("U-Net parameter counts equal the study's Table 1", "[unet]") {
+  struct Row {
+    int64_t width, depth;
+    double millions;
+  };
+  for (const Row& row : {Row{32, 3, 0.47}, Row{64, 3, 1.86}, Row{64, 4, 7.70}}) {
+    UNet net(ModelConfig{row.width, row.depth, true});
+    const int64_t count = bokeh::training::parameter_count(*net);
+    CHECK(count == expected_parameters(row.width, row.depth, true));
+    CHECK(bokeh::common::unet_parameters(ModelConfig{row.width, row.depth, true}) == count);
+    CHECK(std::round(count / 1e4) / 100.0 == Approx(row.millions));
+  }
+}
+
+TEST_CASE("U-Net parameter counts match the closed form for other shapes", "[unet]") {
+  for (int64_t width : {4, 8, 16}) {
+    for (int64_t depth : {1, 2, 5}) {
+      for (bool bn : {false, true}) {
+        UNet net(ModelConfig{width, depth, bn});
+        CHECK(bokeh::training::parameter_count(*net) == expected_parameters(width, depth, bn));
+        CHECK(bokeh::common::unet_parameters(ModelConfig{width, depth, bn}) == bokeh::training::parameter_count(*net));
+      }
+    }
+  }
+}
+
+TEST_CASE("U-Net keeps the input size, including odd sizes, with outputs in (0, 1)", "[unet]") {
+  torch::manual_seed(0);
+  for (auto [h, w] : {std::pair<int64_t, int64_t>{32, 32}, {33, 45}, {17, 20}, {9, 7}}) {
+    for (bool bn : {false, true}) {
+      UNet net(ModelConfig{4, 3, bn});
+      auto y = net->forward(torch::rand({2, 3, h, w}));
+      CHECK(y.sizes() == torch::IntArrayRef({2, 3, h, w}));
+      CHECK(y.min().item<float>() > 0.0f);
+      CHECK(y.max().item<float>() < 1.0f);
+    }
+  }
+}
+
+TEST_CASE("forward FLOPs: closed form for a depth-1 net, scaling with pixels", "[unet]") {
+  // depth 1, no BN: conv 3->w 3x3, conv w->w 3x3, conv w->3 1x1, all with bias, at H x W.
+  const int64_t w = 8, H = 10, W = 6;
+  const double per_pixel = (2.0 * 3 * 9 + 1) * w + (2.0 * w * 9 + 1) * w + (2.0 * w + 1) * 3;
+  CHECK(bokeh::common::forward_flops(ModelConfig{w, 1, false}, H, W) == Approx(per_pixel * H * W));
+  const ModelConfig big{64, 4, true};
+  CHECK(bokeh::common::forward_flops(big, 256, 256) ==
+        Approx(4 * bokeh::common::forward_flops(big, 128, 128)).epsilon(0.01));
+}

@@ -1,0 +1,103 @@
+// EBB!-layout folder listing (stems matched by stem_matching.h), natural ordering and the seeded
+// train/validation/test split.
+#include "training/data/ebb_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <numeric>
+#include <stdexcept>
+
+#include "common/seeded_rng.h"
+#include "common/split_sizes.h"
+#include "training/data/image_io.h"
+#include "training/data/stem_matching.h"
+
+namespace bokeh::training {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<PairFiles> take_first(const std::vector<PairFiles>& pairs, int64_t count, const std::string& part,
+                                  const std::string& field) {
+  if (count < 0) throw std::runtime_error("data." + field + " must be >= 0, got " + std::to_string(count));
+  if (count > static_cast<int64_t>(pairs.size()))
+    throw std::runtime_error("data." + field + " asks for " + std::to_string(count) + " pairs but the " + part +
+                             " part holds " + std::to_string(pairs.size()));
+  return {pairs.begin(), pairs.begin() + count};
+}
+
+void check_pair(const PairFiles& pair) {
+  const auto original = read_image_size(pair.original);
+  const auto bokeh = read_image_size(pair.bokeh);
+  if (original != bokeh)
+    throw std::runtime_error("size mismatch: " + pair.original.string() + " is " + std::to_string(original.first) +
+                             "x" + std::to_string(original.second) + " but " + pair.bokeh.string() + " is " +
+                             std::to_string(bokeh.first) + "x" + std::to_string(bokeh.second));
+}
+
+}  // namespace
+
+bool natural_less(const std::string& a, const std::string& b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (std::isdigit(static_cast<unsigned char>(a[i])) && std::isdigit(static_cast<unsigned char>(b[j]))) {
+      size_t ie = i, je = j;
+      while (ie < a.size() && std::isdigit(static_cast<unsigned char>(a[ie]))) ++ie;
+      while (je < b.size() && std::isdigit(static_cast<unsigned char>(b[je]))) ++je;
+      size_t is = i, js = j;  // skip leading zeros, then the longer number is larger
+      while (is + 1 < ie && a[is] == '0') ++is;
+      while (js + 1 < je && b[js] == '0') ++js;
+      if (ie - is != je - js) return ie - is < je - js;
+      const int c = a.compare(is, ie - is, b, js, je - js);
+      if (c != 0) return c < 0;
+      i = ie, j = je;
+    } else {
+      if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+      ++i, ++j;
+    }
+  }
+  if (a.size() - i != b.size() - j) return a.size() - i < b.size() - j;
+  return a < b;  // equal up to leading zeros: any fixed tie-break
+}
+
+std::vector<PairFiles> list_pairs(const fs::path& root) {
+  if (!fs::is_directory(root)) throw std::runtime_error(root.string() + ": no such folder");
+  std::vector<PairFiles> pairs;
+  for (StemMatch& m : match_by_stem(root / "original", root / "bokeh", "original", "bokeh"))
+    pairs.push_back({std::move(m.stem), std::move(m.left), std::move(m.right)});
+  std::sort(pairs.begin(), pairs.end(),
+            [](const PairFiles& l, const PairFiles& r) { return natural_less(l.stem, r.stem); });
+  return pairs;
+}
+
+DatasetSplits list_dataset(const common::DataConfig& config) {
+  if (config.root.empty())
+    throw std::runtime_error("data.root is empty: set it to the folder holding original/ and bokeh/");
+  std::vector<PairFiles> pool = list_pairs(config.root);
+  DatasetSplits splits;
+  if (config.test_root.empty()) {
+    if (config.test_pairs > static_cast<int64_t>(pool.size()))
+      throw std::runtime_error("data.test_pairs asks for " + std::to_string(config.test_pairs) + " pairs but " +
+                               config.root + " holds " + std::to_string(pool.size()));
+    const std::vector<PairFiles> tail(pool.end() - std::max<int64_t>(config.test_pairs, 0), pool.end());
+    splits.test = take_first(tail, config.test_pairs, "test", "test_pairs");
+    pool.resize(pool.size() - splits.test.size());
+  } else {
+    splits.test = take_first(list_pairs(config.test_root), config.test_pairs, "test root", "test_pairs");
+  }
+
+  common::SeededRng rng(common::derive_seed(config.split_seed, 0x5B117ULL));
+  for (size_t i = pool.size(); i > 1; --i) std::swap(pool[i - 1], pool[rng.below(i)]);  // Fisher-Yates
+  const auto val_count = static_cast<size_t>(common::validation_part_size(static_cast<int64_t>(pool.size())));
+  const std::vector<PairFiles> train_part(pool.begin(), pool.end() - val_count);
+  const std::vector<PairFiles> val_part(pool.end() - val_count, pool.end());
+  splits.train = take_first(train_part, config.train_pairs, "80% train", "train_pairs");
+  splits.validation = take_first(val_part, config.val_pairs, "20% validation", "val_pairs");
+
+  for (const auto* part : {&splits.train, &splits.validation, &splits.test})
+    for (const PairFiles& pair : *part) check_pair(pair);
+  return splits;
+}
+
+}  // namespace bokeh::training

@@ -1,0 +1,43 @@
+// The study's "Vanilla U-Net" (Algorithm 1): `depth` encoder blocks, 2x2 max-pools between them,
+// per decoder level a 2x2 stride-2 transposed conv, pad-to-match, concat(up, skip) and the same
+// two-conv block, then a 1x1 conv and a sigmoid. Channels double per level from `width`.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "common/run_config.h"
+
+namespace bokeh::training {
+
+// Two (3x3 conv, [BatchNorm], ReLU). With BatchNorm the convs carry no bias (BatchNorm's shift
+// makes it redundant), as in the init_features U-Net the study builds on; this is what makes the
+// parameter counts equal Table 1's 0.47M / 1.86M / 7.70M.
+class ConvBlockImpl : public torch::nn::Module {
+ public:
+  ConvBlockImpl(int64_t in_channels, int64_t out_channels, bool batch_norm);
+  torch::Tensor forward(torch::Tensor x);  // x: (B, in, H, W) -> (B, out, H, W)
+
+ private:
+  torch::nn::Sequential layers_;
+};
+TORCH_MODULE(ConvBlock);
+
+class UNetImpl : public torch::nn::Module {
+ public:
+  explicit UNetImpl(const common::ModelConfig& config);
+  torch::Tensor forward(torch::Tensor x);  // x: (B, 3, H, W) in [0, 1] -> (B, 3, H, W) in (0, 1)
+  const common::ModelConfig& config() const { return config_; }
+
+ private:
+  common::ModelConfig config_;
+  torch::nn::ModuleList encoders_;  // depth blocks
+  torch::nn::ModuleList upconvs_;   // depth - 1 transposed convs, deepest first
+  torch::nn::ModuleList decoders_;  // depth - 1 blocks, deepest first
+  torch::nn::Conv2d head_{nullptr};
+};
+TORCH_MODULE(UNet);
+
+// Number of trainable parameters.
+int64_t parameter_count(torch::nn::Module& module);
+
+}  // namespace bokeh::training
