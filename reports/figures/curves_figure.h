@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "orchestrator/store/store.h"
+#include "orchestrator/store/store_records.h"
 #include "reports/tables/lr_drops.h"
 
 namespace bokeh::reports {

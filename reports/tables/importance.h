@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "orchestrator/store/store.h"
+#include "orchestrator/store/store_records.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/table.h"
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "orchestrator/store/store.h"
+#include "orchestrator/store/store_records.h"
 
 namespace bokeh::reports {
 

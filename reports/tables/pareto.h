@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/result_figures.h"
-#include "orchestrator/store/store.h"
+#include "orchestrator/store/store_records.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/table.h"
 

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "orchestrator/store/store.h"
+#include "orchestrator/store/store_records.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/table.h"
 
