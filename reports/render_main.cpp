@@ -29,7 +29,7 @@ struct RenderOptions {
 
 int run(const RenderOptions& o) {
   namespace r = bokeh::reports;
-  const bokeh::orchestrator::Store store = r::open_store(o.db_path);
+  const bokeh::orchestrator::StoreReader store = r::open_store(o.db_path);
   bokeh::common::ProtectedPaths kept = bokeh::orchestrator::protected_results(store, o.db_path, o.results);
   kept.files.push_back({o.input, "the input photo"});  // the photo being rendered is the user's own
   bokeh::common::refuse_protected_output(o.output, kept, "output");

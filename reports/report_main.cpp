@@ -86,7 +86,7 @@ int dashboard(const ReportOptions& o) {
     });
     return bokeh::common::kExitOk;
   }
-  const bokeh::orchestrator::Store store = r::open_store(o.db_path);
+  const bokeh::orchestrator::StoreReader store = r::open_store(o.db_path);
   bokeh::common::refuse_protected_output(o.html, bokeh::orchestrator::protected_results(store, o.db_path, o.results),
                                          "--html");
   const std::string page = r::dashboard_page(r::dashboard_snapshot(store, o.sweep, bokeh::common::unix_now()), store,
@@ -99,7 +99,7 @@ int dashboard(const ReportOptions& o) {
 int run(const ReportOptions& o) {
   namespace r = bokeh::reports;
   if (o.serve || !o.html.empty()) return dashboard(o);
-  const bokeh::orchestrator::Store store = r::open_store(o.db_path);
+  const bokeh::orchestrator::StoreReader store = r::open_store(o.db_path);
   if (o.status) {
     std::cout << r::status_report(store, o.sweep, bokeh::common::unix_now());
     return bokeh::common::kExitOk;

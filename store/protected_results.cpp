@@ -20,7 +20,7 @@ void add_sweep_folders(common::ProtectedPaths& paths, const std::vector<SweepInf
 }
 }  // namespace
 
-common::ProtectedPaths protected_results(const Store& store, const std::filesystem::path& db_path,
+common::ProtectedPaths protected_results(const StoreReader& store, const std::filesystem::path& db_path,
                                          const std::string& results_override) {
   common::ProtectedPaths paths;
   paths.add_database(db_path);

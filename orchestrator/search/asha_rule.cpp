@@ -3,15 +3,14 @@
 #include "orchestrator/search/asha_rule.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 #include "common/asha_rungs.h"
-#include "common/run_settings.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -23,6 +22,15 @@ std::string ordinal(size_t n) {
                        : last == 2                                               ? "nd"
                                                                                  : "rd";
   return fmt::format("{}{}", n, suffix);
+}
+
+// `metric` at `epoch` of a run's epochs (its stored rows, or the figures it just reported); nullopt when
+// none is that epoch.
+template <class Epoch>
+std::optional<double> metric_at(StopMetric metric, const std::vector<Epoch>& epochs, int64_t epoch) {
+  const auto e = std::find_if(epochs.begin(), epochs.end(), [&](const Epoch& r) { return r.epoch == epoch; });
+  if (e == epochs.end()) return std::nullopt;
+  return metric_value(metric, e->train_loss, e->val_loss);
 }
 
 }  // namespace
@@ -39,7 +47,6 @@ void AshaRule::add_run(const RunRecord& run) {
   t.name = run.name;
   t.rung = run.rung;
   t.stopped = run.state == RunState::Stopped;
-  t.max_epochs = common::train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
   if (t.stopped) ++stopped_at_[run.rung];
   highest_rung_ = std::max(highest_rung_, run.rung);
 }
@@ -55,7 +62,8 @@ void AshaRule::load() {
     if (judged == 0) continue;
     const std::vector<EpochRecord> epochs = store_.epochs(r.id);
     for (int64_t k = 0; k < judged; ++k) {
-      if (runs_.at(r.id).max_epochs > rung_epoch(k)) enter(r.id, k, epochs);
+      if (rung_epoch(k) >= r.epochs) continue;
+      if (const std::optional<double> metric = metric_at(rule_.metric, epochs, rung_epoch(k))) enter(r.id, k, *metric);
     }
   }
 }
@@ -66,19 +74,12 @@ AshaRule::Tracked& AshaRule::tracked(int64_t id) {
   return runs_.at(id);
 }
 
-int64_t AshaRule::max_epochs(const RunRecord& run) const {
-  const auto it = runs_.find(run.id);
-  return it != runs_.end() ? it->second.max_epochs
-                           : common::train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
-}
-
 int64_t AshaRule::rung_epoch(int64_t rung) const {
   return common::asha_rung_epoch(rule_.min_epochs, rule_.reduction_factor, rung);
 }
 
 int64_t AshaRule::target_epoch(const RunRecord& run) const {
-  const int64_t last = max_epochs(run);
-  return run.rung < static_cast<int64_t>(levels_below(last).size()) ? rung_epoch(run.rung) : last;
+  return run.rung < static_cast<int64_t>(levels_below(run.epochs).size()) ? rung_epoch(run.rung) : run.epochs;
 }
 
 std::vector<AshaRule::Entry>& AshaRule::recorded_at(int64_t rung) {
@@ -86,11 +87,7 @@ std::vector<AshaRule::Entry>& AshaRule::recorded_at(int64_t rung) {
   return rungs_[static_cast<size_t>(rung)];
 }
 
-size_t AshaRule::enter(int64_t id, int64_t rung, const std::vector<EpochRecord>& epochs) {
-  const int64_t epoch = rung_epoch(rung);
-  const auto e = std::find_if(epochs.begin(), epochs.end(), [&](const EpochRecord& r) { return r.epoch == epoch; });
-  if (e == epochs.end()) return SIZE_MAX;
-  const double metric = metric_value(rule_.metric, e->train_loss, e->val_loss);
+size_t AshaRule::enter(int64_t id, int64_t rung, double metric) {
   const Entry entry{std::isfinite(metric) ? metric : std::numeric_limits<double>::infinity(), id};
   std::vector<Entry>& table = recorded_at(rung);
   const auto at = table.insert(std::upper_bound(table.begin(), table.end(), entry), entry);
@@ -113,15 +110,18 @@ void AshaRule::promote(int64_t id, int64_t rung, const std::string& why, bool wa
   store_.promote_run(id, rung + 1, why);
 }
 
-std::vector<StopDecision> AshaRule::on_rung_reached(const RunRecord& run, const std::string& results_json) {
+std::vector<StopDecision> AshaRule::on_rung_reached(const RunRecord& run,
+                                                    const std::vector<common::EpochFigures>& history,
+                                                    const std::string& results_json) {
   Tracked& t = tracked(run.id);
   std::vector<Entry>& recorded = recorded_at(run.rung);
   const int64_t quota_before = quota(recorded.size());
-  const size_t position = enter(run.id, run.rung, store_.epochs(run.id));
-  if (position == SIZE_MAX) {
+  const std::optional<double> metric = metric_at(rule_.metric, history, rung_epoch(run.rung));
+  if (!metric) {
     throw StoreError(fmt::format("{}: run {} reports rung {} but has no epoch {} recorded", store_.path(), run.name,
                                  run.rung, rung_epoch(run.rung)));
   }
+  const size_t position = enter(run.id, run.rung, *metric);
   const int64_t go_on = quota(recorded.size());
   StopDecision decision{
       run.id, run.name, run.rung, static_cast<int64_t>(position) < go_on, false, explain(recorded, position, run.rung)};

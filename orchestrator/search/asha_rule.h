@@ -34,11 +34,11 @@ class AshaRule : public StoppingRule {
   std::vector<int64_t> levels_below(int64_t max_epochs) const override;
   int64_t rung_epoch(int64_t rung) const override;  // min_epochs * reduction_factor^rung
   int64_t target_epoch(const RunRecord& run) const override;
-  int64_t max_epochs(const RunRecord& run) const override;
 
-  // The run goes on when its metric is in the top 1/η recorded at its rung, else it is stopped; then
-  // every stopped run that the new record lifts into its rung's top is promoted.
-  std::vector<StopDecision> on_rung_reached(const RunRecord& run, const std::string& results_json) override;
+  // The run goes on when its metric (from `history`) is in the top 1/η recorded at its rung, else it is
+  // stopped; then every stopped run that the new record lifts into its rung's top is promoted.
+  std::vector<StopDecision> on_rung_reached(const RunRecord& run, const std::vector<common::EpochFigures>& history,
+                                            const std::string& results_json) override;
 
   // Promotes every stopped run in the top 1/η of its rung, lowest rung first.
   std::vector<StopDecision> promote_due() override;
@@ -58,14 +58,13 @@ class AshaRule : public StoppingRule {
     std::string name;
     int64_t rung = 0;
     bool stopped = false;
-    int64_t max_epochs = 0;
   };
   // The runs recorded at rung k, best first (ties: the earlier run): those judged there (gone on past
   // it, or stopped at it), by their metric at its epoch. A run whose epoch row is there but whose DONE
   // is not (in flight, or killed) is not counted yet.
   std::vector<Entry>& recorded_at(int64_t rung);
-  // Puts run `id`'s metric at `rung` (from its epoch rows) into that rung's table; its position.
-  size_t enter(int64_t id, int64_t rung, const std::vector<EpochRecord>& epochs);
+  // Puts run `id`'s `metric` at `rung` into that rung's table; its position.
+  size_t enter(int64_t id, int64_t rung, double metric);
   Tracked& tracked(int64_t id);
   void promote(int64_t id, int64_t rung, const std::string& why, bool was_stopped);
   // How many of `n` recorded runs go on.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/train_result.h"
 #include "store/store.h"
 
 namespace bokeh::orchestrator {
@@ -36,14 +37,16 @@ class StoppingRule {
   virtual std::vector<int64_t> levels_below(int64_t max_epochs) const = 0;
   // The epoch of rung `rung`.
   virtual int64_t rung_epoch(int64_t rung) const = 0;
-  // The epoch a run trains to on its next assignment: its rung's epoch, or its train.epochs past them.
+  // The epoch a run trains to on its next assignment: its rung's epoch, or its train.epochs (run.epochs)
+  // past them.
   virtual int64_t target_epoch(const RunRecord& run) const = 0;
-  virtual int64_t max_epochs(const RunRecord& run) const = 0;  // its train.epochs
 
-  // `run` (running) has recorded the epochs up to target_epoch(run) < max_epochs(run), with
-  // `results_json` its results so far: it goes on or is stopped, and runs stopped earlier may be
-  // promoted. Returns the decisions in the order they were taken.
-  virtual std::vector<StopDecision> on_rung_reached(const RunRecord& run, const std::string& results_json) = 0;
+  // `run` (running) has recorded `history`, its epochs up to target_epoch(run) < run.epochs (as
+  // reported, and just stored), with `results_json` its results so far: it goes on or is stopped, and
+  // runs stopped earlier may be promoted. Returns the decisions in the order they were taken.
+  virtual std::vector<StopDecision> on_rung_reached(const RunRecord& run,
+                                                    const std::vector<common::EpochFigures>& history,
+                                                    const std::string& results_json) = 0;
   // Promotions still due (after a restart, what a kill between a record and its promotions left undone).
   virtual std::vector<StopDecision> promote_due() = 0;
   // With no run pending or running: promotions that let a drained sweep go on (or none).

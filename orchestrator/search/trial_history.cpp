@@ -7,8 +7,6 @@
 #include <cmath>
 #include <limits>
 
-#include "common/run_settings.h"
-
 namespace bokeh::orchestrator {
 
 TrialHistory::TrialHistory(StopMetric metric, const StoppingRule* rule) : metric_(metric), rule_(rule) {}
@@ -43,13 +41,12 @@ void TrialHistory::load(const Store& store, const std::string& sweep) {
     if (!trial.run_id || !runs.count(*trial.run_id)) continue;
     const RunRecord& run = runs.at(*trial.run_id);
     const nlohmann::json state = nlohmann::json::parse(trial.state_json);
-    const int64_t max_epochs = common::train_config_from_json(nlohmann::json::parse(run.config_json)).epochs;
-    add(run.id, state.at("unit").get<std::vector<double>>(), max_epochs);
+    add(run.id, state.at("unit").get<std::vector<double>>(), run.epochs);
     Trial& t = trials_.at(run.id);
     t.stopped = run.state == RunState::Stopped;
     t.finished = run.state == RunState::Done || run.state == RunState::Failed;
     // The levels it has been judged at: rungs below its rung, its rung when stopped there, all when done.
-    const std::vector<int64_t> all = levels(max_epochs);
+    const std::vector<int64_t> all = levels(run.epochs);
     size_t reached = std::min(static_cast<size_t>(run.rung), all.size());
     if (run.state == RunState::Stopped) reached = std::min(reached + 1, all.size());
     if (run.state == RunState::Done) reached = all.size();

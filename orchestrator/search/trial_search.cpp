@@ -21,24 +21,22 @@ void TrialSearch::load() {
   }
 }
 
-void TrialSearch::add_trial(const RunRecord& run, const TrialDraw& draw, int64_t max_epochs) {
+void TrialSearch::add_trial(const RunRecord& run, const TrialDraw& draw) {
   sampler_->count_trial();
-  history_.add(run.id, draw.unit, max_epochs);
+  history_.add(run.id, draw.unit, run.epochs);
   if (rule_) rule_->add_run(run);
 }
 
-int64_t TrialSearch::target_epoch(const RunRecord& run, int64_t max_epochs) const {
-  return rule_ ? rule_->target_epoch(run) : max_epochs;
-}
+int64_t TrialSearch::target_epoch(const RunRecord& run) const { return rule_ ? rule_->target_epoch(run) : run.epochs; }
 
 int64_t TrialSearch::start_epoch(const RunRecord& run) const {
   return rule_ && run.rung > 0 ? rule_->rung_epoch(run.rung - 1) : 0;
 }
 
 std::vector<StopDecision> TrialSearch::on_result(const RunRecord& run, const std::vector<common::EpochFigures>& history,
-                                                 int64_t until, int64_t max_epochs, const std::string& results_json) {
+                                                 int64_t until, const std::string& results_json) {
   history_.reached(run.id, history, until);
-  if (until < max_epochs) return forward(rule_->on_rung_reached(run, results_json));
+  if (until < run.epochs) return forward(rule_->on_rung_reached(run, history, results_json));
   history_.finished(run.id);
   return {};
 }

@@ -31,17 +31,17 @@ class TrialSearch {
   // The next trial from the history so far; `explore`: the stream point after a repeated proposal.
   TrialDraw draw() { return sampler_->draw(history_); }
   TrialDraw explore(const TrialDraw& repeated) { return sampler_->explore(repeated); }
-  // Draw `draw` became run `run` (stored pending) of `max_epochs` epochs: a trial the sampler counts.
-  void add_trial(const RunRecord& run, const TrialDraw& draw, int64_t max_epochs);
+  // Draw `draw` became run `run` (stored pending): a trial the sampler counts.
+  void add_trial(const RunRecord& run, const TrialDraw& draw);
 
-  // Where `run`'s next assignment stops (its train.epochs: `max_epochs`), and where it starts from.
-  int64_t target_epoch(const RunRecord& run, int64_t max_epochs) const;
+  // Where `run`'s next assignment stops (its train.epochs without a rule), and where it starts from.
+  int64_t target_epoch(const RunRecord& run) const;
   int64_t start_epoch(const RunRecord& run) const;
 
-  // `run` reported `history` up to epoch `until` with `results_json`: below `max_epochs` the rule
-  // judges it there; at `max_epochs` it is done. Returns the rule's decisions.
+  // `run` reported `history` up to epoch `until` with `results_json` (all just stored): below its
+  // train.epochs the rule judges it there, on `history`; at them it is done. Returns the rule's decisions.
   std::vector<StopDecision> on_result(const RunRecord& run, const std::vector<common::EpochFigures>& history,
-                                      int64_t until, int64_t max_epochs, const std::string& results_json);
+                                      int64_t until, const std::string& results_json);
   void on_given_up(int64_t run_id);  // failed for good: it reaches no further level
 
   // The rule's promotions still due, and those of a drained sweep (none without a rule).

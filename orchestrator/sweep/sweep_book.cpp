@@ -9,7 +9,6 @@
 
 #include "common/checkpoint_files.h"
 #include "common/result_json.h"
-#include "common/run_settings.h"
 #include "store/folder_owner.h"
 #include "store/results_layout.h"
 #include "orchestrator/sweep/sweep_records.h"
@@ -180,7 +179,7 @@ std::optional<common::AssignMessage> SweepBook::assign_next() {
   assign.run_key = run->key;
   assign.run_name = run->name;
   assign.config = nlohmann::json::parse(run->config_json);
-  assign.seed = config_seed(spec_.seed, assign.config);  // repeats: the first repeat's seed + r
+  assign.seed = run->seed;  // repeats: the first repeat's seed + r
   assign.data_file = data_file_;
   assign.sweep_instance = instance_;
   assign.stall_seconds = spec_.resources.stall_minutes * 60.0;
@@ -194,10 +193,9 @@ std::optional<common::AssignMessage> SweepBook::assign_next() {
   // The store logged "start" when the run was claimed; a resume is worth its own event.
   if (assign.resume)
     store_.add_event(spec_.name, run->id, "resume", fmt::format("attempt {}, from last.pt", run->attempts));
-  const int64_t epochs = common::train_config_from_json(assign.config, assign.seed).epochs;
-  const int64_t until = search_.target_epoch(*run, epochs);
-  assign.until_epoch = until < epochs ? until : 0;
-  in_flight_[run->key] = InFlight{*run, epochs, until, 0};
+  const int64_t until = search_.target_epoch(*run);
+  assign.until_epoch = until < run->epochs ? until : 0;
+  in_flight_[run->key] = InFlight{*run, until, 0};
   return assign;
 }
 
@@ -213,7 +211,7 @@ bool SweepBook::draw_trial() {
   if (!id) return false;
   if (spec_.search.trials == 0) progress_.add_run(trial.cost_flops);
   repeats_in_a_row_ = 0;
-  search_.add_trial(store_.run(*id), draw, common::train_config_from_json(trial.config, 0).epochs);
+  search_.add_trial(store_.run(*id), draw);
   return true;
 }
 
@@ -236,7 +234,7 @@ void SweepBook::on_epoch(const common::EpochMessage& message) {
   store_.discard_epochs_after(run.record.id, message.figures.epoch - 1);
   store_.record_epoch(run.record.id, to_epoch_record(message.figures));
   ++run.epochs_reported;
-  progress_.epoch(run.record.name, run.epochs, message.figures, epoch_cost(run));
+  progress_.epoch(run.record.name, run.record.epochs, message.figures, epoch_cost(run));
 }
 
 void SweepBook::on_done(const common::DoneMessage& message) {
@@ -255,14 +253,14 @@ void SweepBook::record_done(const common::DoneMessage& message) {
   // The sweep's epochs, as its rows count them: this assignment took the run from its last rung (or 0).
   trained_epochs_ += run.until_epoch - search_.start_epoch(run.record);
   const std::vector<StopDecision> decisions =
-      search_.on_result(run.record, message.results.history, run.until_epoch, run.epochs, results);
-  if (run.until_epoch < run.epochs) {  // a rung: the stopping rule decided whether it goes on
+      search_.on_result(run.record, message.results.history, run.until_epoch, results);
+  if (run.until_epoch < run.record.epochs) {  // a rung: the stopping rule decided whether it goes on
     in_flight_.erase(message.run_key);
     report(decisions);
     return;
   }
   store_.finish_run(run.record.id, results);
-  const double remaining = static_cast<double>(run.epochs - run.epochs_reported) * epoch_cost(run);
+  const double remaining = static_cast<double>(run.record.epochs - run.epochs_reported) * epoch_cost(run);
   progress_.run_done(run.record.name, message.results, remaining);
   in_flight_.erase(message.run_key);
 }
@@ -271,8 +269,7 @@ void SweepBook::report(const std::vector<StopDecision>& decisions) {
   const StoppingRule* rule = search_.stopping_rule();
   for (const StopDecision& d : decisions) {
     const RunRecord run = store_.run(d.run_id);
-    const double left =
-        1.0 - static_cast<double>(rule->rung_epoch(d.rung)) / static_cast<double>(rule->max_epochs(run));
+    const double left = 1.0 - static_cast<double>(rule->rung_epoch(d.rung)) / static_cast<double>(run.epochs);
     const int stopped = d.goes_on ? (d.was_stopped ? -1 : 0) : 1;
     progress_.early_stop(d.run_name, stopped, stopped * run.cost * left, d.why);
   }

@@ -86,9 +86,8 @@ class SweepBook {
 
  private:
   struct InFlight {
-    RunRecord record;
-    int64_t epochs = 0;           // its train.epochs
-    int64_t until_epoch = 0;      // where this assignment stops (= epochs without early stopping)
+    RunRecord record;             // as claimed; record.epochs: its train.epochs
+    int64_t until_epoch = 0;      // where this assignment stops (= record.epochs without early stopping)
     int64_t epochs_reported = 0;  // in this attempt
   };
   InFlight& in_flight_run(const std::string& run_key, const char* message_type);
@@ -104,7 +103,7 @@ class SweepBook {
   void catch_up();
   SweepTally tally() const;
   int64_t trials_left() const;  // trials still to draw: 0 when the search is over, -1 when open-ended
-  double epoch_cost(const InFlight& run) const { return run.record.cost / static_cast<double>(run.epochs); }
+  double epoch_cost(const InFlight& run) const { return run.record.cost / static_cast<double>(run.record.epochs); }
   void report(const std::vector<StopDecision>& decisions);
   bool draw_trial();  // draws the next trial; false when it repeated a config the sweep has
   // Stores the draw and its planned run: the run's id, nullopt when it repeats a config the sweep has.

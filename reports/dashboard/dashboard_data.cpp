@@ -61,7 +61,7 @@ json curve_json(const std::vector<orchestrator::EpochRecord>& epochs) {
   return curve;
 }
 
-json run_json(const orchestrator::Store& store, const RunRecord& record) {
+json run_json(const orchestrator::StoreReader& store, const RunRecord& record) {
   const RunSummary summary = summarize_run(record);
   const std::vector<orchestrator::EpochRecord> epochs = store.epochs(record.id);
   return {{"id", record.id},
@@ -78,7 +78,7 @@ json run_json(const orchestrator::Store& store, const RunRecord& record) {
           {"curve", curve_json(epochs)}};
 }
 
-json status_json(const orchestrator::Store& store, const std::string& sweep, const std::vector<RunRecord>& runs,
+json status_json(const orchestrator::StoreReader& store, const std::string& sweep, const std::vector<RunRecord>& runs,
                  double now) {
   const StateCounts state_counts = count_states(runs);
   json counts = json::object();
@@ -98,7 +98,7 @@ json status_json(const orchestrator::Store& store, const std::string& sweep, con
           {"stale", stale ? json(*stale) : json(nullptr)}};
 }
 
-json tables_json(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep) {
+json tables_json(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep) {
   const std::vector<int64_t> listed = spec_tables(sweep);
   json out = json::array();
   for (int64_t n = 1; n <= kStudyTables; ++n) {
@@ -116,7 +116,7 @@ json tables_json(const orchestrator::Store& store, const orchestrator::SweepInfo
 // The Pareto front (params against best validation loss) or the importance of the sweep's settings,
 // as the page draws them; {"error": why} while they cannot be made (e.g. fewer than 3 finished
 // configurations).
-json analysis_json(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, bool pareto) {
+json analysis_json(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep, bool pareto) {
   try {
     const std::vector<RunSummary> runs = summarize_sweep(store, sweep.name);  // the groups point into it
     const std::vector<RepeatGroup> groups = group_repeats(runs);
@@ -151,7 +151,7 @@ json table_to_json(const Table& table) {
   return out;
 }
 
-json sweep_snapshot(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, double now) {
+json sweep_snapshot(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep, double now) {
   const std::vector<RunRecord> records = store.runs(sweep.name);
   json runs = json::array();
   for (const RunRecord& r : records) runs.push_back(run_json(store, r));
@@ -169,7 +169,7 @@ json sweep_snapshot(const orchestrator::Store& store, const orchestrator::SweepI
           {"importance", analysis_json(store, sweep, false)}};
 }
 
-json dashboard_snapshot(const orchestrator::Store& store, const std::string& sweep, double now) {
+json dashboard_snapshot(const orchestrator::StoreReader& store, const std::string& sweep, double now) {
   json sweeps = json::array();
   if (!sweep.empty()) {
     sweeps.push_back(sweep_snapshot(store, find_sweep(store, sweep), now));

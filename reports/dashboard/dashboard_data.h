@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "store/store.h"
+#include "store/store_reader.h"
 #include "reports/tables/table.h"
 
 namespace bokeh::reports {
@@ -23,12 +23,12 @@ nlohmann::json table_to_json(const Table& table);
 // One sweep: {"name", "created", "spec_yaml", "overrides", "status", "runs", "varied", "tables",
 // "pareto", "importance"} (the last two {"error": why} while they cannot be made).
 // `now` is unix seconds (elapsed time of an unfinished sweep).
-nlohmann::json sweep_snapshot(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, double now);
+nlohmann::json sweep_snapshot(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep, double now);
 
 // {"database", "generated", "sweeps": [...]}: the named sweep (ReportError when unknown) or every
 // sweep, in the order they were registered. "database" is the file's name only: the snapshot is served
 // and shared, and a folder path says more about the machine than the page needs.
-nlohmann::json dashboard_snapshot(const orchestrator::Store& store, const std::string& sweep, double now);
+nlohmann::json dashboard_snapshot(const orchestrator::StoreReader& store, const std::string& sweep, double now);
 
 // The snapshot served before the database exists: no sweeps, and "waiting" saying so ("waiting for the
 // sweep: sweeps.db does not exist yet"); the page shows that line and polls until the sweep creates it.

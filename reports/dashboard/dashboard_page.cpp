@@ -87,7 +87,7 @@ std::string base64(const std::string& bytes) {
 }
 
 // {"columns", "rows": [[data URI]], "notes"}, or {"error": why there are none}.
-json samples_json(const orchestrator::Store& store, const std::string& sweep, const SampleSource& source) {
+json samples_json(const orchestrator::StoreReader& store, const std::string& sweep, const SampleSource& source) {
   if (!source) return {{"error", "this build of report draws no sample images (it was configured without libtorch)"}};
   try {
     const SampleImages samples = source(store, sweep);
@@ -128,7 +128,7 @@ ChartLibraries read_chart_libraries(const std::filesystem::path& js_dir) {
 }
 
 namespace {
-std::string page_of(const json& snapshot, const orchestrator::Store* store, const ChartLibraries& libraries,
+std::string page_of(const json& snapshot, const orchestrator::StoreReader* store, const ChartLibraries& libraries,
                     const PageOptions& options) {
   json samples = json::object();
   std::vector<std::string> names;
@@ -152,8 +152,8 @@ std::string page_of(const json& snapshot, const orchestrator::Store* store, cons
 }
 }  // namespace
 
-std::string dashboard_page(const json& snapshot, const orchestrator::Store& store, const ChartLibraries& libraries,
-                           const PageOptions& options) {
+std::string dashboard_page(const json& snapshot, const orchestrator::StoreReader& store,
+                           const ChartLibraries& libraries, const PageOptions& options) {
   return page_of(snapshot, &store, libraries, options);
 }
 

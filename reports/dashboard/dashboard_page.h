@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "store/store_reader.h"
 
 namespace bokeh::reports {
 
@@ -23,7 +23,7 @@ struct SampleImages {
 };
 
 // Makes the samples of a sweep, or throws (the page then shows the message where the images would be).
-using SampleSource = std::function<SampleImages(const orchestrator::Store& store, const std::string& sweep)>;
+using SampleSource = std::function<SampleImages(const orchestrator::StoreReader& store, const std::string& sweep)>;
 
 struct PageOptions {
   bool live = false;                                   // served: the page polls data.json and redraws when it changes
@@ -40,7 +40,7 @@ struct ChartLibraries {
 ChartLibraries read_chart_libraries(const std::filesystem::path& js_dir = BOKEH_JS_DIR);
 
 // The HTML page for `snapshot` (dashboard_snapshot()); `store` feeds the samples.
-std::string dashboard_page(const nlohmann::json& snapshot, const orchestrator::Store& store,
+std::string dashboard_page(const nlohmann::json& snapshot, const orchestrator::StoreReader& store,
                            const ChartLibraries& libraries, const PageOptions& options);
 // The same for a snapshot without sweeps (waiting_snapshot()): there are no samples to read.
 std::string dashboard_page(const nlohmann::json& snapshot, const ChartLibraries& libraries, const PageOptions& options);

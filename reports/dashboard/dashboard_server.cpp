@@ -114,14 +114,14 @@ void serve_dashboard(const ServeOptions& options, const std::function<void(const
   server.Get("/", [&](const httplib::Request&, httplib::Response& response) {
     answer(response, "text/html; charset=utf-8", [&] {
       if (waiting()) return dashboard_page(waiting_snapshot(options.db_path, common::unix_now()), libraries, page);
-      const orchestrator::Store store = open_store(options.db_path);
+      const orchestrator::StoreReader store = open_store(options.db_path);
       return dashboard_page(dashboard_snapshot(store, options.sweep, common::unix_now()), store, libraries, page);
     });
   });
   server.Get("/data.json", [&](const httplib::Request&, httplib::Response& response) {
     answer(response, "application/json", [&] {
       if (waiting()) return waiting_snapshot(options.db_path, common::unix_now()).dump();
-      const orchestrator::Store store = open_store(options.db_path);
+      const orchestrator::StoreReader store = open_store(options.db_path);
       return dashboard_snapshot(store, options.sweep, common::unix_now()).dump();
     });
   });

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "store/store_records.h"
 #include "reports/tables/lr_drops.h"
 
 namespace bokeh::reports {

@@ -5,7 +5,7 @@
 
 namespace bokeh::reports {
 
-SampleImages dashboard_samples(const orchestrator::Store& store, const std::string& sweep,
+SampleImages dashboard_samples(const orchestrator::StoreReader& store, const std::string& sweep,
                                const std::filesystem::path& results_root, int64_t images) {
   FigureRequest request;
   request.sweep = sweep;
@@ -25,7 +25,7 @@ SampleImages dashboard_samples(const orchestrator::Store& store, const std::stri
 }
 
 SampleSource sample_source(const std::filesystem::path& results_root, int64_t images) {
-  return [results_root, images](const orchestrator::Store& store, const std::string& sweep) {
+  return [results_root, images](const orchestrator::StoreReader& store, const std::string& sweep) {
     return dashboard_samples(store, sweep, results_root, images);
   };
 }

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "store/store.h"
+#include "store/store_reader.h"
 #include "reports/dashboard/dashboard_page.h"
 
 namespace bokeh::reports {
@@ -14,7 +14,7 @@ inline constexpr int64_t kDashboardSampleImages = 3;  // test images shown per s
 
 // Samples of `sweep` from the checkpoints and prepared data under `results_root`; throws ReportError
 // (no finished run with a checkpoint, no test images) like the samples figure.
-SampleImages dashboard_samples(const orchestrator::Store& store, const std::string& sweep,
+SampleImages dashboard_samples(const orchestrator::StoreReader& store, const std::string& sweep,
                                const std::filesystem::path& results_root, int64_t images = kDashboardSampleImages);
 
 // A SampleSource for dashboard_page() reading checkpoints under `results_root`.

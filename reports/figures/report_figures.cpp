@@ -55,7 +55,7 @@ std::shared_ptr<const training::PreparedData> sweep_data(const orchestrator::Swe
 
 }  // namespace
 
-FigureResult make_curves_figure(const orchestrator::Store& store, const FigureRequest& request) {
+FigureResult make_curves_figure(const orchestrator::StoreReader& store, const FigureRequest& request) {
   const orchestrator::SweepInfo sweep = sweep_or_latest(store, request.sweep);
   const std::vector<RunSummary> runs = summarize_sweep(store, sweep.name);
   std::vector<CurveSeries> all;
@@ -93,7 +93,7 @@ FigureResult make_curves_figure(const orchestrator::Store& store, const FigureRe
   return result;
 }
 
-SampleSelection select_samples(const orchestrator::Store& store, const FigureRequest& request) {
+SampleSelection select_samples(const orchestrator::StoreReader& store, const FigureRequest& request) {
   const orchestrator::SweepInfo sweep = sweep_or_latest(store, request.sweep);
   const std::vector<RunSummary> runs = summarize_sweep(store, sweep.name);
   const auto best_weights = [&](const RunSummary& r) {
@@ -143,7 +143,7 @@ SampleSelection select_samples(const orchestrator::Store& store, const FigureReq
   return result;
 }
 
-FigureResult make_samples_figure(const orchestrator::Store& store, const FigureRequest& request) {
+FigureResult make_samples_figure(const orchestrator::StoreReader& store, const FigureRequest& request) {
   SampleSelection samples = select_samples(store, request);
   FigureResult result;
   result.notes = samples.notes;

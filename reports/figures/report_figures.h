@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "store/store_reader.h"
 #include "reports/figures/curves_figure.h"
 
 namespace bokeh::reports {
@@ -33,11 +33,11 @@ struct FigureResult {
 
 // Loss curves of the chosen runs, or by default of up to kDefaultCurveRuns runs with recorded
 // epochs (those with the lowest validation loss). Files: <sweep>-curves.{dat,gp,png}.
-FigureResult make_curves_figure(const orchestrator::Store& store, const FigureRequest& request);
+FigureResult make_curves_figure(const orchestrator::StoreReader& store, const FigureRequest& request);
 
 // Sample grid from the chosen runs' best checkpoints, or by default of up to kDefaultSampleRuns
 // finished runs (the best first) that have one. A chosen run without a checkpoint is an error naming
 // the missing file. Files: <sweep>-samples.{png,txt}.
-FigureResult make_samples_figure(const orchestrator::Store& store, const FigureRequest& request);
+FigureResult make_samples_figure(const orchestrator::StoreReader& store, const FigureRequest& request);
 
 }  // namespace bokeh::reports

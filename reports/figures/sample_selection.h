@@ -7,7 +7,7 @@
 
 #include <torch/torch.h>
 
-#include "store/store.h"
+#include "store/store_reader.h"
 #include "reports/figures/report_figures.h"
 #include "reports/figures/samples_figure.h"
 
@@ -24,6 +24,6 @@ struct SampleSelection {
 
 // The chosen runs, or by default up to kDefaultSampleRuns finished runs (the best first) that have a
 // best checkpoint. A chosen run without a checkpoint is an error naming the missing file.
-SampleSelection select_samples(const orchestrator::Store& store, const FigureRequest& request);
+SampleSelection select_samples(const orchestrator::StoreReader& store, const FigureRequest& request);
 
 }  // namespace bokeh::reports

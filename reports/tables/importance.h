@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "store/store.h"
+#include "store/store_records.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/table.h"
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "store/store.h"
+#include "store/store_records.h"
 
 namespace bokeh::reports {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/result_figures.h"
-#include "store/store.h"
+#include "store/store_records.h"
 #include "reports/statistics/pareto_front.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/table.h"

@@ -114,7 +114,7 @@ std::string state_text(const RunSummary& run) {
                             : fmt::format("stopped at rung {}", *run.stopped_rung);
 }
 
-std::vector<RunSummary> summarize_sweep(const orchestrator::Store& store, const std::string& sweep) {
+std::vector<RunSummary> summarize_sweep(const orchestrator::StoreReader& store, const std::string& sweep) {
   std::vector<RunSummary> out;
   for (const orchestrator::RunRecord& r : store.runs(sweep)) out.push_back(summarize_run(r));
   if (out.empty()) throw ReportError(fmt::format("sweep \"{}\" has no runs yet", sweep));

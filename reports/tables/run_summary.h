@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "common/run_config.h"
-#include "store/store.h"
+#include "store/store_reader.h"
 
 namespace bokeh::reports {
 
@@ -72,7 +72,7 @@ std::string state_text(const RunSummary& run);
 RunSummary summarize_run(const orchestrator::RunRecord& record);
 
 // Every run of the sweep, in the order they were added; ReportError when the sweep has none.
-std::vector<RunSummary> summarize_sweep(const orchestrator::Store& store, const std::string& sweep);
+std::vector<RunSummary> summarize_sweep(const orchestrator::StoreReader& store, const std::string& sweep);
 
 // What runs are ranked by: the best epoch's validation loss (the last epoch's when the results lack
 // it); nullopt for a run without results.

@@ -34,7 +34,7 @@ std::string value_text(const json& v) {
 
 }  // namespace
 
-Table trials_table(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep,
+Table trials_table(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep,
                    const std::vector<RunSummary>& runs) {
   const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
   std::vector<std::map<std::string, json>> configs;
@@ -105,7 +105,7 @@ Table trials_table(const orchestrator::Store& store, const orchestrator::SweepIn
   return t;
 }
 
-std::string rung_summary(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep) {
+std::string rung_summary(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep) {
   const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
   if (!spec.early_stopping) return "";
   const orchestrator::StoredEarlyStopping& es = *spec.early_stopping;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "store/store_reader.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/table.h"
 
@@ -14,11 +14,11 @@ namespace bokeh::reports {
 
 // Columns: Run, every run setting whose value differs between the runs (the sampled ones first), Epochs
 // (trained / planned), Best Val_Loss (over the epochs trained), Test PSNR, State.
-Table trials_table(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep,
+Table trials_table(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep,
                    const std::vector<RunSummary>& runs);
 
 // "ASHA on val_loss (η 3): rung 0 (epoch 1): 7 recorded, 3 went on, 4 stopped; ..." or "" for a sweep
 // without early stopping.
-std::string rung_summary(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep);
+std::string rung_summary(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep);
 
 }  // namespace bokeh::reports

@@ -26,13 +26,13 @@ struct Progress {
   int64_t planned = 0;
 };
 
-Progress progress(const orchestrator::Store& store, const RunRecord& record) {
+Progress progress(const orchestrator::StoreReader& store, const RunRecord& record) {
   return Progress{static_cast<int64_t>(store.epochs(record.id).size()), record.epochs};
 }
 
 }  // namespace
 
-std::optional<std::string> stale_note(const orchestrator::Store& store, const std::string& sweep, double now) {
+std::optional<std::string> stale_note(const orchestrator::StoreReader& store, const std::string& sweep, double now) {
   const std::vector<orchestrator::CoordinatorRecord> coordinators = store.coordinators(sweep);
   double last_seen = 0;
   for (const orchestrator::CoordinatorRecord& c : coordinators) {
@@ -54,7 +54,7 @@ StateCounts count_states(const std::vector<RunRecord>& runs) {
 
 namespace {
 
-std::string sweep_status(const orchestrator::Store& store, const orchestrator::SweepInfo& sweep, double now) {
+std::string sweep_status(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep, double now) {
   const std::vector<RunRecord> runs = store.runs(sweep.name);
   const StateCounts counts = count_states(runs);
   const bool open = counts.open();
@@ -134,7 +134,7 @@ std::optional<double> elapsed_seconds(const std::vector<RunRecord>& runs, double
   return std::max(0.0, end - *first_start);
 }
 
-std::optional<double> eta_seconds(const orchestrator::Store& store, const std::string& sweep) {
+std::optional<double> eta_seconds(const orchestrator::StoreReader& store, const std::string& sweep) {
   double done_seconds = 0, done_cost = 0, remaining_cost = 0;
   int running = 0;
   for (const RunRecord& r : store.runs(sweep)) {
@@ -161,7 +161,7 @@ std::string format_duration(double seconds) {
   return fmt::format("{}s", s);
 }
 
-std::string status_report(const orchestrator::Store& store, const std::string& sweep, double now) {
+std::string status_report(const orchestrator::StoreReader& store, const std::string& sweep, double now) {
   if (!sweep.empty()) return sweep_status(store, find_sweep(store, sweep), now);
   const std::vector<orchestrator::SweepInfo> sweeps = store.sweeps();
   if (sweeps.empty()) return fmt::format("{}: no sweep registered yet.\n", store.path());

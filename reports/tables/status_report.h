@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "store/store_reader.h"
 
 namespace bokeh::reports {
 
@@ -30,17 +30,17 @@ std::optional<double> elapsed_seconds(const std::vector<orchestrator::RunRecord>
 // Estimated seconds until every pending and running run is done, or nullopt when no finished run
 // gives a rate yet. Running runs count by the fraction of their epochs still to train; runs that
 // are running now are taken to go on in parallel (the remaining time is divided by their number).
-std::optional<double> eta_seconds(const orchestrator::Store& store, const std::string& sweep);
+std::optional<double> eta_seconds(const orchestrator::StoreReader& store, const std::string& sweep);
 
 // When no process works on `sweep` any more (each has ended, died or stopped beating), "stale:
 // coordinator last seen N ago, rerun the same command to resume."; nullopt while one is alive.
-std::optional<std::string> stale_note(const orchestrator::Store& store, const std::string& sweep, double now);
+std::optional<std::string> stale_note(const orchestrator::StoreReader& store, const std::string& sweep, double now);
 
 // "1h 02m", "4m 10s", "12s".
 std::string format_duration(double seconds);
 
 // Markdown for one sweep (`sweep` given; ReportError when unknown) or every sweep (""); `now` is
 // unix seconds (the elapsed time of an unfinished sweep runs to it).
-std::string status_report(const orchestrator::Store& store, const std::string& sweep, double now);
+std::string status_report(const orchestrator::StoreReader& store, const std::string& sweep, double now);
 
 }  // namespace bokeh::reports

@@ -11,7 +11,7 @@
 namespace bokeh::reports {
 namespace {
 
-std::string known_sweeps(const orchestrator::Store& store) {
+std::string known_sweeps(const orchestrator::StoreReader& store) {
   std::vector<std::string> names;
   for (const orchestrator::SweepInfo& s : store.sweeps()) names.push_back(s.name);
   if (names.empty()) return "the database holds no sweep yet";
@@ -19,7 +19,7 @@ std::string known_sweeps(const orchestrator::Store& store) {
 }
 
 // Latest first: by creation time; of two created in the same second, the later registered.
-std::vector<orchestrator::SweepInfo> latest_first(const orchestrator::Store& store) {
+std::vector<orchestrator::SweepInfo> latest_first(const orchestrator::StoreReader& store) {
   std::vector<orchestrator::SweepInfo> sweeps = store.sweeps();  // in registration order
   std::reverse(sweeps.begin(), sweeps.end());
   std::stable_sort(sweeps.begin(), sweeps.end(), [](const auto& a, const auto& b) { return a.created > b.created; });
@@ -28,9 +28,9 @@ std::vector<orchestrator::SweepInfo> latest_first(const orchestrator::Store& sto
 
 }  // namespace
 
-orchestrator::Store open_store(const std::string& db_path) {
+orchestrator::StoreReader open_store(const std::string& db_path) {
   try {
-    return orchestrator::Store(db_path, /*read_only=*/true);
+    return orchestrator::StoreReader(db_path);
   } catch (const orchestrator::StoreError& e) {
     throw ReportError(e.what());
   }
@@ -40,12 +40,13 @@ std::vector<int64_t> spec_tables(const orchestrator::SweepInfo& sweep) {
   return orchestrator::read_stored_spec(sweep.spec_json).tables;
 }
 
-orchestrator::SweepInfo find_sweep(const orchestrator::Store& store, const std::string& name) {
+orchestrator::SweepInfo find_sweep(const orchestrator::StoreReader& store, const std::string& name) {
   if (auto sweep = store.sweep(name)) return *sweep;
   throw ReportError(fmt::format("{}: no sweep named \"{}\" ({})", store.path(), name, known_sweeps(store)));
 }
 
-orchestrator::SweepInfo sweep_for_table(const orchestrator::Store& store, int64_t table, const std::string& name) {
+orchestrator::SweepInfo sweep_for_table(const orchestrator::StoreReader& store, int64_t table,
+                                        const std::string& name) {
   if (table < 1 || table > 4) throw ReportError(fmt::format("no table {}: the study has tables 1 to 4", table));
   if (!name.empty()) return find_sweep(store, name);
   for (const orchestrator::SweepInfo& sweep : latest_first(store)) {
@@ -56,7 +57,7 @@ orchestrator::SweepInfo sweep_for_table(const orchestrator::Store& store, int64_
                                 store.path(), table, known_sweeps(store)));
 }
 
-orchestrator::SweepInfo sweep_or_latest(const orchestrator::Store& store, const std::string& name) {
+orchestrator::SweepInfo sweep_or_latest(const orchestrator::StoreReader& store, const std::string& name) {
   if (!name.empty()) return find_sweep(store, name);
   const std::vector<orchestrator::SweepInfo> sweeps = latest_first(store);
   if (sweeps.empty()) throw ReportError(fmt::format("{}: the database holds no sweep yet", store.path()));

@@ -8,25 +8,25 @@
 #include <vector>
 
 #include "store/results_layout.h"
-#include "store/store.h"
+#include "store/store_reader.h"
 #include "reports/tables/report_error.h"
 
 namespace bokeh::reports {
 
 // Opens the database read-only; ReportError naming the file when it is missing or not ours.
-orchestrator::Store open_store(const std::string& db_path);
+orchestrator::StoreReader open_store(const std::string& db_path);
 
 // The tables a sweep's spec lists (from its canonical spec).
 std::vector<int64_t> spec_tables(const orchestrator::SweepInfo& sweep);
 
 // The named sweep; ReportError listing the known sweeps when there is none of that name.
-orchestrator::SweepInfo find_sweep(const orchestrator::Store& store, const std::string& name);
+orchestrator::SweepInfo find_sweep(const orchestrator::StoreReader& store, const std::string& name);
 
 // `name` when given (and then it need not list the table), else the most recently created sweep
 // whose spec lists `table`; ReportError when there is none.
-orchestrator::SweepInfo sweep_for_table(const orchestrator::Store& store, int64_t table, const std::string& name);
+orchestrator::SweepInfo sweep_for_table(const orchestrator::StoreReader& store, int64_t table, const std::string& name);
 
 // `name` when given, else the most recently created sweep; ReportError when the database has none.
-orchestrator::SweepInfo sweep_or_latest(const orchestrator::Store& store, const std::string& name);
+orchestrator::SweepInfo sweep_or_latest(const orchestrator::StoreReader& store, const std::string& name);
 
 }  // namespace bokeh::reports

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "store/store.h"
+#include "store/store_records.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/table.h"
 

@@ -1,6 +1,7 @@
 // SweepBook on a temporary store, without MPI or a worker: registration, longest-first assignments,
-// resume detection, epochs and results booked, failures retried then given up, a stop that costs no
-// attempt, reports about runs that are not in flight refused, and --fresh over an unchanged spec.
+// resume detection, a run's seed and epochs as stored, epochs and results booked, failures retried then
+// given up, a stop that costs no attempt, reports about runs that are not in flight refused, and --fresh over an
+// unchanged spec.
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -108,6 +109,24 @@ TEST_CASE("epochs and the result are booked, the result's history replaces the e
   CHECK(f.store.epochs(id)[1].val_loss == Approx(0.25));
   CHECK(f.book.unfinished_runs() == 2);
   CHECK(f.book.failed_runs() == 0);
+}
+
+TEST_CASE("an assignment takes the run's seed and epochs from its stored row, not from its config", "[sweep_book]") {
+  BookFixture f;
+  // A run stored with a seed and an epoch count its config does not give (the config says 2 epochs):
+  // the coordinator trusts the row, as the run's trainer will.
+  nlohmann::json config = nlohmann::json::parse(f.record("big").config_json);
+  config["train"]["lr"] = 0.5;
+  REQUIRE(config.at("train").at("epochs") == 2);
+  f.store.add_runs("book", {NewRun{config_key(config), "stored", config.dump(), 1e30, 1, 1, 777}});
+  const auto a = f.book.next_assignment();
+  REQUIRE(a);
+  CHECK(a->run_name == "stored");
+  CHECK(a->seed == 777);
+  CHECK(a->until_epoch == 0);  // no early stopping: to its last epoch, the stored 1
+  CHECK_THROWS_AS(f.book.on_done(DoneMessage{a->run_key, bokeh::test::scripted_result(2)}), ProtocolError);
+  f.book.on_done(DoneMessage{a->run_key, bokeh::test::scripted_result(1)});
+  CHECK(f.record("stored").state == RunState::Done);
 }
 
 TEST_CASE("a failure is retried afresh until max_attempts, then the run is failed", "[sweep_book]") {

@@ -21,7 +21,7 @@ TEST_CASE("The snapshot has the Pareto front and the importance of a sweep with 
                                   const double base = w == 4 ? 0.30 : w == 8 ? 0.25 : 0.27;
                                   return std::optional<test::Figures>(test::Figures{base + 0.001 * repeat});
                                 });
-  const orchestrator::Store store = reports::open_store(sweep.db_path);
+  const orchestrator::StoreReader store = reports::open_store(sweep.db_path);
   const json s = reports::dashboard_snapshot(store, "dash", 2e9)["sweeps"][0];
   const json& pareto = s["pareto"];
   REQUIRE_FALSE(pareto.contains("error"));
@@ -50,7 +50,7 @@ TEST_CASE("The snapshot has the Pareto front and the importance of a sweep with 
 
 TEST_CASE("The snapshot says why the importance cannot be made yet", "[dashboard]") {
   const test::SweepFixture f;  // two finished runs
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   const json s = reports::dashboard_snapshot(store, "tiny", 2e9)["sweeps"][0];
   CHECK(s["pareto"]["points"].size() == 2);
   CHECK(s["importance"]["error"].get<std::string>().find("needs at least 3 finished configurations") !=

@@ -76,7 +76,7 @@ std::string script_text(const std::string& page, const std::string& id) {
 
 TEST_CASE("The snapshot's status says stale, not an ETA, once no sweep process beats", "[dashboard]") {
   const test::SweepFixture f;
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   const double beat = store.coordinators("tiny").at(0).heartbeat;
   const json silent = reports::dashboard_snapshot(store, "tiny", beat + 600)["sweeps"][0]["status"];
   CHECK(silent["stale"] == "stale: coordinator last seen 10m 00s ago, rerun the same command to resume.");
@@ -87,7 +87,7 @@ TEST_CASE("The snapshot's status says stale, not an ETA, once no sweep process b
 
 TEST_CASE("The snapshot has the fixture's status, progress, failures, curves and varied settings", "[dashboard]") {
   const test::SweepFixture f;
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   const json snapshot = reports::dashboard_snapshot(store, "", kNow);
   REQUIRE(snapshot.at("sweeps").size() == 1);
   const json& sweep = snapshot["sweeps"][0];
@@ -128,7 +128,7 @@ TEST_CASE("The snapshot has the fixture's status, progress, failures, curves and
 
 TEST_CASE("The page's tables are report --table's, cell for cell", "[dashboard]") {
   const test::SweepFixture f;
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   const orchestrator::SweepInfo info = *store.sweep("tiny");
   const json sweep = reports::sweep_snapshot(store, info, kNow);
   REQUIRE(sweep["tables"].size() == 4);
@@ -167,7 +167,7 @@ TEST_CASE("The page inlines its libraries and data, links nothing, and survives 
     orchestrator::Store writer(f.db_path);
     writer.fail_run(f.runs.at(f.lr5).id, "bad </script><script>alert(1)</script> <!-- input", 5);
   }
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   const json snapshot = reports::dashboard_snapshot(store, "tiny", kNow);
   const reports::ChartLibraries libraries = reports::read_chart_libraries();
   const std::string page = reports::dashboard_page(snapshot, store, libraries, reports::PageOptions{});

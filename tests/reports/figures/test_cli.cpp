@@ -52,7 +52,7 @@ training::Image test_photo() {
 
 TEST_CASE("report --table prints the library's table in each format", "[cli]") {
   const test::SweepFixture f;
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   const orchestrator::SweepInfo sweep = *store.sweep("tiny");
   for (const std::string format : {"markdown", "csv", "json"}) {
     for (int n = 1; n <= 4; ++n) {

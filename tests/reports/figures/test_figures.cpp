@@ -70,7 +70,7 @@ TEST_CASE("The curve figure is a PNG of the asked size with its data and script 
 
 TEST_CASE("The curve figure of a stored sweep plots the runs with epochs", "[figures]") {
   const test::SweepFixture f;
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   reports::FigureRequest request;
   request.out_dir = f.dir.path() / "figures";
   request.results_root = f.root;
@@ -120,7 +120,7 @@ TEST_CASE("The sample grid holds input, target and each model's output between w
 TEST_CASE("The sample figure of a stored sweep renders the runs that have a checkpoint", "[figures]") {
   const test::SweepFixture f;
   test::prepare_fixture_data(f);
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   reports::FigureRequest request = samples_request_with_one_checkpoint(f);
   const reports::FigureResult result = reports::make_samples_figure(store, request);
   // 2 test images of 16 x 16; columns input, target, VBase_1 (the other done run has no checkpoint).
@@ -138,13 +138,13 @@ TEST_CASE("The sample figure opens the prepared data the sweep recorded and neve
   const reports::FigureRequest request = samples_request_with_one_checkpoint(f);
   const std::filesystem::path data_dir = orchestrator::sweep_data_dir(f.root, "tiny");
   {  // none on record: said, and nothing prepared
-    const orchestrator::Store store = reports::open_store(f.db_path);
+    const orchestrator::StoreReader store = reports::open_store(f.db_path);
     CHECK_THROWS_WITH(reports::make_samples_figure(store, request),
                       Catch::Contains("sweep tiny has no prepared data on record") && Catch::Contains("run the sweep"));
     CHECK_FALSE(std::filesystem::exists(data_dir));
   }
   const std::filesystem::path file = test::prepare_fixture_data(f);
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   CHECK(std::filesystem::exists(reports::make_samples_figure(store, request).png));
   // Corrupt: named, not rebuilt (the file keeps its bad bytes).
   {

@@ -21,7 +21,7 @@ TEST_CASE("Durations read as hours, minutes and seconds", "[status]") {
 
 TEST_CASE("Runs are counted by state, every state present, and a sweep is open while any is to do", "[status]") {
   const test::SweepFixture f;
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   const reports::StateCounts counts = reports::count_states(store.runs("tiny"));
   CHECK(counts[RunState::Done] == 2);
   CHECK(counts[RunState::Running] == 1);
@@ -39,7 +39,7 @@ TEST_CASE("Runs are counted by state, every state present, and a sweep is open w
 
 TEST_CASE("The ETA is the remaining cost at the done runs' rate, shared by the running runs", "[status]") {
   const test::SweepFixture f;
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   const auto& r = f.runs;
   const double rate = (2100.0 + 1140.0) / (r.at("VBase_1").cost + r.at(f.lr2).cost);  // seconds per FLOP
   const double remaining = r.at(f.lr5).cost + r.at(f.lr1).cost * (1.0 - 1.0 / 3.0);   // lr 1e-4: 1 of 3 epochs
@@ -50,7 +50,7 @@ TEST_CASE("The ETA is the remaining cost at the done runs' rate, shared by the r
 
 TEST_CASE("Status shows runs by state, progress, failures, elapsed time and ETA", "[status]") {
   const test::SweepFixture f;
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   double first_start = 1e300;
   for (const auto& [name, run] : f.runs) {
     if (run.started) first_start = std::min(first_start, *run.started);
@@ -74,7 +74,7 @@ TEST_CASE("Status shows runs by state, progress, failures, elapsed time and ETA"
 
 TEST_CASE("Status of a sweep whose process stopped beating, died or ended says stale, not an ETA", "[status]") {
   const test::SweepFixture f;
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   const double beat = store.coordinators("tiny").at(0).heartbeat;
   SECTION("silent for ten minutes") {
     const std::string text = reports::status_report(store, "tiny", beat + 600);
@@ -102,7 +102,7 @@ TEST_CASE("Status covers every sweep, and a finished or unstarted one says so", 
     other.replace(other.find("sweep: tiny"), 11, "sweep: other");
     store.register_sweep(orchestrator::sweep_info(orchestrator::parse_spec(other, "other.yaml")));
   }
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   const std::string text = reports::status_report(store, "", 0);
   CHECK_THAT(text, Catch::Contains("## Sweep tiny:"));
   CHECK_THAT(text, Catch::Contains("## Sweep other: 0 done, 0 running, 0 pending, 0 failed (0 runs)"));

@@ -117,7 +117,7 @@ const char* const kTinyConditions =
     "(σ 1.5, 11 taps), data range 1; PSNR per image, then averaged; LPIPS alex v0.1, – without its weights.";
 
 Table table(const test::SweepFixture& f, int n) {
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   const orchestrator::SweepInfo sweep = reports::sweep_for_table(store, n, "");
   return reports::build_table(n, sweep, reports::summarize_sweep(store, sweep.name));
 }
@@ -346,7 +346,7 @@ TEST_CASE("Without --sweep a table comes from the latest sweep that lists it", "
     other.replace(other.find("tables: [1, 2, 3, 4]"), 20, "tables: [3]");
     store.register_sweep(orchestrator::sweep_info(orchestrator::parse_spec(other, "other.yaml")));
   }
-  const orchestrator::Store store = reports::open_store(f.db_path);
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
   CHECK(reports::sweep_for_table(store, 3, "").name == "other");
   CHECK(reports::sweep_for_table(store, 1, "").name == "tiny");
   CHECK(reports::sweep_for_table(store, 3, "tiny").name == "tiny");
