@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "orchestrator/spec/canonical_spec.h"
+
 namespace bokeh::orchestrator {
 
 SweepInfo sweep_info(const Spec& spec) {

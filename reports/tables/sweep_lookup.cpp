@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "orchestrator/store/stored_spec.h"
+#include "orchestrator/spec/canonical_spec.h"
 
 namespace bokeh::reports {
 namespace {

@@ -12,7 +12,7 @@
 #include <tuple>
 
 #include "common/result_figures.h"
-#include "orchestrator/store/stored_spec.h"
+#include "orchestrator/spec/canonical_spec.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/sweep_lookup.h"
 #include "reports/tables/table_notes.h"

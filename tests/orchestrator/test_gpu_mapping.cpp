@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "orchestrator/spec/canonical_spec.h"
 #include "orchestrator/spec/gpu_mapping.h"
 #include "orchestrator/spec/spec.h"
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/run_settings.h"
+#include "orchestrator/spec/canonical_spec.h"
 #include "orchestrator/spec/dry_run.h"
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"

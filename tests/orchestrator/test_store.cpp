@@ -23,10 +23,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "orchestrator/spec/canonical_spec.h"
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/store/store.h"
-#include "orchestrator/store/stored_spec.h"
 #include "orchestrator/sweep_records.h"
 #include "support/temp_dir.h"
 
