@@ -7,8 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <functional>
-#include <set>
 #include <sstream>
 
 #include "common/run_settings.h"
@@ -20,8 +18,6 @@
 
 namespace bokeh::orchestrator {
 namespace {
-
-using nlohmann::json;
 
 const std::vector<std::string> kTopKeys = {"sweep",     "tables",  "seed",   "data",           "base",
                                            "runs",      "grid",    "search", "early_stopping", "references",
