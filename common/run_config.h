@@ -62,6 +62,8 @@ struct SyntheticConfig {
   uint64_t seed = 7;
   double focus = 0.5;     // focus depth in [0, 1] of the subjects' depth range (0 near, 1 far)
   double aperture = 1.0;  // blur strength multiplier (1 ~ f/1.8 on EBB!)
+
+  bool operator==(const SyntheticConfig&) const = default;
 };
 
 // Where the pairs come from and how they are cut into train / validation / test.
@@ -76,6 +78,8 @@ struct DataConfig {
   int64_t test_pairs = 32;
   uint64_t split_seed = 0;
   SyntheticConfig synthetic;
+
+  bool operator==(const DataConfig&) const = default;
 };
 
 }  // namespace bokeh::common

@@ -15,7 +15,7 @@
 #include "common/train_result.h"
 #include "orchestrator/search/stopping_rule.h"
 #include "orchestrator/search/tpe_kernels.h"
-#include "orchestrator/spec/search_names.h"
+#include "orchestrator/spec_format/search_names.h"
 #include "store/store.h"
 
 namespace bokeh::orchestrator {

@@ -8,9 +8,6 @@
 namespace bokeh::orchestrator {
 namespace {
 
-constexpr Distribution kDistributions[] = {Distribution::Uniform, Distribution::LogUniform, Distribution::Integer,
-                                           Distribution::Choice};
-
 // The two endpoints [low, high] of a range distribution, each a valid value of the setting.
 std::pair<double, double> read_range(const YamlReader& r, const common::Setting& s, const YamlEntry& e) {
   if (!e.value.IsSequence() || e.value.size() != 2) r.fail(e.key, e.path, "must be a range [low, high]");
@@ -31,8 +28,8 @@ SearchDimension read_dimension(const YamlReader& r, const common::Setting& s, co
   }
   std::optional<YamlEntry> given, log;
   for (const YamlEntry& f : r.entries(d.value, d.key, d.path)) {
-    std::vector<std::string> known = {"log"};
-    for (Distribution k : kDistributions) known.push_back(distribution_name(k));
+    std::vector<std::string> known = kind_names<Distribution>();
+    known.insert(known.begin(), "log");
     r.require_known(f, known);
     if (f.name == "log") {
       log = f;
@@ -44,16 +41,15 @@ SearchDimension read_dimension(const YamlReader& r, const common::Setting& s, co
   if (!given) r.fail(d.key, d.path, "missing its distribution: one of uniform, loguniform, int, choice");
   const YamlEntry& f = *given;
   const bool integer = s.kind == common::SettingKind::Integer, real = s.kind == common::SettingKind::Real;
-  if (f.name == "choice") {
-    dim.distribution = Distribution::Choice;
+  dim.distribution = parse_kind<Distribution>(f.name);
+  if (dim.distribution == Distribution::Choice) {
     if (!f.value.IsSequence() || f.value.size() == 0) r.fail(f.key, f.path, "must be a non-empty list of values");
     for (size_t i = 0; i < f.value.size(); ++i)
       dim.choices.push_back(r.setting(s, f.value[i], f.value[i], fmt::format("{}[{}]", f.path, i)));
-  } else if (f.name == "int") {
+  } else if (dim.distribution == Distribution::Integer) {
     if (!integer) {
       r.fail(f.key, f.path, fmt::format("{} is not an integer setting: use uniform, loguniform or choice", s.path));
     }
-    dim.distribution = Distribution::Integer;
     std::tie(dim.low, dim.high) = read_range(r, s, f);
   } else {
     if (!real) {
@@ -61,12 +57,13 @@ SearchDimension read_dimension(const YamlReader& r, const common::Setting& s, co
           f.key, f.path,
           fmt::format("{} is not a real-valued setting: use {}", s.path, integer ? "int: [a, b] or choice" : "choice"));
     }
-    dim.distribution = f.name == "uniform" ? Distribution::Uniform : Distribution::LogUniform;
     std::tie(dim.low, dim.high) = read_range(r, s, f);
-    if (f.name == "loguniform" && !(dim.low > 0)) r.fail(f.key, f.path, fmt::format("needs low > 0 (got {})", dim.low));
+    if (dim.distribution == Distribution::LogUniform && !(dim.low > 0))
+      r.fail(f.key, f.path, fmt::format("needs low > 0 (got {})", dim.low));
   }
   if (log) {
-    if (f.name != "int") r.fail(log->key, log->path, "log: applies to int ranges only (use loguniform for numbers)");
+    if (dim.distribution != Distribution::Integer)
+      r.fail(log->key, log->path, "log: applies to int ranges only (use loguniform for numbers)");
     bool b = false;
     if (!log->value.IsScalar() || !YAML::convert<bool>::decode(log->value, b)) {
       r.fail(log->key, log->path, "must be true or false");
@@ -78,20 +75,6 @@ SearchDimension read_dimension(const YamlReader& r, const common::Setting& s, co
 }
 
 }  // namespace
-
-const char* distribution_name(Distribution distribution) {
-  switch (distribution) {
-    case Distribution::Uniform:
-      return "uniform";
-    case Distribution::LogUniform:
-      return "loguniform";
-    case Distribution::Integer:
-      return "int";
-    case Distribution::Choice:
-      return "choice";
-  }
-  return "?";
-}
 
 SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWalker& walk, bool& seed_given) {
   SearchSpace space;

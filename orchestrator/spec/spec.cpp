@@ -7,21 +7,17 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <functional>
-#include <set>
 #include <sstream>
 
 #include "common/run_settings.h"
-#include "common/split_sizes.h"
 #include "orchestrator/spec/search_spec.h"
 #include "orchestrator/spec/spec_overrides.h"
+#include "orchestrator/spec/spec_sections.h"
 #include "orchestrator/spec/sweep_size.h"
 #include "orchestrator/spec/yaml_reader.h"
 
 namespace bokeh::orchestrator {
 namespace {
-
-using nlohmann::json;
 
 const std::vector<std::string> kTopKeys = {"sweep",     "tables",  "seed",   "data",           "base",
                                            "runs",      "grid",    "search", "early_stopping", "references",
@@ -47,9 +43,6 @@ bool is_setting_section(const std::string& path) {
   }
   return false;
 }
-
-// The optional numeric cell of a reference row: null and "?" mean unknown.
-bool unknown_cell(const YAML::Node& value) { return value.IsNull() || (value.IsScalar() && value.Scalar() == "?"); }
 
 class SpecParser {
  public:
@@ -84,7 +77,7 @@ class SpecParser {
         spec_.repeats = r_.integer(e.value, e.key, e.path, 1);
         spec_.locations["repeats"] = r_.at(e.key, e.path);
       } else if (e.name == "data") {
-        read_data(e);
+        read_data(r_, e, spec_);
       } else if (e.name == "base") {
         spec_.base_where = r_.at(e.key, e.path);
         read_settings(e.value, e.key, e.path, "", spec_.base, nullptr);
@@ -100,9 +93,9 @@ class SpecParser {
       } else if (e.name == "early_stopping") {
         spec_.early_stopping = read_early_stopping(r_, e);
       } else if (e.name == "references") {
-        read_references(e);
+        spec_.references = read_references(r_, e);
       } else if (e.name == "resources") {
-        read_resources(e);
+        spec_.resources = read_resources(r_, e);
       } else {
         for (const YamlEntry& m : r_.entries(e.value, e.key, e.path)) {
           r_.require_known(m, {"lpips_weights"});
@@ -113,7 +106,7 @@ class SpecParser {
       }
     }
     if (!named) r_.fail(root, "sweep", "missing: every spec names its sweep (sweep: NAME)");
-    if (spec_.data.source == "synthetic") size_synthetic_data();
+    if (spec_.data.source == "synthetic") size_synthetic_data(spec_);
     if (spec_.search.method != SearchMethod::None && !search_seeded) spec_.search.seed = spec_.seed;
     check_sweep_size(spec_);
   }
@@ -245,149 +238,6 @@ class SpecParser {
     return t;
   }
 
-  void read_data(const YamlEntry& e) {
-    common::DataConfig& d = spec_.data;
-    std::map<std::string, SourceLocation> where;
-    for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
-      r_.require_known(f, {"source", "root", "test_root", "height", "width", "train_pairs", "val_pairs", "test_pairs",
-                           "split_seed", "synthetic"});
-      where[f.name] = r_.at(f.key, f.path);
-      const auto count = [&](int64_t min) { return r_.integer(f.value, f.key, f.path, min); };
-      if (f.name == "source")
-        d.source = r_.choice(f.value, f.key, f.path, {"synthetic", "ebb"});
-      else if (f.name == "root")
-        d.root = r_.string(f.value, f.key, f.path);
-      else if (f.name == "test_root")
-        d.test_root = r_.string(f.value, f.key, f.path);
-      else if (f.name == "height")
-        d.height = count(1);
-      else if (f.name == "width")
-        d.width = count(1);
-      else if (f.name == "train_pairs")
-        d.train_pairs = count(1);
-      else if (f.name == "val_pairs")
-        d.val_pairs = count(1);
-      else if (f.name == "test_pairs")
-        d.test_pairs = count(1);
-      else if (f.name == "split_seed")
-        d.split_seed = static_cast<uint64_t>(count(0));
-      else
-        read_synthetic(f, where);
-    }
-    for (const auto& [key, place] : where) spec_.locations["data." + key] = place;
-    const auto place = [&](const std::string& key) {  // the key's line, else the line of `data:`
-      auto it = where.find(key);
-      if (it != where.end()) return it->second;
-      SourceLocation data = r_.at(e.key, e.path);
-      data.key = "data." + key;
-      return data;
-    };
-    if (d.source == "ebb" && d.root.empty()) {
-      throw SpecError(place("root"),
-                      "data.source is ebb but data.root is missing: give the folder holding "
-                      "original/ and bokeh/ (see sweeps/README.md)");
-    }
-  }
-
-  // Synthetic pairs: as many as the splits need unless the spec says how many (then at least that).
-  void size_synthetic_data() {
-    common::DataConfig& d = spec_.data;
-    const int64_t needed = common::pairs_needed(d.train_pairs, d.val_pairs, d.test_pairs);
-    const auto given = spec_.locations.find("data.synthetic.count");
-    if (given == spec_.locations.end()) {
-      d.synthetic.count = needed;
-    } else if (d.synthetic.count < needed) {
-      throw SpecError(given->second,
-                      fmt::format("renders {} pairs but {} train / {} validation / {} test pairs need {} (the "
-                                  "test pairs, then an 80:20 train/validation split of the rest); leave "
-                                  "data.synthetic.count out to render what the splits need",
-                                  d.synthetic.count, d.train_pairs, d.val_pairs, d.test_pairs, needed));
-    }
-  }
-
-  void read_synthetic(const YamlEntry& e, std::map<std::string, SourceLocation>& where) {
-    common::SyntheticConfig& s = spec_.data.synthetic;
-    for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
-      r_.require_known(f, {"count", "size", "seed", "focus", "aperture"});
-      where["synthetic." + f.name] = r_.at(f.key, f.path);
-      if (f.name == "count")
-        s.count = r_.integer(f.value, f.key, f.path, 1);
-      else if (f.name == "size")
-        s.size = r_.integer(f.value, f.key, f.path, 1);
-      else if (f.name == "seed")
-        s.seed = static_cast<uint64_t>(r_.integer(f.value, f.key, f.path, 0));
-      else {
-        const double v = r_.real(f.value, f.key, f.path);
-        if (v < 0 || (f.name == "focus" && v > 1)) {
-          r_.fail(f.key, f.path, fmt::format("must be in {} (got {})", f.name == "focus" ? "[0, 1]" : ">= 0", v));
-        }
-        (f.name == "focus" ? s.focus : s.aperture) = v;
-      }
-    }
-  }
-
-  void read_resources(const YamlEntry& e) {
-    Resources& res = spec_.resources;
-    for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
-      r_.require_known(f, {"device", "threads", "max_attempts", "ranks_per_run", "runs_per_gpu", "stall_minutes"});
-      if (f.name == "device")
-        res.device = r_.choice(f.value, f.key, f.path, {"auto", "cpu", "cuda"});
-      else if (f.name == "threads")
-        res.threads = r_.integer(f.value, f.key, f.path, 0);
-      else if (f.name == "max_attempts")
-        res.max_attempts = r_.integer(f.value, f.key, f.path, 1);
-      else if (f.name == "ranks_per_run")
-        res.ranks_per_run = r_.integer(f.value, f.key, f.path, 1);
-      else if (f.name == "stall_minutes") {
-        res.stall_minutes = r_.real(f.value, f.key, f.path);
-        if (!(res.stall_minutes > 0 && res.stall_minutes <= kMaxStallMinutes))
-          r_.fail(f.key, f.path,
-                  fmt::format("must be in (0, {}] minutes (got {})", kMaxStallMinutes, res.stall_minutes));
-      } else
-        res.runs_per_gpu = r_.integer(f.value, f.key, f.path, 1);
-    }
-    if (res.runs_per_gpu > 1 && res.ranks_per_run > 1)
-      r_.fail(e.key, e.path,
-              fmt::format("sets runs_per_gpu {} and ranks_per_run {}: the ranks of a group would share a GPU "
-                          "(NCCL needs one GPU per rank); use one or the other",
-                          res.runs_per_gpu, res.ranks_per_run));
-  }
-
-  void read_references(const YamlEntry& e) {
-    if (!e.value.IsSequence()) r_.fail(e.key, e.path, "must be a list of published rows ({name, source, ...})");
-    for (size_t i = 0; i < e.value.size(); ++i) {
-      const YAML::Node item = e.value[i];
-      const std::string path = fmt::format("references[{}]", i);
-      common::Reference ref;
-      const std::map<std::string, std::optional<double>*> cells = {{"params_m", &ref.params_m},
-                                                                   {"runtime_min", &ref.runtime_min},
-                                                                   {"psnr", &ref.psnr},
-                                                                   {"ssim", &ref.ssim},
-                                                                   {"lpips", &ref.lpips}};
-      for (const YamlEntry& f : r_.entries(item, item, path)) {
-        r_.require_known(f, {"name", "source", "epochs", "params_m", "runtime_min", "psnr", "ssim", "lpips"});
-        if (f.name == "name")
-          ref.name = r_.string(f.value, f.key, f.path);
-        else if (f.name == "source")
-          ref.source = r_.string(f.value, f.key, f.path);
-        else if (unknown_cell(f.value))
-          continue;
-        else if (f.name == "epochs")
-          ref.epochs = r_.integer(f.value, f.key, f.path, 1);
-        else {
-          const double v = r_.real(f.value, f.key, f.path);
-          if (v < 0) r_.fail(f.key, f.path, fmt::format("must be >= 0 (got {})", v));
-          *cells.at(f.name) = v;
-        }
-      }
-      if (ref.name.empty()) r_.fail(item, path + ".name", "missing: every reference row has a name");
-      if (ref.source.empty()) {
-        r_.fail(item, path + ".source", "missing: every reference row says where it was published");
-      }
-      spec_.references.push_back(std::move(ref));
-    }
-  }
-
   Spec& spec_;
   YamlReader r_;
 };
@@ -447,97 +297,6 @@ Spec parse_spec(const std::string& text, const std::string& file, const std::vec
 SourceLocation spec_location(const Spec& spec, const std::string& key) {
   const auto it = spec.locations.find(key);
   return it != spec.locations.end() ? it->second : SourceLocation{spec.file, 0, key};
-}
-
-json canonical_spec(const Spec& spec) {
-  const auto settings = [](const Settings& s) {
-    json out = json::object();
-    for (const auto& [path, v] : s) out[path] = v.value;
-    return out;
-  };
-  const auto cell = [](const auto& v) { return v ? json(*v) : json(nullptr); };
-  const common::DataConfig& d = spec.data;
-  json out = {
-      {"sweep", spec.name},
-      {"tables", spec.tables},
-      {"seed", spec.seed},
-      {"data",
-       {{"source", d.source},
-        {"root", d.root},
-        {"test_root", d.test_root},
-        {"height", d.height},
-        {"width", d.width},
-        {"train_pairs", d.train_pairs},
-        {"val_pairs", d.val_pairs},
-        {"test_pairs", d.test_pairs},
-        {"split_seed", d.split_seed},
-        {"synthetic",
-         {{"count", d.synthetic.count},
-          {"size", d.synthetic.size},
-          {"seed", d.synthetic.seed},
-          {"focus", d.synthetic.focus},
-          {"aperture", d.synthetic.aperture}}}}},
-      {"metrics", {{"lpips_weights", spec.lpips_weights}}},
-      {"resources",
-       {{"device", spec.resources.device},
-        {"threads", spec.resources.threads},
-        {"max_attempts", spec.resources.max_attempts},
-        {"ranks_per_run", spec.resources.ranks_per_run},
-        {"runs_per_gpu", spec.resources.runs_per_gpu}}},
-      {"base", settings(spec.base)},
-      {"set", settings(spec.forced)},
-      {"runs", json::array()},
-      {"grid", json::array()},
-      {"references", json::array()},
-  };
-  for (const RunEntry& r : spec.runs) {
-    out["runs"].push_back({{"name", r.name}, {"settings", settings(r.settings)}});
-    if (!r.reading.empty()) out["runs"].back()["reading"] = r.reading;
-    if (r.repeats > 0) out["runs"].back()["repeats"] = r.repeats;
-  }
-  // Only when a spec repeats, so that the canonical form of a spec without `repeats` is unchanged.
-  if (spec.repeats != 1) out["repeats"] = spec.repeats;
-  // Only in specs that name rows, so that the canonical form of a spec listing table numbers is unchanged.
-  for (const auto& [number, rows] : spec.table_rows)
-    out["table_rows"][std::to_string(number)] = rows.all ? json("all") : json(rows.runs);
-  for (const GridAxis& g : spec.grid) out["grid"].push_back({{"key", g.path}, {"values", g.values}});
-  if (spec.search.method != SearchMethod::None) {
-    json space = json::array();
-    for (const SearchDimension& d : spec.search.dimensions) {
-      json dim = {{"key", d.path}, {"distribution", distribution_name(d.distribution)}};
-      if (d.distribution == Distribution::Choice)
-        dim["choices"] = d.choices;
-      else
-        dim["range"] = {d.low, d.high};
-      if (d.log) dim["log"] = true;
-      space.push_back(std::move(dim));
-    }
-    out["search"] = {{"method", to_string(spec.search.method)},
-                     {"trials", spec.search.trials},
-                     {"seed", spec.search.seed},
-                     {"space", std::move(space)}};
-    // Only when given, so that the canonical form of an existing random or Sobol spec is unchanged.
-    if (spec.search.method == SearchMethod::Tpe) out["search"]["n_startup_trials"] = spec.search.n_startup_trials;
-    if (spec.search.budget_epochs > 0) out["search"]["budget_epochs"] = spec.search.budget_epochs;
-  }
-  if (spec.early_stopping.method != StoppingMethod::None) {
-    const EarlyStopping& es = spec.early_stopping;
-    out["early_stopping"] = {{"method", to_string(es.method)},
-                             {"metric", to_string(es.metric)},
-                             {"min_epochs", es.min_epochs},
-                             {"reduction_factor", es.reduction_factor}};
-  }
-  for (const common::Reference& r : spec.references) {
-    out["references"].push_back({{"name", r.name},
-                                 {"source", r.source},
-                                 {"epochs", cell(r.epochs)},
-                                 {"params_m", cell(r.params_m)},
-                                 {"runtime_min", cell(r.runtime_min)},
-                                 {"psnr", cell(r.psnr)},
-                                 {"ssim", cell(r.ssim)},
-                                 {"lpips", cell(r.lpips)}});
-  }
-  return out;
 }
 
 }  // namespace bokeh::orchestrator

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "orchestrator/spec_format/canonical_spec.h"
+
 namespace bokeh::orchestrator {
 
 SweepInfo sweep_info(const Spec& spec) {

@@ -11,9 +11,9 @@
 #include <map>
 #include <set>
 
-#include "store/stored_spec.h"
 #include "reports/tables/report_error.h"
 #include "reports/statistics/variance_shares.h"
+#include "orchestrator/spec_format/canonical_spec.h"
 #include "reports/tables/pareto.h"
 
 namespace bokeh::reports {
@@ -72,14 +72,14 @@ Dimension make_dimension(const std::string& key, const std::vector<Sample>& samp
     return d;
   }
   const auto dim = std::find_if(spec.space.begin(), spec.space.end(),
-                                [&](const orchestrator::StoredDimension& s) { return s.key == key; });
+                                [&](const orchestrator::SearchDimension& s) { return s.path == key; });
   bool all_positive = true;
   for (const json& v : d.levels) all_positive = all_positive && v.get<double>() > 0;
-  d.log = dim != spec.space.end() && dim->log && all_positive;
+  d.log = dim != spec.space.end() && dim->log_scale() && all_positive;
   double low = d.coordinate(d.levels.front()), high = d.coordinate(d.levels.back());
-  if (dim != spec.space.end() && dim->low && dim->high && (!d.log || *dim->low > 0)) {
-    low = std::min(low, d.log ? std::log10(*dim->low) : *dim->low);
-    high = std::max(high, d.log ? std::log10(*dim->high) : *dim->high);
+  if (dim != spec.space.end() && dim->distribution != orchestrator::Distribution::Choice && (!d.log || dim->low > 0)) {
+    low = std::min(low, d.log ? std::log10(dim->low) : dim->low);
+    high = std::max(high, d.log ? std::log10(dim->high) : dim->high);
   }
   d.box = {low, high};
   return d;

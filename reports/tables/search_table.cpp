@@ -10,7 +10,7 @@
 #include <map>
 
 #include "common/asha_rungs.h"
-#include "store/stored_spec.h"
+#include "orchestrator/spec_format/canonical_spec.h"
 
 namespace bokeh::reports {
 namespace {
@@ -99,8 +99,9 @@ Table trials_table(const orchestrator::StoreReader& store, const orchestrator::S
       "Epochs: trained / planned; Best Val_Loss: the lowest over the epochs trained; Test PSNR: of "
       "the best checkpoint, also for a run stopped early (tested where it stopped).");
   if (spec.early_stopping) {
-    t.notes.push_back(fmt::format("Early stopping: ASHA on {}, rungs at epochs {} x {}^k.", spec.early_stopping->metric,
-                                  spec.early_stopping->min_epochs, spec.early_stopping->reduction_factor));
+    t.notes.push_back(fmt::format("Early stopping: ASHA on {}, rungs at epochs {} x {}^k.",
+                                  orchestrator::to_string(spec.early_stopping->metric), spec.early_stopping->min_epochs,
+                                  spec.early_stopping->reduction_factor));
   }
   return t;
 }
@@ -108,7 +109,7 @@ Table trials_table(const orchestrator::StoreReader& store, const orchestrator::S
 std::string rung_summary(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep) {
   const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
   if (!spec.early_stopping) return "";
-  const orchestrator::StoredEarlyStopping& es = *spec.early_stopping;
+  const orchestrator::EarlyStopping& es = *spec.early_stopping;
   std::map<int64_t, int64_t> went_on, stopped;  // by rung
   int64_t top = 0;
   for (const orchestrator::RunRecord& r : store.runs(sweep.name)) {
@@ -122,7 +123,7 @@ std::string rung_summary(const orchestrator::StoreReader& store, const orchestra
                                 common::asha_rung_epoch(es.min_epochs, es.reduction_factor, k), went_on[k] + stopped[k],
                                 went_on[k], stopped[k]));
   }
-  return fmt::format("ASHA on {} (reduction factor {}): {}.", es.metric, es.reduction_factor,
+  return fmt::format("ASHA on {} (reduction factor {}): {}.", orchestrator::to_string(es.metric), es.reduction_factor,
                      parts.empty() ? "no run has reached a rung yet" : fmt::format("{}", fmt::join(parts, "; ")));
 }
 

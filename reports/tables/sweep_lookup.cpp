@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "store/stored_spec.h"
+#include "orchestrator/spec_format/canonical_spec.h"
 
 namespace bokeh::reports {
 namespace {

@@ -12,8 +12,8 @@
 #include <tuple>
 
 #include "common/result_figures.h"
-#include "store/stored_spec.h"
 #include "reports/tables/report_error.h"
+#include "orchestrator/spec_format/canonical_spec.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/table_notes.h"
 

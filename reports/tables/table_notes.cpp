@@ -11,23 +11,26 @@
 namespace bokeh::reports {
 namespace {
 
-// "12", "2.5": a stored number as the spec wrote it; "?" when absent.
-std::string count(const std::optional<double>& value) { return value ? fmt::format("{}", *value) : "?"; }
+std::string source_text(const common::DataConfig& d) {
+  if (d.source == "ebb")
+    return fmt::format("EBB! ({}{})", d.root, d.test_root.empty() ? "" : "; test pairs from " + d.test_root);
+  if (d.source == "synthetic")
+    return fmt::format("synthetic (the built-in renderer: {} pairs of {}x{})", d.synthetic.count, d.synthetic.size,
+                       d.synthetic.size);
+  return d.source.empty() ? "?" : d.source;
+}
 
-std::string data_text(const orchestrator::StoredData& d) {
-  std::string source;
-  if (d.source == "ebb") {
-    source = fmt::format("EBB! ({}{})", d.root, d.test_root.empty() ? "" : "; test pairs from " + d.test_root);
-  } else if (d.source == "synthetic") {
-    source = fmt::format("synthetic (the built-in renderer: {} pairs of {}x{})", count(d.synthetic_count),
-                         count(d.synthetic_size), count(d.synthetic_size));
-  } else {
-    source = d.source.empty() ? "?" : d.source;
-  }
+// The stored spec's data; "?" for each part of it when it could not be read.
+std::string data_text(const std::optional<common::DataConfig>& data) {
+  const auto count = [&](int64_t common::DataConfig::*field) {
+    return data ? fmt::format("{}", (*data).*field) : std::string("?");
+  };
+  const std::string source = data ? source_text(*data) : "?";
   return fmt::format(
       "data {}, {} train / {} validation / {} test pairs, each resized once to {}x{} (height x width, "
       "centre-cropped to that aspect first)",
-      source, count(d.train_pairs), count(d.val_pairs), count(d.test_pairs), count(d.height), count(d.width));
+      source, count(&common::DataConfig::train_pairs), count(&common::DataConfig::val_pairs),
+      count(&common::DataConfig::test_pairs), count(&common::DataConfig::height), count(&common::DataConfig::width));
 }
 
 // One setting across the shown runs: the most common value alone, every other one "for" its runs.
@@ -51,7 +54,8 @@ std::string per_run(const std::vector<const RunSummary*>& shown,
 
 }  // namespace
 
-std::string conditions_note(const orchestrator::StoredData& data, const std::vector<const RunSummary*>& shown) {
+std::string conditions_note(const std::optional<common::DataConfig>& data,
+                            const std::vector<const RunSummary*>& shown) {
   const std::string optimizer = per_run(shown, [](const RunSummary& r) {
     return r.weight_decay > 0 ? fmt::format("AdamW (weight decay {})", r.weight_decay) : std::string("Adam");
   });

@@ -4,10 +4,11 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "store/stored_spec.h"
+#include "common/run_config.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/table.h"
 
@@ -15,7 +16,7 @@ namespace bokeh::reports {
 
 // "Conditions: data ...; optimizer ...; learning rate ...; precision fp32; SSIM ...; PSNR ...; LPIPS ...".
 // Settings that differ between the shown runs are listed per run.
-std::string conditions_note(const orchestrator::StoredData& data, const std::vector<const RunSummary*>& shown);
+std::string conditions_note(const std::optional<common::DataConfig>& data, const std::vector<const RunSummary*>& shown);
 
 // For each row i < shown.size() whose run has a reading: " [rK]" appended to its first cell
 // (K = 1, 2, ... in row order) and the footnote "[rK] NAME is a reading, not the study's print: READING".

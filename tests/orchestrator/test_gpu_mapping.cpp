@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "orchestrator/plan/gpu_mapping.h"
+#include "orchestrator/spec_format/canonical_spec.h"
 #include "orchestrator/spec/spec.h"
 
 using namespace bokeh::orchestrator;

@@ -9,6 +9,7 @@
 
 #include "common/run_settings.h"
 #include "orchestrator/plan/run_plan.h"
+#include "orchestrator/spec_format/canonical_spec.h"
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/sweep/sweep_records.h"
 

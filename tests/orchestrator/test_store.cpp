@@ -26,8 +26,8 @@
 #include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec/spec.h"
 #include "store/store.h"
-#include "store/stored_spec.h"
 #include "orchestrator/sweep/sweep_records.h"
+#include "orchestrator/spec_format/canonical_spec.h"
 #include "support/temp_dir.h"
 
 using namespace bokeh::orchestrator;

@@ -1,9 +1,10 @@
-// The names of the search's kinds, each parsed and printed here alone: search.method,
-// early_stopping.method, early_stopping.metric (as a spec writes them) and a trial's proposal (as the
-// trials table stores it). Everything else compares the enums. A new search method or stopping rule
-// adds its value and its row here (and its class behind orchestrator/search/make_search.h).
+// The names of the search's kinds, each parsed and printed here alone: search.method, a search.space
+// dimension's distribution, early_stopping.method, early_stopping.metric (as a spec writes them) and a
+// trial's proposal (as the trials table stores it). Everything else compares the enums. A new search method or stopping
+// rule adds its value and its row here (and its class behind orchestrator/search/make_search.h).
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -11,10 +12,11 @@
 
 namespace bokeh::orchestrator {
 
-enum class SearchMethod { None, Random, Sobol, Tpe };            // `search.method`; None: no search
-enum class StoppingMethod { None, Asha };                        // `early_stopping.method`; None: none
-enum class StopMetric { ValLoss, TrainLoss };                    // `early_stopping.metric`, lower is better
-enum class Proposal { Random, Sobol, Startup, Model, Explore };  // how a trial's point was chosen (trials.proposal)
+enum class SearchMethod { None, Random, Sobol, Tpe };              // `search.method`; None: no search
+enum class StoppingMethod { None, Asha };                          // `early_stopping.method`; None: none
+enum class StopMetric { ValLoss, TrainLoss };                      // `early_stopping.metric`, lower is better
+enum class Proposal { Random, Sobol, Startup, Model, Explore };    // how a trial's point was chosen (trials.proposal)
+enum class Distribution { Uniform, LogUniform, Integer, Choice };  // a `search.space` dimension's distribution
 
 // Each kind's names (None has none).
 template <typename Kind>
@@ -32,6 +34,13 @@ template <>
 struct KindNames<StopMetric> {
   static constexpr std::pair<StopMetric, const char*> table[] = {{StopMetric::ValLoss, "val_loss"},
                                                                  {StopMetric::TrainLoss, "train_loss"}};
+};
+template <>
+struct KindNames<Distribution> {
+  static constexpr std::pair<Distribution, const char*> table[] = {{Distribution::Uniform, "uniform"},
+                                                                   {Distribution::LogUniform, "loguniform"},
+                                                                   {Distribution::Integer, "int"},
+                                                                   {Distribution::Choice, "choice"}};
 };
 template <>
 struct KindNames<Proposal> {
@@ -54,6 +63,7 @@ inline const char* to_string(SearchMethod method) { return kind_name(method); }
 inline const char* to_string(StoppingMethod method) { return kind_name(method); }
 inline const char* to_string(StopMetric metric) { return kind_name(metric); }
 inline const char* to_string(Proposal proposal) { return kind_name(proposal); }
+inline const char* distribution_name(Distribution distribution) { return kind_name(distribution); }
 
 // Every name of `Kind`, in its table's order ("random", "sobol", "tpe").
 template <typename Kind>
@@ -63,12 +73,19 @@ std::vector<std::string> kind_names() {
   return names;
 }
 
-// The value named `name` (one of kind_names<Kind>()); std::invalid_argument otherwise.
+// The value named `name`, when it is one of kind_names<Kind>().
 template <typename Kind>
-Kind parse_kind(const std::string& name) {
+std::optional<Kind> find_kind(const std::string& name) {
   for (const auto& [value, known] : KindNames<Kind>::table) {
     if (name == known) return value;
   }
+  return std::nullopt;
+}
+
+// The value named `name` (one of kind_names<Kind>()); std::invalid_argument otherwise.
+template <typename Kind>
+Kind parse_kind(const std::string& name) {
+  if (const std::optional<Kind> kind = find_kind<Kind>(name)) return *kind;
   throw std::invalid_argument("unknown name \"" + name + "\"");
 }
 
