@@ -16,7 +16,7 @@
 #include "worker/data/prepared_data.h"
 #include "worker/lpips.h"
 #include "worker/training_group.h"
-#include "worker/unet.h"
+#include "worker/bokeh_net.h"
 
 namespace bokeh::worker {
 
@@ -73,6 +73,6 @@ class TrainingInterrupted : public std::runtime_error {
 common::TrainResult train_run(const common::TrainConfig& config, const PreparedData& data, const TrainOptions& options);
 
 // Lays the model's 4-d parameters (the convolutions' weights) out in `format`, as train_run does.
-void lay_out(UNet& model, torch::MemoryFormat format);
+void lay_out(const BokehNet& model, torch::MemoryFormat format);
 
 }  // namespace bokeh::worker

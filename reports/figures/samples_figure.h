@@ -12,7 +12,7 @@
 
 #include "worker/data/image_io.h"
 #include "worker/data/image_tensor.h"
-#include "worker/unet.h"
+#include "worker/bokeh_net.h"
 
 namespace bokeh::reports {
 
@@ -20,7 +20,7 @@ inline constexpr int64_t kSampleGap = 4;  // white pixels between and around the
 
 struct SampleColumn {
   std::string run;
-  worker::UNet model;  // in eval mode
+  worker::BokehNet model;  // in eval mode
 };
 
 // inputs, targets: uint8 (N, 3, H, W). One row per image: input, target, then each column's output

@@ -15,6 +15,7 @@
 #include "reports/sweep_fixture.h"
 #include "support/process_runner.h"
 #include "worker/checkpoint.h"
+#include "worker/unet.h"
 
 using namespace bokeh;
 

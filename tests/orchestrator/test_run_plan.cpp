@@ -8,7 +8,7 @@
 #include <set>
 
 #include "common/run_settings.h"
-#include "common/unet_size.h"
+#include "common/model_arch.h"
 #include "orchestrator/spec/run_plan.h"
 #include "orchestrator/spec/spec.h"
 
@@ -218,11 +218,11 @@ TEST_CASE("cost = forward FLOPs x (3 x train + val) x epochs", "[run_plan]") {
       "  - {name: a, model.width: 8, train.epochs: 2}\n"
       "  - {name: b, model.width: 8, train.epochs: 6}\n"
       "  - {name: c, model.width: 16, train.epochs: 2}\n");
-  const double forward = forward_flops({8, 3, true}, 32, 32);
+  const double forward = model_facts("unet").forward_flops({8, 3, true}, 32, 32);
   CHECK(p.runs[0].cost_flops == Approx(forward * (3 * 4 + 2) * 2));
   CHECK(p.runs[1].cost_flops == Approx(3 * p.runs[0].cost_flops));
   // Doubling the width roughly quadruples the FLOPs of every conv but the first and the last.
   CHECK(p.runs[2].cost_flops / p.runs[0].cost_flops == Approx(4).epsilon(0.15));
   // The closed form equals a built U-Net's count (tests/worker/test_unet.cpp checks that).
-  CHECK(p.runs[0].params == unet_parameters({8, 3, true}));
+  CHECK(p.runs[0].params == model_facts("unet").parameters({8, 3, true}));
 }

@@ -17,6 +17,7 @@
 #include "reports/tables/table_format.h"
 #include "support/process_runner.h"
 #include "worker/checkpoint.h"
+#include "worker/unet.h"
 #include "worker/data/image_io.h"
 #include "worker/png16_fixtures.h"
 
@@ -117,7 +118,7 @@ TEST_CASE("render applies the best run's checkpoint and keeps the photo's size",
   const worker::Image rendered = worker::read_image(out);
   CHECK(rendered.width == 45);
   CHECK(rendered.height == 33);
-  worker::UNet model = worker::load_best_model(dir, common::ModelConfig{8, 2, true});
+  worker::BokehNet model = worker::load_best_model(dir, common::ModelConfig{8, 2, true});
   const worker::Image expected = reports::render_image(model, photo, 0);
   int max_diff = 0, changed = 0;
   for (size_t i = 0; i < expected.rgb.size(); ++i) {
