@@ -226,3 +226,19 @@ TEST_CASE("cost = forward FLOPs x (3 x train + val) x epochs", "[run_plan]") {
   // The closed form equals a built U-Net's count (tests/worker/test_unet.cpp checks that).
   CHECK(p.runs[0].params == model_facts("unet").parameters({8, 3, true}));
 }
+
+TEST_CASE("model.arch set to unet plans the run, key and seed of leaving it out, and an unknown arch is refused",
+          "[run_plan]") {
+  const RunPlan p = plan("base: {loss.lpips: 0}\nruns:\n  - {name: a}\n  - {name: b, model.arch: unet}\n", 3);
+  CHECK(p.runs.size() == 1);
+  CHECK(p.duplicates.size() == 1);
+  const Spec forced = parse_spec("sweep: t\nseed: 3\n" + kData + "base: {loss.lpips: 0}\nruns:\n  - {name: a}\n",
+                                 "t.yaml", {"model.arch=unet"});
+  const RunPlan q = plan_runs(forced);
+  CHECK(q.runs.at(0).key == p.runs.at(0).key);
+  CHECK(q.runs.at(0).seed == p.runs.at(0).seed);
+  CHECK(q.runs.at(0).config.at("model").dump() == R"({"batch_norm":true,"depth":3,"width":32})");
+  CHECK(q.runs.at(0).params == 467'235);  // Table 1's 0.47M, from the U-Net's facts
+  CHECK_THROWS_WITH(plan("base: {loss.lpips: 0, model.arch: pynet}\n"),
+                    Catch::Contains("model.arch") && Catch::Contains("must be one of unet"));
+}
