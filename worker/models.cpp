@@ -1,7 +1,10 @@
 // The registry of model modules by model.arch (one line per architecture), and parameter counts.
 #include "worker/models.h"
 
+#include <fmt/format.h>
+
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "common/model_arch.h"
@@ -14,7 +17,10 @@ BokehNet make_model(const common::ModelConfig& config) {
   static const std::map<std::string, Maker> makers = {
       {"unet", [](const common::ModelConfig& c) -> BokehNet { return UNet(c); }},
   };
-  return makers.at(common::model_facts(config).name())(config);
+  const auto maker = makers.find(common::model_facts(config).name());  // an unknown arch throws here
+  if (maker == makers.end())
+    throw std::logic_error(fmt::format("model.arch \"{}\" has facts (common/) but no module here", config.arch));
+  return maker->second(config);
 }
 
 int64_t parameter_count(torch::nn::Module& module) {

@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "common/model_arch.h"
+#include "worker/model_tensors.h"
+#include "worker/models.h"
 #include "worker/unet.h"
 
 using bokeh::common::ModelConfig;
@@ -77,4 +79,20 @@ TEST_CASE("forward FLOPs: closed form for a depth-1 net, scaling with pixels", "
   CHECK(unet_flops(ModelConfig{w, 1, false}, H, W) == Approx(per_pixel * H * W));
   const ModelConfig big{64, 4, true};
   CHECK(unet_flops(big, 256, 256) == Approx(4 * unet_flops(big, 128, 128)).epsilon(0.01));
+}
+
+TEST_CASE("make_model builds the run's arch: the U-Net of constructing it directly, draw for draw", "[unet]") {
+  const ModelConfig config{4, 2, true};
+  torch::manual_seed(5);
+  const UNet direct(config);
+  const float next_direct = torch::rand({1}).item<float>();
+  torch::manual_seed(5);
+  const bokeh::worker::BokehNet made = bokeh::worker::make_model(config);
+  CHECK(torch::rand({1}).item<float>() == next_direct);  // the same random numbers drawn
+  CHECK(bokeh::test::same_tensors(direct, made));
+  CHECK(made->config().arch == "unet");
+  CHECK(made->config().width == 4);
+  ModelConfig unknown = config;
+  unknown.arch = "pynet";
+  CHECK_THROWS_AS(bokeh::worker::make_model(unknown), std::invalid_argument);
 }
