@@ -7,12 +7,13 @@
 
 namespace bokeh::common {
 
-// U-Net shape (study Algorithm 1): `width` channels at the first level, doubling per level;
-// `depth` encoder blocks (depth - 1 max-pools).
+// The model: its architecture (common/model_arch.h) and shape. The U-Net's (study Algorithm 1):
+// `width` channels at the first level, doubling per level; `depth` encoder blocks (depth - 1 max-pools).
 struct ModelConfig {
   int64_t width = 32;
   int64_t depth = 3;
   bool batch_norm = true;
+  std::string arch = "unet";
 };
 
 // Focus-weighted L1 over a Gaussian pyramid (study 4.3); see training/focus_l1.h for the meaning

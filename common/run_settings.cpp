@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "common/model_arch.h"
+
 namespace bokeh::common {
 namespace {
 
@@ -66,10 +68,21 @@ Setting scheduler_choice() {
   return s;
 }
 
+// model.arch: one of the registered architectures (common/model_arch.h); absent from configs at its default.
+Setting arch_choice() {
+  std::vector<std::string> names;
+  for (const ModelFacts* arch : model_archs()) names.push_back(arch->name());
+  Setting s = choice(
+      "model.arch", [](auto& c) -> auto& { return c.model.arch; }, std::move(names));
+  s.omitted_at_default = true;
+  return s;
+}
+
 std::vector<Setting> make_settings() {
   // Every number has both bounds (sweeps/README.md's table): beyond them a run is meaningless or
   // cannot fit any machine, and failing at validation beats failing every run at training.
   return {
+      arch_choice(),
       integer(
           "model.width", [](auto& c) -> auto& { return c.model.width; }, 1, 1024),
       integer(
@@ -169,11 +182,23 @@ std::optional<std::string> range_error(const Setting& setting, const json& value
 
 const json& setting_value(const json& config, const std::string& path) {
   const auto p = pointer(path);
-  if (!config.contains(p)) throw std::runtime_error(fmt::format("run config lacks \"{}\"", path));
+  if (!config.contains(p)) {
+    const Setting* setting = find_setting(path);
+    if (setting && setting->omitted_at_default) return setting->default_value;
+    throw std::runtime_error(fmt::format("run config lacks \"{}\"", path));
+  }
   return config.at(p);
 }
 
-void set_setting_value(json& config, const std::string& path, json value) { config[pointer(path)] = std::move(value); }
+void set_setting_value(json& config, const std::string& path, json value) {
+  const Setting* setting = find_setting(path);
+  const auto p = pointer(path);
+  if (setting && setting->omitted_at_default && value == setting->default_value) {
+    if (config.contains(p)) config.at(p.parent_pointer()).erase(p.back());
+    return;
+  }
+  config[p] = std::move(value);
+}
 
 std::string format_setting_value(const json& value) {
   if (value.is_string()) return value.get<std::string>();
@@ -213,7 +238,7 @@ TrainConfig train_config_from_json(const json& config, uint64_t seed) {
   for (const Setting& s : run_settings()) {
     const json* value = find_key(config, s.path);
     if (!value) {
-      if (s.path == "train.precision") continue;
+      if (s.path == "train.precision" || s.omitted_at_default) continue;
       throw ConfigKeyError(s.path, "");
     }
     try {

@@ -31,6 +31,9 @@ struct Setting {
   std::function<nlohmann::json(const TrainConfig&)> read;          // the setting's value in a config
   std::function<void(TrainConfig&, const nlohmann::json&)> write;  // throws nlohmann::json's type_error
   nlohmann::json default_value;                                    // read(TrainConfig{}): the study's default
+  // Left out of a canonical config at its default, and read as the default where absent: a setting added
+  // after runs were stored (their configs lack it), so their keys, seeds and fingerprints stay as they were.
+  bool omitted_at_default = false;
 };
 
 // Every run setting, in the order sweeps/README.md lists them.
@@ -49,12 +52,13 @@ std::string range_text(const Setting& setting);
 // A setting value as short text: 32, 0.5, 2e-4 (exponent form below 0.01), true, plateau.
 std::string format_setting_value(const nlohmann::json& value);
 
-// Value of a dotted path in a nested config.
+// Value of a dotted path in a nested config (an omitted_at_default setting's default where absent).
 const nlohmann::json& setting_value(const nlohmann::json& config, const std::string& path);
+// Sets it; an omitted_at_default setting at its default is removed instead (the config stays canonical).
 void set_setting_value(nlohmann::json& config, const std::string& path, nlohmann::json value);
 
-// The one writer: every setting of `config` as nested canonical JSON ({"loss": {...}, "model": {...},
-// "train": {...}}); the seed is not a setting (runs carry it beside their config).
+// The one writer: every setting of `config` (but an omitted_at_default one at its default) as nested canonical JSON
+// ({"loss": {...}, "model": {...}, "train": {...}}); the seed is not a setting (runs carry it beside their config).
 nlohmann::json run_config_json(const TrainConfig& config);
 
 // Every setting at its default: run_config_json(TrainConfig{}).
@@ -78,7 +82,8 @@ class ConfigKeyError : public std::runtime_error {
 // The one reader: every run setting of `config`, with `seed` as the run's seed. train.scheduler
 // "plateau" enables the scheduler, any other choice disables it. Numbers convert as nlohmann::json's
 // get<T>() does. Throws ConfigKeyError for the first setting (in the table's order) missing or mistyped.
-// A config without train.precision (runs stored before the setting existed) was trained in fp32.
+// A config without train.precision (runs stored before the setting existed) was trained in fp32; one
+// without an omitted_at_default setting (model.arch) has its default.
 TrainConfig train_config_from_json(const nlohmann::json& config, uint64_t seed = 0);
 
 // Repeats (`repeats: K`): repeat r > 0 of a configuration carries the top-level "repeat": r in its

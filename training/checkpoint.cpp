@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -12,6 +13,8 @@
 
 #include "common/atomic_file.h"
 #include "common/content_hash.h"
+#include "common/model_arch.h"
+#include "training/models.h"
 
 namespace bokeh::training {
 
@@ -120,15 +123,39 @@ std::vector<common::EpochFigures> history_from(const torch::Tensor& tensor, cons
   return history;
 }
 
+// The model a file holds, as written beside its weights.
+void write_descriptor(OutputArchive& archive, const common::ModelConfig& model) {
+  archive.write("model_descriptor", c10::IValue(common::model_descriptor(model).dump()));
+}
+
+// The descriptor a file holds; nullopt when it has none (written before descriptors).
+std::optional<nlohmann::json> read_descriptor(InputArchive& archive, const fs::path& file) {
+  c10::IValue text;
+  if (!archive.try_read("model_descriptor", text)) return std::nullopt;
+  nlohmann::json descriptor = nlohmann::json::parse(text.toStringRef(), nullptr, /*allow_exceptions=*/false);
+  if (!descriptor.is_object())
+    throw std::runtime_error(fmt::format("{} holds a malformed model descriptor", file.string()));
+  return descriptor;
+}
+
+// Refuses a file holding another model than `model`, naming both.
+void check_model(const nlohmann::json& held, const common::ModelConfig& model, const fs::path& file, const char* what) {
+  const nlohmann::json want = common::model_descriptor(model);
+  if (held != want)
+    throw std::runtime_error(fmt::format("{} {} holds a {}; this run's model is a {}", what, file.string(),
+                                         common::describe_model(held), common::describe_model(want)));
+}
+
 }  // namespace
 
-void save_checkpoint(const fs::path& file, const std::string& fingerprint, const torch::nn::Module& model,
+void save_checkpoint(const fs::path& file, const std::string& fingerprint, const BokehNetImpl& model,
                      const torch::optim::Optimizer& optimizer, const TrainingState& state, const fs::path& previous,
                      const std::string& owner) {
   OutputArchive archive;
   archive.write("format", c10::IValue(std::string(kCheckpointFormat)));
   archive.write("fingerprint", c10::IValue(fingerprint));
   archive.write("owner", c10::IValue(owner));
+  write_descriptor(archive, model.config());
   OutputArchive model_archive, optimizer_archive;
   model.save(model_archive);
   optimizer.save(optimizer_archive);
@@ -150,7 +177,7 @@ void save_checkpoint(const fs::path& file, const std::string& fingerprint, const
   write_archive(archive, file, previous);
 }
 
-TrainingState load_checkpoint(const fs::path& file, const std::string& fingerprint, torch::nn::Module& model,
+TrainingState load_checkpoint(const fs::path& file, const std::string& fingerprint, BokehNetImpl& model,
                               torch::optim::Optimizer& optimizer, const torch::Device& device,
                               const std::string& owner) {
   return read_archive(file, kCheckpointFormat, "checkpoint", device, [&](InputArchive& archive) {
@@ -168,6 +195,8 @@ TrainingState load_checkpoint(const fs::path& file, const std::string& fingerpri
       throw ForeignCheckpoint(
           fmt::format("checkpoint {} belongs to another run: it was written for [{}], this run is [{}]", file.string(),
                       saved_fingerprint.toStringRef(), fingerprint));
+    if (const std::optional<nlohmann::json> held = read_descriptor(archive, file))
+      check_model(*held, model.config(), file, "checkpoint");
     InputArchive model_archive, optimizer_archive;
     archive.read("model", model_archive);
     archive.read("optimizer", optimizer_archive);
@@ -196,28 +225,27 @@ TrainingState load_checkpoint(const fs::path& file, const std::string& fingerpri
   });
 }
 
-void save_weights(const fs::path& file, const UNet& model) {
+void save_weights(const fs::path& file, const BokehNet& model) {
   OutputArchive archive, model_archive;
   archive.write("format", c10::IValue(std::string(kWeightsFormat)));
-  archive.write("width", c10::IValue(model->config().width));
-  archive.write("depth", c10::IValue(model->config().depth));
-  archive.write("batch_norm", c10::IValue(model->config().batch_norm));
+  write_descriptor(archive, model->config());
   model->save(model_archive);
   archive.write("model", model_archive);
   write_archive(archive, file);
 }
 
-void load_weights(const fs::path& file, UNet& model, const torch::Device& device) {
+void load_weights(const fs::path& file, BokehNet model, const torch::Device& device) {
   read_archive(file, kWeightsFormat, "weights file", device, [&](InputArchive& archive) {
-    const common::ModelConfig& want = model->config();
-    const int64_t width = read_int(archive, "width"), depth = read_int(archive, "depth");
-    c10::IValue batch_norm;
-    archive.read("batch_norm", batch_norm);
-    if (width != want.width || depth != want.depth || batch_norm.toBool() != want.batch_norm)
-      throw std::runtime_error(
-          fmt::format("weights file {} holds a U-Net of width {}, depth {}, batch norm {}; expected width {}, depth "
-                      "{}, batch norm {}",
-                      file.string(), width, depth, batch_norm.toBool(), want.width, want.depth, want.batch_norm));
+    std::optional<nlohmann::json> held = read_descriptor(archive, file);
+    if (!held) {  // written before descriptors: a U-Net, its shape in three keys
+      c10::IValue batch_norm;
+      archive.read("batch_norm", batch_norm);
+      held = {{"arch", "unet"},
+              {"width", read_int(archive, "width")},
+              {"depth", read_int(archive, "depth")},
+              {"batch_norm", batch_norm.toBool()}};
+    }
+    check_model(*held, model->config(), file, "weights file");
     InputArchive model_archive;
     archive.read("model", model_archive);
     model->load(model_archive);
@@ -225,8 +253,8 @@ void load_weights(const fs::path& file, UNet& model, const torch::Device& device
   });
 }
 
-UNet load_best_model(const fs::path& checkpoint_dir, const common::ModelConfig& config) {
-  UNet model(config);
+BokehNet load_best_model(const fs::path& checkpoint_dir, const common::ModelConfig& config) {
+  BokehNet model = make_model(config);
   load_weights(checkpoint_dir / common::kBestWeights, model, torch::kCPU);
   model->eval();
   return model;

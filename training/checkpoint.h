@@ -17,9 +17,9 @@
 #include "common/checkpoint_files.h"
 #include "common/run_config.h"
 #include "common/train_result.h"
+#include "training/bokeh_net.h"
 #include "training/loss_scaler.h"
 #include "training/plateau_scheduler.h"
-#include "training/unet.h"
 
 namespace bokeh::training {
 
@@ -53,27 +53,30 @@ class ForeignCheckpoint : public std::runtime_error {
 
 // Writes last.pt atomically; with `previous`, the file it replaces is kept under that name (prev.pt).
 // `fingerprint` names the run's settings and `owner` who may continue it (the sweep instance and the
-// data's identity); loading compares both.
-void save_checkpoint(const std::filesystem::path& file, const std::string& fingerprint, const torch::nn::Module& model,
+// data's identity); loading compares both. The file names the model (common::model_descriptor).
+void save_checkpoint(const std::filesystem::path& file, const std::string& fingerprint, const BokehNetImpl& model,
                      const torch::optim::Optimizer& optimizer, const TrainingState& state,
                      const std::filesystem::path& previous = {}, const std::string& owner = {});
 
 // Restores model and optimizer (already built for the same run, on `device`) and returns the rest.
 // Throws CorruptCheckpoint when its checksum fails (nothing restored), ForeignCheckpoint when it was
 // written for another run (a different fingerprint) or another owner (a checkpoint without an owner
-// has owner ""), std::runtime_error naming the file when it is unreadable or not a checkpoint.
-TrainingState load_checkpoint(const std::filesystem::path& file, const std::string& fingerprint,
-                              torch::nn::Module& model, torch::optim::Optimizer& optimizer, const torch::Device& device,
+// has owner ""), std::runtime_error naming the file when it is unreadable or not a checkpoint, or names
+// another model than `model` (a checkpoint written before model descriptors is vouched for by its fingerprint).
+TrainingState load_checkpoint(const std::filesystem::path& file, const std::string& fingerprint, BokehNetImpl& model,
+                              torch::optim::Optimizer& optimizer, const torch::Device& device,
                               const std::string& owner = {});
 
-// best.pt: the U-Net's weights and buffers with its shape. Written atomically.
-void save_weights(const std::filesystem::path& file, const UNet& model);
+// best.pt: the model's weights and buffers with its descriptor (arch and shape). Written atomically.
+void save_weights(const std::filesystem::path& file, const BokehNet& model);
 
-// Loads best.pt into `model` (on `device`); throws std::runtime_error naming the file when it is
-// unreadable or foreign, or holds a U-Net of another shape.
-void load_weights(const std::filesystem::path& file, UNet& model, const torch::Device& device);
+// Loads best.pt into the module `model` points to (on `device`); throws std::runtime_error naming the
+// file when it is unreadable or foreign, or holds another model (naming both). A file written before
+// model descriptors holds a U-Net of the width, depth and batch norm it records.
+void load_weights(const std::filesystem::path& file, BokehNet model, const torch::Device& device);
 
-// The best weights of a run whose checkpoints are in `checkpoint_dir`, on the CPU, in eval mode.
-UNet load_best_model(const std::filesystem::path& checkpoint_dir, const common::ModelConfig& config);
+// The best weights of a run whose checkpoints are in `checkpoint_dir`, in the model `config` names,
+// on the CPU, in eval mode.
+BokehNet load_best_model(const std::filesystem::path& checkpoint_dir, const common::ModelConfig& config);
 
 }  // namespace bokeh::training

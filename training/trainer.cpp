@@ -15,15 +15,16 @@
 
 #include "common/atomic_file.h"
 #include "common/checkpoint_files.h"
+#include "common/model_arch.h"
 #include "training/bokeh_loss.h"
 #include "training/data/batches.h"
 #include "training/device_memory.h"
 #include "training/image_metrics.h"
 #include "training/loss_scaler.h"
+#include "training/models.h"
 #include "training/plateau_scheduler.h"
 #include "training/precision.h"
 #include "training/ssim.h"
-#include "training/unet.h"
 
 namespace bokeh::training {
 
@@ -56,11 +57,11 @@ std::string run_fingerprint(const common::TrainConfig& c, Precision precision, c
   const auto& f = c.loss.focus;
   const auto& s = c.scheduler;
   return fmt::format(
-      "model {} {} {}; loss {} {} {} focus {} {} {}; scheduler {} {} {} {} {} {}; lr {} batch {} "
+      "model {}; loss {} {} {} focus {} {} {}; scheduler {} {} {} {} {} {}; lr {} batch {} "
       "weight_decay {} augment {} seed {} precision {}; data {}x{} {}/{}/{}",
-      c.model.width, c.model.depth, c.model.batch_norm, c.loss.l1, c.loss.ssim, c.loss.lpips, f.levels,
-      f.in_focus_weight, f.mask_scale, s.enabled, s.factor, s.patience, s.threshold, s.cooldown, s.min_lr, c.lr,
-      c.batch_size, c.weight_decay, c.augment, c.seed, precision_name(precision), data.height(), data.width(),
+      common::model_fingerprint(c.model), c.loss.l1, c.loss.ssim, c.loss.lpips, f.levels, f.in_focus_weight,
+      f.mask_scale, s.enabled, s.factor, s.patience, s.threshold, s.cooldown, s.min_lr, c.lr, c.batch_size,
+      c.weight_decay, c.augment, c.seed, precision_name(precision), data.height(), data.width(),
       data.size(Split::train), data.size(Split::validation), data.size(Split::test));
 }
 
@@ -94,7 +95,7 @@ void poll_stop(const TrainOptions& options, int64_t epoch, const char* phase, in
 struct Run {
   const common::TrainConfig& config;
   const TrainOptions& options;
-  UNet& model;
+  BokehNet& model;
   const BokehLoss& loss;
   const BatchSource& source;
   Precision precision;
@@ -237,14 +238,14 @@ common::TestMetrics test_metrics(const Run& run, const Lpips& lpips) {
 }
 
 // Copies of the model's parameters and buffers (the best weights when there is no checkpoint dir).
-std::vector<torch::Tensor> snapshot(const UNet& model) {
+std::vector<torch::Tensor> snapshot(const BokehNet& model) {
   std::vector<torch::Tensor> tensors;
   for (const auto& t : model->parameters()) tensors.push_back(t.detach().clone());
   for (const auto& t : model->buffers()) tensors.push_back(t.detach().clone());
   return tensors;
 }
 
-void restore(UNet& model, const std::vector<torch::Tensor>& tensors) {
+void restore(BokehNet& model, const std::vector<torch::Tensor>& tensors) {
   torch::NoGradGuard no_grad;
   size_t i = 0;
   for (auto& t : model->parameters()) t.copy_(tensors[i++]);
@@ -264,7 +265,7 @@ fs::path set_aside(const fs::path& file) {
 // The newest intact checkpoint restored into model and optimizer: last.pt, else prev.pt, else none (the
 // run starts from scratch). A corrupt one is passed over and said once, through on_notice.
 std::optional<TrainingState> resume(const TrainOptions& options, const std::string& fingerprint,
-                                    const std::string& owner, UNet& model, torch::optim::Optimizer& optimizer) {
+                                    const std::string& owner, BokehNet& model, torch::optim::Optimizer& optimizer) {
   std::string passed_over;
   for (const char* name : {common::kLastCheckpoint, common::kPreviousCheckpoint}) {
     const fs::path file = options.checkpoint_dir / name;
@@ -303,9 +304,10 @@ template <typename Body>
 auto guard_memory(const common::TrainConfig& config, const PreparedData& data, const torch::Device& device,
                   const std::string& phase, Body body) {
   const auto line = [&] {
-    return out_of_memory_line(device, config.batch_size,
-                              fmt::format("{} (U-Net width {}, depth {} at {}x{})", phase, config.model.width,
-                                          config.model.depth, data.height(), data.width()));
+    return out_of_memory_line(
+        device, config.batch_size,
+        fmt::format("{} ({} at {}x{})", phase, common::model_facts(config.model).shape(config.model), data.height(),
+                    data.width()));
   };
   try {
     return body();
@@ -321,7 +323,7 @@ auto guard_memory(const common::TrainConfig& config, const PreparedData& data, c
 
 }  // namespace
 
-void lay_out(UNet& model, torch::MemoryFormat format) {
+void lay_out(const BokehNet& model, torch::MemoryFormat format) {
   if (format == torch::MemoryFormat::Contiguous) return;
   torch::NoGradGuard no_grad;
   for (auto& parameter : model->parameters())
@@ -334,7 +336,7 @@ common::TrainResult train_run(const common::TrainConfig& config, const PreparedD
   const torch::Device& device = options.device;
   const Precision precision = resolve_precision(config.precision, device);
   torch::manual_seed(config.seed);
-  UNet model(config.model);
+  BokehNet model = make_model(config.model);
   model->to(device);
   lay_out(model, options.memory_format);
   auto optimizer = make_optimizer(config, model->parameters());

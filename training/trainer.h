@@ -16,7 +16,7 @@
 #include "training/data/prepared_data.h"
 #include "training/lpips.h"
 #include "training/training_group.h"
-#include "training/unet.h"
+#include "training/bokeh_net.h"
 
 namespace bokeh::training {
 
@@ -73,6 +73,6 @@ class TrainingInterrupted : public std::runtime_error {
 common::TrainResult train_run(const common::TrainConfig& config, const PreparedData& data, const TrainOptions& options);
 
 // Lays the model's 4-d parameters (the convolutions' weights) out in `format`, as train_run does.
-void lay_out(UNet& model, torch::MemoryFormat format);
+void lay_out(const BokehNet& model, torch::MemoryFormat format);
 
 }  // namespace bokeh::training

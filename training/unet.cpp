@@ -1,4 +1,4 @@
-// The Vanilla U-Net (study Algorithm 1) and the parameter count of a built module.
+// The Vanilla U-Net (study Algorithm 1).
 #include "training/unet.h"
 
 #include <stdexcept>
@@ -67,12 +67,6 @@ torch::Tensor UNetImpl::forward(torch::Tensor x) {
     x = decoders_[i]->as<ConvBlock>()->forward(torch::cat({up, skip}, 1));
   }
   return torch::sigmoid(head_->forward(x));
-}
-
-int64_t parameter_count(torch::nn::Module& module) {
-  int64_t count = 0;
-  for (const auto& p : module.parameters()) count += p.numel();
-  return count;
 }
 
 }  // namespace bokeh::training

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "common/run_config.h"
+#include "training/bokeh_net.h"
 
 namespace bokeh::training {
 
@@ -22,11 +23,11 @@ class ConvBlockImpl : public torch::nn::Module {
 };
 TORCH_MODULE(ConvBlock);
 
-class UNetImpl : public torch::nn::Module {
+class UNetImpl : public BokehNetImpl {
  public:
   explicit UNetImpl(const common::ModelConfig& config);
-  torch::Tensor forward(torch::Tensor x);  // x: (B, 3, H, W) in [0, 1] -> (B, 3, H, W) in (0, 1)
-  const common::ModelConfig& config() const { return config_; }
+  torch::Tensor forward(torch::Tensor x) override;  // x: (B, 3, H, W) in [0, 1] -> (B, 3, H, W) in (0, 1)
+  const common::ModelConfig& config() const override { return config_; }
 
  private:
   common::ModelConfig config_;
@@ -36,8 +37,5 @@ class UNetImpl : public torch::nn::Module {
   torch::nn::Conv2d head_{nullptr};
 };
 TORCH_MODULE(UNet);
-
-// Number of trainable parameters.
-int64_t parameter_count(torch::nn::Module& module);
 
 }  // namespace bokeh::training

@@ -1,4 +1,4 @@
-// Size and cost of a planned run: the U-Net's parameter count and the training FLOPs estimate the
+// Size and cost of a planned run: the model's parameter count and the training FLOPs estimate the
 // coordinator schedules by (longest first) and `sweep --dry-run` prints.
 #pragma once
 
@@ -8,7 +8,7 @@
 
 namespace bokeh::orchestrator {
 
-// Trainable parameters of the U-Net (its closed form; exact, as Table 1 prints).
+// Trainable parameters of the model (its facts' closed form; exact, as Table 1 prints).
 int64_t model_parameters(const common::ModelConfig& model);
 
 // Estimated FLOPs of a whole run at the data's resolution: forward FLOPs per image x 3 (forward

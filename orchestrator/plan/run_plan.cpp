@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "common/model_arch.h"
 #include "common/run_settings.h"
 #include "orchestrator/plan/run_cost.h"
 #include "orchestrator/plan/search_points.h"
@@ -92,15 +93,13 @@ void check(const Candidate& c, const Spec& spec) {
                                 "ranks, so the batch size must be a multiple of {}",
                                 c.shown("train.batch_size"), ranks, ranks));
   }
-  for (const char* path : {"model.depth", "loss.focus.levels"}) {
-    const int64_t levels = c.integer(path);
-    if (levels > 62 || (int64_t{1} << (levels - 1)) > side) {
-      throw SpecError(c.place(path),
-                      fmt::format("is {} but data is {}x{}: its {} halvings need both sides >= {}", c.shown(path),
-                                  spec.data.height, spec.data.width, levels - 1,
-                                  levels > 62 ? std::string("2^61") : std::to_string(int64_t{1} << (levels - 1))));
-    }
-  }
+  const common::ModelConfig model = common::train_config_from_json(c.config).model;
+  if (std::optional<common::SizeProblem> problem =
+          common::model_facts(model).size_problem(model, spec.data.height, spec.data.width))
+    throw SpecError(c.place(problem->setting), fmt::format("is {} but {}", c.shown(problem->setting), problem->reason));
+  if (std::optional<std::string> reason =
+          common::halving_problem(c.integer("loss.focus.levels"), spec.data.height, spec.data.width))
+    throw SpecError(c.place("loss.focus.levels"), fmt::format("is {} but {}", c.shown("loss.focus.levels"), *reason));
 }
 
 void add_grid_points(const Spec& spec, const std::function<void(Candidate)>& finish) {

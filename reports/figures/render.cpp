@@ -1,6 +1,7 @@
 // Padding and overlapping-tile inference for `render` (render_photo) and the sample figures.
 #include "reports/figures/render.h"
 
+#include "common/model_arch.h"
 #include "reports/figures/render_photo.h"
 #include "training/checkpoint.h"
 
@@ -27,17 +28,10 @@ torch::Tensor pad_to_multiple(const torch::Tensor& x, int64_t factor) {
 
 }  // namespace
 
-int64_t receptive_radius(int64_t depth) {
-  // Per level l (pixels there are 2^l input pixels wide): each 3x3 conv reaches 2^l further; two
-  // per encoder level (l = 0..depth-1) and per decoder level (l = 0..depth-2); each 2x2 max-pool
-  // and each stride-2 transposed conv between levels l and l+1 at most 2^l more.
-  // Sum: 2(2^depth - 1) + 2(2^(depth-1) - 1) + 2(2^(depth-1) - 1) = 2^(depth+2) - 6.
-  return (int64_t{1} << (depth + 2)) - 6;
-}
-
-torch::Tensor render_tensor(training::UNet& model, const torch::Tensor& x, int64_t tile) {
+torch::Tensor render_tensor(training::BokehNet model, const torch::Tensor& x, int64_t tile) {
   torch::NoGradGuard no_grad;
-  const int64_t factor = int64_t{1} << (model->config().depth - 1);
+  const common::ModelFacts& facts = common::model_facts(model->config());
+  const int64_t factor = facts.pooling_factor(model->config());
   const int64_t h = x.size(2), w = x.size(3);
   const torch::Tensor padded = pad_to_multiple(x, factor);  // (1, 3, H', W')
   const int64_t ph = padded.size(2), pw = padded.size(3);
@@ -45,7 +39,7 @@ torch::Tensor render_tensor(training::UNet& model, const torch::Tensor& x, int64
     return model->forward(padded).slice(2, 0, h).slice(3, 0, w);
   }
   const int64_t core = round_up(tile, factor);
-  const int64_t margin = round_up(receptive_radius(model->config().depth), factor);
+  const int64_t margin = round_up(facts.receptive_radius(model->config()), factor);
   torch::Tensor out = torch::empty_like(padded);
   for (int64_t y0 = 0; y0 < ph; y0 += core) {
     for (int64_t x0 = 0; x0 < pw; x0 += core) {
@@ -60,16 +54,16 @@ torch::Tensor render_tensor(training::UNet& model, const torch::Tensor& x, int64
   return out.slice(2, 0, h).slice(3, 0, w);
 }
 
-training::Image render_image(training::UNet& model, const training::Image& input, int64_t tile) {
+training::Image render_image(training::BokehNet model, const training::Image& input, int64_t tile) {
   const torch::Tensor x = training::image_to_tensor(input).unsqueeze(0);  // (1, 3, H, W)
   return training::tensor_to_image(render_tensor(model, x, tile).squeeze(0));
 }
 
 PhotoSize render_photo(const std::filesystem::path& checkpoint_dir, const common::ModelConfig& model,
                        const std::filesystem::path& input, const std::filesystem::path& output, int64_t tile) {
-  training::UNet unet = training::load_best_model(checkpoint_dir, model);
+  const training::BokehNet net = training::load_best_model(checkpoint_dir, model);
   const training::Image photo = training::read_image(input);
-  training::write_image(output, render_image(unet, photo, tile));
+  training::write_image(output, render_image(net, photo, tile));
   return PhotoSize{photo.width, photo.height};
 }
 

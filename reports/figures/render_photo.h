@@ -13,7 +13,7 @@ struct PhotoSize {
   int64_t width = 0, height = 0;
 };
 
-// Loads the best weights under `checkpoint_dir` into a U-Net of `model`'s shape, renders `input`
+// Loads the best weights under `checkpoint_dir` into the model `model` names (arch and shape), renders `input`
 // (render_image, tiles of `tile` pixels; 0: whole) and writes `output` (.png or .jpg). Returns the
 // photo's size. Throws naming the file that cannot be read or written.
 PhotoSize render_photo(const std::filesystem::path& checkpoint_dir, const common::ModelConfig& model,

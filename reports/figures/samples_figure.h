@@ -12,7 +12,7 @@
 
 #include "training/data/image_io.h"
 #include "training/data/image_tensor.h"
-#include "training/unet.h"
+#include "training/bokeh_net.h"
 
 namespace bokeh::reports {
 
@@ -20,7 +20,7 @@ inline constexpr int64_t kSampleGap = 4;  // white pixels between and around the
 
 struct SampleColumn {
   std::string run;
-  training::UNet model;  // in eval mode
+  training::BokehNet model;  // in eval mode
 };
 
 // inputs, targets: uint8 (N, 3, H, W). One row per image: input, target, then each column's output

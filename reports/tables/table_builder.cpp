@@ -9,11 +9,12 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <tuple>
 
+#include "common/model_arch.h"
 #include "common/result_figures.h"
 #include "reports/tables/report_error.h"
 #include "orchestrator/spec_format/canonical_spec.h"
+#include "common/run_settings.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/table_notes.h"
 
@@ -32,6 +33,33 @@ Column text_column(std::string header) { return Column{std::move(header), CellSt
 Column general(std::string header) { return Column{std::move(header), CellStyle::General, 0}; }
 Column fixed(std::string header, const Values& values, int min_decimals, int max_decimals) {
   return Column{std::move(header), CellStyle::Fixed, fit_decimals(values, min_decimals, max_decimals)};
+}
+
+// The model columns of Tables 1 and 2 for these runs (common/model_arch.h: Arch only with several archs).
+std::vector<common::ModelColumn> shown_model_columns(const std::vector<const RunSummary*>& runs) {
+  std::vector<const common::ModelFacts*> archs;
+  for (const RunSummary* r : runs) archs.push_back(&common::model_facts(r->model));
+  return common::table_model_columns(archs);
+}
+
+Column model_column(const common::ModelColumn& column) {
+  const common::SettingKind kind = common::find_setting(column.setting)->kind;
+  return kind == common::SettingKind::Boolean || kind == common::SettingKind::Choice ? text_column(column.header)
+                                                                                     : general(column.header);
+}
+
+// A run's cell in a model column: Y/N, the choice, or the number; blank where its arch lacks the setting.
+Cell model_cell(const common::ModelColumn& column, const common::ModelConfig& model) {
+  const common::ModelFacts& arch = common::model_facts(model);
+  const std::vector<std::string> settings = arch.settings();
+  if (column.setting != "model.arch" && std::find(settings.begin(), settings.end(), column.setting) == settings.end())
+    return Cell{};
+  common::TrainConfig run;
+  run.model = model;
+  const nlohmann::json value = common::find_setting(column.setting)->read(run);
+  if (value.is_boolean()) return yes_no(value.get<bool>());
+  if (value.is_string()) return text(value.get<std::string>());
+  return number(value.get<double>());
 }
 
 // A result figure's column as Tables 1-3 show it: its header, fixed decimals in its range or a count.
@@ -119,31 +147,27 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
   const Values gap = figure_values(shown, "gap");
   const Values best = figure_values(shown, "best_val_loss");
   const Values losses = concat(concat(concat(train, val), gap), ranking ? best : Values{});
+  const std::vector<common::ModelColumn> model_columns = shown_model_columns(shown);
   Table t;
   t.title = std::move(title);
-  t.columns = {text_column("Run"),
-               text_column("Data_Aug"),
-               text_column("B_norm"),
-               general("Width"),
-               general("Depth"),
-               Column{"Lr", CellStyle::Scientific, 0},
-               general("B_s"),
-               general("Epochs"),
-               figure_column("params_m", collect(shown, params_m)),
-               figure_column("runtime_min", figure_values(shown, "runtime_min")),
-               figure_column("train_loss", losses),
-               figure_column("val_loss", losses),
-               figure_column("gap", losses)};
+  t.columns = {text_column("Run"), text_column("Data_Aug")};
+  for (const common::ModelColumn& c : model_columns) t.columns.push_back(model_column(c));
+  t.columns.insert(t.columns.end(), {Column{"Lr", CellStyle::Scientific, 0}, general("B_s"), general("Epochs"),
+                                     figure_column("params_m", collect(shown, params_m)),
+                                     figure_column("runtime_min", figure_values(shown, "runtime_min")),
+                                     figure_column("train_loss", losses), figure_column("val_loss", losses),
+                                     figure_column("gap", losses)});
   if (ranking)
     t.columns.insert(t.columns.end(), {figure_column("best_val_loss", losses), figure_column("best_epoch", {})});
   const bool with_state = any_unfinished(shown);
   if (with_state) t.columns.push_back(text_column("State"));
   for (const RunSummary* r : shown) {
-    t.rows.push_back({text(r->name), yes_no(r->augment), yes_no(r->model.batch_norm),
-                      number(static_cast<double>(r->model.width)), number(static_cast<double>(r->model.depth)),
-                      number(r->lr), number(static_cast<double>(r->batch_size)), number(static_cast<double>(r->epochs)),
-                      number(params_m(*r)), figure_cell(*r, "runtime_min"), figure_cell(*r, "train_loss"),
-                      figure_cell(*r, "val_loss"), figure_cell(*r, "gap")});
+    std::vector<Cell> row = {text(r->name), yes_no(r->augment)};
+    for (const common::ModelColumn& c : model_columns) row.push_back(model_cell(c, r->model));
+    row.insert(row.end(), {number(r->lr), number(static_cast<double>(r->batch_size)),
+                           number(static_cast<double>(r->epochs)), number(params_m(*r)), figure_cell(*r, "runtime_min"),
+                           figure_cell(*r, "train_loss"), figure_cell(*r, "val_loss"), figure_cell(*r, "gap")});
+    t.rows.push_back(std::move(row));
     t.row_runs.push_back(r->id);
     if (ranking) {
       t.rows.back().push_back(figure_cell(*r, "best_val_loss"));
@@ -175,15 +199,15 @@ std::vector<const RunSummary*> named_runs(const std::vector<RunSummary>& runs, c
   return out;
 }
 
-// Per architecture (width, depth, batch norm), in order of first appearance: its best finished run;
-// when none has finished, its best run stopped early (ASHA); when none has results, its first run
-// with its state.
+// Per architecture (its model descriptor: arch and shape, e.g. the U-Net's width, depth, batch norm), in
+// order of first appearance: its best finished run; when none has finished, its best run stopped early
+// (ASHA); when none has results, its first run with its state.
 std::vector<const RunSummary*> best_per_architecture(const std::vector<RunSummary>& runs) {
-  using Architecture = std::tuple<int64_t, int64_t, bool>;
+  using Architecture = std::string;  // the descriptor's JSON text
   std::vector<Architecture> order;
   std::map<Architecture, std::vector<RunSummary>> groups;
   for (const RunSummary& r : runs) {
-    const Architecture a{r.model.width, r.model.depth, r.model.batch_norm};
+    const Architecture a = common::model_descriptor(r.model).dump();
     if (!groups.count(a)) order.push_back(a);
     groups[a].push_back(r);
   }

@@ -15,6 +15,7 @@
 #include "reports/sweep_fixture.h"
 #include "support/process_runner.h"
 #include "training/checkpoint.h"
+#include "training/unet.h"
 
 using namespace bokeh;
 

@@ -8,7 +8,7 @@
 #include <set>
 
 #include "common/run_settings.h"
-#include "common/unet_size.h"
+#include "common/model_arch.h"
 #include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec/spec.h"
 
@@ -218,11 +218,27 @@ TEST_CASE("cost = forward FLOPs x (3 x train + val) x epochs", "[run_plan]") {
       "  - {name: a, model.width: 8, train.epochs: 2}\n"
       "  - {name: b, model.width: 8, train.epochs: 6}\n"
       "  - {name: c, model.width: 16, train.epochs: 2}\n");
-  const double forward = forward_flops({8, 3, true}, 32, 32);
+  const double forward = model_facts("unet").forward_flops({8, 3, true}, 32, 32);
   CHECK(p.runs[0].cost_flops == Approx(forward * (3 * 4 + 2) * 2));
   CHECK(p.runs[1].cost_flops == Approx(3 * p.runs[0].cost_flops));
   // Doubling the width roughly quadruples the FLOPs of every conv but the first and the last.
   CHECK(p.runs[2].cost_flops / p.runs[0].cost_flops == Approx(4).epsilon(0.15));
   // The closed form equals a built U-Net's count (tests/training/test_unet.cpp checks that).
-  CHECK(p.runs[0].params == unet_parameters({8, 3, true}));
+  CHECK(p.runs[0].params == model_facts("unet").parameters({8, 3, true}));
+}
+
+TEST_CASE("model.arch set to unet plans the run, key and seed of leaving it out, and an unknown arch is refused",
+          "[run_plan]") {
+  const RunPlan p = plan("base: {loss.lpips: 0}\nruns:\n  - {name: a}\n  - {name: b, model.arch: unet}\n", 3);
+  CHECK(p.runs.size() == 1);
+  CHECK(p.duplicates.size() == 1);
+  const Spec forced = parse_spec("sweep: t\nseed: 3\n" + kData + "base: {loss.lpips: 0}\nruns:\n  - {name: a}\n",
+                                 "t.yaml", {"model.arch=unet"});
+  const RunPlan q = plan_runs(forced);
+  CHECK(q.runs.at(0).key == p.runs.at(0).key);
+  CHECK(q.runs.at(0).seed == p.runs.at(0).seed);
+  CHECK(q.runs.at(0).config.at("model").dump() == R"({"batch_norm":true,"depth":3,"width":32})");
+  CHECK(q.runs.at(0).params == 467'235);  // Table 1's 0.47M, from the U-Net's facts
+  CHECK_THROWS_WITH(plan("base: {loss.lpips: 0, model.arch: pynet}\n"),
+                    Catch::Contains("model.arch") && Catch::Contains("must be one of unet"));
 }

@@ -4,11 +4,14 @@
 #include "training/checkpoint.h"
 #include <catch2/catch.hpp>
 
+#include "common/content_hash.h"
 #include "support/temp_dir.h"
 #include "training/model_tensors.h"
+#include "training/unet.h"
 
 #include <fstream>
 #include <random>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using namespace bokeh::training;
@@ -55,6 +58,19 @@ void write_bytes(const fs::path& file, const std::string& bytes) {
 std::string read_bytes(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Writes `archive` as the checkpoint code has since checksums: the archive, then "BKSWSUM1", its
+// length and its FNV-1a hash (uint64 each, little-endian on this machine).
+void write_with_trailer(torch::serialize::OutputArchive& archive, const fs::path& file) {
+  std::ostringstream stream;
+  archive.save_to(stream);
+  std::string bytes = stream.str();
+  const uint64_t length = bytes.size(), hash = hash_text(bytes);
+  bytes += "BKSWSUM1";
+  bytes.append(reinterpret_cast<const char*>(&length), 8);
+  bytes.append(reinterpret_cast<const char*>(&hash), 8);
+  write_bytes(file, bytes);
 }
 }  // namespace
 
@@ -188,7 +204,7 @@ TEST_CASE("best weights load into an eval-mode U-Net of the same shape only", "[
   TempDir dir;
   Trained saved(5);
   save_weights(dir.path() / kBestWeights, saved.model);
-  UNet best = load_best_model(dir.path(), ModelConfig{4, 2, true});
+  BokehNet best = load_best_model(dir.path(), ModelConfig{4, 2, true});
   CHECK(same_tensors(saved.model, best));
   CHECK_FALSE(best->is_training());
   saved.model->eval();
@@ -204,4 +220,85 @@ TEST_CASE("best weights load into an eval-mode U-Net of the same shape only", "[
   CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 2, true}), Catch::Contains(file.string()));
   fs::remove(file);
   CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 2, true}), Catch::Contains(file.string()));
+}
+
+TEST_CASE("files written before model descriptors load as the U-Net they hold", "[checkpoint]") {
+  TempDir dir;
+  Trained saved(7);
+  using torch::serialize::OutputArchive;
+  // best.pt as written before model descriptors: its shape in width, depth and batch_norm.
+  OutputArchive best, best_model;
+  best.write("format", c10::IValue(std::string("bokeh-sweep weights 1")));
+  best.write("width", c10::IValue(int64_t{4}));
+  best.write("depth", c10::IValue(int64_t{2}));
+  best.write("batch_norm", c10::IValue(true));
+  saved.model->save(best_model);
+  best.write("model", best_model);
+  write_with_trailer(best, dir.path() / kBestWeights);
+  BokehNet loaded = load_best_model(dir.path(), ModelConfig{4, 2, true});
+  CHECK(same_tensors(saved.model, loaded));
+  CHECK_THROWS_WITH(load_best_model(dir.path(), ModelConfig{4, 3, true}),
+                    Catch::Contains((dir.path() / kBestWeights).string()) &&
+                        Catch::Contains("holds a U-Net width 4, depth 2, batch norm true") &&
+                        Catch::Contains("this run's model is a U-Net width 4, depth 3, batch norm true"));
+
+  // last.pt as written before model descriptors: the fingerprint vouches for the model.
+  OutputArchive last, last_model, last_optimizer;
+  // The keys (every one the code of that time wrote) with sample_state()'s values.
+  const std::vector<std::pair<std::string, c10::IValue>> entries = {{"format", std::string("bokeh-sweep checkpoint 1")},
+                                                                    {"fingerprint", std::string("run A")},
+                                                                    {"owner", std::string("sweep 1a data 00ff")},
+                                                                    {"epoch", int64_t{2}},
+                                                                    {"best_epoch", int64_t{1}},
+                                                                    {"best_val_loss", 0.123456789012345},
+                                                                    {"lr", 1.6e-4},
+                                                                    {"scheduler_best", 0.1},
+                                                                    {"scheduler_num_bad_epochs", int64_t{1}},
+                                                                    {"scheduler_cooldown_counter", int64_t{2}},
+                                                                    {"scheduler_last_epoch", int64_t{2}},
+                                                                    {"scaler_scale", 65536.0},
+                                                                    {"scaler_growth_tracker", int64_t{0}},
+                                                                    {"runtime_seconds", 12.5},
+                                                                    {"train_phase_seconds", 10.25}};
+  for (const auto& [key, value] : entries) last.write(key, value);
+  saved.model->save(last_model);
+  saved.optimizer.save(last_optimizer);
+  last.write("model", last_model);
+  last.write("optimizer", last_optimizer);
+  last.write("history", torch::tensor({1.0, 0.5, 0.123456789012345, 0.376543210987655, 2e-4, 6.0, 3.5, 2.0, 0.25, 0.2,
+                                       0.05, 2e-4, 6.5, 4.0},
+                                      torch::kFloat64)
+                            .reshape({2, 7}));
+  write_with_trailer(last, dir.path() / kLastCheckpoint);
+  Trained target(8);
+  const TrainingState back = load_checkpoint(dir.path() / kLastCheckpoint, "run A", *target.model, target.optimizer,
+                                             torch::kCPU, "sweep 1a data 00ff");
+  CHECK(same_tensors(saved.model, target.model));
+  CHECK(back.epoch == 2);
+  CHECK(back.best_val_loss == 0.123456789012345);
+  CHECK(back.lr == 1.6e-4);
+  CHECK(back.scheduler.cooldown_counter == 2);
+  CHECK(back.scaler.scale == 65536.0);
+  CHECK(back.train_phase_seconds == 10.25);
+  REQUIRE(back.history.size() == 2);
+  CHECK(back.history[1].images_per_second == 4.0);
+}
+
+TEST_CASE("a checkpoint or weights file of another model is refused naming the file and both models", "[checkpoint]") {
+  TempDir dir;
+  Trained saved(9);  // a U-Net of width 4, depth 2, batch norm
+  const fs::path last = dir.path() / kLastCheckpoint, best = dir.path() / kBestWeights;
+  save_checkpoint(last, "run A", *saved.model, saved.optimizer, sample_state());
+  save_weights(best, saved.model);
+  UNet other(ModelConfig{4, 3, true});
+  torch::optim::Adam optimizer(other->parameters(), torch::optim::AdamOptions(1e-2));
+  const auto both = Catch::Contains(
+      "holds a U-Net width 4, depth 2, batch norm true; this run's model is a U-Net "
+      "width 4, depth 3, batch norm true");
+  // The same fingerprint (a caller's mistake): the descriptor still tells the models apart.
+  CHECK_THROWS_WITH(load_checkpoint(last, "run A", *other, optimizer, torch::kCPU),
+                    Catch::Contains(last.string()) && both);
+  CHECK_THROWS_WITH(load_weights(best, other, torch::kCPU), Catch::Contains(best.string()) && both);
+  // The files name their model.
+  for (const fs::path& file : {last, best}) CHECK(read_bytes(file).find("\"arch\":\"unet\"") != std::string::npos);
 }

@@ -2,6 +2,7 @@
 // detection, PyTorch's growth and backoff rules counted out by hand, no effect when disabled, and
 // its state kept in last.pt so that a resumed run scales as an uninterrupted one.
 #include "training/checkpoint.h"
+#include "training/unet.h"
 #include "training/loss_scaler.h"
 #include <catch2/catch.hpp>
 

@@ -3,6 +3,7 @@
 // that learns with fp32 weights and fp32 metrics that an independent evaluation reproduces, and a
 // checkpoint of one precision refused by a run of another.
 #include "training/checkpoint.h"
+#include "training/unet.h"
 #include "training/data/batches.h"
 #include "training/image_metrics.h"
 #include "training/precision.h"
@@ -83,7 +84,7 @@ TEST_CASE("a bf16 run on the CPU learns, keeps fp32 weights and reports fp32 met
   REQUIRE(result.history.size() == 4);
   CHECK(result.history.back().train_loss < 0.9 * result.history.front().train_loss);
 
-  UNet model = load_best_model(options.checkpoint_dir, config.model);
+  BokehNet model = load_best_model(options.checkpoint_dir, config.model);
   for (const auto& p : model->parameters()) CHECK(p.scalar_type() == torch::kFloat32);
   // The test figures: the best weights' forward in bf16 on the test split (one batch of 4, as the
   // trainer's batch size 5 makes it), the PSNR measured in fp32 here.

@@ -6,6 +6,7 @@
 #include "training/data/prepared_data.h"
 #include "training/ssim.h"
 #include "training/trainer.h"
+#include "training/unet.h"
 #include <catch2/catch.hpp>
 
 #include "support/temp_dir.h"
@@ -105,7 +106,7 @@ TEST_CASE("a few epochs lower the loss, the result's figures are consistent", "[
   CHECK(result.parameters == parameter_count(*fresh));
 
   // Test metrics of the best weights, evaluated here by hand, one image at a time.
-  UNet model = load_best_model(options.checkpoint_dir, config.model);
+  BokehNet model = load_best_model(options.checkpoint_dir, config.model);
   const int64_t n = data->size(Split::test);
   double l1 = 0.0, psnr = 0.0, ssim_sum = 0.0;
   for (int64_t i = 0; i < n; ++i) {

@@ -1,7 +1,9 @@
 // U-Net shapes and parameter counts; expected counts come from a closed form per layer, not the model.
 #include <catch2/catch.hpp>
 
-#include "common/unet_size.h"
+#include "common/model_arch.h"
+#include "training/model_tensors.h"
+#include "training/models.h"
 #include "training/unet.h"
 
 using bokeh::common::ModelConfig;
@@ -23,6 +25,12 @@ int64_t expected_parameters(int64_t width, int64_t depth, bool bn) {
   }
   return total + conv(in, 3, 1, true);
 }
+
+// The U-Net's facts (common/model_arch.h), as the dry run and the cost model ask them.
+int64_t unet_parameters(const ModelConfig& config) { return bokeh::common::model_facts("unet").parameters(config); }
+double unet_flops(const ModelConfig& config, int64_t height, int64_t width) {
+  return bokeh::common::model_facts("unet").forward_flops(config, height, width);
+}
 }  // namespace
 
 TEST_CASE("U-Net parameter counts equal the study's Table 1", "[unet]") {
@@ -34,7 +42,7 @@ TEST_CASE("U-Net parameter counts equal the study's Table 1", "[unet]") {
     UNet net(ModelConfig{row.width, row.depth, true});
     const int64_t count = bokeh::training::parameter_count(*net);
     CHECK(count == expected_parameters(row.width, row.depth, true));
-    CHECK(bokeh::common::unet_parameters(ModelConfig{row.width, row.depth, true}) == count);
+    CHECK(unet_parameters(ModelConfig{row.width, row.depth, true}) == count);
     CHECK(std::round(count / 1e4) / 100.0 == Approx(row.millions));
   }
 }
@@ -45,7 +53,7 @@ TEST_CASE("U-Net parameter counts match the closed form for other shapes", "[une
       for (bool bn : {false, true}) {
         UNet net(ModelConfig{width, depth, bn});
         CHECK(bokeh::training::parameter_count(*net) == expected_parameters(width, depth, bn));
-        CHECK(bokeh::common::unet_parameters(ModelConfig{width, depth, bn}) == bokeh::training::parameter_count(*net));
+        CHECK(unet_parameters(ModelConfig{width, depth, bn}) == bokeh::training::parameter_count(*net));
       }
     }
   }
@@ -68,8 +76,23 @@ TEST_CASE("forward FLOPs: closed form for a depth-1 net, scaling with pixels", "
   // depth 1, no BN: conv 3->w 3x3, conv w->w 3x3, conv w->3 1x1, all with bias, at H x W.
   const int64_t w = 8, H = 10, W = 6;
   const double per_pixel = (2.0 * 3 * 9 + 1) * w + (2.0 * w * 9 + 1) * w + (2.0 * w + 1) * 3;
-  CHECK(bokeh::common::forward_flops(ModelConfig{w, 1, false}, H, W) == Approx(per_pixel * H * W));
+  CHECK(unet_flops(ModelConfig{w, 1, false}, H, W) == Approx(per_pixel * H * W));
   const ModelConfig big{64, 4, true};
-  CHECK(bokeh::common::forward_flops(big, 256, 256) ==
-        Approx(4 * bokeh::common::forward_flops(big, 128, 128)).epsilon(0.01));
+  CHECK(unet_flops(big, 256, 256) == Approx(4 * unet_flops(big, 128, 128)).epsilon(0.01));
+}
+
+TEST_CASE("make_model builds the run's arch: the U-Net of constructing it directly, draw for draw", "[unet]") {
+  const ModelConfig config{4, 2, true};
+  torch::manual_seed(5);
+  const UNet direct(config);
+  const float next_direct = torch::rand({1}).item<float>();
+  torch::manual_seed(5);
+  const bokeh::training::BokehNet made = bokeh::training::make_model(config);
+  CHECK(torch::rand({1}).item<float>() == next_direct);  // the same random numbers drawn
+  CHECK(bokeh::test::same_tensors(direct, made));
+  CHECK(made->config().arch == "unet");
+  CHECK(made->config().width == 4);
+  ModelConfig unknown = config;
+  unknown.arch = "pynet";
+  CHECK_THROWS_AS(bokeh::training::make_model(unknown), std::invalid_argument);
 }

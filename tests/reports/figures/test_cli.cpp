@@ -17,6 +17,7 @@
 #include "reports/tables/table_format.h"
 #include "support/process_runner.h"
 #include "training/checkpoint.h"
+#include "training/unet.h"
 #include "training/data/image_io.h"
 #include "training/png16_fixtures.h"
 
@@ -119,7 +120,7 @@ TEST_CASE("render applies the best run's checkpoint and keeps the photo's size",
   const training::Image rendered = training::read_image(out);
   CHECK(rendered.width == 45);
   CHECK(rendered.height == 33);
-  training::UNet model = training::load_best_model(dir, common::ModelConfig{8, 2, true});
+  training::BokehNet model = training::load_best_model(dir, common::ModelConfig{8, 2, true});
   const training::Image expected = reports::render_image(model, photo, 0);
   int max_diff = 0, changed = 0;
   for (size_t i = 0; i < expected.rgb.size(); ++i) {

@@ -2,6 +2,7 @@
 // the untiled result; the output is the model's, compared with running it directly.
 #include <catch2/catch.hpp>
 
+#include "common/model_arch.h"
 #include "reports/figures/render.h"
 #include "support/seeded_unet.h"
 
@@ -23,7 +24,10 @@ torch::Tensor reflect_pad(const torch::Tensor& x, int64_t pad_h, int64_t pad_w) 
 }  // namespace
 
 TEST_CASE("No output pixel depends on input pixels beyond the receptive radius", "[render]") {
-  CHECK(reports::receptive_radius(1) == 2);  // two 3x3 convs
+  const auto receptive_radius = [](int64_t depth) {
+    return common::model_facts("unet").receptive_radius(common::ModelConfig{4, depth, true});
+  };
+  CHECK(receptive_radius(1) == 2);  // two 3x3 convs
   for (int64_t depth : {1, 2, 3}) {
     training::UNet net = seeded_unet({4, depth, true}, 11);
     torch::NoGradGuard no_grad;
@@ -36,7 +40,7 @@ TEST_CASE("No output pixel depends on input pixels beyond the receptive radius",
     REQUIRE(where.size(0) > 0);
     const int64_t reach = (where - 32).abs().max().item<int64_t>();
     INFO("depth " << depth << " reach " << reach);
-    CHECK(reach <= reports::receptive_radius(depth));
+    CHECK(reach <= receptive_radius(depth));
   }
 }
 
