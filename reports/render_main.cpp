@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   RenderOptions o;
   CLI::App app{
       "Apply a trained run's best checkpoint to a photo of any size; OUT has the input's size "
-      "(reflect-padded to the U-Net's pooling factor, processed in overlapping tiles when large).",
+      "(reflect-padded to the model's pooling factor, processed in overlapping tiles when large).",
       "render"};
   app.add_option("input", o.input, "photo to render (PNG, JPEG, BMP, TGA)")->required()->check(CLI::ExistingFile);
   app.add_option("output", o.output, "result, .png or .jpg")->required();
