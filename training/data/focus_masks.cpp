@@ -16,22 +16,32 @@ namespace {
 constexpr double kFlatEnergy = (2.0 / 255) * (2.0 / 255);  // eps: energy of a flat, 8-bit-quantised area
 constexpr double kLostRatio = 0.3, kKeptRatio = 0.7;
 
-// The (2 * radius + 1)^2 mean of `plane` (height x width), edges clamped, by two 1-D passes.
+// The (2 * radius + 1)^2 mean of `plane` (height x width), edges clamped: a running sum along each
+// row, then running sums of whole rows down the columns, so the cost does not grow with the radius.
 std::vector<double> box_mean(const std::vector<double>& plane, int64_t height, int64_t width, int64_t radius) {
   const double scale = 1.0 / static_cast<double>(2 * radius + 1);
+  const auto clamped = [](int64_t i, int64_t n) { return std::clamp<int64_t>(i, 0, n - 1); };
   std::vector<double> rows(plane.size()), out(plane.size());
-  for (int64_t y = 0; y < height; ++y)
+  for (int64_t y = 0; y < height; ++y) {
+    const double* in = &plane[y * width];
+    double sum = 0;
+    for (int64_t d = -radius; d <= radius; ++d) sum += in[clamped(d, width)];
     for (int64_t x = 0; x < width; ++x) {
-      double sum = 0;
-      for (int64_t d = -radius; d <= radius; ++d) sum += plane[y * width + std::clamp<int64_t>(x + d, 0, width - 1)];
       rows[y * width + x] = sum * scale;
+      sum += in[clamped(x + radius + 1, width)] - in[clamped(x - radius, width)];
     }
-  for (int64_t y = 0; y < height; ++y)
+  }
+  std::vector<double> sums(static_cast<size_t>(width), 0.0);
+  for (int64_t d = -radius; d <= radius; ++d)
+    for (int64_t x = 0; x < width; ++x) sums[x] += rows[clamped(d, height) * width + x];
+  for (int64_t y = 0; y < height; ++y) {
+    const double* enter = &rows[clamped(y + radius + 1, height) * width];
+    const double* leave = &rows[clamped(y - radius, height) * width];
     for (int64_t x = 0; x < width; ++x) {
-      double sum = 0;
-      for (int64_t d = -radius; d <= radius; ++d) sum += rows[std::clamp<int64_t>(y + d, 0, height - 1) * width + x];
-      out[y * width + x] = sum * scale;
+      out[y * width + x] = sums[x] * scale;
+      sums[x] += enter[x] - leave[x];
     }
+  }
   return out;
 }
 
