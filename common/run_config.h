@@ -72,6 +72,7 @@ struct DataConfig {
   std::string source = "synthetic";  // "synthetic" or "ebb"
   std::string root;                  // EBB!: folder holding original/ and bokeh/
   std::string test_root;             // EBB!: optional separate test folder ("" = carve test from root)
+  std::string mask_root;             // EBB!: optional folder of focus masks matched by stem ("" = derived)
   int64_t height = 128;              // resolution every pair is resized to once, in the prepared cache
   int64_t width = 128;
   int64_t train_pairs = 192;  // after the seeded 80:20 split, subsets of these sizes are used

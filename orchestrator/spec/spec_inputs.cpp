@@ -1,4 +1,4 @@
-// Checks of the files a spec names (LPIPS weights, EBB!'s folders) with what to do about each.
+// Checks of the files a spec names (LPIPS weights, EBB!'s folders, the focus masks' folder) with what to do about each.
 #include "orchestrator/spec/spec_inputs.h"
 
 #include <fmt/format.h>
@@ -52,6 +52,15 @@ void add_ebb_problems(const Spec& spec, std::vector<InputProblem>& problems) {
       d.root, d.test_root.empty() ? "not set: the test pairs then come from data.root" : d.test_root);
 }
 
+// The focus masks' folder, when an EBB! spec names one.
+void add_mask_problem(const Spec& spec, std::vector<InputProblem>& problems) {
+  const std::string& masks = spec.data.mask_root;
+  if (spec.data.source != "ebb" || masks.empty() || fs::is_directory(masks)) return;
+  problems.push_back({spec_location(spec, "data.mask_root"),
+                      masks + ": no such folder (data.mask_root: the focus masks, 8-bit grayscale images named "
+                              "by their pair's stem; leave it out to derive them from the pairs)"});
+}
+
 void add_lpips_problem(const Spec& spec, std::vector<InputProblem>& problems) {
   if (spec.lpips_weights.empty()) return;
   try {
@@ -73,6 +82,7 @@ void add_lpips_problem(const Spec& spec, std::vector<InputProblem>& problems) {
 std::vector<InputProblem> spec_input_problems(const Spec& spec) {
   std::vector<InputProblem> problems;
   add_ebb_problems(spec, problems);
+  add_mask_problem(spec, problems);
   const size_t ebb_problems = problems.size();
   add_lpips_problem(spec, problems);
   if (problems.empty()) return problems;

@@ -42,8 +42,8 @@ void read_data(const YamlReader& r, const YamlEntry& e, Spec& spec) {
   common::DataConfig& d = spec.data;
   std::map<std::string, SourceLocation> where;
   for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
-    r.require_known(f, {"source", "root", "test_root", "height", "width", "train_pairs", "val_pairs", "test_pairs",
-                        "split_seed", "synthetic"});
+    r.require_known(f, {"source", "root", "test_root", "mask_root", "height", "width", "train_pairs", "val_pairs",
+                        "test_pairs", "split_seed", "synthetic"});
     where[f.name] = r.at(f.key, f.path);
     const auto count = [&](int64_t min) { return r.integer(f.value, f.key, f.path, min); };
     if (f.name == "source")
@@ -52,6 +52,8 @@ void read_data(const YamlReader& r, const YamlEntry& e, Spec& spec) {
       d.root = r.string(f.value, f.key, f.path);
     else if (f.name == "test_root")
       d.test_root = r.string(f.value, f.key, f.path);
+    else if (f.name == "mask_root")
+      d.mask_root = r.string(f.value, f.key, f.path);
     else if (f.name == "height")
       d.height = count(1);
     else if (f.name == "width")

@@ -10,7 +10,7 @@
 
 namespace bokeh::orchestrator {
 
-// `data: {source, root, test_root, height, width, *_pairs, split_seed, synthetic}` into spec.data; where
+// `data: {source, root, test_root, mask_root, height, width, *_pairs, split_seed, synthetic}` into spec.data; where
 // each key was written into spec.locations ("data.height", "data.synthetic.count", ...).
 void read_data(const YamlReader& reader, const YamlEntry& entry, Spec& spec);
 

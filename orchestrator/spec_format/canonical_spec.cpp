@@ -39,22 +39,25 @@ bool read_field(const json& object, const char* key, T& out) {
   return true;
 }
 
+// mask_root is written only when set, so the canonical form of a spec without it stays as it was.
 json data_json(const common::DataConfig& d) {
-  return {{"source", d.source},
-          {"root", d.root},
-          {"test_root", d.test_root},
-          {"height", d.height},
-          {"width", d.width},
-          {"train_pairs", d.train_pairs},
-          {"val_pairs", d.val_pairs},
-          {"test_pairs", d.test_pairs},
-          {"split_seed", d.split_seed},
-          {"synthetic",
-           {{"count", d.synthetic.count},
-            {"size", d.synthetic.size},
-            {"seed", d.synthetic.seed},
-            {"focus", d.synthetic.focus},
-            {"aperture", d.synthetic.aperture}}}};
+  json data = {{"source", d.source},
+               {"root", d.root},
+               {"test_root", d.test_root},
+               {"height", d.height},
+               {"width", d.width},
+               {"train_pairs", d.train_pairs},
+               {"val_pairs", d.val_pairs},
+               {"test_pairs", d.test_pairs},
+               {"split_seed", d.split_seed},
+               {"synthetic",
+                {{"count", d.synthetic.count},
+                 {"size", d.synthetic.size},
+                 {"seed", d.synthetic.seed},
+                 {"focus", d.synthetic.focus},
+                 {"aperture", d.synthetic.aperture}}}};
+  if (!d.mask_root.empty()) data["mask_root"] = d.mask_root;
+  return data;
 }
 
 std::optional<common::DataConfig> read_data(const json& spec) {
@@ -69,6 +72,7 @@ std::optional<common::DataConfig> read_data(const json& spec) {
                      read_field(data, "split_seed", d.split_seed) && read_field(synthetic, "count", s.count) &&
                      read_field(synthetic, "size", s.size) && read_field(synthetic, "seed", s.seed) &&
                      read_field(synthetic, "focus", s.focus) && read_field(synthetic, "aperture", s.aperture);
+  read_field(data, "mask_root", d.mask_root);  // optional: absent before it existed, and when unset
   return whole ? std::optional<common::DataConfig>(d) : std::nullopt;
 }
 

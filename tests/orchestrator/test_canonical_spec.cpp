@@ -162,3 +162,21 @@ TEST_CASE("a stored spec's data, dimensions and early stopping that do not read 
   CHECK_FALSE(missing.data);
   CHECK_FALSE(missing.early_stopping);
 }
+
+TEST_CASE("data.mask_root is in the canonical form only when set, and reads back", "[canonical_spec]") {
+  const std::string ebb = "sweep: masked\ndata: {source: ebb, root: data/ebb/Training, mask_root: data/ebb/alpha}\n";
+  const Spec spec = parse_spec(ebb, "masked.yaml");
+  CHECK(spec.data.mask_root == "data/ebb/alpha");
+  CHECK(spec.locations.at("data.mask_root").line == 2);
+  const nlohmann::json json = canonical_spec(spec);
+  CHECK(json["data"]["mask_root"] == "data/ebb/alpha");
+  const StoredSpec stored = read_stored_spec(json.dump());
+  REQUIRE(stored.data);
+  CHECK(*stored.data == spec.data);
+  // Unset: no key at all (the pinned bytes above hold none), and a stored form without it reads as unset.
+  CHECK_FALSE(canonical_spec(parse_spec(kFullSpec, "full.yaml"))["data"].contains("mask_root"));
+  nlohmann::json before = json;
+  before["data"].erase("mask_root");
+  REQUIRE(read_stored_spec(before.dump()).data);
+  CHECK(read_stored_spec(before.dump()).data->mask_root.empty());
+}

@@ -179,3 +179,19 @@ TEST_CASE("missing EBB! folders are refused naming the dataset, its layout and a
   CHECK(std::string(e.what()).find(dir.file("half") + " holds no bokeh/ folder") != std::string::npos);
   CHECK(std::string(e.what()).find("--quick") != std::string::npos);
 }
+
+TEST_CASE("a missing focus-mask folder is refused naming data.mask_root", "[spec][spec_inputs]") {
+  TempDir dir;
+  for (const char* side : {"original", "bokeh"}) std::filesystem::create_directories(dir.path() / "ebb" / side);
+  const std::vector<std::string> ebb = {"data.root=" + dir.file("ebb"), "data.test_root=" + dir.file("ebb")};
+  const Spec masked = load_spec(kSweepsFolder + "table1.yaml",
+                                plus(plus(ebb, {"data.mask_root=" + dir.file("alpha")}), no_lpips_overrides()));
+  const SpecError e = refusal(masked);
+  CHECK(e.where().key == "data.mask_root");
+  CHECK(std::string(e.what()).find(dir.file("alpha") + ": no such folder") != std::string::npos);
+
+  std::filesystem::create_directories(dir.path() / "alpha");
+  CHECK(spec_input_problems(load_spec(kSweepsFolder + "table1.yaml",
+                                      plus(plus(ebb, {"data.mask_root=" + dir.file("alpha")}), no_lpips_overrides())))
+            .empty());
+}

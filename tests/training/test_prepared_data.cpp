@@ -1,6 +1,6 @@
 // Prepared-data cache: round trip against direct decoding, reuse, invalidation when an input
 // changes, detection (and rebuild) of corrupted and truncated files, bad source images refused
-// with their name and nothing written, the synthetic source.
+// with their name and nothing written, the synthetic source (its masks the renderer's).
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -87,7 +87,9 @@ TEST_CASE("prepared data equals direct decoding and resizing, split by split", "
   CHECK(data->width() == 10);
   CHECK(data->inputs(Split::train).dtype() == torch::kUInt8);
   CHECK(data->file().parent_path() == dir.path() / "cache");
-  CHECK(fs::file_size(data->file()) == static_cast<uintmax_t>(kPreparedHeaderBytes + 2 * 10 * 3 * 8 * 10));
+  // The pairs, then one mask plane each (format version 2).
+  CHECK(fs::file_size(data->file()) ==
+        static_cast<uintmax_t>(kPreparedHeaderBytes + 2 * 10 * 3 * 8 * 10 + 10 * 8 * 10));
   check_matches_direct(*data, config);
 
   // The views outlive the PreparedData that made them (they hold the mapping).
@@ -189,6 +191,7 @@ TEST_CASE("the synthetic source is rendered once into the cache and read like EB
     };
     CHECK(torch::equal(data->inputs(Split::test)[j], chw(pair.original)));
     CHECK(torch::equal(data->targets(Split::test)[j], chw(pair.bokeh)));
+    CHECK(torch::equal(data->masks(Split::test)[j], chw(pair.mask).slice(0, 0, 1)));  // the renderer's masks
   }
   const auto rendered_at = fs::last_write_time(rendered / "original" / "0.png");
   CHECK(PreparedData::prepare(config, dir.path())->file() == data->file());

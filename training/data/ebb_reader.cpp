@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <numeric>
+#include <set>
 #include <stdexcept>
 
 #include "common/seeded_rng.h"
@@ -27,13 +28,39 @@ std::vector<PairFiles> take_first(const std::vector<PairFiles>& pairs, int64_t c
   return {pairs.begin(), pairs.begin() + count};
 }
 
+void check_same_size(const fs::path& original, const fs::path& other) {
+  const auto want = read_image_size(original);
+  const auto got = read_image_size(other);
+  if (want != got)
+    throw std::runtime_error("size mismatch: " + original.string() + " is " + std::to_string(want.first) + "x" +
+                             std::to_string(want.second) + " but " + other.string() + " is " +
+                             std::to_string(got.first) + "x" + std::to_string(got.second));
+}
+
 void check_pair(const PairFiles& pair) {
-  const auto original = read_image_size(pair.original);
-  const auto bokeh = read_image_size(pair.bokeh);
-  if (original != bokeh)
-    throw std::runtime_error("size mismatch: " + pair.original.string() + " is " + std::to_string(original.first) +
-                             "x" + std::to_string(original.second) + " but " + pair.bokeh.string() + " is " +
-                             std::to_string(bokeh.first) + "x" + std::to_string(bokeh.second));
+  check_same_size(pair.original, pair.bokeh);
+  if (!pair.mask.empty()) check_same_size(pair.original, pair.mask);
+}
+
+// Each selected pair's mask: the image of its stem in mask_root.
+void attach_masks(DatasetSplits& splits, const fs::path& mask_root, bool separate_test_root) {
+  if (!fs::is_directory(mask_root)) throw std::runtime_error(mask_root.string() + ": no such folder (data.mask_root)");
+  const auto masks = images_by_stem(mask_root);
+  std::set<std::string> from_root;
+  for (const auto* part : {&splits.train, &splits.validation})
+    for (const PairFiles& pair : *part) from_root.insert(pair.stem);
+  for (auto* part : {&splits.train, &splits.validation, &splits.test})
+    for (PairFiles& pair : *part) {
+      if (separate_test_root && part == &splits.test && from_root.count(pair.stem) != 0)
+        throw std::runtime_error(pair.original.string() + ": stem '" + pair.stem +
+                                 "' is selected from both data.root and data.test_root; one data.mask_root cannot "
+                                 "tell their masks apart");
+      const auto mask = masks.find(pair.stem);
+      if (mask == masks.end())
+        throw std::runtime_error(pair.original.string() + ": no mask with stem '" + pair.stem + "' in " +
+                                 mask_root.string() + " (data.mask_root)");
+      pair.mask = mask->second;
+    }
 }
 
 }  // namespace
@@ -65,7 +92,7 @@ std::vector<PairFiles> list_pairs(const fs::path& root) {
   if (!fs::is_directory(root)) throw std::runtime_error(root.string() + ": no such folder");
   std::vector<PairFiles> pairs;
   for (StemMatch& m : match_by_stem(root / "original", root / "bokeh", "original", "bokeh"))
-    pairs.push_back({std::move(m.stem), std::move(m.left), std::move(m.right)});
+    pairs.push_back({std::move(m.stem), std::move(m.left), std::move(m.right), {}});
   std::sort(pairs.begin(), pairs.end(),
             [](const PairFiles& l, const PairFiles& r) { return natural_less(l.stem, r.stem); });
   return pairs;
@@ -95,6 +122,7 @@ DatasetSplits list_dataset(const common::DataConfig& config) {
   splits.train = take_first(train_part, config.train_pairs, "80% train", "train_pairs");
   splits.validation = take_first(val_part, config.val_pairs, "20% validation", "val_pairs");
 
+  if (!config.mask_root.empty()) attach_masks(splits, config.mask_root, !config.test_root.empty());
   for (const auto* part : {&splits.train, &splits.validation, &splits.test})
     for (const PairFiles& pair : *part) check_pair(pair);
   return splits;

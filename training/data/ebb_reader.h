@@ -14,6 +14,7 @@ namespace bokeh::training {
 struct PairFiles {
   std::string stem;
   std::filesystem::path original, bokeh;
+  std::filesystem::path mask;  // the given focus mask; empty: none given (training/data/focus_masks.h)
 };
 
 struct DatasetSplits {
@@ -31,8 +32,11 @@ std::vector<PairFiles> list_pairs(const std::filesystem::path& root);
 //   test = the first test_pairs pairs of test_root in natural order;
 // - the remaining pairs of root are shuffled with split_seed and cut 80:20 (validation gets
 //   round(20%)) into train and validation parts, of which the first train_pairs / val_pairs are used.
-// Every selected pair's two files are checked by reading their image headers: an unreadable file
-// or an original/bokeh size mismatch throws std::runtime_error naming the file(s). Asking for
+// - with config.mask_root, every selected pair gets the image of its stem there as its mask (a
+//   missing folder, a stem without a mask, or a stem selected from both data.root and
+//   data.test_root, which one mask folder cannot tell apart, throws naming it and data.mask_root).
+// Every selected pair's files are checked by reading their image headers: an unreadable file or an
+// original/bokeh/mask size mismatch throws std::runtime_error naming the file(s). Asking for
 // more pairs than a part holds throws, naming both numbers.
 DatasetSplits list_dataset(const common::DataConfig& config);
 

@@ -21,6 +21,7 @@
 #include "common/content_hash.h"
 #include "common/seeded_rng.h"
 #include "training/data/ebb_reader.h"
+#include "training/data/focus_masks.h"
 #include "training/data/image_io.h"
 #include "training/data/parallel_jobs.h"
 #include "training/data/synthetic_renderer.h"
@@ -40,7 +41,8 @@ struct Header {
   uint64_t key;
   int64_t height, width;
   int64_t counts[3];
-  uint64_t checksum;
+  uint64_t checksum;        // of the pairs
+  uint64_t masks_checksum;  // of the masks
 };
 static_assert(sizeof(Header) <= kPreparedHeaderBytes, "header must fit its reserved space");
 
@@ -50,21 +52,24 @@ std::runtime_error file_error(const fs::path& file, const std::string& what) {
 
 std::string system_message() { return std::generic_category().message(errno); }
 
-// The source, every selected file (with its size and modification time), the resolution and
-// the subsets, as text: the cache key is its hash.
+// The source, every selected file (with its size and modification time), the resolution, the
+// subsets and where the masks come from, as text: the cache key is its hash.
 std::string key_text(const common::DataConfig& config, const DatasetSplits& splits) {
   std::string text = fmt::format(
       "bokeh prepared data v{}\ndecoder v{}\nsource {}\nsize {}x{}\nsplit_seed {}\n"
       "subsets {} {} {}\n",
       kPreparedFormatVersion, kFittedImageVersion, config.source, config.height, config.width, config.split_seed,
       config.train_pairs, config.val_pairs, config.test_pairs);
+  text += config.mask_root.empty() ? fmt::format("masks derived v{}\n", kDerivedMaskVersion)
+                                   : fmt::format("masks from {}\n", config.mask_root);
   auto stamp = [](const fs::path& p) {
     return fmt::format("{}\t{}\t{}", p.string(), fs::file_size(p), fs::last_write_time(p).time_since_epoch().count());
   };
   for (const auto* part : {&splits.train, &splits.validation, &splits.test}) {
     text += "split\n";
     for (const PairFiles& pair : *part)
-      text += pair.stem + "\t" + stamp(pair.original) + "\t" + stamp(pair.bokeh) + "\n";
+      text += pair.stem + "\t" + stamp(pair.original) + "\t" + stamp(pair.bokeh) +
+              (pair.mask.empty() ? "" : "\t" + stamp(pair.mask)) + "\n";
   }
   return text;
 }
@@ -155,8 +160,28 @@ class FileMapping {
 
 namespace {
 
-int64_t payload_bytes(int64_t height, int64_t width, const int64_t counts[3]) {
+// The pairs' bytes (inputs and targets of every split), then the masks'.
+int64_t pairs_bytes(int64_t height, int64_t width, const int64_t counts[3]) {
   return 2 * (counts[0] + counts[1] + counts[2]) * 3 * height * width;
+}
+int64_t masks_bytes(int64_t height, int64_t width, const int64_t counts[3]) {
+  return (counts[0] + counts[1] + counts[2]) * height * width;
+}
+
+// Where one pair's input, target and mask go in the file.
+struct PairJob {
+  const PairFiles* files;
+  int64_t input, target, mask;
+};
+
+// Decodes one pair into its places, then its mask: read when given, else derived from the pair.
+void store_pair(const PairJob& job, int64_t height, int64_t width, uint8_t* file) {
+  store_planes(job.files->original, height, width, file + job.input);
+  store_planes(job.files->bokeh, height, width, file + job.target);
+  if (!job.files->mask.empty())
+    read_focus_mask(job.files->mask, height, width, file + job.mask);
+  else
+    derive_focus_mask(file + job.input, file + job.target, height, width, file + job.mask);
 }
 
 void build_cache(const fs::path& file, uint64_t key, const DatasetSplits& splits, int64_t height, int64_t width) {
@@ -170,28 +195,29 @@ void build_cache(const fs::path& file, uint64_t key, const DatasetSplits& splits
   header.height = height;
   header.width = width;
   for (size_t s = 0; s < 3; ++s) header.counts[s] = static_cast<int64_t>(parts[s]->size());
-  const int64_t payload = payload_bytes(height, width, header.counts);
+  const int64_t pairs = pairs_bytes(height, width, header.counts), masks = masks_bytes(height, width, header.counts);
 
-  // Every image's destination in the payload: (file, offset).
-  const int64_t image_bytes = 3 * height * width;
-  std::vector<std::pair<const fs::path*, int64_t>> jobs;
-  int64_t offset = kPreparedHeaderBytes;
+  // Every pair's destinations in the file.
+  const int64_t image_bytes = 3 * height * width, mask_bytes = height * width;
+  std::vector<PairJob> jobs;
+  int64_t offset = kPreparedHeaderBytes, mask_offset = kPreparedHeaderBytes + pairs;
   for (const auto* part : parts) {
     const int64_t n = static_cast<int64_t>(part->size());
-    for (int64_t j = 0; j < n; ++j) {
-      jobs.emplace_back(&(*part)[j].original, offset + j * image_bytes);
-      jobs.emplace_back(&(*part)[j].bokeh, offset + (n + j) * image_bytes);
-    }
+    for (int64_t j = 0; j < n; ++j)
+      jobs.push_back(
+          {&(*part)[j], offset + j * image_bytes, offset + (n + j) * image_bytes, mask_offset + j * mask_bytes});
     offset += 2 * n * image_bytes;
+    mask_offset += n * mask_bytes;
   }
 
   const fs::path temp = common::temporary_path(file);
   try {
     {
-      FileMapping out(temp, O_RDWR | O_CREAT | O_TRUNC, PROT_READ | PROT_WRITE, kPreparedHeaderBytes + payload);
+      FileMapping out(temp, O_RDWR | O_CREAT | O_TRUNC, PROT_READ | PROT_WRITE, kPreparedHeaderBytes + pairs + masks);
       run_parallel_jobs(static_cast<int64_t>(jobs.size()), machine_cores(),
-                        [&](int64_t i) { store_planes(*jobs[i].first, height, width, out.data() + jobs[i].second); });
-      header.checksum = common::hash_bytes(out.data() + kPreparedHeaderBytes, static_cast<size_t>(payload));
+                        [&](int64_t i) { store_pair(jobs[i], height, width, out.data()); });
+      header.checksum = common::hash_bytes(out.data() + kPreparedHeaderBytes, static_cast<size_t>(pairs));
+      header.masks_checksum = common::hash_bytes(out.data() + kPreparedHeaderBytes + pairs, static_cast<size_t>(masks));
       std::memcpy(out.data(), &header, sizeof header);
       out.sync();
     }
@@ -238,12 +264,16 @@ std::shared_ptr<const PreparedData> PreparedData::open(const fs::path& file) {
   if (header.header_bytes != kPreparedHeaderBytes || header.height <= 0 || header.width <= 0 || header.counts[0] < 0 ||
       header.counts[1] < 0 || header.counts[2] < 0)
     throw file_error(file, "corrupt header");
-  const int64_t payload = payload_bytes(header.height, header.width, header.counts);
-  if (static_cast<int64_t>(length) != kPreparedHeaderBytes + payload)
-    throw file_error(
-        file, fmt::format("{} bytes, expected {} (truncated or corrupt)", length, kPreparedHeaderBytes + payload));
-  if (common::hash_bytes(mapping->map.data() + kPreparedHeaderBytes, static_cast<size_t>(payload)) != header.checksum)
+  const int64_t pairs = pairs_bytes(header.height, header.width, header.counts);
+  const int64_t masks = masks_bytes(header.height, header.width, header.counts);
+  if (static_cast<int64_t>(length) != kPreparedHeaderBytes + pairs + masks)
+    throw file_error(file, fmt::format("{} bytes, expected {} (truncated or corrupt)", length,
+                                       kPreparedHeaderBytes + pairs + masks));
+  const uint8_t* payload = mapping->map.data() + kPreparedHeaderBytes;
+  if (common::hash_bytes(payload, static_cast<size_t>(pairs)) != header.checksum)
     throw file_error(file, "payload checksum mismatch (corrupt)");
+  if (common::hash_bytes(payload + pairs, static_cast<size_t>(masks)) != header.masks_checksum)
+    throw file_error(file, "masks checksum mismatch (corrupt)");
 
   std::shared_ptr<PreparedData> data(new PreparedData());
   data->mapping_ = std::move(mapping);
@@ -268,6 +298,7 @@ std::shared_ptr<const PreparedData> PreparedData::prepare(const common::DataConf
   if (config.source == "synthetic") {
     source.root = ensure_synthetic_dataset(config.synthetic, cache_dir).string();
     source.test_root.clear();
+    source.mask_root = (fs::path(source.root) / "mask").string();
   } else if (config.source != "ebb") {
     throw std::invalid_argument("data.source must be \"synthetic\" or \"ebb\", got \"" + config.source + "\"");
   }
@@ -289,18 +320,28 @@ std::shared_ptr<const PreparedData> PreparedData::prepare(const common::DataConf
 
 int64_t PreparedData::size(Split split) const { return counts_[static_cast<int>(split)]; }
 
-torch::Tensor PreparedData::inputs(Split split) const { return view(split, false); }
-torch::Tensor PreparedData::targets(Split split) const { return view(split, true); }
-
-torch::Tensor PreparedData::view(Split split, bool target) const {
-  const int64_t image_bytes = 3 * height_ * width_;
+int64_t PreparedData::pairs_offset(Split split) const {
   int64_t offset = kPreparedHeaderBytes;
-  for (int s = 0; s < static_cast<int>(split); ++s) offset += 2 * counts_[s] * image_bytes;
-  const int64_t n = counts_[static_cast<int>(split)];
-  if (target) offset += n * image_bytes;
+  for (int s = 0; s < static_cast<int>(split); ++s) offset += 2 * counts_[s] * 3 * height_ * width_;
+  return offset;
+}
+
+torch::Tensor PreparedData::inputs(Split split) const { return view(split, pairs_offset(split), 3); }
+
+torch::Tensor PreparedData::targets(Split split) const {
+  return view(split, pairs_offset(split) + size(split) * 3 * height_ * width_, 3);
+}
+
+torch::Tensor PreparedData::masks(Split split) const {
+  int64_t offset = kPreparedHeaderBytes + pairs_bytes(height_, width_, counts_);
+  for (int s = 0; s < static_cast<int>(split); ++s) offset += counts_[s] * height_ * width_;
+  return view(split, offset, 1);
+}
+
+torch::Tensor PreparedData::view(Split split, int64_t offset, int64_t channels) const {
   auto keep_alive = mapping_;
   return torch::from_blob(
-      mapping_->map.data() + offset, {n, 3, height_, width_}, [keep_alive](void*) {},
+      mapping_->map.data() + offset, {size(split), channels, height_, width_}, [keep_alive](void*) {},
       torch::TensorOptions().dtype(torch::kUInt8));
 }
 

@@ -1,4 +1,4 @@
-// `synth`: renders a synthetic bokeh dataset (original/, bokeh/, depth/ PNGs) into a folder.
+// `synth`: renders a synthetic bokeh dataset (original/, bokeh/, depth/, mask/ PNGs) into a folder.
 #include <chrono>
 #include <exception>
 #include <iostream>
@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   bokeh::common::SyntheticConfig config;
   std::string out;
   CLI::App app{"Render deterministic synthetic bokeh pairs in EBB!'s folder layout"};
-  app.add_option("--out", out, "output folder (original/, bokeh/, depth/ are created in it)")->required();
+  app.add_option("--out", out, "output folder (original/, bokeh/, depth/, mask/ are created in it)")->required();
   app.add_option("--count", config.count, "number of pairs")->capture_default_str();
   app.add_option("--size", config.size, "image size in pixels (square)")->capture_default_str();
   app.add_option("--seed", config.seed, "dataset seed")->capture_default_str();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/seeded_rng.h"
+#include "training/data/focus_masks.h"
 
 namespace bokeh::training {
 
@@ -267,6 +268,15 @@ Image encode(const RgbPlanes& linear, int64_t size) {
   return image;
 }
 
+// round(255 * v) of a [0, 1] plane in all three channels.
+Image grey_image(const Plane& plane, int64_t size) {
+  Image image{size, size, std::vector<uint8_t>(static_cast<size_t>(size * size * 3))};
+  for (int64_t i = 0; i < size * size; ++i)
+    image.rgb[i * 3] = image.rgb[i * 3 + 1] = image.rgb[i * 3 + 2] =
+        static_cast<uint8_t>(std::lround(255.0 * plane[i]));
+  return image;
+}
+
 }  // namespace
 
 void validate_synthetic_config(const common::SyntheticConfig& config) {
@@ -290,7 +300,7 @@ SyntheticPair render_synthetic_pair(const common::SyntheticConfig& config, int64
 
   // Background in linear light (highlights above 1), its depth and circle of confusion.
   RgbPlanes original{zero, zero, zero};
-  Plane depth(zero), radius(zero);
+  Plane depth(zero), radius(zero), in_focus(zero);
   for (int64_t y = 0; y < size; ++y)
     for (int64_t x = 0; x < size; ++x) {
       const Rgb c = texture_colour(scene.background, x + 0.5, y + 0.5);
@@ -299,6 +309,7 @@ SyntheticPair render_synthetic_pair(const common::SyntheticConfig& config, int64
           scene.depth_base + scene.depth_gx * ((x + 0.5) / size - 0.5) + scene.depth_gy * ((y + 0.5) / size - 0.5);
       depth[y * size + x] = static_cast<float>(std::clamp(d, scene.depth_lo, 1.0));
       radius[y * size + x] = static_cast<float>(circle_of_confusion(config, depth[y * size + x]));
+      in_focus[y * size + x] = static_cast<float>(in_focus_weight(radius[y * size + x]));
     }
   for (const Highlight& h : scene.highlights) {
     const int64_t reach = static_cast<int64_t>(std::ceil(3 * h.sigma));
@@ -331,6 +342,7 @@ SyntheticPair render_synthetic_pair(const common::SyntheticConfig& config, int64
   // Objects back to front: "over" in the original; in the target the premultiplied colour and
   // the alpha are blurred by the object's disc first.
   for (const Blob& blob : scene.objects) {
+    const double r = circle_of_confusion(config, blob.depth);
     Plane alpha(zero);
     RgbPlanes premultiplied{zero, zero, zero};
     const double reach = std::max(blob.a, blob.b) * (1 + blob.wobble) + kEdgeWidth;
@@ -347,9 +359,9 @@ SyntheticPair render_synthetic_pair(const common::SyntheticConfig& config, int64
           premultiplied[k][i] = static_cast<float>(a * to_linear(c[k]));
           original[k][i] = premultiplied[k][i] + (1 - alpha[i]) * original[k][i];
         }
+        in_focus[i] = static_cast<float>(a * in_focus_weight(r) + (1 - a) * in_focus[i]);
         if (a > 0.5) depth[i] = static_cast<float>(blob.depth);
       }
-    const double r = circle_of_confusion(config, blob.depth);
     Plane blurred_alpha(zero);
     add_disc_blur(alpha, size, r, blurred_alpha, scratch);
     for (int k = 0; k < 3; ++k) {
@@ -359,17 +371,12 @@ SyntheticPair render_synthetic_pair(const common::SyntheticConfig& config, int64
     }
   }
 
-  SyntheticPair pair{encode(original, size), encode(bokeh, size), Image{size, size, {}}};
-  pair.depth.rgb.resize(static_cast<size_t>(pixels * 3));
-  for (int64_t i = 0; i < pixels; ++i)
-    pair.depth.rgb[i * 3] = pair.depth.rgb[i * 3 + 1] = pair.depth.rgb[i * 3 + 2] =
-        static_cast<uint8_t>(std::lround(255.0 * depth[i]));
-  return pair;
+  return {encode(original, size), encode(bokeh, size), grey_image(depth, size), grey_image(in_focus, size)};
 }
 
 void write_synthetic_dataset(const std::filesystem::path& root, const common::SyntheticConfig& config) {
   validate_synthetic_config(config);
-  for (const char* folder : {"original", "bokeh", "depth"}) std::filesystem::create_directories(root / folder);
+  for (const char* folder : {"original", "bokeh", "depth", "mask"}) std::filesystem::create_directories(root / folder);
   at::parallel_for(0, config.count, 1, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       const SyntheticPair pair = render_synthetic_pair(config, i);
@@ -377,6 +384,7 @@ void write_synthetic_dataset(const std::filesystem::path& root, const common::Sy
       write_image(root / "original" / name, pair.original);
       write_image(root / "bokeh" / name, pair.bokeh);
       write_image(root / "depth" / name, pair.depth);
+      write_image(root / "mask" / name, pair.mask);
     }
   });
 }
