@@ -91,7 +91,7 @@ TEST_CASE("fg_ssim and bg_ssim average the SSIM map under the weights cropped to
   CHECK_FALSE(edge.fg_ssim);
 }
 
-TEST_CASE("every pixel in focus gives the global figures and no background; none in focus the reverse",
+TEST_CASE("every pixel in focus gives the global figures and no background, none in focus the reverse",
           "[focus_metrics]") {
   torch::manual_seed(5);
   const auto target = torch::rand({2, 3, 16, 20}, torch::kFloat64);
@@ -115,7 +115,7 @@ TEST_CASE("every pixel in focus gives the global figures and no background; none
   CHECK(std::isinf(*focus_scores(target, target, torch::ones({2, 1, 16, 20}, torch::kFloat64))[0].fg_psnr));
 }
 
-TEST_CASE("focus scores refuse mismatched shapes and weights outside [0, 1]; the mean skips missing values",
+TEST_CASE("focus scores refuse mismatched shapes and weights outside 0..1, and the mean skips missing values",
           "[focus_metrics]") {
   const auto images = torch::rand({2, 3, 8, 8});
   CHECK_THROWS_AS(focus_scores(images, images, torch::ones({2, 1, 8, 7})), std::invalid_argument);
