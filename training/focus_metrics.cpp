@@ -1,5 +1,6 @@
 // Focus figures (see focus_metrics.h): each figure is a ratio of weighted sums, computed for the whole
-// batch on the inputs' device and brought to the CPU in one (N, 11) float64 tensor.
+// batch on the inputs' device and brought to the CPU in one (N, 11) float64 tensor (after one check of
+// the weights' range).
 #include "training/focus_metrics.h"
 
 #include <cmath>
@@ -25,7 +26,8 @@ void check_inputs(const torch::Tensor& pred, const torch::Tensor& target, const 
     throw std::invalid_argument("focus scores: expected two floating-point images of one dtype");
   if (weights.numel() == 0) return;
   const auto [low_tensor, high_tensor] = torch::aminmax(weights);
-  const double low = low_tensor.item<double>(), high = high_tensor.item<double>();
+  const auto range = torch::stack({low_tensor, high_tensor}).to(torch::kCPU, torch::kFloat64);  // one transfer
+  const double low = range[0].item<double>(), high = range[1].item<double>();
   if (!(low >= 0.0 && high <= 1.0))
     throw std::invalid_argument(fmt::format("focus scores: weights must lie in [0, 1], got [{}, {}]", low, high));
 }

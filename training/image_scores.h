@@ -24,7 +24,7 @@ struct ImageScores {
   double psnr = 0;             // +inf for identical images
   std::optional<double> ssim;  // none for an image under 11x11 (the SSIM window)
   double l1 = 0;
-  std::optional<double> lpips;       // none without LPIPS weights or for an image under 31x31 (kLpipsMinSide)
+  std::optional<double> lpips;  // none without LPIPS weights or for an image under 31x31 (kLpipsMinSide)
   std::optional<FocusScores> focus = std::nullopt;  // with a mask
 };
 
@@ -42,7 +42,7 @@ void attach_masks(std::vector<ScoredPair>& pairs, const std::filesystem::path& m
 // and its exact 16-bit widening score as identical), in float64 (LPIPS in float32, as its weights
 // are), with LPIPS when `lpips_weights` names a weights file (tools/export_lpips_weights.py), and the
 // focus figures where a pair has a mask: a grayscale image of the pair's size, w = value / 255 (a
-// 16-bit one's / 65535), computed on the whole image at once (float64: a few hundred bytes a pixel).
+// 16-bit one's / 65535), computed on the whole image at once (float64: about 460 bytes a pixel more).
 // Errors name both files, or the mask and what is wrong with it (its size, a pixel that is not grey).
 // The header needs no libtorch: `metrics`' main compiles without it.
 std::vector<ImageScores> score_pairs(const std::vector<ScoredPair>& pairs, const std::filesystem::path& lpips_weights);
