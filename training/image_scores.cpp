@@ -12,6 +12,7 @@
 
 #include "training/data/image_io.h"
 #include "training/data/stem_matching.h"
+#include "training/focus_metrics.h"
 #include "training/lpips.h"
 #include "training/ssim.h"
 #include "training/ssim_strips.h"
@@ -33,6 +34,25 @@ std::vector<ScoredPair> pairs_to_score(const fs::path& pred, const fs::path& tar
   return pairs;
 }
 
+void attach_masks(std::vector<ScoredPair>& pairs, const fs::path& masks) {
+  if (!fs::exists(masks)) throw std::runtime_error(masks.string() + ": no such file or folder (--masks)");
+  if (fs::is_regular_file(masks)) {
+    if (pairs.size() != 1)
+      throw std::runtime_error(masks.string() + ": one mask file for " + std::to_string(pairs.size()) +
+                               " pairs (--masks takes a folder of masks named by stem)");
+    pairs.front().mask = masks;
+    return;
+  }
+  const auto by_stem = images_by_stem(masks);
+  for (ScoredPair& pair : pairs) {
+    const auto mask = by_stem.find(pair.name);
+    if (mask == by_stem.end())
+      throw std::runtime_error(
+          fmt::format("{}: no mask with stem '{}' in {}", pair.pred.string(), pair.name, masks.string()));
+    pair.mask = mask->second;
+  }
+}
+
 namespace {
 
 constexpr double kMaxSample = 65535;
@@ -45,6 +65,11 @@ constexpr int64_t kStripPixels = int64_t{1} << 20;
 torch::Tensor channels_view(const Image16& image) {
   return torch::from_blob(const_cast<uint16_t*>(image.rgb.data()), {image.height, image.width, 3}, torch::kUInt16)
       .permute({2, 0, 1});
+}
+
+// (1, 3, H, W) of `dtype` in [0, 1].
+torch::Tensor unit_batch(const Image16& image, torch::ScalarType dtype) {
+  return channels_view(image).to(dtype).div(kMaxSample).unsqueeze(0);
 }
 
 // PSNR (data range 1, +inf for identical images) and L1 from integer sums (exact per row) over every sample.
@@ -65,6 +90,28 @@ void score_pixels(const Image16& pred, const Image16& target, ImageScores& s) {
   s.l1 = absolute / (n * kMaxSample);
 }
 
+// (1, 1, H, W) float64 in-focus weights in [0, 1] from a grayscale mask of width x height.
+torch::Tensor read_mask(const fs::path& path, int64_t width, int64_t height) {
+  const Image16 mask = read_image_16(path);
+  if (mask.width != width || mask.height != height)
+    throw std::runtime_error(
+        fmt::format("{}: a {}x{} mask for {}x{} images", path.string(), mask.width, mask.height, width, height));
+  for (size_t i = 0; i < mask.rgb.size(); i += 3)
+    if (mask.rgb[i] != mask.rgb[i + 1] || mask.rgb[i] != mask.rgb[i + 2]) {
+      const auto pixel = static_cast<int64_t>(i / 3);
+      throw std::runtime_error(
+          fmt::format("{}: not a grayscale mask (pixel x {} y {} is red {} green {} blue {} of 65535)", path.string(),
+                      pixel % width, pixel / width, mask.rgb[i], mask.rgb[i + 1], mask.rgb[i + 2]));
+    }
+  return channels_view(mask).select(0, 0).to(torch::kFloat64).div(kMaxSample).unsqueeze(0).unsqueeze(0);
+}
+
+// The focus figures of one pair under its mask, in float64.
+FocusScores score_focus(const Image16& pred, const Image16& target, const fs::path& mask) {
+  const auto weights = read_mask(mask, pred.width, pred.height);
+  return focus_scores(unit_batch(pred, torch::kFloat64), unit_batch(target, torch::kFloat64), weights).front();
+}
+
 ImageScores score_pair(const ScoredPair& pair, const Lpips& lpips) {
   const Image16 pred = read_image_16(pair.pred), target = read_image_16(pair.target);
   if (pred.width != target.width || pred.height != target.height)
@@ -72,15 +119,14 @@ ImageScores score_pair(const ScoredPair& pair, const Lpips& lpips) {
                                          pair.target.string(), target.width, target.height));
   ImageScores s;
   score_pixels(pred, target, s);
+  if (!pair.mask.empty()) s.focus = score_focus(pred, target, pair.mask);
   const int64_t side = std::min(pred.width, pred.height);
   try {
     if (side >= kSsimWindow)
       s.ssim = ssim_in_strips(channels_view(pred), channels_view(target), 1 / kMaxSample,
                               std::max<int64_t>(1, kStripPixels / pred.width));
-    const auto unit = [](const Image16& image) {  // (1, 3, H, W) float32 in [0, 1]
-      return channels_view(image).to(torch::kFloat32).div(kMaxSample).unsqueeze(0);
-    };
-    if (lpips && side >= kLpipsMinSide) s.lpips = lpips->forward(unit(pred), unit(target)).item<double>();
+    if (lpips && side >= kLpipsMinSide)
+      s.lpips = lpips->forward(unit_batch(pred, torch::kFloat32), unit_batch(target, torch::kFloat32)).item<double>();
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{} vs {}: {}", pair.pred.string(), pair.target.string(), e.what()));
   }
@@ -115,6 +161,11 @@ ImageScores mean_scores(const std::vector<ImageScores>& scores) {
   mean.psnr /= n, mean.l1 /= n;
   mean.ssim = mean_of_every(scores, &ImageScores::ssim);
   mean.lpips = mean_of_every(scores, &ImageScores::lpips);
+  if (std::all_of(scores.begin(), scores.end(), [](const ImageScores& s) { return s.focus.has_value(); })) {
+    std::vector<FocusScores> focus;
+    for (const ImageScores& s : scores) focus.push_back(*s.focus);
+    mean.focus = mean_focus_scores(focus);
+  }
   return mean;
 }
 

@@ -51,6 +51,9 @@ const std::map<std::string, std::string> kSkipped = {
     {"pip install lpips", "needs internet"},
     {"ssh -N -L 8080:127.0.0.1:8080 you@cluster", "needs a cluster to tunnel to"},
     {"build/report --serve --db /shared/bokeh/results/sweeps.db", "needs a cluster's shared filesystem"},
+    {"build/metrics PRED TARGET --masks MASKS --json",
+     "needs grayscale masks named like the pairs (synth writes none); tests/training/test_focus_metrics_command.cpp "
+     "runs it on masks it writes"},
     {"python3 tools/export_lpips_weights.py results/lpips_alex_v0.1.bin",
      "needs torchvision's AlexNet weights and the lpips package (internet)"},
 };
