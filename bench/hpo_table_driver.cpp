@@ -27,9 +27,6 @@ using namespace bokeh::orchestrator;
 
 namespace {
 
-// A draw that repeats a config is skipped; this many in a row end the search, as in the coordinator.
-constexpr int kMaxRepeatedDraws = 1000;
-
 struct TableRow {
   double mean = 0;
   std::vector<double> seeds;
@@ -113,7 +110,8 @@ int main(int argc, char** argv) {
     TrialHistory history(StopMetric::ValLoss, nullptr);
     bokeh::common::SeededRng noise(seed ^ 0x5DEECE66DULL);
     std::set<std::vector<nlohmann::json>> configs;  // what "the sweep has"
-    for (int repeats = 0; !sampler->exhausted(0) && repeats < kMaxRepeatedDraws;) {
+    // A request whose draws repeat configs is skipped; kMaxRepeatedDraws in a row end the search.
+    for (int64_t repeats = 0; !sampler->exhausted(0) && repeats < kMaxRepeatedDraws;) {
       const std::optional<TrialDraw> draw =
           sampler->next_trial(history, [&](const TrialDraw& d) { return configs.insert(d.values).second; });
       if (!draw) {

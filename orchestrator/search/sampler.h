@@ -21,6 +21,10 @@
 
 namespace bokeh::orchestrator {
 
+// Consecutive requests whose draws all repeat configs the sweep has, after which a small space counts as
+// exhausted.
+inline constexpr int64_t kMaxRepeatedDraws = 1000;
+
 struct TrialDraw {
   int64_t number = 0;                  // 1-based
   std::vector<double> unit;            // its unit point

@@ -16,9 +16,6 @@
 namespace bokeh::orchestrator {
 
 namespace {
-// Consecutive draws that repeat a config the sweep has, after which a small space counts as exhausted.
-constexpr int64_t kMaxRepeatedDraws = 1000;
-
 EpochRecord to_epoch_record(const common::EpochFigures& f) {
   return {f.epoch, f.train_loss, f.val_loss, f.gap, f.lr, f.seconds, f.images_per_second};
 }
