@@ -9,10 +9,11 @@
 namespace bokeh::orchestrator {
 
 void Sampler::restore(const std::vector<TrialRecord>& stored) {
-  drawn_ = trials_ = 0;
+  drawn_ = trials_ = streamed_ = 0;
   for (const TrialRecord& t : stored) {
     drawn_ = std::max(drawn_, t.number);
     trials_ += t.run_id.has_value();
+    streamed_ += t.proposal != kind_name(Proposal::Model);
   }
 }
 
@@ -40,6 +41,7 @@ void Sampler::complete(TrialDraw& draw) const {
 TrialDraw Sampler::draw(const TrialHistory& history) {
   TrialDraw draw = next_draw();
   propose(draw, history);
+  streamed_ += draw.proposal != Proposal::Model;
   complete(draw);
   return draw;
 }
@@ -48,9 +50,19 @@ TrialDraw Sampler::explore(const TrialDraw& repeated) {
   TrialDraw draw = next_draw();
   draw.state["repeated_trial"] = repeated.number;
   draw.proposal = Proposal::Explore;
-  draw.unit = stream_point(draw.number);
+  draw.unit = unit_point(space_, static_cast<uint64_t>(streamed_++));
   complete(draw);
   return draw;
+}
+
+std::optional<TrialDraw> Sampler::next_trial(const TrialHistory& history,
+                                             const std::function<bool(const TrialDraw&)>& add) {
+  TrialDraw draw = this->draw(history);
+  if (add(draw)) return draw;
+  if (draw.proposal != Proposal::Model) return std::nullopt;
+  draw = explore(draw);
+  if (add(draw)) return draw;
+  return std::nullopt;
 }
 
 }  // namespace bokeh::orchestrator

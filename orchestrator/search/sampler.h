@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,10 @@
 #include "store/store.h"
 
 namespace bokeh::orchestrator {
+
+// Consecutive requests whose draws all repeat configs the sweep has, after which a small space counts as
+// exhausted.
+inline constexpr int64_t kMaxRepeatedDraws = 1000;
 
 struct TrialDraw {
   int64_t number = 0;                  // 1-based
@@ -47,10 +53,17 @@ class Sampler {
   // Draws the next trial (the counter goes up by one) from what `history` has shown so far.
   TrialDraw draw(const TrialHistory& history);
 
-  // The next trial number as its stream point (proposal "explore"): what follows a model proposal that
-  // repeats a config the sweep has, so that on a small discrete space the model's favourite, proposed
-  // again and again, does not end the search.
+  // The next trial number with the next stream point no draw has taken (proposal "explore"): what
+  // follows a model proposal that repeats a config the sweep has, so that on a small discrete space the
+  // model's favourite, proposed again and again, does not end the search. Model proposals take no
+  // stream point, so the explore draws walk the stream on from where the startup left it, one point
+  // each, and reach every config of a finite space.
   TrialDraw explore(const TrialDraw& repeated);
+
+  // The draws of one request for a trial, as the sweep takes them: draw(history), and when `add`
+  // refuses a model proposal, the explore draw after it. `add` stores a draw and says whether it became
+  // a run (false: it repeats a config the sweep has). Returns the draw that became a run, if any.
+  std::optional<TrialDraw> next_trial(const TrialHistory& history, const std::function<bool(const TrialDraw&)>& add);
 
  protected:
   // Sets draw.unit and draw.proposal for trial draw.number, adding its own figures to draw.state.
@@ -66,6 +79,7 @@ class Sampler {
   SearchSpace space_;
   int64_t drawn_ = 0;
   int64_t trials_ = 0;
+  int64_t streamed_ = 0;  // draws that took a stream point (all but model proposals)
 };
 
 }  // namespace bokeh::orchestrator

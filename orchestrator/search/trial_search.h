@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,9 +30,11 @@ class TrialSearch {
   // (Re)reads the rule's state, the sampler's counters and the history from the store.
   void load();
 
-  // The next trial from the history so far; `explore`: the stream point after a repeated proposal.
-  TrialDraw draw() { return sampler_->draw(history_); }
-  TrialDraw explore(const TrialDraw& repeated) { return sampler_->explore(repeated); }
+  // The next trial from the history so far (Sampler::next_trial: `add` stores each draw and says whether
+  // it became a run); the draw that became a run, if any.
+  std::optional<TrialDraw> draw(const std::function<bool(const TrialDraw&)>& add) {
+    return sampler_->next_trial(history_, add);
+  }
   // Draw `draw` became run `run` (stored pending): a trial the sampler counts.
   void add_trial(const RunRecord& run, const TrialDraw& draw);
 

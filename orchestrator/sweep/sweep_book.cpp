@@ -16,9 +16,6 @@
 namespace bokeh::orchestrator {
 
 namespace {
-// Consecutive draws that repeat a config the sweep has, after which a small space counts as exhausted.
-constexpr int64_t kMaxRepeatedDraws = 1000;
-
 EpochRecord to_epoch_record(const common::EpochFigures& f) {
   return {f.epoch, f.train_loss, f.val_loss, f.gap, f.lr, f.seconds, f.images_per_second};
 }
@@ -200,18 +197,19 @@ std::optional<common::AssignMessage> SweepBook::assign_next() {
 }
 
 bool SweepBook::draw_trial() {
-  TrialDraw draw = search_.draw();
-  PlannedRun trial = plan_trial(spec_, draw.number, draw.values);
-  std::optional<int64_t> id = add_drawn_trial(draw, trial);
-  if (!id && draw.proposal == Proposal::Model) {  // the model proposed a config the sweep has: explore instead
-    draw = search_.explore(draw);
-    trial = plan_trial(spec_, draw.number, draw.values);
-    id = add_drawn_trial(draw, trial);
-  }
-  if (!id) return false;
-  if (spec_.search.trials == 0) progress_.add_run(trial.cost_flops);
+  // A model proposal of a config the sweep has is followed by an explore draw (Sampler::next_trial).
+  std::optional<int64_t> id;
+  double cost_flops = 0;
+  const std::optional<TrialDraw> draw = search_.draw([&](const TrialDraw& d) {
+    const PlannedRun trial = plan_trial(spec_, d.number, d.values);
+    cost_flops = trial.cost_flops;
+    id = add_drawn_trial(d, trial);
+    return id.has_value();
+  });
+  if (!draw) return false;
+  if (spec_.search.trials == 0) progress_.add_run(cost_flops);
   repeats_in_a_row_ = 0;
-  search_.add_trial(store_.run(*id), draw);
+  search_.add_trial(store_.run(*id), *draw);
   return true;
 }
 

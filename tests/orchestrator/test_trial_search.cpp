@@ -2,7 +2,7 @@
 // config: kill and resume give the same trials, decisions and numbers as an uninterrupted sweep
 // (random, Sobol and TPE, each with ASHA); TPE's concurrent proposals are distinct; a 10^9-trial spec
 // dry-runs and starts in bounded memory; search.budget_epochs stops the sampling; every bad input of
-// the search section is one located error and records nothing.
+// the search section is one located error and records nothing; TPE on a finite space runs every config.
 #include <catch2/catch.hpp>
 
 #include <set>
@@ -324,5 +324,50 @@ TEST_CASE(
     }
     CHECK(s.store.runs("t").size() == 2);
     CHECK(s.progress.summary() == "done 2/2");  // the space is exhausted: no ETA for trials that cannot come
+  }
+}
+
+TEST_CASE("tpe on a finite space runs every config before the search counts it exhausted, and resumes the same",
+          "[search][tpe][explore]") {
+  // n x n choices, trials: n * n, 2 startup trials: before explore walked the stream on its own, model
+  // and explore draws alternated and explore took every other Sobol index only, so the 3 x 3 sweep
+  // stopped after 7 configs and the 2 x 2 one after 3.
+  for (const int n : {3, 2}) {
+    INFO(n);
+    const std::vector<std::string> lr = {"1.0e-3", "1.0e-2", "1.0e-1"}, width = {"4", "8", "16"};
+    const auto first = [&](const std::vector<std::string>& values) {  // the first n, as a YAML list's items
+      std::string out = values[0];
+      for (int i = 1; i < n; ++i) out += ", " + values[static_cast<size_t>(i)];
+      return out;
+    };
+    const Spec spec = parse_spec(spec_with(fmt::format(R"(search:
+  method: tpe
+  trials: {}
+  n_startup_trials: 2
+  space:
+    train.lr: {{choice: [{}]}}
+    model.width: {{choice: [{}]}}
+)",
+                                                       n * n, first(lr), first(width))),
+                                 "t.yaml");
+    TempDir whole_dir, killed_dir;
+    std::vector<std::string> whole_store;
+    {
+      Session s(whole_dir, spec);
+      for (int steps = 0; step(s); ++steps) REQUIRE(steps < 100);
+      std::set<std::string> configs;
+      for (const RunRecord& r : s.store.runs("t")) configs.insert(r.config_json);
+      CHECK(configs.size() == static_cast<size_t>(n * n));  // every config ran, each once
+      whole_store = stored(s.store);
+    }
+    {
+      Session s(killed_dir, spec);
+      for (int i = 0; i < n * n - 2; ++i) REQUIRE(step(s));
+      s.book.leave();  // killed between steps
+    }
+    Session s(killed_dir, spec);
+    while (step(s)) {
+    }
+    CHECK(stored(s.store) == whole_store);  // the resumed sweep drew the same trials
   }
 }
