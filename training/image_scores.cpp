@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "training/data/focus_masks.h"
 #include "training/data/image_io.h"
 #include "training/data/stem_matching.h"
 #include "training/focus_metrics.h"
@@ -96,13 +97,7 @@ torch::Tensor read_mask(const fs::path& path, int64_t width, int64_t height) {
   if (mask.width != width || mask.height != height)
     throw std::runtime_error(
         fmt::format("{}: a {}x{} mask for {}x{} images", path.string(), mask.width, mask.height, width, height));
-  for (size_t i = 0; i < mask.rgb.size(); i += 3)
-    if (mask.rgb[i] != mask.rgb[i + 1] || mask.rgb[i] != mask.rgb[i + 2]) {
-      const auto pixel = static_cast<int64_t>(i / 3);
-      throw std::runtime_error(
-          fmt::format("{}: not a grayscale mask (pixel x {} y {} is red {} green {} blue {} of 65535)", path.string(),
-                      pixel % width, pixel / width, mask.rgb[i], mask.rgb[i + 1], mask.rgb[i + 2]));
-    }
+  require_grayscale_mask(mask, path, " of 65535");
   return channels_view(mask).select(0, 0).to(torch::kFloat64).div(kMaxSample).unsqueeze(0).unsqueeze(0);
 }
 

@@ -69,15 +69,22 @@ void derive_focus_mask(const uint8_t* input, const uint8_t* target, int64_t heig
   }
 }
 
+template <class AnyImage>
+void require_grayscale_mask(const AnyImage& image, const std::filesystem::path& path, const std::string& context) {
+  for (int64_t i = 0; i < image.width * image.height; ++i) {
+    const auto* p = &image.rgb[i * 3];
+    if (p[0] != p[1] || p[0] != p[2])
+      throw std::runtime_error(path.string() + ": not a grayscale mask (pixel x " + std::to_string(i % image.width) +
+                               " y " + std::to_string(i / image.width) + " is red " + std::to_string(p[0]) + " green " +
+                               std::to_string(p[1]) + " blue " + std::to_string(p[2]) + context + ")");
+  }
+}
+template void require_grayscale_mask(const Image&, const std::filesystem::path&, const std::string&);
+template void require_grayscale_mask(const Image16&, const std::filesystem::path&, const std::string&);
+
 void read_focus_mask(const std::filesystem::path& path, int64_t height, int64_t width, uint8_t* mask) {
   const Image image = read_image(path);
-  for (int64_t i = 0; i < image.width * image.height; ++i) {
-    const uint8_t* p = &image.rgb[i * 3];
-    if (p[0] != p[1] || p[0] != p[2])
-      throw std::runtime_error(path.string() + ": not a grayscale mask (pixel " + std::to_string(i % image.width) +
-                               ", " + std::to_string(i / image.width) + " is R G B " + std::to_string(p[0]) + " " +
-                               std::to_string(p[1]) + " " + std::to_string(p[2]) + "; data.mask_root)");
-  }
+  require_grayscale_mask(image, path, "; data.mask_root");
   const Image fitted = fit_image(image, width, height);
   for (int64_t i = 0; i < height * width; ++i) mask[i] = fitted.rgb[i * 3];
 }

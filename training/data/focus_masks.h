@@ -8,6 +8,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
+
+#include "training/data/image.h"
 
 namespace bokeh::training {
 
@@ -28,6 +31,11 @@ double in_focus_weight(double coc_radius);
 //   w      = clamp((ratio - 0.3) / 0.4, 0, 1)        kept at 70% or more: 1, at 30% or less: 0
 // boxK is a K x K mean with edges clamped. `mask` receives H x W values round(255 * w).
 void derive_focus_mask(const uint8_t* input, const uint8_t* target, int64_t height, int64_t width, uint8_t* mask);
+
+// Throws std::runtime_error when `image` (an Image or Image16 read from `path`) is not a grayscale mask,
+// naming the file and the first pixel whose red, green and blue differ, then `context` (e.g. "; data.mask_root").
+template <class AnyImage>
+void require_grayscale_mask(const AnyImage& image, const std::filesystem::path& path, const std::string& context);
 
 // Reads a given mask (any image read_image reads), checks that it is grayscale (every pixel's
 // R = G = B), centre-crops and resizes it like its pair (fit_image) and writes H x W values to
