@@ -47,6 +47,10 @@ void check_same_figures(const EpochFigures& a, const EpochFigures& b) {
   CHECK(a.val_loss == b.val_loss);
   CHECK(a.gap == b.gap);
   CHECK(a.lr == b.lr);
+  CHECK(a.val_l1 == b.val_l1);
+  CHECK(a.val_psnr == b.val_psnr);
+  CHECK(a.val_ssim == b.val_ssim);
+  CHECK(a.val_lpips == b.val_lpips);
 }
 
 void check_same_result(const TrainResult& a, const TrainResult& b) {
@@ -122,10 +126,50 @@ TEST_CASE("a few epochs lower the loss, the result's figures are consistent", "[
   CHECK(result.test.psnr == Approx(psnr / n).epsilon(1e-5));
   CHECK(result.test.ssim == Approx(ssim_sum / n).epsilon(1e-5));
 
+  // Every epoch scored its validation pairs; the last epoch's figures are those of the final weights
+  // (last.pt), evaluated here by hand, one image at a time.
+  for (const EpochFigures& f : figures) {
+    REQUIRE(f.val_l1.has_value());
+    REQUIRE(f.val_psnr.has_value());
+    REQUIRE(f.val_ssim.has_value());
+    CHECK_FALSE(f.val_lpips.has_value());  // no LPIPS net
+  }
+  CHECK(*figures.back().val_psnr > *figures.front().val_psnr);
+  UNet final_model = last_model(options.checkpoint_dir, config.model);
+  final_model->eval();
+  const int64_t n_val = data->size(Split::validation);
+  double val_l1 = 0.0, val_psnr = 0.0, val_ssim = 0.0;
+  for (int64_t i = 0; i < n_val; ++i) {
+    torch::NoGradGuard no_grad;
+    const Batch batch = make_batch(*data, Split::validation, {i}, false, 0, 0);
+    const auto prediction = final_model->forward(batch.input);
+    const auto difference = (prediction - batch.target).to(torch::kFloat64);
+    val_l1 += difference.abs().mean().item<double>();
+    val_psnr += -10.0 * std::log10(difference.pow(2).mean().item<double>());
+    val_ssim += ssim(prediction, batch.target).item<double>();
+  }
+  CHECK(*figures.back().val_l1 == Approx(val_l1 / n_val).epsilon(1e-5));
+  CHECK(*figures.back().val_psnr == Approx(val_psnr / n_val).epsilon(1e-5));
+  CHECK(*figures.back().val_ssim == Approx(val_ssim / n_val).epsilon(1e-5));
+  REQUIRE(result.history.size() == figures.size());
+  for (size_t i = 0; i < figures.size(); ++i) check_same_figures(result.history[i], figures[i]);
+
   // Without a checkpoint folder the best weights are kept in memory: the same result, also when
   // the caller happens to hold a NoGradGuard.
   torch::NoGradGuard caller_guard;
   check_same_result(train_run(config, *data, TrainOptions{}), result);
+
+  // Without the validation metrics (what bench/train_throughput compares): the same training, no scores.
+  TrainOptions unscored;
+  unscored.validation_metrics = false;
+  const TrainResult plain = train_run(config, *data, unscored);
+  check_same_result(plain, result);
+  for (const EpochFigures& f : plain.history) {
+    CHECK(f.val_loss == figures[static_cast<size_t>(f.epoch - 1)].val_loss);
+    CHECK_FALSE(f.val_l1.has_value());
+    CHECK_FALSE(f.val_psnr.has_value());
+    CHECK_FALSE(f.val_ssim.has_value());
+  }
 }
 
 TEST_CASE("a run interrupted and resumed equals the uninterrupted run bit for bit", "[trainer][resume]") {
@@ -319,9 +363,14 @@ TEST_CASE("with an LPIPS net the loss uses it and the test reports it", "[traine
   REQUIRE(with_lpips.test.lpips.has_value());
   CHECK(*with_lpips.test.lpips >= 0.0);
   CHECK(std::isfinite(*with_lpips.test.lpips));
+  for (const EpochFigures& f : with_lpips.history) {  // every epoch scores its validation pairs with it too
+    REQUIRE(f.val_lpips.has_value());
+    CHECK(*f.val_lpips >= 0.0);
+  }
 
   config.loss.lpips = 0.0;  // same net, no LPIPS term: a different trajectory, LPIPS still reported
   const TrainResult without_term = train_run(config, *data, options);
   REQUIRE(without_term.test.lpips.has_value());
+  CHECK(without_term.history.back().val_lpips.has_value());
   CHECK(without_term.val_loss != with_lpips.val_loss);
 }
