@@ -88,7 +88,7 @@ TEST_CASE("result figures read the numbers a results JSON holds and leave the re
   CHECK_FALSE(none.test_ssim);
 }
 
-TEST_CASE("an epoch's validation metrics travel through its JSON and a run's results; older ones have none",
+TEST_CASE("an epoch's validation metrics travel through its JSON and a run's results, older ones have none",
           "[results]") {
   EpochFigures scored{2, 0.5, 0.4, 0.1, 2e-4, 60, 8.5};
   scored.val_l1 = 0.061;

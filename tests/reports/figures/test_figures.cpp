@@ -69,7 +69,7 @@ TEST_CASE("The curve figure is a PNG of the asked size with its data and script 
                     Catch::Contains("\"empty\" has no epochs"));
 }
 
-TEST_CASE("The curves plot a per-epoch validation metric; one no epoch has, or not per-epoch, is refused",
+TEST_CASE("The curves plot a per-epoch validation metric, and refuse one no epoch has or one not per epoch",
           "[figures]") {
   const test::TempDir dir;
   std::vector<orchestrator::EpochRecord> scored = {epoch(1, 2e-4), epoch(2, 2e-4), epoch(3, 1.6e-4)};
