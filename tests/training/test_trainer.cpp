@@ -41,6 +41,24 @@ UNet last_model(const fs::path& dir, const ModelConfig& config) {
   return model;
 }
 
+// Per-image means of L1, PSNR and SSIM of `model` (in eval mode) on a split, one image at a time,
+// the differences in float64.
+ImageMetrics by_hand(BokehNetImpl& model, const PreparedData& data, Split split) {
+  const int64_t n = data.size(split);
+  double l1 = 0.0, psnr = 0.0, ssim_sum = 0.0;
+  for (int64_t i = 0; i < n; ++i) {
+    torch::NoGradGuard no_grad;
+    const Batch batch = make_batch(data, split, {i}, false, 0, 0);
+    const auto prediction = model.forward(batch.input);
+    const auto difference = (prediction - batch.target).to(torch::kFloat64);
+    l1 += difference.abs().mean().item<double>();
+    psnr += -10.0 * std::log10(difference.pow(2).mean().item<double>());
+    ssim_sum += ssim(prediction, batch.target).item<double>();
+  }
+  const double count = static_cast<double>(n);
+  return {l1 / count, psnr / count, ssim_sum / count, std::nullopt};
+}
+
 void check_same_figures(const EpochFigures& a, const EpochFigures& b) {
   CHECK(a.epoch == b.epoch);
   CHECK(a.train_loss == b.train_loss);
@@ -110,21 +128,10 @@ TEST_CASE("a few epochs lower the loss, the result's figures are consistent", "[
   CHECK(result.parameters == parameter_count(*fresh));
 
   // Test metrics of the best weights, evaluated here by hand, one image at a time.
-  BokehNet model = load_best_model(options.checkpoint_dir, config.model);
-  const int64_t n = data->size(Split::test);
-  double l1 = 0.0, psnr = 0.0, ssim_sum = 0.0;
-  for (int64_t i = 0; i < n; ++i) {
-    torch::NoGradGuard no_grad;
-    const Batch batch = make_batch(*data, Split::test, {i}, false, 0, 0);
-    const auto prediction = model->forward(batch.input);
-    const auto difference = (prediction - batch.target).to(torch::kFloat64);
-    l1 += difference.abs().mean().item<double>();
-    psnr += -10.0 * std::log10(difference.pow(2).mean().item<double>());
-    ssim_sum += ssim(prediction, batch.target).item<double>();
-  }
-  CHECK(result.test.l1 == Approx(l1 / n).epsilon(1e-5));
-  CHECK(result.test.psnr == Approx(psnr / n).epsilon(1e-5));
-  CHECK(result.test.ssim == Approx(ssim_sum / n).epsilon(1e-5));
+  const ImageMetrics test = by_hand(*load_best_model(options.checkpoint_dir, config.model), *data, Split::test);
+  CHECK(result.test.l1 == Approx(test.l1).epsilon(1e-5));
+  CHECK(result.test.psnr == Approx(test.psnr).epsilon(1e-5));
+  CHECK(result.test.ssim == Approx(test.ssim).epsilon(1e-5));
 
   // Every epoch scored its validation pairs; the last epoch's figures are those of the final weights
   // (last.pt), evaluated here by hand, one image at a time.
@@ -137,20 +144,10 @@ TEST_CASE("a few epochs lower the loss, the result's figures are consistent", "[
   CHECK(*figures.back().val_psnr > *figures.front().val_psnr);
   UNet final_model = last_model(options.checkpoint_dir, config.model);
   final_model->eval();
-  const int64_t n_val = data->size(Split::validation);
-  double val_l1 = 0.0, val_psnr = 0.0, val_ssim = 0.0;
-  for (int64_t i = 0; i < n_val; ++i) {
-    torch::NoGradGuard no_grad;
-    const Batch batch = make_batch(*data, Split::validation, {i}, false, 0, 0);
-    const auto prediction = final_model->forward(batch.input);
-    const auto difference = (prediction - batch.target).to(torch::kFloat64);
-    val_l1 += difference.abs().mean().item<double>();
-    val_psnr += -10.0 * std::log10(difference.pow(2).mean().item<double>());
-    val_ssim += ssim(prediction, batch.target).item<double>();
-  }
-  CHECK(*figures.back().val_l1 == Approx(val_l1 / n_val).epsilon(1e-5));
-  CHECK(*figures.back().val_psnr == Approx(val_psnr / n_val).epsilon(1e-5));
-  CHECK(*figures.back().val_ssim == Approx(val_ssim / n_val).epsilon(1e-5));
+  const ImageMetrics validation = by_hand(*final_model, *data, Split::validation);
+  CHECK(*figures.back().val_l1 == Approx(validation.l1).epsilon(1e-5));
+  CHECK(*figures.back().val_psnr == Approx(validation.psnr).epsilon(1e-5));
+  CHECK(*figures.back().val_ssim == Approx(validation.ssim).epsilon(1e-5));
   REQUIRE(result.history.size() == figures.size());
   for (size_t i = 0; i < figures.size(); ++i) check_same_figures(result.history[i], figures[i]);
 
