@@ -1,7 +1,8 @@
 // `bench_trainer`: our side of bench/train_throughput and the profile of a training step.
 //   prepare     builds a synthetic prepared-data cache (worker PreparedData::prepare) and prints its path
 //   throughput  worker train_run for 2 epochs on that cache (epoch 1 warms up); prints JSON with
-//               epoch 2's images/s (TrainResult history, timed by the trainer itself); on a GPU
+//               epoch 2's images/s and whole-epoch seconds (TrainResult history, timed by the trainer
+//               itself; --no-val-metrics: validation without the per-image metrics); on a GPU
 //               (--device cuda) at a precision, layout and cuDNN autotuning setting, with the peak
 //               GPU memory held in tensors
 //   profile     where a step's time goes (batch, forward, loss, backward, optimizer), evaluation under
@@ -40,7 +41,7 @@ struct Options {
   std::string data, out = "bench-data", trace, device = "cpu", precision = "fp32", layout = "auto", autotune = "auto";
   std::vector<std::string> runs;  // throughput of several configs in one process: "W,D,B,PRECISION[,LAYOUT[,AUTOTUNE]]"
   int64_t size = 128, height = 0, train_pairs = 24, width = 64, depth = 4, batch = 4, steps = 6, threads = 2, reps = 5;
-  bool no_bn = false, augment = false, step_only = false;
+  bool no_bn = false, augment = false, step_only = false, no_val_metrics = false;
   double lr = 2e-4;
 };
 
@@ -83,6 +84,7 @@ void throughput(const Options& o) {
   TrainOptions options;
   options.device = torch::Device(o.device);
   options.memory_format = memory_format(o);
+  options.validation_metrics = !o.no_val_metrics;
   const bool channels_last = options.memory_format == torch::MemoryFormat::ChannelsLast;
   const bool autotune = chosen(o.autotune, options.device.is_cuda());
   at::globalContext().setBenchmarkCuDNN(autotune);
@@ -97,10 +99,12 @@ void throughput(const Options& o) {
       BokehLoss(config.loss, Lpips{nullptr})(batch.input, batch.target, batch.input).total.item<double>();
   std::cout << fmt::format(
       "{{\"images_per_second\": {:.4f}, \"cold_images_per_second\": {:.4f}, \"seconds_per_step\": {:.4f}, "
+      "\"epoch_seconds\": {:.4f}, \"val_metrics\": {}, "
       "\"threads\": {}, \"parameters\": {}, \"loss_check\": {:.7f}, \"device\": \"{}\", \"precision\": \"{}\", "
       "\"channels_last\": {}, \"cudnn_benchmark\": {}, \"tf32_convolutions\": {}, \"peak_memory_mib\": {}}}\n",
-      warm, r.history.at(0).images_per_second, static_cast<double>(o.batch) / warm, at::get_num_threads(), r.parameters,
-      check, options.device.str(), config.precision, channels_last, autotune, at::globalContext().allowTF32CuDNN(),
+      warm, r.history.at(0).images_per_second, static_cast<double>(o.batch) / warm, r.history.at(1).seconds,
+      options.validation_metrics, at::get_num_threads(), r.parameters, check, options.device.str(), config.precision,
+      channels_last, autotune, at::globalContext().allowTF32CuDNN(),
       peak ? fmt::format("{:.1f}", static_cast<double>(*peak) / 1048576.0) : std::string("null"));
 }
 
@@ -237,6 +241,8 @@ int main(int argc, char** argv) {
   tp->add_option("--precision", o.precision, "train.precision: auto, fp32, bf16, fp16")->capture_default_str();
   tp->add_option("--cudnn-benchmark", o.autotune, "cuDNN autotuning: auto (on for CUDA), on, off")
       ->capture_default_str();
+  tp->add_flag("--no-val-metrics", o.no_val_metrics,
+               "validation computes the loss only, not the per-image metrics (what they cost: epoch_seconds)");
   tp->add_option("--runs", o.runs, "several configs in turn, one JSON line each: W,D,B,PRECISION[,LAYOUT[,AUTOTUNE]]");
   pr->add_option("--steps", o.steps, "timed steps")->capture_default_str();
   pr->add_flag("--augment", o.augment, "flips/rot90 in make_batch (the costlier batch)");

@@ -35,9 +35,10 @@
 
 namespace bokeh::common {
 
-// The protocol's name and version, in every message. The version changes with any message's fields.
+// The protocol's name and version, in every message. The version changes with any message's fields
+// (2: EPOCH's figures and DONE's history carry the validation metrics, val_l1 ... val_lpips).
 inline constexpr const char* kProtocolName = "bokeh-sweep";
-inline constexpr int64_t kProtocolVersion = 1;
+inline constexpr int64_t kProtocolVersion = 2;
 
 // MPI tags (and the training child's pipe frames), one per message type. Fixed numbers: a tag names
 // its message on the wire, whatever order the variant below lists them in.

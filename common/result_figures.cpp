@@ -54,6 +54,15 @@ ResultFigure test_metric(std::string name, std::optional<double> ResultFigures::
   return with_axis(with_format(f, 2, 4, 4), AxisRole::Quality, std::move(axis), "test set");
 }
 
+// A validation metric of every epoch (the per-image mean over the validation pairs); a run's results
+// hold its last epoch's.
+ResultFigure validation_metric(std::string name, std::optional<double> ResultFigures::*result, std::string header,
+                               Better better) {
+  ResultFigure f = stored(name, result, name, header, FigureScope::PerEpoch, {});
+  f.better = better;
+  return with_format(f, 2, 4, 4);
+}
+
 std::vector<ResultFigure> make_figures() {
   using R = ResultFigures;
   ResultFigure runtime =
@@ -66,6 +75,9 @@ std::vector<ResultFigure> make_figures() {
   ResultFigure psnr = test_metric("test_psnr", &R::test_psnr, "PSNR", Better::Higher, "psnr");
   psnr.unit = "dB";
   psnr.format.max_decimals = psnr.format.compared_decimals = 2;
+  ResultFigure val_psnr = validation_metric("val_psnr", &R::val_psnr, "Val_PSNR", Better::Higher);
+  val_psnr.unit = "dB";
+  val_psnr.format.max_decimals = val_psnr.format.compared_decimals = 2;
   return {
       with_axis(fixed_before_training("params_m", "Params (M)", "M", {1, 2, 4}), AxisRole::Cost, "params"),
       with_axis(fixed_before_training("train_tflop", "Train cost (TFLOP, est.)", "TFLOP", {}), AxisRole::Cost, "flops",
@@ -74,6 +86,10 @@ std::vector<ResultFigure> make_figures() {
       stored("train_loss", &R::train_loss, "train_loss", "Train_Loss", FigureScope::PerEpoch, {1, 2, 3}),
       stored("val_loss", &R::val_loss, "val_loss", "Val_Loss", FigureScope::PerEpoch, {1, 2, 3}),
       stored("gap", &R::gap, "gap", "Gap", FigureScope::PerEpoch, {1, 2}),
+      validation_metric("val_l1", &R::val_l1, "Val_L1", Better::Lower),
+      val_psnr,
+      validation_metric("val_ssim", &R::val_ssim, "Val_SSIM", Better::Higher),
+      validation_metric("val_lpips", &R::val_lpips, "Val_LPIPS", Better::Lower),
       with_axis(with_format(stored("best_val_loss", &R::best_val_loss, "best_val_loss", "Best_Val_Loss",
                                    FigureScope::PerRun, {2}),
                             2, 4, 4),

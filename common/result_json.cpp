@@ -3,6 +3,8 @@
 #include "common/result_json.h"
 
 #include <cmath>
+#include <optional>
+#include <utility>
 
 #include "common/result_figures.h"
 
@@ -11,6 +13,17 @@ namespace bokeh::common {
 namespace {
 // JSON has no NaN: a missing figure is null.
 nlohmann::json number_or_null(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(); }
+nlohmann::json number_or_null(const std::optional<double>& value) {
+  return value ? number_or_null(*value) : nlohmann::json();
+}
+
+// The validation figures of an epoch, by their key in an epoch's JSON and in a run's results (the
+// last epoch's there).
+constexpr std::pair<const char*, std::optional<double> EpochFigures::*> kValidationFigures[] = {
+    {"val_l1", &EpochFigures::val_l1},
+    {"val_psnr", &EpochFigures::val_psnr},
+    {"val_ssim", &EpochFigures::val_ssim},
+    {"val_lpips", &EpochFigures::val_lpips}};
 }  // namespace
 
 std::optional<double> optional_number(const nlohmann::json& json, const char* field) {
@@ -20,13 +33,15 @@ std::optional<double> optional_number(const nlohmann::json& json, const char* fi
 }
 
 nlohmann::json epoch_to_json(const EpochFigures& e) {
-  return {{"epoch", e.epoch},
-          {"train_loss", e.train_loss},
-          {"val_loss", e.val_loss},
-          {"gap", e.gap},
-          {"lr", e.lr},
-          {"seconds", e.seconds},
-          {"images_per_second", e.images_per_second}};
+  nlohmann::json j = {{"epoch", e.epoch},
+                      {"train_loss", e.train_loss},
+                      {"val_loss", e.val_loss},
+                      {"gap", e.gap},
+                      {"lr", e.lr},
+                      {"seconds", e.seconds},
+                      {"images_per_second", e.images_per_second}};
+  for (const auto& [key, figure] : kValidationFigures) j[key] = number_or_null(e.*figure);
+  return j;
 }
 
 EpochFigures epoch_from_json(const nlohmann::json& j) {
@@ -40,28 +55,32 @@ EpochFigures epoch_from_json(const nlohmann::json& j) {
   e.lr = required_field<double>(j, "lr", what);
   e.seconds = required_field<double>(j, "seconds", what);
   e.images_per_second = required_field<double>(j, "images_per_second", what);
+  for (const auto& [key, figure] : kValidationFigures) e.*figure = optional_number(j, key);  // null or absent: none
   return e;
 }
 
 nlohmann::json result_to_json(const TrainResult& r) {
   nlohmann::json history = nlohmann::json::array();
   for (const auto& e : r.history) history.push_back(epoch_to_json(e));
-  return {{"epochs", r.epochs},
-          {"best_epoch", r.best_epoch},
-          {"best_val_loss", r.best_val_loss},
-          {"train_loss", r.train_loss},
-          {"val_loss", r.val_loss},
-          {"gap", r.gap},
-          {"test_l1", r.test.l1},
-          {"test_psnr", number_or_null(r.test.psnr)},
-          {"test_ssim", r.test.ssim},
-          {"test_lpips", r.test.lpips ? nlohmann::json(*r.test.lpips) : nlohmann::json()},
-          {"runtime_seconds", r.runtime_seconds},
-          {"images_per_second", r.images_per_second},
-          {"parameters", r.parameters},
-          {"precision", r.precision},
-          {"libtorch", r.libtorch},
-          {"history", history}};
+  nlohmann::json j = {{"epochs", r.epochs},
+                      {"best_epoch", r.best_epoch},
+                      {"best_val_loss", r.best_val_loss},
+                      {"train_loss", r.train_loss},
+                      {"val_loss", r.val_loss},
+                      {"gap", r.gap},
+                      {"test_l1", r.test.l1},
+                      {"test_psnr", number_or_null(r.test.psnr)},
+                      {"test_ssim", r.test.ssim},
+                      {"test_lpips", r.test.lpips ? nlohmann::json(*r.test.lpips) : nlohmann::json()},
+                      {"runtime_seconds", r.runtime_seconds},
+                      {"images_per_second", r.images_per_second},
+                      {"parameters", r.parameters},
+                      {"precision", r.precision},
+                      {"libtorch", r.libtorch},
+                      {"history", history}};
+  for (const auto& [key, figure] : kValidationFigures)
+    j[key] = r.history.empty() ? nlohmann::json() : number_or_null(r.history.back().*figure);
+  return j;
 }
 
 TrainResult result_from_json(const nlohmann::json& j) {

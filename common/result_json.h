@@ -24,7 +24,8 @@ TrainResult result_from_json(const nlohmann::json& json);
 // number (or all, when `json` is not an object) stays empty. Never throws. The numbers are the result
 // figures' (common/result_figures.h names their keys).
 struct ResultFigures {
-  std::optional<double> train_loss, val_loss, gap;  // the last epoch's
+  std::optional<double> train_loss, val_loss, gap;              // the last epoch's
+  std::optional<double> val_l1, val_psnr, val_ssim, val_lpips;  // the last epoch's; none for older results
   std::optional<double> best_val_loss;
   std::optional<double> best_epoch;  // a count
   std::optional<int64_t> epochs;     // trained (fewer than planned for a run stopped early)

@@ -19,10 +19,15 @@ struct EpochFigures {
   double lr;                 // learning rate used during this epoch
   double seconds;            // wall time of the epoch: training, validation, saving the best weights
   double images_per_second;  // training pairs / seconds of the training phase
+  // Per-image means over the validation pairs of L1, PSNR, SSIM (and LPIPS with an LPIPS net), from the
+  // validation pass's predictions (the conventions of ImageMetrics). Empty where not computed: in
+  // epochs trained by an older build (a last.pt, a database, a message of before), and LPIPS without a net.
+  std::optional<double> val_l1 = {}, val_psnr = {}, val_ssim = {}, val_lpips = {};
 };
 
-// Per-image means over the test split.
-struct TestMetrics {
+// Per-image means of L1, PSNR (+inf for identical images), SSIM and LPIPS over a split: the test
+// split's of a finished run; each epoch's validation figures come from the same computation.
+struct ImageMetrics {
   double l1, psnr, ssim;
   std::optional<double> lpips;  // empty without an LPIPS net
 };
@@ -32,7 +37,7 @@ struct TrainResult {
   int64_t best_epoch;  // 1-based, by validation loss
   double best_val_loss;
   double train_loss, val_loss, gap;  // the last epoch's
-  TestMetrics test;                  // of the best weights (not computed on a group member other than the leader)
+  ImageMetrics test;                 // of the best weights (not computed on a group member other than the leader)
   double runtime_seconds;            // sum of all epochs' seconds, including those before a resume
   double images_per_second;          // training pairs processed / seconds spent in training phases
   int64_t parameters;

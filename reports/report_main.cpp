@@ -4,7 +4,10 @@
 // results database, opened read-only (works while a sweep runs). Built without libtorch
 // (BOKEH_WITH_TORCH=OFF) it refuses --figure and its dashboard has no sample images.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -25,6 +28,7 @@
 #include "store/protected_results.h"
 #include "reports/dashboard/dashboard_data.h"
 #include "reports/dashboard/dashboard_server.h"
+#include "reports/tables/epoch_figures.h"
 #include "reports/tables/importance.h"
 #include "reports/tables/pareto.h"
 #include "reports/tables/repeat_groups.h"
@@ -142,6 +146,7 @@ int run(const ReportOptions& o) {
   request.results_root = bokeh::orchestrator::results_root(o.db_path, o.results);
   request.images = o.images;
   request.size = r::FigureSize{o.width, o.height};
+  request.figure = o.y_axis;
   const r::FigureResult result =
       o.figure == "curves" ? r::make_curves_figure(store, request) : r::make_samples_figure(store, request);
   for (const std::string& note : result.notes) std::cerr << "report: " << note << "\n";
@@ -152,6 +157,23 @@ int run(const ReportOptions& o) {
       "figures need a build with libtorch; this one was configured with BOKEH_WITH_TORCH=OFF "
       "(tables and status only)");
 #endif
+}
+
+// The per-epoch figures curves plot besides the losses (--y val_loss).
+std::vector<std::string> curve_choices() {
+  std::vector<std::string> names = bokeh::reports::epoch_figure_names();
+  names.erase(std::remove(names.begin(), names.end(), bokeh::reports::kLossCurves), names.end());
+  return names;
+}
+
+// What --y takes: a quality figure (pareto, importance) or a per-epoch figure (curves); each mode
+// refuses the others' with one line.
+std::vector<std::string> y_choices() {
+  std::vector<std::string> choices = bokeh::common::axis_choices(bokeh::common::AxisRole::Quality);
+  for (const std::string& name : bokeh::reports::epoch_figure_names()) {
+    if (std::find(choices.begin(), choices.end(), name) == choices.end()) choices.push_back(name);
+  }
+  return choices;
 }
 
 // The modes, as the description and the errors name them.
@@ -220,8 +242,10 @@ int main(int argc, char** argv) {
       ->needs(pareto);
   app.add_option("--y", o.y_axis,
                  "pareto and importance: the quality figure: " +
-                     bokeh::common::axis_choices_text(bokeh::common::AxisRole::Quality, true))
-      ->check(CLI::IsMember(bokeh::common::axis_choices(bokeh::common::AxisRole::Quality)))
+                     bokeh::common::axis_choices_text(bokeh::common::AxisRole::Quality, true) +
+                     "; curves: the per-epoch figure: val_loss (training and validation loss) or " +
+                     fmt::format("{}", fmt::join(curve_choices(), ", ")))
+      ->check(CLI::IsMember(y_choices()))
       ->capture_default_str();
   app.add_option("--seed", o.seed, "importance: seed of the forest and the bootstrap (same seed, same bytes)")
       ->capture_default_str()

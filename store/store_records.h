@@ -72,6 +72,9 @@ struct EpochRecord {
   double lr = 0;
   double seconds = 0;
   double images_per_second = 0;
+  // The validation set's per-image metrics (common::EpochFigures); NULL in the store, empty here, where
+  // not computed (epochs stored before schema 9, LPIPS without weights).
+  std::optional<double> val_l1 = {}, val_psnr = {}, val_ssim = {}, val_lpips = {};
 };
 
 struct EventRecord {

@@ -12,6 +12,8 @@
 // Version 7: sweeps.data_file, the prepared-data file the sweep trains on (reports open it, never build it).
 // Version 8: runs.epochs and runs.seed (its train.epochs and the seed it trains with), filled from each
 //            run's config and its sweep's seed as the coordinator computed them before.
+// Version 9: epochs.val_l1, val_psnr, val_ssim, val_lpips, the validation set's per-image metrics of
+//            each epoch; NULL where not computed (the epochs stored before, LPIPS without weights).
 #include "store/store_schema.h"
 
 #include <SQLiteCpp/Statement.h>
@@ -154,6 +156,13 @@ ALTER TABLE runs ADD COLUMN epochs INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN seed INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+const char* const kVersion9 = R"sql(
+ALTER TABLE epochs ADD COLUMN val_l1 REAL;
+ALTER TABLE epochs ADD COLUMN val_psnr REAL;
+ALTER TABLE epochs ADD COLUMN val_ssim REAL;
+ALTER TABLE epochs ADD COLUMN val_lpips REAL;
+)sql";
+
 // Version 8's columns of the runs stored before it: train.epochs from the config (0 where it has none),
 // the seed as config_seed() of the sweep's seed (the canonical spec's "seed") and the config. A config
 // or spec that is not JSON leaves 0.
@@ -183,8 +192,9 @@ struct Migration {
 };
 const std::vector<Migration> kMigrations = {
     {kVersion1}, {kVersion2}, {kVersion3}, {kVersion4},
-    {kVersion5}, {kVersion6}, {kVersion7}, {kVersion8, fill_run_epochs_and_seeds}};
-static_assert(kStoreSchemaVersion == 8, "add the migration to kMigrations");
+    {kVersion5}, {kVersion6}, {kVersion7}, {kVersion8, fill_run_epochs_and_seeds},
+    {kVersion9}};
+static_assert(kStoreSchemaVersion == 9, "add the migration to kMigrations");
 
 }  // namespace
 

@@ -17,14 +17,14 @@
 #include "common/checkpoint_files.h"
 #include "common/model_arch.h"
 #include "training/bokeh_loss.h"
+#include "training/checkpoint_resume.h"
 #include "training/data/batches.h"
 #include "training/device_memory.h"
-#include "training/image_metrics.h"
 #include "training/loss_scaler.h"
+#include "training/metric_sums.h"
 #include "training/models.h"
 #include "training/plateau_scheduler.h"
 #include "training/precision.h"
-#include "training/ssim.h"
 
 namespace bokeh::training {
 
@@ -184,9 +184,16 @@ double train_epoch(const Run& run, torch::optim::Optimizer& optimizer, LossScale
   return sum / static_cast<double>(batches);
 }
 
-// The loss averaged over the validation pairs (each batch's mean weighted by its size), eval mode.
-// A group member takes its shard of the pairs and the sums are added up over the group.
-double validation_loss(const Run& run, int64_t epoch) {
+// One epoch's validation: the loss and, when options.validation_metrics, the per-image metrics.
+struct Validation {
+  double loss;
+  std::optional<common::ImageMetrics> metrics;
+};
+
+// The loss averaged over the validation pairs (each batch's mean weighted by its size) and the
+// per-image metrics of the same predictions (LPIPS with a net), eval mode. A group member takes its
+// shard of the pairs and the sums are added up over the group, so every member has the whole set's.
+Validation validation_pass(const Run& run, const Lpips& lpips, int64_t epoch) {
   const TrainOptions& options = run.options;
   run.model->eval();
   torch::NoGradGuard no_grad;
@@ -194,6 +201,7 @@ double validation_loss(const Run& run, int64_t epoch) {
   const int64_t n = run.source.size(Split::validation);
   const Shard mine = group ? shard_of(n, group->rank(), group->size()) : Shard{0, n};
   double sum = 0.0;
+  MetricSums metrics;
   for (int64_t begin = mine.begin, b = 1; begin < mine.end; begin += run.config.batch_size, ++b) {
     if (!group)
       poll_stop(options, epoch, "validation", b);
@@ -201,40 +209,41 @@ double validation_loss(const Run& run, int64_t epoch) {
       options.on_progress("validation", epoch, b);
     const int64_t end = std::min(begin + run.config.batch_size, mine.end);
     const Batch batch = run.source.range(Split::validation, begin, end);
-    const double value = run.loss(predict(run, batch.input), batch.target, batch.input).total.item<double>();
+    const torch::Tensor prediction = predict(run, batch.input);
+    const double value = run.loss(prediction, batch.target, batch.input).total.item<double>();
     if (!group && !std::isfinite(value))
       throw std::runtime_error(fmt::format("non-finite validation loss at epoch {}, batch {}", epoch, b));
     sum += value * static_cast<double>(end - begin);
+    if (options.validation_metrics) metrics.add(prediction, batch.target, lpips);
   }
   if (group) {
-    std::vector<torch::Tensor> total{
-        torch::full({1}, sum, torch::TensorOptions().dtype(torch::kDouble).device(options.device))};
-    group->sum(total);
-    sum = total[0].item<double>();
+    std::vector<torch::Tensor> totals{torch::tensor({sum, metrics.l1, metrics.psnr, metrics.ssim, metrics.lpips},
+                                                    torch::TensorOptions().dtype(torch::kDouble))
+                                          .to(options.device)};
+    group->sum(totals);
+    const torch::Tensor total = totals[0].cpu();
+    const auto at = [&](int64_t i) { return total[i].item<double>(); };
+    sum = at(0);
+    metrics = MetricSums{at(1), at(2), at(3), at(4)};
     if (!std::isfinite(sum)) fail_together(group, fmt::format("non-finite validation loss at epoch {}", epoch));
   }
-  return sum / static_cast<double>(n);
+  Validation validation{sum / static_cast<double>(n), std::nullopt};
+  if (options.validation_metrics) validation.metrics = metrics.means(n, static_cast<bool>(lpips));
+  return validation;
 }
 
 // Per-image means of L1, PSNR, SSIM (and LPIPS with a net) of the model on the test split, in fp32.
-common::TestMetrics test_metrics(const Run& run, const Lpips& lpips) {
+common::ImageMetrics test_metrics(const Run& run, const Lpips& lpips) {
   run.model->eval();
   torch::NoGradGuard no_grad;
   const int64_t n = run.source.size(Split::test);
-  double l1 = 0.0, psnr_sum = 0.0, ssim_sum = 0.0, lpips_sum = 0.0;
+  MetricSums metrics;
   for (int64_t begin = 0, b = 1; begin < n; begin += run.config.batch_size, ++b) {
     if (run.options.on_progress) run.options.on_progress("test", run.config.epochs, b);
     const Batch batch = run.source.range(Split::test, begin, std::min(begin + run.config.batch_size, n));
-    const auto prediction = predict(run, batch.input);  // (B, 3, H, W)
-    l1 += l1_error(prediction, batch.target).sum().item<double>();
-    psnr_sum += psnr(prediction, batch.target).sum().item<double>();
-    ssim_sum += ssim(prediction, batch.target).sum().item<double>();
-    if (lpips) lpips_sum += lpips->forward(prediction, batch.target).sum().item<double>();
+    metrics.add(predict(run, batch.input), batch.target, lpips);
   }
-  const double count = static_cast<double>(n);
-  common::TestMetrics metrics{l1 / count, psnr_sum / count, ssim_sum / count, std::nullopt};
-  if (lpips) metrics.lpips = lpips_sum / count;
-  return metrics;
+  return metrics.means(n, static_cast<bool>(lpips));
 }
 
 // Copies of the model's parameters and buffers (the best weights when there is no checkpoint dir).
@@ -250,41 +259,6 @@ void restore(BokehNet& model, const std::vector<torch::Tensor>& tensors) {
   size_t i = 0;
   for (auto& t : model->parameters()) t.copy_(tensors[i++]);
   for (auto& t : model->buffers()) t.copy_(tensors[i++]);
-}
-
-// Moves a checkpoint this run must not continue to <folder>/set-aside/<name>[.N]; returns where.
-fs::path set_aside(const fs::path& file) {
-  const fs::path folder = file.parent_path() / common::kSetAsideFolder;
-  fs::create_directories(folder);
-  fs::path target = folder / file.filename();
-  for (int n = 2; fs::exists(target); ++n) target = folder / fmt::format("{}.{}", file.filename().string(), n);
-  fs::rename(file, target);
-  return target;
-}
-
-// The newest intact checkpoint restored into model and optimizer: last.pt, else prev.pt, else none (the
-// run starts from scratch). A corrupt one is passed over and said once, through on_notice.
-std::optional<TrainingState> resume(const TrainOptions& options, const std::string& fingerprint,
-                                    const std::string& owner, BokehNet& model, torch::optim::Optimizer& optimizer) {
-  std::string passed_over;
-  for (const char* name : {common::kLastCheckpoint, common::kPreviousCheckpoint}) {
-    const fs::path file = options.checkpoint_dir / name;
-    if (!fs::exists(file)) continue;
-    try {
-      TrainingState state = load_checkpoint(file, fingerprint, *model, optimizer, options.device, owner);
-      if (!passed_over.empty() && options.on_notice)
-        options.on_notice("checkpoint", fmt::format("{}; resumed from {} (epoch {})", passed_over, name, state.epoch));
-      return state;
-    } catch (const CorruptCheckpoint& e) {
-      passed_over += (passed_over.empty() ? "" : "; ") + std::string(e.what());
-    } catch (const ForeignCheckpoint& e) {  // never continued, never deleted: moved out of the way
-      const fs::path aside = set_aside(file);
-      passed_over += fmt::format("{}{}; set aside as {}", passed_over.empty() ? "" : "; ", e.what(), aside.string());
-    }
-  }
-  if (!passed_over.empty() && options.on_notice)
-    options.on_notice("checkpoint", passed_over + "; the run starts again from epoch 1");
-  return std::nullopt;
 }
 
 // Whether a libtorch error is an allocation that failed: CUDA's caching allocator throws
@@ -360,7 +334,8 @@ common::TrainResult train_run(const common::TrainConfig& config, const PreparedD
   if (checkpoints) {
     fs::create_directories(options.checkpoint_dir);
     common::remove_abandoned_temporaries(options.checkpoint_dir);  // a checkpoint a killed attempt was writing
-    if (std::optional<TrainingState> resumed = resume(options, fingerprint, owner, model, *optimizer)) {
+    if (std::optional<TrainingState> resumed = resume_checkpoint(options.checkpoint_dir, fingerprint, owner, *model,
+                                                                 *optimizer, options.device, options.on_notice)) {
       state = std::move(*resumed);
       lay_out(model, options.memory_format);
       if (state.epoch > config.epochs)
@@ -384,7 +359,9 @@ common::TrainResult train_run(const common::TrainConfig& config, const PreparedD
       auto buffers = model->buffers();
       if (!buffers.empty()) group->broadcast(buffers);
     }
-    const double val_loss = guard_memory(config, data, device, phase, [&] { return validation_loss(run, epoch); });
+    const Validation validation =
+        guard_memory(config, data, device, phase, [&] { return validation_pass(run, lpips, epoch); });
+    const double val_loss = validation.loss;
     const double epoch_lr = state.lr;
     if (config.scheduler.enabled) {
       state.lr = scheduler.step(val_loss, state.lr);
@@ -400,8 +377,12 @@ common::TrainResult train_run(const common::TrainConfig& config, const PreparedD
         best_in_memory = snapshot(model);
     }
     const double seconds = seconds_since(epoch_start);
-    const common::EpochFigures figures{
+    common::EpochFigures figures{
         epoch, train_loss, val_loss, std::abs(val_loss - train_loss), epoch_lr, seconds, n_train / train_seconds};
+    if (const auto& m = validation.metrics) {
+      figures.val_l1 = m->l1, figures.val_psnr = m->psnr, figures.val_ssim = m->ssim;
+      figures.val_lpips = m->lpips;
+    }
     state.epoch = epoch;
     state.runtime_seconds += seconds;
     state.train_phase_seconds += train_seconds;

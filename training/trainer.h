@@ -1,5 +1,6 @@
 // Trains one run: the U-Net with Adam/AdamW, ReduceLROnPlateau on the validation loss, per-epoch
-// figures, checkpoints after every epoch with exact resume, and test metrics of the best weights.
+// figures (losses and the validation set's L1, PSNR, SSIM, LPIPS), checkpoints after every epoch with exact resume, and
+// test metrics of the best weights.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,9 @@ struct TrainOptions {
   // checkpoint_dir/set-aside/ and the run starts from scratch, said through on_notice.
   std::string sweep_instance;
   Lpips lpips{nullptr};  // moved to `device`; empty: no LPIPS (loss.lpips must be 0)
+  // Each epoch's validation pass also scores its predictions (EpochFigures::val_l1 ... val_lpips);
+  // false: the loss only (bench/train_throughput measures what the scores cost).
+  bool validation_metrics = true;
   std::function<void(const common::EpochFigures&)> on_epoch;  // called after each epoch's checkpoint is written
   std::function<bool()> stop_requested;                       // polled before every batch; true -> TrainingInterrupted
   // Called before every batch of training ("train"), validation ("validation") and testing ("test",

@@ -17,7 +17,8 @@ namespace bokeh::orchestrator {
 
 namespace {
 EpochRecord to_epoch_record(const common::EpochFigures& f) {
-  return {f.epoch, f.train_loss, f.val_loss, f.gap, f.lr, f.seconds, f.images_per_second};
+  return {f.epoch,  f.train_loss, f.val_loss, f.gap,      f.lr, f.seconds, f.images_per_second,
+          f.val_l1, f.val_psnr,   f.val_ssim, f.val_lpips};
 }
 }  // namespace
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "reports/tables/epoch_figures.h"
 #include "reports/tables/importance.h"
 #include "reports/tables/lr_drops.h"
 #include "reports/tables/pareto.h"
@@ -46,17 +47,23 @@ json varied_settings(const json& runs) {
   return keys;
 }
 
+// The run's epochs as the page plots them; "figures": every per-epoch figure by name (null where an
+// epoch lacks it, e.g. the validation metrics of epochs stored before they were computed).
 json curve_json(const std::vector<orchestrator::EpochRecord>& epochs) {
   json curve = {{"epoch", json::array()},
                 {"train", json::array()},
                 {"val", json::array()},
                 {"lr", json::array()},
-                {"lr_drops", lr_drop_epochs(epochs)}};
+                {"lr_drops", lr_drop_epochs(epochs)},
+                {"figures", json::object()}};
+  const std::vector<std::string> figures = epoch_figure_names();
+  for (const std::string& name : figures) curve["figures"][name] = json::array();
   for (const orchestrator::EpochRecord& e : epochs) {
     curve["epoch"].push_back(e.epoch);
     curve["train"].push_back(e.train_loss);
     curve["val"].push_back(e.val_loss);
     curve["lr"].push_back(e.lr);
+    for (const std::string& name : figures) curve["figures"][name].push_back(optional_json(epoch_figure(e, name)));
   }
   return curve;
 }

@@ -1,6 +1,7 @@
 // The study's Figure 2: training and validation loss per epoch for one or more runs, with the
-// epochs where the learning rate dropped marked by vertical lines. Writes NAME.dat (the data),
-// NAME.gp (the gnuplot script, to restyle) and NAME.png (pngcairo) into a folder.
+// epochs where the learning rate dropped marked by vertical lines; or another per-epoch figure (the
+// validation set's PSNR, ...) the same way. Writes NAME.dat (the data), NAME.gp (the gnuplot script,
+// to restyle) and NAME.png (pngcairo) into a folder.
 #pragma once
 
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "store/store_records.h"
+#include "reports/tables/epoch_figures.h"
 #include "reports/tables/lr_drops.h"
 
 namespace bokeh::reports {
@@ -24,9 +26,12 @@ struct FigureSize {
 };
 
 // Writes the three files as out_dir/NAME.{dat,gp,png} (creating out_dir) and returns the PNG's path.
-// Throws ReportError when `series` is empty or a series has no epochs, or gnuplot is missing or fails.
+// `figure`: kLossCurves, or any other per-epoch figure of common/result_figures.h (one line per run;
+// epochs without it are left out). Throws ReportInputError for a figure that is not per-epoch or that
+// no epoch of the series has; ReportError when `series` is empty or a series has no epochs, or
+// gnuplot is missing or fails.
 std::filesystem::path write_curves_figure(const std::vector<CurveSeries>& series, const std::string& title,
                                           const std::filesystem::path& out_dir, const std::string& name,
-                                          FigureSize size = {});
+                                          FigureSize size = {}, const std::string& figure = kLossCurves);
 
 }  // namespace bokeh::reports

@@ -88,8 +88,11 @@ FigureResult make_curves_figure(const orchestrator::StoreReader& store, const Fi
   }
   std::vector<CurveSeries> series;
   for (const RunSummary* r : chosen) series.push_back(series_of(*r));
-  result.png = write_curves_figure(series, fmt::format("Sweep {}: training (dashed) and validation loss", sweep.name),
-                                   request.out_dir, sweep.name + "-curves", request.size);
+  const std::string title = request.figure == kLossCurves
+                                ? fmt::format("Sweep {}: training (dashed) and validation loss", sweep.name)
+                                : fmt::format("Sweep {}: {} per epoch", sweep.name, request.figure);
+  result.png =
+      write_curves_figure(series, title, request.out_dir, sweep.name + "-curves", request.size, request.figure);
   return result;
 }
 

@@ -24,6 +24,7 @@ struct FigureRequest {
   std::filesystem::path results_root;  // holds <sweep>/checkpoints and <sweep>/data
   int64_t images = 4;                  // samples: test images, one per row
   FigureSize size;                     // curves: PNG size
+  std::string figure = kLossCurves;    // curves: the per-epoch figure plotted (curves_figure.h)
 };
 
 struct FigureResult {
@@ -31,8 +32,8 @@ struct FigureResult {
   std::vector<std::string> notes;  // what the user should know (e.g. runs left out for lack of a checkpoint)
 };
 
-// Loss curves of the chosen runs, or by default of up to kDefaultCurveRuns runs with recorded
-// epochs (those with the lowest validation loss). Files: <sweep>-curves.{dat,gp,png}.
+// Loss curves (or request.figure's) of the chosen runs, or by default of up to kDefaultCurveRuns runs
+// with recorded epochs (those with the lowest validation loss). Files: <sweep>-curves.{dat,gp,png}.
 FigureResult make_curves_figure(const orchestrator::StoreReader& store, const FigureRequest& request);
 
 // Sample grid from the chosen runs' best checkpoints, or by default of up to kDefaultSampleRuns

@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <limits>
 #include <map>
 
 #include "common/asha_rungs.h"
+#include "reports/tables/epoch_figures.h"
 #include "orchestrator/spec_format/canonical_spec.h"
 
 namespace bokeh::reports {
@@ -63,7 +63,8 @@ Table trials_table(const orchestrator::StoreReader& store, const orchestrator::S
   if (!proposed.empty()) t.columns.push_back(Column{"Proposed"});
   for (const std::string& path : varied) t.columns.push_back(Column{path});
   t.columns.insert(t.columns.end(), {Column{"Epochs"}, Column{"Best Val_Loss", CellStyle::Fixed, 4},
-                                     Column{"Test PSNR", CellStyle::Fixed, 2}, Column{"State"}});
+                                     Column{"Val PSNR", CellStyle::Fixed, 2}, Column{"Test PSNR", CellStyle::Fixed, 2},
+                                     Column{"State"}});
   for (size_t i = 0; i < runs.size() && i < configs.size(); ++i) {
     const RunSummary& r = runs[i];
     std::vector<Cell> row{Cell{r.name}};
@@ -79,10 +80,10 @@ Table trials_table(const orchestrator::StoreReader& store, const orchestrator::S
       row.push_back(it == configs[i].end() ? Cell{} : Cell{value_text(it->second)});
     }
     const std::vector<orchestrator::EpochRecord> epochs = store.epochs(r.id);
-    double best = std::numeric_limits<double>::infinity();
-    for (const orchestrator::EpochRecord& e : epochs) best = std::min(best, e.val_loss);
+    const orchestrator::EpochRecord* best = best_epoch(epochs);
     row.push_back(Cell{fmt::format("{}/{}", epochs.empty() ? 0 : epochs.back().epoch, r.epochs)});
-    row.push_back(epochs.empty() ? Cell{} : Cell{best});
+    row.push_back(best ? Cell{best->val_loss} : Cell{});
+    row.push_back(best && best->val_psnr ? Cell{*best->val_psnr} : Cell{});
     const std::optional<double> psnr = run_figure(r, "test_psnr");
     row.push_back(psnr ? Cell{*psnr} : Cell{});
     row.push_back(Cell{state_text(r)});
@@ -96,7 +97,8 @@ Table trials_table(const orchestrator::StoreReader& store, const orchestrator::S
         "promoted Nx: ASHA let it go on past N rungs.");
   }
   t.notes.push_back(
-      "Epochs: trained / planned; Best Val_Loss: the lowest over the epochs trained; Test PSNR: of "
+      "Epochs: trained / planned; Best Val_Loss: the lowest over the epochs trained; Val PSNR: the "
+      "validation set's mean PSNR at that epoch (– for epochs recorded before it was computed); Test PSNR: of "
       "the best checkpoint, also for a run stopped early (tested where it stopped).");
   if (spec.early_stopping) {
     t.notes.push_back(fmt::format("Early stopping: ASHA on {}, rungs at epochs {} x {}^k.",

@@ -1,6 +1,6 @@
 // Reports of an adaptive search: the trials table (`report --trials`: each run's sampled or varied
-// settings, epochs trained, best validation loss, test PSNR, state with the rung it stopped at) and
-// the ASHA rung counts that `report --status` prints. Store only.
+// settings, epochs trained, best validation loss and that epoch's validation PSNR, test PSNR, state
+// with the rung it stopped at) and the ASHA rung counts that `report --status` prints. Store only.
 #pragma once
 
 #include <string>
@@ -13,7 +13,7 @@
 namespace bokeh::reports {
 
 // Columns: Run, every run setting whose value differs between the runs (the sampled ones first), Epochs
-// (trained / planned), Best Val_Loss (over the epochs trained), Test PSNR, State.
+// (trained / planned), Best Val_Loss (over the epochs trained), Val PSNR (at that epoch), Test PSNR, State.
 Table trials_table(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep,
                    const std::vector<RunSummary>& runs);
 

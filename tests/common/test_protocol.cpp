@@ -63,6 +63,19 @@ TEST_CASE("every message type round-trips", "[protocol]") {
     CHECK(back.figures.lr == 2e-4);
     CHECK(back.figures.seconds == 12.5);
     CHECK(back.figures.images_per_second == 40.25);
+    CHECK_FALSE(back.figures.val_psnr);  // not computed
+  }
+  SECTION("EPOCH with the validation metrics") {
+    EpochFigures scored = figures(3);
+    scored.val_l1 = 0.0625;
+    scored.val_psnr = 26.5;
+    scored.val_ssim = 0.875;
+    scored.val_lpips = 0.1875;
+    const auto back = std::get<EpochMessage>(round_trip(EpochMessage{"k1", scored}));
+    CHECK(back.figures.val_l1 == 0.0625);
+    CHECK(back.figures.val_psnr == 26.5);
+    CHECK(back.figures.val_ssim == 0.875);
+    CHECK(back.figures.val_lpips == 0.1875);
   }
   SECTION("DONE, with and without LPIPS") {
     TrainResult r;

@@ -21,6 +21,10 @@ namespace {
 TrainResult distinct_result() {
   TrainResult r{7, 5, 0.31, 0.42, 0.35, 0.07, {0.11, 24.5, 0.83, 0.21}, 630, 12.5, 1234, {}, "fp32", "2.15.0"};
   for (int64_t e = 1; e <= r.epochs; ++e) r.history.push_back({e, 0.5, 0.4, 0.1, 2e-4, 90, 12.5});
+  r.history.back().val_l1 = 0.061;  // the results carry the last epoch's validation metrics
+  r.history.back().val_psnr = 27.5;
+  r.history.back().val_ssim = 0.871;
+  r.history.back().val_lpips = 0.191;
   return r;
 }
 
@@ -94,7 +98,7 @@ TEST_CASE("every figure of the results JSON round-trips through the writer and t
     REQUIRE((read.*f.result).has_value());
     CHECK(*(read.*f.result) == stored.at(f.json_key).get<double>());
   }
-  CHECK(per_run == 10);
+  CHECK(per_run == 14);  // 10, and the validation set's L1, PSNR, SSIM and LPIPS of every epoch
   // Each figure read from its own key: the values of distinct_result() are all different.
   std::set<double> values;
   for (const ResultFigure& f : result_figure_table()) {

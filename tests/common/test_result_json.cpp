@@ -87,3 +87,44 @@ TEST_CASE("result figures read the numbers a results JSON holds and leave the re
   CHECK_FALSE(none.best_epoch);
   CHECK_FALSE(none.test_ssim);
 }
+
+TEST_CASE("an epoch's validation metrics travel through its JSON and a run's results, older ones have none",
+          "[results]") {
+  EpochFigures scored{2, 0.5, 0.4, 0.1, 2e-4, 60, 8.5};
+  scored.val_l1 = 0.061;
+  scored.val_psnr = 27.25;
+  scored.val_ssim = 0.875;
+  const EpochFigures back = epoch_from_json(nlohmann::json::parse(epoch_to_json(scored).dump()));
+  CHECK(back.val_l1 == 0.061);
+  CHECK(back.val_psnr == 27.25);
+  CHECK(back.val_ssim == 0.875);
+  CHECK_FALSE(back.val_lpips);  // no LPIPS net: null
+  CHECK(epoch_to_json(scored).at("val_lpips").is_null());
+
+  // An epoch of an older build (no such keys) reads as not computed.
+  nlohmann::json older = epoch_to_json(scored);
+  for (const char* key : {"val_l1", "val_psnr", "val_ssim", "val_lpips"}) older.erase(key);
+  const EpochFigures old = epoch_from_json(older);
+  CHECK(old.val_loss == 0.4);
+  CHECK_FALSE(old.val_l1);
+  CHECK_FALSE(old.val_psnr);
+  CHECK_FALSE(old.val_ssim);
+  CHECK_FALSE(old.val_lpips);
+
+  // A run's results carry its last epoch's, beside its history.
+  TrainResult result{2, 2, 0.4, 0.5, 0.4, 0.1, {0.07, 26.0, 0.86, 0.2}, 120, 8.5, 99, {}, "fp32", "2.15.0"};
+  result.history = {EpochFigures{1, 0.6, 0.5, 0.1, 2e-4, 60, 8.5}, scored};
+  result.history[0].val_psnr = 24.0;
+  const nlohmann::json stored = result_to_json(result);
+  const ResultFigures f = result_figures_from_json(stored);
+  CHECK(f.val_l1 == 0.061);
+  CHECK(f.val_psnr == 27.25);
+  CHECK(f.val_ssim == 0.875);
+  CHECK_FALSE(f.val_lpips);
+  CHECK(result_from_json(stored).history.at(0).val_psnr == 24.0);
+  CHECK_FALSE(result_from_json(stored).history.at(0).val_l1);
+  // Results stored before: none.
+  nlohmann::json before = stored;
+  for (const char* key : {"val_l1", "val_psnr", "val_ssim", "val_lpips"}) before.erase(key);
+  CHECK_FALSE(result_figures_from_json(before).val_psnr);
+}

@@ -81,9 +81,17 @@ inline void require_complete_and_equal(const std::map<std::string, RunView>& a, 
       CHECK(same(run.epochs[e].train_loss, other.epochs[e].train_loss));
       CHECK(same(run.epochs[e].val_loss, other.epochs[e].val_loss));
       CHECK(run.epochs[e].lr == other.epochs[e].lr);
+      // The validation set's metrics, every epoch (a group's summed over its members: the whole set's).
+      for (const auto metric : {&orchestrator::EpochRecord::val_l1, &orchestrator::EpochRecord::val_psnr,
+                                &orchestrator::EpochRecord::val_ssim}) {
+        REQUIRE((run.epochs[e].*metric).has_value());
+        REQUIRE((other.epochs[e].*metric).has_value());
+        CHECK(same(*(run.epochs[e].*metric), *(other.epochs[e].*metric)));
+      }
+      CHECK(run.epochs[e].val_lpips == other.epochs[e].val_lpips);  // none without LPIPS weights
     }
     for (const char* field : {"best_epoch", "parameters"}) CHECK(run.results.at(field) == other.results.at(field));
-    for (const char* field : {"best_val_loss", "test_l1", "test_psnr", "test_ssim"})
+    for (const char* field : {"best_val_loss", "test_l1", "test_psnr", "test_ssim", "val_l1", "val_psnr", "val_ssim"})
       CHECK(same(run.results.at(field).get<double>(), other.results.at(field).get<double>()));
   }
 }

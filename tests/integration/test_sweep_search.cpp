@@ -108,8 +108,14 @@ TEST_CASE(
       const RunView& other = expected.at(name);
       CHECK(run.state == other.state);
       REQUIRE(run.epochs.size() == other.epochs.size());
-      for (size_t e = 0; e < run.epochs.size(); ++e) CHECK(run.epochs[e].val_loss == other.epochs[e].val_loss);
-      for (const char* field : {"epochs", "best_epoch", "best_val_loss", "test_l1", "test_psnr", "test_ssim"})
+      for (size_t e = 0; e < run.epochs.size(); ++e) {
+        CHECK(run.epochs[e].val_loss == other.epochs[e].val_loss);
+        CHECK(run.epochs[e].val_psnr == other.epochs[e].val_psnr);
+        CHECK(run.epochs[e].val_ssim == other.epochs[e].val_ssim);
+        CHECK(run.epochs[e].val_l1 == other.epochs[e].val_l1);
+      }
+      for (const char* field :
+           {"epochs", "best_epoch", "best_val_loss", "test_l1", "test_psnr", "test_ssim", "val_psnr"})
         CHECK(run.results.at(field) == other.results.at(field));
     }
   }

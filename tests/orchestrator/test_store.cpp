@@ -1,8 +1,8 @@
 // The results store: round trips, claiming order, idempotent runs, spec-change refusal, crash
 // recovery, failures and retries, a reader beside an active writer, processes creating one
-// database at once, migration from schema 1 and from schema 7 (each run's epochs and seed), and
-// refusal of foreign, newer and corrupt files without changing a byte of them. The stored spec's reader: its tables and
-// references.
+// database at once, migration from schema 1, from schema 7 (each run's epochs and seed) and from schema 8 (the epochs'
+// validation metrics), and refusal of foreign, newer and corrupt files without changing a byte of them. The stored
+// spec's reader: its tables and references.
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -56,6 +56,11 @@ EpochRecord epoch(int64_t n, double train, double seconds) {
 }
 
 // Error text of opening `path`, "" if it opened.
+// Takes a schema-9 database's epochs table back to schema 8 (SQLite drops the columns in place).
+constexpr const char* kDropSchema9Columns =
+    "ALTER TABLE epochs DROP COLUMN val_l1; ALTER TABLE epochs DROP COLUMN val_psnr; "
+    "ALTER TABLE epochs DROP COLUMN val_ssim; ALTER TABLE epochs DROP COLUMN val_lpips";
+
 std::string open_error(const std::string& path, bool read_only) {
   try {
     Store store(path, read_only);
@@ -468,8 +473,10 @@ TEST_CASE("a schema-7 database gets each run's epochs and seed from its config a
     }
   }
   {
-    // Schema version 7 is version 8 without the two columns (SQLite drops them in place).
+    // Schema version 7 is version 8 without the two columns, and version 8 is 9 without the epochs'
+    // validation metrics (SQLite drops them in place).
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec(kDropSchema9Columns);
     db.exec("ALTER TABLE runs DROP COLUMN epochs; ALTER TABLE runs DROP COLUMN seed; PRAGMA user_version = 7");
   }
   CHECK(open_error(path, true).find("older") != std::string::npos);  // readers never migrate
@@ -492,10 +499,66 @@ TEST_CASE("a schema-7 database gets each run's epochs and seed from its config a
   }
   {
     SQLite::Database raw(path, SQLite::OPEN_READWRITE);
-    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 8);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == kStoreSchemaVersion);
     raw.exec("PRAGMA user_version = " + std::to_string(kStoreSchemaVersion + 1));
   }
   for (bool read_only : {false, true}) CHECK(open_error(path, read_only).find("newer") != std::string::npos);
+}
+
+TEST_CASE("a schema-8 database gets empty validation metrics for its epochs and stores them from then on", "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("eight.db");
+  int64_t run_id = 0;
+  {
+    Store store(path);
+    store.register_sweep(sweep_named("eight"));
+    store.add_runs("eight", {NewRun{"k1", "first", "{}", 1.0, 1}});
+    run_id = store.runs("eight").at(0).id;
+    store.record_epoch(run_id, EpochRecord{1, 0.9, 0.8, 0.1, 2e-4, 30, 4});
+    store.record_epoch(run_id, EpochRecord{2, 0.7, 0.6, 0.1, 2e-4, 31, 4});
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec(kDropSchema9Columns);
+    db.exec("PRAGMA user_version = 8");
+  }
+  CHECK(open_error(path, true).find("older") != std::string::npos);  // readers never migrate
+  Store store(path);
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 9);
+    CHECK(raw.execAndGet("SELECT count(*) FROM epochs WHERE val_l1 IS NULL AND val_psnr IS NULL AND val_ssim IS NULL "
+                         "AND val_lpips IS NULL")
+              .getInt() == 2);
+  }
+  std::vector<EpochRecord> epochs = store.epochs(run_id);
+  REQUIRE(epochs.size() == 2);
+  CHECK(epochs[1].val_loss == 0.6);  // the rows kept their figures
+  CHECK(epochs[1].seconds == 31);
+  for (const EpochRecord& e : epochs) {
+    CHECK_FALSE(e.val_l1);
+    CHECK_FALSE(e.val_psnr);
+    CHECK_FALSE(e.val_ssim);
+    CHECK_FALSE(e.val_lpips);
+  }
+  // A new epoch (and a rewritten one) keeps what it has; LPIPS stays NULL without weights.
+  EpochRecord third{3, 0.5, 0.4, 0.1, 2e-4, 29, 4};
+  third.val_l1 = 0.0625;
+  third.val_psnr = 25.5;
+  third.val_ssim = 0.8125;
+  store.record_epoch(run_id, third);
+  EpochRecord second = epochs[1];
+  second.val_psnr = 24.25;
+  store.record_epoch(run_id, second);
+  epochs = store.epochs(run_id);
+  REQUIRE(epochs.size() == 3);
+  CHECK(epochs[2].val_l1 == 0.0625);
+  CHECK(epochs[2].val_psnr == 25.5);
+  CHECK(epochs[2].val_ssim == 0.8125);
+  CHECK_FALSE(epochs[2].val_lpips);
+  CHECK(epochs[1].val_psnr == 24.25);
+  CHECK_FALSE(epochs[1].val_l1);
+  CHECK_FALSE(epochs[0].val_psnr);
 }
 
 TEST_CASE("foreign or newer or corrupt databases are refused and left byte-identical", "[store]") {

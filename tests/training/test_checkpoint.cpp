@@ -47,6 +47,9 @@ TrainingState sample_state() {
   state.train_phase_seconds = 10.25;
   state.history = {{1, 0.5, 0.123456789012345, 0.376543210987655, 2e-4, 6.0, 3.5},
                    {2, 0.25, 0.2, 0.05, 2e-4, 6.5, 4.0}};
+  state.history[1].val_l1 = 0.0625;  // epoch 2 scored its validation pairs (no LPIPS net); epoch 1 did not
+  state.history[1].val_psnr = 27.123456789;
+  state.history[1].val_ssim = 0.875;
   return state;
 }
 
@@ -100,6 +103,12 @@ TEST_CASE("a checkpoint restores model, optimizer and training state exactly", "
   CHECK(back.history[0].epoch == 1);
   CHECK(back.history[0].val_loss == state.history[0].val_loss);
   CHECK(back.history[1].images_per_second == 4.0);
+  CHECK(back.history[1].val_l1 == 0.0625);
+  CHECK(back.history[1].val_psnr == 27.123456789);
+  CHECK(back.history[1].val_ssim == 0.875);
+  CHECK_FALSE(back.history[1].val_lpips);
+  CHECK_FALSE(back.history[0].val_l1);
+  CHECK_FALSE(back.history[0].val_psnr);
 
   // The optimizer moments came along: one more identical step keeps the two models identical.
   const auto input = torch::rand({2, 3, 16, 16});
@@ -282,6 +291,20 @@ TEST_CASE("files written before model descriptors load as the U-Net they hold", 
   CHECK(back.train_phase_seconds == 10.25);
   REQUIRE(back.history.size() == 2);
   CHECK(back.history[1].images_per_second == 4.0);
+  // Its epochs predate the validation metrics (7 history columns): none, also once written again.
+  for (const EpochFigures& e : back.history) {
+    CHECK_FALSE(e.val_l1);
+    CHECK_FALSE(e.val_psnr);
+    CHECK_FALSE(e.val_ssim);
+    CHECK_FALSE(e.val_lpips);
+  }
+  save_checkpoint(dir.path() / "again.pt", "run A", *target.model, target.optimizer, back, {}, "sweep 1a data 00ff");
+  const TrainingState again = load_checkpoint(dir.path() / "again.pt", "run A", *target.model, target.optimizer,
+                                              torch::kCPU, "sweep 1a data 00ff");
+  REQUIRE(again.history.size() == 2);
+  CHECK(again.history[0].val_loss == 0.123456789012345);
+  CHECK_FALSE(again.history[0].val_psnr);
+  CHECK_FALSE(again.history[1].val_ssim);
 }
 
 TEST_CASE("a checkpoint or weights file of another model is refused naming the file and both models", "[checkpoint]") {

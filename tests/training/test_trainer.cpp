@@ -41,12 +41,34 @@ UNet last_model(const fs::path& dir, const ModelConfig& config) {
   return model;
 }
 
+// Per-image means of L1, PSNR and SSIM of `model` (in eval mode) on a split, one image at a time,
+// the differences in float64.
+ImageMetrics by_hand(BokehNetImpl& model, const PreparedData& data, Split split) {
+  const int64_t n = data.size(split);
+  double l1 = 0.0, psnr = 0.0, ssim_sum = 0.0;
+  for (int64_t i = 0; i < n; ++i) {
+    torch::NoGradGuard no_grad;
+    const Batch batch = make_batch(data, split, {i}, false, 0, 0);
+    const auto prediction = model.forward(batch.input);
+    const auto difference = (prediction - batch.target).to(torch::kFloat64);
+    l1 += difference.abs().mean().item<double>();
+    psnr += -10.0 * std::log10(difference.pow(2).mean().item<double>());
+    ssim_sum += ssim(prediction, batch.target).item<double>();
+  }
+  const double count = static_cast<double>(n);
+  return {l1 / count, psnr / count, ssim_sum / count, std::nullopt};
+}
+
 void check_same_figures(const EpochFigures& a, const EpochFigures& b) {
   CHECK(a.epoch == b.epoch);
   CHECK(a.train_loss == b.train_loss);
   CHECK(a.val_loss == b.val_loss);
   CHECK(a.gap == b.gap);
   CHECK(a.lr == b.lr);
+  CHECK(a.val_l1 == b.val_l1);
+  CHECK(a.val_psnr == b.val_psnr);
+  CHECK(a.val_ssim == b.val_ssim);
+  CHECK(a.val_lpips == b.val_lpips);
 }
 
 void check_same_result(const TrainResult& a, const TrainResult& b) {
@@ -106,26 +128,45 @@ TEST_CASE("a few epochs lower the loss, the result's figures are consistent", "[
   CHECK(result.parameters == parameter_count(*fresh));
 
   // Test metrics of the best weights, evaluated here by hand, one image at a time.
-  BokehNet model = load_best_model(options.checkpoint_dir, config.model);
-  const int64_t n = data->size(Split::test);
-  double l1 = 0.0, psnr = 0.0, ssim_sum = 0.0;
-  for (int64_t i = 0; i < n; ++i) {
-    torch::NoGradGuard no_grad;
-    const Batch batch = make_batch(*data, Split::test, {i}, false, 0, 0);
-    const auto prediction = model->forward(batch.input);
-    const auto difference = (prediction - batch.target).to(torch::kFloat64);
-    l1 += difference.abs().mean().item<double>();
-    psnr += -10.0 * std::log10(difference.pow(2).mean().item<double>());
-    ssim_sum += ssim(prediction, batch.target).item<double>();
+  const ImageMetrics test = by_hand(*load_best_model(options.checkpoint_dir, config.model), *data, Split::test);
+  CHECK(result.test.l1 == Approx(test.l1).epsilon(1e-5));
+  CHECK(result.test.psnr == Approx(test.psnr).epsilon(1e-5));
+  CHECK(result.test.ssim == Approx(test.ssim).epsilon(1e-5));
+
+  // Every epoch scored its validation pairs; the last epoch's figures are those of the final weights
+  // (last.pt), evaluated here by hand, one image at a time.
+  for (const EpochFigures& f : figures) {
+    REQUIRE(f.val_l1.has_value());
+    REQUIRE(f.val_psnr.has_value());
+    REQUIRE(f.val_ssim.has_value());
+    CHECK_FALSE(f.val_lpips.has_value());  // no LPIPS net
   }
-  CHECK(result.test.l1 == Approx(l1 / n).epsilon(1e-5));
-  CHECK(result.test.psnr == Approx(psnr / n).epsilon(1e-5));
-  CHECK(result.test.ssim == Approx(ssim_sum / n).epsilon(1e-5));
+  CHECK(*figures.back().val_psnr > *figures.front().val_psnr);
+  UNet final_model = last_model(options.checkpoint_dir, config.model);
+  final_model->eval();
+  const ImageMetrics validation = by_hand(*final_model, *data, Split::validation);
+  CHECK(*figures.back().val_l1 == Approx(validation.l1).epsilon(1e-5));
+  CHECK(*figures.back().val_psnr == Approx(validation.psnr).epsilon(1e-5));
+  CHECK(*figures.back().val_ssim == Approx(validation.ssim).epsilon(1e-5));
+  REQUIRE(result.history.size() == figures.size());
+  for (size_t i = 0; i < figures.size(); ++i) check_same_figures(result.history[i], figures[i]);
 
   // Without a checkpoint folder the best weights are kept in memory: the same result, also when
   // the caller happens to hold a NoGradGuard.
   torch::NoGradGuard caller_guard;
   check_same_result(train_run(config, *data, TrainOptions{}), result);
+
+  // Without the validation metrics (what bench/train_throughput compares): the same training, no scores.
+  TrainOptions unscored;
+  unscored.validation_metrics = false;
+  const TrainResult plain = train_run(config, *data, unscored);
+  check_same_result(plain, result);
+  for (const EpochFigures& f : plain.history) {
+    CHECK(f.val_loss == figures[static_cast<size_t>(f.epoch - 1)].val_loss);
+    CHECK_FALSE(f.val_l1.has_value());
+    CHECK_FALSE(f.val_psnr.has_value());
+    CHECK_FALSE(f.val_ssim.has_value());
+  }
 }
 
 TEST_CASE("a run interrupted and resumed equals the uninterrupted run bit for bit", "[trainer][resume]") {
@@ -319,9 +360,14 @@ TEST_CASE("with an LPIPS net the loss uses it and the test reports it", "[traine
   REQUIRE(with_lpips.test.lpips.has_value());
   CHECK(*with_lpips.test.lpips >= 0.0);
   CHECK(std::isfinite(*with_lpips.test.lpips));
+  for (const EpochFigures& f : with_lpips.history) {  // every epoch scores its validation pairs with it too
+    REQUIRE(f.val_lpips.has_value());
+    CHECK(*f.val_lpips >= 0.0);
+  }
 
   config.loss.lpips = 0.0;  // same net, no LPIPS term: a different trajectory, LPIPS still reported
   const TrainResult without_term = train_run(config, *data, options);
   REQUIRE(without_term.test.lpips.has_value());
+  CHECK(without_term.history.back().val_lpips.has_value());
   CHECK(without_term.val_loss != with_lpips.val_loss);
 }

@@ -107,6 +107,10 @@ TEST_CASE("The snapshot has the fixture's status, progress, failures, curves and
   CHECK(vbase["curve"]["train"] == json{0.9, 0.7, 0.6612});
   CHECK(vbase["curve"]["val"] == json{0.7, 0.5801, 0.5893});
   CHECK(vbase["curve"]["lr_drops"] == json{2});  // 2e-4 -> 1.6e-4 at epoch 2
+  // Every per-epoch figure by name; the fixture's epochs predate the validation metrics: null.
+  CHECK(vbase["curve"]["figures"]["val_loss"] == vbase["curve"]["val"]);
+  CHECK(vbase["curve"]["figures"]["val_psnr"] == json{nullptr, nullptr, nullptr});
+  CHECK(vbase["curve"]["figures"].size() == 7);
   CHECK(vbase["settings"]["model.width"] == 8);
 
   const json& running = run_named(sweep, f.lr1);

@@ -10,6 +10,7 @@
 #include "reports/figures/report_figures.h"
 #include "reports/figures/samples_figure.h"
 #include "reports/sweep_fixture.h"
+#include "reports/tables/report_error.h"
 #include "reports/tables/sweep_lookup.h"
 #include "support/seeded_unet.h"
 #include "training/checkpoint.h"
@@ -66,6 +67,27 @@ TEST_CASE("The curve figure is a PNG of the asked size with its data and script 
   CHECK_THAT(script, Catch::Contains("title \"with \\\"quotes\\\" val\""));
   CHECK_THROWS_WITH(reports::write_curves_figure({{"empty", {}, ""}}, "t", dir.path(), "x"),
                     Catch::Contains("\"empty\" has no epochs"));
+}
+
+TEST_CASE("The curves plot a per-epoch validation metric, and refuse one no epoch has or one not per epoch",
+          "[figures]") {
+  const test::TempDir dir;
+  std::vector<orchestrator::EpochRecord> scored = {epoch(1, 2e-4), epoch(2, 2e-4), epoch(3, 1.6e-4)};
+  scored[1].val_psnr = 21.5;  // epoch 1 was recorded before the metric: left out
+  scored[2].val_psnr = 23.25;
+  const std::vector<reports::CurveSeries> series = {{"VBase_3", scored, "stopped at rung 1 (epoch 3)"}};
+  const std::filesystem::path png =
+      reports::write_curves_figure(series, "PSNR", dir.path(), "psnr", reports::FigureSize{640, 480}, "val_psnr");
+  CHECK(test::png_size(png) == std::pair<uint32_t, uint32_t>{640, 480});
+  CHECK_THAT(read_text(dir.path() / "psnr.dat"), Catch::EndsWith("# epoch val_psnr\n2 21.5\n3 23.25\n"));
+  const std::string script = read_text(dir.path() / "psnr.gp");
+  CHECK_THAT(script, Catch::Contains("set ylabel \"Val_PSNR (dB)\""));
+  CHECK_THAT(script, Catch::Contains("at 3, 23.25 point"));  // the stop mark sits on the plotted figure
+  CHECK_THAT(script, Catch::Contains("set arrow from 3, graph 0"));
+  CHECK_THROWS_AS(reports::write_curves_figure(series, "t", dir.path(), "x", {}, "val_ssim"),
+                  reports::ReportInputError);
+  CHECK_THROWS_WITH(reports::write_curves_figure(series, "t", dir.path(), "x", {}, "test_psnr"),
+                    Catch::Contains("per-epoch figure") && Catch::Contains("val_psnr"));
 }
 
 TEST_CASE("The curve figure of a stored sweep plots the runs with epochs", "[figures]") {

@@ -8,6 +8,7 @@
 #include "common/result_json.h"
 #include "orchestrator/plan/run_plan.h"
 #include "orchestrator/sweep/sweep_records.h"
+#include "reports/tables/epoch_figures.h"
 #include "reports/tables/search_table.h"
 #include "reports/tables/status_report.h"
 #include "reports/tables/table_builder.h"
@@ -68,7 +69,11 @@ TEST_CASE("stopped runs show their rung and last epoch in Table 1, the trials ta
   const orchestrator::RunRecord second = *store.claim_next_pending("found");
   store.record_epoch(first.id, {1, 0.9, 0.8, 0.1, 1e-3, 6, 10});
   store.pause_run(first.id, results(1, 0.8, 20.5), "rung 0 (epoch 1): 2nd of 2");
-  for (int64_t e = 1; e <= 3; ++e) store.record_epoch(second.id, {e, 0.7, 0.6 - 0.1 * e, 0.1, 1e-3, 6, 10});
+  for (int64_t e = 1; e <= 3; ++e) {  // with the validation PSNR (the first run's epoch predates it)
+    orchestrator::EpochRecord epoch{e, 0.7, 0.6 - 0.1 * e, 0.1, 1e-3, 6, 10};
+    epoch.val_psnr = 20.0 + static_cast<double>(e);
+    store.record_epoch(second.id, epoch);
+  }
   store.promote_run(second.id, 1, "goes on");
   store.finish_run(second.id, results(3, 0.3, 24.25));
   const orchestrator::SweepInfo sweep = *store.sweep("found");
@@ -80,16 +85,16 @@ TEST_CASE("stopped runs show their rung and last epoch in Table 1, the trials ta
   CHECK(table1.find("1 of 3 runs were stopped early (ASHA)") != std::string::npos);
 
   const Table trials = trials_table(store, sweep, runs);
-  REQUIRE(trials.columns.size() == 7);
+  REQUIRE(trials.columns.size() == 8);
   CHECK(trials.columns[1].header == "Proposed");
   CHECK(trials.columns[2].header == "train.lr");  // the sampled setting, the only one that varies
   const std::string text = format_markdown(trials);
   INFO(text);
   CHECK(text.find(fmt::format(
-            "| {} | random | {} | 1/3 | 0.8000 | 20.50 | stopped at rung 0 (epoch 1) |", first.name,
+            "| {} | random | {} | 1/3 | 0.8000 | – | 20.50 | stopped at rung 0 (epoch 1) |", first.name,
             fmt::format("{:.4g}", nlohmann::json::parse(first.config_json)["train"]["lr"].get<double>()))) !=
         std::string::npos);
-  CHECK(text.find("| 3/3 | 0.3000 | 24.25 | done |") != std::string::npos);
+  CHECK(text.find("| 3/3 | 0.3000 | 23.00 | 24.25 | done |") != std::string::npos);  // Val PSNR of epoch 3, the best
   CHECK(text.find("| random, promoted 1x |") != std::string::npos);  // the second trial went on past rung 0
   CHECK(text.find("| 0/3 |") != std::string::npos);                  // the third trial, not started
 
@@ -129,4 +134,27 @@ TEST_CASE("Table 2 picks the best of an architecture whose runs were all stopped
   CHECK(std::get<std::string>(table2.rows[0].back()) == "stopped at rung 1 (epoch 3)");
   CHECK(table2.notes[1].find("where every run of the architecture with results was stopped early (ASHA), the "
                              "stopped run with the lowest") != std::string::npos);
+}
+
+TEST_CASE("every per-epoch figure of the figure table is read from an epoch row by its name", "[search]") {
+  CHECK(epoch_figure_names() ==
+        std::vector<std::string>{"train_loss", "val_loss", "gap", "val_l1", "val_psnr", "val_ssim", "val_lpips"});
+  orchestrator::EpochRecord e{4, 0.5, 0.25, 0.25, 1e-3, 6, 10};
+  e.val_l1 = 0.0625;
+  e.val_psnr = 26.5;
+  e.val_ssim = 0.875;
+  CHECK(epoch_figure(e, "train_loss") == 0.5);
+  CHECK(epoch_figure(e, "val_loss") == 0.25);
+  CHECK(epoch_figure(e, "gap") == 0.25);
+  CHECK(epoch_figure(e, "val_l1") == 0.0625);
+  CHECK(epoch_figure(e, "val_psnr") == 26.5);
+  CHECK(epoch_figure(e, "val_ssim") == 0.875);
+  CHECK_FALSE(epoch_figure(e, "val_lpips"));                             // not computed
+  CHECK_THROWS_AS(epoch_figure(e, "test_psnr"), std::invalid_argument);  // once per run, not per epoch
+  // The best epoch: the lowest validation loss, the first of equals.
+  const std::vector<orchestrator::EpochRecord> epochs = {
+      {1, 0.9, 0.5, 0.4, 1e-3, 6, 10}, {2, 0.8, 0.3, 0.5, 1e-3, 6, 10}, {3, 0.7, 0.3, 0.4, 1e-3, 6, 10}};
+  REQUIRE(best_epoch(epochs) != nullptr);
+  CHECK(best_epoch(epochs)->epoch == 2);
+  CHECK(best_epoch({}) == nullptr);
 }
