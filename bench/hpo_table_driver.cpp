@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
     space.n_startup_trials = n_startup;
     space.dimensions = task.dimensions;
     const std::unique_ptr<Sampler> sampler = make_sampler(space);
-    TrialHistory history(StopMetric::ValLoss, nullptr);
+    TrialHistory history(bokeh::common::Objective{}, nullptr);
     bokeh::common::SeededRng noise(seed ^ 0x5DEECE66DULL);
     std::set<std::vector<nlohmann::json>> configs;  // what "the sweep has"
     // A request whose draws repeat configs is skipped; kMaxRepeatedDraws in a row end the search.

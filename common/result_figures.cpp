@@ -60,7 +60,29 @@ ResultFigure validation_metric(std::string name, std::optional<double> ResultFig
                                Better better) {
   ResultFigure f = stored(name, result, name, header, FigureScope::PerEpoch, {});
   f.better = better;
+  f.objective = ObjectiveUse::Comparable;
   return with_format(f, 2, 4, 4);
+}
+
+// A loss of every epoch: the run's own weighted sum, so an objective only between runs of equal weights.
+ResultFigure loss(std::string name, std::optional<double> ResultFigures::*result, std::string header) {
+  ResultFigure f = stored(name, result, name, header, FigureScope::PerEpoch, {1, 2, 3});
+  f.objective = ObjectiveUse::LossWeighted;
+  return f;
+}
+
+// A validation metric's value at the run's best epoch (the weights best.pt holds, tested and rendered):
+// what runs are compared and chosen by when it is the objective (`report --y`, --select).
+ResultFigure at_best_epoch(const ResultFigure& metric, std::optional<double> ResultFigures::*result) {
+  ResultFigure f = metric;
+  f.name = "best_" + metric.name;
+  f.json_key = "";  // the reader takes it from the history
+  f.result = result;
+  f.header = "Best_" + metric.header;
+  f.compared_header = metric.header + (metric.better == Better::Higher ? " ↑" : " ↓");
+  f.scope = FigureScope::PerRun;
+  f.objective = ObjectiveUse::None;
+  return with_axis(f, AxisRole::Quality, metric.name, "best epoch's");
 }
 
 std::vector<ResultFigure> make_figures() {
@@ -78,22 +100,29 @@ std::vector<ResultFigure> make_figures() {
   ResultFigure val_psnr = validation_metric("val_psnr", &R::val_psnr, "Val_PSNR", Better::Higher);
   val_psnr.unit = "dB";
   val_psnr.format.max_decimals = val_psnr.format.compared_decimals = 2;
+  const ResultFigure val_l1 = validation_metric("val_l1", &R::val_l1, "Val_L1", Better::Lower);
+  const ResultFigure val_ssim = validation_metric("val_ssim", &R::val_ssim, "Val_SSIM", Better::Higher);
+  const ResultFigure val_lpips = validation_metric("val_lpips", &R::val_lpips, "Val_LPIPS", Better::Lower);
   return {
       with_axis(fixed_before_training("params_m", "Params (M)", "M", {1, 2, 4}), AxisRole::Cost, "params"),
       with_axis(fixed_before_training("train_tflop", "Train cost (TFLOP, est.)", "TFLOP", {}), AxisRole::Cost, "flops",
                 "estimated training FLOPs"),
       with_axis(with_format(runtime, 0, 2, 0), AxisRole::Cost, "runtime"),
-      stored("train_loss", &R::train_loss, "train_loss", "Train_Loss", FigureScope::PerEpoch, {1, 2, 3}),
-      stored("val_loss", &R::val_loss, "val_loss", "Val_Loss", FigureScope::PerEpoch, {1, 2, 3}),
+      loss("train_loss", &R::train_loss, "Train_Loss"),
+      loss("val_loss", &R::val_loss, "Val_Loss"),
       stored("gap", &R::gap, "gap", "Gap", FigureScope::PerEpoch, {1, 2}),
-      validation_metric("val_l1", &R::val_l1, "Val_L1", Better::Lower),
+      val_l1,
       val_psnr,
-      validation_metric("val_ssim", &R::val_ssim, "Val_SSIM", Better::Higher),
-      validation_metric("val_lpips", &R::val_lpips, "Val_LPIPS", Better::Lower),
+      val_ssim,
+      val_lpips,
       with_axis(with_format(stored("best_val_loss", &R::best_val_loss, "best_val_loss", "Best_Val_Loss",
                                    FigureScope::PerRun, {2}),
                             2, 4, 4),
                 AxisRole::Quality, "val_loss", "best epoch's"),
+      at_best_epoch(val_l1, &R::best_val_l1),
+      at_best_epoch(val_psnr, &R::best_val_psnr),
+      at_best_epoch(val_ssim, &R::best_val_ssim),
+      at_best_epoch(val_lpips, &R::best_val_lpips),
       best_epoch,
       with_format(stored("test_l1", &R::test_l1, "test_l1", "L1", FigureScope::PerRun, {3}), 2, 4, 4),
       psnr,

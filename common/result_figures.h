@@ -27,6 +27,11 @@ enum class FigureScope { PerEpoch, PerRun, Static };
 // and --importance's objective).
 enum class AxisRole { None, Cost, Quality };
 
+// Whether a sweep can optimise it and choose its best runs by it (common/objective.h): a comparable
+// figure, one weighted by each run's own loss weights (the losses: comparable only between runs with the
+// same weights), or not an objective.
+enum class ObjectiveUse { None, Comparable, LossWeighted };
+
 // How its numbers are written: a count in the shortest form (epochs), or with fixed decimals, at least
 // `decimals` and up to `max_decimals` where small values would otherwise print as 0. Where
 // configurations are compared by it (Table 4, --pareto's quality axis) at least `compared_decimals`.
@@ -51,6 +56,7 @@ struct ResultFigure {
   AxisRole role = AxisRole::None;
   std::string axis;       // its `report --x` (cost) or `--y` (quality) choice, e.g. "psnr"; "" when role is None
   std::string axis_note;  // what report --help says of the choice, e.g. "test set"; "" for nothing
+  ObjectiveUse objective = ObjectiveUse::None;  // per-epoch figures only
 };
 
 // Every result figure, costs first (the order of report's --x and --y choices).

@@ -17,13 +17,17 @@ nlohmann::json number_or_null(const std::optional<double>& value) {
   return value ? number_or_null(*value) : nlohmann::json();
 }
 
-// The validation figures of an epoch, by their key in an epoch's JSON and in a run's results (the
-// last epoch's there).
-constexpr std::pair<const char*, std::optional<double> EpochFigures::*> kValidationFigures[] = {
-    {"val_l1", &EpochFigures::val_l1},
-    {"val_psnr", &EpochFigures::val_psnr},
-    {"val_ssim", &EpochFigures::val_ssim},
-    {"val_lpips", &EpochFigures::val_lpips}};
+// The validation figures of the results' best epoch (its row of the history), by the result figure's name
+// ("best_val_psnr").
+void read_best_epoch_figures(const nlohmann::json& j, ResultFigures& f) {
+  const std::optional<double> best_epoch = optional_number(j, "best_epoch");
+  const auto history = j.find("history");
+  if (!best_epoch || history == j.end() || !history->is_array()) return;
+  for (const nlohmann::json& epoch : *history) {
+    if (optional_number(epoch, "epoch") != best_epoch) continue;
+    for (const auto& [key, best] : kBestEpochFigures) f.*best = optional_number(epoch, key);
+  }
+}
 }  // namespace
 
 std::optional<double> optional_number(const nlohmann::json& json, const char* field) {
@@ -110,8 +114,9 @@ TrainResult result_from_json(const nlohmann::json& j) {
 ResultFigures result_figures_from_json(const nlohmann::json& j) {
   ResultFigures f;
   for (const ResultFigure& figure : result_figure_table()) {
-    if (figure.result) f.*figure.result = optional_number(j, figure.json_key.c_str());
+    if (figure.result && !figure.json_key.empty()) f.*figure.result = optional_number(j, figure.json_key.c_str());
   }
+  if (j.is_object()) read_best_epoch_figures(j, f);
   if (const auto epochs = optional_number(j, "epochs")) f.epochs = static_cast<int64_t>(*epochs);
   // Results stored before runs had a precision setting were trained in fp32 throughout.
   const auto precision = j.is_object() ? j.find("precision") : j.end();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "common/train_result.h"
 
@@ -27,6 +28,8 @@ struct ResultFigures {
   std::optional<double> train_loss, val_loss, gap;              // the last epoch's
   std::optional<double> val_l1, val_psnr, val_ssim, val_lpips;  // the last epoch's; none for older results
   std::optional<double> best_val_loss;
+  // The best epoch's validation figures (read from the history; none for older results).
+  std::optional<double> best_val_l1, best_val_psnr, best_val_ssim, best_val_lpips;
   std::optional<double> best_epoch;  // a count
   std::optional<int64_t> epochs;     // trained (fewer than planned for a run stopped early)
   std::optional<double> runtime_seconds;
@@ -35,6 +38,13 @@ struct ResultFigures {
   std::optional<std::string> libtorch;   // the libtorch version that trained it; "" for results older than the field
 };
 ResultFigures result_figures_from_json(const nlohmann::json& json);
+
+// Each validation figure (kValidationFigures) and where the reader puts its best epoch's value.
+inline constexpr std::pair<const char*, std::optional<double> ResultFigures::*> kBestEpochFigures[] = {
+    {"val_l1", &ResultFigures::best_val_l1},
+    {"val_psnr", &ResultFigures::best_val_psnr},
+    {"val_ssim", &ResultFigures::best_val_ssim},
+    {"val_lpips", &ResultFigures::best_val_lpips}};
 
 // A field of `json` as T, or an error naming `what` and the field.
 template <typename T>

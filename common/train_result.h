@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bokeh::common {
@@ -24,6 +25,14 @@ struct EpochFigures {
   // epochs trained by an older build (a last.pt, a database, a message of before), and LPIPS without a net.
   std::optional<double> val_l1 = {}, val_psnr = {}, val_ssim = {}, val_lpips = {};
 };
+
+// The validation figures of an epoch by name: their key in an epoch's JSON, in a run's results (the last
+// epoch's there; "best_" + name the best epoch's) and in the store's epoch rows.
+inline constexpr std::pair<const char*, std::optional<double> EpochFigures::*> kValidationFigures[] = {
+    {"val_l1", &EpochFigures::val_l1},
+    {"val_psnr", &EpochFigures::val_psnr},
+    {"val_ssim", &EpochFigures::val_ssim},
+    {"val_lpips", &EpochFigures::val_lpips}};
 
 // Per-image means of L1, PSNR (+inf for identical images), SSIM and LPIPS over a split: the test
 // split's of a finished run; each epoch's validation figures come from the same computation.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/local_process.h"
+#include "common/train_result.h"
 #include "store/store_schema.h"
 
 namespace bokeh::orchestrator {
@@ -76,6 +77,16 @@ struct EpochRecord {
   // not computed (epochs stored before schema 9, LPIPS without weights).
   std::optional<double> val_l1 = {}, val_psnr = {}, val_ssim = {}, val_lpips = {};
 };
+
+// An epoch row as the trainer's figures, and back.
+inline common::EpochFigures epoch_figures(const EpochRecord& e) {
+  return {e.epoch,  e.train_loss, e.val_loss, e.gap,      e.lr, e.seconds, e.images_per_second,
+          e.val_l1, e.val_psnr,   e.val_ssim, e.val_lpips};
+}
+inline EpochRecord epoch_record(const common::EpochFigures& f) {
+  return {f.epoch,  f.train_loss, f.val_loss, f.gap,      f.lr, f.seconds, f.images_per_second,
+          f.val_l1, f.val_psnr,   f.val_ssim, f.val_lpips};
+}
 
 struct EventRecord {
   double time = 0;  // unix seconds

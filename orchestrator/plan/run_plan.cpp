@@ -10,6 +10,7 @@
 
 #include "common/model_arch.h"
 #include "common/run_settings.h"
+#include "orchestrator/plan/objective_check.h"
 #include "orchestrator/plan/run_cost.h"
 #include "orchestrator/plan/search_points.h"
 #include "orchestrator/spec/yaml_reader.h"
@@ -298,6 +299,7 @@ RunPlan plan_runs(const Spec& spec) {
     }
   }
   check_table_rows(spec, plan);
+  check_objectives(spec, plan);
   return plan;
 }
 

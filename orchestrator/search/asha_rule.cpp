@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "common/asha_rungs.h"
+#include "common/objective.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -24,13 +25,16 @@ std::string ordinal(size_t n) {
   return fmt::format("{}{}", n, suffix);
 }
 
-// `metric` at `epoch` of a run's epochs (its stored rows, or the figures it just reported); nullopt when
-// none is that epoch.
+const common::EpochFigures& figures_of(const common::EpochFigures& figures) { return figures; }
+common::EpochFigures figures_of(const EpochRecord& row) { return epoch_figures(row); }
+
+// The objective's cost (lower better) at `epoch` of a run's epochs (its stored rows, or the figures it just
+// reported); nullopt when none is that epoch.
 template <class Epoch>
-std::optional<double> metric_at(StopMetric metric, const std::vector<Epoch>& epochs, int64_t epoch) {
+std::optional<double> cost_at(const common::Objective& objective, const std::vector<Epoch>& epochs, int64_t epoch) {
   const auto e = std::find_if(epochs.begin(), epochs.end(), [&](const Epoch& r) { return r.epoch == epoch; });
   if (e == epochs.end()) return std::nullopt;
-  return metric_value(metric, e->train_loss, e->val_loss);
+  return common::objective_cost(objective, figures_of(*e));
 }
 
 }  // namespace
@@ -63,7 +67,7 @@ void AshaRule::load() {
     const std::vector<EpochRecord> epochs = store_.epochs(r.id);
     for (int64_t k = 0; k < judged; ++k) {
       if (rung_epoch(k) >= r.epochs) continue;
-      if (const std::optional<double> metric = metric_at(rule_.metric, epochs, rung_epoch(k))) enter(r.id, k, *metric);
+      if (const std::optional<double> cost = cost_at(rule_.metric, epochs, rung_epoch(k))) enter(r.id, k, *cost);
     }
   }
 }
@@ -87,8 +91,8 @@ std::vector<AshaRule::Entry>& AshaRule::recorded_at(int64_t rung) {
   return rungs_[static_cast<size_t>(rung)];
 }
 
-size_t AshaRule::enter(int64_t id, int64_t rung, double metric) {
-  const Entry entry{std::isfinite(metric) ? metric : std::numeric_limits<double>::infinity(), id};
+size_t AshaRule::enter(int64_t id, int64_t rung, double cost) {
+  const Entry entry{std::isnan(cost) ? std::numeric_limits<double>::infinity() : cost, id};
   std::vector<Entry>& table = recorded_at(rung);
   const auto at = table.insert(std::upper_bound(table.begin(), table.end(), entry), entry);
   return static_cast<size_t>(at - table.begin());
@@ -97,7 +101,8 @@ size_t AshaRule::enter(int64_t id, int64_t rung, double metric) {
 std::string AshaRule::explain(const std::vector<Entry>& recorded, size_t position, int64_t rung) const {
   const int64_t go_on = quota(recorded.size());
   return fmt::format("rung {} (epoch {}): {} {:.6g}, {} of {} recorded there; the best {} go on (1/{})", rung,
-                     rung_epoch(rung), to_string(rule_.metric), recorded[position].metric, ordinal(position + 1),
+                     rung_epoch(rung), rule_.metric.metric,
+                     common::objective_value(rule_.metric, recorded[position].cost), ordinal(position + 1),
                      recorded.size(), go_on, rule_.reduction_factor);
 }
 
@@ -116,12 +121,12 @@ std::vector<StopDecision> AshaRule::on_rung_reached(const RunRecord& run,
   Tracked& t = tracked(run.id);
   std::vector<Entry>& recorded = recorded_at(run.rung);
   const int64_t quota_before = quota(recorded.size());
-  const std::optional<double> metric = metric_at(rule_.metric, history, rung_epoch(run.rung));
-  if (!metric) {
+  const std::optional<double> cost = cost_at(rule_.metric, history, rung_epoch(run.rung));
+  if (!cost) {
     throw StoreError(fmt::format("{}: run {} reports rung {} but has no epoch {} recorded", store_.path(), run.name,
                                  run.rung, rung_epoch(run.rung)));
   }
-  const size_t position = enter(run.id, run.rung, *metric);
+  const size_t position = enter(run.id, run.rung, *cost);
   const int64_t go_on = quota(recorded.size());
   StopDecision decision{
       run.id, run.name, run.rung, static_cast<int64_t>(position) < go_on, false, explain(recorded, position, run.rung)};

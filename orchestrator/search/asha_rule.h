@@ -1,13 +1,13 @@
 // ASHA early stopping (asynchronous successive halving, Li et al. 2020), a sweep's stopping rule
 // (stopping_rule.h), its state derived from the store alone: a run's rung and state (runs.rung, runs.state) and its
-// metric at each rung's epoch (the epochs table). That state is read once (load()) and then kept in memory, rung tables
-// sorted by metric, updated by each decision: no decision scans the sweep's runs or parses their
-// configs, so a decision costs the same at 10 trials and at 10,000. Rungs are numbered from 0
-// (common/asha_rungs.h). A run that reaches a rung below its last epoch goes on when its metric is in the
-// top 1/η of the runs recorded at that rung so far; otherwise it is stopped there, and it is promoted later if enough
-// runs recorded after it do worse. Every decision is an event that names the rung, the metric, the run's rank and how
-// many runs the rung held, so that any outcome can be explained from the store; a sweep reopened after a kill derives
-// the same rung state.
+// metric (early_stopping.metric: any objective of common/objective.h) at each rung's epoch (the epochs table). That
+// state is read once (load()) and then kept in memory, rung tables sorted by metric, updated by each decision: no
+// decision scans the sweep's runs or parses their configs, so a decision costs the same at 10 trials and at 10,000.
+// Rungs are numbered from 0 (common/asha_rungs.h). A run that reaches a rung below its last epoch goes on when its
+// metric is in the top 1/η of the runs recorded at that rung so far; otherwise it is stopped there, and it is promoted
+// later if enough runs recorded after it do worse. Every decision is an event that names the rung, the metric, the
+// run's rank and how many runs the rung held, so that any outcome can be explained from the store; a sweep reopened
+// after a kill derives the same rung state.
 #pragma once
 
 #include <cstdint>
@@ -50,9 +50,9 @@ class AshaRule : public StoppingRule {
 
  private:
   struct Entry {
-    double metric;
+    double cost;  // the objective's (common::objective_cost: lower is better)
     int64_t run_id;
-    bool operator<(const Entry& o) const { return metric < o.metric || (metric == o.metric && run_id < o.run_id); }
+    bool operator<(const Entry& o) const { return cost < o.cost || (cost == o.cost && run_id < o.run_id); }
   };
   struct Tracked {
     std::string name;
@@ -63,8 +63,8 @@ class AshaRule : public StoppingRule {
   // it, or stopped at it), by their metric at its epoch. A run whose epoch row is there but whose DONE
   // is not (in flight, or killed) is not counted yet.
   std::vector<Entry>& recorded_at(int64_t rung);
-  // Puts run `id`'s `metric` at `rung` into that rung's table; its position.
-  size_t enter(int64_t id, int64_t rung, double metric);
+  // Puts run `id`'s objective `cost` at `rung` into that rung's table; its position.
+  size_t enter(int64_t id, int64_t rung, double cost);
   Tracked& tracked(int64_t id);
   void promote(int64_t id, int64_t rung, const std::string& why, bool was_stopped);
   // How many of `n` recorded runs go on.

@@ -6,10 +6,12 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace bokeh::orchestrator {
 
-TrialHistory::TrialHistory(StopMetric metric, const StoppingRule* rule) : metric_(metric), rule_(rule) {}
+TrialHistory::TrialHistory(common::Objective objective, const StoppingRule* rule)
+    : objective_(std::move(objective)), rule_(rule) {}
 
 std::vector<int64_t> TrialHistory::levels(int64_t max_epochs) const {
   std::vector<int64_t> out;
@@ -18,9 +20,9 @@ std::vector<int64_t> TrialHistory::levels(int64_t max_epochs) const {
   return out;
 }
 
-void TrialHistory::record(Trial& t, int64_t epoch, double value) {
-  if (!std::isfinite(value)) value = std::numeric_limits<double>::infinity();
-  if (t.metric.emplace(epoch, value).second) ++results_at_[epoch];
+void TrialHistory::record(Trial& t, int64_t epoch, double cost) {
+  if (std::isnan(cost)) cost = std::numeric_limits<double>::infinity();
+  if (t.cost.emplace(epoch, cost).second) ++results_at_[epoch];
 }
 
 void TrialHistory::add(int64_t run_id, std::vector<double> unit, int64_t max_epochs) {
@@ -53,7 +55,7 @@ void TrialHistory::load(const Store& store, const std::string& sweep) {
     if (reached == 0) continue;
     for (const EpochRecord& e : store.epochs(run.id)) {
       for (size_t k = 0; k < reached; ++k) {
-        if (all[k] == e.epoch) record(t, e.epoch, metric_value(metric_, e.train_loss, e.val_loss));
+        if (all[k] == e.epoch) record(t, e.epoch, common::objective_cost(objective_, epoch_figures(e)));
       }
     }
   }
@@ -66,7 +68,7 @@ void TrialHistory::reached(int64_t run_id, const std::vector<common::EpochFigure
   for (int64_t level : levels(t.max_epochs)) {
     if (level > until) break;
     for (const common::EpochFigures& f : history) {
-      if (f.epoch == level) record(t, level, metric_value(metric_, f.train_loss, f.val_loss));
+      if (f.epoch == level) record(t, level, common::objective_cost(objective_, f));
     }
   }
 }
@@ -90,7 +92,7 @@ LevelObservations TrialHistory::at_best_level(int64_t min_results) const {
   if (out.epoch == 0) return out;
   for (int64_t run_id : by_order_) {
     const Trial& t = trials_.at(run_id);
-    if (const auto m = t.metric.find(out.epoch); m != t.metric.end()) {
+    if (const auto m = t.cost.find(out.epoch); m != t.cost.end()) {
       out.observations.push_back(TpeObservation{t.unit, m->second});
       ++out.observed;
     } else if (!t.stopped && !t.finished && t.max_epochs >= out.epoch) {

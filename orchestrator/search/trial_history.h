@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/objective.h"
 #include "common/train_result.h"
 #include "orchestrator/search/stopping_rule.h"
 #include "orchestrator/search/tpe_kernels.h"
@@ -30,9 +31,10 @@ struct LevelObservations {
 
 class TrialHistory {
  public:
-  // `metric` is the objective; `rule` the stopping rule whose levels the trials are judged at (null: none,
-  // only the last epoch). The rule, when there is one, outlives the history.
-  TrialHistory(StopMetric metric, const StoppingRule* rule);
+  // `objective` is what the trials are compared by (kept as its cost, lower better); `rule` the stopping rule
+  // whose levels the trials are judged at (null: none, only the last epoch). The rule, when there is one,
+  // outlives the history.
+  TrialHistory(common::Objective objective, const StoppingRule* rule);
 
   // Rebuilds it from the store: every trial with a run, its unit point (TrialRecord::state_json) and its
   // metric at each level its run has been judged at (its epochs rows).
@@ -54,14 +56,14 @@ class TrialHistory {
   struct Trial {
     std::vector<double> unit;
     int64_t max_epochs = 0;
-    std::map<int64_t, double> metric;  // by level epoch
+    std::map<int64_t, double> cost;  // the objective's (lower better), by level epoch
     bool stopped = false, finished = false;
     int64_t order = 0;  // draw order
   };
   std::vector<int64_t> levels(int64_t max_epochs) const;  // the rule's levels below max_epochs, then max_epochs
-  void record(Trial& t, int64_t epoch, double value);
+  void record(Trial& t, int64_t epoch, double cost);
 
-  StopMetric metric_;
+  common::Objective objective_;
   const StoppingRule* rule_;
   std::unordered_map<int64_t, Trial> trials_;  // by run id
   std::vector<int64_t> by_order_;              // run ids in draw order

@@ -11,7 +11,7 @@ TrialSearch::TrialSearch(Store& store, const Spec& spec)
       sweep_(spec.name),
       rule_(make_stopping_rule(store, spec.name, spec.early_stopping)),
       sampler_(make_sampler(spec.search)),
-      history_(spec.early_stopping.metric, rule_.get()) {}
+      history_(search_objective(spec), rule_.get()) {}
 
 void TrialSearch::load() {
   if (rule_) rule_->load();

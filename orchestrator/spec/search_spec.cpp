@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace bokeh::orchestrator {
 namespace {
@@ -76,14 +77,32 @@ SearchDimension read_dimension(const YamlReader& r, const common::Setting& s, co
 
 }  // namespace
 
+common::Objective read_objective(const YamlReader& r, const YamlEntry& metric, const std::optional<YamlEntry>& mode) {
+  const std::string name = r.choice(metric.value, metric.key, metric.path, common::objective_names());
+  const common::Objective objective = *common::find_objective(name);
+  if (mode) {
+    const std::string better = objective.higher_is_better ? "max" : "min";
+    if (r.choice(mode->value, mode->key, mode->path, {"min", "max"}) != better) {
+      r.fail(mode->key, mode->path,
+             fmt::format("{} is better {}: its mode is {} (or leave mode out)", name,
+                         objective.higher_is_better ? "higher" : "lower", better));
+    }
+  }
+  return objective;
+}
+
 SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWalker& walk, bool& seed_given) {
   SearchSpace space;
   space.where = r.at(e.key, e.path);
   seed_given = false;
-  std::optional<YamlEntry> space_entry, startup_entry;
+  std::optional<YamlEntry> space_entry, startup_entry, metric, mode;
   for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
-    r.require_known(f, {"method", "trials", "seed", "space", "n_startup_trials", "budget_epochs"});
-    if (f.name == "method") {
+    r.require_known(f, {"method", "trials", "seed", "space", "n_startup_trials", "budget_epochs", "metric", "mode"});
+    if (f.name == "metric") {
+      metric = f;
+    } else if (f.name == "mode") {
+      mode = f;
+    } else if (f.name == "method") {
       space.method = parse_kind<SearchMethod>(r.choice(f.value, f.key, f.path, kind_names<SearchMethod>()));
     } else if (f.name == "n_startup_trials") {
       space.n_startup_trials = r.integer(f.value, f.key, f.path, 1);
@@ -101,6 +120,11 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
     }
   }
   if (space.method == SearchMethod::None) r.fail(e.key, e.path + ".method", "missing: random, sobol or tpe");
+  if (mode && !metric) r.fail(mode->key, mode->path, "applies to search.metric: name the metric too");
+  if (metric) {
+    space.metric = read_objective(r, *metric, mode);
+    space.metric_where = r.at(metric->key, metric->path);
+  }
   if (space.trials == 0 && space.budget_epochs == 0)
     r.fail(e.key, e.path + ".trials", "missing: how many trials to sample (or search.budget_epochs, a stopping rule)");
   if (startup_entry && space.method != SearchMethod::Tpe)
@@ -134,18 +158,26 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
 EarlyStopping read_early_stopping(const YamlReader& r, const YamlEntry& e) {
   EarlyStopping es;
   es.where = r.at(e.key, e.path);
+  std::optional<YamlEntry> metric, mode;
   for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
-    r.require_known(f, {"method", "metric", "min_epochs", "reduction_factor"});
+    r.require_known(f, {"method", "metric", "mode", "min_epochs", "reduction_factor"});
     if (f.name == "method")
       es.method = parse_kind<StoppingMethod>(r.choice(f.value, f.key, f.path, kind_names<StoppingMethod>()));
     else if (f.name == "metric")
-      es.metric = parse_kind<StopMetric>(r.choice(f.value, f.key, f.path, kind_names<StopMetric>()));
+      metric = f;
+    else if (f.name == "mode")
+      mode = f;
     else if (f.name == "min_epochs")
       es.min_epochs = r.integer(f.value, f.key, f.path, 1);
     else
       es.reduction_factor = r.integer(f.value, f.key, f.path, 2);
   }
   if (es.method == StoppingMethod::None) r.fail(e.key, e.path + ".method", "missing: asha");
+  if (mode && !metric) r.fail(mode->key, mode->path, "applies to early_stopping.metric: name the metric too");
+  if (metric) {
+    es.metric = read_objective(r, *metric, mode);
+    es.metric_where = r.at(metric->key, metric->path);
+  }
   return es;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include "orchestrator/spec/spec.h"
 #include "orchestrator/spec/yaml_reader.h"
@@ -21,7 +22,12 @@ using SettingWalker = std::function<void(const YamlEntry& map, const SettingLeaf
 // caller gives the spec's seed).
 SearchSpace read_search(const YamlReader& reader, const YamlEntry& entry, const SettingWalker& walk, bool& seed_given);
 
-// `early_stopping: {method: asha, metric, min_epochs, reduction_factor}`.
+// `early_stopping: {method: asha, metric, mode, min_epochs, reduction_factor}`.
 EarlyStopping read_early_stopping(const YamlReader& reader, const YamlEntry& entry);
+
+// An objective's `metric` (common/objective.h names them) and its optional `mode` (min | max), which must
+// be the metric's own direction.
+common::Objective read_objective(const YamlReader& reader, const YamlEntry& metric,
+                                 const std::optional<YamlEntry>& mode);
 
 }  // namespace bokeh::orchestrator

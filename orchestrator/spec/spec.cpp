@@ -2,6 +2,7 @@
 #include "orchestrator/spec/spec.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,9 +20,9 @@
 namespace bokeh::orchestrator {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"sweep",     "tables",  "seed",   "data",           "base",
-                                           "runs",      "grid",    "search", "early_stopping", "references",
-                                           "resources", "metrics", "repeats"};
+const std::vector<std::string> kTopKeys = {"sweep",     "tables",  "seed",    "data",           "base",
+                                           "runs",      "grid",    "search",  "early_stopping", "references",
+                                           "resources", "metrics", "repeats", "select"};
 const std::vector<std::string> kRunSections = {"model", "train", "loss"};
 
 std::string what_text(const SourceLocation& where, const std::string& message) {
@@ -70,6 +71,7 @@ class SpecParser {
                               spec_.name.size(), kMaxNameLength));
         named = true;
       } else if (e.name == "tables") {
+        spec_.locations["tables"] = r_.at(e.key, e.path);
         read_tables(e);
       } else if (e.name == "seed") {
         spec_.seed = static_cast<uint64_t>(r_.integer(e.value, e.key, e.path, 0));
@@ -96,6 +98,8 @@ class SpecParser {
         spec_.references = read_references(r_, e);
       } else if (e.name == "resources") {
         spec_.resources = read_resources(r_, e);
+      } else if (e.name == "select") {
+        read_select(e);
       } else {
         for (const YamlEntry& m : r_.entries(e.value, e.key, e.path)) {
           r_.require_known(m, {"lpips_weights"});
@@ -228,6 +232,24 @@ class SpecParser {
       }
       spec_.table_rows[number] = std::move(rows);
     }
+  }
+
+  // `select: {metric, mode}`: what the tables' best runs are chosen by.
+  void read_select(const YamlEntry& e) {
+    if (!e.value.IsMap()) r_.fail(e.key, e.path, "must be a map: {metric: val_psnr}");
+    std::optional<YamlEntry> metric, mode;
+    for (const YamlEntry& f : r_.entries(e.value, e.key, e.path)) {
+      r_.require_known(f, {"metric", "mode"});
+      (f.name == "metric" ? metric : mode) = f;
+    }
+    if (!metric) r_.fail(e.key, e.path + ".metric", "missing: the figure the best runs are chosen by");
+    spec_.select = read_objective(r_, *metric, mode);
+    if (common::best_epoch_figure(*spec_.select).empty())
+      r_.fail(metric->key, metric->path,
+              fmt::format("runs are chosen by a validation figure at their best epoch: one of {}",
+                          fmt::join(common::comparable_objective_names(), ", ")) +
+                  " (or val_loss where every run has the same loss weights)");
+    spec_.select_where = r_.at(metric->key, metric->path);
   }
 
   int64_t add_table(const YAML::Node& node, const std::string& path) {

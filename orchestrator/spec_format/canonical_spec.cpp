@@ -167,12 +167,13 @@ json search_json(const SearchSpace& search) {
   // Only when given, so that the canonical form of an existing random or Sobol spec is unchanged.
   if (search.method == SearchMethod::Tpe) out["n_startup_trials"] = search.n_startup_trials;
   if (search.budget_epochs > 0) out["budget_epochs"] = search.budget_epochs;
+  if (search.metric) out["metric"] = search.metric->metric;
   return out;
 }
 
 json early_stopping_json(const EarlyStopping& es) {
   return {{"method", to_string(es.method)},
-          {"metric", to_string(es.metric)},
+          {"metric", es.metric.metric},
           {"min_epochs", es.min_epochs},
           {"reduction_factor", es.reduction_factor}};
 }
@@ -180,7 +181,7 @@ json early_stopping_json(const EarlyStopping& es) {
 std::optional<EarlyStopping> read_early_stopping(const json& spec) {
   const json es = object_at(spec, "early_stopping");
   const std::optional<StoppingMethod> method = find_kind<StoppingMethod>(text_at(es, "method"));
-  const std::optional<StopMetric> metric = find_kind<StopMetric>(text_at(es, "metric"));
+  const std::optional<common::Objective> metric = common::find_objective(text_at(es, "metric"));
   const std::optional<double> min_epochs = common::optional_number(es, "min_epochs");
   const std::optional<double> factor = common::optional_number(es, "reduction_factor");
   if (!method || !metric || !min_epochs || !factor || *min_epochs < 1 || *factor < 2) return std::nullopt;
@@ -232,6 +233,8 @@ json canonical_spec(const Spec& spec) {
   if (spec.early_stopping.method != StoppingMethod::None)
     out["early_stopping"] = early_stopping_json(spec.early_stopping);
   for (const common::Reference& r : spec.references) out["references"].push_back(reference_json(r));
+  // Only when given, so that the canonical form of a spec without `select` is unchanged.
+  if (spec.select) out["select"] = {{"metric", spec.select->metric}};
   return out;
 }
 
@@ -269,6 +272,12 @@ StoredSpec read_stored_spec(const std::string& spec_json) {
     for (const auto& [key, value] : settings.items()) add_varied(key);
   }
   out.early_stopping = read_early_stopping(spec);
+  const std::optional<common::Objective> search_metric =
+      common::find_objective(text_at(object_at(spec, "search"), "metric", ""));
+  out.search_objective = search_objective(search_metric, out.early_stopping);
+  const std::optional<common::Objective> select =
+      common::find_objective(text_at(object_at(spec, "select"), "metric", ""));
+  out.selection = selection_objective(select, out.search_objective);
   return out;
 }
 

@@ -24,7 +24,7 @@ nlohmann::json canonical_spec(const Spec& spec);
 
 // What the reports take from a stored canonical spec: the tables it lists and the rows it names for
 // them, its published reference rows, the readings noted on its runs, its data, the settings its search
-// samples and its early stopping. The structs' `where` stay empty: a stored spec has no lines.
+// samples, its early stopping and its objectives. The structs' `where` stay empty: a stored spec has no lines.
 struct StoredSpec {
   std::vector<int64_t> tables;                  // the study tables it lists (1..4), in its order
   std::map<int64_t, TableRows> table_rows;      // tables whose rows the spec names
@@ -35,6 +35,8 @@ struct StoredSpec {
   std::vector<SearchDimension> space;           // the same with their distributions (those that read whole)
   std::vector<std::string> varied;              // settings its grid, search or runs set, in that order, once each
   std::optional<EarlyStopping> early_stopping;
+  common::Objective search_objective;  // search_objective() of the stored spec
+  common::Objective selection;         // selection_objective() of the stored spec
 };
 
 // Tolerant, for reports of any stored sweep: text that is not a JSON object, a `tables` or `references`

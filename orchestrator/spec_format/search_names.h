@@ -1,5 +1,5 @@
 // The names of the search's kinds, each parsed and printed here alone: search.method, a search.space
-// dimension's distribution, early_stopping.method, early_stopping.metric (as a spec writes them) and a
+// dimension's distribution, early_stopping.method (as a spec writes them) and a
 // trial's proposal (as the trials table stores it). Everything else compares the enums. A new search method or stopping
 // rule adds its value and its row here (and its class behind orchestrator/search/make_search.h).
 #pragma once
@@ -14,7 +14,6 @@ namespace bokeh::orchestrator {
 
 enum class SearchMethod { None, Random, Sobol, Tpe };              // `search.method`; None: no search
 enum class StoppingMethod { None, Asha };                          // `early_stopping.method`; None: none
-enum class StopMetric { ValLoss, TrainLoss };                      // `early_stopping.metric`, lower is better
 enum class Proposal { Random, Sobol, Startup, Model, Explore };    // how a trial's point was chosen (trials.proposal)
 enum class Distribution { Uniform, LogUniform, Integer, Choice };  // a `search.space` dimension's distribution
 
@@ -29,11 +28,6 @@ struct KindNames<SearchMethod> {
 template <>
 struct KindNames<StoppingMethod> {
   static constexpr std::pair<StoppingMethod, const char*> table[] = {{StoppingMethod::Asha, "asha"}};
-};
-template <>
-struct KindNames<StopMetric> {
-  static constexpr std::pair<StopMetric, const char*> table[] = {{StopMetric::ValLoss, "val_loss"},
-                                                                 {StopMetric::TrainLoss, "train_loss"}};
 };
 template <>
 struct KindNames<Distribution> {
@@ -61,7 +55,6 @@ const char* kind_name(Kind kind) {
 }
 inline const char* to_string(SearchMethod method) { return kind_name(method); }
 inline const char* to_string(StoppingMethod method) { return kind_name(method); }
-inline const char* to_string(StopMetric metric) { return kind_name(metric); }
 inline const char* to_string(Proposal proposal) { return kind_name(proposal); }
 inline const char* distribution_name(Distribution distribution) { return kind_name(distribution); }
 
@@ -87,11 +80,6 @@ template <typename Kind>
 Kind parse_kind(const std::string& name) {
   if (const std::optional<Kind> kind = find_kind<Kind>(name)) return *kind;
   throw std::invalid_argument("unknown name \"" + name + "\"");
-}
-
-// The metric's value among an epoch's losses.
-inline double metric_value(StopMetric metric, double train_loss, double val_loss) {
-  return metric == StopMetric::TrainLoss ? train_loss : val_loss;
 }
 
 }  // namespace bokeh::orchestrator

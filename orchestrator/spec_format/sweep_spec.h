@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/objective.h"
 #include "common/reference.h"
 #include "common/run_config.h"
 #include "orchestrator/spec_format/search_names.h"
@@ -69,6 +71,8 @@ struct SearchSpace {
   uint64_t seed = 0;                        // defaults to the spec's seed
   int64_t n_startup_trials = 10;            // tpe: quasi-random (Sobol) trials before the model proposes
   int64_t budget_epochs = 0;                // stop sampling once the sweep's runs have this many epochs (0 = no budget)
+  std::optional<common::Objective> metric;  // `search.metric`: what TPE models; unset: search_objective()'s default
+  SourceLocation metric_where;
   std::vector<SearchDimension> dimensions;  // in spec order
   SourceLocation where;
   SourceLocation budget_where;  // where budget_epochs was written
@@ -77,7 +81,8 @@ struct SearchSpace {
 // `early_stopping:`: ASHA rungs at min_epochs * reduction_factor^k below each run's train.epochs.
 struct EarlyStopping {
   StoppingMethod method = StoppingMethod::None;
-  StopMetric metric = StopMetric::ValLoss;  // at the rung's epoch
+  common::Objective metric;     // ranked at the rung's epoch (val_loss unless `metric` names another)
+  SourceLocation metric_where;  // where `metric` was written (empty: not written, or read back)
   int64_t min_epochs = 1;
   int64_t reduction_factor = 3;
   SourceLocation where;  // empty when read back from a stored spec
@@ -111,8 +116,9 @@ struct Spec {
   uint64_t seed = 0;
   int64_t repeats = 1;  // `repeats`: training seeds per configuration (grid points, runs without their own)
   common::DataConfig data;
-  std::string lpips_weights;                        // metrics.lpips_weights ("" = none)
-  std::map<std::string, SourceLocation> locations;  // where each data.* and metrics.* key (and repeats) was written
+  std::string lpips_weights;  // metrics.lpips_weights ("" = none)
+  std::map<std::string, SourceLocation>
+      locations;  // where each data.* and metrics.* key (and repeats, tables) was written
   Resources resources;
   SourceLocation base_where;  // where `base` is (or the file's first line)
   Settings base;
@@ -121,9 +127,25 @@ struct Spec {
   SourceLocation grid_where;  // where `grid` is
   SearchSpace search;
   EarlyStopping early_stopping;
+  // `select: {metric}`: what Tables 2 and 4 and `render --run best` choose runs by; unset:
+  // selection_objective()'s default.
+  std::optional<common::Objective> select;
+  SourceLocation select_where;
   Settings forced;  // --set of a run setting (model.*, train.*, loss.*): applies to every run
   std::vector<common::Reference> references;
   std::vector<std::string> overrides;  // the --set arguments, as given
 };
+
+// The objective the search models: search.metric, else early_stopping.metric when the spec stops runs
+// early, else val_loss.
+common::Objective search_objective(const Spec& spec);
+common::Objective search_objective(const std::optional<common::Objective>& search_metric,
+                                   const std::optional<EarlyStopping>& early_stopping);
+
+// What Tables 2 and 4 and `render --run best` choose runs by: select.metric, else the search's objective
+// (val_loss where that is train_loss, which has no best-epoch value).
+common::Objective selection_objective(const Spec& spec);
+common::Objective selection_objective(const std::optional<common::Objective>& select,
+                                      const common::Objective& searched);
 
 }  // namespace bokeh::orchestrator

@@ -15,13 +15,6 @@
 
 namespace bokeh::orchestrator {
 
-namespace {
-EpochRecord to_epoch_record(const common::EpochFigures& f) {
-  return {f.epoch,  f.train_loss, f.val_loss, f.gap,      f.lr, f.seconds, f.images_per_second,
-          f.val_l1, f.val_psnr,   f.val_ssim, f.val_lpips};
-}
-}  // namespace
-
 SweepBook::SweepBook(Store& store, const Spec& spec, std::filesystem::path results_root, Progress& progress)
     : store_(store), spec_(spec), results_root_(std::move(results_root)), progress_(progress), search_(store, spec) {}
 
@@ -231,7 +224,7 @@ void SweepBook::on_epoch(const common::EpochMessage& message) {
   InFlight& run = in_flight_run(message.run_key, "EPOCH");
   // A resumed run reports from its checkpoint's next epoch: rows past it belong to the lost attempt.
   store_.discard_epochs_after(run.record.id, message.figures.epoch - 1);
-  store_.record_epoch(run.record.id, to_epoch_record(message.figures));
+  store_.record_epoch(run.record.id, epoch_record(message.figures));
   ++run.epochs_reported;
   progress_.epoch(run.record.name, run.record.epochs, message.figures, epoch_cost(run));
 }
@@ -247,7 +240,7 @@ void SweepBook::record_done(const common::DoneMessage& message) {
                                             message.results.epochs, run.until_epoch));
   // The checkpoint's history is authoritative: it also holds epochs whose message a crash lost.
   store_.discard_epochs_after(run.record.id, 0);
-  for (const auto& figures : message.results.history) store_.record_epoch(run.record.id, to_epoch_record(figures));
+  for (const auto& figures : message.results.history) store_.record_epoch(run.record.id, epoch_record(figures));
   const std::string results = common::result_to_json(message.results).dump();
   // The sweep's epochs, as its rows count them: this assignment took the run from its last rung (or 0).
   trained_epochs_ += run.until_epoch - search_.start_epoch(run.record);

@@ -77,7 +77,7 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   // The figures shown as stored (their name is their results key); runtime in minutes, the record's
   // where the results lack it.
   for (const common::ResultFigure& f : common::result_figure_table()) {
-    if (f.result && f.name == f.json_key) set_run_figure(s, f.name, figures.*f.result);
+    if (f.result && (f.name == f.json_key || f.json_key.empty())) set_run_figure(s, f.name, figures.*f.result);
   }
   set_run_figure(s, "runtime_min", figures.runtime_seconds.value_or(record.runtime_s) / 60.0);
   return s;

@@ -102,7 +102,7 @@ Table trials_table(const orchestrator::StoreReader& store, const orchestrator::S
       "the best checkpoint, also for a run stopped early (tested where it stopped).");
   if (spec.early_stopping) {
     t.notes.push_back(fmt::format("Early stopping: ASHA on {}, rungs at epochs {} x {}^k.",
-                                  orchestrator::to_string(spec.early_stopping->metric), spec.early_stopping->min_epochs,
+                                  spec.early_stopping->metric.metric, spec.early_stopping->min_epochs,
                                   spec.early_stopping->reduction_factor));
   }
   return t;
@@ -125,7 +125,7 @@ std::string rung_summary(const orchestrator::StoreReader& store, const orchestra
                                 common::asha_rung_epoch(es.min_epochs, es.reduction_factor, k), went_on[k] + stopped[k],
                                 went_on[k], stopped[k]));
   }
-  return fmt::format("ASHA on {} (reduction factor {}): {}.", orchestrator::to_string(es.metric), es.reduction_factor,
+  return fmt::format("ASHA on {} (reduction factor {}): {}.", es.metric.metric, es.reduction_factor,
                      parts.empty() ? "no run has reached a rung yet" : fmt::format("{}", fmt::join(parts, "; ")));
 }
 

@@ -25,6 +25,11 @@ TrainResult distinct_result() {
   r.history.back().val_psnr = 27.5;
   r.history.back().val_ssim = 0.871;
   r.history.back().val_lpips = 0.191;
+  EpochFigures& best = r.history[4];  // epoch 5, the best: its figures are the best_val_* ones
+  best.val_l1 = 0.071;
+  best.val_psnr = 26.5;
+  best.val_ssim = 0.851;
+  best.val_lpips = 0.201;
   return r;
 }
 
@@ -62,7 +67,8 @@ TEST_CASE("every objective has a direction and every --x/--y choice resolves", "
     if (f.role == AxisRole::Cost) CHECK(f.better == Better::Lower);
   }
   CHECK(axis_choices(AxisRole::Cost) == std::vector<std::string>{"params", "flops", "runtime"});
-  CHECK(axis_choices(AxisRole::Quality) == std::vector<std::string>{"val_loss", "psnr", "ssim", "lpips"});
+  CHECK(axis_choices(AxisRole::Quality) ==
+        std::vector<std::string>{"val_loss", "val_l1", "val_psnr", "val_ssim", "val_lpips", "psnr", "ssim", "lpips"});
   for (AxisRole role : {AxisRole::Cost, AxisRole::Quality}) {
     for (const std::string& choice : axis_choices(role)) {
       INFO(choice);
@@ -72,10 +78,13 @@ TEST_CASE("every objective has a direction and every --x/--y choice resolves", "
   }
   CHECK(axis_figure(AxisRole::Quality, "params") == nullptr);
   CHECK(axis_choices_text(AxisRole::Cost) == "params, flops or runtime");
-  CHECK(axis_choices_text(AxisRole::Quality) == "val_loss, psnr, ssim or lpips");
+  CHECK(axis_choices_text(AxisRole::Quality) == "val_loss, val_l1, val_psnr, val_ssim, val_lpips, psnr, ssim or lpips");
   CHECK(axis_choices_text(AxisRole::Cost, true) == "params, flops (estimated training FLOPs) or runtime");
-  CHECK(axis_choices_text(AxisRole::Quality, true) == "val_loss (best epoch's), psnr, ssim or lpips (test set)");
+  CHECK(axis_choices_text(AxisRole::Quality, true) ==
+        "val_loss, val_l1, val_psnr, val_ssim, val_lpips (best epoch's), psnr, ssim or lpips (test set)");
   CHECK(axis_figure(AxisRole::Quality, "val_loss")->name == "best_val_loss");
+  CHECK(axis_figure(AxisRole::Quality, "val_psnr")->name == "best_val_psnr");
+  CHECK(compared_header(*axis_figure(AxisRole::Quality, "val_psnr")) == "Val_PSNR ↑");
   CHECK(compared_header(*axis_figure(AxisRole::Quality, "psnr")) == "PSNR ↑");
   CHECK(compared_text(*find_result_figure("test_psnr"), 24.514) == "24.51");
 }
@@ -94,11 +103,16 @@ TEST_CASE("every figure of the results JSON round-trips through the writer and t
     }
     ++per_run;
     REQUIRE(f.result != nullptr);
+    if (f.json_key.empty()) {  // a validation figure at the best epoch: read from the history
+      REQUIRE((read.*f.result).has_value());
+      CHECK(*(read.*f.result) == stored.at("history").at(4).at(f.name.substr(5)).get<double>());
+      continue;
+    }
     REQUIRE(stored.contains(f.json_key));
     REQUIRE((read.*f.result).has_value());
     CHECK(*(read.*f.result) == stored.at(f.json_key).get<double>());
   }
-  CHECK(per_run == 14);  // 10, and the validation set's L1, PSNR, SSIM and LPIPS of every epoch
+  CHECK(per_run == 18);  // 10, and the validation set's L1, PSNR, SSIM and LPIPS of the last and the best epoch
   // Each figure read from its own key: the values of distinct_result() are all different.
   std::set<double> values;
   for (const ResultFigure& f : result_figure_table()) {

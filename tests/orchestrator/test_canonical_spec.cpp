@@ -88,7 +88,7 @@ const std::string kDemoCanonical =
     R"(16]},{"key":"model.depth","values":[2,3]}],"metrics":{"lpips_weights":""},"references":[],"resources":{"device":"cpu",)"
     R"("max_attempts":2,"ranks_per_run":1,"runs_per_gpu":1,"threads":0},"runs":[{"name":"w16-d3-lr2e-4","settings":{"train.lr":0.0002}},)"
     R"({"name":"w16-d3-nobn","settings":{"model.batch_norm":false}},{"name":"SSIM Heavy","settings":{"loss.ssim":4.0}}],)"
-    R"("seed":1,"set":{},"sweep":"demo","tables":[1,2,3,4]})";
+    R"("seed":1,"select":{"metric":"val_psnr"},"set":{},"sweep":"demo","tables":[1,2,3,4]})";
 
 }  // namespace
 
@@ -131,7 +131,7 @@ TEST_CASE("a stored canonical spec reads back as the parser read the spec", "[ca
                                                   "train.batch_size"});
   REQUIRE(stored.early_stopping);
   CHECK(stored.early_stopping->method == spec.early_stopping.method);
-  CHECK(stored.early_stopping->metric == StopMetric::TrainLoss);
+  CHECK(stored.early_stopping->metric.metric == "train_loss");
   CHECK(stored.early_stopping->min_epochs == 2);
   CHECK(stored.early_stopping->reduction_factor == 2);
   REQUIRE(stored.references.size() == 2);

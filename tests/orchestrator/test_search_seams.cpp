@@ -14,14 +14,11 @@ using namespace bokeh::orchestrator;
 TEST_CASE("search names: one table per kind, parsed and printed alike", "[search]") {
   CHECK(kind_names<SearchMethod>() == std::vector<std::string>{"random", "sobol", "tpe"});
   CHECK(kind_names<StoppingMethod>() == std::vector<std::string>{"asha"});
-  CHECK(kind_names<StopMetric>() == std::vector<std::string>{"val_loss", "train_loss"});
   CHECK(kind_names<Proposal>() == std::vector<std::string>{"random", "sobol", "startup", "model", "explore"});
   for (const std::string& name : kind_names<Proposal>()) CHECK(to_string(parse_kind<Proposal>(name)) == name);
   for (const std::string& name : kind_names<SearchMethod>()) CHECK(to_string(parse_kind<SearchMethod>(name)) == name);
   CHECK(std::string(to_string(SearchMethod::None)).empty());
   CHECK_THROWS_AS(parse_kind<SearchMethod>("bayes"), std::invalid_argument);
-  CHECK(metric_value(StopMetric::TrainLoss, 1.0, 2.0) == 1.0);
-  CHECK(metric_value(StopMetric::ValLoss, 1.0, 2.0) == 2.0);
 }
 
 TEST_CASE("the factories build the spec's sampler and none without a search", "[search]") {
@@ -30,7 +27,7 @@ TEST_CASE("the factories build the spec's sampler and none without a search", "[
   space.n_startup_trials = 2;
   space.dimensions.resize(1);
   CHECK(make_sampler(space) == nullptr);
-  const TrialHistory nothing(StopMetric::ValLoss, nullptr);
+  const TrialHistory nothing(bokeh::common::Objective{}, nullptr);
   for (const auto& [method, proposal] :
        {std::pair{SearchMethod::Random, Proposal::Random}, std::pair{SearchMethod::Sobol, Proposal::Sobol},
         std::pair{SearchMethod::Tpe, Proposal::Startup}}) {

@@ -37,7 +37,7 @@ search:
     train.lr: {loguniform: [1.0e-4, 1.0e-2]}
     model: {width: {int: [4, 16], log: true}}
     loss.ssim: {choice: [0.5, 1, 2]}
-early_stopping: {method: asha, min_epochs: 1, reduction_factor: 3}
+early_stopping: {method: asha, metric: val_ssim, min_epochs: 1, reduction_factor: 3}
 )";
 
 }  // namespace
@@ -88,8 +88,10 @@ TEST_CASE("the dry run lists the sampled trials with their cost, the space and t
   INFO(text);
   CHECK(text.find("search: sobol, 5 trials (seed 4): train.lr loguniform [1e-4, 0.01]; model.width int log [4, 16]; "
                   "loss.ssim choice [0.5, 1, 2]") != std::string::npos);
-  CHECK(text.find("early stopping: asha on val_loss, reduction factor 3, rungs at epochs [1, 3] (of up to 9)") !=
+  CHECK(text.find("early stopping: asha on val_ssim, reduction factor 3, rungs at epochs [1, 3] (of up to 9)") !=
         std::string::npos);
+  CHECK(text.find("objective: val_ssim (higher is better); tables choose their best runs by val_ssim at each run's "
+                  "best epoch") != std::string::npos);
   for (int t = 1; t <= 5; ++t) CHECK(text.find(fmt::format("\ntrial-0{} ", t)) != std::string::npos);
 }
 

@@ -48,7 +48,7 @@ std::string search_spec(const std::string& method, int64_t trials, const std::st
     train.lr: {{loguniform: [1.0e-4, 1.0e-1]}}
     model.width: {{int: [4, 16]}}
     loss.ssim: {{uniform: [0.5, 2.0]}}
-early_stopping: {{method: asha, min_epochs: 1, reduction_factor: 3}}
+early_stopping: {{method: asha, metric: val_psnr, min_epochs: 1, reduction_factor: 3}}
 )",
                                method, trials > 0 ? fmt::format("  trials: {}\n", trials) : std::string(), extra));
 }
@@ -57,14 +57,18 @@ const auto kPrepare = [](const DataConfig&, const std::filesystem::path& folder)
   return PreparedDataFile{(folder / "pairs.bin").string(), "stand-in"};
 };
 
-// The scripted trainer: validation loss (q / epoch), q lowest at lr 1e-2, ssim 1 and a small width.
+// The scripted trainer: validation loss (q / epoch), q lowest at lr 1e-2, ssim 1 and a small width; the
+// validation PSNR (the objective: the runs differ in loss.ssim) -10 log10 of it, so it ranks runs alike.
 TrainResult scripted(const nlohmann::json& config, int64_t until) {
   const double lr = setting_value(config, "train.lr").get<double>();
   const double ssim = setting_value(config, "loss.ssim").get<double>();
   const double width = setting_value(config, "model.width").get<double>();
   const double q = 0.1 + std::pow(std::log10(lr) + 2, 2) + std::pow(ssim - 1, 2) + 0.01 * width;
   TrainResult r = bokeh::test::scripted_result(until);
-  for (auto& e : r.history) e.val_loss = q / static_cast<double>(e.epoch) + 0.01 * e.epoch;
+  for (auto& e : r.history) {
+    e.val_loss = q / static_cast<double>(e.epoch) + 0.01 * e.epoch;
+    e.val_psnr = -10 * std::log10(e.val_loss);
+  }
   r.val_loss = r.best_val_loss = r.history.back().val_loss;
   return r;
 }
@@ -146,7 +150,7 @@ TEST_CASE("kill and resume give the same trials, decisions and numbers as an uni
 
 TEST_CASE("tpe: concurrent requests get distinct proposals, the trials in flight counted as pending", "[search][tpe]") {
   TempDir dir;
-  std::string text = search_spec("tpe", 20, "  n_startup_trials: 4\n");
+  std::string text = search_spec("tpe", 20, "  n_startup_trials: 4\n  metric: val_psnr\n");
   text.erase(text.find("early_stopping:"));  // every trial trains its 9 epochs: the level is epoch 9
   Session s(dir, parse_spec(text, "t.yaml"));
   for (int i = 0; i < 4; ++i) REQUIRE(step(s));  // the four startup trials
@@ -268,7 +272,7 @@ TEST_CASE("tpe on a small discrete space: a model proposal that repeats a config
     train.lr: {choice: [1.0e-3, 1.0e-2, 1.0e-1]}
     model.width: {choice: [4, 8, 16]}
     loss.ssim: {choice: [1.0, 2.0]}
-early_stopping: {method: asha, min_epochs: 1, reduction_factor: 3}
+early_stopping: {method: asha, metric: val_psnr, min_epochs: 1, reduction_factor: 3}
 )"),
                                "t.yaml");
   Session s(dir, spec);
