@@ -36,6 +36,12 @@ bool loss_weighted(const Objective& objective) {
   return f && f->objective == ObjectiveUse::LossWeighted;
 }
 
+bool loss_weighted_figure(const std::string& name) {
+  const std::string per_epoch = name.rfind("best_", 0) == 0 ? name.substr(5) : name;
+  const ResultFigure* f = find_result_figure(per_epoch);
+  return f && f->objective == ObjectiveUse::LossWeighted;
+}
+
 std::optional<double> epoch_figure_value(const EpochFigures& epoch, const std::string& name) {
   if (name == "train_loss") return epoch.train_loss;
   if (name == "val_loss") return epoch.val_loss;

@@ -30,6 +30,10 @@ std::optional<Objective> find_objective(const std::string& name);
 // Whether it is a loss: each run's own weighted sum (train_loss, val_loss).
 bool loss_weighted(const Objective& objective);
 
+// Whether the run figure `name` is a loss: a loss-weighted per-epoch figure, or one at the best epoch
+// (best_val_loss).
+bool loss_weighted_figure(const std::string& name);
+
 // The figure `name` of an epoch (train_loss, val_loss, gap, a validation figure); nullopt where the epoch
 // lacks it. Throws std::invalid_argument for a name that is not a per-epoch figure.
 std::optional<double> epoch_figure_value(const EpochFigures& epoch, const std::string& name);

@@ -22,10 +22,12 @@
 #include "reports/figures/report_figures.h"
 #endif
 #include "common/exit_codes.h"
+#include "common/objective.h"
 #include "common/output_guard.h"
 #include "common/result_figures.h"
 #include "common/unix_time.h"
 #include "store/protected_results.h"
+#include "orchestrator/spec_format/canonical_spec.h"
 #include "reports/dashboard/dashboard_data.h"
 #include "reports/dashboard/dashboard_server.h"
 #include "reports/tables/epoch_figures.h"
@@ -50,7 +52,8 @@ struct ReportOptions {
   bool trials = false;
   bool pareto = false;
   bool importance = false;
-  std::string x_axis = "params", y_axis = "val_loss";
+  std::string x_axis = "params", y_axis;  // y: "" = the sweep's objective (pareto, importance), val_loss (curves)
+  std::string select;                     // tables 2 and 4: "" = the sweep's
   uint64_t seed = 0;
   std::string figure;
   std::vector<std::string> runs;
@@ -119,12 +122,14 @@ int run(const ReportOptions& o) {
     const bokeh::orchestrator::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
     const std::vector<r::RunSummary> runs = r::summarize_sweep(store, sweep.name);
     const std::vector<r::RepeatGroup> groups = r::group_repeats(runs);
+    const std::string y =
+        o.y_axis.empty() ? bokeh::orchestrator::read_stored_spec(sweep.spec_json).selection.metric : o.y_axis;
     if (o.pareto) {
-      std::cout << r::format_table(r::pareto_table(sweep, r::pareto_result(groups, r::ParetoAxes{o.x_axis, o.y_axis})),
+      std::cout << r::format_table(r::pareto_table(sweep, r::pareto_result(groups, r::ParetoAxes{o.x_axis, y})),
                                    format);
     } else {
       r::ImportanceOptions options;
-      options.y = o.y_axis;
+      options.y = y;
       options.seed = o.seed;
       std::cout << r::format_table(r::importance_table(sweep, r::importance(sweep, groups, options), options), format);
     }
@@ -133,7 +138,9 @@ int run(const ReportOptions& o) {
   if (o.table != 0) {
     const r::TableFormat format = r::parse_table_format(o.format);
     const bokeh::orchestrator::SweepInfo sweep = r::sweep_for_table(store, o.table, o.sweep);
-    std::cout << r::format_table(r::build_table(o.table, sweep, r::summarize_sweep(store, sweep.name)), format);
+    const std::optional<bokeh::common::Objective> select =
+        o.select.empty() ? std::nullopt : bokeh::common::find_objective(o.select);
+    std::cout << r::format_table(r::build_table(o.table, sweep, r::summarize_sweep(store, sweep.name), select), format);
     return bokeh::common::kExitOk;
   }
 #ifdef BOKEH_WITH_FIGURES
@@ -146,7 +153,7 @@ int run(const ReportOptions& o) {
   request.results_root = bokeh::orchestrator::results_root(o.db_path, o.results);
   request.images = o.images;
   request.size = r::FigureSize{o.width, o.height};
-  request.figure = o.y_axis;
+  request.figure = o.y_axis.empty() ? r::kLossCurves : o.y_axis;
   const r::FigureResult result =
       o.figure == "curves" ? r::make_curves_figure(store, request) : r::make_samples_figure(store, request);
   for (const std::string& note : result.notes) std::cerr << "report: " << note << "\n";
@@ -172,6 +179,15 @@ std::vector<std::string> y_choices() {
   std::vector<std::string> choices = bokeh::common::axis_choices(bokeh::common::AxisRole::Quality);
   for (const std::string& name : bokeh::reports::epoch_figure_names()) {
     if (std::find(choices.begin(), choices.end(), name) == choices.end()) choices.push_back(name);
+  }
+  return choices;
+}
+
+// What --select takes: the objectives with a value at a run's best epoch.
+std::vector<std::string> select_choices() {
+  std::vector<std::string> choices;
+  for (const std::string& name : bokeh::common::objective_names()) {
+    if (!bokeh::common::best_epoch_figure(*bokeh::common::find_objective(name)).empty()) choices.push_back(name);
   }
   return choices;
 }
@@ -211,7 +227,8 @@ int main(int argc, char** argv) {
   // What to report: exactly one mode. An option of one mode needs it (--x needs --pareto, ...).
   CLI::Option_group* modes = app.add_option_group("Modes", "what to report");
   modes->require_option(1);
-  modes->add_option("--table", o.table, "print Table N (1-4) of the study for a sweep")->check(CLI::Range(1, 4));
+  CLI::Option* table =
+      modes->add_option("--table", o.table, "print Table N (1-4) of the study for a sweep")->check(CLI::Range(1, 4));
   modes->add_flag("--status", o.status, "print each sweep's runs by state, failures, elapsed time, ETA");
   CLI::Option* figure = modes
                             ->add_option("--figure", o.figure,
@@ -243,10 +260,16 @@ int main(int argc, char** argv) {
   app.add_option("--y", o.y_axis,
                  "pareto and importance: the quality figure: " +
                      bokeh::common::axis_choices_text(bokeh::common::AxisRole::Quality, true) +
-                     "; curves: the per-epoch figure: val_loss (training and validation loss) or " +
+                     " (default: the sweep's objective: its select.metric, else its search's or early "
+                     "stopping's metric, else val_loss); curves: the per-epoch figure: val_loss (training and "
+                     "validation loss, the default) or " +
                      fmt::format("{}", fmt::join(curve_choices(), ", ")))
-      ->check(CLI::IsMember(y_choices()))
-      ->capture_default_str();
+      ->check(CLI::IsMember(y_choices()));
+  app.add_option("--select", o.select,
+                 "tables 2 and 4: the figure their best runs are chosen by, at each run's best epoch: " +
+                     fmt::format("{}", fmt::join(select_choices(), ", ")) + " (default: the sweep's objective, as --y)")
+      ->check(CLI::IsMember(select_choices()))
+      ->needs(table);
   app.add_option("--seed", o.seed, "importance: seed of the forest and the bootstrap (same seed, same bytes)")
       ->capture_default_str()
       ->needs(importance);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "orchestrator/spec_format/canonical_spec.h"
 #include "reports/tables/epoch_figures.h"
 #include "reports/tables/importance.h"
 #include "reports/tables/lr_drops.h"
@@ -120,15 +121,20 @@ json tables_json(const orchestrator::StoreReader& store, const orchestrator::Swe
   return out;
 }
 
-// The Pareto front (params against best validation loss) or the importance of the sweep's settings,
+// The Pareto front (params against the sweep's objective at each run's best epoch) or the importance of the
+// sweep's settings for it,
 // as the page draws them; {"error": why} while they cannot be made (e.g. fewer than 3 finished
 // configurations).
 json analysis_json(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep, bool pareto) {
   try {
     const std::vector<RunSummary> runs = summarize_sweep(store, sweep.name);  // the groups point into it
     const std::vector<RepeatGroup> groups = group_repeats(runs);
-    if (pareto) return pareto_json(pareto_result(groups, ParetoAxes{}));
-    return importance_json(importance(sweep, groups, ImportanceOptions{}));
+    // The figure the sweep chooses its best runs by (its select.metric or objective; val_loss by default).
+    const std::string quality = orchestrator::read_stored_spec(sweep.spec_json).selection.metric;
+    if (pareto) return pareto_json(pareto_result(groups, ParetoAxes{"params", quality}));
+    ImportanceOptions options;
+    options.y = quality;
+    return importance_json(importance(sweep, groups, options));
   } catch (const ReportError& e) {
     return {{"error", e.what()}};
   }

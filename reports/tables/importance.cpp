@@ -102,6 +102,7 @@ ImportanceResult importance(const orchestrator::SweepInfo& sweep, const std::vec
   const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
   ImportanceResult result;
   const common::ResultFigure& quality = quality_figure(options.y);
+  check_comparable(member_runs(groups), quality.name, "--importance --y " + options.y);
   const std::string& header = common::compared_header(quality);
   result.y_header = header;
   std::vector<Sample> samples;

@@ -46,6 +46,7 @@ ParetoResult pareto_result(const std::vector<RepeatGroup>& groups, const ParetoA
   result.axes = axes;
   const common::ResultFigure& x_figure = cost_figure(axes.x);
   const common::ResultFigure& y_figure = quality_figure(axes.y);
+  check_comparable(member_runs(groups), y_figure.name, "--pareto --y " + axes.y);
   result.x_header = x_figure.header;
   result.y_header = common::compared_header(y_figure);
   for (const RepeatGroup& g : groups) {

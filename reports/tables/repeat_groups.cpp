@@ -68,6 +68,12 @@ std::string k_text(const std::vector<RepeatGroup>& groups) {
 
 }  // namespace
 
+std::vector<const RunSummary*> member_runs(const std::vector<RepeatGroup>& groups) {
+  std::vector<const RunSummary*> out;
+  for (const RepeatGroup& g : groups) out.insert(out.end(), g.members.begin(), g.members.end());
+  return out;
+}
+
 bool has_repeats(const std::vector<RunSummary>& runs) {
   std::set<std::string> groups;
   for (const RunSummary& r : runs) {

@@ -26,6 +26,9 @@ struct RepeatGroup {
   int64_t planned() const { return static_cast<int64_t>(members.size()); }
 };
 
+// Every run of the groups, in their order.
+std::vector<const RunSummary*> member_runs(const std::vector<RepeatGroup>& groups);
+
 // Whether any configuration has more than one run.
 bool has_repeats(const std::vector<RunSummary>& runs);
 

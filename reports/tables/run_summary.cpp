@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <set>
 
 #include "common/result_figures.h"
 #include "common/result_json.h"
@@ -126,19 +128,38 @@ std::optional<double> ranking_loss(const RunSummary& run) {
   return best ? best : run_figure(run, "val_loss");
 }
 
-const RunSummary* best_run(const std::vector<RunSummary>& runs, orchestrator::RunState state) {
+std::optional<double> selection_cost(const RunSummary& run, const common::Objective& objective) {
+  std::optional<double> value = run_figure(run, common::best_epoch_figure(objective));
+  if (!value) value = run_figure(run, objective.metric);
+  if (!value || std::isnan(*value)) return std::nullopt;
+  return objective.higher_is_better ? -*value : *value;
+}
+
+const RunSummary* best_run(const std::vector<RunSummary>& runs, const common::Objective& objective,
+                           orchestrator::RunState state) {
   const RunSummary* best = nullptr;
+  std::optional<double> best_cost;
   for (const RunSummary& r : runs) {
-    if (r.state != state || !ranking_loss(r)) continue;
-    if (!best || *ranking_loss(r) < *ranking_loss(*best)) best = &r;
+    if (r.state != state) continue;
+    const std::optional<double> cost = selection_cost(r, objective);
+    if (cost && (!best || *cost < *best_cost)) {
+      best = &r;
+      best_cost = cost;
+    }
   }
   return best;
 }
 
-const RunSummary& find_run(const std::vector<RunSummary>& runs, const std::string& name, const std::string& sweep) {
+const RunSummary& find_run(const std::vector<RunSummary>& runs, const std::string& name, const std::string& sweep,
+                           const common::Objective& objective) {
   if (name == "best") {
-    if (const RunSummary* best = best_run(runs)) return *best;
-    throw ReportError(fmt::format("sweep \"{}\" has no finished run yet, so no best run", sweep));
+    std::vector<const RunSummary*> all;
+    for (const RunSummary& r : runs) all.push_back(&r);
+    const std::string figure = common::best_epoch_figure(objective);
+    check_comparable(all, figure.empty() ? objective.metric : figure, "the best run is chosen by " + objective.metric);
+    if (const RunSummary* best = best_run(runs, objective)) return *best;
+    throw ReportError(
+        fmt::format("sweep \"{}\" has no finished run with {} yet, so no best run", sweep, objective.metric));
   }
   std::vector<std::string> names;
   for (const RunSummary& r : runs) {
@@ -147,6 +168,24 @@ const RunSummary& find_run(const std::vector<RunSummary>& runs, const std::strin
   }
   throw ReportError(
       fmt::format("sweep \"{}\" has no run named \"{}\" (runs: {})", sweep, name, fmt::join(names, ", ")));
+}
+
+void check_comparable(const std::vector<const RunSummary*>& runs, const std::string& figure, const std::string& what) {
+  if (!common::loss_weighted_figure(figure) || runs.empty()) return;
+  std::set<std::string> weights;
+  for (const RunSummary* r : runs)
+    weights.insert(fmt::format("({:g}, {:g}, {:g})", r->lambda_l1, r->lambda_ssim, r->lambda_lpips));
+  if (weights.size() < 2) return;
+  throw ReportInputError(fmt::format(
+      "{}: {} is each run's own weighted loss, and the runs differ in their loss weights (λ1, λ2, λ3: {}), so a "
+      "smaller weight wins without a better pixel; compare them by {} (e.g. val_psnr)",
+      what, figure, fmt::join(weights, ", "), fmt::join(common::comparable_objective_names(), ", ")));
+}
+
+std::string selection_text(const common::Objective& objective) {
+  const common::ResultFigure* best = common::find_result_figure(common::best_epoch_figure(objective));
+  const std::string header = best ? best->header : objective.metric;
+  return fmt::format("the {} {}", objective.higher_is_better ? "highest" : "lowest", header);
 }
 
 }  // namespace bokeh::reports

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/objective.h"
 #include "common/run_config.h"
 #include "store/store_reader.h"
 
@@ -74,16 +75,30 @@ RunSummary summarize_run(const orchestrator::RunRecord& record);
 // Every run of the sweep, in the order they were added; ReportError when the sweep has none.
 std::vector<RunSummary> summarize_sweep(const orchestrator::StoreReader& store, const std::string& sweep);
 
-// What runs are ranked by: the best epoch's validation loss (the last epoch's when the results lack
-// it); nullopt for a run without results.
+// The best epoch's validation loss (the last epoch's when the results lack it); nullopt for a run without
+// results.
 std::optional<double> ranking_loss(const RunSummary& run);
 
-// The run a sweep calls best: the done run with the lowest best-epoch validation loss (ties: the
-// earlier run); nullptr when no run is done. `state` Stopped: the same among the runs stopped early.
-const RunSummary* best_run(const std::vector<RunSummary>& runs,
+// What runs are chosen by for `objective`: its value at the run's best epoch (best_val_psnr, best_val_loss;
+// the last epoch's where the results lack it), as a cost (lower better); nullopt for a run without it.
+std::optional<double> selection_cost(const RunSummary& run, const common::Objective& objective);
+
+// The run a sweep calls best by `objective` (common/objective.h; val_loss unless the sweep chooses
+// another): the done run with the best selection_cost() (ties: the earlier run); nullptr when no run is
+// done. `state` Stopped: the same among the runs stopped early.
+const RunSummary* best_run(const std::vector<RunSummary>& runs, const common::Objective& objective = {},
                            orchestrator::RunState state = orchestrator::RunState::Done);
 
-// The run named `name` ("best" = best_run()); ReportError listing the names when unknown.
-const RunSummary& find_run(const std::vector<RunSummary>& runs, const std::string& name, const std::string& sweep);
+// The run named `name` ("best" = best_run() by `objective`, refused as check_comparable() refuses); ReportError
+// listing the names when unknown.
+const RunSummary& find_run(const std::vector<RunSummary>& runs, const std::string& name, const std::string& sweep,
+                           const common::Objective& objective = {});
+
+// ReportInputError when the run figure `figure` is a loss (common::loss_weighted_figure) and `runs` differ in
+// their loss weights: each run's loss is its own weighted sum. `what` names who compares ("--y val_loss").
+void check_comparable(const std::vector<const RunSummary*>& runs, const std::string& figure, const std::string& what);
+
+// "best Val_PSNR (the validation PSNR at Best_Epoch ...)": how a table's note names what chose its rows.
+std::string selection_text(const common::Objective& objective);
 
 }  // namespace bokeh::reports

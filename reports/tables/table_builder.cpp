@@ -140,8 +140,10 @@ void add_lpips_note(Table& table, const std::vector<const RunSummary*>& shown) {
 }
 
 // Tables 1 and 2: the study's hyperparameter columns, the last epoch's losses; with `ranking`, also
-// the best epoch's validation loss and that epoch (what Table 2's best run is chosen by).
-Table training_table(std::string title, const std::vector<const RunSummary*>& shown, bool ranking) {
+// the best epoch's validation loss and that epoch, and the figure Table 2's best run is chosen by at
+// that epoch where it is another (`chosen_by`: best_val_psnr).
+Table training_table(std::string title, const std::vector<const RunSummary*>& shown, bool ranking,
+                     const std::string& chosen_by = "best_val_loss") {
   const Values train = figure_values(shown, "train_loss");
   const Values val = figure_values(shown, "val_loss");
   const Values gap = figure_values(shown, "gap");
@@ -157,8 +159,10 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
                                      figure_column("runtime_min", figure_values(shown, "runtime_min")),
                                      figure_column("train_loss", losses), figure_column("val_loss", losses),
                                      figure_column("gap", losses)});
+  const bool chosen_column = ranking && chosen_by != "best_val_loss";
   if (ranking)
     t.columns.insert(t.columns.end(), {figure_column("best_val_loss", losses), figure_column("best_epoch", {})});
+  if (chosen_column) t.columns.push_back(figure_column(chosen_by.c_str(), figure_values(shown, chosen_by.c_str())));
   const bool with_state = any_unfinished(shown);
   if (with_state) t.columns.push_back(text_column("State"));
   for (const RunSummary* r : shown) {
@@ -173,6 +177,7 @@ Table training_table(std::string title, const std::vector<const RunSummary*>& sh
       t.rows.back().push_back(figure_cell(*r, "best_val_loss"));
       t.rows.back().push_back(figure_cell(*r, "best_epoch"));
     }
+    if (chosen_column) t.rows.back().push_back(figure_cell(*r, chosen_by.c_str()));
     if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
   t.notes.push_back("Train_Loss, Val_Loss: the last epoch's; Gap = |Val_Loss - Train_Loss|; Runtime: training time.");
@@ -202,7 +207,8 @@ std::vector<const RunSummary*> named_runs(const std::vector<RunSummary>& runs, c
 // Per architecture (its model descriptor: arch and shape, e.g. the U-Net's width, depth, batch norm), in
 // order of first appearance: its best finished run; when none has finished, its best run stopped early
 // (ASHA); when none has results, its first run with its state.
-std::vector<const RunSummary*> best_per_architecture(const std::vector<RunSummary>& runs) {
+std::vector<const RunSummary*> best_per_architecture(const std::vector<RunSummary>& runs,
+                                                     const common::Objective& objective) {
   using Architecture = std::string;  // the descriptor's JSON text
   std::vector<Architecture> order;
   std::map<Architecture, std::vector<RunSummary>> groups;
@@ -214,8 +220,8 @@ std::vector<const RunSummary*> best_per_architecture(const std::vector<RunSummar
   std::vector<const RunSummary*> shown;
   for (const Architecture& a : order) {
     const std::vector<RunSummary>& group = groups[a];
-    const RunSummary* best = best_run(group);
-    if (!best) best = best_run(group, RunState::Stopped);
+    const RunSummary* best = best_run(group, objective);
+    if (!best) best = best_run(group, objective, RunState::Stopped);
     const RunSummary& pick = best ? *best : group.front();
     shown.push_back(&*std::find_if(runs.begin(), runs.end(), [&](const RunSummary& r) { return r.id == pick.id; }));
   }
@@ -258,24 +264,53 @@ Table table1(const std::string& sweep, const orchestrator::StoredSpec& spec, con
   return t;
 }
 
-Table table2(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs) {
+// How a table's note says what chose its rows: "the lowest Best_Val_Loss (the lowest validation loss of any
+// epoch, at Best_Epoch; those weights are tested)" or "the highest Best_Val_PSNR (Val_PSNR at Best_Epoch, the
+// epoch of the lowest validation loss, whose weights are tested)".
+std::string chosen_by_text(const common::Objective& objective) {
+  if (objective == common::Objective{})
+    return selection_text(objective) +
+           " (the lowest validation loss of any epoch, at Best_Epoch; those weights are tested)";
+  const common::ResultFigure* figure = common::find_result_figure(objective.metric);
+  return fmt::format("{} ({} at Best_Epoch, the epoch of the lowest validation loss, whose weights are tested)",
+                     selection_text(objective), figure ? figure->header : objective.metric);
+}
+
+// Tables 2 and 4 choose their rows by `objective` over every run: refused where that compares losses of
+// different weights.
+void check_choice(int64_t table, const std::vector<RunSummary>& runs, const common::Objective& objective) {
+  std::string figure = common::best_epoch_figure(objective);
+  check_comparable(all_of(runs), figure.empty() ? objective.metric : figure,
+                   fmt::format("Table {} chooses its best runs by {} (report --select, or select: {{metric: ...}} in "
+                               "the spec, chooses another)",
+                               table, objective.metric));
+}
+
+Table table2(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs,
+             const common::Objective& objective) {
   bool named = false;
   std::vector<std::string> missing;
   const auto shown = table_rows(
-      2, spec, runs, [&] { return best_per_architecture(runs); }, named, missing);
+      2, spec, runs,
+      [&] {
+        check_choice(2, runs, objective);
+        return best_per_architecture(runs, objective);
+      },
+      named, missing);
+  const std::string chosen_by = named ? "best_val_loss" : common::best_epoch_figure(objective);
   Table t = training_table(
       fmt::format("Table 2 - sweep {}: {}", sweep, named ? "the runs the spec names" : "the best run per architecture"),
-      shown, true);
+      shown, true, chosen_by);
   if (named) {
     t.notes.push_back(
         "Rows: the runs the spec names for Table 2, in its order. Best_Val_Loss: the lowest validation "
         "loss of any epoch, at Best_Epoch (those weights are tested).");
   } else {
     t.notes.push_back(
-        "Rows: per Width, Depth and B_norm, the finished run with the lowest Best_Val_Loss (the lowest "
-        "validation loss of any epoch, at Best_Epoch; those weights are tested), or, where every run of "
-        "the architecture with results was stopped early (ASHA), the stopped run with the lowest; ties: the "
-        "run listed first in the spec.");
+        fmt::format("Rows: per Width, Depth and B_norm, the finished run with {}, or, where every run of "
+                    "the architecture with results was stopped early (ASHA), the stopped run with the {}; ties: the "
+                    "run listed first in the spec.",
+                    chosen_by_text(objective), objective.higher_is_better ? "highest" : "lowest"));
   }
   if (named)
     finish_notes(t, shown, missing, spec, shown, "their results show as –");
@@ -320,13 +355,15 @@ Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, con
   return t;
 }
 
-Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs) {
+Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, const std::vector<RunSummary>& runs,
+             const common::Objective& objective) {
   bool named = false;
   std::vector<std::string> missing;
   const auto shown = table_rows(
       4, spec, runs,
       [&] {
-        const RunSummary* best = best_run(runs);
+        check_choice(4, runs, objective);
+        const RunSummary* best = best_run(runs, objective);
         return best ? std::vector<const RunSummary*>{best} : std::vector<const RunSummary*>{};
       },
       named, missing);
@@ -362,10 +399,8 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
     t.notes.push_back(
         "Measured here: the runs the spec names for Table 4; test metrics of each one's best checkpoint.");
   } else if (!shown.empty()) {
-    t.notes.push_back(
-        fmt::format("{}: measured here, the finished run with the lowest best-epoch validation loss; "
-                    "test metrics of its best checkpoint.",
-                    shown[0]->name));
+    t.notes.push_back(fmt::format("{}: measured here, the finished run with {}; test metrics of its best checkpoint.",
+                                  shown[0]->name, chosen_by_text(objective)));
   } else {
     t.notes.push_back(fmt::format("No run of sweep {} has finished yet, so there is no measured row.", sweep));
   }
@@ -386,18 +421,20 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
 
 }  // namespace
 
-Table build_table(int64_t number, const orchestrator::SweepInfo& sweep, const std::vector<RunSummary>& runs) {
+Table build_table(int64_t number, const orchestrator::SweepInfo& sweep, const std::vector<RunSummary>& runs,
+                  const std::optional<common::Objective>& select) {
   const orchestrator::StoredSpec spec = orchestrator::read_stored_spec(sweep.spec_json);
+  const common::Objective objective = select.value_or(spec.selection);
   const auto build = [&](const std::vector<RunSummary>& rows) {
     switch (number) {
       case 1:
         return table1(sweep.name, spec, rows);
       case 2:
-        return table2(sweep.name, spec, rows);
+        return table2(sweep.name, spec, rows, objective);
       case 3:
         return table3(sweep.name, spec, rows);
       case 4:
-        return table4(sweep.name, spec, rows);
+        return table4(sweep.name, spec, rows, objective);
       default:
         break;
     }

@@ -45,7 +45,10 @@ const std::map<std::string, double> kQuality = {{"r1", 0.5}, {"r2", 0.4},  {"r3"
 
 TrainResult result_until(const std::string& run, int64_t epochs) {
   TrainResult r = bokeh::test::scripted_result(epochs);
-  for (auto& e : r.history) e.val_loss = kQuality.at(run) / static_cast<double>(e.epoch);
+  for (auto& e : r.history) {
+    e.val_loss = kQuality.at(run) / static_cast<double>(e.epoch);
+    e.val_psnr = 10 - e.val_loss;  // higher is better: it ranks the runs as the loss does
+  }
   r.val_loss = r.best_val_loss = r.history.back().val_loss;
   return r;
 }
@@ -221,4 +224,23 @@ TEST_CASE("asha: with nothing left to run, the best run of the furthest rung goe
   for (const EventRecord& e : s.store.events("asha"))
     drained += e.kind == "promote" && e.message.find("promoted as the best of the furthest rung") == 0 ? 1 : 0;
   CHECK(drained == 1);
+}
+
+TEST_CASE("asha on a higher-is-better objective goes on with the highest: the hand-worked decisions on val_psnr",
+          "[asha][objective]") {
+  TempDir dir;
+  std::string spec = kAshaSpec;
+  spec.replace(spec.find("metric: val_loss"), 16, "metric: val_psnr");
+  Session s(dir, bokeh::test::write_spec(dir, spec, "asha.yaml"));
+  std::vector<Step> steps;
+  while (std::optional<Step> st = step(s)) steps.push_back(*st);
+  CHECK(steps == kSteps);  // val_psnr = 10 - val_loss: the highest PSNR is the lowest loss
+  CHECK(final_states(s.store) == kFinal);
+  bool explained = false;
+  for (const EventRecord& e : s.store.events("asha")) {
+    explained = explained || e.message ==
+                                 "promoted: rung 0 (epoch 1): val_psnr 9.6, 1st of 3 recorded there; the "
+                                 "best 1 go on (1/3)";
+  }
+  CHECK(explained);
 }

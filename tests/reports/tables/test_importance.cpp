@@ -62,9 +62,11 @@ std::vector<size_t> ranking(const std::vector<double>& shares) {
 
 // report --importance on a Sobol search of 20 trials (as many as the fixture draws) over x = loss.ssim,
 // y = loss.l1 and, with `three`, z = train.weight_decay, each uniform on [0, 1] (the measure fANOVA
-// integrates over), whose best validation loss is f(x, y, z).
+// integrates over), whose best-epoch validation PSNR is f(x, y, z) (the runs differ in loss weights, so their
+// validation losses do not compare: --importance refuses --y val_loss, and the tables choose by val_psnr).
 ImportanceResult sampled_importance(bool three, const std::function<double(double, double, double)>& f) {
-  const test::RepeatSweep sweep(test::small_spec("objective", std::string(R"(search:
+  const test::RepeatSweep sweep(test::small_spec("objective", std::string(R"(select: {metric: val_psnr}
+search:
   method: sobol
   trials: 20
   space:
@@ -74,9 +76,13 @@ ImportanceResult sampled_importance(bool three, const std::function<double(doubl
                                 [&](const nlohmann::json& config, int64_t) {
                                   const double x = config["loss"]["ssim"], y = config["loss"]["l1"];
                                   const double z = config["train"].value("weight_decay", 0.0);
-                                  return std::optional<test::Figures>(test::Figures{f(x, y, z)});
+                                  test::Figures figures;
+                                  figures.best_val_psnr = f(x, y, z);
+                                  return std::optional<test::Figures>(figures);
                                 });
-  return importance(sweep.info(), group_repeats(sweep.runs()), ImportanceOptions{});
+  ImportanceOptions options;
+  options.y = "val_psnr";
+  return importance(sweep.info(), group_repeats(sweep.runs()), options);
 }
 
 // The reported term of these settings ("loss.ssim", or two for an interaction).
@@ -220,8 +226,10 @@ TEST_CASE("report --importance of a constant objective says there is no variance
   for (const ImportanceTerm& t : flat.terms) CHECK(t.share == 0);
   orchestrator::SweepInfo sweep;
   sweep.name = "objective";
-  const std::string md = format_markdown(importance_table(sweep, flat, {}));
-  CHECK_THAT(md, Contains("Best_Val_Loss is the same for every configuration: there is no variance to share, so "
+  ImportanceOptions options;
+  options.y = "val_psnr";
+  const std::string md = format_markdown(importance_table(sweep, flat, options));
+  CHECK_THAT(md, Contains("Val_PSNR ↑ is the same for every configuration: there is no variance to share, so "
                           "every share is 0."));
   CHECK(md.find("higher-order") == std::string::npos);
 }
