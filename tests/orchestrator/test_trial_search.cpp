@@ -361,6 +361,9 @@ TEST_CASE("tpe on a finite space runs every config before the search counts it e
       for (const RunRecord& r : s.store.runs("t")) configs.insert(r.config_json);
       CHECK(configs.size() == static_cast<size_t>(n * n));  // every config ran, each once
       whole_store = stored(s.store);
+      // The model skipped candidates the sweep had, so the resumed sweep below must skip the same ones.
+      CHECK(std::any_of(whole_store.begin(), whole_store.end(),
+                        [](const std::string& row) { return row.find("\"skipped\"") != std::string::npos; }));
     }
     {
       Session s(killed_dir, spec);
