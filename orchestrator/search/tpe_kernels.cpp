@@ -1,6 +1,6 @@
 // The TPE proposal: the split, two Parzen mixtures of product kernels (truncated normals on [0, 1] for
 // continuous coordinates, smoothed indicators for choices), candidates drawn from the good side and
-// scored by the log density ratio.
+// ranked by the log density ratio.
 #include "orchestrator/search/tpe_kernels.h"
 
 #include <algorithm>
@@ -41,8 +41,27 @@ struct Mixture {
   std::vector<double> log_weights;
   double sigma = 1;  // continuous coordinates' bandwidth (the prior's is 1)
   double prior_weight = 1;
+  // Per kernel, what a continuous coordinate's log density subtracts whatever x is: log(s sqrt(2 pi)),
+  // and per coordinate the log of the normal's mass on [0, 1]; computed once per fit, not per candidate.
+  std::vector<double> log_scale;
+  std::vector<std::vector<double>> log_mass;
 
   size_t prior() const { return centres.size() - 1; }
+
+  void normalise() {
+    const size_t n = centres.size();
+    log_scale.assign(n, 0);
+    log_mass.assign(n, std::vector<double>(centres[0].size()));
+    for (size_t i = 0; i < n; ++i) {
+      const double s = i == prior() ? 1.0 : sigma;
+      log_scale[i] = std::log(s * std::sqrt(2.0 * kPi));
+      for (size_t d = 0; d < centres[i].size(); ++d) {
+        const double mu = i == prior() ? 0.5 : centres[i][d];
+        const double mass = normal_cdf((1.0 - mu) / s) - normal_cdf(-mu / s);
+        log_mass[i][d] = std::log(std::max(mass, 1e-300));
+      }
+    }
+  }
 
   double log_kernel(size_t i, size_t d, const TpeDimension& dim, double x) const {
     if (dim.choices > 0) {
@@ -53,8 +72,7 @@ struct Mixture {
     }
     const double mu = i == prior() ? 0.5 : centres[i][d], s = i == prior() ? 1.0 : sigma;
     const double z = (x - mu) / s;
-    const double mass = normal_cdf((1.0 - mu) / s) - normal_cdf(-mu / s);
-    return -0.5 * z * z - std::log(s * std::sqrt(2.0 * kPi)) - std::log(std::max(mass, 1e-300));
+    return -0.5 * z * z - log_scale[i] - log_mass[i][d];
   }
 
   double log_density(const std::vector<TpeDimension>& dims, const std::vector<double>& x) const {
@@ -123,6 +141,7 @@ Mixture fit(const std::vector<const TpeObservation*>& group, size_t dims, const 
   const double kernels = static_cast<double>(n + 1);
   m.sigma = std::clamp(kBandwidthFactor * std::pow(kernels, -1.0 / (static_cast<double>(dims) + 4.0)),
                        1.0 / std::min(100.0, kernels), 1.0);
+  m.normalise();
   return m;
 }
 
@@ -150,19 +169,21 @@ TpeProposal tpe_propose(const std::vector<TpeDimension>& dimensions, const std::
   const Mixture l = fit(l_group, dimensions.size(), options), g = fit(g_group, dimensions.size(), options);
 
   Stream stream(seed, trial);
-  TpeProposal best;
-  best.below = static_cast<int>(l_group.size());
-  best.above = static_cast<int>(g_group.size());
-  double best_score = -std::numeric_limits<double>::infinity();
+  std::vector<std::vector<double>> drawn;
+  std::vector<double> scores;
   for (int c = 0; c < options.candidates; ++c) {
-    std::vector<double> x = l.sample(dimensions, stream);
-    const double score = l.log_density(dimensions, x) - g.log_density(dimensions, x);
-    if (score > best_score) {
-      best_score = score;
-      best.unit = std::move(x);
-    }
+    drawn.push_back(l.sample(dimensions, stream));
+    const double score = l.log_density(dimensions, drawn.back()) - g.log_density(dimensions, drawn.back());
+    scores.push_back(std::isnan(score) ? -std::numeric_limits<double>::infinity() : score);
   }
-  return best;
+  std::vector<size_t> rank(drawn.size());
+  std::iota(rank.begin(), rank.end(), 0);
+  std::stable_sort(rank.begin(), rank.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  TpeProposal proposal;
+  for (size_t r : rank) proposal.candidates.push_back(std::move(drawn[r]));
+  proposal.below = static_cast<int>(l_group.size());
+  proposal.above = static_cast<int>(g_group.size());
+  return proposal;
 }
 
 }  // namespace bokeh::orchestrator

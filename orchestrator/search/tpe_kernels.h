@@ -1,8 +1,8 @@
 // Multivariate Tree-structured Parzen Estimator (Bergstra et al. 2011; the joint form of Falkner et al.
 // 2018 and Optuna's `multivariate=True`) over the unit cube that the samplers map onto a search space
 // (orchestrator/plan/search_points.h): observations are split into the best γ and the rest, each side is a
-// mixture of product kernels (one per observation, plus a prior), and the proposal is the candidate
-// drawn from the good side's mixture with the highest log l(x) − log g(x). Pure and deterministic:
+// mixture of product kernels (one per observation, plus a prior), and the proposal is the candidates
+// drawn from the good side's mixture ranked by log l(x) − log g(x), best first. Pure and deterministic:
 // the randomness is a stream seeded by (seed, trial). The rules (split, weights, bandwidth, prior) are
 // stated in sweeps/README.md, "search.method: tpe".
 #pragma once
@@ -33,9 +33,13 @@ struct TpeOptions {
 };
 
 struct TpeProposal {
-  std::vector<double> unit;  // in [0, 1) per dimension; a choice at its category's centre
-  int below = 0;             // observations on the good side
-  int above = 0;             // on the other side (pending trials included)
+  // The candidates, highest score first (equal scores in draw order): each in [0, 1) per dimension, a
+  // choice at its category's centre.
+  std::vector<std::vector<double>> candidates;
+  int below = 0;  // observations on the good side
+  int above = 0;  // on the other side (pending trials included)
+
+  const std::vector<double>& best() const { return candidates.front(); }
 };
 
 // How many of `n` observations form the good side: min(ceil(gamma n), max_below), at least 1.

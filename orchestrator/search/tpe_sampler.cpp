@@ -1,7 +1,10 @@
-// A startup Sobol point, or the model's proposal with the level it learnt from in the stored state.
+// A startup Sobol point, or the model's proposal with the level it learnt from in the stored state: its
+// best candidate whose config no sampled trial of the sweep has.
 #include "orchestrator/search/tpe_sampler.h"
 
 #include <algorithm>
+
+#include "orchestrator/plan/search_points.h"
 
 namespace bokeh::orchestrator {
 
@@ -15,6 +18,21 @@ int64_t TpeSampler::min_results() const {
   return std::max(space().n_startup_trials, static_cast<int64_t>(space().dimensions.size()) + 1);
 }
 
+size_t TpeSampler::first_new(const std::vector<std::vector<double>>& candidates, const TrialHistory& history) const {
+  const std::vector<SearchDimension>& dims = space().dimensions;
+  for (size_t c = 0; c < candidates.size(); ++c) {
+    const std::vector<nlohmann::json> values = point_values(space(), candidates[c]);
+    const bool repeats = history.any_unit([&](const std::vector<double>& unit) {
+      for (size_t d = 0; d < dims.size(); ++d) {
+        if (unit[d] != candidates[c][d] && dimension_value(dims[d], unit[d]) != values[d]) return false;
+      }
+      return true;
+    });
+    if (!repeats) return c;
+  }
+  return 0;
+}
+
 void TpeSampler::propose(TrialDraw& draw, const TrialHistory& history) {
   draw.proposal = Proposal::Startup;
   if (draw.number > space().n_startup_trials) {
@@ -25,9 +43,11 @@ void TpeSampler::propose(TrialDraw& draw, const TrialHistory& history) {
     if (level.epoch > 0) {
       const TpeProposal p =
           tpe_propose(dimensions_, level.observations, space().seed, static_cast<uint64_t>(draw.number));
-      draw.unit = p.unit;
+      const size_t pick = first_new(p.candidates, history);
+      draw.unit = p.candidates[pick];
       draw.state["below"] = p.below;
       draw.state["above"] = p.above;
+      if (pick > 0) draw.state["skipped"] = pick;  // better candidates whose configs the sweep has
       draw.proposal = Proposal::Model;
     }
   }

@@ -1,9 +1,11 @@
 // The TPE sampler: its first n_startup_trials trials are Sobol points (proposal "startup"), then the
 // multivariate TPE (tpe_kernels.h) proposes from the results at the highest budget level that has
-// enough of them, the trials in flight counted as pending (constant liar). See sweeps/README.md,
-// "search.method: tpe".
+// enough of them, the trials in flight counted as pending (constant liar): its best-ranked candidate
+// whose config no sampled trial has (the best when every one repeats, which the sweep then refuses and
+// explores: Sampler::next_trial). See sweeps/README.md, "search.method: tpe".
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 #include "orchestrator/search/sampler.h"
@@ -21,6 +23,9 @@ class TpeSampler : public Sampler {
  private:
   // The results a proposal needs on one level: n_startup_trials, or dimensions + 1 if more (BOHB's rule).
   int64_t min_results() const;
+  // The index of the first of `candidates` (best first) whose values no trial of `history` has; 0 when all
+  // repeat.
+  size_t first_new(const std::vector<std::vector<double>>& candidates, const TrialHistory& history) const;
 
   std::vector<TpeDimension> dimensions_;
 };

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -102,6 +103,10 @@ LevelObservations TrialHistory::at_best_level(int64_t min_results) const {
     }
   }
   return out;
+}
+
+bool TrialHistory::any_unit(const std::function<bool(const std::vector<double>& unit)>& test) const {
+  return std::any_of(trials_.begin(), trials_.end(), [&](const auto& trial) { return test(trial.second.unit); });
 }
 
 }  // namespace bokeh::orchestrator

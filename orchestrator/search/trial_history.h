@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -51,6 +52,9 @@ class TrialHistory {
   // The highest level with at least `min_results` results, and its observations plus liars; epoch 0
   // and no observations when none has that many.
   LevelObservations at_best_level(int64_t min_results) const;
+
+  // Whether some sampled trial's unit point passes `test` (TPE's check for a config the sweep has).
+  bool any_unit(const std::function<bool(const std::vector<double>& unit)>& test) const;
 
  private:
   struct Trial {

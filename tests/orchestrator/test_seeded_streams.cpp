@@ -43,7 +43,7 @@ TEST_CASE("random and Sobol unit points and a TPE proposal are the ones stored s
   for (int i = 0; i < 8; ++i)
     obs.push_back({{i * 0.37 - static_cast<int>(i * 0.37), ((i * 5) % 3 + 0.5) / 3.0}, (i % 4) * 1.5 + i * 0.1});
   const TpeProposal p = tpe_propose(dims, obs, 42, 17);
-  CHECK(p.unit == std::vector<double>{0.047007131202753037, 0.5});
+  CHECK(p.best() == std::vector<double>{0.047007131202753037, 0.5});
   CHECK(p.below == 1);
   CHECK(p.above == 7);
 }

@@ -1,7 +1,7 @@
 // The TPE proposal on its own (orchestrator/search/tpe_kernels.h): on known functions its proposals concentrate near
 // the optimum, far more than uniform draws do; a choice dimension finds its best category; the
 // constant liar moves concurrent proposals apart (without it the same stream proposes the same point);
-// the same inputs give the same proposal.
+// the same inputs give the same proposal; the candidates come ranked by the density ratio.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -11,6 +11,7 @@
 
 #include "orchestrator/plan/search_points.h"
 #include "orchestrator/search/tpe_kernels.h"
+#include "orchestrator/spec/choice_mapping.h"
 
 using namespace bokeh::orchestrator;
 using namespace bokeh::common;
@@ -38,13 +39,13 @@ std::vector<double> tpe_tail(uint64_t seed, int proposals, int tail) {
   std::vector<double> distances;
   for (int i = 0; i < proposals; ++i) {
     const TpeProposal p = tpe_propose(dims, obs, seed, 10 + static_cast<uint64_t>(i));
-    REQUIRE(p.unit.size() == 2);
-    for (double u : p.unit) {
+    REQUIRE(p.best().size() == 2);
+    for (double u : p.best()) {
       REQUIRE(u >= 0);
       REQUIRE(u < 1);
     }
-    if (i >= proposals - tail) distances.push_back(distance_to_optimum(p.unit));
-    obs.push_back(TpeObservation{p.unit, bowl(p.unit)});
+    if (i >= proposals - tail) distances.push_back(distance_to_optimum(p.best()));
+    obs.push_back(TpeObservation{p.best(), bowl(p.best())});
   }
   return distances;
 }
@@ -85,10 +86,10 @@ TEST_CASE("tpe: a choice dimension settles on its best category", "[tpe]") {
   int best_category = 0;
   for (uint64_t i = 0; i < 30; ++i) {
     const TpeProposal p = tpe_propose(dims, obs, 7, 10 + i);
-    const int c = static_cast<int>(p.unit[1] * 4);
-    CHECK(p.unit[1] == Approx((c + 0.5) / 4));  // a choice is proposed at its category's centre
+    const int c = static_cast<int>(p.best()[1] * 4);
+    CHECK(p.best()[1] == Approx((c + 0.5) / 4));  // a choice is proposed at its category's centre
     if (i >= 10) best_category += c == 2 ? 1 : 0;
-    obs.push_back(TpeObservation{p.unit, f(p.unit)});
+    obs.push_back(TpeObservation{p.best(), f(p.best())});
   }
   CHECK(best_category >= 12);  // of the last 20; uniform choices would give about 5 (12 or more: p < 1e-3)
 }
@@ -103,14 +104,14 @@ TEST_CASE("tpe: the constant liar gives concurrent requests distinct proposals",
   // The same stream (trial number) without a pending trial proposes the same point: the proposals below
   // differ because of the liars, not because of the randomness.
   const TpeProposal first = tpe_propose(dims, obs, 3, 12);
-  CHECK(tpe_propose(dims, obs, 3, 12).unit == first.unit);
-  std::vector<std::vector<double>> proposals{first.unit};
+  CHECK(tpe_propose(dims, obs, 3, 12).candidates == first.candidates);
+  std::vector<std::vector<double>> proposals{first.best()};
   std::vector<TpeObservation> with_liars = obs;
   for (int worker = 1; worker < 8; ++worker) {
     with_liars.push_back(TpeObservation{proposals.back(), std::numeric_limits<double>::infinity()});
     const TpeProposal p = tpe_propose(dims, with_liars, 3, 12);  // the same stream each time
     CHECK(p.above == static_cast<int>(with_liars.size()) - p.below);
-    proposals.push_back(p.unit);
+    proposals.push_back(p.best());
   }
   for (size_t i = 0; i < proposals.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
@@ -132,4 +133,20 @@ TEST_CASE("tpe: the split puts ceil(0.1 n), at most 25, on the good side, liars 
   CHECK(p.below == 1);  // 21 observations would put 3 below, but only one has a finite value
   CHECK(p.above == 20);
   CHECK_THROWS(tpe_propose(dims, {TpeObservation{{0.5}, std::numeric_limits<double>::infinity()}}, 1, 1));
+}
+
+TEST_CASE("tpe: the candidates come ranked by the density ratio, best first", "[tpe]") {
+  // One choice of three: l holds category 0, g category 1, each with its prior (weights 1/2, 1/2).
+  // l(0) = 1/2 (1 + 1/3)/2 + 1/2 * 1/3 = 1/2 and l(1) = l(2) = 1/4; g likewise with 1 in place of 0:
+  // the ratio l/g is 2 at category 0, 1 at 2 and 1/2 at 1, so the ranking is every 0, then 2, then 1.
+  const std::vector<TpeDimension> dims{TpeDimension{3}};
+  const std::vector<TpeObservation> obs{{{choice_centre(0, 3)}, 0.1}, {{choice_centre(1, 3)}, 0.5}};
+  const TpeProposal p = tpe_propose(dims, obs, 11, 3);
+  REQUIRE(p.candidates.size() == 24);
+  const auto rank = [](int category) { return category == 0 ? 0 : category == 2 ? 1 : 2; };
+  std::vector<int> ranks;
+  for (const std::vector<double>& x : p.candidates) ranks.push_back(rank(choice_category(x[0], 3)));
+  CHECK(std::is_sorted(ranks.begin(), ranks.end()));
+  CHECK(ranks.front() == 0);
+  CHECK(std::count(ranks.begin(), ranks.end(), 1) > 0);  // c is among them (each draw: 1/2 its own, 1/2 uniform)
 }

@@ -260,7 +260,7 @@ TEST_CASE("bad search input is one located error, exit 2, and nothing recorded",
   }
 }
 
-TEST_CASE("tpe on a small discrete space: a model proposal that repeats a config explores instead of using up trials",
+TEST_CASE("tpe on a small discrete space: a model proposal takes the model's best config the sweep does not have",
           "[search][tpe]") {
   TempDir dir;
   // 3 x 3 x 2 = 18 configurations, 12 trials: the model's favourite soon repeats.
@@ -278,7 +278,7 @@ early_stopping: {method: asha, metric: val_psnr, min_epochs: 1, reduction_factor
   Session s(dir, spec);
   for (int steps = 0; step(s); ++steps) REQUIRE(steps < 200);
   std::set<std::string> configs;
-  int explored = 0, modelled = 0, repeats = 0;
+  int explored = 0, modelled = 0, repeats = 0, skipping = 0;
   for (const TrialRecord& t : s.store.trials("t")) {
     if (!t.run_id) {  // a draw that repeated a config: stored with its state, no run, not counted
       ++repeats;
@@ -287,12 +287,14 @@ early_stopping: {method: asha, metric: val_psnr, min_epochs: 1, reduction_factor
     configs.insert(s.store.run(*t.run_id).config_json);
     explored += t.proposal == "explore";
     modelled += t.proposal == "model";
+    skipping += nlohmann::json::parse(t.state_json).contains("skipped");
   }
   CHECK(s.store.runs("t").size() == 12);  // search.trials runs: none lost to a repeat
   CHECK(configs.size() == 12);
-  CHECK(repeats > 0);  // the model did repeat itself on this space
-  CHECK(explored > 0);
-  CHECK(modelled + explored == 8);  // every trial after the 4 startup ones came from the model or its fallback
+  CHECK(skipping > 0);   // the model's best candidate did repeat a config on this space ...
+  CHECK(repeats == 0);   // ... and a lower-ranked candidate the sweep lacked was taken each time,
+  CHECK(explored == 0);  // so no draw was refused and none fell back to exploring
+  CHECK(modelled == 8);  // every trial after the 4 startup ones came from the model
 }
 
 TEST_CASE(
@@ -363,6 +365,9 @@ TEST_CASE("tpe on a finite space runs every config before the search counts it e
       for (const RunRecord& r : s.store.runs("t")) configs.insert(r.config_json);
       CHECK(configs.size() == static_cast<size_t>(n * n));  // every config ran, each once
       whole_store = stored(s.store);
+      // The model skipped candidates the sweep had, so the resumed sweep below must skip the same ones.
+      CHECK(std::any_of(whole_store.begin(), whole_store.end(),
+                        [](const std::string& row) { return row.find("\"skipped\"") != std::string::npos; }));
     }
     {
       Session s(killed_dir, spec);
