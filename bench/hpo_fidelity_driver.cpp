@@ -42,7 +42,7 @@ search:
     {}: {{uniform: [1.0, 2.0]}}
     {}: {{uniform: [1.0, 2.0]}}
     {}: {{uniform: [1.0, 2.0]}}
-early_stopping: {{method: asha, min_epochs: 1, reduction_factor: {}}}
+early_stopping: {{method: asha, metric: val_l1, min_epochs: 1, reduction_factor: {}}}
 )",
                      seed, epochs, method, budget, kSettings[0], kSettings[1], kSettings[2], eta);
 }
@@ -67,6 +67,8 @@ TrainResult result_of(const std::vector<double>& curve) {
   r.best_epoch = 1;
   for (size_t e = 0; e < curve.size(); ++e) {
     r.history.push_back(EpochFigures{static_cast<int64_t>(e) + 1, curve[e], curve[e], 0.0, 1e-3, 0.0, 0.0});
+    // The objective, as a comparable figure: the space samples loss weights, whose losses do not compare.
+    r.history.back().val_l1 = curve[e];
     if (curve[e] < curve[static_cast<size_t>(r.best_epoch - 1)]) r.best_epoch = static_cast<int64_t>(e) + 1;
   }
   r.best_val_loss = curve[static_cast<size_t>(r.best_epoch - 1)];
