@@ -53,17 +53,19 @@ SweepSettings sweep_settings(const orchestrator::StoredSpec& spec, const std::ve
   SweepSettings out;
   for (const orchestrator::RunRecord& r : runs) out.runs.push_back(flat_settings(r.config_json));
   for (const orchestrator::SearchDimension& d : spec.space) out.varied.push_back(sampled_domain(d));
-  if (!out.runs.empty()) {
-    for (const auto& item : out.runs.front().items()) {
-      const std::string& path = item.key();
-      const bool listed =
-          std::any_of(out.varied.begin(), out.varied.end(), [&](const SettingDomain& d) { return d.path == path; });
-      if (listed || !differs(out.runs, path)) continue;
-      out.varied.emplace_back();
-      out.varied.back().path = path;
-    }
+  if (out.runs.empty()) return out;
+  for (const auto& item : out.runs.front().items()) {
+    const std::string& path = item.key();
+    const bool listed =
+        std::any_of(out.varied.begin(), out.varied.end(), [&](const SettingDomain& d) { return d.path == path; });
+    if (listed || !differs(out.runs, path)) continue;
+    out.varied.emplace_back();
+    out.varied.back().path = path;
   }
-  for (SettingDomain& domain : out.varied) add_seen_values(domain, out.runs);
+  for (SettingDomain& domain : out.varied) {
+    add_seen_values(domain, out.runs);
+    domain.differs = out.runs.front().contains(domain.path) && differs(out.runs, domain.path);
+  }
   return out;
 }
 

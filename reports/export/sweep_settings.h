@@ -15,7 +15,8 @@
 namespace bokeh::reports {
 
 struct SettingDomain {
-  std::string path;  // "train.lr"
+  std::string path;      // "train.lr"
+  bool differs = false;  // whether the runs take more than one value (a sampled setting may not, yet)
   // Sampled from a range (the spec's uniform, loguniform or int dimension): that range, widened where a
   // run the spec lists besides the search lies outside it, so that every run's value is inside.
   bool range = false;

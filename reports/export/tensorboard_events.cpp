@@ -25,9 +25,10 @@ constexpr int kPluginVersion = 1, kPluginExperiment = 2, kPluginSessionStart = 3
 constexpr int kStartHParams = 1, kStartTime = 5, kEndStatus = 1, kEndTime = 2;
 // Experiment (api.proto): time_created_secs = 3, hparam_infos = 4, metric_infos = 5. HParamInfo: name = 1,
 // type = 4 (DataType), domain_discrete = 5 (ListValue), domain_interval = 6 (Interval: min_value = 1,
-// max_value = 2). MetricInfo: name = 1 (MetricName: group = 1, tag = 2).
+// max_value = 2), differs = 7. MetricInfo: name = 1 (MetricName: group = 1, tag = 2).
 constexpr int kExperimentTime = 3, kExperimentHParams = 4, kExperimentMetrics = 5;
-constexpr int kInfoName = 1, kInfoType = 4, kInfoDiscrete = 5, kInfoInterval = 6, kIntervalMin = 1, kIntervalMax = 2;
+constexpr int kInfoName = 1, kInfoType = 4, kInfoDiscrete = 5, kInfoInterval = 6, kInfoDiffers = 7;
+constexpr int kIntervalMin = 1, kIntervalMax = 2;
 constexpr int kMetricName = 1, kMetricTag = 2;
 enum DataType { kDataString = 1, kDataBool = 2, kDataFloat64 = 3 };
 // google.protobuf.Value (struct.proto): number_value = 2, string_value = 3, bool_value = 4;
@@ -110,6 +111,7 @@ std::string experiment_event(double wall_time, const std::vector<HParamColumn>& 
       for (const json& v : column.values) list.message(kListValues, protobuf_value(v));
       info.varint(kInfoType, data_type(column.values)).message(kInfoDiscrete, list);
     }
+    if (column.differs) info.boolean(kInfoDiffers, true);
     experiment.message(kExperimentHParams, info);
   }
   for (const std::string& tag : metric_tags) {

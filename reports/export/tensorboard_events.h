@@ -23,6 +23,7 @@ std::string scalar_event(double wall_time, int64_t step, const std::string& tag,
 // An hparam of the experiment: its name, and its domain: an interval of numbers or a list of values.
 struct HParamColumn {
   std::string name;
+  bool differs = false;  // its value is not the same in every session
   bool interval = false;
   double min = 0, max = 0;             // interval
   std::vector<nlohmann::json> values;  // otherwise: numbers, booleans or strings (others are written as text)

@@ -34,6 +34,7 @@ bool as_text(const SettingDomain& domain) {
 HParamColumn column_of(const SettingDomain& domain) {
   HParamColumn column;
   column.name = domain.path;
+  column.differs = domain.differs;
   column.interval = domain.range;
   column.min = domain.low;
   column.max = domain.high;

@@ -138,13 +138,16 @@ inline std::filesystem::path export_python() {
   return venv / "bin" / "python";
 }
 
-// `script` (of tests/reports/export) run on `path` in the export venv, in UTC; the JSON it wrote.
-inline nlohmann::json read_back(const std::string& script, const std::filesystem::path& path) {
+// `script` (of tests/reports/export) run on `path` (and `more` arguments) in the export venv, in UTC;
+// the JSON it wrote.
+inline nlohmann::json read_back(const std::string& script, const std::filesystem::path& path,
+                                const std::string& more = "") {
   const TempDir scratch;
   const std::string out = scratch.file("read.json");
-  const CommandResult read = run_command("TZ=UTC " + export_python().string() + " " + BOKEH_SOURCE_DIR +
-                                         "/tests/reports/export/" + script + " '" + path.string() + "' " + out);
-  if (read.status != 0) throw std::runtime_error(script + " failed: " + read.output);
+  const CommandResult read =
+      run_command("TZ=UTC " + export_python().string() + " " + BOKEH_SOURCE_DIR + "/tests/reports/export/" + script +
+                  " '" + path.string() + "' " + out + " " + more);
+  if (read.status != 0) throw std::runtime_error(script + " failed: " + read.output + read_text(out + ".server.log"));
   return nlohmann::json::parse(read_text(out));
 }
 

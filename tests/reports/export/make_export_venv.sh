@@ -8,6 +8,9 @@ venv=${1:?usage: make_export_venv.sh VENV_DIR}
 # Optuna 5.x: its journal's op codes and payloads (optuna/storages/journal/_storage.py) are what
 # reports/export/optuna_journal.cpp writes; TensorBoard reads the event files and serves the HParams data.
 requirements=(optuna==5.1.0 tensorboard==2.21.0 optuna-dashboard==0.21.0)
+mkdir -p "$(dirname "$venv")"
+exec 9>"$venv.lock"
+flock 9  # test cases run in parallel (ctest -j): one makes the venv, the others wait for it
 if [ -f "$venv/.complete" ] && [ "$(cat "$venv/.complete")" = "${requirements[*]}" ]; then exit 0; fi
 rm -rf "$venv"
 if ! python3 -m venv "$venv" >"$venv.log" 2>&1; then

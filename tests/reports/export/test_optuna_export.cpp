@@ -136,3 +136,25 @@ grid:
   }
   CHECK(seen.size() == 4);  // every grid point once
 }
+
+TEST_CASE("optuna-dashboard serves the exported journal (its API, on 127.0.0.1)", "[export]") {
+  test::ExportFixture fixture;
+  const std::string file = fixture.dir.file("exported.journal");
+  REQUIRE(test::run_tool(fixture.dir, "report", "--export optuna " + file + " --db " + fixture.db_path).status == 0);
+  const json served = test::read_back("serve_exports.py", file, "optuna");
+  const json& summaries = served["studies"]["study_summaries"];
+  REQUIRE(summaries.size() == 1);
+  CHECK(summaries[0]["study_name"] == "exported");
+  CHECK(summaries[0]["directions"] == json{"minimize"});
+  const json& study = served["study"];
+  REQUIRE(study["trials"].size() == 5);
+  std::vector<std::string> states;
+  for (const json& t : study["trials"]) states.push_back(t["state"]);
+  CHECK(states == std::vector<std::string>{"Complete", "Pruned", "Fail", "Running", "Waiting"});
+  CHECK(study["trials"][0]["values"] == json{0.6});
+  CHECK(study["trials"][0]["intermediate_values"] ==
+        json::parse(R"([{"step": 1, "value": 0.8}, {"step": 2, "value": 0.6}, {"step": 3, "value": 0.62}])"));
+  REQUIRE(study["best_trials"].size() == 1);
+  CHECK(study["best_trials"][0]["number"] == 0);
+  CHECK(study["has_intermediate_values"] == true);
+}

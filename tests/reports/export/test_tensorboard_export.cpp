@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "support/process_runner.h"
 #include "reports/export/export_fixture.h"
@@ -118,4 +119,35 @@ TEST_CASE("TensorBoard reads every run's scalars and the sweep's HParams back fr
       CHECK(hparams.at("_hparams_/session_end_info")["session_end_info"]["status"] == e.status);
     }
   }
+}
+
+TEST_CASE("TensorBoard serves the exported sweep in its HParams view (its data API, on 127.0.0.1)", "[export]") {
+  test::ExportFixture fixture;
+  const std::string dir = fixture.dir.file("tb");
+  REQUIRE(test::run_tool(fixture.dir, "report", "--export tensorboard " + dir + " --db " + fixture.db_path).status ==
+          0);
+  const json served = test::read_back("serve_exports.py", dir, "tensorboard 5");
+  std::map<std::string, bool> differs;
+  for (const json& info : served["experiment"]["hparamInfos"]) differs[info["name"]] = info["differs"];
+  CHECK(differs == std::map<std::string, bool>{{"train.lr", true}, {"model.width", true}, {"model.batch_norm", true}});
+  const json& groups = served["session_groups"];
+  REQUIRE(groups["totalSize"] == 5);
+  std::map<std::string, json> by_name;
+  for (const json& group : groups["sessionGroups"]) by_name[group["name"]] = group;
+  const std::map<std::string, std::string> statuses = {{"listed", "STATUS_SUCCESS"},
+                                                       {"trial-01", "STATUS_SUCCESS"},
+                                                       {"trial-02", "STATUS_FAILURE"},
+                                                       {"trial-03", "STATUS_RUNNING"},
+                                                       {"trial-04", "STATUS_UNKNOWN"}};
+  for (const auto& [name, status] : statuses) {
+    INFO(name);
+    REQUIRE(by_name.count(name) == 1);
+    CHECK(by_name[name]["sessions"][0]["status"] == status);
+  }
+  CHECK(by_name["trial-02"]["hparams"] == json{{"train.lr", 2e-4}, {"model.width", 10.0}, {"model.batch_norm", true}});
+  std::map<std::string, double> metrics;  // the done run's, as the HParams table shows them
+  for (const json& m : by_name["listed"]["metricValues"]) metrics[m["name"]["tag"]] = m["value"];
+  CHECK(metrics.at("final/best_val_loss") == Approx(0.6f));
+  CHECK(metrics.at("final/test_psnr") == Approx(21.5f));
+  CHECK(by_name["trial-04"]["metricValues"].empty());
 }
