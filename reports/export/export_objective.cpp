@@ -33,4 +33,12 @@ std::optional<double> objective_best(const ExportObjective& objective,
   return best;
 }
 
+std::optional<double> objective_last(const ExportObjective& objective,
+                                     const std::vector<orchestrator::EpochRecord>& epochs) {
+  for (auto epoch = epochs.rbegin(); epoch != epochs.rend(); ++epoch) {
+    if (const std::optional<double> value = objective_at(objective, *epoch)) return value;
+  }
+  return std::nullopt;
+}
+
 }  // namespace bokeh::reports

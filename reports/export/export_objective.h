@@ -30,4 +30,8 @@ std::optional<double> objective_at(const ExportObjective& objective, const orche
 std::optional<double> objective_best(const ExportObjective& objective,
                                      const std::vector<orchestrator::EpochRecord>& epochs);
 
+// Its value at the last epoch that has it (where a run stopped); nullopt when no epoch has it.
+std::optional<double> objective_last(const ExportObjective& objective,
+                                     const std::vector<orchestrator::EpochRecord>& epochs);
+
 }  // namespace bokeh::reports

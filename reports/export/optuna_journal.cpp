@@ -78,10 +78,8 @@ json trial_values(int state, const std::vector<ExportObjective>& objectives,
   if (state != kComplete && state != kPruned) return nullptr;
   json values = json::array();
   for (const ExportObjective& objective : objectives) {
-    std::optional<double> value;
-    if (state == kComplete) value = objective_best(objective, epochs);
-    for (auto e = epochs.rbegin(); state == kPruned && !value && e != epochs.rend(); ++e)
-      value = objective_at(objective, *e);
+    const std::optional<double> value =
+        state == kComplete ? objective_best(objective, epochs) : objective_last(objective, epochs);
     if (!value) return nullptr;
     values.push_back(*value);
   }
@@ -92,7 +90,11 @@ json create_trial(const o::SweepInfo& sweep, const o::RunRecord& run, const std:
                   const SweepSettings& settings, const json& flat, const std::vector<ExportObjective>& objectives) {
   int state = trial_state(run.state);
   json values = trial_values(state, objectives, epochs);
-  if (state == kComplete && values.is_null()) state = kFail;  // done without the objective: no value to give
+  json user_attrs = {{"run_name", run.name}, {"run_key", run.key}};
+  if (state == kComplete && values.is_null()) {  // COMPLETE needs a value: say why it is not one
+    state = kFail;
+    user_attrs["export_note"] = "done, but no epoch has the objective's figure: exported as FAIL";
+  }
   json trial = {{"op_code", kCreateTrial}, {"worker_id", kWorker}, {"study_id", 0}, {"state", state}};
   trial["value"] = values.size() == 1 ? values[0] : json(nullptr);
   trial["values"] = values.size() > 1 ? values : json(nullptr);
@@ -106,14 +108,14 @@ json create_trial(const o::SweepInfo& sweep, const o::RunRecord& run, const std:
     distributions[d.path] = distribution_json(d);
     params[d.path] = internal_value(d, *it);
   }
-  json intermediate = json::object();
-  for (const o::EpochRecord& e : epochs) {
+  json intermediate = json::object();  // Optuna reports intermediate values of single-objective studies only
+  for (const o::EpochRecord& e : objectives.size() == 1 ? epochs : std::vector<o::EpochRecord>{}) {
     if (const std::optional<double> v = objective_at(objectives.front(), e)) intermediate[std::to_string(e.epoch)] = *v;
   }
   trial["distributions"] = distributions;
   trial["params"] = params;
   trial["intermediate_values"] = intermediate;
-  trial["user_attrs"] = {{"run_name", run.name}, {"run_key", run.key}};
+  trial["user_attrs"] = user_attrs;
   trial["system_attrs"] = json::object();
   return trial;
 }

@@ -7,7 +7,8 @@
 // setting the grid or runs vary), the objective per epoch as intermediate values (step = epoch), its
 // state (done: COMPLETE with the objective's best epoch as its value; stopped by ASHA: PRUNED with its
 // last epoch's, as Optuna gives a pruned trial; failed: FAIL; running: RUNNING; pending: WAITING) and
-// its run name and key as user attributes.
+// its run name and key as user attributes. With several objectives a trial has `values` and no
+// intermediate values (Optuna keeps those for single-objective studies only).
 #pragma once
 
 #include <string>

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <set>
 
+#include "reports/export/export_objective.h"
 #include "support/process_runner.h"
 #include "reports/export/export_fixture.h"
 
@@ -26,6 +27,34 @@ std::string iso_seconds(double t) {
 }
 
 }  // namespace
+
+TEST_CASE("the exported objective is early stopping's metric (val_loss without one): best, last, per epoch",
+          "[export]") {
+  orchestrator::StoredSpec spec;
+  const std::vector<reports::ExportObjective> plain = reports::export_objectives(spec);
+  REQUIRE(plain.size() == 1);
+  CHECK(plain[0].figure == "val_loss");
+  CHECK(plain[0].better == common::Better::Lower);
+  spec.early_stopping = orchestrator::EarlyStopping{};
+  spec.early_stopping->metric = orchestrator::StopMetric::TrainLoss;
+  const reports::ExportObjective train = reports::export_objectives(spec).at(0);
+  CHECK(train.figure == "train_loss");
+  const std::vector<orchestrator::EpochRecord> epochs = {test::ExportFixture::epoch(1, 0.5, 0.9, 1e-3),
+                                                         test::ExportFixture::epoch(2, 0.3, 0.8, 1e-3),
+                                                         test::ExportFixture::epoch(3, 0.4, 0.7, 1e-3)};
+  CHECK(reports::objective_best(train, epochs) == 0.3);
+  CHECK(reports::objective_last(train, epochs) == 0.4);
+  CHECK(reports::objective_best(plain[0], epochs) == 0.7);
+  // A figure an epoch lacks (validation PSNR before it was computed) is skipped; higher is better there.
+  const reports::ExportObjective psnr{"val_psnr", common::Better::Higher};
+  std::vector<orchestrator::EpochRecord> some = epochs;
+  some[0].val_psnr = 21.0;
+  some[1].val_psnr = 23.0;
+  CHECK(reports::objective_at(psnr, some[2]) == std::nullopt);
+  CHECK(reports::objective_best(psnr, some) == 23.0);
+  CHECK(reports::objective_last(psnr, some) == 23.0);
+  CHECK(reports::objective_best(psnr, epochs) == std::nullopt);
+}
 
 TEST_CASE("Optuna loads the exported journal: trials, params, distributions, values, intermediate values, states",
           "[export]") {
