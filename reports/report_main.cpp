@@ -214,7 +214,8 @@ int main(int argc, char** argv) {
   ReportOptions o;
   CLI::App app{
       "Print the study's tables, the sweeps' status, or draw figures, from the results database "
-      "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of " +
+      "(read-only; safe while a sweep runs), write or serve the HTML dashboard, or export a sweep for TensorBoard or "
+      "Optuna. Give exactly one of " +
           kModes + ".",
       "report"};
 #ifdef BOKEH_WITH_FIGURES
