@@ -65,7 +65,7 @@ TEST_CASE("TensorBoard reads every run's scalars and the sweep's HParams back fr
   CHECK(infos[2]["domain_discrete"] == json{true, false});
   std::vector<std::string> metrics;
   for (const json& m : experiment["metric_infos"]) metrics.push_back(m["name"]["tag"]);
-  for (const std::string& tag : {"final/best_val_loss", "final/test_psnr", "final/runtime_min", "final/val_loss"})
+  for (const char* tag : {"final/best_val_loss", "final/test_psnr", "final/runtime_min", "final/val_loss"})
     CHECK(std::count(metrics.begin(), metrics.end(), tag) == 1);
   CHECK(std::count(metrics.begin(), metrics.end(), "final/test_lpips") == 0);  // no run has it
 
