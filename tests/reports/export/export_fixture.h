@@ -28,12 +28,8 @@
 namespace bokeh::test {
 
 inline constexpr const char* kExportSpec = R"(sweep: exported
-tables: [1]
 data: {height: 16, width: 16, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {count: 12, size: 16}}
-base:
-  model: {width: 4, depth: 2}
-  train: {epochs: 3}
-  loss: {lpips: 0}
+base: {model: {width: 4, depth: 2}, train: {epochs: 3}, loss: {lpips: 0}}
 runs:
   - name: listed
     model: {width: 8}
