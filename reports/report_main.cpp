@@ -1,7 +1,8 @@
 // `report`: the study's tables (--table N), a search's trials (--trials), the sweeps' progress
 // (--status), the Pareto front of quality against cost (--pareto), the settings' importance
-// (--importance), figures (--figure curves|samples) and the HTML dashboard (--html FILE, --serve) from the
-// results database, opened read-only (works while a sweep runs). Built without libtorch
+// (--importance), figures (--figure curves|samples), the HTML dashboard (--html FILE, --serve) and a
+// sweep in other tools' formats (--export tensorboard DIR | optuna FILE) from the results database,
+// opened read-only (works while a sweep runs). Built without libtorch
 // (BOKEH_WITH_TORCH=OFF) it refuses --figure and its dashboard has no sample images.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -30,6 +31,7 @@
 #include "orchestrator/spec_format/canonical_spec.h"
 #include "reports/dashboard/dashboard_data.h"
 #include "reports/dashboard/dashboard_server.h"
+#include "reports/export/sweep_export.h"
 #include "reports/tables/epoch_figures.h"
 #include "reports/tables/importance.h"
 #include "reports/tables/pareto.h"
@@ -65,6 +67,7 @@ struct ReportOptions {
   bool serve = false;
   std::string host = bokeh::reports::kDefaultServeHost;
   int port = bokeh::reports::kDefaultServePort;
+  std::vector<std::string> export_to;  // --export FORMAT PATH
 };
 
 // The dashboard's page options: sample images and libtorch's version where this build has them.
@@ -103,9 +106,21 @@ int dashboard(const ReportOptions& o) {
   return bokeh::common::kExitOk;
 }
 
+// --export FORMAT PATH: the sweep in TensorBoard's or Optuna's format; prints the path written.
+int export_mode(const ReportOptions& o) {
+  namespace r = bokeh::reports;
+  const std::string& format = o.export_to.at(0);
+  const std::string& path = o.export_to.at(1);
+  const bokeh::orchestrator::StoreReader store = r::open_store(o.db_path);
+  r::export_sweep(store, bokeh::orchestrator::protected_results(store, o.db_path, o.results), o.sweep, format, path);
+  std::cout << path << "\n";
+  return bokeh::common::kExitOk;
+}
+
 int run(const ReportOptions& o) {
   namespace r = bokeh::reports;
   if (o.serve || !o.html.empty()) return dashboard(o);
+  if (!o.export_to.empty()) return export_mode(o);
   const bokeh::orchestrator::StoreReader store = r::open_store(o.db_path);
   if (o.status) {
     std::cout << r::status_report(store, o.sweep, bokeh::common::unix_now());
@@ -194,7 +209,8 @@ std::vector<std::string> select_choices() {
 
 // The modes, as the description and the errors name them.
 const std::string kModes =
-    "--table N, --trials, --status, --pareto, --importance, --figure curves|samples, --html FILE, --serve";
+    "--table N, --trials, --status, --pareto, --importance, --figure curves|samples, --html FILE, --serve, --export "
+    "FORMAT PATH";
 
 // Where the modes group's require_option(1) failed, the error in our words: none given, or the first
 // two given.
@@ -214,7 +230,8 @@ int main(int argc, char** argv) {
   ReportOptions o;
   CLI::App app{
       "Print the study's tables, the sweeps' status, or draw figures, from the results database "
-      "(read-only; safe while a sweep runs), or write or serve the HTML dashboard. Give exactly one of " +
+      "(read-only; safe while a sweep runs), write or serve the HTML dashboard, or export a sweep for TensorBoard or "
+      "Optuna. Give exactly one of " +
           kModes + ".",
       "report"};
 #ifdef BOKEH_WITH_FIGURES
@@ -243,6 +260,13 @@ int main(int argc, char** argv) {
                     "parallel coordinates, samples, spec) that opens offline");
   CLI::Option* serve = modes->add_flag(
       "--serve", o.serve, "serve the dashboard over HTTP, read-only (GET/HEAD), refreshing while a sweep runs");
+  modes
+      ->add_option("--export", o.export_to,
+                   "write the sweep (--sweep; default: the latest) in another tool's format, never half-written: "
+                   "`tensorboard DIR` (a new or empty folder of event files: per-epoch scalars, HParams) or "
+                   "`optuna FILE` (an Optuna 5 JournalStorage log: one trial per run)")
+      ->expected(2)
+      ->type_name("FORMAT PATH");
   CLI::Option* pareto = modes->add_flag("--pareto", o.pareto,
                                         "print the Pareto front of a quality figure (--y) against a cost (--x) over "
                                         "the sweep's configurations (with repeats: their means), and how many are "
@@ -282,9 +306,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535))
       ->capture_default_str()
       ->needs(serve);
-  app.add_option("--sweep", o.sweep,
-                 "sweep name; default: tables: the latest sweep whose spec lists the table; figures and trials: the "
-                 "latest sweep; status and dashboard: every sweep");
+  app.add_option(
+      "--sweep", o.sweep,
+      "sweep name; default: tables: the latest sweep whose spec lists the table; figures, trials and export: the "
+      "latest sweep; status and dashboard: every sweep");
   app.add_option("--db", o.db_path, "results database")->capture_default_str();
   app.add_option("--format", o.format, "table format: markdown, csv or json")
       ->check(CLI::IsMember({"markdown", "csv", "json"}))

@@ -56,6 +56,10 @@ const std::map<std::string, std::string> kSkipped = {
      "runs it on masks it writes"},
     {"python3 tools/export_lpips_weights.py results/lpips_alex_v0.1.bin",
      "needs torchvision's AlexNet weights and the lpips package (internet)"},
+    {"pip install tensorboard optuna-dashboard", "needs internet (tests/reports/export reads the exports with both)"},
+    {"tensorboard --logdir results/tb", "a server, from PyPI; tests/reports/export reads the folder with TensorBoard"},
+    {"optuna-dashboard results/demo.journal",
+     "a server, from PyPI; tests/reports/export loads the journal with Optuna"},
 };
 
 // A server runs until it is stopped: it runs for a few seconds on any free port, and must have said
