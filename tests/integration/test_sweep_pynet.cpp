@@ -14,7 +14,7 @@ using namespace bokeh::test;
 
 namespace {
 
-constexpr int kEpochs = 10;
+constexpr int kPyNetEpochs = 10;
 
 std::string pynet_spec() {
   return R"(sweep: itest
@@ -30,7 +30,7 @@ data:
 base:
   model: {arch: pynet}
   train: {epochs: )" +
-         std::to_string(kEpochs) + R"(, batch_size: 4, lr: 0.001}
+         std::to_string(kPyNetEpochs) + R"(, batch_size: 4, lr: 0.001}
   loss: {lpips: 0}
 resources: {threads: 1, max_attempts: 2}
 grid:
@@ -64,5 +64,5 @@ TEST_CASE("a PyNET sweep trains end to end, and resumes bit-identically after ki
   const CommandResult resumed = run_command(kSweep + " " + killed.args());
   INFO(resumed.output);
   REQUIRE(resumed.status == 0);
-  require_complete_and_equal(read_runs(killed.db), runs, kEpochs);
+  require_complete_and_equal(read_runs(killed.db), runs, kPyNetEpochs);
 }
