@@ -16,26 +16,18 @@ namespace {
 
 constexpr int kPyNetEpochs = 10;
 
+// Two PyNETs (widths 4 and 8) on 64x64 synthetic pairs, 1 thread.
 std::string pynet_spec() {
-  return R"(sweep: itest
-seed: 13
-data:
-  source: synthetic
-  height: 64
-  width: 64
-  train_pairs: 8
-  val_pairs: 4
-  test_pairs: 4
-  synthetic: {size: 64, seed: 5}
-base:
-  model: {arch: pynet}
-  train: {epochs: )" +
-         std::to_string(kPyNetEpochs) + R"(, batch_size: 4, lr: 0.001}
-  loss: {lpips: 0}
-resources: {threads: 1, max_attempts: 2}
-grid:
-  model.width: [4, 8]
-)";
+  return "sweep: itest\nseed: 13\n"
+         "data: {source: synthetic, height: 64, width: 64, train_pairs: 8, val_pairs: 4, test_pairs: 4,\n"
+         "       synthetic: {size: 64, seed: 5}}\n"
+         "resources: {threads: 1, max_attempts: 2}\n"
+         "grid: {model.width: [4, 8]}\n"
+         "base:\n"
+         "  model: {arch: pynet}\n"
+         "  loss: {lpips: 0}\n"
+         "  train: {batch_size: 4, lr: 0.001, epochs: " +
+         std::to_string(kPyNetEpochs) + "}\n";
 }
 
 }  // namespace
