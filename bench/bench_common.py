@@ -1,5 +1,5 @@
-"""Shared pieces of the bench/ drivers: paths, the baselines' interpreter (a venv in .deps/bench-venv
-with PyTorch from PyPI at the version our build links, scripts/libtorch-version, and Ray Tune;
+"""Shared pieces of the bench/ drivers: paths, the baselines' interpreter (a venv in .deps/bench-venv, or
+$BOKEH_BENCH_VENV, with PyTorch from PyPI at the version our build links, scripts/libtorch-version, and Ray Tune;
 made on first use: only the benchmarks need it), thread settings applied identically to both
 sides, and running a child while measuring its wall time and peak memory (max RSS from wait4)."""
 import json
@@ -13,7 +13,7 @@ import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH)
-VENV = os.path.join(ROOT, ".deps", "bench-venv")
+VENV = os.environ.get("BOKEH_BENCH_VENV") or os.path.join(ROOT, ".deps", "bench-venv")  # another: $BOKEH_BENCH_VENV
 PYTHON = os.path.join(VENV, "bin", "python3")
 BASELINE = [PYTHON, os.path.join(BENCH, "pytorch_baseline.py")]
 RAY_TUNE = [PYTHON, os.path.join(BENCH, "ray_tune_baseline.py")]

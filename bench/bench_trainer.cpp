@@ -1,6 +1,6 @@
 // `bench_trainer`: our side of bench/train_throughput and the profile of a training step.
 //   prepare     builds a synthetic prepared-data cache (worker PreparedData::prepare) and prints its path
-//   throughput  worker train_run for 2 epochs on that cache (epoch 1 warms up); prints JSON with
+//   throughput  worker train_run for 2 epochs on that cache (epoch 1 warms up), of any model.arch; prints JSON with
 //               epoch 2's images/s and whole-epoch seconds (TrainResult history, timed by the trainer
 //               itself; --no-val-metrics: validation without the per-image metrics); on a GPU
 //               (--device cuda) at a precision, layout and cuDNN autotuning setting, with the peak
@@ -38,7 +38,8 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 struct Options {
-  std::string data, out = "bench-data", trace, device = "cpu", precision = "fp32", layout = "auto", autotune = "auto";
+  std::string data, out = "bench-data", trace, device = "cpu", precision = "fp32", layout = "auto", autotune = "auto",
+                    arch = "unet";
   std::vector<std::string> runs;  // throughput of several configs in one process: "W,D,B,PRECISION[,LAYOUT[,AUTOTUNE]]"
   int64_t size = 128, height = 0, train_pairs = 24, width = 64, depth = 4, batch = 4, steps = 6, threads = 2, reps = 5;
   bool no_bn = false, augment = false, step_only = false, no_val_metrics = false;
@@ -47,7 +48,7 @@ struct Options {
 
 TrainConfig train_config(const Options& o) {
   TrainConfig c;
-  c.model = {o.width, o.depth, !o.no_bn};
+  c.model = {o.width, o.depth, !o.no_bn, o.arch};
   c.loss.lpips = 0.0;
   c.lr = o.lr;
   c.batch_size = o.batch;
@@ -237,6 +238,7 @@ int main(int argc, char** argv) {
     sub->add_option("--layout", o.layout, "channels_last batches and weights: auto (on, as the worker), on, off")
         ->capture_default_str();
   }
+  tp->add_option("--arch", o.arch, "model.arch: unet or pynet (--width alone shapes a PyNET)")->capture_default_str();
   tp->add_option("--device", o.device, "cpu, cuda, cuda:1, ...")->capture_default_str();
   tp->add_option("--precision", o.precision, "train.precision: auto, fp32, bf16, fp16")->capture_default_str();
   tp->add_option("--cudnn-benchmark", o.autotune, "cuDNN autotuning: auto (on for CUDA), on, off")

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The users' alternative to bokeh-sweep: a PyTorch (Python, eager) script that trains each grid
-point in turn with all cores or on one GPU. Same U-Net as training/unet.cpp, same loss terms as
+point in turn with all cores or on one GPU. Same U-Net as training/unet.cpp (or PyNET as training/pynet.cpp:
+bench/pynet_port.py, for model.arch pynet), same loss terms as
 training/focus_l1.cpp, training/ssim.cpp and training/bokeh_loss.cpp (LPIPS left out: weight 0 in the
 benchmarks), Adam/AdamW, ReduceLROnPlateau, flips/rot90 augmentation, and the same data: our
 prepared cache file (layout at the top of training/data/prepared_data.h), mapped privately with
@@ -129,6 +130,14 @@ class UNet(nn.Module):
                 up = F.pad(up, (dw // 2, dw - dw // 2, dh // 2, dh - dh // 2))
             x = decoder(torch.cat([up, skip], 1))
         return torch.sigmoid(self.head(x))
+
+
+def build_model(model_cfg):
+    """The model of a run config's "model" part: the U-Net, or PyNET (bench/pynet_port.py) for arch pynet."""
+    if model_cfg.get("arch", "unet") == "pynet":
+        from pynet_port import PyNetPort
+        return PyNetPort(model_cfg["width"])
+    return UNet(model_cfg["width"], model_cfg["depth"], model_cfg["batch_norm"])
 
 
 def parameter_count(model):
@@ -291,7 +300,7 @@ def train_run(cfg, data, seed, dev, checkpoint_dir=None):
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     m, t = cfg["model"], cfg["train"]
-    model = dev.model(UNet(m["width"], m["depth"], m["batch_norm"]))
+    model = dev.model(build_model(m))
     optimizer = make_optimizer(model, t)
     scaler = dev.scaler()
     scheduler = None
@@ -337,9 +346,10 @@ def throughput(args):
         torch.cuda.reset_peak_memory_stats()
     data = PreparedData(args.data)
     cfg = default_config(args.width, args.depth, not args.no_bn, args.lr, args.batch)
+    cfg["model"]["arch"] = args.arch
     torch.manual_seed(0)
     generator = torch.Generator().manual_seed(0)
-    model = dev.model(UNet(args.width, args.depth, not args.no_bn))
+    model = dev.model(build_model(cfg["model"]))
     optimizer = make_optimizer(model, cfg["train"])
     scaler = dev.scaler()
     x, y = data.batch("train", [0, 1, 2, 3])  # ours prints the same figure: the two losses, compared
@@ -412,6 +422,7 @@ def main():
     p.add_argument("--no-bn", action="store_true")
     t = sub.add_parser("throughput", help="training images/s of one config")
     t.add_argument("--data", required=True, help="prepared-data file (prepared-*.bin)")
+    t.add_argument("--arch", default="unet", choices=["unet", "pynet"], help="pynet: bench/pynet_port.py")
     t.add_argument("--width", type=int, default=64)
     t.add_argument("--depth", type=int, default=4)
     t.add_argument("--no-bn", action="store_true")

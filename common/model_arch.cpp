@@ -12,7 +12,8 @@
 
 namespace bokeh::common {
 
-const ModelFacts& unet_facts();  // common/unet_facts.cpp
+const ModelFacts& unet_facts();   // common/unet_facts.cpp
+const ModelFacts& pynet_facts();  // common/pynet_facts.cpp
 
 namespace {
 
@@ -22,7 +23,7 @@ std::string descriptor_key(const std::string& setting) { return setting.substr(s
 }  // namespace
 
 const std::vector<const ModelFacts*>& model_archs() {
-  static const std::vector<const ModelFacts*> archs = {&unet_facts()};
+  static const std::vector<const ModelFacts*> archs = {&unet_facts(), &pynet_facts()};
   return archs;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/model_arch.h"
+#include "training/pynet.h"
 #include "training/unet.h"
 
 namespace bokeh::training {
@@ -16,6 +17,7 @@ BokehNet make_model(const common::ModelConfig& config) {
   using Maker = BokehNet (*)(const common::ModelConfig&);
   static const std::map<std::string, Maker> makers = {
       {"unet", [](const common::ModelConfig& c) -> BokehNet { return UNet(c); }},
+      {"pynet", [](const common::ModelConfig& c) -> BokehNet { return PyNet(c); }},
   };
   const auto maker = makers.find(common::model_facts(config).name());  // an unknown arch throws here
   if (maker == makers.end())

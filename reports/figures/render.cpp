@@ -1,6 +1,8 @@
 // Padding and overlapping-tile inference for `render` (render_photo) and the sample figures.
 #include "reports/figures/render.h"
 
+#include <algorithm>
+
 #include "common/model_arch.h"
 #include "reports/figures/render_photo.h"
 #include "training/checkpoint.h"
@@ -35,11 +37,13 @@ torch::Tensor render_tensor(training::BokehNet model, const torch::Tensor& x, in
   const int64_t h = x.size(2), w = x.size(3);
   const torch::Tensor padded = pad_to_multiple(x, factor);  // (1, 3, H', W')
   const int64_t ph = padded.size(2), pw = padded.size(3);
-  if (tile <= 0 || (ph <= tile && pw <= tile)) {
+  const int64_t margin = round_up(facts.receptive_radius(model->config()), factor);
+  // One pass when tiles are off, the image fits one, or every tile's window would be the whole image
+  // (a model whose outputs see every pixel, e.g. PyNET's instance norms).
+  if (tile <= 0 || (ph <= tile && pw <= tile) || margin >= std::max(ph, pw)) {
     return model->forward(padded).slice(2, 0, h).slice(3, 0, w);
   }
   const int64_t core = round_up(tile, factor);
-  const int64_t margin = round_up(facts.receptive_radius(model->config()), factor);
   torch::Tensor out = torch::empty_like(padded);
   for (int64_t y0 = 0; y0 < ph; y0 += core) {
     for (int64_t x0 = 0; x0 < pw; x0 += core) {

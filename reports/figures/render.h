@@ -1,7 +1,8 @@
 // Applying a trained model to an image of any size: reflect-pad to a multiple of its pooling factor (the
-// U-Net's 2^(depth-1); common/model_arch.h), run the model whole or in tiles, crop back to the input's
-// size. Tiles overlap by a margin no smaller than the network's receptive radius and start on the pooling
-// grid, so a tiled result equals the untiled one (up to floating-point rounding) while memory stays bounded.
+// U-Net's 2^(depth-1), PyNET's 64; common/model_arch.h), run the model whole or in tiles, crop back to the
+// input's size. Tiles overlap by a margin no smaller than the network's receptive radius and start on the
+// pooling grid, so a tiled result equals the untiled one (up to floating-point rounding) while memory stays
+// bounded; a model whose outputs see the whole image (PyNET's instance norms) runs whole.
 #pragma once
 
 #include <cstdint>

@@ -20,12 +20,12 @@ TEST_CASE("the U-Net's descriptor, fingerprint part and message shape", "[model_
   CHECK(model_fingerprint(ModelConfig{8, 2, false}) == "8 2 false");
   CHECK(model_facts(config).shape(config) == "U-Net width 32, depth 3");
   CHECK(describe_model(model_descriptor(ModelConfig{4, 2, false})) == "U-Net width 4, depth 2, batch norm false");
-  CHECK(describe_model(nlohmann::json::parse(R"({"arch": "pynet", "width": 32})")) == "pynet width 32");
+  CHECK(describe_model(nlohmann::json::parse(R"({"arch": "resnet", "width": 32})")) == "resnet width 32");
 }
 
 TEST_CASE("an unknown arch is refused naming the known ones", "[model_arch]") {
-  CHECK_THROWS_AS(model_facts("pynet"), std::invalid_argument);
-  CHECK_THROWS_WITH(model_facts("pynet"), "unknown model.arch \"pynet\" (known: unet)");
+  CHECK_THROWS_AS(model_facts("resnet"), std::invalid_argument);
+  CHECK_THROWS_WITH(model_facts("resnet"), "unknown model.arch \"resnet\" (known: unet, pynet)");
 }
 
 TEST_CASE("the U-Net's pooling factor and depth check: depth - 1 halvings", "[model_arch]") {

@@ -272,8 +272,12 @@ TEST_CASE("model.arch at its default is left out of a config, so runs stored bef
   CHECK(explicit_arch == stored);
   CHECK(config_key(explicit_arch) == config_key(stored));
   CHECK(config_seed(7, explicit_arch) == config_seed(7, stored));
-  // Another value would be written (there is none yet but unet).
+  // Another value is written; an unknown one is out of range.
   const Setting& arch = *find_setting("model.arch");
-  CHECK(arch.choices == std::vector<std::string>{"unet"});
-  CHECK(range_error(arch, "pynet"));
+  CHECK(arch.choices == std::vector<std::string>{"unet", "pynet"});
+  CHECK(range_error(arch, "resnet"));
+  nlohmann::json pynet = stored;
+  set_setting_value(pynet, "model.arch", "pynet");
+  CHECK(pynet.at("model").at("arch") == "pynet");
+  CHECK(config_key(pynet) != config_key(stored));
 }

@@ -239,6 +239,23 @@ TEST_CASE("model.arch set to unet plans the run, key and seed of leaving it out,
   CHECK(q.runs.at(0).seed == p.runs.at(0).seed);
   CHECK(q.runs.at(0).config.at("model").dump() == R"({"batch_norm":true,"depth":3,"width":32})");
   CHECK(q.runs.at(0).params == 467'235);  // Table 1's 0.47M, from the U-Net's facts
+  CHECK_THROWS_WITH(plan("base: {loss.lpips: 0, model.arch: resnet}\n"),
+                    Catch::Contains("model.arch") && Catch::Contains("must be one of unet, pynet"));
+}
+
+TEST_CASE("model.arch pynet plans its own key and parameters, and refuses sides not multiples of 64", "[run_plan]") {
+  const std::string data64 =
+      "data: {height: 64, width: 128, train_pairs: 4, val_pairs: 2, test_pairs: 2,\n"
+      "       synthetic: {count: 10, size: 128}}\n";
+  const RunPlan p = plan_runs(parse_spec("sweep: t\nseed: 3\n" + data64 +
+                                             "base: {loss.lpips: 0, model.width: 8}\n"
+                                             "runs:\n  - {name: u}\n  - {name: p, model.arch: pynet}\n",
+                                         "t.yaml"));
+  REQUIRE(p.runs.size() == 2);
+  CHECK(p.runs.at(0).key != p.runs.at(1).key);
+  CHECK(p.runs.at(1).config.at("model").at("arch") == "pynet");
+  CHECK(p.runs.at(1).params == 2'984'901);  // PyNET's facts at width 8, RGB
   CHECK_THROWS_WITH(plan("base: {loss.lpips: 0, model.arch: pynet}\n"),
-                    Catch::Contains("model.arch") && Catch::Contains("must be one of unet"));
+                    "t.yaml:10: base.model.arch: is \"pynet\" but data is 32x32: PyNET needs both sides to be "
+                    "multiples of 64 (a x0.5 downscale, space_to_depth(2) and 4 max-pools)");
 }

@@ -93,6 +93,6 @@ TEST_CASE("make_model builds the run's arch: the U-Net of constructing it direct
   CHECK(made->config().arch == "unet");
   CHECK(made->config().width == 4);
   ModelConfig unknown = config;
-  unknown.arch = "pynet";
+  unknown.arch = "resnet";
   CHECK_THROWS_AS(bokeh::training::make_model(unknown), std::invalid_argument);
 }

@@ -1,10 +1,12 @@
 // render: the receptive radius bounds how far a pixel reaches; padding keeps any size; tiles give
-// the untiled result; the output is the model's, compared with running it directly.
+// the untiled result (a PyNET, whose instance norms see the whole image, runs whole); the output is the
+// model's, compared with running it directly.
 #include <catch2/catch.hpp>
 
 #include "common/model_arch.h"
 #include "reports/figures/render.h"
 #include "support/seeded_unet.h"
+#include "training/pynet.h"
 
 using namespace bokeh;
 using bokeh::test::seeded_unet;
@@ -98,4 +100,16 @@ TEST_CASE("An 8-bit image keeps its size and becomes the model's output", "[rend
   const training::Image tiny_out = reports::render_image(deeper, tiny, 0);
   CHECK(tiny_out.width == 3);
   CHECK(tiny_out.height == 2);
+}
+
+TEST_CASE("A PyNET, whose outputs see the whole image, renders whole: tiles and padding as without them", "[render]") {
+  torch::manual_seed(10);
+  training::PyNet net(common::ModelConfig{4, 3, true, "pynet"});
+  net->eval();
+  torch::manual_seed(11);
+  const torch::Tensor x = torch::rand({1, 3, 100, 70});  // pooling factor 64: run at 128 x 128
+  torch::NoGradGuard no_grad;
+  const torch::Tensor expected = net->forward(reflect_pad(x, 28, 58)).slice(2, 0, 100).slice(3, 0, 70);
+  CHECK(torch::equal(reports::render_tensor(net, x, 0), expected));
+  CHECK(torch::equal(reports::render_tensor(net, x, 64), expected));
 }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# PyNET's forward pass against a second implementation: the C++ module's weights, input and seven outputs
+# (test_training's hidden case "[.pynet_port]") run through bench/pynet_port.py, PyTorch eager at our
+# libtorch's version, in a venv this test makes under the build folder from PyPI on first use; every
+# output must agree within 1e-5. Skipped (77) with one line when the venv cannot be made.
+#   tests/training/pynet_port_check.sh SOURCE_DIR BUILD_DIR TEST_TRAINING
+set -uo pipefail
+source_dir=$1 build_dir=$2 test_training=$3
+venv=$build_dir/tests/torch-venv
+version=$(head -n1 "$source_dir/scripts/libtorch-version")
+check="import torch; assert torch.__version__.split('+')[0] == '$version'"
+if ! "$venv/bin/python" -c "$check" 2>/dev/null; then
+  echo "making $venv with torch $version from PyPI (about 3 GB the first time)"
+  if ! { python3 -m venv "$venv" && "$venv/bin/python" -m pip install --quiet "torch==$version" numpy; }; then
+    echo "skipped: could not make $venv with torch $version from PyPI"
+    exit 77
+  fi
+fi
+work=$(mktemp -d /tmp/bokeh-pynet-port-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+BOKEH_PYNET_PORT_FILE=$work/pynet.pt "$test_training" "[.pynet_port]" || exit 1
+"$venv/bin/python" "$source_dir/bench/pynet_port.py" compare "$work/pynet.pt" --tolerance 1e-5
