@@ -9,10 +9,8 @@
 namespace bokeh::reports {
 
 std::vector<ExportObjective> export_objectives(const orchestrator::StoredSpec& spec) {
-  const orchestrator::StopMetric metric =
-      spec.early_stopping ? spec.early_stopping->metric : orchestrator::StopMetric::ValLoss;
-  const std::string figure = orchestrator::to_string(metric);
-  return {ExportObjective{figure, common::find_result_figure(figure)->better}};
+  const common::Objective& objective = spec.search_objective;
+  return {ExportObjective{objective.metric, objective.higher_is_better ? common::Better::Higher : common::Better::Lower}};
 }
 
 std::optional<double> objective_at(const ExportObjective& objective, const orchestrator::EpochRecord& epoch) {

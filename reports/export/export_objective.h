@@ -18,8 +18,8 @@ struct ExportObjective {
   common::Better better = common::Better::Lower;  // Lower or Higher
 };
 
-// The sweep's objectives: today the one its early stopping ranks runs by (early_stopping.metric;
-// val_loss when it has none), lower is better.
+// The sweep's objectives: its search's objective (search.metric, else early_stopping.metric, else
+// val_loss; common/objective.h), with its direction.
 std::vector<ExportObjective> export_objectives(const orchestrator::StoredSpec& spec);
 
 // The objective's value at `epoch`; nullopt where the epoch lacks the figure or it is not finite.

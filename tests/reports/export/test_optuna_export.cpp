@@ -28,15 +28,14 @@ std::string iso_seconds(double t) {
 
 }  // namespace
 
-TEST_CASE("the exported objective is early stopping's metric (val_loss without one): best, last, per epoch",
+TEST_CASE("the exported objective is the sweep's search objective (val_loss without one): best, last, per epoch",
           "[export]") {
   orchestrator::StoredSpec spec;
   const std::vector<reports::ExportObjective> plain = reports::export_objectives(spec);
   REQUIRE(plain.size() == 1);
   CHECK(plain[0].figure == "val_loss");
   CHECK(plain[0].better == common::Better::Lower);
-  spec.early_stopping = orchestrator::EarlyStopping{};
-  spec.early_stopping->metric = orchestrator::StopMetric::TrainLoss;
+  spec.search_objective = common::Objective{"train_loss", false};
   const reports::ExportObjective train = reports::export_objectives(spec).at(0);
   CHECK(train.figure == "train_loss");
   const std::vector<orchestrator::EpochRecord> epochs = {test::ExportFixture::epoch(1, 0.5, 0.9, 1e-3),
@@ -46,7 +45,9 @@ TEST_CASE("the exported objective is early stopping's metric (val_loss without o
   CHECK(reports::objective_last(train, epochs) == 0.4);
   CHECK(reports::objective_best(plain[0], epochs) == 0.7);
   // A figure an epoch lacks (validation PSNR before it was computed) is skipped; higher is better there.
-  const reports::ExportObjective psnr{"val_psnr", common::Better::Higher};
+  spec.search_objective = *common::find_objective("val_psnr");
+  const reports::ExportObjective psnr = reports::export_objectives(spec).at(0);
+  CHECK(psnr.better == common::Better::Higher);
   std::vector<orchestrator::EpochRecord> some = epochs;
   some[0].val_psnr = 21.0;
   some[1].val_psnr = 23.0;
