@@ -64,7 +64,7 @@ namespace {
 // (loss 0.1, on the good side) and the second (0.5), so that draw 3 is a model proposal.
 struct TwoResults {
   SearchSpace space;
-  TrialHistory history{StopMetric::ValLoss, nullptr};
+  TrialHistory history{bokeh::common::Objective{}, nullptr};
   std::unique_ptr<Sampler> sampler;
 
   explicit TwoResults(std::vector<nlohmann::json> choices) {
