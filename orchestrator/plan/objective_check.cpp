@@ -35,7 +35,7 @@ std::vector<Use> objective_uses(const Spec& spec) {
   std::vector<Use> uses;
   const SearchSpace& search = spec.search;
   const EarlyStopping& es = spec.early_stopping;
-  if (es.method != StoppingMethod::None)
+  if (es.method != StoppingMethod::None && es.objectives.empty())
     uses.push_back({es.metric, es.metric_where.source.empty() ? es.where : es.metric_where, "early stopping ranks runs",
                     "metric: val_psnr"});
   for (const common::Objective& objective : search.objectives)

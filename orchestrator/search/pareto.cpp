@@ -152,4 +152,47 @@ std::vector<double> pareto_rank_values(const std::vector<CostVector>& points, si
   return values;
 }
 
+ParetoRanking epsilon_net_ranking(const std::vector<CostVector>& points) {
+  const size_t m = points.empty() ? 0 : points.front().size();
+  std::vector<CostVector> scaled = points;
+  for (size_t j = 0; j < m; ++j) {
+    double low = std::numeric_limits<double>::infinity(), high = -low;
+    for (const CostVector& p : points) {
+      if (std::isfinite(p[j])) low = std::min(low, p[j]), high = std::max(high, p[j]);
+    }
+    for (CostVector& p : scaled) {
+      p[j] = !std::isfinite(p[j]) ? 1.0 : high > low ? (p[j] - low) / (high - low) : 0.0;
+    }
+  }
+  const auto distance = [&](size_t a, size_t b) {
+    double sum = 0;
+    for (size_t j = 0; j < m; ++j) sum += (scaled[a][j] - scaled[b][j]) * (scaled[a][j] - scaled[b][j]);
+    return std::sqrt(sum);
+  };
+  ParetoRanking ranking;
+  ranking.front.assign(points.size(), 0);
+  const std::vector<std::vector<size_t>> fronts = nondominated_fronts(points);
+  for (size_t f = 0; f < fronts.size(); ++f) {
+    std::vector<size_t> left = fronts[f];
+    std::vector<double> nearest(points.size(), std::numeric_limits<double>::infinity());
+    for (size_t i : left) ranking.front[i] = f;
+    // First the best in the first objective, then the farthest from those taken.
+    size_t pick = 0;
+    for (size_t k = 1; k < left.size(); ++k) {
+      if (points[left[k]][0] < points[left[pick]][0]) pick = k;
+    }
+    while (!left.empty()) {
+      const size_t taken = left[pick];
+      ranking.order.push_back(taken);
+      left.erase(left.begin() + static_cast<std::ptrdiff_t>(pick));
+      pick = 0;
+      for (size_t k = 0; k < left.size(); ++k) {
+        nearest[left[k]] = std::min(nearest[left[k]], distance(left[k], taken));
+        if (nearest[left[k]] > nearest[left[pick]]) pick = k;
+      }
+    }
+  }
+  return ranking;
+}
+
 }  // namespace bokeh::orchestrator

@@ -1,7 +1,8 @@
 // Pareto geometry over cost vectors (lower is better in every objective) for the multi-objective search:
 // non-dominated sorting into fronts, the exact hypervolume of a point set against a reference point (2 or 3
 // objectives), each point's exclusive contribution to it, and the order MO-TPE splits its observations by
-// (Ozaki et al. 2022): front by front, the front the split cuts ordered by hypervolume contribution. See
+// (Ozaki et al. 2022): front by front, the front the split cuts ordered by hypervolume contribution; and the
+// order MO-ASHA promotes by (fronts, each as an ε-net). See
 // sweeps/README.md, "Several objectives".
 #pragma once
 
@@ -35,5 +36,15 @@ CostVector split_reference(const std::vector<CostVector>& points);
 // ordered by hypervolume contribution within that front (largest first, ties in index order). A point with
 // every cost +inf (a trial in flight: dominated by every observation) gets +inf.
 std::vector<double> pareto_rank_values(const std::vector<CostVector>& points, size_t keep);
+
+// MO-ASHA's ranking of the runs recorded at a rung (Schmucker et al. 2021): the fronts in rank order, each
+// ordered as a greedy ε-net in the costs scaled to [0, 1] per objective (over the finite costs; +inf as 1):
+// first the member best in the first objective, then each time the member farthest (Euclidean) from those
+// already taken; ties to the lower index.
+struct ParetoRanking {
+  std::vector<size_t> order;  // point indices, best first
+  std::vector<size_t> front;  // each point's front (0: non-dominated)
+};
+ParetoRanking epsilon_net_ranking(const std::vector<CostVector>& points);
 
 }  // namespace bokeh::orchestrator

@@ -25,15 +25,7 @@ std::vector<int64_t> TrialHistory::levels(int64_t max_epochs) const {
 }
 
 void TrialHistory::record(Trial& t, const common::EpochFigures& epoch) {
-  std::vector<double> costs;
-  for (const common::Objective& objective : objectives_) {
-    double cost = objective.metric == "params"  ? static_cast<double>(t.figures.params)
-                  : objective.metric == "flops" ? t.figures.flops
-                                                : common::objective_cost(objective, epoch);
-    if (std::isnan(cost)) cost = std::numeric_limits<double>::infinity();
-    costs.push_back(cost);
-  }
-  if (t.cost.emplace(epoch.epoch, std::move(costs)).second) ++results_at_[epoch.epoch];
+  if (t.cost.emplace(epoch.epoch, objective_costs(objectives_, epoch, t.figures)).second) ++results_at_[epoch.epoch];
 }
 
 void TrialHistory::add(int64_t run_id, std::vector<double> unit, int64_t max_epochs, StaticFigures figures) {

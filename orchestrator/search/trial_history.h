@@ -15,6 +15,7 @@
 
 #include "common/objective.h"
 #include "common/train_result.h"
+#include "orchestrator/search/objective_costs.h"
 #include "orchestrator/search/stopping_rule.h"
 #include "orchestrator/search/tpe_kernels.h"
 #include "orchestrator/spec_format/search_names.h"
@@ -29,12 +30,6 @@ struct LevelObservations {
   int64_t pending = 0;                       // trials that may still reach it
   std::vector<TpeObservation> observations;  // in trial order; value: the first objective's cost
   std::vector<std::vector<double>> costs;    // each observation's cost per objective (a liar: +inf in each)
-};
-
-// A run's figures known before it trains, for the static objectives (sweep_spec.h: params, flops).
-struct StaticFigures {
-  int64_t params = 0;
-  double flops = 0;  // RunRecord::cost
 };
 
 class TrialHistory {

@@ -85,7 +85,10 @@ struct SearchSpace {
 // `early_stopping:`: ASHA rungs at min_epochs * reduction_factor^k below each run's train.epochs.
 struct EarlyStopping {
   StoppingMethod method = StoppingMethod::None;
-  common::Objective metric;     // ranked at the rung's epoch (val_loss unless `metric` names another)
+  common::Objective metric;  // ranked at the rung's epoch (val_loss unless `metric` names another)
+  // With search.objectives (set from there by the parser; not in the canonical early_stopping): MO-ASHA
+  // ranks a rung by them, non-dominated sorting with an ε-net tie-break, instead of `metric`.
+  std::vector<common::Objective> objectives;
   SourceLocation metric_where;  // where `metric` was written (empty: not written, or read back)
   int64_t min_epochs = 1;
   int64_t reduction_factor = 3;

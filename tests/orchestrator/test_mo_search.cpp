@@ -1,14 +1,18 @@
 // The multi-objective search's history and sampler: a trial's cost vector per level with its static
 // figures (params, flops) beside its per-epoch ones, a trial stopped at a rung an observation there, a
 // trial in flight worst in every objective; and MO-TPE on ZDT1 (a known bi-objective function) reaching a
-// larger hypervolume than random search with the same number of trials, over seeds.
+// larger hypervolume than random search with the same number of trials, over seeds; MO-ASHA's
+// decisions on a hand-worked rung, with the front and rank each names, and the same state after a reload.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <map>
 #include <set>
+#include <string>
 
 #include "orchestrator/search/asha_rule.h"
 #include "orchestrator/search/make_search.h"
@@ -117,4 +121,54 @@ TEST_CASE("MO-TPE on ZDT1 reaches a larger hypervolume than random search with t
   CHECK(median(tpe) > median(random));
   // Deterministic per seed.
   CHECK(zdt1_hypervolume(SearchMethod::Tpe, 3, 40) == tpe[2]);
+}
+
+TEST_CASE("MO-ASHA: a hand-worked rung of val_psnr (max) and params (min), η = 2", "[asha][objectives]") {
+  bokeh::test::TempDir dir;
+  Store store(dir.file("s.db"));
+  store.register_sweep(SweepInfo{"m", "sweep: m\n", "hash", R"({"sweep": "m"})", "[]", 0, "", ""});
+  // name, params; their PSNR at epoch 1 (rung 0 of 4 epochs: rungs at epochs 1 and 2).
+  store.add_runs("m", {NewRun{"ka", "a", "{}", 1, 100, 4, 1}, NewRun{"kb", "b", "{}", 1, 50, 4, 2},
+                       NewRun{"kc", "c", "{}", 1, 200, 4, 3}, NewRun{"kd", "d", "{}", 1, 30, 4, 4}});
+  const std::map<std::string, double> psnr = {{"a", 20}, {"b", 18}, {"c", 19}, {"d", 25}};
+  EarlyStopping es;
+  es.method = StoppingMethod::Asha;
+  es.reduction_factor = 2;
+  es.objectives = {Objective{"val_psnr", true}, Objective{"params", false}};
+  AshaRule rule(store, "m", es);
+  rule.load();
+  const auto reach = [&](const std::string& name) {
+    std::optional<RunRecord> run;
+    for (RunRecord& r : store.runs("m")) {
+      if (r.name == name) run = std::move(r);
+    }
+    REQUIRE(run);
+    std::vector<std::string> out;
+    for (const StopDecision& d : rule.on_rung_reached(*run, {psnr_epoch(1, psnr.at(name))}, "{}"))
+      out.push_back(fmt::format("{} {} {}", d.run_name, d.goes_on ? "on" : "stop", d.why));
+    return out;
+  };
+  const std::string tail = " recorded there by non-dominated sorting and ε-net; the best ";
+  // a alone: none of 1 goes on.
+  CHECK(reach("a") == std::vector<std::string>{"a stop rung 0 (epoch 1): val_psnr 20, params 100; front 1, 1st of 1" +
+                                               tail + "0 go on (1/2)"});
+  // b beside a on the first front; the ε-net takes a first (better PSNR): b stops, a is promoted.
+  CHECK(reach("b") ==
+        std::vector<std::string>{
+            "b stop rung 0 (epoch 1): val_psnr 18, params 50; front 1, 2nd of 2" + tail + "1 go on (1/2)",
+            "a on rung 0 (epoch 1): val_psnr 20, params 100; front 1, 1st of 2" + tail + "1 go on (1/2)"});
+  // c is dominated by a: the second front, last.
+  CHECK(reach("c") == std::vector<std::string>{"c stop rung 0 (epoch 1): val_psnr 19, params 200; front 2, 3rd of 3" +
+                                               tail + "1 go on (1/2)"});
+  // d dominates every run: the first front alone, first of 4, and the best 2 (d, a) go on.
+  CHECK(reach("d") == std::vector<std::string>{"d on rung 0 (epoch 1): val_psnr 25, params 30; front 1, 1st of 4" +
+                                               tail + "2 go on (1/2)"});
+  // Reopened: the rung table derives the same, and no stopped run (b, c) is due a promotion.
+  AshaRule reopened(store, "m", es);
+  reopened.load();
+  CHECK(reopened.promote_due().empty());
+  std::map<std::string, std::string> states;
+  for (const RunRecord& r : store.runs("m")) states[r.name] = fmt::format("{} {}", to_string(r.state), r.rung);
+  CHECK(states == std::map<std::string, std::string>{
+                      {"a", "pending 1"}, {"b", "stopped 0"}, {"c", "stopped 0"}, {"d", "pending 1"}});
 }

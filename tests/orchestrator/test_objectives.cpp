@@ -183,6 +183,14 @@ TEST_CASE("bad search.objectives are refused at their key", "[objective][spec]")
   const SpecError both = refusal(with("  metric: val_psnr\n  objectives: [{metric: val_psnr}, {metric: params}]\n"));
   CHECK(both.where().key == "search.objectives");
   CHECK(both.message().find("leave search.metric out") != std::string::npos);
+  // Early stopping ranks by the objectives (MO-ASHA): a metric of its own is refused.
+  const SpecError es = refusal(with("  objectives: [{metric: val_psnr}, {metric: params}]\n") +
+                               "early_stopping: {method: asha, metric: val_psnr}\n");
+  CHECK(es.where().key == "early_stopping.metric");
+  CHECK(es.message() == "early stopping ranks runs by search.objectives (line 11): leave early_stopping.metric out");
+  const Spec mo_asha = parse_spec(with("  objectives: [{metric: val_psnr}, {metric: params}]\n") + kAsha, "o.yaml");
+  CHECK(mo_asha.early_stopping.objectives == mo_asha.search.objectives);
+  CHECK_NOTHROW(plan_runs(mo_asha));  // its default val_loss ranks nothing: no loss-weight refusal
   // A loss among them while the search samples a loss weight: refused at the objectives.
   const SpecError loss = refusal(with("  objectives: [{metric: val_loss}, {metric: params}]\n"));
   CHECK(loss.where().key == "search.objectives");

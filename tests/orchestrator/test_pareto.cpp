@@ -63,3 +63,12 @@ TEST_CASE("MO-TPE's ranking: fronts first, the cut front by hypervolume contribu
   // Equal finite costs: the reference lies one above them.
   CHECK(split_reference({{2, 2}, {2, 2}}) == CostVector{3, 3});
 }
+
+TEST_CASE("MO-ASHA's ranking: fronts in rank order, each a greedy ε-net from the best first objective", "[pareto]") {
+  // Scaled by 10 in both objectives. Front 0: p0 first (lowest first cost); farthest from it p2 (1.41, against
+  // p3's 0.71 and p1's 0.14); then p3 (0.71 from both) before p1 (0.14 from p0). p4 is dominated by p3.
+  const std::vector<CostVector> points{{0, 10}, {1, 9}, {10, 0}, {5, 5}, {6, 6}};
+  const ParetoRanking ranking = epsilon_net_ranking(points);
+  CHECK(ranking.order == std::vector<size_t>{0, 2, 3, 1, 4});
+  CHECK(ranking.front == std::vector<size_t>{0, 0, 0, 0, 1});
+}
