@@ -2,9 +2,11 @@
 // defaults, their canonical form, and the refusal of a loss compared across different loss weights.
 #include <catch2/catch.hpp>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "orchestrator/plan/dry_run.h"
 #include "orchestrator/plan/objective_check.h"
 #include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec_format/canonical_spec.h"
@@ -191,6 +193,12 @@ TEST_CASE("bad search.objectives are refused at their key", "[objective][spec]")
   const Spec mo_asha = parse_spec(with("  objectives: [{metric: val_psnr}, {metric: params}]\n") + kAsha, "o.yaml");
   CHECK(mo_asha.early_stopping.objectives == mo_asha.search.objectives);
   CHECK_NOTHROW(plan_runs(mo_asha));  // its default val_loss ranks nothing: no loss-weight refusal
+  std::ostringstream dry;
+  print_dry_run(dry, mo_asha, plan_runs(mo_asha), 0);
+  CHECK(dry.str().find("objectives: val_psnr (higher is better), params (lower is better), their Pareto front "
+                       "searched") != std::string::npos);
+  CHECK(dry.str().find("early stopping: asha on the fronts of val_psnr, params, reduction factor 3") !=
+        std::string::npos);
   // A loss among them while the search samples a loss weight: refused at the objectives.
   const SpecError loss = refusal(with("  objectives: [{metric: val_loss}, {metric: params}]\n"));
   CHECK(loss.where().key == "search.objectives");
