@@ -105,10 +105,13 @@ AshaRule::Entry AshaRule::entry_at(int64_t id, const common::EpochFigures& figur
 
 size_t AshaRule::enter(int64_t rung, Entry entry) {
   std::vector<Entry>& table = recorded_at(rung);
-  const int64_t id = entry.run_id;
-  const auto at = table.insert(std::upper_bound(table.begin(), table.end(), entry), std::move(entry));
-  if (!multi_objective()) return static_cast<size_t>(at - table.begin());
+  if (!multi_objective()) {
+    const auto at = table.insert(std::upper_bound(table.begin(), table.end(), entry), entry);
+    return static_cast<size_t>(at - table.begin());
+  }
   // Ranked afresh from the order by first objective, so that ties fall the same way after a reload.
+  const int64_t id = entry.run_id;
+  table.push_back(std::move(entry));
   std::sort(table.begin(), table.end());
   std::vector<std::vector<double>> costs;
   for (const Entry& e : table) costs.push_back(e.costs);
