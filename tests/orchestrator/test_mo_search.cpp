@@ -41,9 +41,8 @@ CostVector zdt1(const std::vector<nlohmann::json>& x) {
   return {f1, g * (1 - std::sqrt(f1 / g))};
 }
 
-// The hypervolume against (1.1, 11) of `trials` trials of `method` on ZDT1, each observed (val_l1 f1,
-// val_loss f2, both minimised) before the next is drawn.
-double zdt1_hypervolume(SearchMethod method, uint64_t seed, int64_t trials) {
+// A TPE or random space of three unit coordinates searched for val_l1 (ZDT1's f1) and val_loss (its f2).
+SearchSpace zdt1_space(SearchMethod method, uint64_t seed, int64_t trials) {
   SearchSpace space;
   space.method = method;
   space.trials = trials;
@@ -56,22 +55,33 @@ double zdt1_hypervolume(SearchMethod method, uint64_t seed, int64_t trials) {
     space.dimensions.push_back(d);
   }
   space.objectives = {Objective{"val_l1", false}, Objective{"val_loss", false}};
-  const std::unique_ptr<Sampler> sampler = make_sampler(space);
-  TrialHistory history(space.objectives, nullptr);
-  std::vector<CostVector> seen;
-  while (!sampler->exhausted(0)) {
-    const std::optional<TrialDraw> draw = sampler->next_trial(history, [](const TrialDraw&) { return true; });
-    REQUIRE(draw);
-    sampler->count_trial();
-    const int64_t id = sampler->trials();
-    history.add(id, draw->unit, 1);
+  return space;
+}
+
+// The next trial drawn and added to `history`; observed (ZDT1, epoch 1 of 1) unless `pending`.
+TrialDraw next_zdt1_trial(Sampler& sampler, TrialHistory& history, bool pending = false) {
+  const std::optional<TrialDraw> draw = sampler.next_trial(history, [](const TrialDraw&) { return true; });
+  REQUIRE(draw);
+  sampler.count_trial();
+  const int64_t id = sampler.trials();
+  history.add(id, draw->unit, 1);
+  if (!pending) {
     const CostVector f = zdt1(draw->values);
     EpochFigures figures{1, f[1], f[1], 0, 0, 0, 0};
     figures.val_l1 = f[0];
     history.reached(id, {figures}, 1);
     history.finished(id);
-    seen.push_back(f);
   }
+  return *draw;
+}
+
+// The hypervolume against (1.1, 11) of `trials` trials of `method` on ZDT1, each observed before the next.
+double zdt1_hypervolume(SearchMethod method, uint64_t seed, int64_t trials) {
+  const SearchSpace space = zdt1_space(method, seed, trials);
+  const std::unique_ptr<Sampler> sampler = make_sampler(space);
+  TrialHistory history(space.objectives, nullptr);
+  std::vector<CostVector> seen;
+  while (!sampler->exhausted(0)) seen.push_back(zdt1(next_zdt1_trial(*sampler, history).values));
   return hypervolume(seen, {1.1, 11});
 }
 
@@ -171,4 +181,23 @@ TEST_CASE("MO-ASHA: a hand-worked rung of val_psnr (max) and params (min), η = 
   for (const RunRecord& r : store.runs("m")) states[r.name] = fmt::format("{} {}", to_string(r.state), r.rung);
   CHECK(states == std::map<std::string, std::string>{
                       {"a", "pending 1"}, {"b", "stopped 0"}, {"c", "stopped 0"}, {"d", "pending 1"}});
+}
+
+TEST_CASE("MO-TPE: concurrent requests get distinct proposals, the trials in flight worst in every objective",
+          "[search][objectives][tpe]") {
+  const SearchSpace space = zdt1_space(SearchMethod::Tpe, 5, 20);
+  const std::unique_ptr<Sampler> sampler = make_sampler(space);
+  TrialHistory history(space.objectives, nullptr);
+  for (int i = 0; i < 10; ++i) next_zdt1_trial(*sampler, history);  // the startup, observed
+  std::vector<std::vector<double>> proposed;
+  for (int64_t k = 0; k < 6; ++k) {
+    const TrialDraw draw = next_zdt1_trial(*sampler, history, true);  // in flight: no result yet
+    INFO(draw.state.dump());
+    CHECK(draw.proposal == Proposal::Model);
+    CHECK(draw.state.at("pending") == k);
+    CHECK(draw.state.at("observed") == 10);
+    CHECK(draw.state.at("below") == (k == 0 ? 1 : 2));  // ceil(0.1 (10 + k)), all observed: never a liar
+    for (const std::vector<double>& other : proposed) CHECK(draw.unit != other);
+    proposed.push_back(draw.unit);
+  }
 }
