@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   // Stand-ins that carry f1 and f2 through the history's per-epoch objectives, both minimised.
   space.objectives = {bokeh::common::Objective{"val_l1", false}, bokeh::common::Objective{"val_loss", false}};
   const std::unique_ptr<Sampler> sampler = make_sampler(space);
-  TrialHistory history(space.objectives, nullptr);
+  TrialHistory history(nullptr, space.objectives);
   while (!sampler->exhausted(0)) {
     const std::optional<TrialDraw> draw = sampler->next_trial(history, [](const TrialDraw&) { return true; });
     if (!draw) break;  // not reached: every draw is taken

@@ -11,11 +11,11 @@
 
 namespace bokeh::orchestrator {
 
-TrialHistory::TrialHistory(std::vector<common::Objective> objectives, const StoppingRule* rule)
+TrialHistory::TrialHistory(const StoppingRule* rule, std::vector<common::Objective> objectives)
     : objectives_(std::move(objectives)), rule_(rule) {}
 
 TrialHistory::TrialHistory(common::Objective objective, const StoppingRule* rule)
-    : TrialHistory(std::vector<common::Objective>{std::move(objective)}, rule) {}
+    : TrialHistory(rule, std::vector<common::Objective>{std::move(objective)}) {}
 
 std::vector<int64_t> TrialHistory::levels(int64_t max_epochs) const {
   std::vector<int64_t> out;

@@ -36,8 +36,9 @@ class TrialHistory {
  public:
   // `objectives` are what the trials are compared by (kept as costs, lower better; a static one of
   // sweep_spec.h from the run); `rule` the stopping rule whose levels the trials are judged at (null: none,
-  // only the last epoch). The rule, when there is one, outlives the history.
-  TrialHistory(std::vector<common::Objective> objectives, const StoppingRule* rule);
+  // only the last epoch). The rule, when there is one, outlives the history. The rule comes first here so
+  // that `TrialHistory({}, rule)` stays the one default objective's history.
+  TrialHistory(const StoppingRule* rule, std::vector<common::Objective> objectives);
   TrialHistory(common::Objective objective, const StoppingRule* rule);
 
   // Rebuilds it from the store: every trial with a run, its unit point (TrialRecord::state_json) and its

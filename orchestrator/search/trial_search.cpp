@@ -11,7 +11,7 @@ TrialSearch::TrialSearch(Store& store, const Spec& spec)
       sweep_(spec.name),
       rule_(make_stopping_rule(store, spec.name, spec.early_stopping)),
       sampler_(make_sampler(spec.search)),
-      history_(search_objectives(spec), rule_.get()) {}
+      history_(rule_.get(), search_objectives(spec)) {}
 
 void TrialSearch::load() {
   if (rule_) rule_->load();

@@ -79,7 +79,7 @@ TrialDraw next_zdt1_trial(Sampler& sampler, TrialHistory& history, bool pending 
 double zdt1_hypervolume(SearchMethod method, uint64_t seed, int64_t trials) {
   const SearchSpace space = zdt1_space(method, seed, trials);
   const std::unique_ptr<Sampler> sampler = make_sampler(space);
-  TrialHistory history(space.objectives, nullptr);
+  TrialHistory history(nullptr, space.objectives);
   std::vector<CostVector> seen;
   while (!sampler->exhausted(0)) seen.push_back(zdt1(next_zdt1_trial(*sampler, history).values));
   return hypervolume(seen, {1.1, 11});
@@ -99,7 +99,7 @@ TEST_CASE("the history keeps a cost vector per level: static figures from the ru
   EarlyStopping asha;
   asha.method = StoppingMethod::Asha;  // rungs at epochs 1 and 3 below 9
   const AshaRule rule(store, "s", asha);
-  TrialHistory history({Objective{"val_psnr", true}, Objective{"params", false}, Objective{"flops", false}}, &rule);
+  TrialHistory history(&rule, {Objective{"val_psnr", true}, Objective{"params", false}, Objective{"flops", false}});
   history.add(1, {0.1}, 9, StaticFigures{100, 2e9});
   history.add(2, {0.2}, 9, StaticFigures{50, 1e9});
   history.add(3, {0.3}, 9, StaticFigures{10, 5e8});
@@ -187,7 +187,7 @@ TEST_CASE("MO-TPE: concurrent requests get distinct proposals, the trials in fli
           "[search][objectives][tpe]") {
   const SearchSpace space = zdt1_space(SearchMethod::Tpe, 5, 20);
   const std::unique_ptr<Sampler> sampler = make_sampler(space);
-  TrialHistory history(space.objectives, nullptr);
+  TrialHistory history(nullptr, space.objectives);
   for (int i = 0; i < 10; ++i) next_zdt1_trial(*sampler, history);  // the startup, observed
   std::vector<std::vector<double>> proposed;
   for (int64_t k = 0; k < 6; ++k) {
