@@ -62,9 +62,23 @@ void print_search(std::ostream& out, const Spec& spec, const RunPlan& plan) {
   const EarlyStopping& es = spec.early_stopping;
   if (s.method != SearchMethod::None || es.method != StoppingMethod::None || spec.select) {
     const common::Objective searched = search_objective(spec), chosen = selection_objective(spec);
-    out << fmt::format("objective: {} ({} is better); tables choose their best runs by {} at each run's best epoch\n",
-                       searched.metric, searched.higher_is_better ? "higher" : "lower", chosen.metric);
+    if (s.objectives.empty()) {
+      out << fmt::format("objective: {} ({} is better); tables choose their best runs by {} at each run's best epoch\n",
+                         searched.metric, searched.higher_is_better ? "higher" : "lower", chosen.metric);
+    } else {
+      std::vector<std::string> named;
+      for (const common::Objective& o : s.objectives)
+        named.push_back(fmt::format("{} ({} is better)", o.metric, o.higher_is_better ? "higher" : "lower"));
+      out << fmt::format(
+          "objectives: {}, their Pareto front searched; tables choose their best runs by {} at each "
+          "run's best epoch\n",
+          fmt::join(named, ", "), chosen.metric);
+    }
   }
+  std::vector<std::string> ranked_by;
+  for (const common::Objective& o : es.objectives) ranked_by.push_back(o.metric);
+  const std::string ranks =
+      es.objectives.empty() ? es.metric.metric : fmt::format("the fronts of {}", fmt::join(ranked_by, ", "));
   if (es.method == StoppingMethod::None) return;
   int64_t most = 0;
   for (const std::vector<PlannedRun>* runs : {&plan.runs, &plan.trials}) {
@@ -74,7 +88,7 @@ void print_search(std::ostream& out, const Spec& spec, const RunPlan& plan) {
   out << fmt::format(
       "early stopping: {} on {}, reduction factor {}, rungs at epochs [{}] (of up to {}); the costs "
       "below are for training every run to its last epoch\n",
-      to_string(es.method), es.metric.metric, es.reduction_factor,
+      to_string(es.method), ranks, es.reduction_factor,
       fmt::join(common::asha_rung_epochs(es.min_epochs, es.reduction_factor, most), ", "), most);
 }
 

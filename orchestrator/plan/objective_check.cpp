@@ -35,10 +35,12 @@ std::vector<Use> objective_uses(const Spec& spec) {
   std::vector<Use> uses;
   const SearchSpace& search = spec.search;
   const EarlyStopping& es = spec.early_stopping;
-  if (es.method != StoppingMethod::None)
+  if (es.method != StoppingMethod::None && es.objectives.empty())
     uses.push_back({es.metric, es.metric_where.source.empty() ? es.where : es.metric_where, "early stopping ranks runs",
                     "metric: val_psnr"});
-  if (search.method == SearchMethod::Tpe)
+  for (const common::Objective& objective : search.objectives)
+    uses.push_back({objective, search.objectives_where, "the search compares trials", "{metric: val_psnr, mode: max}"});
+  if (search.method == SearchMethod::Tpe && search.objectives.empty())
     uses.push_back({search_objective(spec), search.metric_where.source.empty() ? search.where : search.metric_where,
                     "the search models", "metric: val_psnr"});
   if (spec.select) {

@@ -3,6 +3,7 @@
 #include "orchestrator/search/asha_rule.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +13,7 @@
 
 #include "common/asha_rungs.h"
 #include "common/objective.h"
+#include "orchestrator/search/pareto.h"
 
 namespace bokeh::orchestrator {
 namespace {
@@ -28,13 +30,13 @@ std::string ordinal(size_t n) {
 const common::EpochFigures& figures_of(const common::EpochFigures& figures) { return figures; }
 common::EpochFigures figures_of(const EpochRecord& row) { return epoch_figures(row); }
 
-// The objective's cost (lower better) at `epoch` of a run's epochs (its stored rows, or the figures it just
-// reported); nullopt when none is that epoch.
+// The figures at `epoch` of a run's epochs (its stored rows, or the figures it just reported); nullopt when
+// none is that epoch.
 template <class Epoch>
-std::optional<double> cost_at(const common::Objective& objective, const std::vector<Epoch>& epochs, int64_t epoch) {
+std::optional<common::EpochFigures> figures_at(const std::vector<Epoch>& epochs, int64_t epoch) {
   const auto e = std::find_if(epochs.begin(), epochs.end(), [&](const Epoch& r) { return r.epoch == epoch; });
   if (e == epochs.end()) return std::nullopt;
-  return common::objective_cost(objective, figures_of(*e));
+  return figures_of(*e);
 }
 
 }  // namespace
@@ -51,6 +53,7 @@ void AshaRule::add_run(const RunRecord& run) {
   t.name = run.name;
   t.rung = run.rung;
   t.stopped = run.state == RunState::Stopped;
+  t.figures = StaticFigures{run.params, run.cost};
   if (t.stopped) ++stopped_at_[run.rung];
   highest_rung_ = std::max(highest_rung_, run.rung);
 }
@@ -67,7 +70,7 @@ void AshaRule::load() {
     const std::vector<EpochRecord> epochs = store_.epochs(r.id);
     for (int64_t k = 0; k < judged; ++k) {
       if (rung_epoch(k) >= r.epochs) continue;
-      if (const std::optional<double> cost = cost_at(rule_.metric, epochs, rung_epoch(k))) enter(r.id, k, *cost);
+      if (const std::optional<common::EpochFigures> f = figures_at(epochs, rung_epoch(k))) enter(k, entry_at(r.id, *f));
     }
   }
 }
@@ -91,15 +94,52 @@ std::vector<AshaRule::Entry>& AshaRule::recorded_at(int64_t rung) {
   return rungs_[static_cast<size_t>(rung)];
 }
 
-size_t AshaRule::enter(int64_t id, int64_t rung, double cost) {
-  const Entry entry{std::isnan(cost) ? std::numeric_limits<double>::infinity() : cost, id};
+AshaRule::Entry AshaRule::entry_at(int64_t id, const common::EpochFigures& figures) {
+  if (!multi_objective()) {
+    const double cost = common::objective_cost(rule_.metric, figures);
+    return Entry{std::isnan(cost) ? std::numeric_limits<double>::infinity() : cost, id};
+  }
+  std::vector<double> costs = objective_costs(rule_.objectives, figures, tracked(id).figures);
+  return Entry{costs.front(), id, std::move(costs)};
+}
+
+size_t AshaRule::enter(int64_t rung, Entry entry) {
   std::vector<Entry>& table = recorded_at(rung);
-  const auto at = table.insert(std::upper_bound(table.begin(), table.end(), entry), entry);
-  return static_cast<size_t>(at - table.begin());
+  if (!multi_objective()) {
+    const auto at = table.insert(std::upper_bound(table.begin(), table.end(), entry), entry);
+    return static_cast<size_t>(at - table.begin());
+  }
+  // Ranked afresh from the order by first objective, so that ties fall the same way after a reload.
+  const int64_t id = entry.run_id;
+  table.push_back(std::move(entry));
+  std::sort(table.begin(), table.end());
+  std::vector<std::vector<double>> costs;
+  for (const Entry& e : table) costs.push_back(e.costs);
+  const ParetoRanking ranking = epsilon_net_ranking(costs);
+  std::vector<Entry> ranked;
+  for (size_t i : ranking.order) {
+    ranked.push_back(table[i]);
+    ranked.back().front = ranking.front[i];
+  }
+  table = std::move(ranked);
+  return static_cast<size_t>(std::find_if(table.begin(), table.end(), [&](const Entry& e) { return e.run_id == id; }) -
+                             table.begin());
 }
 
 std::string AshaRule::explain(const std::vector<Entry>& recorded, size_t position, int64_t rung) const {
   const int64_t go_on = quota(recorded.size());
+  if (multi_objective()) {
+    std::vector<std::string> values;
+    for (size_t j = 0; j < rule_.objectives.size(); ++j) {
+      values.push_back(fmt::format("{} {:.6g}", rule_.objectives[j].metric,
+                                   common::objective_value(rule_.objectives[j], recorded[position].costs[j])));
+    }
+    return fmt::format(
+        "rung {} (epoch {}): {}; front {}, {} of {} recorded there by non-dominated sorting and ε-net; the best {} "
+        "go on (1/{})",
+        rung, rung_epoch(rung), fmt::join(values, ", "), recorded[position].front + 1, ordinal(position + 1),
+        recorded.size(), go_on, rule_.reduction_factor);
+  }
   return fmt::format("rung {} (epoch {}): {} {:.6g}, {} of {} recorded there; the best {} go on (1/{})", rung,
                      rung_epoch(rung), rule_.metric.metric,
                      common::objective_value(rule_.metric, recorded[position].cost), ordinal(position + 1),
@@ -121,12 +161,12 @@ std::vector<StopDecision> AshaRule::on_rung_reached(const RunRecord& run,
   Tracked& t = tracked(run.id);
   std::vector<Entry>& recorded = recorded_at(run.rung);
   const int64_t quota_before = quota(recorded.size());
-  const std::optional<double> cost = cost_at(rule_.metric, history, rung_epoch(run.rung));
-  if (!cost) {
+  const std::optional<common::EpochFigures> figures = figures_at(history, rung_epoch(run.rung));
+  if (!figures) {
     throw StoreError(fmt::format("{}: run {} reports rung {} but has no epoch {} recorded", store_.path(), run.name,
                                  run.rung, rung_epoch(run.rung)));
   }
-  const size_t position = enter(run.id, run.rung, *cost);
+  const size_t position = enter(run.rung, entry_at(run.id, *figures));
   const int64_t go_on = quota(recorded.size());
   StopDecision decision{
       run.id, run.name, run.rung, static_cast<int64_t>(position) < go_on, false, explain(recorded, position, run.rung)};
@@ -139,6 +179,10 @@ std::vector<StopDecision> AshaRule::on_rung_reached(const RunRecord& run,
     store_.pause_run(run.id, results_json, decision.why);
   }
   std::vector<StopDecision> decisions{decision};
+  if (multi_objective()) {
+    promote_top(run.rung, decisions);
+    return decisions;
+  }
   // Every run in the rung's top went on before this record (promote_due() at load keeps that true), so
   // the record can lift at most one stopped run into the top: the one at the new quota's last place.
   if (go_on > quota_before) {
@@ -154,21 +198,22 @@ std::vector<StopDecision> AshaRule::on_rung_reached(const RunRecord& run,
   return decisions;
 }
 
+void AshaRule::promote_top(int64_t rung, std::vector<StopDecision>& decisions) {
+  const std::vector<Entry>& recorded = recorded_at(rung);
+  const int64_t go_on = quota(recorded.size());
+  for (int64_t i = 0; i < go_on; ++i) {
+    const int64_t id = recorded[static_cast<size_t>(i)].run_id;
+    const Tracked& r = tracked(id);
+    if (!r.stopped || r.rung != rung) continue;
+    StopDecision d{id, r.name, rung, true, true, explain(recorded, static_cast<size_t>(i), rung)};
+    promote(id, rung, "promoted: " + d.why, true);
+    decisions.push_back(std::move(d));
+  }
+}
+
 std::vector<StopDecision> AshaRule::promote_due() {
   std::vector<StopDecision> decisions;
-  for (size_t rung = 0; rung < rungs_.size(); ++rung) {
-    const std::vector<Entry>& recorded = rungs_[rung];
-    const int64_t go_on = quota(recorded.size());
-    for (int64_t i = 0; i < go_on; ++i) {
-      const int64_t id = recorded[static_cast<size_t>(i)].run_id;
-      const Tracked& r = tracked(id);
-      if (!r.stopped || r.rung != static_cast<int64_t>(rung)) continue;
-      StopDecision d{id,   r.name, static_cast<int64_t>(rung),
-                     true, true,   explain(recorded, static_cast<size_t>(i), static_cast<int64_t>(rung))};
-      promote(id, static_cast<int64_t>(rung), "promoted: " + d.why, true);
-      decisions.push_back(std::move(d));
-    }
-  }
+  for (size_t rung = 0; rung < rungs_.size(); ++rung) promote_top(static_cast<int64_t>(rung), decisions);
   return decisions;
 }
 

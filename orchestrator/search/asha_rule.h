@@ -7,7 +7,9 @@
 // metric is in the top 1/η of the runs recorded at that rung so far; otherwise it is stopped there, and it is promoted
 // later if enough runs recorded after it do worse. Every decision is an event that names the rung, the metric, the
 // run's rank and how many runs the rung held, so that any outcome can be explained from the store; a sweep reopened
-// after a kill derives the same rung state.
+// after a kill derives the same rung state. With search.objectives (EarlyStopping::objectives), MO-ASHA
+// (Schmucker et al. 2021): a rung's runs are ranked by non-dominated sorting with an ε-net tie-break
+// (pareto.h), static objectives included, and each decision names the run's front too.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "orchestrator/search/objective_costs.h"
 #include "orchestrator/search/stopping_rule.h"
 #include "orchestrator/spec/spec.h"
 #include "store/store.h"
@@ -50,21 +53,30 @@ class AshaRule : public StoppingRule {
 
  private:
   struct Entry {
-    double cost;  // the objective's (common::objective_cost: lower is better)
+    double cost;  // the objective's (common::objective_cost: lower is better); MO-ASHA: the first objective's
     int64_t run_id;
+    std::vector<double> costs = {};  // MO-ASHA: one per objective
+    size_t front = 0;                // MO-ASHA: its non-domination front at the rung (0: the first)
     bool operator<(const Entry& o) const { return cost < o.cost || (cost == o.cost && run_id < o.run_id); }
   };
   struct Tracked {
     std::string name;
     int64_t rung = 0;
     bool stopped = false;
+    StaticFigures figures;  // for MO-ASHA's static objectives
   };
+  bool multi_objective() const { return !rule_.objectives.empty(); }
+  // The entry of run `id` at an epoch with `figures`.
+  Entry entry_at(int64_t id, const common::EpochFigures& figures);
   // The runs recorded at rung k, best first (ties: the earlier run): those judged there (gone on past
   // it, or stopped at it), by their metric at its epoch. A run whose epoch row is there but whose DONE
   // is not (in flight, or killed) is not counted yet.
   std::vector<Entry>& recorded_at(int64_t rung);
-  // Puts run `id`'s objective `cost` at `rung` into that rung's table; its position.
-  size_t enter(int64_t id, int64_t rung, double cost);
+  // Puts `entry` into its rung's table; its position. MO-ASHA re-ranks the table: its fronts, each an ε-net
+  // (pareto.h, epsilon_net_ranking).
+  size_t enter(int64_t rung, Entry entry);
+  // MO-ASHA: every stopped run in the top 1/η of `rung` goes on (a new record can reorder the top).
+  void promote_top(int64_t rung, std::vector<StopDecision>& decisions);
   Tracked& tracked(int64_t id);
   void promote(int64_t id, int64_t rung, const std::string& why, bool was_stopped);
   // How many of `n` recorded runs go on.

@@ -1,10 +1,12 @@
 // A startup Sobol point, or the model's proposal with the level it learnt from in the stored state: its
-// best candidate whose config no sampled trial of the sweep has.
+// best candidate whose config no sampled trial of the sweep has. With several objectives, the good side
+// is chosen by Pareto rank (pareto.h).
 #include "orchestrator/search/tpe_sampler.h"
 
 #include <algorithm>
 
 #include "orchestrator/plan/search_points.h"
+#include "orchestrator/search/pareto.h"
 
 namespace bokeh::orchestrator {
 
@@ -33,6 +35,15 @@ size_t TpeSampler::first_new(const std::vector<std::vector<double>>& candidates,
   return 0;
 }
 
+std::vector<TpeObservation> TpeSampler::ranked(const LevelObservations& level) const {
+  if (space().objectives.size() < 2) return level.observations;
+  const size_t keep = static_cast<size_t>(tpe_below_count(static_cast<int>(level.observations.size()), TpeOptions{}));
+  const std::vector<double> values = pareto_rank_values(level.costs, keep);
+  std::vector<TpeObservation> out = level.observations;
+  for (size_t i = 0; i < out.size(); ++i) out[i].value = values[i];
+  return out;
+}
+
 void TpeSampler::propose(TrialDraw& draw, const TrialHistory& history) {
   draw.proposal = Proposal::Startup;
   if (draw.number > space().n_startup_trials) {
@@ -41,8 +52,7 @@ void TpeSampler::propose(TrialDraw& draw, const TrialHistory& history) {
     draw.state["observed"] = level.observed;
     draw.state["pending"] = level.pending;
     if (level.epoch > 0) {
-      const TpeProposal p =
-          tpe_propose(dimensions_, level.observations, space().seed, static_cast<uint64_t>(draw.number));
+      const TpeProposal p = tpe_propose(dimensions_, ranked(level), space().seed, static_cast<uint64_t>(draw.number));
       const size_t pick = first_new(p.candidates, history);
       draw.unit = p.candidates[pick];
       draw.state["below"] = p.below;

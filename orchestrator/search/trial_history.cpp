@@ -11,8 +11,11 @@
 
 namespace bokeh::orchestrator {
 
+TrialHistory::TrialHistory(const StoppingRule* rule, std::vector<common::Objective> objectives)
+    : objectives_(std::move(objectives)), rule_(rule) {}
+
 TrialHistory::TrialHistory(common::Objective objective, const StoppingRule* rule)
-    : objective_(std::move(objective)), rule_(rule) {}
+    : TrialHistory(rule, std::vector<common::Objective>{std::move(objective)}) {}
 
 std::vector<int64_t> TrialHistory::levels(int64_t max_epochs) const {
   std::vector<int64_t> out;
@@ -21,15 +24,15 @@ std::vector<int64_t> TrialHistory::levels(int64_t max_epochs) const {
   return out;
 }
 
-void TrialHistory::record(Trial& t, int64_t epoch, double cost) {
-  if (std::isnan(cost)) cost = std::numeric_limits<double>::infinity();
-  if (t.cost.emplace(epoch, cost).second) ++results_at_[epoch];
+void TrialHistory::record(Trial& t, const common::EpochFigures& epoch) {
+  if (t.cost.emplace(epoch.epoch, objective_costs(objectives_, epoch, t.figures)).second) ++results_at_[epoch.epoch];
 }
 
-void TrialHistory::add(int64_t run_id, std::vector<double> unit, int64_t max_epochs) {
+void TrialHistory::add(int64_t run_id, std::vector<double> unit, int64_t max_epochs, StaticFigures figures) {
   Trial& t = trials_[run_id];
   t.unit = std::move(unit);
   t.max_epochs = max_epochs;
+  t.figures = figures;
   t.order = static_cast<int64_t>(by_order_.size());
   by_order_.push_back(run_id);
 }
@@ -44,7 +47,7 @@ void TrialHistory::load(const Store& store, const std::string& sweep) {
     if (!trial.run_id || !runs.count(*trial.run_id)) continue;
     const RunRecord& run = runs.at(*trial.run_id);
     const nlohmann::json state = nlohmann::json::parse(trial.state_json);
-    add(run.id, state.at("unit").get<std::vector<double>>(), run.epochs);
+    add(run.id, state.at("unit").get<std::vector<double>>(), run.epochs, StaticFigures{run.params, run.cost});
     Trial& t = trials_.at(run.id);
     t.stopped = run.state == RunState::Stopped;
     t.finished = run.state == RunState::Done || run.state == RunState::Failed;
@@ -56,7 +59,7 @@ void TrialHistory::load(const Store& store, const std::string& sweep) {
     if (reached == 0) continue;
     for (const EpochRecord& e : store.epochs(run.id)) {
       for (size_t k = 0; k < reached; ++k) {
-        if (all[k] == e.epoch) record(t, e.epoch, common::objective_cost(objective_, epoch_figures(e)));
+        if (all[k] == e.epoch) record(t, epoch_figures(e));
       }
     }
   }
@@ -69,7 +72,7 @@ void TrialHistory::reached(int64_t run_id, const std::vector<common::EpochFigure
   for (int64_t level : levels(t.max_epochs)) {
     if (level > until) break;
     for (const common::EpochFigures& f : history) {
-      if (f.epoch == level) record(t, level, common::objective_cost(objective_, f));
+      if (f.epoch == level) record(t, f);
     }
   }
 }
@@ -94,11 +97,13 @@ LevelObservations TrialHistory::at_best_level(int64_t min_results) const {
   for (int64_t run_id : by_order_) {
     const Trial& t = trials_.at(run_id);
     if (const auto m = t.cost.find(out.epoch); m != t.cost.end()) {
-      out.observations.push_back(TpeObservation{t.unit, m->second});
+      out.observations.push_back(TpeObservation{t.unit, m->second.front()});
+      out.costs.push_back(m->second);
       ++out.observed;
     } else if (!t.stopped && !t.finished && t.max_epochs >= out.epoch) {
       // In flight or pending towards this level: the constant liar, the worst value.
       out.observations.push_back(TpeObservation{t.unit, std::numeric_limits<double>::infinity()});
+      out.costs.emplace_back(objectives_.size(), std::numeric_limits<double>::infinity());
       ++out.pending;
     }
   }

@@ -11,7 +11,7 @@ TrialSearch::TrialSearch(Store& store, const Spec& spec)
       sweep_(spec.name),
       rule_(make_stopping_rule(store, spec.name, spec.early_stopping)),
       sampler_(make_sampler(spec.search)),
-      history_(search_objective(spec), rule_.get()) {}
+      history_(rule_.get(), search_objectives(spec)) {}
 
 void TrialSearch::load() {
   if (rule_) rule_->load();
@@ -23,7 +23,7 @@ void TrialSearch::load() {
 
 void TrialSearch::add_trial(const RunRecord& run, const TrialDraw& draw) {
   sampler_->count_trial();
-  history_.add(run.id, draw.unit, run.epochs);
+  history_.add(run.id, draw.unit, run.epochs, StaticFigures{run.params, run.cost});
   if (rule_) rule_->add_run(run);
 }
 

@@ -75,11 +75,40 @@ SearchDimension read_dimension(const YamlReader& r, const common::Setting& s, co
   return dim;
 }
 
+// `objectives: [{metric, mode}, ...]`: 2 or 3 different figures.
+std::vector<common::Objective> read_objectives(const YamlReader& r, const YamlEntry& e) {
+  if (!e.value.IsSequence() || e.value.size() < 2 || e.value.size() > 3) {
+    r.fail(e.key, e.path,
+           "must be a list of 2 or 3 objectives, e.g. [{metric: val_psnr, mode: max}, {metric: params, mode: min}] "
+           "(one objective: search.metric)");
+  }
+  std::vector<common::Objective> out;
+  for (size_t i = 0; i < e.value.size(); ++i) {
+    const YAML::Node item = e.value[i];
+    const std::string path = fmt::format("{}[{}]", e.path, i);
+    if (!item.IsMap()) r.fail(item, path, "must be a map: {metric: val_psnr, mode: max}");
+    std::optional<YamlEntry> metric, mode;
+    for (const YamlEntry& f : r.entries(item, item, path)) {
+      r.require_known(f, {"metric", "mode"});
+      (f.name == "metric" ? metric : mode) = f;
+    }
+    if (!metric) r.fail(item, path + ".metric", "missing: the figure to search for");
+    const common::Objective objective = read_objective(r, *metric, mode, true);
+    for (const common::Objective& other : out) {
+      if (other.metric == objective.metric) r.fail(metric->key, metric->path, "names an objective a second time");
+    }
+    out.push_back(objective);
+  }
+  return out;
+}
+
 }  // namespace
 
-common::Objective read_objective(const YamlReader& r, const YamlEntry& metric, const std::optional<YamlEntry>& mode) {
-  const std::string name = r.choice(metric.value, metric.key, metric.path, common::objective_names());
-  const common::Objective objective = *common::find_objective(name);
+common::Objective read_objective(const YamlReader& r, const YamlEntry& metric, const std::optional<YamlEntry>& mode,
+                                 bool with_static) {
+  const std::string name = r.choice(metric.value, metric.key, metric.path,
+                                    with_static ? search_objective_names() : common::objective_names());
+  const common::Objective objective = *find_search_objective(name);
   if (mode) {
     const std::string better = objective.higher_is_better ? "max" : "min";
     if (r.choice(mode->value, mode->key, mode->path, {"min", "max"}) != better) {
@@ -95,10 +124,13 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
   SearchSpace space;
   space.where = r.at(e.key, e.path);
   seed_given = false;
-  std::optional<YamlEntry> space_entry, startup_entry, metric, mode;
+  std::optional<YamlEntry> space_entry, startup_entry, metric, mode, objectives;
   for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
-    r.require_known(f, {"method", "trials", "seed", "space", "n_startup_trials", "budget_epochs", "metric", "mode"});
-    if (f.name == "metric") {
+    r.require_known(
+        f, {"method", "trials", "seed", "space", "n_startup_trials", "budget_epochs", "metric", "mode", "objectives"});
+    if (f.name == "objectives") {
+      objectives = f;
+    } else if (f.name == "metric") {
       metric = f;
     } else if (f.name == "mode") {
       mode = f;
@@ -124,6 +156,14 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
   if (metric) {
     space.metric = read_objective(r, *metric, mode);
     space.metric_where = r.at(metric->key, metric->path);
+  }
+  if (objectives) {
+    if (metric) {
+      r.fail(objectives->key, objectives->path,
+             fmt::format("searches several objectives: leave search.metric out (line {})", space.metric_where.line));
+    }
+    space.objectives = read_objectives(r, *objectives);
+    space.objectives_where = r.at(objectives->key, objectives->path);
   }
   if (space.trials == 0 && space.budget_epochs == 0)
     r.fail(e.key, e.path + ".trials", "missing: how many trials to sample (or search.budget_epochs, a stopping rule)");

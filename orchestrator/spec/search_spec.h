@@ -18,16 +18,16 @@ inline constexpr size_t kSobolMaxDimensions = 20;
 using SettingLeaf = std::function<void(const common::Setting&, const YamlEntry&)>;
 using SettingWalker = std::function<void(const YamlEntry& map, const SettingLeaf& leaf)>;
 
-// `search: {method, trials, seed, space}`; `seed_given` tells whether `seed` was there (else the
+// `search: {method, trials, seed, space, objectives, ...}`; `seed_given` tells whether `seed` was there (else the
 // caller gives the spec's seed).
 SearchSpace read_search(const YamlReader& reader, const YamlEntry& entry, const SettingWalker& walk, bool& seed_given);
 
 // `early_stopping: {method: asha, metric, mode, min_epochs, reduction_factor}`.
 EarlyStopping read_early_stopping(const YamlReader& reader, const YamlEntry& entry);
 
-// An objective's `metric` (common/objective.h names them) and its optional `mode` (min | max), which must
-// be the metric's own direction.
+// An objective's `metric` (common/objective.h names them; with `with_static`, the static figures of
+// search_objective_names() too) and its optional `mode` (min | max), which must be the metric's own direction.
 common::Objective read_objective(const YamlReader& reader, const YamlEntry& metric,
-                                 const std::optional<YamlEntry>& mode);
+                                 const std::optional<YamlEntry>& mode, bool with_static = false);
 
 }  // namespace bokeh::orchestrator

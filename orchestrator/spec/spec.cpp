@@ -112,6 +112,15 @@ class SpecParser {
     if (!named) r_.fail(root, "sweep", "missing: every spec names its sweep (sweep: NAME)");
     if (spec_.data.source == "synthetic") size_synthetic_data(spec_);
     if (spec_.search.method != SearchMethod::None && !search_seeded) spec_.search.seed = spec_.seed;
+    if (!spec_.search.objectives.empty() && spec_.early_stopping.method != StoppingMethod::None) {
+      if (!spec_.early_stopping.metric_where.source.empty()) {
+        throw SpecError(spec_.early_stopping.metric_where,
+                        fmt::format("early stopping ranks runs by search.objectives (line {}): leave "
+                                    "early_stopping.metric out",
+                                    spec_.search.objectives_where.line));
+      }
+      spec_.early_stopping.objectives = spec_.search.objectives;
+    }
     check_sweep_size(spec_);
   }
 

@@ -168,6 +168,12 @@ json search_json(const SearchSpace& search) {
   if (search.method == SearchMethod::Tpe) out["n_startup_trials"] = search.n_startup_trials;
   if (search.budget_epochs > 0) out["budget_epochs"] = search.budget_epochs;
   if (search.metric) out["metric"] = search.metric->metric;
+  if (!search.objectives.empty()) {
+    json objectives = json::array();
+    for (const common::Objective& o : search.objectives)
+      objectives.push_back({{"metric", o.metric}, {"mode", o.higher_is_better ? "max" : "min"}});
+    out["objectives"] = std::move(objectives);
+  }
   return out;
 }
 

@@ -2,6 +2,8 @@
 // (sweep_spec.h).
 #include "orchestrator/spec_format/sweep_spec.h"
 
+#include <algorithm>
+
 namespace bokeh::orchestrator {
 
 common::Objective search_objective(const std::optional<common::Objective>& search_metric,
@@ -24,6 +26,31 @@ common::Objective search_objective(const Spec& spec) {
 
 common::Objective selection_objective(const Spec& spec) {
   return selection_objective(spec.select, search_objective(spec));
+}
+
+std::vector<common::Objective> search_objectives(const Spec& spec) {
+  if (!spec.search.objectives.empty()) return spec.search.objectives;
+  return {search_objective(spec)};
+}
+
+std::vector<std::string> static_objective_names() { return {"params", "flops"}; }
+
+bool is_static_objective(const common::Objective& objective) {
+  const std::vector<std::string> names = static_objective_names();
+  return std::find(names.begin(), names.end(), objective.metric) != names.end();
+}
+
+std::vector<std::string> search_objective_names() {
+  std::vector<std::string> names = common::objective_names();
+  for (const std::string& name : static_objective_names()) names.push_back(name);
+  return names;
+}
+
+std::optional<common::Objective> find_search_objective(const std::string& name) {
+  if (const std::optional<common::Objective> per_epoch = common::find_objective(name)) return per_epoch;
+  const common::Objective fixed{name, false};
+  if (is_static_objective(fixed)) return fixed;
+  return std::nullopt;
 }
 
 }  // namespace bokeh::orchestrator

@@ -73,6 +73,10 @@ struct SearchSpace {
   int64_t budget_epochs = 0;                // stop sampling once the sweep's runs have this many epochs (0 = no budget)
   std::optional<common::Objective> metric;  // `search.metric`: what TPE models; unset: search_objective()'s default
   SourceLocation metric_where;
+  // `search.objectives`: 2 or 3 figures searched together (a Pareto front); empty: one objective,
+  // search_objective(). Each a per-epoch figure (common/objective.h) or a static one (params, flops).
+  std::vector<common::Objective> objectives;
+  SourceLocation objectives_where;
   std::vector<SearchDimension> dimensions;  // in spec order
   SourceLocation where;
   SourceLocation budget_where;  // where budget_epochs was written
@@ -81,7 +85,10 @@ struct SearchSpace {
 // `early_stopping:`: ASHA rungs at min_epochs * reduction_factor^k below each run's train.epochs.
 struct EarlyStopping {
   StoppingMethod method = StoppingMethod::None;
-  common::Objective metric;     // ranked at the rung's epoch (val_loss unless `metric` names another)
+  common::Objective metric;  // ranked at the rung's epoch (val_loss unless `metric` names another)
+  // With search.objectives (set from there by the parser; not in the canonical early_stopping): MO-ASHA
+  // ranks a rung by them, non-dominated sorting with an ε-net tie-break, instead of `metric`.
+  std::vector<common::Objective> objectives;
   SourceLocation metric_where;  // where `metric` was written (empty: not written, or read back)
   int64_t min_epochs = 1;
   int64_t reduction_factor = 3;
@@ -141,6 +148,19 @@ struct Spec {
 common::Objective search_objective(const Spec& spec);
 common::Objective search_objective(const std::optional<common::Objective>& search_metric,
                                    const std::optional<EarlyStopping>& early_stopping);
+
+// The objectives the search models and compares trials by: search.objectives, else the one
+// search_objective().
+std::vector<common::Objective> search_objectives(const Spec& spec);
+
+// The figures known before training that a search objective may name (lower better): the run's
+// parameter count (`params`) and its FLOPs estimate (`flops`); both from the planned run (RunRecord).
+std::vector<std::string> static_objective_names();
+bool is_static_objective(const common::Objective& objective);
+
+// What `search.objectives` may name: the per-epoch objectives, then the static ones.
+std::vector<std::string> search_objective_names();
+std::optional<common::Objective> find_search_objective(const std::string& name);
 
 // What Tables 2 and 4 and `render --run best` choose runs by: select.metric, else the search's objective
 // (val_loss where that is train_loss, which has no best-epoch value).

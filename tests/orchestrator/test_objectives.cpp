@@ -2,9 +2,11 @@
 // defaults, their canonical form, and the refusal of a loss compared across different loss weights.
 #include <catch2/catch.hpp>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "orchestrator/plan/dry_run.h"
 #include "orchestrator/plan/objective_check.h"
 #include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec_format/canonical_spec.h"
@@ -129,4 +131,77 @@ TEST_CASE("a loss compared across different loss weights is refused where the sp
       plan_runs(parse_spec(spec_text(kRunsDifferInSsim + "early_stopping: {method: asha, metric: val_ssim}\n"), "o")));
   const Spec varied = parse_spec(spec_text(kRunsDifferInSsim + "grid:\n  loss.l1: [1, 2]\n"), "o");
   CHECK(varying_loss_weights(varied, plan_runs(varied)) == std::vector<std::string>{"loss.l1", "loss.ssim"});
+}
+
+TEST_CASE("search.objectives: 2 or 3 figures with their modes, static ones too, in the canonical spec when given",
+          "[objective][spec]") {
+  const std::string space = "  space: {train.lr: {loguniform: [1.0e-4, 1.0e-2]}, loss.ssim: {uniform: [0.5, 2]}}\n";
+  const Spec two = parse_spec(spec_text("search:\n  method: tpe\n  trials: 4\n"
+                                        "  objectives: [{metric: val_psnr, mode: max}, {metric: params, mode: min}]\n" +
+                                        space),
+                              "o.yaml");
+  CHECK(two.search.objectives == std::vector<bokeh::common::Objective>{{"val_psnr", true}, {"params", false}});
+  CHECK(two.search.objectives_where.line == 11);
+  CHECK(search_objectives(two) == two.search.objectives);
+  CHECK(canonical_spec(two)["search"]["objectives"] ==
+        nlohmann::json::parse(R"([{"metric": "val_psnr", "mode": "max"}, {"metric": "params", "mode": "min"}])"));
+  CHECK_NOTHROW(plan_runs(two));  // val_psnr and params compare runs whatever their loss weights
+
+  const Spec three =
+      parse_spec(spec_text("search:\n  method: random\n  trials: 4\n"
+                           "  objectives: [{metric: val_l1}, {metric: flops}, {metric: val_ssim, mode: max}]\n" +
+                           space),
+                 "o.yaml");
+  CHECK(three.search.objectives ==
+        std::vector<bokeh::common::Objective>{{"val_l1", false}, {"flops", false}, {"val_ssim", true}});
+
+  // Without objectives: the one objective, and no key in the canonical spec.
+  const Spec one = parse_spec(spec_text("search:\n  method: tpe\n  trials: 4\n" + space + kAsha), "o.yaml");
+  CHECK(search_objectives(one) == std::vector<bokeh::common::Objective>{{"val_loss", false}});
+  CHECK_FALSE(canonical_spec(one)["search"].contains("objectives"));
+}
+
+TEST_CASE("bad search.objectives are refused at their key", "[objective][spec]") {
+  const auto with = [](const std::string& lines) {
+    return spec_text("search:\n  method: tpe\n  trials: 4\n" + lines +
+                     "  space: {train.lr: {loguniform: [1.0e-4, 1.0e-2]}, loss.ssim: {uniform: [0.5, 2]}}\n");
+  };
+  const SpecError one = refusal(with("  objectives: [{metric: val_psnr}]\n"));
+  CHECK(one.where().key == "search.objectives");
+  CHECK(one.message().find("must be a list of 2 or 3 objectives") != std::string::npos);
+  CHECK(refusal(with("  objectives: [{metric: val_psnr}, {metric: params}, {metric: flops}, {metric: val_l1}]\n"))
+            .where()
+            .key == "search.objectives");
+  const SpecError unknown = refusal(with("  objectives: [{metric: val_psnr}, {metric: size}]\n"));
+  CHECK(unknown.where().key == "search.objectives[1].metric");
+  CHECK(unknown.message().find("val_lpips, params, flops") != std::string::npos);
+  const SpecError mode = refusal(with("  objectives: [{metric: val_psnr}, {metric: params, mode: max}]\n"));
+  CHECK(mode.where().key == "search.objectives[1].mode");
+  CHECK(mode.message() == "params is better lower: its mode is min (or leave mode out)");
+  CHECK(refusal(with("  objectives: [{metric: val_psnr}, {metric: val_psnr}]\n")).message() ==
+        "names an objective a second time");
+  CHECK(refusal(with("  objectives: [{mode: max}, {metric: params}]\n")).where().key == "search.objectives[0].metric");
+  CHECK(refusal(with("  objectives: [val_psnr, params]\n")).where().key == "search.objectives[0]");
+  const SpecError both = refusal(with("  metric: val_psnr\n  objectives: [{metric: val_psnr}, {metric: params}]\n"));
+  CHECK(both.where().key == "search.objectives");
+  CHECK(both.message().find("leave search.metric out") != std::string::npos);
+  // Early stopping ranks by the objectives (MO-ASHA): a metric of its own is refused.
+  const SpecError es = refusal(with("  objectives: [{metric: val_psnr}, {metric: params}]\n") +
+                               "early_stopping: {method: asha, metric: val_psnr}\n");
+  CHECK(es.where().key == "early_stopping.metric");
+  CHECK(es.message() == "early stopping ranks runs by search.objectives (line 11): leave early_stopping.metric out");
+  const Spec mo_asha = parse_spec(with("  objectives: [{metric: val_psnr}, {metric: params}]\n") + kAsha, "o.yaml");
+  CHECK(mo_asha.early_stopping.objectives == mo_asha.search.objectives);
+  CHECK_NOTHROW(plan_runs(mo_asha));  // its default val_loss ranks nothing: no loss-weight refusal
+  std::ostringstream dry;
+  print_dry_run(dry, mo_asha, plan_runs(mo_asha), 0);
+  CHECK(dry.str().find("objectives: val_psnr (higher is better), params (lower is better), their Pareto front "
+                       "searched") != std::string::npos);
+  CHECK(dry.str().find("early stopping: asha on the fronts of val_psnr, params, reduction factor 3") !=
+        std::string::npos);
+  // A loss among them while the search samples a loss weight: refused at the objectives.
+  const SpecError loss = refusal(with("  objectives: [{metric: val_loss}, {metric: params}]\n"));
+  CHECK(loss.where().key == "search.objectives");
+  CHECK(loss.message().find("the search compares trials by val_loss, but the runs differ in loss.ssim") !=
+        std::string::npos);
 }

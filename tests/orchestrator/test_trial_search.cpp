@@ -107,9 +107,15 @@ std::vector<std::string> stored(const Store& store) {
 }  // namespace
 
 TEST_CASE("kill and resume give the same trials, decisions and numbers as an uninterrupted sweep", "[search][resume]") {
-  for (const std::string method : {"random", "sobol", "tpe"}) {
-    INFO(method);
-    const Spec spec = parse_spec(search_spec(method, 16, method == "tpe" ? "  n_startup_trials: 4\n" : ""), "t.yaml");
+  // "tpe-mo": MO-TPE over val_psnr and params, with MO-ASHA.
+  for (const std::string variant : {"random", "sobol", "tpe", "tpe-mo"}) {
+    INFO(variant);
+    const std::string method = variant == "tpe-mo" ? "tpe" : variant;
+    const std::string objectives =
+        variant == "tpe-mo" ? "  objectives: [{metric: val_psnr, mode: max}, {metric: params, mode: min}]\n" : "";
+    std::string text = search_spec(method, 16, method == "tpe" ? "  n_startup_trials: 4\n" + objectives : "");
+    if (!objectives.empty()) text.replace(text.rfind("metric: val_psnr, "), 18, "");  // MO-ASHA: by the objectives
+    const Spec spec = parse_spec(text, "t.yaml");
     TempDir whole_dir, killed_dir;
     std::vector<std::string> whole, killed;
     std::vector<std::string> whole_store;
