@@ -25,6 +25,7 @@ TrainResult distinct_result() {
   r.history.back().val_psnr = 27.5;
   r.history.back().val_ssim = 0.871;
   r.history.back().val_lpips = 0.191;
+  r.inference = InferenceFigures{0.734, 412.0, "cpu, 2 threads", 3};
   return r;
 }
 
@@ -98,7 +99,8 @@ TEST_CASE("every figure of the results JSON round-trips through the writer and t
     REQUIRE((read.*f.result).has_value());
     CHECK(*(read.*f.result) == stored.at(f.json_key).get<double>());
   }
-  CHECK(per_run == 14);  // 10, and the validation set's L1, PSNR, SSIM and LPIPS of every epoch
+  // 10, the validation set's L1, PSNR, SSIM and LPIPS of every epoch, and the inference's seconds and peak MB
+  CHECK(per_run == 16);
   // Each figure read from its own key: the values of distinct_result() are all different.
   std::set<double> values;
   for (const ResultFigure& f : result_figure_table()) {
