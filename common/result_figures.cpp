@@ -64,9 +64,9 @@ ResultFigure validation_metric(std::string name, std::optional<double> ResultFig
 }
 
 // A figure of the best weights' inference (Table 4), lower is better.
-ResultFigure inference_figure(std::string name, std::optional<double> ResultFigures::*result, std::string json_key,
-                              std::string header, std::string unit, int decimals) {
-  ResultFigure f = stored(std::move(name), result, std::move(json_key), std::move(header), FigureScope::PerRun, {4});
+ResultFigure inference_figure(const std::string& name, std::optional<double> ResultFigures::*result, std::string header,
+                              std::string unit, int decimals) {
+  ResultFigure f = stored(name, result, name, std::move(header), FigureScope::PerRun, {4});
   f.unit = std::move(unit);
   return with_format(f, decimals, decimals + 1, decimals);
 }
@@ -108,8 +108,8 @@ std::vector<ResultFigure> make_figures() {
       test_metric("test_ssim", &R::test_ssim, "SSIM", Better::Higher, "ssim"),
       test_metric("test_lpips", &R::test_lpips, "LPIPS", Better::Lower, "lpips"),
       // The best weights rendering one full-resolution photo (common::InferenceFigures), together.
-      inference_figure("inference_s", &R::inference_seconds, "inference_seconds", "Inference (s/image)", "s", 3),
-      inference_figure("inference_peak_mb", &R::inference_peak_mb, "inference_peak_mb", "Inference peak (MB)", "MB", 0),
+      inference_figure("inference_seconds", &R::inference_seconds, "Inference (s/image)", "s", 3),
+      inference_figure("inference_peak_mb", &R::inference_peak_mb, "Inference peak (MB)", "MB", 0),
   };
 }
 

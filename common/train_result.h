@@ -34,9 +34,9 @@ struct ImageMetrics {
 
 // How fast the best weights render one photo at the study's full EBB! resolution (kInferenceHeight x
 // kInferenceWidth, batch 1) on the run's device with the worker's threads: the median seconds of `repeats`
-// timed forward passes after a warm-up one, and the memory they took above what was held before (CPU: the
-// growth of the process's resident set, from the kernel's peak counter reset just before; CUDA: the
-// caching allocator's peak of tensor bytes). Measured when the spec's metrics.inference_repeats > 0.
+// timed forward passes after a warm-up one, and the peak bytes held at once in the tensors they allocate
+// (the weights not included; training/inference_time.h says how each device counts them). Measured when
+// the spec's metrics.inference_repeats > 0.
 inline constexpr int64_t kInferenceHeight = 1024, kInferenceWidth = 1536;
 struct InferenceFigures {
   double seconds = 0;

@@ -14,10 +14,9 @@ namespace bokeh::training {
 // Runs `model` (set to eval mode; on `device`, its weights laid out in `format`) in fp32 on one
 // kInferenceHeight x kInferenceWidth photo, batch 1, in `format`, with the threads torch has: one warm-up
 // pass, then `repeats` (>= 1) timed ones, each waited for on a GPU. Returns their median seconds; the peak
-// memory above what was held before (CPU: the resident set's growth, VmHWM after resetting it through
-// /proc/self/clear_refs less VmRSS before, so memory the allocator already held and reuses does not
-// count; none where the kernel cannot reset it; CUDA: the caching allocator's peak of tensor bytes above
-// those allocated before); the device ("cpu, 2 threads", "cuda:0") and `repeats`.
+// bytes held at once in the tensors the passes allocate (CPU: counted by training/cpu_tensor_peak.h; CUDA:
+// the caching allocator's peak above what was allocated before; the weights, allocated before, do not
+// count; none on a GPU this build cannot ask); the device ("cpu, 2 threads", "cuda:0") and `repeats`.
 common::InferenceFigures time_inference(BokehNet model, const torch::Device& device, torch::MemoryFormat format,
                                         int64_t repeats);
 

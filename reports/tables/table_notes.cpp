@@ -86,7 +86,7 @@ std::string conditions_note(const std::optional<common::DataConfig>& data,
       timed.empty() ? ""
                     : fmt::format(
                           "; inference: the best weights on one {}x{} photo (batch 1, fp32), median of timed "
-                          "passes after a warm-up, peak memory above what was held before, on {}",
+                          "passes after a warm-up, peak memory of the tensors they allocate, on {}",
                           common::kInferenceHeight, common::kInferenceWidth,
                           per_run(timed, [](const RunSummary& r) { return r.inference_device; }));
   return fmt::format(
