@@ -52,6 +52,12 @@ int run(const ExportOptions& o) {
   return bokeh::common::kExitOk;
 }
 
+// The one line an error ends export with, and its status.
+int refused(const std::exception& e, int status) {
+  std::cerr << "export: " << e.what() << "\n";
+  return status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,24 +78,18 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", BOKEH_VERSION);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
     std::cerr << "export: " << e.what() << " (see export --help)\n";
     return bokeh::common::kExitBadInput;
   }
   try {
     return run(o);
   } catch (const bokeh::reports::ReportError& e) {  // an unknown sweep or run, no best weights, an unknown arch
-    std::cerr << "export: " << e.what() << "\n";
-    return bokeh::common::kExitBadInput;
+    return refused(e, bokeh::common::kExitBadInput);
   } catch (const bokeh::common::FileWriteError& e) {  // an output that is a folder, unwritable, or protected
-    std::cerr << "export: " << e.what() << "\n";
-    return bokeh::common::kExitBadInput;
+    return refused(e, bokeh::common::kExitBadInput);
   } catch (const std::exception& e) {
-    std::cerr << "export: " << e.what() << "\n";
-    return bokeh::common::kExitFailed;
+    return refused(e, bokeh::common::kExitFailed);
   }
 }
