@@ -29,7 +29,8 @@ nlohmann::json body_of(const AssignMessage& m) {
           {"threads", m.threads},
           {"until_epoch", m.until_epoch},
           {"runs_per_gpu", m.runs_per_gpu},
-          {"stall_seconds", m.stall_seconds}};
+          {"stall_seconds", m.stall_seconds},
+          {"inference_repeats", m.inference_repeats}};
 }
 nlohmann::json body_of(const EpochMessage& m) {
   return {{"run_key", m.run_key}, {"figures", epoch_to_json(m.figures)}};
@@ -72,6 +73,9 @@ Message message_of(MessageTag tag, const nlohmann::json& j, const char* what) {
       m.stall_seconds = required_field<double>(j, "stall_seconds", what);
       if (!(m.stall_seconds > 0))
         throw std::runtime_error(std::string(what) + ": field 'stall_seconds' is not above 0");
+      m.inference_repeats = required_field<int64_t>(j, "inference_repeats", what);
+      if (m.inference_repeats < 0)
+        throw std::runtime_error(std::string(what) + ": field 'inference_repeats' is negative");
       return m;
     }
     case MessageTag::Epoch:

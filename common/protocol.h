@@ -9,7 +9,8 @@
 //                         data_file, sweep_instance,              checkpoint_dir holds a last.pt to continue
 //                         checkpoint_dir,                         (one another sweep instance wrote is set aside);
 //                         lpips_weights, resume, device,          `until_epoch` > 0: train only up to that
-//                         threads, until_epoch, runs_per_gpu}     epoch (an early-stopping rung), then DONE
+//                         threads, until_epoch, runs_per_gpu,     epoch (an early-stopping rung), then DONE
+//                         inference_repeats}
 //   3. w -> 0   EPOCH    {run_key, figures}                       after each epoch's checkpoint is written
 //   4. w -> 0   DONE     {run_key, results}                       the run finished; w is idle again
 //      or       FAILED   {run_key, error, interrupted}            it threw (interrupted: stopped by a signal or
@@ -36,9 +37,10 @@
 namespace bokeh::common {
 
 // The protocol's name and version, in every message. The version changes with any message's fields
-// (2: EPOCH's figures and DONE's history carry the validation metrics, val_l1 ... val_lpips).
+// (2: EPOCH's figures and DONE's history carry the validation metrics, val_l1 ... val_lpips; 3: ASSIGN's
+// inference_repeats, DONE's results the inference figures).
 inline constexpr const char* kProtocolName = "bokeh-sweep";
-inline constexpr int64_t kProtocolVersion = 2;
+inline constexpr int64_t kProtocolVersion = 3;
 
 // MPI tags (and the training child's pipe frames), one per message type. Fixed numbers: a tag names
 // its message on the wire, whatever order the variant below lists them in.
@@ -69,12 +71,13 @@ struct AssignMessage {
   std::string checkpoint_dir;
   std::string lpips_weights;  // "" when the sweep has none
   bool resume = false;
-  std::string device = "auto";  // resources.device: auto | cpu | cuda (the worker picks its GPU)
-  int64_t threads = 0;          // resources.threads: 0 = cores / workers on the node
-  int64_t until_epoch = 0;      // > 0: stop after this epoch (an ASHA rung) and report DONE; 0: train.epochs
-  int64_t runs_per_gpu = 1;     // resources.runs_per_gpu: worker ranks sharing each GPU
-  std::string sweep_instance;   // the store's id of this sweep instance: it owns the checkpoints it writes
-  double stall_seconds = 1800;  // resources.stall_minutes x 60: no batch for this long -> the child is killed
+  std::string device = "auto";    // resources.device: auto | cpu | cuda (the worker picks its GPU)
+  int64_t threads = 0;            // resources.threads: 0 = cores / workers on the node
+  int64_t until_epoch = 0;        // > 0: stop after this epoch (an ASHA rung) and report DONE; 0: train.epochs
+  int64_t runs_per_gpu = 1;       // resources.runs_per_gpu: worker ranks sharing each GPU
+  std::string sweep_instance;     // the store's id of this sweep instance: it owns the checkpoints it writes
+  double stall_seconds = 1800;    // resources.stall_minutes x 60: no batch for this long -> the child is killed
+  int64_t inference_repeats = 0;  // metrics.inference_repeats: timed renderings of a full-size photo; 0 = none
 };
 struct EpochMessage {
   static constexpr MessageTag kTag = MessageTag::Epoch;

@@ -85,6 +85,14 @@ ResultFigure at_best_epoch(const ResultFigure& metric, std::optional<double> Res
   return with_axis(f, AxisRole::Quality, metric.name, "best epoch's");
 }
 
+// A figure of the best weights' inference (Table 4), lower is better.
+ResultFigure inference_figure(const std::string& name, std::optional<double> ResultFigures::*result, std::string header,
+                              std::string unit, int decimals) {
+  ResultFigure f = stored(name, result, name, std::move(header), FigureScope::PerRun, {4});
+  f.unit = std::move(unit);
+  return with_format(f, decimals, decimals + 1, decimals);
+}
+
 std::vector<ResultFigure> make_figures() {
   using R = ResultFigures;
   ResultFigure runtime =
@@ -128,6 +136,9 @@ std::vector<ResultFigure> make_figures() {
       psnr,
       test_metric("test_ssim", &R::test_ssim, "SSIM", Better::Higher, "ssim"),
       test_metric("test_lpips", &R::test_lpips, "LPIPS", Better::Lower, "lpips"),
+      // The best weights rendering one full-resolution photo (common::InferenceFigures), together.
+      inference_figure("inference_seconds", &R::inference_seconds, "Inference (s/image)", "s", 3),
+      inference_figure("inference_peak_mb", &R::inference_peak_mb, "Inference peak (MB)", "MB", 0),
   };
 }
 

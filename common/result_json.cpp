@@ -84,6 +84,12 @@ nlohmann::json result_to_json(const TrainResult& r) {
                       {"history", history}};
   for (const auto& [key, figure] : kValidationFigures)
     j[key] = r.history.empty() ? nlohmann::json() : number_or_null(r.history.back().*figure);
+  if (r.inference) {  // absent where not measured, as in results written before the fields
+    j["inference_seconds"] = r.inference->seconds;
+    j["inference_peak_mb"] = number_or_null(r.inference->peak_mb);
+    j["inference_device"] = r.inference->device;
+    j["inference_repeats"] = r.inference->repeats;
+  }
   return j;
 }
 
@@ -108,6 +114,11 @@ TrainResult result_from_json(const nlohmann::json& j) {
   // Results stored before the field existed name no libtorch (empty).
   if (const auto it = j.find("libtorch"); it != j.end() && it->is_string()) r.libtorch = it->get<std::string>();
   for (const auto& e : required_field<nlohmann::json>(j, "history", what)) r.history.push_back(epoch_from_json(e));
+  if (const auto seconds = optional_number(j, "inference_seconds")) {
+    r.inference = InferenceFigures{*seconds, optional_number(j, "inference_peak_mb"),
+                                   required_field<std::string>(j, "inference_device", what),
+                                   required_field<int64_t>(j, "inference_repeats", what)};
+  }
   return r;
 }
 
@@ -128,6 +139,8 @@ ResultFigures result_figures_from_json(const nlohmann::json& j) {
     const auto libtorch = j.find("libtorch");
     f.libtorch = libtorch != j.end() && libtorch->is_string() ? libtorch->get<std::string>() : std::string();
   }
+  const auto device = j.is_object() ? j.find("inference_device") : j.end();
+  if (f.inference_seconds && device != j.end() && device->is_string()) f.inference_device = device->get<std::string>();
   return f;
 }
 

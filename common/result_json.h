@@ -36,6 +36,8 @@ struct ResultFigures {
   std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
   std::optional<std::string> precision;  // fp32 | bf16 | fp16 as trained; fp32 for results older than the setting
   std::optional<std::string> libtorch;   // the libtorch version that trained it; "" for results older than the field
+  std::optional<double> inference_seconds, inference_peak_mb;  // none where not measured (or older results)
+  std::optional<std::string> inference_device;                 // where they were measured
 };
 ResultFigures result_figures_from_json(const nlohmann::json& json);
 

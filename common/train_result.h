@@ -41,6 +41,19 @@ struct ImageMetrics {
   std::optional<double> lpips;  // empty without an LPIPS net
 };
 
+// How fast the best weights render one photo at the study's full EBB! resolution (kInferenceHeight x
+// kInferenceWidth, batch 1) on the run's device with the worker's threads: the median seconds of `repeats`
+// timed forward passes after a warm-up one, and the peak bytes held at once in the tensors they allocate
+// (the weights not included; training/inference_time.h says how each device counts them). Measured when
+// the spec's metrics.inference_repeats > 0.
+inline constexpr int64_t kInferenceHeight = 1024, kInferenceWidth = 1536;
+struct InferenceFigures {
+  double seconds = 0;
+  std::optional<double> peak_mb;  // empty where the platform cannot say
+  std::string device;             // "cpu, 2 threads", "cuda:0"
+  int64_t repeats = 0;
+};
+
 struct TrainResult {
   int64_t epochs;      // epochs trained (config.epochs)
   int64_t best_epoch;  // 1-based, by validation loss
@@ -50,9 +63,10 @@ struct TrainResult {
   double runtime_seconds;            // sum of all epochs' seconds, including those before a resume
   double images_per_second;          // training pairs processed / seconds spent in training phases
   int64_t parameters;
-  std::vector<EpochFigures> history;  // every epoch's figures, 1..epochs (restored ones included)
-  std::string precision = "fp32";     // the forward pass's, as train.precision resolved on the device
-  std::string libtorch;               // the libtorch version that trained it (TORCH_VERSION)
+  std::vector<EpochFigures> history;          // every epoch's figures, 1..epochs (restored ones included)
+  std::string precision = "fp32";             // the forward pass's, as train.precision resolved on the device
+  std::string libtorch;                       // the libtorch version that trained it (TORCH_VERSION)
+  std::optional<InferenceFigures> inference;  // of the best weights, when measured (leader only)
 };
 
 }  // namespace bokeh::common

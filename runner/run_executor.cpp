@@ -72,6 +72,7 @@ common::TrainResult RunExecutor::execute(const common::AssignMessage& assign, co
   options.checkpoint_dir = assign.checkpoint_dir;
   options.sweep_instance = assign.sweep_instance;
   options.lpips = lpips(assign.lpips_weights);
+  options.inference_repeats = assign.inference_repeats;
   if (reports.on_epoch)
     options.on_epoch = [&](const common::EpochFigures& f) {
       reports.on_epoch(common::EpochMessage{assign.run_key, f});

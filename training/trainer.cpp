@@ -20,6 +20,7 @@
 #include "training/checkpoint_resume.h"
 #include "training/data/batches.h"
 #include "training/device_memory.h"
+#include "training/inference_time.h"
 #include "training/loss_scaler.h"
 #include "training/metric_sums.h"
 #include "training/models.h"
@@ -295,6 +296,22 @@ auto guard_memory(const common::TrainConfig& config, const PreparedData& data, c
   }
 }
 
+// The best weights' inference figures; none, with a notice, when the full-resolution photo does not fit
+// on the device (the run keeps its results).
+std::optional<common::InferenceFigures> measure_inference(const Run& run, const PreparedData& data) {
+  const std::string phase =
+      fmt::format("timing inference on a {}x{} photo", common::kInferenceHeight, common::kInferenceWidth);
+  try {
+    return guard_memory(run.config, data, run.options.device, phase, [&] {
+      return time_inference(run.model, run.options.device, run.options.memory_format, run.options.inference_repeats);
+    });
+  } catch (const OutOfMemory& e) {
+    release_cached_memory(run.options.device);
+    if (run.options.on_notice) run.options.on_notice("inference", fmt::format("inference not timed: {}", e.what()));
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 void lay_out(const BokehNet& model, torch::MemoryFormat format) {
@@ -413,6 +430,7 @@ common::TrainResult train_run(const common::TrainConfig& config, const PreparedD
     else
       restore(model, best_in_memory);
     result.test = guard_memory(config, data, device, "while testing", [&] { return test_metrics(run, lpips); });
+    if (options.inference_repeats > 0) result.inference = measure_inference(run, data);
   }
   result.runtime_seconds = state.runtime_seconds;
   result.images_per_second = n_train * static_cast<double>(config.epochs) / state.train_phase_seconds;

@@ -50,6 +50,9 @@ struct TrainOptions {
   // validation. Every member reads checkpoint_dir/last.pt to resume (a shared filesystem across
   // nodes); only the leader writes checkpoints and computes test metrics.
   std::shared_ptr<TrainingGroup> group;
+  // > 0: after the test metrics, the best weights render one full-resolution photo this many timed
+  // times (training/inference_time.h; TrainResult::inference); 0: not measured (metrics.inference_repeats).
+  int64_t inference_repeats = 0;
 };
 
 // Thrown when an allocation fails: one line naming the device, the batch size and the device's free

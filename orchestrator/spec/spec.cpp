@@ -102,8 +102,15 @@ class SpecParser {
         read_select(e);
       } else {
         for (const YamlEntry& m : r_.entries(e.value, e.key, e.path)) {
-          r_.require_known(m, {"lpips_weights"});
+          r_.require_known(m, {"lpips_weights", "inference_repeats"});
           spec_.locations[m.path] = r_.at(m.key, m.path);
+          if (m.name == "inference_repeats") {
+            spec_.inference_repeats = r_.integer(m.value, m.key, m.path, 0);
+            if (spec_.inference_repeats > kMaxInferenceRepeats)
+              r_.fail(m.key, m.path,
+                      fmt::format("must be at most {} (got {})", kMaxInferenceRepeats, spec_.inference_repeats));
+            continue;
+          }
           const bool none = m.value.IsNull() || (m.value.IsScalar() && m.value.Scalar().empty());
           spec_.lpips_weights = none ? "" : r_.string(m.value, m.key, m.path);
         }

@@ -21,6 +21,8 @@ namespace bokeh::orchestrator {
 // seconds), so only a hang reaches it; at most a week.
 inline constexpr double kDefaultStallMinutes = 30;
 inline constexpr double kMaxStallMinutes = 7 * 24 * 60;
+// metrics.inference_repeats: timed renderings of a full-size photo per run (each a second or more on a CPU).
+inline constexpr int64_t kMaxInferenceRepeats = 100;
 
 // Where a value was written: a spec file and line, or a --set argument (line 0).
 struct SourceLocation {
@@ -124,8 +126,10 @@ struct Spec {
   int64_t repeats = 1;  // `repeats`: training seeds per configuration (grid points, runs without their own)
   common::DataConfig data;
   std::string lpips_weights;  // metrics.lpips_weights ("" = none)
-  std::map<std::string, SourceLocation>
-      locations;  // where each data.* and metrics.* key (and repeats, tables) was written
+  // metrics.inference_repeats: timed renderings of a full-size photo after each run's test (0 = none). Not
+  // part of the spec's identity (the canonical spec leaves it out): changing it needs no --fresh.
+  int64_t inference_repeats = 0;
+  std::map<std::string, SourceLocation> locations;  // where each data.* and metrics.* key (and repeats, tables) was written
   Resources resources;
   SourceLocation base_where;  // where `base` is (or the file's first line)
   Settings base;

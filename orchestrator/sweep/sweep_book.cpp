@@ -177,6 +177,7 @@ std::optional<common::AssignMessage> SweepBook::assign_next() {
   const auto checkpoint_dir = run_checkpoint_dir(results_root_, spec_.name, run->key);
   assign.checkpoint_dir = checkpoint_dir.string();
   assign.lpips_weights = spec_.lpips_weights;
+  assign.inference_repeats = spec_.inference_repeats;
   assign.resume = common::has_checkpoint(checkpoint_dir);
   assign.device = spec_.resources.device;
   assign.threads = spec_.resources.threads;

@@ -76,6 +76,7 @@ RunSummary summarize_run(const orchestrator::RunRecord& record) {
   s.epochs_trained = figures.epochs;
   if (figures.precision) s.precision = *figures.precision;
   s.libtorch = figures.libtorch.value_or("");
+  s.inference_device = figures.inference_device.value_or("");
   // The figures shown as stored (their name is their results key); runtime in minutes, the record's
   // where the results lack it.
   for (const common::ResultFigure& f : common::result_figure_table()) {

@@ -44,6 +44,7 @@ struct RunSummary {
   // the train.precision setting (auto: bf16 on GPUs that support it, else fp32).
   std::string precision;
   std::string libtorch;  // the version that trained it, once there are results ("" for results older than the field)
+  std::string inference_device;  // where its inference figures were measured ("" where not measured)
 
   // Early stopping: the rung a stopped run stopped at, and the epochs it trained.
   std::optional<int64_t> stopped_rung;

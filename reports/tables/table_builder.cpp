@@ -372,6 +372,8 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
   Values psnr = figure_values(shown, "test_psnr");
   Values ssim = figure_values(shown, "test_ssim");
   Values lpips = figure_values(shown, "test_lpips");
+  // The best weights' inference, measured here only: a published row's was measured elsewhere (–).
+  const Values inference = figure_values(shown, "inference_seconds"), peak = figure_values(shown, "inference_peak_mb");
   for (const common::Reference& r : refs) {
     params.push_back(r.params_m);
     runtime.push_back(r.runtime_min);
@@ -388,11 +390,14 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
                compared_column("runtime_min", runtime),
                compared_column("test_psnr", psnr),
                compared_column("test_ssim", ssim),
-               compared_column("test_lpips", lpips)};
+               compared_column("test_lpips", lpips),
+               compared_column("inference_seconds", inference),
+               compared_column("inference_peak_mb", peak)};
   for (const RunSummary* r : shown) {
     t.rows.push_back({text(r->name), number(static_cast<double>(r->epochs)), number(params_m(*r)),
                       figure_cell(*r, "runtime_min"), figure_cell(*r, "test_psnr"), figure_cell(*r, "test_ssim"),
-                      figure_cell(*r, "test_lpips")});
+                      figure_cell(*r, "test_lpips"), figure_cell(*r, "inference_seconds"),
+                      figure_cell(*r, "inference_peak_mb")});
     t.row_runs.push_back(r->id);
   }
   if (named) {
@@ -408,7 +413,7 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
   for (const common::Reference& r : refs) {
     const std::string name = r.name + " (published)";
     t.rows.push_back({text(name), r.epochs ? number(static_cast<double>(*r.epochs)) : Cell{}, number(r.params_m),
-                      number(r.runtime_min), number(r.psnr), number(r.ssim), number(r.lpips)});
+                      number(r.runtime_min), number(r.psnr), number(r.ssim), number(r.lpips), Cell{}, Cell{}});
     t.row_runs.push_back(0);
     t.notes.push_back(fmt::format("{}: published in {}; not measured here, under its own conditions.", name, r.source));
   }

@@ -8,6 +8,8 @@
 #include <functional>
 #include <iterator>
 
+#include "common/train_result.h"
+
 namespace bokeh::reports {
 namespace {
 
@@ -76,11 +78,22 @@ std::string conditions_note(const std::optional<common::DataConfig>& data,
   const std::string libtorch = trained.empty() ? "–" : per_run(trained, [](const RunSummary& r) {
     return r.libtorch.empty() ? std::string("not recorded (results older than the field)") : r.libtorch;
   });
+  // Where the inference figures were measured, only when a shown run has them.
+  std::vector<const RunSummary*> timed;
+  std::copy_if(shown.begin(), shown.end(), std::back_inserter(timed),
+               [](const RunSummary* r) { return !r->inference_device.empty(); });
+  const std::string inference =
+      timed.empty() ? ""
+                    : fmt::format(
+                          "; inference: the best weights on one {}x{} photo (batch 1, fp32), median of timed "
+                          "passes after a warm-up, peak memory of the tensors they allocate, on {}",
+                          common::kInferenceHeight, common::kInferenceWidth,
+                          per_run(timed, [](const RunSummary& r) { return r.inference_device; }));
   return fmt::format(
-      "Conditions: {}; optimizer {}; learning rate {}; precision {}; libtorch {}; SSIM with a Gaussian "
+      "Conditions: {}; optimizer {}; learning rate {}; precision {}; libtorch {}{}; SSIM with a Gaussian "
       "window (σ 1.5, 11 taps), data range 1; PSNR per image, then averaged; LPIPS alex v0.1, – without "
       "its weights.",
-      data_text(data), optimizer, schedule, precision, libtorch);
+      data_text(data), optimizer, schedule, precision, libtorch, inference);
 }
 
 void mark_readings(Table& table, const std::vector<const RunSummary*>& shown,

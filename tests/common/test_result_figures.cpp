@@ -30,6 +30,7 @@ TrainResult distinct_result() {
   best.val_psnr = 26.5;
   best.val_ssim = 0.851;
   best.val_lpips = 0.201;
+  r.inference = InferenceFigures{0.734, 412.0, "cpu, 2 threads", 3};
   return r;
 }
 
@@ -112,7 +113,9 @@ TEST_CASE("every figure of the results JSON round-trips through the writer and t
     REQUIRE((read.*f.result).has_value());
     CHECK(*(read.*f.result) == stored.at(f.json_key).get<double>());
   }
-  CHECK(per_run == 18);  // 10, and the validation set's L1, PSNR, SSIM and LPIPS of the last and the best epoch
+  // 10, the validation set's L1, PSNR, SSIM and LPIPS of the last and the best epoch, and the inference's seconds
+  // and peak MB
+  CHECK(per_run == 20);
   // Each figure read from its own key: the values of distinct_result() are all different.
   std::set<double> values;
   for (const ResultFigure& f : result_figure_table()) {

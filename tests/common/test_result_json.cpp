@@ -128,3 +128,39 @@ TEST_CASE("an epoch's validation metrics travel through its JSON and a run's res
   for (const char* key : {"val_l1", "val_psnr", "val_ssim", "val_lpips"}) before.erase(key);
   CHECK_FALSE(result_figures_from_json(before).val_psnr);
 }
+
+TEST_CASE("a run's inference figures travel through its results, and results without them (older ones) have none",
+          "[results]") {
+  TrainResult result{1, 1, 0.4, 0.5, 0.4, 0.1, {0.07, 26.0, 0.86, 0.2}, 60, 8.5, 99, {}, "fp32", "2.15.0"};
+  result.history = {EpochFigures{1, 0.5, 0.4, 0.1, 2e-4, 60, 8.5}};
+  const nlohmann::json unmeasured = result_to_json(result);
+  for (const char* key : {"inference_seconds", "inference_peak_mb", "inference_device", "inference_repeats"})
+    CHECK_FALSE(unmeasured.contains(key));  // the results JSON of before the fields
+  CHECK_FALSE(result_from_json(unmeasured).inference);
+  CHECK_FALSE(result_figures_from_json(unmeasured).inference_seconds);
+  CHECK_FALSE(result_figures_from_json(unmeasured).inference_device);
+
+  result.inference = InferenceFigures{0.25, 96.5, "cpu, 2 threads", 3};
+  const nlohmann::json stored = nlohmann::json::parse(result_to_json(result).dump());
+  CHECK(stored.at("inference_seconds") == 0.25);
+  CHECK(stored.at("inference_peak_mb") == 96.5);
+  CHECK(stored.at("inference_device") == "cpu, 2 threads");
+  CHECK(stored.at("inference_repeats") == 3);
+  const TrainResult back = result_from_json(stored);
+  REQUIRE(back.inference);
+  CHECK(back.inference->seconds == 0.25);
+  CHECK(back.inference->peak_mb == 96.5);
+  CHECK(back.inference->device == "cpu, 2 threads");
+  CHECK(back.inference->repeats == 3);
+  const ResultFigures f = result_figures_from_json(stored);
+  CHECK(f.inference_seconds == 0.25);
+  CHECK(f.inference_peak_mb == 96.5);
+  CHECK(f.inference_device == "cpu, 2 threads");
+
+  // A platform that cannot say its peak: null, read back as none.
+  result.inference->peak_mb.reset();
+  const nlohmann::json no_peak = result_to_json(result);
+  CHECK(no_peak.at("inference_peak_mb").is_null());
+  CHECK_FALSE(result_from_json(no_peak).inference->peak_mb);
+  CHECK_FALSE(result_figures_from_json(no_peak).inference_peak_mb);
+}

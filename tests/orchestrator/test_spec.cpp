@@ -624,3 +624,23 @@ TEST_CASE("the canonical spec ignores layout and comments and key spelling", "[s
   CHECK(canonical_spec(a) != canonical_spec(c));
   CHECK(sweep_info(a).spec_hash != sweep_info(c).spec_hash);
 }
+
+TEST_CASE("metrics.inference_repeats is read, bounded, and left out of the spec's identity", "[spec]") {
+  const Spec plain = parse_spec(kHead, "p.yaml");
+  CHECK(plain.inference_repeats == 0);  // not measured unless asked for
+  const Spec timed = parse_spec(kHead + "metrics: {inference_repeats: 3}\n", "t.yaml");
+  CHECK(timed.inference_repeats == 3);
+  CHECK(parse_spec(kHead, "s.yaml", {"metrics.inference_repeats=5"}).inference_repeats == 5);
+  // Timing inference changes nothing a run trains: the canonical spec (the sweep's identity) is the same.
+  CHECK(canonical_spec(timed) == canonical_spec(plain));
+  for (const auto& [value, says] :
+       std::vector<std::pair<std::string, std::string>>{{"-1", ">= 0"}, {"101", "at most 100"}, {"two", "integer"}}) {
+    INFO(value);
+    try {
+      parse_spec(kHead + "metrics: {inference_repeats: " + value + "}\n", "bad.yaml");
+      FAIL("accepted inference_repeats " << value);
+    } catch (const SpecError& e) {
+      CHECK_THAT(e.what(), Catch::Contains("bad.yaml:11: metrics.inference_repeats") && Catch::Contains(says));
+    }
+  }
+}

@@ -283,11 +283,13 @@ TEST_CASE("Table 4 sets the best run against the spec's published rows", "[table
   const test::SweepFixture f;
   const Grid g = parse_markdown(reports::format_markdown(table(f, 4)));
   CHECK(g.headers == std::vector<std::string>{"Model", "Epochs", "Params (M)", "Train runtime (min)", "PSNR ↑",
-                                              "SSIM ↑", "LPIPS ↓"});
+                                              "SSIM ↑", "LPIPS ↓", "Inference (s/image)", "Inference peak (MB)"});
   REQUIRE(g.rows.size() == 2);
+  // Results without inference figures (all of the fixture's: never measured) show –.
   CHECK(g.rows[0] == std::vector<std::string>{"VBase_1", "3", fmt::format("{:.2f}", params_m_depth2(8, true)), "35",
-                                              "23.09", "0.8123", kDash});
-  CHECK(g.rows[1] == std::vector<std::string>{"PyNET (published)", kDash, "47.50", kDash, "23.28", "0.8780", "0.2438"});
+                                              "23.09", "0.8123", kDash, kDash, kDash});
+  CHECK(g.rows[1] == std::vector<std::string>{"PyNET (published)", kDash, "47.50", kDash, "23.28", "0.8780", "0.2438",
+                                              kDash, kDash});
   const bool sourced = std::any_of(g.notes.begin(), g.notes.end(), [](const std::string& n) {
     return n == "PyNET (published): published in Ignatov et al. 2020; not measured here, under its own conditions.";
   });
@@ -355,4 +357,32 @@ TEST_CASE("Without --sweep a table comes from the latest sweep that lists it", "
                     Catch::Contains("no sweep named \"nope\"") && Catch::Contains("other") && Catch::Contains("tiny"));
   CHECK_THROWS_WITH(reports::summarize_sweep(store, "other"), Catch::Contains("no runs"));
   CHECK_THROWS_WITH(reports::open_store((f.dir.path() / "missing.db").string()), Catch::Contains("missing.db"));
+}
+
+TEST_CASE("Table 4 shows a run's inference figures, and its conditions footnote the device they were measured on",
+          "[tables]") {
+  const test::SweepFixture f;
+  // VBase_1's results as a worker that timed inference stores them.
+  orchestrator::RunRecord record = f.runs.at("VBase_1");
+  nlohmann::json results = nlohmann::json::parse(record.results_json);
+  results["inference_seconds"] = 0.7342;
+  results["inference_peak_mb"] = 412.4;
+  results["inference_device"] = "cpu, 2 threads";
+  results["inference_repeats"] = 3;
+  record.results_json = results.dump();
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
+  std::vector<reports::RunSummary> runs = reports::summarize_sweep(store, "tiny");
+  for (reports::RunSummary& r : runs)
+    if (r.name == "VBase_1") r = reports::summarize_run(record);
+  const Grid g = parse_markdown(reports::format_markdown(reports::build_table(4, *store.sweep("tiny"), runs)));
+  CHECK(g.at("VBase_1", "Inference (s/image)") == "0.734");
+  CHECK(g.at("VBase_1", "Inference peak (MB)") == "412");
+  CHECK(
+      g.notes.back() ==
+      "Conditions: data synthetic (the built-in renderer: 12 pairs of 16x16), 4 train / 2 validation / 2 test pairs, "
+      "each resized once to 16x16 (height x width, centre-cropped to that aspect first); optimizer Adam; learning "
+      "rate constant; precision fp32; libtorch not recorded (results older than the field); inference: the best "
+      "weights on one 1024x1536 photo (batch 1, fp32), median of timed passes after a warm-up, peak memory of "
+      "the tensors they allocate, on cpu, 2 threads; SSIM with a Gaussian window (σ 1.5, 11 taps), data range 1; PSNR "
+      "per image, then averaged; LPIPS alex v0.1, – without its weights.");
 }
