@@ -13,6 +13,7 @@
 #include "common/output_guard.h"
 #include "store/protected_results.h"
 #include "store/results_layout.h"
+#include "orchestrator/spec_format/canonical_spec.h"
 #include "reports/onnx/onnx_file.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/sweep_lookup.h"
@@ -37,7 +38,8 @@ int run(const ExportOptions& o) {
   bokeh::common::refuse_protected_output(o.output, orch::protected_results(store, o.db_path, o.results), "output");
   const orch::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
   const std::vector<r::RunSummary> runs = r::summarize_sweep(store, sweep.name);
-  const r::RunSummary& chosen = r::find_run(runs, o.run, sweep.name);
+  const r::RunSummary& chosen =
+      r::find_run(runs, o.run, sweep.name, bokeh::orchestrator::read_stored_spec(sweep.spec_json).selection);
   const std::filesystem::path dir =
       orch::run_checkpoint_dir(orch::results_root(o.db_path, o.results), sweep.name, chosen.key);
   if (!std::filesystem::exists(dir / bokeh::common::kBestWeights)) {
@@ -71,7 +73,9 @@ int main(int argc, char** argv) {
   app.add_option("output", o.output, "the model file to write, e.g. model.onnx (written atomically)")->required();
   app.add_option("--format", o.format, "the format")->check(CLI::IsMember({"onnx"}))->capture_default_str();
   app.add_option("--sweep", o.sweep, "sweep the run belongs to (default: the latest sweep)");
-  app.add_option("--run", o.run, "run name, or best: the finished run with the lowest best-epoch validation loss")
+  app.add_option("--run", o.run,
+                 "run name, or best: the finished run with the best value of the sweep's objective (its "
+                 "select.metric, else its search's, else val_loss) at its best epoch")
       ->capture_default_str();
   app.add_option("--db", o.db_path, "results database")->capture_default_str();
   app.add_option("--results", o.results, "results folder with <sweep>/checkpoints (default: the database's folder)");
