@@ -33,8 +33,6 @@ void add_remaining_figures(Table& t, int64_t number, const std::vector<const Run
       continue;
     std::vector<std::optional<double>> values;
     for (const RunSummary* r : shown) values.push_back(run_figure(*r, f.name));
-    if (std::none_of(values.begin(), values.end(), [](const std::optional<double>& v) { return v.has_value(); }))
-      continue;
     const auto state =
         std::find_if(t.columns.begin(), t.columns.end(), [](const Column& c) { return c.header == "State"; });
     const auto at = state - t.columns.begin();

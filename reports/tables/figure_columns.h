@@ -1,6 +1,6 @@
 // A result figure's column in Tables 1-4 (common/result_figures.h: its header and how its numbers are
 // written), and the columns a table takes from the figure table alone: its figures that it has no fixed
-// column of, shown where a run has them (the test set's focus figures in Tables 3 and 4).
+// column of (the test set's focus figures in Tables 3 and 4).
 #pragma once
 
 #include <cstdint>
@@ -20,9 +20,9 @@ Column figure_column(const std::string& name, const std::vector<std::optional<do
 // decimals of a comparison.
 Column compared_column(const std::string& name, const std::vector<std::optional<double>>& values);
 
-// The figures of table `number` (ResultFigure::tables) that `table` has no column of yet, each where a
-// shown run has it: a column before State (Table 4's compared), a cell per row, the rows of `shown` first
-// ("–" where a row lacks it: an older run's, a published result's), and a note naming them.
+// The figures of table `number` (ResultFigure::tables) that `table` has no column of yet: a column each
+// before State (Table 4's compared), a cell per row, the rows of `shown` first ("–" where a row lacks it:
+// an older run's results, a published result), and a note naming them.
 void add_remaining_figures(Table& table, int64_t number, const std::vector<const RunSummary*>& shown);
 
 }  // namespace bokeh::reports
