@@ -207,12 +207,12 @@ TEST_CASE("a source gives the validation and test pairs' focus masks as weights 
   const BatchSource source(*data, torch::kCPU, torch::MemoryFormat::ChannelsLast);
   for (Split split : {Split::validation, Split::test}) {
     INFO(split_name(split));
-    const torch::Tensor weights = source.focus_weights(split, 1, 3);
+    const torch::Tensor weights = source.focus_weights(split, 0, 2);
     REQUIRE(weights.sizes() == torch::IntArrayRef({2, 1, 16, 16}));
     CHECK(weights.scalar_type() == torch::kFloat32);
     CHECK(weights.is_contiguous(torch::MemoryFormat::ChannelsLast));
     // mask / 255: 255 -> 1 (in focus), 0 -> 0, each value as its byte says.
-    CHECK(torch::equal(weights.mul(255.0f).round().to(torch::kUInt8), data->masks(split).narrow(0, 1, 2)));
+    CHECK(torch::equal(weights.mul(255.0f).round().to(torch::kUInt8), data->masks(split).narrow(0, 0, 2)));
     CHECK(weights.min().item<float>() >= 0.0f);
     CHECK(weights.max().item<float>() <= 1.0f);
   }

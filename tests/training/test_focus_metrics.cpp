@@ -231,5 +231,5 @@ TEST_CASE("the trainer's metric sums average each focus figure over the images t
   MetricSums unmasked(torch::kCPU);
   unmasked.add(pred, target, torch::Tensor(), Lpips{nullptr});
   CHECK_FALSE(unmasked.means(3, false).focus.fg_psnr.has_value());
-  CHECK(unmasked.means(3, false).l1 == Approx(means.l1).epsilon(1e-12));
+  CHECK(unmasked.means(3, false).l1 == Approx(means.l1).epsilon(1e-6));  // fp32 sums of other batches
 }
