@@ -56,15 +56,33 @@ EpochRecord epoch(int64_t n, double train, double seconds) {
 }
 
 // Error text of opening `path`, "" if it opened.
-// Takes a schema-9 database's epochs table back to schema 8 (SQLite drops the columns in place).
-// Version 10's columns, dropped in place (SQLite): a database of schema 9.
+// Takes a schema-10 database's epochs table back to schema 9 (SQLite drops the columns in place).
 constexpr const char* kDropSchema10Columns =
     "ALTER TABLE epochs DROP COLUMN val_fg_psnr; ALTER TABLE epochs DROP COLUMN val_fg_ssim; "
     "ALTER TABLE epochs DROP COLUMN val_bg_psnr; ALTER TABLE epochs DROP COLUMN val_bg_ssim; "
     "ALTER TABLE epochs DROP COLUMN val_bg_blur";
+// Takes a schema-9 database's epochs table back to schema 8 (SQLite drops the columns in place).
 constexpr const char* kDropSchema9Columns =
     "ALTER TABLE epochs DROP COLUMN val_l1; ALTER TABLE epochs DROP COLUMN val_psnr; "
     "ALTER TABLE epochs DROP COLUMN val_ssim; ALTER TABLE epochs DROP COLUMN val_lpips";
+
+// A database at `path` holding sweep `sweep` with one run and its `epochs`, then taken back to schema
+// `version` by `drops`; returns the run's id.
+int64_t older_database(const std::string& path, const std::string& sweep, const std::vector<EpochRecord>& epochs,
+                       const std::vector<const char*>& drops, int version) {
+  int64_t run_id = 0;
+  {
+    Store store(path);
+    store.register_sweep(sweep_named(sweep));
+    store.add_runs(sweep, {NewRun{"k1", "first", "{}", 1.0, 1}});
+    run_id = store.runs(sweep).at(0).id;
+    for (const EpochRecord& e : epochs) store.record_epoch(run_id, e);
+  }
+  SQLite::Database db(path, SQLite::OPEN_READWRITE);
+  for (const char* drop : drops) db.exec(drop);
+  db.exec("PRAGMA user_version = " + std::to_string(version));
+  return run_id;
+}
 
 std::string open_error(const std::string& path, bool read_only) {
   try {
@@ -514,21 +532,9 @@ TEST_CASE("a schema-7 database gets each run's epochs and seed from its config a
 TEST_CASE("a schema-8 database gets empty validation metrics for its epochs and stores them from then on", "[store]") {
   TempDir dir;
   const std::string path = dir.file("eight.db");
-  int64_t run_id = 0;
-  {
-    Store store(path);
-    store.register_sweep(sweep_named("eight"));
-    store.add_runs("eight", {NewRun{"k1", "first", "{}", 1.0, 1}});
-    run_id = store.runs("eight").at(0).id;
-    store.record_epoch(run_id, EpochRecord{1, 0.9, 0.8, 0.1, 2e-4, 30, 4});
-    store.record_epoch(run_id, EpochRecord{2, 0.7, 0.6, 0.1, 2e-4, 31, 4});
-  }
-  {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec(kDropSchema10Columns);
-    db.exec(kDropSchema9Columns);
-    db.exec("PRAGMA user_version = 8");
-  }
+  const int64_t run_id = older_database(
+      path, "eight", {EpochRecord{1, 0.9, 0.8, 0.1, 2e-4, 30, 4}, EpochRecord{2, 0.7, 0.6, 0.1, 2e-4, 31, 4}},
+      {kDropSchema10Columns, kDropSchema9Columns}, 8);
   CHECK(open_error(path, true).find("older") != std::string::npos);  // readers never migrate
   Store store(path);
   {
@@ -573,21 +579,9 @@ TEST_CASE(
     "[store]") {
   TempDir dir;
   const std::string path = dir.file("nine.db");
-  int64_t run_id = 0;
-  {
-    Store store(path);
-    store.register_sweep(sweep_named("nine"));
-    store.add_runs("nine", {NewRun{"k1", "first", "{}", 1.0, 1}});
-    run_id = store.runs("nine").at(0).id;
-    EpochRecord first{1, 0.9, 0.8, 0.1, 2e-4, 30, 4};
-    first.val_psnr = 23.5;
-    store.record_epoch(run_id, first);
-  }
-  {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec(kDropSchema10Columns);
-    db.exec("PRAGMA user_version = 9");
-  }
+  EpochRecord first{1, 0.9, 0.8, 0.1, 2e-4, 30, 4};
+  first.val_psnr = 23.5;
+  const int64_t run_id = older_database(path, "nine", {first}, {kDropSchema10Columns}, 9);
   CHECK(open_error(path, true).find("older") != std::string::npos);  // readers never migrate
   Store store(path);
   {
