@@ -93,6 +93,13 @@ ResultFigure inference_figure(const std::string& name, std::optional<double> Res
   return with_format(f, decimals, decimals + 1, decimals);
 }
 
+// A figure in decibels (the PSNRs, the blur figure): two decimals are enough wherever it is written.
+ResultFigure in_decibels(ResultFigure f) {
+  f.unit = "dB";
+  f.format.max_decimals = f.format.compared_decimals = 2;
+  return f;
+}
+
 std::vector<ResultFigure> make_figures() {
   using R = ResultFigures;
   ResultFigure runtime =
@@ -102,15 +109,22 @@ std::vector<ResultFigure> make_figures() {
   ResultFigure best_epoch = stored("best_epoch", &R::best_epoch, "best_epoch", "Best_Epoch", FigureScope::PerRun, {2});
   best_epoch.format.count = true;
   best_epoch.better = Better::Neither;
-  ResultFigure psnr = test_metric("test_psnr", &R::test_psnr, "PSNR", Better::Higher, "psnr");
-  psnr.unit = "dB";
-  psnr.format.max_decimals = psnr.format.compared_decimals = 2;
-  ResultFigure val_psnr = validation_metric("val_psnr", &R::val_psnr, "Val_PSNR", Better::Higher);
-  val_psnr.unit = "dB";
-  val_psnr.format.max_decimals = val_psnr.format.compared_decimals = 2;
+  const ResultFigure psnr = in_decibels(test_metric("test_psnr", &R::test_psnr, "PSNR", Better::Higher, "psnr"));
+  const ResultFigure val_psnr = in_decibels(validation_metric("val_psnr", &R::val_psnr, "Val_PSNR", Better::Higher));
   const ResultFigure val_l1 = validation_metric("val_l1", &R::val_l1, "Val_L1", Better::Lower);
   const ResultFigure val_ssim = validation_metric("val_ssim", &R::val_ssim, "Val_SSIM", Better::Higher);
   const ResultFigure val_lpips = validation_metric("val_lpips", &R::val_lpips, "Val_LPIPS", Better::Lower);
+  const ResultFigure val_fg_psnr =
+      in_decibels(validation_metric("val_fg_psnr", &R::val_fg_psnr, "Val_FG_PSNR", Better::Higher));
+  const ResultFigure val_fg_ssim = validation_metric("val_fg_ssim", &R::val_fg_ssim, "Val_FG_SSIM", Better::Higher);
+  const ResultFigure val_bg_psnr =
+      in_decibels(validation_metric("val_bg_psnr", &R::val_bg_psnr, "Val_BG_PSNR", Better::Higher));
+  const ResultFigure val_bg_ssim = validation_metric("val_bg_ssim", &R::val_bg_ssim, "Val_BG_SSIM", Better::Higher);
+  const ResultFigure val_bg_blur =
+      in_decibels(validation_metric("val_bg_blur", &R::val_bg_blur, "Val_BG_Blur", Better::Lower));
+  // Background SSIM is not one of Tables 3 and 4's columns (BG_PSNR and BG_Blur show the background).
+  ResultFigure test_bg_ssim = test_metric("test_bg_ssim", &R::test_bg_ssim, "BG_SSIM", Better::Higher, "bg_ssim");
+  test_bg_ssim.tables = {};
   return {
       with_axis(fixed_before_training("params_m", "Params (M)", "M", {1, 2, 4}), AxisRole::Cost, "params"),
       with_axis(fixed_before_training("train_tflop", "Train cost (TFLOP, est.)", "TFLOP", {}), AxisRole::Cost, "flops",
@@ -123,6 +137,11 @@ std::vector<ResultFigure> make_figures() {
       val_psnr,
       val_ssim,
       val_lpips,
+      val_fg_psnr,
+      val_fg_ssim,
+      val_bg_psnr,
+      val_bg_ssim,
+      val_bg_blur,
       with_axis(with_format(stored("best_val_loss", &R::best_val_loss, "best_val_loss", "Best_Val_Loss",
                                    FigureScope::PerRun, {2}),
                             2, 4, 4),
@@ -131,11 +150,21 @@ std::vector<ResultFigure> make_figures() {
       at_best_epoch(val_psnr, &R::best_val_psnr),
       at_best_epoch(val_ssim, &R::best_val_ssim),
       at_best_epoch(val_lpips, &R::best_val_lpips),
+      at_best_epoch(val_fg_psnr, &R::best_val_fg_psnr),
+      at_best_epoch(val_fg_ssim, &R::best_val_fg_ssim),
+      at_best_epoch(val_bg_psnr, &R::best_val_bg_psnr),
+      at_best_epoch(val_bg_ssim, &R::best_val_bg_ssim),
+      at_best_epoch(val_bg_blur, &R::best_val_bg_blur),
       best_epoch,
       with_format(stored("test_l1", &R::test_l1, "test_l1", "L1", FigureScope::PerRun, {3}), 2, 4, 4),
       psnr,
       test_metric("test_ssim", &R::test_ssim, "SSIM", Better::Higher, "ssim"),
       test_metric("test_lpips", &R::test_lpips, "LPIPS", Better::Lower, "lpips"),
+      in_decibels(test_metric("test_fg_psnr", &R::test_fg_psnr, "FG_PSNR", Better::Higher, "fg_psnr")),
+      test_metric("test_fg_ssim", &R::test_fg_ssim, "FG_SSIM", Better::Higher, "fg_ssim"),
+      in_decibels(test_metric("test_bg_psnr", &R::test_bg_psnr, "BG_PSNR", Better::Higher, "bg_psnr")),
+      test_bg_ssim,
+      in_decibels(test_metric("test_bg_blur", &R::test_bg_blur, "BG_Blur", Better::Lower, "bg_blur")),
       // The best weights rendering one full-resolution photo (common::InferenceFigures), together.
       inference_figure("inference_seconds", &R::inference_seconds, "Inference (s/image)", "s", 3),
       inference_figure("inference_peak_mb", &R::inference_peak_mb, "Inference peak (MB)", "MB", 0),

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "common/result_figures.h"
@@ -84,6 +85,8 @@ nlohmann::json result_to_json(const TrainResult& r) {
                       {"history", history}};
   for (const auto& [key, figure] : kValidationFigures)
     j[key] = r.history.empty() ? nlohmann::json() : number_or_null(r.history.back().*figure);
+  for (const auto& [name, figure] : kFocusFigures)
+    j[std::string("test_") + name] = number_or_null(r.test.focus.*figure);
   if (r.inference) {  // absent where not measured, as in results written before the fields
     j["inference_seconds"] = r.inference->seconds;
     j["inference_peak_mb"] = number_or_null(r.inference->peak_mb);
@@ -107,6 +110,8 @@ TrainResult result_from_json(const nlohmann::json& j) {
   r.test.psnr = optional_number(j, "test_psnr").value_or(INFINITY);
   r.test.ssim = required_field<double>(j, "test_ssim", what);
   r.test.lpips = optional_number(j, "test_lpips");
+  for (const auto& [name, figure] : kFocusFigures)  // null or absent (results of before): none
+    r.test.focus.*figure = optional_number(j, (std::string("test_") + name).c_str());
   r.runtime_seconds = required_field<double>(j, "runtime_seconds", what);
   r.images_per_second = required_field<double>(j, "images_per_second", what);
   r.parameters = required_field<int64_t>(j, "parameters", what);

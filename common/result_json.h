@@ -27,13 +27,17 @@ TrainResult result_from_json(const nlohmann::json& json);
 struct ResultFigures {
   std::optional<double> train_loss, val_loss, gap;              // the last epoch's
   std::optional<double> val_l1, val_psnr, val_ssim, val_lpips;  // the last epoch's; none for older results
+  std::optional<double> val_fg_psnr, val_fg_ssim, val_bg_psnr, val_bg_ssim, val_bg_blur;  // likewise
   std::optional<double> best_val_loss;
   // The best epoch's validation figures (read from the history; none for older results).
   std::optional<double> best_val_l1, best_val_psnr, best_val_ssim, best_val_lpips;
+  std::optional<double> best_val_fg_psnr, best_val_fg_ssim, best_val_bg_psnr, best_val_bg_ssim, best_val_bg_blur;
   std::optional<double> best_epoch;  // a count
   std::optional<int64_t> epochs;     // trained (fewer than planned for a run stopped early)
   std::optional<double> runtime_seconds;
   std::optional<double> test_l1, test_psnr, test_ssim, test_lpips;
+  // The test set's focus figures (the results' "test_" + kFocusFigures keys; none for older results).
+  std::optional<double> test_fg_psnr, test_fg_ssim, test_bg_psnr, test_bg_ssim, test_bg_blur;
   std::optional<std::string> precision;  // fp32 | bf16 | fp16 as trained; fp32 for results older than the setting
   std::optional<std::string> libtorch;   // the libtorch version that trained it; "" for results older than the field
   std::optional<double> inference_seconds, inference_peak_mb;  // none where not measured (or older results)
@@ -43,10 +47,11 @@ ResultFigures result_figures_from_json(const nlohmann::json& json);
 
 // Each validation figure (kValidationFigures) and where the reader puts its best epoch's value.
 inline constexpr std::pair<const char*, std::optional<double> ResultFigures::*> kBestEpochFigures[] = {
-    {"val_l1", &ResultFigures::best_val_l1},
-    {"val_psnr", &ResultFigures::best_val_psnr},
-    {"val_ssim", &ResultFigures::best_val_ssim},
-    {"val_lpips", &ResultFigures::best_val_lpips}};
+    {"val_l1", &ResultFigures::best_val_l1},           {"val_psnr", &ResultFigures::best_val_psnr},
+    {"val_ssim", &ResultFigures::best_val_ssim},       {"val_lpips", &ResultFigures::best_val_lpips},
+    {"val_fg_psnr", &ResultFigures::best_val_fg_psnr}, {"val_fg_ssim", &ResultFigures::best_val_fg_ssim},
+    {"val_bg_psnr", &ResultFigures::best_val_bg_psnr}, {"val_bg_ssim", &ResultFigures::best_val_bg_ssim},
+    {"val_bg_blur", &ResultFigures::best_val_bg_blur}};
 
 // A field of `json` as T, or an error naming `what` and the field.
 template <typename T>

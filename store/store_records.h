@@ -73,19 +73,23 @@ struct EpochRecord {
   double lr = 0;
   double seconds = 0;
   double images_per_second = 0;
-  // The validation set's per-image metrics (common::EpochFigures); NULL in the store, empty here, where
-  // not computed (epochs stored before schema 9, LPIPS without weights).
+  // The validation set's per-image metrics and focus figures (common::EpochFigures, their columns named
+  // as common::kValidationFigures names them); NULL in the store, empty here, where not computed (epochs
+  // stored before schema 9, the focus figures before schema 10, LPIPS without weights).
   std::optional<double> val_l1 = {}, val_psnr = {}, val_ssim = {}, val_lpips = {};
+  std::optional<double> val_fg_psnr = {}, val_fg_ssim = {}, val_bg_psnr = {}, val_bg_ssim = {}, val_bg_blur = {};
 };
 
 // An epoch row as the trainer's figures, and back.
 inline common::EpochFigures epoch_figures(const EpochRecord& e) {
-  return {e.epoch,  e.train_loss, e.val_loss, e.gap,      e.lr, e.seconds, e.images_per_second,
-          e.val_l1, e.val_psnr,   e.val_ssim, e.val_lpips};
+  return {e.epoch,       e.train_loss, e.val_loss, e.gap,       e.lr,          e.seconds,     e.images_per_second,
+          e.val_l1,      e.val_psnr,   e.val_ssim, e.val_lpips, e.val_fg_psnr, e.val_fg_ssim, e.val_bg_psnr,
+          e.val_bg_ssim, e.val_bg_blur};
 }
 inline EpochRecord epoch_record(const common::EpochFigures& f) {
-  return {f.epoch,  f.train_loss, f.val_loss, f.gap,      f.lr, f.seconds, f.images_per_second,
-          f.val_l1, f.val_psnr,   f.val_ssim, f.val_lpips};
+  return {f.epoch,       f.train_loss, f.val_loss, f.gap,       f.lr,          f.seconds,     f.images_per_second,
+          f.val_l1,      f.val_psnr,   f.val_ssim, f.val_lpips, f.val_fg_psnr, f.val_fg_ssim, f.val_bg_psnr,
+          f.val_bg_ssim, f.val_bg_blur};
 }
 
 struct EventRecord {

@@ -14,6 +14,9 @@
 //            run's config and its sweep's seed as the coordinator computed them before.
 // Version 9: epochs.val_l1, val_psnr, val_ssim, val_lpips, the validation set's per-image metrics of
 //            each epoch; NULL where not computed (the epochs stored before, LPIPS without weights).
+// Version 10: epochs.val_fg_psnr, val_fg_ssim, val_bg_psnr, val_bg_ssim, val_bg_blur, the validation set's
+//            focus figures of each epoch; NULL where not computed (the epochs stored before) or where no
+//            validation pair has the region.
 #include "store/store_schema.h"
 
 #include <SQLiteCpp/Statement.h>
@@ -163,6 +166,14 @@ ALTER TABLE epochs ADD COLUMN val_ssim REAL;
 ALTER TABLE epochs ADD COLUMN val_lpips REAL;
 )sql";
 
+const char* const kVersion10 = R"sql(
+ALTER TABLE epochs ADD COLUMN val_fg_psnr REAL;
+ALTER TABLE epochs ADD COLUMN val_fg_ssim REAL;
+ALTER TABLE epochs ADD COLUMN val_bg_psnr REAL;
+ALTER TABLE epochs ADD COLUMN val_bg_ssim REAL;
+ALTER TABLE epochs ADD COLUMN val_bg_blur REAL;
+)sql";
+
 // Version 8's columns of the runs stored before it: train.epochs from the config (0 where it has none),
 // the seed as config_seed() of the sweep's seed (the canonical spec's "seed") and the config. A config
 // or spec that is not JSON leaves 0.
@@ -193,8 +204,8 @@ struct Migration {
 const std::vector<Migration> kMigrations = {
     {kVersion1}, {kVersion2}, {kVersion3}, {kVersion4},
     {kVersion5}, {kVersion6}, {kVersion7}, {kVersion8, fill_run_epochs_and_seeds},
-    {kVersion9}};
-static_assert(kStoreSchemaVersion == 9, "add the migration to kMigrations");
+    {kVersion9}, {kVersion10}};
+static_assert(kStoreSchemaVersion == 10, "add the migration to kMigrations");
 
 }  // namespace
 

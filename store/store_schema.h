@@ -17,7 +17,7 @@ class StoreError : public std::runtime_error {
 };
 
 constexpr int32_t kStoreApplicationId = 0x424B5357;  // "BKSW" in PRAGMA application_id
-constexpr int kStoreSchemaVersion = 9;               // PRAGMA user_version of the current schema
+constexpr int kStoreSchemaVersion = 10;              // PRAGMA user_version of the current schema
 
 // Reads the header of an opened database and returns its schema version (0: an empty database, which
 // becomes ours). Throws StoreError, having written nothing, when the file is not an SQLite database,

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -27,10 +28,13 @@ namespace {
 
 constexpr const char* kCheckpointFormat = "bokeh-sweep checkpoint 1";
 constexpr const char* kWeightsFormat = "bokeh-sweep weights 1";
-// The fields of EpochFigures, in declaration order; an empty validation metric is NaN. A last.pt
-// written before the validation metrics has only the first 7 (its epochs have none).
-constexpr int64_t kHistoryColumns = 11;
+// The fields of EpochFigures: the first 7 in declaration order, then its validation figures in
+// kValidationFigures' order; an empty one is NaN. A last.pt written before the validation metrics has only
+// the first 7 columns, one written before the focus figures 11 (val_l1 ... val_lpips): their epochs lack the rest.
 constexpr int64_t kHistoryColumnsBeforeMetrics = 7;
+constexpr int64_t kHistoryColumnsBeforeFocus = 11;
+constexpr int64_t kHistoryColumns =
+    kHistoryColumnsBeforeMetrics + static_cast<int64_t>(std::size(common::kValidationFigures));
 
 constexpr char kTrailerMagic[8] = {'B', 'K', 'S', 'W', 'S', 'U', 'M', '1'};
 constexpr size_t kTrailerBytes = 24;  // magic, archive length (uint64), content hash (uint64)
@@ -102,12 +106,7 @@ int64_t read_int(InputArchive& archive, const char* key) {
   return value.toInt();
 }
 
-// The validation metrics of an epoch, in their history columns 7-10.
-constexpr std::optional<double> common::EpochFigures::*kMetricColumns[] = {
-    &common::EpochFigures::val_l1, &common::EpochFigures::val_psnr, &common::EpochFigures::val_ssim,
-    &common::EpochFigures::val_lpips};
-
-// history: (E, 11) float64, one row per epoch.
+// history: (E, kHistoryColumns) float64, one row per epoch.
 torch::Tensor history_tensor(const std::vector<common::EpochFigures>& history) {
   auto table = torch::empty({static_cast<int64_t>(history.size()), kHistoryColumns}, torch::kFloat64);
   auto rows = table.accessor<double, 2>();
@@ -117,14 +116,15 @@ torch::Tensor history_tensor(const std::vector<common::EpochFigures>& history) {
         static_cast<double>(f.epoch), f.train_loss, f.val_loss, f.gap, f.lr, f.seconds, f.images_per_second};
     for (int64_t c = 0; c < kHistoryColumnsBeforeMetrics; ++c) rows[i][c] = row[c];
     for (int64_t m = 0; m < kHistoryColumns - kHistoryColumnsBeforeMetrics; ++m)
-      rows[i][kHistoryColumnsBeforeMetrics + m] = (f.*kMetricColumns[m]).value_or(std::nan(""));
+      rows[i][kHistoryColumnsBeforeMetrics + m] = (f.*common::kValidationFigures[m].second).value_or(std::nan(""));
   }
   return table;
 }
 
 std::vector<common::EpochFigures> history_from(const torch::Tensor& tensor, const fs::path& file) {
   if (tensor.dim() != 2 || tensor.scalar_type() != torch::kFloat64 ||
-      (tensor.size(1) != kHistoryColumns && tensor.size(1) != kHistoryColumnsBeforeMetrics))
+      (tensor.size(1) != kHistoryColumns && tensor.size(1) != kHistoryColumnsBeforeFocus &&
+       tensor.size(1) != kHistoryColumnsBeforeMetrics))
     throw std::runtime_error(fmt::format("checkpoint {} holds a malformed epoch history", file.string()));
   const auto table = tensor.cpu();
   auto rows = table.accessor<double, 2>();
@@ -134,7 +134,7 @@ std::vector<common::EpochFigures> history_from(const torch::Tensor& tensor, cons
         static_cast<int64_t>(rows[i][0]), rows[i][1], rows[i][2], rows[i][3], rows[i][4], rows[i][5], rows[i][6]};
     for (int64_t m = 0; m < table.size(1) - kHistoryColumnsBeforeMetrics; ++m) {
       const double value = rows[i][kHistoryColumnsBeforeMetrics + m];
-      if (!std::isnan(value)) f.*kMetricColumns[m] = value;
+      if (!std::isnan(value)) f.*common::kValidationFigures[m].second = value;
     }
     history.push_back(f);
   }

@@ -1,9 +1,10 @@
 // Focus figures (see focus_metrics.h): each figure is a ratio of weighted sums, computed for the whole
-// batch on the inputs' device and brought to the CPU in one (N, 11) float64 tensor (after one check of
-// the weights' range).
+// batch on the inputs' device into one (N, 5) float64 tensor (NaN for "no value"); focus_scores brings it
+// to the CPU in one transfer (after one check of the weights' range).
 #include "training/focus_metrics.h"
 
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -13,7 +14,7 @@
 namespace bokeh::training {
 
 namespace {
-void check_inputs(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& weights) {
+void check_shapes(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& weights) {
   if (pred.dim() != 4 || pred.size(1) != 3 || pred.sizes() != target.sizes())
     throw std::invalid_argument(
         fmt::format("focus scores: expected two (N, 3, H, W) tensors of one shape, got {} and {}",
@@ -24,6 +25,9 @@ void check_inputs(const torch::Tensor& pred, const torch::Tensor& target, const 
                                             c10::str(pred.sizes()), c10::str(weights.sizes())));
   if (!pred.is_floating_point() || pred.scalar_type() != target.scalar_type())
     throw std::invalid_argument("focus scores: expected two floating-point images of one dtype");
+}
+
+void check_range(const torch::Tensor& weights) {
   if (weights.numel() == 0) return;
   const auto [low_tensor, high_tensor] = torch::aminmax(weights);
   const auto range = torch::stack({low_tensor, high_tensor}).to(torch::kCPU, torch::kFloat64);  // one transfer
@@ -55,79 +59,68 @@ torch::Tensor gradient_energy(const torch::Tensor& images) {
   return (gx * gx + gy * gy).mean(1, /*keepdim=*/true);
 }
 
-// Columns of the sums tensor.
-enum Column : int64_t {
-  kFgWeight,
-  kFgSquares,
-  kBgWeight,
-  kBgSquares,
-  kFgMapWeight,
-  kFgMap,
-  kBgMapWeight,
-  kBgMap,
-  kBlurWeight,
-  kBlurPred,
-  kBlurTarget,
-  kColumns
-};
-
-std::optional<double> ratio_or_none(double numerator, double weight) {
-  return weight > 0.0 ? std::optional<double>(numerator / weight) : std::nullopt;
+// A figure where its pixels weigh something (weight > 0), NaN (no value) elsewhere; all (N,) float64.
+torch::Tensor where_weighted(const torch::Tensor& weight, const torch::Tensor& figure) {
+  return torch::where(weight > 0.0, figure, std::nan(""));
 }
 
-std::optional<double> psnr_or_none(double squares, double weight) {
-  if (!(weight > 0.0)) return std::nullopt;
-  return -10.0 * std::log10(squares / (3.0 * weight));  // +inf when squares == 0
+// 10 log10(1 / MSE_w), MSE_w = squares / (3 weight); +inf where squares == 0.
+torch::Tensor weighted_psnr(const torch::Tensor& squares, const torch::Tensor& weight) {
+  return where_weighted(weight, -10.0 * torch::log10(squares / (3.0 * weight)));
 }
 
-std::optional<double> blur_or_none(double pred_energy, double target_energy, double weight) {
-  if (!(weight > 0.0)) return std::nullopt;
-  return std::abs(10.0 * std::log10((pred_energy / weight + kGradientEnergyFloor) /
-                                    (target_energy / weight + kGradientEnergyFloor)));
+// |10 log10((e(pred) + f) / (e(target) + f))| of the weighted mean gradient energies e.
+torch::Tensor blur_figure(const torch::Tensor& pred_energy, const torch::Tensor& target_energy,
+                          const torch::Tensor& weight) {
+  return where_weighted(weight, torch::abs(10.0 * torch::log10((pred_energy / weight + kGradientEnergyFloor) /
+                                                               (target_energy / weight + kGradientEnergyFloor))));
 }
-}  // namespace
 
-std::vector<FocusScores> focus_scores(const torch::Tensor& pred, const torch::Tensor& target,
-                                      const torch::Tensor& weights) {
-  check_inputs(pred, target, weights);
+// focus_figure_table without the checks.
+torch::Tensor figure_table(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& weights) {
   torch::NoGradGuard no_grad;
   const int64_t n = pred.size(0), height = pred.size(2), width = pred.size(3);
   const auto fg = weights.to(pred.scalar_type());
   const auto bg = 1.0 - fg;
-  const auto zeros = torch::zeros({n}, pred.options().dtype(torch::kFloat64));
-  std::vector<torch::Tensor> columns(kColumns, zeros);
 
   const auto squares = (pred - target).pow(2).sum(1, /*keepdim=*/true);  // (N, 1, H, W)
-  columns[kFgWeight] = total(fg);
-  columns[kFgSquares] = weighted_sum(squares, fg);
-  columns[kBgWeight] = total(bg);
-  columns[kBgSquares] = weighted_sum(squares, bg);
-  const int64_t ssim_margin = (kSsimWindow - 1) / 2;
+  const auto fg_psnr = weighted_psnr(weighted_sum(squares, fg), total(fg));
+  const auto bg_psnr = weighted_psnr(weighted_sum(squares, bg), total(bg));
+  const auto no_value = torch::full({n}, std::nan(""), pred.options().dtype(torch::kFloat64));  // too small
+  torch::Tensor fg_ssim = no_value, bg_ssim = no_value, bg_blur = no_value;
   if (height >= kSsimWindow && width >= kSsimWindow) {
+    const int64_t margin = (kSsimWindow - 1) / 2;
     const auto map = ssim_map(pred, target).mean(1, /*keepdim=*/true);  // (N, 1, H - 10, W - 10)
-    const auto fg_map = crop(fg, ssim_margin), bg_map = crop(bg, ssim_margin);
-    columns[kFgMapWeight] = total(fg_map);
-    columns[kFgMap] = weighted_sum(map, fg_map);
-    columns[kBgMapWeight] = total(bg_map);
-    columns[kBgMap] = weighted_sum(map, bg_map);
+    const auto fg_map = crop(fg, margin), bg_map = crop(bg, margin);
+    fg_ssim = where_weighted(total(fg_map), weighted_sum(map, fg_map) / total(fg_map));
+    bg_ssim = where_weighted(total(bg_map), weighted_sum(map, bg_map) / total(bg_map));
   }
   if (height >= 3 && width >= 3) {
     const auto bg_inner = crop(bg, 1);
-    columns[kBlurWeight] = total(bg_inner);
-    columns[kBlurPred] = weighted_sum(gradient_energy(pred), bg_inner);
-    columns[kBlurTarget] = weighted_sum(gradient_energy(target), bg_inner);
+    bg_blur = blur_figure(weighted_sum(gradient_energy(pred), bg_inner),
+                          weighted_sum(gradient_energy(target), bg_inner), total(bg_inner));
   }
-  const auto sums = torch::stack(columns, 1).to(torch::kCPU).contiguous();  // (N, kColumns)
-  const auto s = sums.accessor<double, 2>();
+  static_assert(std::size(common::kFocusFigures) == 5, "one column per focus figure, in kFocusFigures' order");
+  return torch::stack({fg_psnr, fg_ssim, bg_psnr, bg_ssim, bg_blur}, 1);  // (N, 5)
+}
+}  // namespace
 
-  std::vector<FocusScores> scores(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) {
-    FocusScores& out = scores[static_cast<size_t>(i)];
-    out.fg_psnr = psnr_or_none(s[i][kFgSquares], s[i][kFgWeight]);
-    out.bg_psnr = psnr_or_none(s[i][kBgSquares], s[i][kBgWeight]);
-    out.fg_ssim = ratio_or_none(s[i][kFgMap], s[i][kFgMapWeight]);
-    out.bg_ssim = ratio_or_none(s[i][kBgMap], s[i][kBgMapWeight]);
-    out.bg_blur = blur_or_none(s[i][kBlurPred], s[i][kBlurTarget], s[i][kBlurWeight]);
+torch::Tensor focus_figure_table(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& weights) {
+  check_shapes(pred, target, weights);
+  return figure_table(pred, target, weights);
+}
+
+std::vector<FocusScores> focus_scores(const torch::Tensor& pred, const torch::Tensor& target,
+                                      const torch::Tensor& weights) {
+  check_shapes(pred, target, weights);
+  check_range(weights);
+  const auto table = figure_table(pred, target, weights).to(torch::kCPU).contiguous();  // one transfer
+  const auto rows = table.accessor<double, 2>();
+  std::vector<FocusScores> scores(static_cast<size_t>(table.size(0)));
+  for (int64_t i = 0; i < table.size(0); ++i) {
+    for (int64_t k = 0; k < table.size(1); ++k) {
+      if (!std::isnan(rows[i][k])) scores[static_cast<size_t>(i)].*common::kFocusFigures[k].second = rows[i][k];
+    }
   }
   return scores;
 }
@@ -144,9 +137,7 @@ std::optional<double> mean_of_some(const std::vector<FocusScores>& scores, std::
 
 FocusScores mean_focus_scores(const std::vector<FocusScores>& scores) {
   FocusScores mean;
-  for (auto figure : {&FocusScores::fg_psnr, &FocusScores::bg_psnr, &FocusScores::fg_ssim, &FocusScores::bg_ssim,
-                      &FocusScores::bg_blur})
-    mean.*figure = mean_of_some(scores, figure);
+  for (const auto& [name, figure] : common::kFocusFigures) mean.*figure = mean_of_some(scores, figure);
   return mean;
 }
 

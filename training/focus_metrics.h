@@ -32,4 +32,10 @@ constexpr double kGradientEnergyFloor = 1e-6;
 std::vector<FocusScores> focus_scores(const torch::Tensor& pred, const torch::Tensor& target,
                                       const torch::Tensor& weights);
 
+// The same figures left on the inputs' device: (N, 5) float64, one row per image, the columns in
+// common::kFocusFigures' order, NaN where an image lacks the figure. Checks the shapes and dtypes but not
+// the weights' range (that check would wait for the device): for weights known to lie in [0, 1], such as
+// the prepared data's focus masks.
+torch::Tensor focus_figure_table(const torch::Tensor& pred, const torch::Tensor& target, const torch::Tensor& weights);
+
 }  // namespace bokeh::training

@@ -1,20 +1,18 @@
 // The in-focus / out-of-focus figures of one image (training/focus_metrics.h computes them under a
-// per-pixel in-focus weight map) and their mean over a set. Torch-free: `metrics`' main prints them.
+// per-pixel in-focus weight map; common::FocusFigures holds them) and their mean over a set. Torch-free:
+// `metrics`' main prints them.
 #pragma once
 
-#include <optional>
 #include <vector>
+
+#include "common/train_result.h"
 
 namespace bokeh::training {
 
 // Every figure is "no value" (empty) where the pixels it looks at weigh nothing: no in-focus pixel
 // for fg_*, no background for bg_* (and, for the SSIMs and the blur figure, none inside the valid
 // region of their windows, or an image too small for them).
-struct FocusScores {
-  std::optional<double> fg_psnr, bg_psnr;  // dB, data range 1; +inf where the region matches exactly
-  std::optional<double> fg_ssim, bg_ssim;  // the SSIM map averaged under the weights
-  std::optional<double> bg_blur;           // dB, 0 = as blurred as the target (lower is better)
-};
+using FocusScores = common::FocusFigures;
 
 // The mean of each figure over the images that have it; empty where none has it.
 FocusScores mean_focus_scores(const std::vector<FocusScores>& scores);

@@ -192,8 +192,8 @@ struct Validation {
 };
 
 // The loss averaged over the validation pairs (each batch's mean weighted by its size) and the
-// per-image metrics of the same predictions (LPIPS with a net), eval mode. A group member takes its
-// shard of the pairs and the sums are added up over the group, so every member has the whole set's.
+// per-image metrics of the same predictions (LPIPS with a net, the focus figures under their masks), eval mode. A group
+// member takes its shard of the pairs and the sums are added up over the group, so every member has the whole set's.
 Validation validation_pass(const Run& run, const Lpips& lpips, int64_t epoch) {
   const TrainOptions& options = run.options;
   run.model->eval();
@@ -202,7 +202,7 @@ Validation validation_pass(const Run& run, const Lpips& lpips, int64_t epoch) {
   const int64_t n = run.source.size(Split::validation);
   const Shard mine = group ? shard_of(n, group->rank(), group->size()) : Shard{0, n};
   double sum = 0.0;
-  MetricSums metrics;
+  MetricSums metrics(options.device);
   for (int64_t begin = mine.begin, b = 1; begin < mine.end; begin += run.config.batch_size, ++b) {
     if (!group)
       poll_stop(options, epoch, "validation", b);
@@ -215,17 +215,15 @@ Validation validation_pass(const Run& run, const Lpips& lpips, int64_t epoch) {
     if (!group && !std::isfinite(value))
       throw std::runtime_error(fmt::format("non-finite validation loss at epoch {}, batch {}", epoch, b));
     sum += value * static_cast<double>(end - begin);
-    if (options.validation_metrics) metrics.add(prediction, batch.target, lpips);
+    if (options.validation_metrics)
+      metrics.add(prediction, batch.target, run.source.focus_weights(Split::validation, begin, end), lpips);
   }
   if (group) {
-    std::vector<torch::Tensor> totals{torch::tensor({sum, metrics.l1, metrics.psnr, metrics.ssim, metrics.lpips},
-                                                    torch::TensorOptions().dtype(torch::kDouble))
-                                          .to(options.device)};
+    std::vector<torch::Tensor> totals{torch::cat(
+        {torch::tensor({sum}, torch::TensorOptions().dtype(torch::kDouble)).to(options.device), metrics.sums})};
     group->sum(totals);
-    const torch::Tensor total = totals[0].cpu();
-    const auto at = [&](int64_t i) { return total[i].item<double>(); };
-    sum = at(0);
-    metrics = MetricSums{at(1), at(2), at(3), at(4)};
+    sum = totals[0][0].item<double>();
+    metrics.sums = totals[0].narrow(0, 1, MetricSums::kSums);
     if (!std::isfinite(sum)) fail_together(group, fmt::format("non-finite validation loss at epoch {}", epoch));
   }
   Validation validation{sum / static_cast<double>(n), std::nullopt};
@@ -233,16 +231,25 @@ Validation validation_pass(const Run& run, const Lpips& lpips, int64_t epoch) {
   return validation;
 }
 
-// Per-image means of L1, PSNR, SSIM (and LPIPS with a net) of the model on the test split, in fp32.
+// An epoch's validation figures: the validation pass's metrics.
+void set_validation_figures(common::EpochFigures& f, const common::ImageMetrics& m) {
+  f.val_l1 = m.l1, f.val_psnr = m.psnr, f.val_ssim = m.ssim, f.val_lpips = m.lpips;
+  f.val_fg_psnr = m.focus.fg_psnr, f.val_fg_ssim = m.focus.fg_ssim, f.val_bg_psnr = m.focus.bg_psnr;
+  f.val_bg_ssim = m.focus.bg_ssim, f.val_bg_blur = m.focus.bg_blur;
+}
+
+// Per-image means of L1, PSNR, SSIM (with a net LPIPS) and the focus figures of the model on the test
+// split, in fp32.
 common::ImageMetrics test_metrics(const Run& run, const Lpips& lpips) {
   run.model->eval();
   torch::NoGradGuard no_grad;
   const int64_t n = run.source.size(Split::test);
-  MetricSums metrics;
+  MetricSums metrics(run.options.device);
   for (int64_t begin = 0, b = 1; begin < n; begin += run.config.batch_size, ++b) {
     if (run.options.on_progress) run.options.on_progress("test", run.config.epochs, b);
-    const Batch batch = run.source.range(Split::test, begin, std::min(begin + run.config.batch_size, n));
-    metrics.add(predict(run, batch.input), batch.target, lpips);
+    const int64_t end = std::min(begin + run.config.batch_size, n);
+    const Batch batch = run.source.range(Split::test, begin, end);
+    metrics.add(predict(run, batch.input), batch.target, run.source.focus_weights(Split::test, begin, end), lpips);
   }
   return metrics.means(n, static_cast<bool>(lpips));
 }
@@ -396,10 +403,7 @@ common::TrainResult train_run(const common::TrainConfig& config, const PreparedD
     const double seconds = seconds_since(epoch_start);
     common::EpochFigures figures{
         epoch, train_loss, val_loss, std::abs(val_loss - train_loss), epoch_lr, seconds, n_train / train_seconds};
-    if (const auto& m = validation.metrics) {
-      figures.val_l1 = m->l1, figures.val_psnr = m->psnr, figures.val_ssim = m->ssim;
-      figures.val_lpips = m->lpips;
-    }
+    if (validation.metrics) set_validation_figures(figures, *validation.metrics);
     state.epoch = epoch;
     state.runtime_seconds += seconds;
     state.train_phase_seconds += train_seconds;

@@ -32,7 +32,7 @@ struct TrainOptions {
   // checkpoint_dir/set-aside/ and the run starts from scratch, said through on_notice.
   std::string sweep_instance;
   Lpips lpips{nullptr};  // moved to `device`; empty: no LPIPS (loss.lpips must be 0)
-  // Each epoch's validation pass also scores its predictions (EpochFigures::val_l1 ... val_lpips);
+  // Each epoch's validation pass also scores its predictions (EpochFigures::val_l1 ... val_bg_blur);
   // false: the loss only (bench/train_throughput measures what the scores cost).
   bool validation_metrics = true;
   std::function<void(const common::EpochFigures&)> on_epoch;  // called after each epoch's checkpoint is written

@@ -1,5 +1,5 @@
 // A run's per-epoch figures read from its epoch rows by their names in common/result_figures.h
-// (train_loss, val_loss, gap, val_l1, val_psnr, val_ssim, val_lpips), and the epoch that ranks a run
+// (train_loss, val_loss, gap, val_l1 ... val_lpips, val_fg_psnr ... val_bg_blur), and the epoch that ranks a run
 // (the lowest validation loss): what the trials table, the curves and the dashboard show per epoch.
 #pragma once
 

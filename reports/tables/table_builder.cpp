@@ -12,6 +12,7 @@
 
 #include "common/model_arch.h"
 #include "common/result_figures.h"
+#include "reports/tables/figure_columns.h"
 #include "reports/tables/report_error.h"
 #include "orchestrator/spec_format/canonical_spec.h"
 #include "common/run_settings.h"
@@ -31,9 +32,6 @@ Cell text(const std::string& value) { return Cell{value}; }
 
 Column text_column(std::string header) { return Column{std::move(header), CellStyle::Text, 0}; }
 Column general(std::string header) { return Column{std::move(header), CellStyle::General, 0}; }
-Column fixed(std::string header, const Values& values, int min_decimals, int max_decimals) {
-  return Column{std::move(header), CellStyle::Fixed, fit_decimals(values, min_decimals, max_decimals)};
-}
 
 // The model columns of Tables 1 and 2 for these runs (common/model_arch.h: Arch only with several archs).
 std::vector<common::ModelColumn> shown_model_columns(const std::vector<const RunSummary*>& runs) {
@@ -60,21 +58,6 @@ Cell model_cell(const common::ModelColumn& column, const common::ModelConfig& mo
   if (value.is_boolean()) return yes_no(value.get<bool>());
   if (value.is_string()) return text(value.get<std::string>());
   return number(value.get<double>());
-}
-
-// A result figure's column as Tables 1-3 show it: its header, fixed decimals in its range or a count.
-Column figure_column(const std::string& name, const Values& values) {
-  const common::ResultFigure& f = *common::find_result_figure(name);
-  if (f.format.count) return general(f.header);
-  return fixed(f.header, values, f.format.decimals, f.format.max_decimals);
-}
-
-// A result figure's column as Table 4 compares runs with published results: its direction marked, at
-// least the decimals of a comparison.
-Column compared_column(const std::string& name, const Values& values) {
-  const common::ResultFigure& f = *common::find_result_figure(name);
-  return fixed(common::compared_header(f), values, f.format.compared_decimals,
-               std::max(f.format.compared_decimals, f.format.max_decimals));
 }
 
 template <typename F>
@@ -350,6 +333,7 @@ Table table3(const std::string& sweep, const orchestrator::StoredSpec& spec, con
     if (with_state) t.rows.back().push_back(text(state_text(*r)));
   }
   t.notes.push_back("Loss = λ1·L1 + λ2·(1 - SSIM) + λ3·LPIPS; L1, PSNR, SSIM, LPIPS: the test set, best checkpoint.");
+  add_remaining_figures(t, 3, shown);
   add_lpips_note(t, shown);
   finish_notes(t, shown, missing, spec, shown, "their results show as –");
   return t;
@@ -417,6 +401,7 @@ Table table4(const std::string& sweep, const orchestrator::StoredSpec& spec, con
     t.row_runs.push_back(0);
     t.notes.push_back(fmt::format("{}: published in {}; not measured here, under its own conditions.", name, r.source));
   }
+  add_remaining_figures(t, 4, shown);
   if (named)
     finish_notes(t, shown, missing, spec, shown, "their results show as –");
   else

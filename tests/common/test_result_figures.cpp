@@ -20,16 +20,27 @@ namespace {
 // A finished run whose figures all differ, so a key read into the wrong field shows.
 TrainResult distinct_result() {
   TrainResult r{7, 5, 0.31, 0.42, 0.35, 0.07, {0.11, 24.5, 0.83, 0.21}, 630, 12.5, 1234, {}, "fp32", "2.15.0"};
+  r.test.focus = {29.5, 22.5, 0.93, 0.73, 0.45};  // fg_psnr, bg_psnr, fg_ssim, bg_ssim, bg_blur
   for (int64_t e = 1; e <= r.epochs; ++e) r.history.push_back({e, 0.5, 0.4, 0.1, 2e-4, 90, 12.5});
   r.history.back().val_l1 = 0.061;  // the results carry the last epoch's validation metrics
   r.history.back().val_psnr = 27.5;
   r.history.back().val_ssim = 0.871;
   r.history.back().val_lpips = 0.191;
+  r.history.back().val_fg_psnr = 30.5;  // and its focus figures
+  r.history.back().val_fg_ssim = 0.941;
+  r.history.back().val_bg_psnr = 23.25;
+  r.history.back().val_bg_ssim = 0.741;
+  r.history.back().val_bg_blur = 0.55;
   EpochFigures& best = r.history[4];  // epoch 5, the best: its figures are the best_val_* ones
   best.val_l1 = 0.071;
   best.val_psnr = 26.5;
   best.val_ssim = 0.851;
   best.val_lpips = 0.201;
+  best.val_fg_psnr = 29.75;
+  best.val_fg_ssim = 0.921;
+  best.val_bg_psnr = 23.75;
+  best.val_bg_ssim = 0.751;
+  best.val_bg_blur = 0.65;
   r.inference = InferenceFigures{0.734, 412.0, "cpu, 2 threads", 3};
   return r;
 }
@@ -69,7 +80,9 @@ TEST_CASE("every objective has a direction and every --x/--y choice resolves", "
   }
   CHECK(axis_choices(AxisRole::Cost) == std::vector<std::string>{"params", "flops", "runtime"});
   CHECK(axis_choices(AxisRole::Quality) ==
-        std::vector<std::string>{"val_loss", "val_l1", "val_psnr", "val_ssim", "val_lpips", "psnr", "ssim", "lpips"});
+        std::vector<std::string>{"val_loss", "val_l1", "val_psnr", "val_ssim", "val_lpips", "val_fg_psnr",
+                                 "val_fg_ssim", "val_bg_psnr", "val_bg_ssim", "val_bg_blur", "psnr", "ssim", "lpips",
+                                 "fg_psnr", "fg_ssim", "bg_psnr", "bg_ssim", "bg_blur"});
   for (AxisRole role : {AxisRole::Cost, AxisRole::Quality}) {
     for (const std::string& choice : axis_choices(role)) {
       INFO(choice);
@@ -79,10 +92,15 @@ TEST_CASE("every objective has a direction and every --x/--y choice resolves", "
   }
   CHECK(axis_figure(AxisRole::Quality, "params") == nullptr);
   CHECK(axis_choices_text(AxisRole::Cost) == "params, flops or runtime");
-  CHECK(axis_choices_text(AxisRole::Quality) == "val_loss, val_l1, val_psnr, val_ssim, val_lpips, psnr, ssim or lpips");
+  CHECK(axis_choices_text(AxisRole::Quality) ==
+        "val_loss, val_l1, val_psnr, val_ssim, val_lpips, val_fg_psnr, val_fg_ssim, val_bg_psnr, val_bg_ssim, "
+        "val_bg_blur, psnr, ssim, lpips, fg_psnr, fg_ssim, bg_psnr, bg_ssim or bg_blur");
   CHECK(axis_choices_text(AxisRole::Cost, true) == "params, flops (estimated training FLOPs) or runtime");
   CHECK(axis_choices_text(AxisRole::Quality, true) ==
-        "val_loss, val_l1, val_psnr, val_ssim, val_lpips (best epoch's), psnr, ssim or lpips (test set)");
+        "val_loss, val_l1, val_psnr, val_ssim, val_lpips, val_fg_psnr, val_fg_ssim, val_bg_psnr, val_bg_ssim, "
+        "val_bg_blur (best epoch's), psnr, ssim, lpips, fg_psnr, fg_ssim, bg_psnr, bg_ssim or bg_blur (test set)");
+  CHECK(compared_header(*axis_figure(AxisRole::Quality, "fg_psnr")) == "FG_PSNR ↑");
+  CHECK(compared_header(*axis_figure(AxisRole::Quality, "val_bg_blur")) == "Val_BG_Blur ↓");
   CHECK(axis_figure(AxisRole::Quality, "val_loss")->name == "best_val_loss");
   CHECK(axis_figure(AxisRole::Quality, "val_psnr")->name == "best_val_psnr");
   CHECK(compared_header(*axis_figure(AxisRole::Quality, "val_psnr")) == "Val_PSNR ↑");
@@ -113,9 +131,9 @@ TEST_CASE("every figure of the results JSON round-trips through the writer and t
     REQUIRE((read.*f.result).has_value());
     CHECK(*(read.*f.result) == stored.at(f.json_key).get<double>());
   }
-  // 10, the validation set's L1, PSNR, SSIM and LPIPS of the last and the best epoch, and the inference's seconds
-  // and peak MB
-  CHECK(per_run == 20);
+  // 10, the validation set's L1, PSNR, SSIM, LPIPS and 5 focus figures of the last and the best epoch, the
+  // test set's 5 focus figures, and the inference's seconds and peak MB.
+  CHECK(per_run == 35);
   // Each figure read from its own key: the values of distinct_result() are all different.
   std::set<double> values;
   for (const ResultFigure& f : result_figure_table()) {

@@ -164,3 +164,59 @@ TEST_CASE("a run's inference figures travel through its results, and results wit
   CHECK_FALSE(result_from_json(no_peak).inference->peak_mb);
   CHECK_FALSE(result_figures_from_json(no_peak).inference_peak_mb);
 }
+
+TEST_CASE("the focus figures travel through an epoch's JSON and a run's results, older results have none",
+          "[results]") {
+  EpochFigures scored{1, 0.6, 0.5, 0.1, 2e-4, 60, 8.5};
+  scored.val_fg_psnr = 31.5;
+  scored.val_fg_ssim = 0.9375;
+  scored.val_bg_psnr = 22.25;
+  scored.val_bg_blur = 0.75;  // no background SSIM (a region too thin for its windows): null
+  const nlohmann::json epoch = epoch_to_json(scored);
+  CHECK(epoch.at("val_bg_ssim").is_null());
+  const EpochFigures back = epoch_from_json(nlohmann::json::parse(epoch.dump()));
+  CHECK(back.val_fg_psnr == 31.5);
+  CHECK(back.val_fg_ssim == 0.9375);
+  CHECK(back.val_bg_psnr == 22.25);
+  CHECK_FALSE(back.val_bg_ssim);
+  CHECK(back.val_bg_blur == 0.75);
+
+  TrainResult result{1, 1, 0.5, 0.6, 0.5, 0.1, {0.07, 26.0, 0.86, std::nullopt}, 60, 8.5, 99, {}, "fp32", "2.15.0"};
+  result.test.focus = {33.0, 21.5, 0.95, std::nullopt, 1.25};  // fg_psnr, bg_psnr, fg_ssim, bg_ssim, bg_blur
+  result.history = {scored};
+  const nlohmann::json stored = result_to_json(result);
+  CHECK(stored.at("test_fg_psnr") == 33.0);
+  CHECK(stored.at("test_bg_blur") == 1.25);
+  CHECK(stored.at("test_bg_ssim").is_null());
+  const TrainResult read = result_from_json(nlohmann::json::parse(stored.dump()));
+  CHECK(read.test.focus.fg_psnr == 33.0);
+  CHECK(read.test.focus.bg_psnr == 21.5);
+  CHECK(read.test.focus.fg_ssim == 0.95);
+  CHECK_FALSE(read.test.focus.bg_ssim);
+  CHECK(read.test.focus.bg_blur == 1.25);
+  const ResultFigures f = result_figures_from_json(stored);
+  CHECK(f.test_fg_psnr == 33.0);
+  CHECK(f.test_fg_ssim == 0.95);
+  CHECK(f.test_bg_psnr == 21.5);
+  CHECK(f.test_bg_blur == 1.25);
+  CHECK(f.val_fg_psnr == 31.5);       // the last epoch's
+  CHECK(f.best_val_fg_psnr == 31.5);  // the best epoch's (epoch 1)
+  CHECK(f.best_val_bg_blur == 0.75);
+
+  // Results stored before the focus figures: none, and a run's result reads as before.
+  nlohmann::json before = stored;
+  for (const char* key : {"test_fg_psnr", "test_fg_ssim", "test_bg_psnr", "test_bg_ssim", "test_bg_blur", "val_fg_psnr",
+                          "val_fg_ssim", "val_bg_psnr", "val_bg_ssim", "val_bg_blur"})
+    before.erase(key);
+  for (nlohmann::json& e : before.at("history"))
+    for (const char* key : {"val_fg_psnr", "val_fg_ssim", "val_bg_psnr", "val_bg_ssim", "val_bg_blur"}) e.erase(key);
+  const ResultFigures old = result_figures_from_json(before);
+  CHECK_FALSE(old.test_fg_psnr);
+  CHECK_FALSE(old.test_bg_blur);
+  CHECK_FALSE(old.val_fg_psnr);
+  CHECK_FALSE(old.best_val_fg_psnr);
+  const TrainResult old_result = result_from_json(before);
+  CHECK_FALSE(old_result.test.focus.fg_psnr);
+  CHECK_FALSE(old_result.history.at(0).val_bg_blur);
+  CHECK(old_result.test.psnr == 26.0);
+}

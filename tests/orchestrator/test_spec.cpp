@@ -86,7 +86,7 @@ TEST_CASE("every spec in sweeps/ parses and expands", "[spec]") {
     CHECK_FALSE(spec.tables.empty());
     ++count;
   }
-  CHECK(count == 8);  // table1, table3, table4, demo, demo_asha, demo_mo, demo_repeats, demo_tpe
+  CHECK(count == 9);  // table1, table3, table4, demo, demo_asha, demo_focus, demo_mo, demo_repeats, demo_tpe
 }
 
 TEST_CASE("the study's specs hold the study's rows", "[spec]") {

@@ -1,8 +1,8 @@
 // The results store: round trips, claiming order, idempotent runs, spec-change refusal, crash
 // recovery, failures and retries, a reader beside an active writer, processes creating one
 // database at once, migration from schema 1, from schema 7 (each run's epochs and seed) and from schema 8 (the epochs'
-// validation metrics), and refusal of foreign, newer and corrupt files without changing a byte of them. The stored
-// spec's reader: its tables and references.
+// validation metrics), from schema 9 (their focus figures), and refusal of foreign, newer and corrupt files without
+// changing a byte of them. The stored spec's reader: its tables and references.
 #include <catch2/catch.hpp>
 
 #include <SQLiteCpp/Database.h>
@@ -56,10 +56,33 @@ EpochRecord epoch(int64_t n, double train, double seconds) {
 }
 
 // Error text of opening `path`, "" if it opened.
+// Takes a schema-10 database's epochs table back to schema 9 (SQLite drops the columns in place).
+constexpr const char* kDropSchema10Columns =
+    "ALTER TABLE epochs DROP COLUMN val_fg_psnr; ALTER TABLE epochs DROP COLUMN val_fg_ssim; "
+    "ALTER TABLE epochs DROP COLUMN val_bg_psnr; ALTER TABLE epochs DROP COLUMN val_bg_ssim; "
+    "ALTER TABLE epochs DROP COLUMN val_bg_blur";
 // Takes a schema-9 database's epochs table back to schema 8 (SQLite drops the columns in place).
 constexpr const char* kDropSchema9Columns =
     "ALTER TABLE epochs DROP COLUMN val_l1; ALTER TABLE epochs DROP COLUMN val_psnr; "
     "ALTER TABLE epochs DROP COLUMN val_ssim; ALTER TABLE epochs DROP COLUMN val_lpips";
+
+// A database at `path` holding sweep `sweep` with one run and its `epochs`, then taken back to schema
+// `version` by `drops`; returns the run's id.
+int64_t older_database(const std::string& path, const std::string& sweep, const std::vector<EpochRecord>& epochs,
+                       const std::vector<const char*>& drops, int version) {
+  int64_t run_id = 0;
+  {
+    Store store(path);
+    store.register_sweep(sweep_named(sweep));
+    store.add_runs(sweep, {NewRun{"k1", "first", "{}", 1.0, 1}});
+    run_id = store.runs(sweep).at(0).id;
+    for (const EpochRecord& e : epochs) store.record_epoch(run_id, e);
+  }
+  SQLite::Database db(path, SQLite::OPEN_READWRITE);
+  for (const char* drop : drops) db.exec(drop);
+  db.exec("PRAGMA user_version = " + std::to_string(version));
+  return run_id;
+}
 
 std::string open_error(const std::string& path, bool read_only) {
   try {
@@ -474,8 +497,9 @@ TEST_CASE("a schema-7 database gets each run's epochs and seed from its config a
   }
   {
     // Schema version 7 is version 8 without the two columns, and version 8 is 9 without the epochs'
-    // validation metrics (SQLite drops them in place).
+    // validation metrics, 9 is 10 without their focus figures (SQLite drops them in place).
     SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    db.exec(kDropSchema10Columns);
     db.exec(kDropSchema9Columns);
     db.exec("ALTER TABLE runs DROP COLUMN epochs; ALTER TABLE runs DROP COLUMN seed; PRAGMA user_version = 7");
   }
@@ -508,25 +532,14 @@ TEST_CASE("a schema-7 database gets each run's epochs and seed from its config a
 TEST_CASE("a schema-8 database gets empty validation metrics for its epochs and stores them from then on", "[store]") {
   TempDir dir;
   const std::string path = dir.file("eight.db");
-  int64_t run_id = 0;
-  {
-    Store store(path);
-    store.register_sweep(sweep_named("eight"));
-    store.add_runs("eight", {NewRun{"k1", "first", "{}", 1.0, 1}});
-    run_id = store.runs("eight").at(0).id;
-    store.record_epoch(run_id, EpochRecord{1, 0.9, 0.8, 0.1, 2e-4, 30, 4});
-    store.record_epoch(run_id, EpochRecord{2, 0.7, 0.6, 0.1, 2e-4, 31, 4});
-  }
-  {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE);
-    db.exec(kDropSchema9Columns);
-    db.exec("PRAGMA user_version = 8");
-  }
+  const int64_t run_id = older_database(
+      path, "eight", {EpochRecord{1, 0.9, 0.8, 0.1, 2e-4, 30, 4}, EpochRecord{2, 0.7, 0.6, 0.1, 2e-4, 31, 4}},
+      {kDropSchema10Columns, kDropSchema9Columns}, 8);
   CHECK(open_error(path, true).find("older") != std::string::npos);  // readers never migrate
   Store store(path);
   {
     SQLite::Database raw(path, SQLite::OPEN_READONLY);
-    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 9);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == kStoreSchemaVersion);
     CHECK(raw.execAndGet("SELECT count(*) FROM epochs WHERE val_l1 IS NULL AND val_psnr IS NULL AND val_ssim IS NULL "
                          "AND val_lpips IS NULL")
               .getInt() == 2);
@@ -559,6 +572,45 @@ TEST_CASE("a schema-8 database gets empty validation metrics for its epochs and 
   CHECK(epochs[1].val_psnr == 24.25);
   CHECK_FALSE(epochs[1].val_l1);
   CHECK_FALSE(epochs[0].val_psnr);
+}
+
+TEST_CASE(
+    "a schema-9 database keeps its epochs' validation metrics, gets empty focus figures and stores them from then on",
+    "[store]") {
+  TempDir dir;
+  const std::string path = dir.file("nine.db");
+  EpochRecord first{1, 0.9, 0.8, 0.1, 2e-4, 30, 4};
+  first.val_psnr = 23.5;
+  const int64_t run_id = older_database(path, "nine", {first}, {kDropSchema10Columns}, 9);
+  CHECK(open_error(path, true).find("older") != std::string::npos);  // readers never migrate
+  Store store(path);
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READONLY);
+    CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 10);
+    CHECK(raw.execAndGet("SELECT count(*) FROM epochs WHERE val_fg_psnr IS NULL AND val_fg_ssim IS NULL AND "
+                         "val_bg_psnr IS NULL AND val_bg_ssim IS NULL AND val_bg_blur IS NULL")
+              .getInt() == 1);
+  }
+  std::vector<EpochRecord> epochs = store.epochs(run_id);
+  REQUIRE(epochs.size() == 1);
+  CHECK(epochs[0].val_psnr == 23.5);  // the row kept its figures
+  CHECK_FALSE(epochs[0].val_fg_psnr);
+  CHECK_FALSE(epochs[0].val_bg_blur);
+  // A new epoch keeps its focus figures; one a region lacks (no background SSIM) stays NULL.
+  EpochRecord second{2, 0.7, 0.6, 0.1, 2e-4, 31, 4};
+  second.val_fg_psnr = 30.25;
+  second.val_fg_ssim = 0.9375;
+  second.val_bg_psnr = 22.75;
+  second.val_bg_blur = 1.5;
+  store.record_epoch(run_id, second);
+  epochs = store.epochs(run_id);
+  REQUIRE(epochs.size() == 2);
+  CHECK(epochs[1].val_fg_psnr == 30.25);
+  CHECK(epochs[1].val_fg_ssim == 0.9375);
+  CHECK(epochs[1].val_bg_psnr == 22.75);
+  CHECK_FALSE(epochs[1].val_bg_ssim);
+  CHECK(epochs[1].val_bg_blur == 1.5);
+  CHECK_FALSE(epochs[1].val_psnr);
 }
 
 TEST_CASE("foreign or newer or corrupt databases are refused and left byte-identical", "[store]") {

@@ -199,3 +199,22 @@ TEST_CASE("a channels_last source holds the same values in the channels_last lay
   CHECK(torch::equal(a.input, b.input));
   CHECK(torch::equal(a.target, b.target));
 }
+
+TEST_CASE("a source gives the validation and test pairs' focus masks as weights in [0, 1], not the training pairs'",
+          "[batches]") {
+  TempDir dir;
+  const auto data = synthetic_data(dir.path(), 16, 16);
+  const BatchSource source(*data, torch::kCPU, torch::MemoryFormat::ChannelsLast);
+  for (Split split : {Split::validation, Split::test}) {
+    INFO(split_name(split));
+    const torch::Tensor weights = source.focus_weights(split, 0, 2);
+    REQUIRE(weights.sizes() == torch::IntArrayRef({2, 1, 16, 16}));
+    CHECK(weights.scalar_type() == torch::kFloat32);
+    CHECK(weights.is_contiguous(torch::MemoryFormat::ChannelsLast));
+    // mask / 255: 255 -> 1 (in focus), 0 -> 0, each value as its byte says.
+    CHECK(torch::equal(weights.mul(255.0f).round().to(torch::kUInt8), data->masks(split).narrow(0, 0, 2)));
+    CHECK(weights.min().item<float>() >= 0.0f);
+    CHECK(weights.max().item<float>() <= 1.0f);
+  }
+  CHECK_THROWS_AS(source.focus_weights(Split::train, 0, 1), std::invalid_argument);
+}

@@ -5,10 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include "common/content_hash.h"
+#include "common/model_arch.h"
 #include "support/temp_dir.h"
 #include "training/model_tensors.h"
 #include "training/unet.h"
 
+#include <cmath>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -50,6 +52,10 @@ TrainingState sample_state() {
   state.history[1].val_l1 = 0.0625;  // epoch 2 scored its validation pairs (no LPIPS net); epoch 1 did not
   state.history[1].val_psnr = 27.123456789;
   state.history[1].val_ssim = 0.875;
+  state.history[1].val_fg_psnr = 31.25;  // and its focus figures, but for background SSIM
+  state.history[1].val_fg_ssim = 0.9375;
+  state.history[1].val_bg_psnr = 24.5;
+  state.history[1].val_bg_blur = 0.0078125;
   return state;
 }
 
@@ -74,6 +80,37 @@ void write_with_trailer(torch::serialize::OutputArchive& archive, const fs::path
   bytes.append(reinterpret_cast<const char*>(&length), 8);
   bytes.append(reinterpret_cast<const char*>(&hash), 8);
   write_bytes(file, bytes);
+}
+
+// A last.pt as an older build wrote it: every key the code of that time wrote, with sample_state()'s
+// values, `history` as given, the model descriptor only where `descriptor` is given.
+void write_older_last(const fs::path& file, Trained& saved, const ModelConfig* descriptor,
+                      const torch::Tensor& history) {
+  using torch::serialize::OutputArchive;
+  OutputArchive last, last_model, last_optimizer;
+  const std::vector<std::pair<std::string, c10::IValue>> entries = {{"format", std::string("bokeh-sweep checkpoint 1")},
+                                                                    {"fingerprint", std::string("run A")},
+                                                                    {"owner", std::string("sweep 1a data 00ff")},
+                                                                    {"epoch", int64_t{2}},
+                                                                    {"best_epoch", int64_t{1}},
+                                                                    {"best_val_loss", 0.123456789012345},
+                                                                    {"lr", 1.6e-4},
+                                                                    {"scheduler_best", 0.1},
+                                                                    {"scheduler_num_bad_epochs", int64_t{1}},
+                                                                    {"scheduler_cooldown_counter", int64_t{2}},
+                                                                    {"scheduler_last_epoch", int64_t{2}},
+                                                                    {"scaler_scale", 65536.0},
+                                                                    {"scaler_growth_tracker", int64_t{0}},
+                                                                    {"runtime_seconds", 12.5},
+                                                                    {"train_phase_seconds", 10.25}};
+  for (const auto& [key, value] : entries) last.write(key, value);
+  if (descriptor) last.write("model_descriptor", c10::IValue(model_descriptor(*descriptor).dump()));
+  saved.model->save(last_model);
+  saved.optimizer.save(last_optimizer);
+  last.write("model", last_model);
+  last.write("optimizer", last_optimizer);
+  last.write("history", history);
+  write_with_trailer(last, file);
 }
 }  // namespace
 
@@ -107,6 +144,12 @@ TEST_CASE("a checkpoint restores model, optimizer and training state exactly", "
   CHECK(back.history[1].val_psnr == 27.123456789);
   CHECK(back.history[1].val_ssim == 0.875);
   CHECK_FALSE(back.history[1].val_lpips);
+  CHECK(back.history[1].val_fg_psnr == 31.25);
+  CHECK(back.history[1].val_fg_ssim == 0.9375);
+  CHECK(back.history[1].val_bg_psnr == 24.5);
+  CHECK_FALSE(back.history[1].val_bg_ssim);
+  CHECK(back.history[1].val_bg_blur == 0.0078125);
+  CHECK_FALSE(back.history[0].val_fg_psnr);
   CHECK_FALSE(back.history[0].val_l1);
   CHECK_FALSE(back.history[0].val_psnr);
 
@@ -252,33 +295,11 @@ TEST_CASE("files written before model descriptors load as the U-Net they hold", 
                         Catch::Contains("this run's model is a U-Net width 4, depth 3, batch norm true"));
 
   // last.pt as written before model descriptors: the fingerprint vouches for the model.
-  OutputArchive last, last_model, last_optimizer;
-  // The keys (every one the code of that time wrote) with sample_state()'s values.
-  const std::vector<std::pair<std::string, c10::IValue>> entries = {{"format", std::string("bokeh-sweep checkpoint 1")},
-                                                                    {"fingerprint", std::string("run A")},
-                                                                    {"owner", std::string("sweep 1a data 00ff")},
-                                                                    {"epoch", int64_t{2}},
-                                                                    {"best_epoch", int64_t{1}},
-                                                                    {"best_val_loss", 0.123456789012345},
-                                                                    {"lr", 1.6e-4},
-                                                                    {"scheduler_best", 0.1},
-                                                                    {"scheduler_num_bad_epochs", int64_t{1}},
-                                                                    {"scheduler_cooldown_counter", int64_t{2}},
-                                                                    {"scheduler_last_epoch", int64_t{2}},
-                                                                    {"scaler_scale", 65536.0},
-                                                                    {"scaler_growth_tracker", int64_t{0}},
-                                                                    {"runtime_seconds", 12.5},
-                                                                    {"train_phase_seconds", 10.25}};
-  for (const auto& [key, value] : entries) last.write(key, value);
-  saved.model->save(last_model);
-  saved.optimizer.save(last_optimizer);
-  last.write("model", last_model);
-  last.write("optimizer", last_optimizer);
-  last.write("history", torch::tensor({1.0, 0.5, 0.123456789012345, 0.376543210987655, 2e-4, 6.0, 3.5, 2.0, 0.25, 0.2,
-                                       0.05, 2e-4, 6.5, 4.0},
-                                      torch::kFloat64)
-                            .reshape({2, 7}));
-  write_with_trailer(last, dir.path() / kLastCheckpoint);
+  write_older_last(dir.path() / kLastCheckpoint, saved, nullptr,
+                   torch::tensor({1.0, 0.5, 0.123456789012345, 0.376543210987655, 2e-4, 6.0, 3.5, 2.0, 0.25, 0.2, 0.05,
+                                  2e-4, 6.5, 4.0},
+                                 torch::kFloat64)
+                       .reshape({2, 7}));
   Trained target(8);
   const TrainingState back = load_checkpoint(dir.path() / kLastCheckpoint, "run A", *target.model, target.optimizer,
                                              torch::kCPU, "sweep 1a data 00ff");
@@ -324,4 +345,32 @@ TEST_CASE("a checkpoint or weights file of another model is refused naming the f
   CHECK_THROWS_WITH(load_weights(best, other, torch::kCPU), Catch::Contains(best.string()) && both);
   // The files name their model.
   for (const fs::path& file : {last, best}) CHECK(read_bytes(file).find("\"arch\":\"unet\"") != std::string::npos);
+}
+
+TEST_CASE("a last.pt written before the focus figures resumes with its validation metrics and no focus figures",
+          "[checkpoint]") {
+  TempDir dir;
+  Trained saved(7);
+  const ModelConfig model{4, 2, true};
+  // 11 history columns: the 7 figures, then val_l1, val_psnr, val_ssim, val_lpips (NaN: none).
+  write_older_last(dir.path() / kLastCheckpoint, saved, &model,
+                   torch::tensor({1.0, 0.5,  0.25, 0.25, 2e-4, 6.0, 3.5, 0.0625,  27.5, 0.875,  std::nan(""),
+                                  2.0, 0.25, 0.2,  0.05, 2e-4, 6.5, 4.0, 0.03125, 29.0, 0.9375, std::nan("")},
+                                 torch::kFloat64)
+                       .reshape({2, 11}));
+  Trained target(8);
+  const TrainingState back = load_checkpoint(dir.path() / kLastCheckpoint, "run A", *target.model, target.optimizer,
+                                             torch::kCPU, "sweep 1a data 00ff");
+  REQUIRE(back.history.size() == 2);
+  CHECK(back.history[0].val_l1 == 0.0625);
+  CHECK(back.history[1].val_psnr == 29.0);
+  CHECK(back.history[1].val_ssim == 0.9375);
+  CHECK_FALSE(back.history[1].val_lpips);
+  for (const EpochFigures& e : back.history) {
+    CHECK_FALSE(e.val_fg_psnr);
+    CHECK_FALSE(e.val_fg_ssim);
+    CHECK_FALSE(e.val_bg_psnr);
+    CHECK_FALSE(e.val_bg_ssim);
+    CHECK_FALSE(e.val_bg_blur);
+  }
 }

@@ -11,6 +11,7 @@
 
 #include "training/focus_metrics.h"
 #include "training/image_metrics.h"
+#include "training/metric_sums.h"
 #include "training/ssim.h"
 
 using namespace bokeh::training;
@@ -191,4 +192,44 @@ TEST_CASE("bg_blur is lowest for the output blurred as much as the target (sigma
     CHECK(blur[0] > 3.0);
     CHECK(blur[2] > 3.0);
   }
+}
+
+TEST_CASE("the trainer's metric sums average each focus figure over the images that have it, batch by batch",
+          "[focus-metrics]") {
+  torch::manual_seed(5);
+  const auto target = torch::rand({3, 3, 16, 20});
+  const auto pred = (target + 0.1 * torch::randn({3, 3, 16, 20})).clamp(0, 1);
+  // Image 0 all in focus (no background), image 1 half and half, image 2 all background (no subject).
+  auto weights = torch::zeros({3, 1, 16, 20});
+  weights[0].fill_(1.0);
+  weights.index_put_({1, Slice(), Slice(), Slice(0, 10)}, 1.0);
+  const FocusScores expected = mean_focus_scores(focus_scores(pred, target, weights));
+
+  MetricSums whole(torch::kCPU), first(torch::kCPU), second(torch::kCPU);
+  whole.add(pred.narrow(0, 0, 2), target.narrow(0, 0, 2), weights.narrow(0, 0, 2), Lpips{nullptr});
+  whole.add(pred.narrow(0, 2, 1), target.narrow(0, 2, 1), weights.narrow(0, 2, 1), Lpips{nullptr});
+  const bokeh::common::ImageMetrics means = whole.means(3, false);
+  for (const auto& [name, figure] : bokeh::common::kFocusFigures) {
+    INFO(name);
+    REQUIRE((means.focus.*figure).has_value());
+    CHECK(*(means.focus.*figure) == Approx(*(expected.*figure)).epsilon(1e-12));
+  }
+  // fg over images 0 and 1 only, bg over 1 and 2 only.
+  const auto one = [&](int64_t i) {
+    return focus_scores(pred.narrow(0, i, 1), target.narrow(0, i, 1), weights.narrow(0, i, 1)).at(0);
+  };
+  CHECK(*means.focus.fg_psnr == Approx((*one(0).fg_psnr + *one(1).fg_psnr) / 2).epsilon(1e-12));
+  CHECK(*means.focus.bg_psnr == Approx((*one(1).bg_psnr + *one(2).bg_psnr) / 2).epsilon(1e-12));
+  CHECK(means.psnr == Approx(psnr(pred, target).mean().item<double>()).epsilon(1e-6));
+  CHECK_FALSE(means.lpips.has_value());
+
+  // Sums add up (what a training group does over its members); without weights no focus figure.
+  first.add(pred.narrow(0, 0, 1), target.narrow(0, 0, 1), weights.narrow(0, 0, 1), Lpips{nullptr});
+  second.add(pred.narrow(0, 1, 2), target.narrow(0, 1, 2), weights.narrow(0, 1, 2), Lpips{nullptr});
+  first.sums = first.sums + second.sums;
+  CHECK(*first.means(3, false).focus.bg_blur == Approx(*means.focus.bg_blur).epsilon(1e-12));
+  MetricSums unmasked(torch::kCPU);
+  unmasked.add(pred, target, torch::Tensor(), Lpips{nullptr});
+  CHECK_FALSE(unmasked.means(3, false).focus.fg_psnr.has_value());
+  CHECK(unmasked.means(3, false).l1 == Approx(means.l1).epsilon(1e-6));  // fp32 sums of other batches
 }

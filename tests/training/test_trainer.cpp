@@ -1,9 +1,10 @@
 // The trainer on tiny synthetic data: the loss goes down, the result's figures agree with each
-// other and with an independent evaluation of the best weights, a run interrupted and resumed is
-// bit-identical to an uninterrupted one, a corrupt last.pt is passed over (prev.pt or a fresh start),
-// and failures (NaN loss, another run's checkpoint) are clear errors.
+// other and with an independent evaluation of the best weights (the focus figures too), a run interrupted and resumed
+// is bit-identical to an uninterrupted one, a corrupt last.pt is passed over (prev.pt or a fresh start), and failures
+// (NaN loss, another run's checkpoint) are clear errors.
 #include "training/data/batches.h"
 #include "training/data/prepared_data.h"
+#include "training/focus_metrics.h"
 #include "training/ssim.h"
 #include "training/trainer.h"
 #include "training/unet.h"
@@ -16,6 +17,8 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace bokeh::training;
@@ -59,16 +62,30 @@ ImageMetrics by_hand(BokehNetImpl& model, const PreparedData& data, Split split)
   return {l1 / count, psnr / count, ssim_sum / count, std::nullopt};
 }
 
+// The mean focus figures of `model` on a split, one image at a time under its focus mask, in float64
+// (training/focus_metrics.h's per-image scores).
+FocusScores focus_by_hand(BokehNetImpl& model, const PreparedData& data, Split split) {
+  std::vector<FocusScores> scores;
+  for (int64_t i = 0; i < data.size(split); ++i) {
+    torch::NoGradGuard no_grad;
+    const Batch batch = make_batch(data, split, {i}, false, 0, 0);
+    const auto prediction = model.forward(batch.input).to(torch::kFloat64);
+    const auto weights = data.masks(split).narrow(0, i, 1).to(torch::kFloat64) / 255.0;
+    scores.push_back(focus_scores(prediction, batch.target.to(torch::kFloat64), weights).at(0));
+  }
+  return mean_focus_scores(scores);
+}
+
 void check_same_figures(const EpochFigures& a, const EpochFigures& b) {
   CHECK(a.epoch == b.epoch);
   CHECK(a.train_loss == b.train_loss);
   CHECK(a.val_loss == b.val_loss);
   CHECK(a.gap == b.gap);
   CHECK(a.lr == b.lr);
-  CHECK(a.val_l1 == b.val_l1);
-  CHECK(a.val_psnr == b.val_psnr);
-  CHECK(a.val_ssim == b.val_ssim);
-  CHECK(a.val_lpips == b.val_lpips);
+  for (const auto& [name, figure] : kValidationFigures) {  // val_l1 ... val_lpips, the focus figures
+    INFO(name);
+    CHECK(a.*figure == b.*figure);
+  }
 }
 
 void check_same_result(const TrainResult& a, const TrainResult& b) {
@@ -82,6 +99,10 @@ void check_same_result(const TrainResult& a, const TrainResult& b) {
   CHECK(a.test.psnr == b.test.psnr);
   CHECK(a.test.ssim == b.test.ssim);
   CHECK(a.test.lpips == b.test.lpips);
+  for (const auto& [name, figure] : kFocusFigures) {
+    INFO(name);
+    CHECK(a.test.focus.*figure == b.test.focus.*figure);
+  }
   CHECK(a.parameters == b.parameters);
 }
 }  // namespace
@@ -132,6 +153,14 @@ TEST_CASE("a few epochs lower the loss, the result's figures are consistent", "[
   CHECK(result.test.l1 == Approx(test.l1).epsilon(1e-5));
   CHECK(result.test.psnr == Approx(test.psnr).epsilon(1e-5));
   CHECK(result.test.ssim == Approx(test.ssim).epsilon(1e-5));
+  const FocusScores test_focus =
+      focus_by_hand(*load_best_model(options.checkpoint_dir, config.model), *data, Split::test);
+  for (const auto& [name, figure] : kFocusFigures) {  // the synthetic masks have both regions
+    INFO(name);
+    REQUIRE((result.test.focus.*figure).has_value());
+    REQUIRE((test_focus.*figure).has_value());
+    CHECK(*(result.test.focus.*figure) == Approx(*(test_focus.*figure)).epsilon(1e-4));
+  }
 
   // Every epoch scored its validation pairs; the last epoch's figures are those of the final weights
   // (last.pt), evaluated here by hand, one image at a time.
@@ -148,6 +177,16 @@ TEST_CASE("a few epochs lower the loss, the result's figures are consistent", "[
   CHECK(*figures.back().val_l1 == Approx(validation.l1).epsilon(1e-5));
   CHECK(*figures.back().val_psnr == Approx(validation.psnr).epsilon(1e-5));
   CHECK(*figures.back().val_ssim == Approx(validation.ssim).epsilon(1e-5));
+  const FocusScores validation_focus = focus_by_hand(*final_model, *data, Split::validation);
+  for (const auto& [figure, expected] : {std::pair{figures.back().val_fg_psnr, validation_focus.fg_psnr},
+                                         {figures.back().val_fg_ssim, validation_focus.fg_ssim},
+                                         {figures.back().val_bg_psnr, validation_focus.bg_psnr},
+                                         {figures.back().val_bg_ssim, validation_focus.bg_ssim},
+                                         {figures.back().val_bg_blur, validation_focus.bg_blur}}) {
+    REQUIRE(figure.has_value());
+    REQUIRE(expected.has_value());
+    CHECK(*figure == Approx(*expected).epsilon(1e-4));
+  }
   REQUIRE(result.history.size() == figures.size());
   for (size_t i = 0; i < figures.size(); ++i) check_same_figures(result.history[i], figures[i]);
 
@@ -166,6 +205,8 @@ TEST_CASE("a few epochs lower the loss, the result's figures are consistent", "[
     CHECK_FALSE(f.val_l1.has_value());
     CHECK_FALSE(f.val_psnr.has_value());
     CHECK_FALSE(f.val_ssim.has_value());
+    CHECK_FALSE(f.val_fg_psnr.has_value());
+    CHECK_FALSE(f.val_bg_blur.has_value());
   }
 }
 
@@ -208,6 +249,9 @@ TEST_CASE("a run interrupted and resumed equals the uninterrupted run bit for bi
   for (size_t i = 0; i < 4; ++i) check_same_figures(straight_figures[i], resumed_figures[i]);
   CHECK(straight_figures[3].lr < config.lr);  // the scheduler did act
   check_same_result(straight_result, resumed_result);
+  REQUIRE(resumed_result.history.size() == 4);  // epochs 1 and 2 restored from last.pt, focus figures too
+  for (size_t i = 0; i < 4; ++i) check_same_figures(straight_result.history[i], resumed_result.history[i]);
+  CHECK(resumed_result.history[0].val_fg_psnr.has_value());
   CHECK(
       same_tensors(last_model(straight.checkpoint_dir, config.model), last_model(second.checkpoint_dir, config.model)));
   CHECK(same_tensors(load_best_model(straight.checkpoint_dir, config.model),

@@ -76,6 +76,7 @@ BatchSource::BatchSource(const PreparedData& data, const torch::Device& device, 
     inputs_[slot(split)] = data.inputs(split).to(device);  // the mapping itself on the CPU
     targets_[slot(split)] = data.targets(split).to(device);
   }
+  for (Split split : {Split::validation, Split::test}) masks_[slot(split)] = data.masks(split).to(device);
 }
 
 Batch BatchSource::to_float(torch::Tensor input, torch::Tensor target) const {
@@ -90,6 +91,13 @@ Batch BatchSource::batch(const EpochPlan& plan, int64_t begin, int64_t end) cons
 
 Batch BatchSource::range(Split split, int64_t begin, int64_t end) const {
   return to_float(inputs_[slot(split)].slice(0, begin, end), targets_[slot(split)].slice(0, begin, end));
+}
+
+torch::Tensor BatchSource::focus_weights(Split split, int64_t begin, int64_t end) const {
+  const torch::Tensor& masks = masks_[slot(split)];
+  if (!masks.defined())
+    throw std::invalid_argument(std::string("BatchSource keeps no focus masks of the ") + split_name(split) + " split");
+  return masks.slice(0, begin, end).to(torch::kFloat32).div_(255.0f).contiguous(format_);
 }
 
 Batch BatchSource::gather(Split split, const torch::Tensor& rows, const torch::Tensor& flags) const {

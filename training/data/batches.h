@@ -2,7 +2,8 @@
 // augmentation, both derived from (seed, epoch) only, so epoch e is the same whether or not the
 // process restarted in between. Batches are assembled where the model trains: BatchSource keeps the
 // pairs on the run's device (uploaded once, uint8, on a GPU) and an EpochPlan uploads one epoch's
-// order and augmentation flags once, so a training step copies nothing from the host.
+// order and augmentation flags once, so a training step copies nothing from the host. The validation and
+// test splits' focus masks come along (their metrics' in-focus weights).
 #pragma once
 
 #include <array>
@@ -69,6 +70,10 @@ class BatchSource {
   Batch batch(const EpochPlan& plan, int64_t begin, int64_t end) const;
   // Pairs begin..end-1 of `split`, unaugmented (validation and test).
   Batch range(Split split, int64_t begin, int64_t end) const;
+  // The focus masks of pairs begin..end-1 of the validation or test split as in-focus weights: float
+  // (B, 1, H, W) in [0, 1] (mask / 255), in the source's memory format. The training split's are not
+  // kept: throws std::invalid_argument for it.
+  torch::Tensor focus_weights(Split split, int64_t begin, int64_t end) const;
   // Pairs `rows` (int64 (B,) on the device, in range) of `split`; `flags`: bool (B, 3) or undefined.
   Batch gather(Split split, const torch::Tensor& rows, const torch::Tensor& flags) const;
 
@@ -79,6 +84,7 @@ class BatchSource {
   torch::MemoryFormat format_;
   bool square_;
   std::array<torch::Tensor, 3> inputs_, targets_;  // uint8 (N, 3, H, W) per split
+  std::array<torch::Tensor, 3> masks_;             // uint8 (N, 1, H, W); undefined for the training split
 };
 
 // Samples `indices` of `split` on the host (the mapped cache); with `augment`, each sample gets

@@ -110,7 +110,8 @@ TEST_CASE("The snapshot has the fixture's status, progress, failures, curves and
   // Every per-epoch figure by name; the fixture's epochs predate the validation metrics: null.
   CHECK(vbase["curve"]["figures"]["val_loss"] == vbase["curve"]["val"]);
   CHECK(vbase["curve"]["figures"]["val_psnr"] == json{nullptr, nullptr, nullptr});
-  CHECK(vbase["curve"]["figures"].size() == 7);
+  CHECK(vbase["curve"]["figures"].size() == 12);  // with val_fg_psnr ... val_bg_blur
+  CHECK(vbase["curve"]["figures"]["val_fg_psnr"] == json{nullptr, nullptr, nullptr});
   CHECK(vbase["settings"]["model.width"] == 8);
 
   const json& running = run_named(sweep, f.lr1);

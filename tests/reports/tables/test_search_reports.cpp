@@ -137,18 +137,24 @@ TEST_CASE("Table 2 picks the best of an architecture whose runs were all stopped
 }
 
 TEST_CASE("every per-epoch figure of the figure table is read from an epoch row by its name", "[search]") {
-  CHECK(epoch_figure_names() ==
-        std::vector<std::string>{"train_loss", "val_loss", "gap", "val_l1", "val_psnr", "val_ssim", "val_lpips"});
+  CHECK(epoch_figure_names() == std::vector<std::string>{"train_loss", "val_loss", "gap", "val_l1", "val_psnr",
+                                                         "val_ssim", "val_lpips", "val_fg_psnr", "val_fg_ssim",
+                                                         "val_bg_psnr", "val_bg_ssim", "val_bg_blur"});
   orchestrator::EpochRecord e{4, 0.5, 0.25, 0.25, 1e-3, 6, 10};
   e.val_l1 = 0.0625;
   e.val_psnr = 26.5;
   e.val_ssim = 0.875;
+  e.val_fg_psnr = 30.5;
+  e.val_bg_blur = 0.125;
   CHECK(epoch_figure(e, "train_loss") == 0.5);
   CHECK(epoch_figure(e, "val_loss") == 0.25);
   CHECK(epoch_figure(e, "gap") == 0.25);
   CHECK(epoch_figure(e, "val_l1") == 0.0625);
   CHECK(epoch_figure(e, "val_psnr") == 26.5);
   CHECK(epoch_figure(e, "val_ssim") == 0.875);
+  CHECK(epoch_figure(e, "val_fg_psnr") == 30.5);
+  CHECK(epoch_figure(e, "val_bg_blur") == 0.125);
+  CHECK_FALSE(epoch_figure(e, "val_bg_ssim"));
   CHECK_FALSE(epoch_figure(e, "val_lpips"));                             // not computed
   CHECK_THROWS_AS(epoch_figure(e, "test_psnr"), std::invalid_argument);  // once per run, not per epoch
   // The best epoch: the lowest validation loss, the first of equals.

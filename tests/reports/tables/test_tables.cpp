@@ -268,12 +268,14 @@ TEST_CASE("Rows the spec names, in its order, with a footnote per reading and th
 TEST_CASE("Table 3 shows the loss weights and test metrics, LPIPS missing without its weights", "[tables]") {
   const test::SweepFixture f;
   const Grid g = parse_markdown(reports::format_markdown(table(f, 3)));
+  // The focus columns show "–" for results without them (the fixture's, as stored before them).
   CHECK(g.headers == std::vector<std::string>{"Run", "λ1", "λ2", "λ3", "Epochs", "Runtime (min)", "Train_Loss",
-                                              "Val_Loss", "L1", "PSNR", "SSIM", "LPIPS", "State"});
+                                              "Val_Loss", "L1", "PSNR", "SSIM", "LPIPS", "FG_PSNR", "FG_SSIM",
+                                              "BG_PSNR", "BG_Blur", "State"});
   CHECK(g.row("VBase_1") == std::vector<std::string>{"VBase_1", "1", "1", "0", "3", "35", "0.66", "0.59", "0.15",
-                                                     "23.09", "0.81", kDash, "done"});
+                                                     "23.09", "0.81", kDash, kDash, kDash, kDash, kDash, "done"});
   CHECK(g.row(f.lr2) == std::vector<std::string>{f.lr2, "1", "1", "0", "3", "19", "0.69", "0.62", "0.16", "22.91",
-                                                 "0.80", kDash, "done"});
+                                                 "0.80", kDash, kDash, kDash, kDash, kDash, "done"});
   CHECK(g.at("nobn", "PSNR") == kDash);
   CHECK(std::count_if(g.notes.begin(), g.notes.end(),
                       [](const std::string& n) { return n.find("LPIPS weights") != std::string::npos; }) == 1);
@@ -283,17 +285,48 @@ TEST_CASE("Table 4 sets the best run against the spec's published rows", "[table
   const test::SweepFixture f;
   const Grid g = parse_markdown(reports::format_markdown(table(f, 4)));
   CHECK(g.headers == std::vector<std::string>{"Model", "Epochs", "Params (M)", "Train runtime (min)", "PSNR ↑",
-                                              "SSIM ↑", "LPIPS ↓", "Inference (s/image)", "Inference peak (MB)"});
+                                              "SSIM ↑", "LPIPS ↓", "Inference (s/image)", "Inference peak (MB)",
+                                              "FG_PSNR ↑", "FG_SSIM ↑", "BG_PSNR ↑", "BG_Blur ↓"});
   REQUIRE(g.rows.size() == 2);
   // Results without inference figures (all of the fixture's: never measured) show –.
   CHECK(g.rows[0] == std::vector<std::string>{"VBase_1", "3", fmt::format("{:.2f}", params_m_depth2(8, true)), "35",
-                                              "23.09", "0.8123", kDash, kDash, kDash});
+                                              "23.09", "0.8123", kDash, kDash, kDash, kDash, kDash, kDash, kDash});
   CHECK(g.rows[1] == std::vector<std::string>{"PyNET (published)", kDash, "47.50", kDash, "23.28", "0.8780", "0.2438",
-                                              kDash, kDash});
+                                              kDash, kDash, kDash, kDash, kDash, kDash});
   const bool sourced = std::any_of(g.notes.begin(), g.notes.end(), [](const std::string& n) {
     return n == "PyNET (published): published in Ignatov et al. 2020; not measured here, under its own conditions.";
   });
   CHECK(sourced);
+}
+
+TEST_CASE("Tables 3 and 4 show the test set's focus figures of the runs that have them, – for the rest", "[tables]") {
+  const test::SweepFixture f;
+  const orchestrator::StoreReader store = reports::open_store(f.db_path);
+  std::vector<reports::RunSummary> runs = reports::summarize_sweep(store, "tiny");
+  for (reports::RunSummary& r : runs) {
+    if (r.name != "VBase_1") continue;  // a run trained with the focus figures; lr2's results are older
+    reports::set_run_figure(r, "test_fg_psnr", 27.3456);
+    reports::set_run_figure(r, "test_fg_ssim", 0.91234);
+    reports::set_run_figure(r, "test_bg_psnr", 21.0049);
+    reports::set_run_figure(r, "test_bg_ssim", 0.7);  // in the results, not a column
+    reports::set_run_figure(r, "test_bg_blur", 1.23456);
+  }
+  const Grid g3 = parse_markdown(reports::format_markdown(reports::build_table(3, *store.sweep("tiny"), runs)));
+  CHECK(g3.at("VBase_1", "FG_PSNR") == "27.35");
+  CHECK(g3.at("VBase_1", "FG_SSIM") == "0.91");
+  CHECK(g3.at("VBase_1", "BG_PSNR") == "21.00");
+  CHECK(g3.at("VBase_1", "BG_Blur") == "1.23");
+  CHECK(g3.at(f.lr2, "FG_PSNR") == kDash);
+  CHECK(g3.at("VBase_1", "State") == "done");
+  CHECK(std::count(g3.headers.begin(), g3.headers.end(), "BG_SSIM") == 0);
+  CHECK(std::count_if(g3.notes.begin(), g3.notes.end(), [](const std::string& n) {
+          return n.rfind("FG_PSNR, FG_SSIM, BG_PSNR, BG_Blur: the test set's focus figures", 0) == 0;
+        }) == 1);
+  const Grid g4 = parse_markdown(reports::format_markdown(reports::build_table(4, *store.sweep("tiny"), runs)));
+  CHECK(g4.at("VBase_1", "FG_PSNR ↑") == "27.35");
+  CHECK(g4.at("VBase_1", "FG_SSIM ↑") == "0.9123");
+  CHECK(g4.at("VBase_1", "BG_Blur ↓") == "1.23");
+  CHECK(g4.at("PyNET (published)", "BG_PSNR ↑") == kDash);
 }
 
 TEST_CASE("CSV and JSON read back to the markdown's values", "[tables]") {
