@@ -129,7 +129,8 @@ struct Spec {
   // metrics.inference_repeats: timed renderings of a full-size photo after each run's test (0 = none). Not
   // part of the spec's identity (the canonical spec leaves it out): changing it needs no --fresh.
   int64_t inference_repeats = 0;
-  std::map<std::string, SourceLocation> locations;  // where each data.* and metrics.* key (and repeats, tables) was written
+  std::map<std::string, SourceLocation>
+      locations;  // where each data.* and metrics.* key (and repeats, tables) was written
   Resources resources;
   SourceLocation base_where;  // where `base` is (or the file's first line)
   Settings base;

@@ -10,7 +10,8 @@ namespace bokeh::reports {
 
 std::vector<ExportObjective> export_objectives(const orchestrator::StoredSpec& spec) {
   const common::Objective& objective = spec.search_objective;
-  return {ExportObjective{objective.metric, objective.higher_is_better ? common::Better::Higher : common::Better::Lower}};
+  return {
+      ExportObjective{objective.metric, objective.higher_is_better ? common::Better::Higher : common::Better::Lower}};
 }
 
 std::optional<double> objective_at(const ExportObjective& objective, const orchestrator::EpochRecord& epoch) {
