@@ -10,9 +10,14 @@ using namespace bokeh::common;
 
 TEST_CASE("objectives are the per-epoch figures with a direction, and the losses compare only equal weights",
           "[objective]") {
-  CHECK(objective_names() ==
-        std::vector<std::string>{"train_loss", "val_loss", "val_l1", "val_psnr", "val_ssim", "val_lpips"});
-  CHECK(comparable_objective_names() == std::vector<std::string>{"val_l1", "val_psnr", "val_ssim", "val_lpips"});
+  const std::vector<std::string> comparable = {"val_l1",      "val_psnr",    "val_ssim",    "val_lpips",  "val_fg_psnr",
+                                               "val_fg_ssim", "val_bg_psnr", "val_bg_ssim", "val_bg_blur"};
+  std::vector<std::string> all = {"train_loss", "val_loss"};
+  all.insert(all.end(), comparable.begin(), comparable.end());
+  CHECK(objective_names() == all);
+  CHECK(comparable_objective_names() == comparable);
+  CHECK(find_objective("val_bg_blur") == Objective{"val_bg_blur", false});  // as blurred as the target: lower
+  CHECK(find_objective("val_fg_psnr") == Objective{"val_fg_psnr", true});
   CHECK(find_objective("val_psnr") == Objective{"val_psnr", true});
   CHECK(find_objective("val_ssim") == Objective{"val_ssim", true});
   CHECK(find_objective("val_l1") == Objective{"val_l1", false});
