@@ -281,6 +281,12 @@ StoredSpec read_stored_spec(const std::string& spec_json) {
   const std::optional<common::Objective> search_metric =
       common::find_objective(text_at(object_at(spec, "search"), "metric", ""));
   out.search_objective = search_objective(search_metric, out.early_stopping);
+  for (const json& o : array_at(object_at(spec, "search"), "objectives")) {
+    if (!o.is_object()) continue;
+    if (const std::optional<common::Objective> read = find_search_objective(text_at(o, "metric")))
+      out.search_objectives.push_back(*read);
+  }
+  if (out.early_stopping) out.early_stopping->objectives = out.search_objectives;  // MO-ASHA ranks by them
   const std::optional<common::Objective> select =
       common::find_objective(text_at(object_at(spec, "select"), "metric", ""));
   out.selection = selection_objective(select, out.search_objective);

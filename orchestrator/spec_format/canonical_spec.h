@@ -35,8 +35,9 @@ struct StoredSpec {
   std::vector<SearchDimension> space;           // the same with their distributions (those that read whole)
   std::vector<std::string> varied;              // settings its grid, search or runs set, in that order, once each
   std::optional<EarlyStopping> early_stopping;
-  common::Objective search_objective;  // search_objective() of the stored spec
-  common::Objective selection;         // selection_objective() of the stored spec
+  common::Objective search_objective;                // search_objective() of the stored spec
+  std::vector<common::Objective> search_objectives;  // its search.objectives (several at once); empty: one
+  common::Objective selection;                       // selection_objective() of the stored spec
 };
 
 // Tolerant, for reports of any stored sweep: text that is not a JSON object, a `tables` or `references`

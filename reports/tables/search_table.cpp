@@ -15,6 +15,16 @@
 namespace bokeh::reports {
 namespace {
 
+// What ASHA ranks a rung by: its metric, or the fronts of several objectives ("the fronts of val_psnr (max)
+// and params (min)").
+std::string ranked_by(const orchestrator::EarlyStopping& es) {
+  if (es.objectives.empty()) return es.metric.metric;
+  std::vector<std::string> parts;
+  for (const common::Objective& o : es.objectives)
+    parts.push_back(fmt::format("{} ({})", o.metric, o.higher_is_better ? "max" : "min"));
+  return "the fronts of " + fmt::format("{}", fmt::join(parts, " and "));
+}
+
 using nlohmann::json;
 
 // A config's leaves by dotted path.
@@ -102,7 +112,7 @@ Table trials_table(const orchestrator::StoreReader& store, const orchestrator::S
       "the best checkpoint, also for a run stopped early (tested where it stopped).");
   if (spec.early_stopping) {
     t.notes.push_back(fmt::format("Early stopping: ASHA on {}, rungs at epochs {} x {}^k.",
-                                  spec.early_stopping->metric.metric, spec.early_stopping->min_epochs,
+                                  ranked_by(*spec.early_stopping), spec.early_stopping->min_epochs,
                                   spec.early_stopping->reduction_factor));
   }
   return t;
@@ -125,7 +135,7 @@ std::string rung_summary(const orchestrator::StoreReader& store, const orchestra
                                 common::asha_rung_epoch(es.min_epochs, es.reduction_factor, k), went_on[k] + stopped[k],
                                 went_on[k], stopped[k]));
   }
-  return fmt::format("ASHA on {} (reduction factor {}): {}.", es.metric.metric, es.reduction_factor,
+  return fmt::format("ASHA on {} (reduction factor {}): {}.", ranked_by(es), es.reduction_factor,
                      parts.empty() ? "no run has reached a rung yet" : fmt::format("{}", fmt::join(parts, "; ")));
 }
 

@@ -205,3 +205,14 @@ TEST_CASE("bad search.objectives are refused at their key", "[objective][spec]")
   CHECK(loss.message().find("the search compares trials by val_loss, but the runs differ in loss.ssim") !=
         std::string::npos);
 }
+
+TEST_CASE("a stored spec reads back its several objectives, and early stopping ranks by their fronts",
+          "[objective][spec]") {
+  const Spec spec = load_spec(std::string(BOKEH_SOURCE_DIR) + "/sweeps/demo_mo.yaml");
+  const StoredSpec stored = read_stored_spec(canonical_spec(spec).dump());
+  const std::vector<bokeh::common::Objective> both = {{"val_psnr", true}, {"params", false}};
+  CHECK(stored.search_objectives == both);
+  REQUIRE(stored.early_stopping);
+  CHECK(stored.early_stopping->objectives == both);
+  CHECK(read_stored_spec(canonical_spec(parse_spec(spec_text(kAsha), "o.yaml")).dump()).search_objectives.empty());
+}
