@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "common/objective.h"
+#include "orchestrator/spec_format/canonical_spec.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/sweep_lookup.h"
 #include "training/checkpoint.h"
@@ -38,6 +40,25 @@ std::vector<const RunSummary*> lowest(std::vector<const RunSummary*> candidates,
   return out;
 }
 
+// The first `count` of `candidates`, in the sweep's order.
+std::vector<const RunSummary*> first(std::vector<const RunSummary*> candidates, size_t count) {
+  candidates.resize(std::min(count, candidates.size()));
+  return candidates;
+}
+
+// Whether `objective` ranks `runs`: not a loss over runs of different loss weights.
+bool comparable(const std::vector<const RunSummary*>& runs, const common::Objective& objective) {
+  return !(common::loss_weighted(objective) && differ_in_loss_weights(runs));
+}
+
+// How the note names the runs a figure shows by default.
+std::string chosen_text(const common::Objective& objective, bool ranked) {
+  if (!ranked) return "first in the sweep's order (their loss weights differ, so their losses do not rank them)";
+  if (objective == common::Objective{}) return "with the lowest validation loss";
+  return fmt::format("with the best {} ({} is better)", objective.metric,
+                     objective.higher_is_better ? "higher" : "lower");
+}
+
 // The sweep's prepared data, as the sweep recorded it: opened read-only, never built here (a missing or
 // unusable file is said, with what rebuilds it).
 std::shared_ptr<const training::PreparedData> sweep_data(const orchestrator::SweepInfo& sweep) {
@@ -62,9 +83,11 @@ FigureResult make_curves_figure(const orchestrator::StoreReader& store, const Fi
   for (const RunSummary& r : runs)
     all.push_back(CurveSeries{r.name, store.epochs(r.id), r.stopped_rung ? state_text(r) : ""});
   const auto series_of = [&](const RunSummary& r) -> const CurveSeries& { return all[&r - runs.data()]; };
-  const auto min_val = [&](const RunSummary& r) {
+  const common::Objective objective = orchestrator::read_stored_spec(sweep.spec_json).selection;
+  const auto best_cost = [&](const RunSummary& r) {  // the objective's best over the epochs recorded
     double best = std::numeric_limits<double>::infinity();
-    for (const orchestrator::EpochRecord& e : series_of(r).epochs) best = std::min(best, e.val_loss);
+    for (const orchestrator::EpochRecord& e : series_of(r).epochs)
+      best = std::min(best, common::objective_cost(objective, orchestrator::epoch_figures(e)));
     return best;
   };
 
@@ -78,12 +101,11 @@ FigureResult make_curves_figure(const orchestrator::StoreReader& store, const Fi
       if (!series_of(r).epochs.empty()) with_epochs.push_back(&r);
     }
     if (with_epochs.empty()) throw ReportError(fmt::format("no run of sweep {} has recorded an epoch yet", sweep.name));
-    chosen = lowest(with_epochs, kDefaultCurveRuns, min_val);
+    const bool ranked = comparable(with_epochs, objective);
+    chosen = ranked ? lowest(with_epochs, kDefaultCurveRuns, best_cost) : first(with_epochs, kDefaultCurveRuns);
     if (chosen.size() < with_epochs.size()) {
-      result.notes.push_back(
-          fmt::format("plotted the {} of {} runs with the lowest validation loss; choose others "
-                      "with --runs",
-                      chosen.size(), with_epochs.size()));
+      result.notes.push_back(fmt::format("plotted the {} of {} runs {}; choose others with --runs", chosen.size(),
+                                         with_epochs.size(), chosen_text(objective, ranked)));
     }
   }
   std::vector<CurveSeries> series;
@@ -129,9 +151,13 @@ SampleSelection select_samples(const orchestrator::StoreReader& store, const Fig
           fmt::format("no finished run of sweep {} has a checkpoint under {}", sweep.name,
                       (orchestrator::sweep_folder(request.results_root, sweep.name) / "checkpoints").string()));
     }
-    chosen = lowest(ready, kDefaultSampleRuns, [](const RunSummary& r) {
-      return ranking_loss(r).value_or(std::numeric_limits<double>::infinity());
-    });
+    const common::Objective objective = orchestrator::read_stored_spec(sweep.spec_json).selection;
+    chosen = comparable(ready, objective)
+                 ? lowest(ready, kDefaultSampleRuns,
+                          [&](const RunSummary& r) {
+                            return selection_cost(r, objective).value_or(std::numeric_limits<double>::infinity());
+                          })
+                 : first(ready, kDefaultSampleRuns);
   }
 
   const std::shared_ptr<const training::PreparedData> data = sweep_data(sweep);

@@ -117,18 +117,31 @@ std::string repeats_line(const std::vector<RunSummary>& runs) {
   return out + ".";
 }
 
-std::map<const RepeatGroup*, NoiseMark> noise_marks(const std::vector<const RepeatGroup*>& groups) {
-  // The ranking figure: the best epoch's validation loss (the last epoch's where results lack it).
-  const auto ranking = [](const RepeatGroup& g) -> std::optional<SampleStats> {
-    for (const char* figure : {"best_val_loss", "val_loss"}) {
+namespace {
+// How the note names the ranking figure: "Best_Val_Loss (the best epoch's validation loss, the ranking figure)".
+std::string ranking_text(const common::Objective& objective) {
+  if (objective == common::Objective{}) return "Best_Val_Loss (the best epoch's validation loss, the ranking figure)";
+  const common::ResultFigure* best = common::find_result_figure(common::best_epoch_figure(objective));
+  return fmt::format("{} ({} at the best epoch, the ranking figure; {} is better)",
+                     best ? best->header : objective.metric, objective.metric,
+                     objective.higher_is_better ? "higher" : "lower");
+}
+}  // namespace
+
+std::map<const RepeatGroup*, NoiseMark> noise_marks(const std::vector<const RepeatGroup*>& groups,
+                                                    const common::Objective& objective) {
+  // The ranking figure: the objective at the best epoch (the last epoch's where results lack it).
+  const auto ranking = [&](const RepeatGroup& g) -> std::optional<SampleStats> {
+    for (const std::string& figure : {common::best_epoch_figure(objective), objective.metric}) {
       if (const auto it = g.figures.find(figure); it != g.figures.end()) return it->second;
     }
     return std::nullopt;
   };
+  const auto better = [&](double a, double b) { return objective.higher_is_better ? a > b : a < b; };
   const RepeatGroup* best = nullptr;
   for (const RepeatGroup* g : groups) {
     const auto stats = ranking(*g);
-    if (stats && (!best || stats->mean < ranking(*best)->mean)) best = g;
+    if (stats && (!best || better(stats->mean, ranking(*best)->mean))) best = g;
   }
   std::map<const RepeatGroup*, NoiseMark> out;
   if (!best) return out;
@@ -146,7 +159,7 @@ std::map<const RepeatGroup*, NoiseMark> noise_marks(const std::vector<const Repe
   return out;
 }
 
-void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups) {
+void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups, const common::Objective& objective) {
   std::map<int64_t, const RepeatGroup*> by_id;
   for (const RepeatGroup& g : groups) by_id[g.mean.id] = &g;
   std::vector<const RepeatGroup*> row_groups;  // per row; nullptr for a row that is not a run
@@ -187,7 +200,10 @@ void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups) {
   for (const RepeatGroup* g : row_groups) {
     if (g && std::find(shown.begin(), shown.end(), g) == shown.end()) shown.push_back(g);
   }
-  const std::map<const RepeatGroup*, NoiseMark> marks = noise_marks(shown);
+  // A loss over runs of different loss weights ranks nothing: no vs_Best then (the note says why).
+  const bool incomparable = common::loss_weighted(objective) && differ_in_loss_weights(member_runs(groups));
+  const std::map<const RepeatGroup*, NoiseMark> marks =
+      incomparable ? std::map<const RepeatGroup*, NoiseMark>{} : noise_marks(shown, objective);
   const bool ranked = marks.size() >= 2;
   if (ranked) {
     table.columns.push_back(Column{"vs_Best", CellStyle::Text, 0});
@@ -211,11 +227,16 @@ void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups) {
   if (partial) note += "; \"n=2 of 3\": only 2 of its 3 repeats have finished, the figures are theirs";
   if (ranked)
     note += fmt::format(
-        ". vs_Best: Best_Val_Loss (the best epoch's validation loss, the ranking figure) against the "
+        ". vs_Best: {} against the "
         "best row's by Welch's two-sided t-test; ≈ marks a row within seed noise of the best (p ≥ "
         "{:g}: the difference is not significant at 5%), worse one that is significantly worse; – "
         "where either row has fewer than 2 finished repeats",
-        kNoiseAlpha);
+        ranking_text(objective), kNoiseAlpha);
+  if (incomparable)
+    note += fmt::format(
+        "; no vs_Best: the configurations differ in loss weights, so their {} values do not compare "
+        "(report --select a validation figure)",
+        objective.metric);
   table.notes.push_back(note + ".");
 }
 

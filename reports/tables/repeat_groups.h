@@ -42,7 +42,8 @@ std::vector<RunSummary> mean_runs(const std::vector<RepeatGroup>& groups);
 // done, 1 with 2 of 3." ("" when no configuration repeats).
 std::string repeats_line(const std::vector<RunSummary>& runs);
 
-// A row's relation to the best row by the ranking figure (the best epoch's validation loss).
+// A row's relation to the best row by the ranking figure (the objective at the best epoch: Best_Val_Loss by
+// default).
 struct NoiseMark {
   bool best = false;
   std::optional<double> p;  // Welch's two-sided p against the best; nullopt: not testable (n < 2)
@@ -50,14 +51,15 @@ struct NoiseMark {
 };
 inline constexpr double kNoiseAlpha = 0.05;
 
-// For each group with results, its mark against the group with the lowest mean ranking loss among
-// `groups` (ties: the first); groups without results are left out.
-std::map<const RepeatGroup*, NoiseMark> noise_marks(const std::vector<const RepeatGroup*>& groups);
+// For each group with results, its mark against the group with the best mean of `objective` at the best
+// epoch among `groups` (ties: the first); groups without results are left out.
+std::map<const RepeatGroup*, NoiseMark> noise_marks(const std::vector<const RepeatGroup*>& groups,
+                                                    const common::Objective& objective = {});
 
 // Turns a table built from mean_runs() into the repeats' table: spreads on the per-run figure
 // columns (by header), "(n=2 of 3)" on rows with unfinished repeats, a vs_Best column when two or
-// more rows have results, and the footnote stating K and what ± and ≈ mean. Rows are matched to
-// groups through table.row_runs.
-void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups);
+// more rows have results and their runs' `objective` compares (not a loss over different loss weights),
+// and the footnote stating K and what ± and ≈ mean. Rows are matched to groups through table.row_runs.
+void add_repeat_columns(Table& table, const std::vector<RepeatGroup>& groups, const common::Objective& objective = {});
 
 }  // namespace bokeh::reports

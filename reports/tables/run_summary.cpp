@@ -171,12 +171,20 @@ const RunSummary& find_run(const std::vector<RunSummary>& runs, const std::strin
       fmt::format("sweep \"{}\" has no run named \"{}\" (runs: {})", sweep, name, fmt::join(names, ", ")));
 }
 
-void check_comparable(const std::vector<const RunSummary*>& runs, const std::string& figure, const std::string& what) {
-  if (!common::loss_weighted_figure(figure) || runs.empty()) return;
+namespace {
+std::set<std::string> loss_weights(const std::vector<const RunSummary*>& runs) {
   std::set<std::string> weights;
   for (const RunSummary* r : runs)
     weights.insert(fmt::format("({:g}, {:g}, {:g})", r->lambda_l1, r->lambda_ssim, r->lambda_lpips));
-  if (weights.size() < 2) return;
+  return weights;
+}
+}  // namespace
+
+bool differ_in_loss_weights(const std::vector<const RunSummary*>& runs) { return loss_weights(runs).size() > 1; }
+
+void check_comparable(const std::vector<const RunSummary*>& runs, const std::string& figure, const std::string& what) {
+  if (!common::loss_weighted_figure(figure) || !differ_in_loss_weights(runs)) return;
+  const std::set<std::string> weights = loss_weights(runs);
   throw ReportInputError(fmt::format(
       "{}: {} is each run's own weighted loss, and the runs differ in their loss weights (λ1, λ2, λ3: {}), so a "
       "smaller weight wins without a better pixel; compare them by {} (e.g. val_psnr)",

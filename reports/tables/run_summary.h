@@ -95,6 +95,9 @@ const RunSummary* best_run(const std::vector<RunSummary>& runs, const common::Ob
 const RunSummary& find_run(const std::vector<RunSummary>& runs, const std::string& name, const std::string& sweep,
                            const common::Objective& objective = {});
 
+// Whether `runs` differ in their loss weights (λ1, λ2, λ3): then their losses do not compare.
+bool differ_in_loss_weights(const std::vector<const RunSummary*>& runs);
+
 // ReportInputError when the run figure `figure` is a loss (common::loss_weighted_figure) and `runs` differ in
 // their loss weights: each run's loss is its own weighted sum. `what` names who compares ("--y val_loss").
 void check_comparable(const std::vector<const RunSummary*>& runs, const std::string& figure, const std::string& what);

@@ -434,7 +434,7 @@ Table build_table(int64_t number, const orchestrator::SweepInfo& sweep, const st
   // Repeats: the tables of the configurations' means, then their spreads and noise marks.
   const std::vector<RepeatGroup> groups = group_repeats(runs);
   Table t = build(mean_runs(groups));
-  add_repeat_columns(t, groups);
+  add_repeat_columns(t, groups, objective);
   return t;
 }
 

@@ -77,3 +77,31 @@ TEST_CASE("a loss compared across loss weights is refused in the tables, --paret
   CHECK_THROWS_AS(find_run(runs, "best", "weighted", loss), ReportInputError);
   CHECK(find_run(runs, "light", "weighted", loss).name == "light");  // a named run is no comparison
 }
+
+TEST_CASE("repeats mark rows against the best by the sweep's objective, and rank no losses of different weights",
+          "[selection][repeats]") {
+  const test::RepeatSweep sweep(test::small_spec("repeated", R"(repeats: 2
+select: {metric: val_psnr}
+runs:
+  - {name: light, loss.ssim: 0.5}
+  - {name: heavy, loss.ssim: 4}
+)"),
+                                [](const nlohmann::json& config, int64_t repeat) {
+                                  const double ssim = config["loss"]["ssim"];
+                                  test::Figures f;
+                                  f.best_val_loss = 0.1 * ssim;                               // light: lower
+                                  f.best_val_psnr = (ssim > 1 ? 26.0 : 22.0) + 0.1 * repeat;  // heavy: higher
+                                  return std::optional<test::Figures>(f);
+                                });
+  const std::string md = format_markdown(build_table(1, sweep.info(), sweep.runs()));
+  CHECK_THAT(md, Contains("vs_Best: Best_Val_PSNR (val_psnr at the best epoch, the ranking figure; higher is better)"));
+  CHECK_THAT(md, Contains("| best |"));
+  const size_t heavy = md.find("| heavy"), best = md.find("| best |");
+  REQUIRE(heavy != std::string::npos);
+  CHECK(md.find('\n', heavy) > best);  // the heavy row is the best one
+  CHECK(best > heavy);
+  const std::string by_loss = format_markdown(build_table(1, sweep.info(), sweep.runs(), common::Objective{}));
+  CHECK(by_loss.find("| best |") == std::string::npos);
+  CHECK_THAT(by_loss, Contains("no vs_Best: the configurations differ in loss weights, so their val_loss values do not "
+                               "compare"));
+}
