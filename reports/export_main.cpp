@@ -7,13 +7,11 @@
 #include <string>
 
 #include "bokeh_version.h"
-#include "common/checkpoint_files.h"
 #include "common/exit_codes.h"
 #include "common/model_arch.h"
 #include "common/output_guard.h"
 #include "store/protected_results.h"
 #include "store/results_layout.h"
-#include "orchestrator/spec_format/canonical_spec.h"
 #include "reports/onnx/onnx_file.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/sweep_lookup.h"
@@ -36,19 +34,11 @@ int run(const ExportOptions& o) {
     throw bokeh::common::FileWriteError(fmt::format("cannot write {}: the model goes to a file", o.output));
   const orch::StoreReader store = r::open_store(o.db_path);
   bokeh::common::refuse_protected_output(o.output, orch::protected_results(store, o.db_path, o.results), "output");
-  const orch::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
-  const std::vector<r::RunSummary> runs = r::summarize_sweep(store, sweep.name);
-  const r::RunSummary& chosen =
-      r::find_run(runs, o.run, sweep.name, bokeh::orchestrator::read_stored_spec(sweep.spec_json).selection);
-  const std::filesystem::path dir =
-      orch::run_checkpoint_dir(orch::results_root(o.db_path, o.results), sweep.name, chosen.key);
-  if (!std::filesystem::exists(dir / bokeh::common::kBestWeights)) {
-    throw r::ReportError(fmt::format("run \"{}\" of sweep {} ({}) has no best weights: {} is missing", chosen.name,
-                                     sweep.name, orch::to_string(chosen.state),
-                                     (dir / bokeh::common::kBestWeights).string()));
-  }
+  const r::RunWeights weights = r::run_weights(store, o.db_path, o.results, o.sweep, o.run);
+  const r::RunSummary& chosen = weights.run;
+  const orch::SweepInfo& sweep = weights.sweep;
   const r::OnnxSource source{sweep.name, chosen.name, chosen.key, store.run(chosen.id).config_json};
-  r::export_onnx_file(dir, chosen.model, source, o.output);
+  r::export_onnx_file(weights.dir, chosen.model, source, o.output);
   std::cout << fmt::format("{}: run {} of sweep {} ({}), ONNX opset {}\n", o.output, chosen.name, sweep.name,
                            bokeh::common::describe_model(bokeh::common::model_descriptor(chosen.model)), r::kOnnxOpset);
   return bokeh::common::kExitOk;

@@ -6,12 +6,10 @@
 #include <iostream>
 #include <string>
 
-#include "common/checkpoint_files.h"
 #include "common/exit_codes.h"
 #include "common/output_guard.h"
 #include "store/protected_results.h"
 #include "store/results_layout.h"
-#include "orchestrator/spec_format/canonical_spec.h"
 #include "reports/figures/render_photo.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/sweep_lookup.h"
@@ -34,20 +32,10 @@ int run(const RenderOptions& o) {
   bokeh::common::ProtectedPaths kept = bokeh::orchestrator::protected_results(store, o.db_path, o.results);
   kept.files.push_back({o.input, "the input photo"});  // the photo being rendered is the user's own
   bokeh::common::refuse_protected_output(o.output, kept, "output");
-  const bokeh::orchestrator::SweepInfo sweep = r::sweep_or_latest(store, o.sweep);
-  const std::vector<r::RunSummary> runs = r::summarize_sweep(store, sweep.name);
-  const r::RunSummary& chosen =
-      r::find_run(runs, o.run, sweep.name, bokeh::orchestrator::read_stored_spec(sweep.spec_json).selection);
-  const std::filesystem::path dir = bokeh::orchestrator::run_checkpoint_dir(
-      bokeh::orchestrator::results_root(o.db_path, o.results), sweep.name, chosen.key);
-  if (!std::filesystem::exists(dir / bokeh::common::kBestWeights)) {
-    throw r::ReportError(fmt::format("run \"{}\" of sweep {} ({}) has no checkpoint: {} is missing", chosen.name,
-                                     sweep.name, bokeh::orchestrator::to_string(chosen.state),
-                                     (dir / bokeh::common::kBestWeights).string()));
-  }
-  const r::PhotoSize input = r::render_photo(dir, chosen.model, o.input, o.output, o.tile);
+  const r::RunWeights weights = r::run_weights(store, o.db_path, o.results, o.sweep, o.run);
+  const r::PhotoSize input = r::render_photo(weights.dir, weights.run.model, o.input, o.output, o.tile);
   std::cout << fmt::format("{} ({}x{}) -> {} with run {} of sweep {}\n", o.input, input.width, input.height, o.output,
-                           chosen.name, sweep.name);
+                           weights.run.name, weights.sweep.name);
   return bokeh::common::kExitOk;
 }
 

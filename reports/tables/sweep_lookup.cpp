@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "common/checkpoint_files.h"
 #include "orchestrator/spec_format/canonical_spec.h"
 
 namespace bokeh::reports {
@@ -62,6 +63,21 @@ orchestrator::SweepInfo sweep_or_latest(const orchestrator::StoreReader& store, 
   const std::vector<orchestrator::SweepInfo> sweeps = latest_first(store);
   if (sweeps.empty()) throw ReportError(fmt::format("{}: the database holds no sweep yet", store.path()));
   return sweeps.front();
+}
+
+RunWeights run_weights(const orchestrator::StoreReader& store, const std::string& db_path, const std::string& results,
+                       const std::string& sweep, const std::string& run) {
+  const orchestrator::SweepInfo info = sweep_or_latest(store, sweep);
+  const std::vector<RunSummary> runs = summarize_sweep(store, info.name);
+  const RunSummary& chosen = find_run(runs, run, info.name, orchestrator::read_stored_spec(info.spec_json).selection);
+  const std::filesystem::path dir =
+      orchestrator::run_checkpoint_dir(orchestrator::results_root(db_path, results), info.name, chosen.key);
+  if (!std::filesystem::exists(dir / common::kBestWeights)) {
+    throw ReportError(
+        fmt::format("run \"{}\" of sweep {} ({}) has no best weights: it has no checkpoint, {} is missing", chosen.name,
+                    info.name, orchestrator::to_string(chosen.state), (dir / common::kBestWeights).string()));
+  }
+  return RunWeights{info, chosen, dir};
 }
 
 }  // namespace bokeh::reports

@@ -10,6 +10,7 @@
 #include "store/results_layout.h"
 #include "store/store_reader.h"
 #include "reports/tables/report_error.h"
+#include "reports/tables/run_summary.h"
 
 namespace bokeh::reports {
 
@@ -28,5 +29,17 @@ orchestrator::SweepInfo sweep_for_table(const orchestrator::StoreReader& store, 
 
 // `name` when given, else the most recently created sweep; ReportError when the database has none.
 orchestrator::SweepInfo sweep_or_latest(const orchestrator::StoreReader& store, const std::string& name);
+
+// A run's best weights, as render and export take them: the run named `run` ("best": by the sweep's
+// objective at each run's best epoch, find_run()) of sweep `sweep` (sweep_or_latest()), and the folder of its
+// checkpoints under the results root of `db_path` (or `results`); ReportError naming the run and the missing
+// file where it has no best.pt.
+struct RunWeights {
+  orchestrator::SweepInfo sweep;
+  RunSummary run;
+  std::filesystem::path dir;
+};
+RunWeights run_weights(const orchestrator::StoreReader& store, const std::string& db_path, const std::string& results,
+                       const std::string& sweep, const std::string& run);
 
 }  // namespace bokeh::reports
