@@ -74,7 +74,7 @@ const ResultFigure* axis_figure(AxisRole role, const std::string& choice);
 // The choices of `report --x` (Cost) or `--y` (Quality), in the table's order.
 std::vector<std::string> axis_choices(AxisRole role);
 
-// "params, flops or runtime": the choices as an error message lists them; `with_notes`: as report --help
+// "params, flops, runtime or inference": the choices as an error message lists them; `with_notes`: as report --help
 // does, each run of choices with the same note followed by it ("params, flops (estimated training
 // FLOPs) or runtime").
 std::string axis_choices_text(AxisRole role, bool with_notes = false);

@@ -4,14 +4,24 @@
 #include <cmath>
 
 #include "orchestrator/spec_format/search_names.h"
+#include "orchestrator/spec_format/sweep_spec.h"
 #include "reports/tables/epoch_figures.h"
 
 namespace bokeh::reports {
 
 std::vector<ExportObjective> export_objectives(const orchestrator::StoredSpec& spec) {
-  const common::Objective& objective = spec.search_objective;
-  return {
-      ExportObjective{objective.metric, objective.higher_is_better ? common::Better::Higher : common::Better::Lower}};
+  const std::vector<common::Objective> searched =
+      spec.search_objectives.empty() ? std::vector<common::Objective>{spec.search_objective} : spec.search_objectives;
+  std::vector<ExportObjective> objectives;
+  for (const common::Objective& objective : searched)
+    objectives.push_back(ExportObjective{objective.metric,
+                                         objective.higher_is_better ? common::Better::Higher : common::Better::Lower,
+                                         orchestrator::is_static_objective(objective)});
+  return objectives;
+}
+
+double fixed_value(const ExportObjective& objective, const orchestrator::RunRecord& run) {
+  return objective.figure == "params" ? static_cast<double>(run.params) : run.cost;
 }
 
 std::optional<double> objective_at(const ExportObjective& objective, const orchestrator::EpochRecord& epoch) {

@@ -1,5 +1,6 @@
-// What the Optuna export calls a trial's objective: a per-epoch figure, by its name in
-// common/result_figures.h, and which direction is better. One place decides it (export_objectives), so
+// What the Optuna export calls a trial's objectives: per-epoch figures, by their names in
+// common/result_figures.h, or the static figures a multi-objective search may name (params, flops: the
+// planned run's), each with the direction that is better. One place decides them (export_objectives), so
 // that where a sweep's objectives come from can change in one function.
 #pragma once
 
@@ -14,13 +15,17 @@
 namespace bokeh::reports {
 
 struct ExportObjective {
-  std::string figure;                             // a per-epoch figure: "val_loss", "val_psnr", ...
+  std::string figure;                             // a per-epoch figure: "val_loss", "val_psnr", ...; or "params"
   common::Better better = common::Better::Lower;  // Lower or Higher
+  bool fixed = false;                             // known before training: the run's own (params, flops)
 };
 
-// The sweep's objectives: its search's objective (search.metric, else early_stopping.metric, else
-// val_loss; common/objective.h), with its direction.
+// The sweep's objectives: its search.objectives (several), else its search's one objective (search.metric,
+// else early_stopping.metric, else val_loss; common/objective.h), each with its direction.
 std::vector<ExportObjective> export_objectives(const orchestrator::StoredSpec& spec);
+
+// A fixed objective's value for the run: its parameter count, or its estimated training FLOPs.
+double fixed_value(const ExportObjective& objective, const orchestrator::RunRecord& run);
 
 // The objective's value at `epoch`; nullopt where the epoch lacks the figure or it is not finite.
 std::optional<double> objective_at(const ExportObjective& objective, const orchestrator::EpochRecord& epoch);

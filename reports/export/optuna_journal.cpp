@@ -71,15 +71,17 @@ int trial_state(o::RunState state) {
   return kWaiting;
 }
 
-// The trial's values: COMPLETE: each objective's best epoch; PRUNED: its last epoch's (Optuna's
-// study.tell gives a pruned trial its last intermediate value); otherwise none.
-json trial_values(int state, const std::vector<ExportObjective>& objectives,
+// The trial's values: COMPLETE: each per-epoch objective at its best epoch; PRUNED: at its last epoch
+// (Optuna's study.tell gives a pruned trial its last intermediate value); a fixed objective the run's own;
+// otherwise none.
+json trial_values(int state, const std::vector<ExportObjective>& objectives, const o::RunRecord& run,
                   const std::vector<o::EpochRecord>& epochs) {
   if (state != kComplete && state != kPruned) return nullptr;
   json values = json::array();
   for (const ExportObjective& objective : objectives) {
-    const std::optional<double> value =
-        state == kComplete ? objective_best(objective, epochs) : objective_last(objective, epochs);
+    const std::optional<double> value = objective.fixed      ? fixed_value(objective, run)
+                                        : state == kComplete ? objective_best(objective, epochs)
+                                                             : objective_last(objective, epochs);
     if (!value) return nullptr;
     values.push_back(*value);
   }
@@ -89,7 +91,7 @@ json trial_values(int state, const std::vector<ExportObjective>& objectives,
 json create_trial(const o::SweepInfo& sweep, const o::RunRecord& run, const std::vector<o::EpochRecord>& epochs,
                   const SweepSettings& settings, const json& flat, const std::vector<ExportObjective>& objectives) {
   int state = trial_state(run.state);
-  json values = trial_values(state, objectives, epochs);
+  json values = trial_values(state, objectives, run, epochs);
   json user_attrs = {{"run_name", run.name}, {"run_key", run.key}};
   if (state == kComplete && values.is_null()) {  // COMPLETE needs a value: say why it is not one
     state = kFail;

@@ -64,6 +64,10 @@ ParetoResult pareto_result(const std::vector<RepeatGroup>& groups, const ParetoA
     p.y_stats = q->second;
     result.points.push_back(p);
   }
+  if (result.points.empty() && x_figure.name == "inference_seconds")
+    throw ReportError(
+        "no finished run measured its inference time: set metrics.inference_repeats (e.g. 3) in "
+        "the spec to time the best weights on a 1024x1536 photo after each run's test");
   if (result.points.empty())
     throw ReportError(
         fmt::format("no finished configuration has both {} and {} yet", result.x_header, result.y_header));

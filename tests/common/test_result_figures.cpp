@@ -78,7 +78,7 @@ TEST_CASE("every objective has a direction and every --x/--y choice resolves", "
     if (f.role == AxisRole::Quality) CHECK(f.better != Better::Neither);
     if (f.role == AxisRole::Cost) CHECK(f.better == Better::Lower);
   }
-  CHECK(axis_choices(AxisRole::Cost) == std::vector<std::string>{"params", "flops", "runtime"});
+  CHECK(axis_choices(AxisRole::Cost) == std::vector<std::string>{"params", "flops", "runtime", "inference"});
   CHECK(axis_choices(AxisRole::Quality) ==
         std::vector<std::string>{"val_loss", "val_l1", "val_psnr", "val_ssim", "val_lpips", "val_fg_psnr",
                                  "val_fg_ssim", "val_bg_psnr", "val_bg_ssim", "val_bg_blur", "psnr", "ssim", "lpips",
@@ -91,11 +91,13 @@ TEST_CASE("every objective has a direction and every --x/--y choice resolves", "
     }
   }
   CHECK(axis_figure(AxisRole::Quality, "params") == nullptr);
-  CHECK(axis_choices_text(AxisRole::Cost) == "params, flops or runtime");
+  CHECK(axis_choices_text(AxisRole::Cost) == "params, flops, runtime or inference");
   CHECK(axis_choices_text(AxisRole::Quality) ==
         "val_loss, val_l1, val_psnr, val_ssim, val_lpips, val_fg_psnr, val_fg_ssim, val_bg_psnr, val_bg_ssim, "
         "val_bg_blur, psnr, ssim, lpips, fg_psnr, fg_ssim, bg_psnr, bg_ssim or bg_blur");
-  CHECK(axis_choices_text(AxisRole::Cost, true) == "params, flops (estimated training FLOPs) or runtime");
+  CHECK(
+      axis_choices_text(AxisRole::Cost, true) ==
+      "params, flops (estimated training FLOPs), runtime or inference (measured where metrics.inference_repeats > 0)");
   CHECK(axis_choices_text(AxisRole::Quality, true) ==
         "val_loss, val_l1, val_psnr, val_ssim, val_lpips, val_fg_psnr, val_fg_ssim, val_bg_psnr, val_bg_ssim, "
         "val_bg_blur (best epoch's), psnr, ssim, lpips, fg_psnr, fg_ssim, bg_psnr, bg_ssim or bg_blur (test set)");

@@ -73,9 +73,10 @@ struct ExportFixture {
     return common::result_to_json(r).dump();
   }
 
-  ExportFixture() {
+  // `spec_text`: kExportSpec, or one of the same runs and space with other search settings.
+  explicit ExportFixture(const std::string& spec_text = kExportSpec) {
     orchestrator::Store store(db_path);
-    const orchestrator::Spec spec = orchestrator::parse_spec(kExportSpec, "exported.yaml");
+    const orchestrator::Spec spec = orchestrator::parse_spec(spec_text, "exported.yaml");
     store.register_sweep(orchestrator::sweep_info(spec));
     store.add_runs("exported", orchestrator::new_runs(orchestrator::plan_runs(spec)));
     const std::vector<std::vector<nlohmann::json>> trials = {

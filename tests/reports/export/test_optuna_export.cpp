@@ -188,3 +188,37 @@ TEST_CASE("optuna-dashboard serves the exported journal (its API, on 127.0.0.1)"
   CHECK(study["best_trials"][0]["number"] == 0);
   CHECK(study["has_intermediate_values"] == true);
 }
+
+TEST_CASE(
+    "a multi-objective sweep exports as a study of several directions: each trial's values, no intermediate "
+    "values",
+    "[export]") {
+  std::string spec = test::kExportSpec;
+  const std::string space = "  space:\n";
+  spec.replace(spec.find(space), space.size(),
+               "  objectives: [{metric: val_psnr, mode: max}, {metric: params, mode: min}]\n" + space);
+  test::ExportFixture fixture(spec);
+  const std::string file = fixture.dir.file("mo.journal");
+  const test::ToolResult exported =
+      test::run_tool(fixture.dir, "report", "--export optuna " + file + " --sweep exported --db " + fixture.db_path);
+  INFO(exported.err);
+  REQUIRE(exported.status == 0);
+  const json study = test::read_back("read_optuna.py", file);
+  CHECK(study["directions"] == json{"MAXIMIZE", "MINIMIZE"});
+  const json& trials = study["trials"];
+  REQUIRE(trials.size() == 5);
+  for (const json& t : trials) {
+    INFO(t.dump());
+    CHECK(t["validation"] == "ok");
+    CHECK(t["intermediate_values"].empty());  // Optuna keeps none for multi-objective studies
+  }
+  // listed: its best validation PSNR (22 at epoch 3) and its parameter count as planned.
+  CHECK(trials[0]["state"] == "COMPLETE");
+  CHECK(trials[0]["values"] == json{22.0, static_cast<double>(fixture.run("listed").params)});
+  // Stopped by ASHA with no validation PSNR recorded: pruned without values (Optuna needs all or none).
+  CHECK(trials[1]["state"] == "PRUNED");
+  CHECK(trials[1]["values"].is_null());
+  CHECK(trials[2]["state"] == "FAIL");
+  CHECK(trials[3]["state"] == "RUNNING");
+  CHECK(trials[4]["state"] == "WAITING");
+}

@@ -66,3 +66,30 @@ TEST_CASE("report --pareto prints the non-dominated configurations with their me
   CHECK_THAT(bad.err, Contains("--x"));
   CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
 }
+
+TEST_CASE(
+    "report --pareto --x inference: the measured inference time as the cost, and a sweep that measured none "
+    "told how to measure it",
+    "[pareto]") {
+  // Width 4 renders fastest but worst; width 16 is slower than width 8 and worse, so dominated.
+  const auto measured = [](const nlohmann::json& config, int64_t) {
+    const int64_t w = config["model"]["width"];
+    test::Figures f{w == 4 ? 0.30 : w == 8 ? 0.25 : 0.27, 25.0, 60.0};
+    f.inference_s = w == 4 ? 0.5 : w == 8 ? 1.25 : 2.0;
+    return std::optional<test::Figures>(f);
+  };
+  const test::RepeatSweep sweep(test::small_spec("timed", "grid:\n  model.width: [4, 8, 16]\n"), measured);
+  const std::vector<RepeatGroup> groups = group_repeats(sweep.runs());
+  const ParetoResult result = pareto_result(groups, ParetoAxes{"inference", "val_loss"});
+  CHECK(result.x_header == "Inference (s/image)");
+  REQUIRE(result.front.size() == 2);
+  CHECK(result.points[result.front[0]].x == 0.5);
+  CHECK(result.points[result.front[1]].x == 1.25);
+  CHECK(result.points[result.front[1]].group->mean.name == "w8");
+
+  const test::RepeatSweep unmeasured(
+      test::small_spec("untimed", "grid:\n  model.width: [4, 8]\n"),
+      [](const nlohmann::json&, int64_t) { return std::optional<test::Figures>(test::Figures{0.3}); });
+  CHECK_THROWS_WITH(pareto_result(group_repeats(unmeasured.runs()), ParetoAxes{"inference", "val_loss"}),
+                    Contains("no finished run measured its inference time: set metrics.inference_repeats"));
+}
