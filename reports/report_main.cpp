@@ -34,6 +34,7 @@
 #include "reports/export/sweep_export.h"
 #include "reports/tables/epoch_figures.h"
 #include "reports/tables/importance.h"
+#include "reports/tables/objective_front.h"
 #include "reports/tables/pareto.h"
 #include "reports/tables/repeat_groups.h"
 #include "reports/tables/run_summary.h"
@@ -55,6 +56,8 @@ struct ReportOptions {
   bool pareto = false;
   bool importance = false;
   std::string x_axis = "params", y_axis;  // y: "" = the sweep's objective (pareto, importance), val_loss (curves)
+  bool axes_given = false;                // --x or --y given (pareto of a multi-objective sweep: its objectives)
+  std::vector<double> reference;          // pareto of a multi-objective sweep: the hypervolume's reference point
   std::string select;                     // tables 2 and 4: "" = the sweep's
   uint64_t seed = 0;
   std::string figure;
@@ -139,7 +142,16 @@ int run(const ReportOptions& o) {
     const std::vector<r::RepeatGroup> groups = r::group_repeats(runs);
     const std::string y =
         o.y_axis.empty() ? bokeh::orchestrator::read_stored_spec(sweep.spec_json).selection.metric : o.y_axis;
-    if (o.pareto) {
+    if (o.pareto && !o.axes_given && r::is_multi_objective(sweep)) {
+      const r::ObjectiveFront front = r::objective_front(
+          store, sweep, runs, o.reference.empty() ? std::nullopt : std::optional<std::vector<double>>(o.reference));
+      std::cout << r::format_table(r::objective_front_table(sweep, front), format) << "\n"
+                << r::format_table(r::hypervolume_table(sweep, front), format);
+    } else if (o.pareto) {
+      if (!o.reference.empty())
+        throw r::ReportInputError(
+            "--reference is for the front of a multi-objective sweep over its own objectives "
+            "(search.objectives, without --x and --y)");
       std::cout << r::format_table(r::pareto_table(sweep, r::pareto_result(groups, r::ParetoAxes{o.x_axis, y})),
                                    format);
     } else {
@@ -270,25 +282,35 @@ int main(int argc, char** argv) {
   CLI::Option* pareto = modes->add_flag("--pareto", o.pareto,
                                         "print the Pareto front of a quality figure (--y) against a cost (--x) over "
                                         "the sweep's configurations (with repeats: their means), and how many are "
-                                        "dominated");
+                                        "dominated; a multi-objective sweep (search.objectives) without --x and --y: "
+                                        "the front over its own objectives, its hypervolume, and the hypervolume "
+                                        "against the epochs spent");
   CLI::Option* importance =
       modes->add_flag("--importance", o.importance,
                       "print how much of the quality figure's (--y) variance each varied setting and pair of "
                       "settings explains: exact functional ANOVA on a full grid, fANOVA over a random forest with "
                       "bootstrap intervals on a sampled search");
-  app.add_option("--x", o.x_axis,
-                 "pareto: the cost axis: " + bokeh::common::axis_choices_text(bokeh::common::AxisRole::Cost, true))
-      ->check(CLI::IsMember(bokeh::common::axis_choices(bokeh::common::AxisRole::Cost)))
-      ->capture_default_str()
+  app.add_option("--reference", o.reference,
+                 "pareto of a multi-objective sweep: the hypervolume's reference point, one value per objective in "
+                 "its order and units, comma separated (default: each objective's worst value plus a tenth of its "
+                 "range)")
+      ->delimiter(',')
       ->needs(pareto);
-  app.add_option("--y", o.y_axis,
-                 "pareto and importance: the quality figure: " +
-                     bokeh::common::axis_choices_text(bokeh::common::AxisRole::Quality, true) +
-                     " (default: the sweep's objective: its select.metric, else its search's or early "
-                     "stopping's metric, else val_loss); curves: the per-epoch figure: val_loss (training and "
-                     "validation loss, the default) or " +
-                     fmt::format("{}", fmt::join(curve_choices(), ", ")))
-      ->check(CLI::IsMember(y_choices()));
+  CLI::Option* x_option =
+      app.add_option("--x", o.x_axis,
+                     "pareto: the cost axis: " + bokeh::common::axis_choices_text(bokeh::common::AxisRole::Cost, true))
+          ->check(CLI::IsMember(bokeh::common::axis_choices(bokeh::common::AxisRole::Cost)))
+          ->capture_default_str()
+          ->needs(pareto);
+  CLI::Option* y_option =
+      app.add_option("--y", o.y_axis,
+                     "pareto and importance: the quality figure: " +
+                         bokeh::common::axis_choices_text(bokeh::common::AxisRole::Quality, true) +
+                         " (default: the sweep's objective: its select.metric, else its search's or early "
+                         "stopping's metric, else val_loss); curves: the per-epoch figure: val_loss (training and "
+                         "validation loss, the default) or " +
+                         fmt::format("{}", fmt::join(curve_choices(), ", ")))
+          ->check(CLI::IsMember(y_choices()));
   app.add_option("--select", o.select,
                  "tables 2 and 4: the figure their best runs are chosen by, at each run's best epoch: " +
                      fmt::format("{}", fmt::join(select_choices(), ", ")) + " (default: the sweep's objective, as --y)")
@@ -338,6 +360,7 @@ int main(int argc, char** argv) {
       ->needs(figure);
   try {
     app.parse(argc, argv);
+    o.axes_given = x_option->count() > 0 || y_option->count() > 0;
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {

@@ -20,7 +20,10 @@
 #include "orchestrator/mpi/mpi_check.h"
 #endif
 #include "orchestrator/mpi/rank_groups.h"
+#include "common/model_arch.h"
+#include "common/run_settings.h"
 #include "orchestrator/plan/dry_run.h"
+#include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec/spec_inputs.h"
 #include "orchestrator/spec/spec_profiles.h"
 #include "runner/cuda_devices.h"
@@ -91,14 +94,35 @@ int run_alone(const bokeh::orchestrator::SweepCommand& command) {
   return bokeh::common::kExitFailed;
 }
 
+// The largest input-side factor (common/model_arch.h: 64 for PyNET, 2^(depth-1) for a U-Net) of the runs
+// the spec plans with its quick: section and the user's --sets. Planned on synthetic data at 4096x4096,
+// which every arch accepts, since the quick look's sides are what this decides.
+int64_t quick_pooling_factor(const bokeh::orchestrator::SweepCommand& command,
+                             const std::vector<std::string>& spec_quick) {
+  std::vector<std::string> sets = spec_quick;
+  for (const char* set : {"data.source=synthetic", "data.height=4096", "data.width=4096"}) sets.emplace_back(set);
+  sets.insert(sets.end(), command.overrides.begin(), command.overrides.end());
+  const bokeh::orchestrator::RunPlan plan =
+      bokeh::orchestrator::plan_runs(bokeh::orchestrator::load_spec(command.spec_path, sets));
+  int64_t factor = 1;
+  for (const auto* runs : {&plan.runs, &plan.trials}) {
+    for (const bokeh::orchestrator::PlannedRun& run : *runs) {
+      const bokeh::common::ModelConfig model = bokeh::common::train_config_from_json(run.config).model;
+      factor = std::max(factor, bokeh::common::model_facts(model).pooling_factor(model));
+    }
+  }
+  return factor;
+}
+
 // --quick and --no-lpips as the --set overrides they stand for, ahead of the user's own (which win).
 // --quick names the sweep after the spec's; a spec that does not load is reported by the caller.
 std::vector<std::string> expand_profiles(const bokeh::orchestrator::SweepCommand& command, bool quick, bool no_lpips) {
   std::vector<std::string> sets;
   if (quick) {
     try {
-      sets = bokeh::orchestrator::quick_look_overrides(
-          bokeh::orchestrator::load_spec(command.spec_path, command.overrides).name);
+      const bokeh::orchestrator::Spec spec = bokeh::orchestrator::load_spec(command.spec_path, command.overrides);
+      sets =
+          bokeh::orchestrator::quick_look_overrides(spec.name, quick_pooling_factor(command, spec.quick), spec.quick);
     } catch (const std::exception&) {
       return command.overrides;
     }
@@ -210,8 +234,9 @@ int main(int argc, char** argv) {
   app.add_option("--set", c.overrides, "override a spec key, e.g. --set train.epochs=2 (repeatable)");
   bool quick = false, no_lpips = false;
   app.add_flag(bokeh::orchestrator::kQuickFlag, quick,
-               "a quick look on a CPU: the built-in synthetic data at 32x48, 8/4/4 train/val/test pairs, each run's "
-               "own epochs, stored as the sweep NAME-quick");
+               "a quick look on a CPU: the built-in synthetic data at 32x48 (64x64 with PyNET: each side a multiple "
+               "of what every run's model needs), 8/4/4 train/val/test pairs, each run's own epochs, then the "
+               "spec's own quick: settings; stored as the sweep NAME-quick");
   app.add_flag(bokeh::orchestrator::kNoLpipsFlag, no_lpips,
                "without the LPIPS weights file: loss.lpips=0 in every run, test LPIPS shown as –");
   app.add_flag(

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "common/asha_rungs.h"
+#include "common/model_arch.h"
 #include "common/run_settings.h"
 #include "orchestrator/plan/gpu_mapping.h"
 
@@ -147,13 +148,22 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int
                      "name", name_width, "key", "width", "depth", "bn", "lr", "batch", "epochs", "loss l1/ssim/lpips",
                      "precision", "params M", k_header, fmt::format("cost {}", unit_name), "other");
   for (const PlannedRun* r : rows) {
-    const auto f = [&](const char* path) {
+    // A model setting the run's arch is not built from (PyNET has no depth or batch norm) shows "–".
+    const std::string arch = common::setting_value(r->config, "model.arch").get<std::string>();
+    const std::vector<std::string> built_from = common::model_facts(arch).settings();
+    const auto f = [&](const std::string& path) -> std::string {
+      if (path.starts_with("model.") && std::find(built_from.begin(), built_from.end(), path) == built_from.end())
+        return "–";
       return common::format_setting_value(common::setting_value(r->config, path));
     };
+    const std::string bn = f("model.batch_norm");
     const std::string k = repeated ? fmt::format("  {:>2}", r->repeats) : "";
     out << fmt::format(
         "{:<{}}  {:<16}  {:>5}  {:>5}  {:>3}  {:>8}  {:>5}  {:>6}  {:<18}  {:<9}  {:>8.2f}{}  {:>11.2f}  {}\n", r->name,
-        name_width, r->key, f("model.width"), f("model.depth"), f("model.batch_norm") == "true" ? "yes" : "no",
+        name_width, r->key, f("model.width"), f("model.depth"),
+        bn == "true"    ? "yes"
+        : bn == "false" ? "no"
+                        : bn,
         f("train.lr"), f("train.batch_size"), f("train.epochs"),
         f("loss.l1") + "/" + f("loss.ssim") + "/" + f("loss.lpips"), f("train.precision"), r->params / 1e6, k,
         r->cost_flops * r->repeats / unit, others(r->config));

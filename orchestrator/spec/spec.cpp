@@ -22,7 +22,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"sweep",     "tables",  "seed",    "data",           "base",
                                            "runs",      "grid",    "search",  "early_stopping", "references",
-                                           "resources", "metrics", "repeats", "select"};
+                                           "resources", "metrics", "repeats", "select",         "quick"};
 const std::vector<std::string> kRunSections = {"model", "train", "loss"};
 
 std::string what_text(const SourceLocation& where, const std::string& message) {
@@ -100,6 +100,8 @@ class SpecParser {
         spec_.resources = read_resources(r_, e);
       } else if (e.name == "select") {
         read_select(e);
+      } else if (e.name == "quick") {
+        read_quick(e);
       } else {
         for (const YamlEntry& m : r_.entries(e.value, e.key, e.path)) {
           r_.require_known(m, {"lpips_weights", "inference_repeats"});
@@ -133,6 +135,22 @@ class SpecParser {
 
  private:
   using Leaf = SettingLeaf;
+
+  // `quick: {KEY: VALUE, ...}`: --set arguments for --quick, each parsed as one now (checked when applied).
+  void read_quick(const YamlEntry& e) {
+    if (!e.value.IsMap()) r_.fail(e.key, e.path, "must be a map of keys to set under --quick, e.g. {model.width: 8}");
+    for (const YamlEntry& m : r_.entries(e.value, e.key, e.path)) {
+      YAML::Emitter value;
+      value << YAML::Flow << m.value;
+      const std::string argument = m.name + "=" + value.c_str();
+      try {
+        parse_override(argument);
+      } catch (const SpecError& error) {
+        r_.fail(m.key, m.path, error.what());
+      }
+      spec_.quick.push_back(argument);
+    }
+  }
 
   // A run's name ends up in figure legends, file names and command lines: bounded, one line, no '/'.
   void check_run_name(const std::string& name, const YamlEntry& e) {

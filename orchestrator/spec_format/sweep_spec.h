@@ -146,6 +146,9 @@ struct Spec {
   Settings forced;  // --set of a run setting (model.*, train.*, loss.*): applies to every run
   std::vector<common::Reference> references;
   std::vector<std::string> overrides;  // the --set arguments, as given
+  // `quick:` what --quick sets besides its built-in data, as --set arguments ("runs.1.model.width=8"): a
+  // spec's way to narrow its models for a CPU. Not part of the spec's identity.
+  std::vector<std::string> quick;
 };
 
 // The objective the search models: search.metric, else early_stopping.metric when the spec stops runs

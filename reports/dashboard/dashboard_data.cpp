@@ -11,6 +11,7 @@
 #include "reports/tables/epoch_figures.h"
 #include "reports/tables/importance.h"
 #include "reports/tables/lr_drops.h"
+#include "reports/tables/objective_front.h"
 #include "reports/tables/pareto.h"
 #include "reports/tables/run_summary.h"
 #include "reports/tables/status_report.h"
@@ -121,8 +122,8 @@ json tables_json(const orchestrator::StoreReader& store, const orchestrator::Swe
   return out;
 }
 
-// The Pareto front (params against the sweep's objective at each run's best epoch) or the importance of the
-// sweep's settings for it,
+// The Pareto front (params against the sweep's objective at each run's best epoch; a multi-objective
+// sweep's over its own objectives) or the importance of the sweep's settings for it,
 // as the page draws them; {"error": why} while they cannot be made (e.g. fewer than 3 finished
 // configurations).
 json analysis_json(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep, bool pareto) {
@@ -131,6 +132,8 @@ json analysis_json(const orchestrator::StoreReader& store, const orchestrator::S
     const std::vector<RepeatGroup> groups = group_repeats(runs);
     // The figure the sweep chooses its best runs by (its select.metric or objective; val_loss by default).
     const std::string quality = orchestrator::read_stored_spec(sweep.spec_json).selection.metric;
+    if (pareto && is_multi_objective(sweep))
+      return objective_front_json(objective_front(store, sweep, runs, std::nullopt));
     if (pareto) return pareto_json(pareto_result(groups, ParetoAxes{"params", quality}));
     ImportanceOptions options;
     options.y = quality;

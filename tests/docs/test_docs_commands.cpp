@@ -72,12 +72,13 @@ const std::vector<std::pair<std::string, std::string>> kPlaceholders = {
     {" PRED TARGET", " synth/original synth/bokeh"}};
 
 // The demo's sweeps run at a tiny size (a full demo takes minutes): 8/4/4 pairs, 1 epoch; a quick
-// look (--quick) at 1 epoch per run (its runs' own epochs, up to 30, take minutes on a loaded machine).
+// look (--quick) at 1 epoch per run (its runs' own epochs, up to 30, take minutes on a loaded machine)
+// and without timing inference (a 1024x1536 pass per run: table4.yaml's).
 const std::string kDemoSweep = "build/sweep sweeps/demo.yaml";
 const std::string kRepeatsSweep = "build/sweep sweeps/demo_repeats.yaml";  // 12 runs: tiny too
 const std::string kTiny =
     " --set data.train_pairs=8 --set data.val_pairs=4 --set data.test_pairs=4 --set train.epochs=1";
-const std::string kOneEpoch = " --set train.epochs=1";
+const std::string kOneEpoch = " --set train.epochs=1 --set metrics.inference_repeats=0";
 
 struct Documented {
   std::string command;

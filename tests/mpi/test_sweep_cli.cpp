@@ -231,3 +231,39 @@ TEST_CASE("sweep --dry-run refuses text that is not UTF-8 and a grid beyond the 
     CHECK(r.out.empty());
   }
 }
+
+TEST_CASE(
+    "sweep --quick picks sides every run's model takes and applies the spec's own quick: section, and the dry "
+    "run shows PyNET without the U-Net's settings",
+    "[sweep_cli]") {
+  TempDir dir;
+  // Table 4 trains PyNET (sides multiples of 64) beside the U-Net: 32x48 rounds up to 64x64, and its quick:
+  // section narrows PyNET to width 8 (2.98M parameters) and times one pass.
+  const bokeh::test::ToolResult r = sweep(dir, "sweeps/table4.yaml --quick --no-lpips --dry-run");
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.out.find("data: synthetic at 64x64, 8 train / 4 val / 4 test pairs") != std::string::npos);
+  CHECK(r.out.find("override: --set runs.1.model.width=8") != std::string::npos);
+  CHECK(r.out.find("override: --set metrics.inference_repeats=1") != std::string::npos);
+  const std::string pynet = row(r.out, "PyNET");
+  CHECK(pynet.find(" 2.98 ") != std::string::npos);
+  CHECK(pynet.find("      8      –    –  ") != std::string::npos);  // width 8; no depth, no batch norm
+  CHECK(row(r.out, "Vanilla U-Net Full Run").find(" 7.70 ") != std::string::npos);
+  // A U-Net-only spec keeps the study's 2:3 look at 32x48.
+  const bokeh::test::ToolResult unet = sweep(dir, "sweeps/table1.yaml --quick --no-lpips --dry-run");
+  CHECK(unet.out.find("data: synthetic at 32x48") != std::string::npos);
+  // The full spec: PyNET at its 32 base maps, 47,550,639 parameters without the depth channel.
+  const bokeh::test::ToolResult full = sweep(dir, "sweeps/table4.yaml --no-lpips --dry-run");
+  CHECK(row(full.out, "PyNET").find(" 47.55 ") != std::string::npos);
+
+  // A quick: section that is not a map of keys, or holds a bad key, is refused where it is written.
+  const std::string spec = dir.file("bad_quick.yaml");
+  std::ofstream(spec) << "sweep: q\nquick: [model.width]\n";
+  const bokeh::test::ToolResult bad = sweep(dir, "'" + spec + "' --dry-run");
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("bad_quick.yaml:2: quick: must be a map of keys to set under --quick") != std::string::npos);
+  std::ofstream(spec) << "sweep: q\nquick: {model..width: 8}\n";
+  const bokeh::test::ToolResult empty_part = sweep(dir, "'" + spec + "' --dry-run");
+  CHECK(empty_part.status == 2);
+  CHECK(empty_part.err.find("bad_quick.yaml:2: quick.model..width") != std::string::npos);
+}

@@ -24,19 +24,31 @@ var bokehAnalysis = (function () {
     var canvas = reset("pareto", "pareto-canvas", "pareto-empty",
                        !p ? "No sweep." : p.error ? "No Pareto front yet: " + p.error : "");
     if (!p || p.error) return;
-    var point = function (q) { return { x: q.x, y: q.y, name: q.name, n: q.n }; };
+    var point = function (q) { return { x: q.x, y: q.y, c: q.c, name: q.name, n: q.n }; };
     var front = p.points.filter(function (q) { return q.front; }).map(point)
       .sort(function (a, b) { return a.x - b.x; });
     var dominated = p.points.filter(function (q) { return !q.front; }).map(point);
     var xs = p.points.map(function (q) { return q.x; });
     var logX = Math.min.apply(null, xs) > 0 && Math.max.apply(null, xs) / Math.min.apply(null, xs) > 20;
+    // A third objective (multi-objective sweeps): each point coloured from blue (its lowest) to red (its
+    // highest); the front is then of all three, so no staircase joins it in these two.
+    var third = !!p.c_label, cs = p.points.map(function (q) { return q.c; });
+    var cLow = Math.min.apply(null, cs), cHigh = Math.max.apply(null, cs);
+    var colour = function (fallback) {
+      return function (ctx) {
+        if (!third || !ctx.raw) return fallback;
+        var t = cHigh > cLow ? (ctx.raw.c - cLow) / (cHigh - cLow) : 0.5;
+        return "rgb(" + Math.round(40 + 200 * t) + ",60," + Math.round(240 - 200 * t) + ")";
+      };
+    };
+    var extra = function (r) { return third ? ", " + p.c_label + " " + number(r.c) : ""; };
     charts.pareto = new Chart(canvas.getContext("2d"), {
       type: "scatter",
       data: { datasets: [
-        { label: "Pareto front", data: front, showLine: true, stepped: "before", borderColor: "#d62728",
-          backgroundColor: "#d62728", pointRadius: 5, pointHoverRadius: 7, borderWidth: 1.5 },
-        { label: "dominated", data: dominated, borderColor: "#7f7f7f", backgroundColor: "rgba(127,127,127,0.6)",
-          pointRadius: 4, pointHoverRadius: 6 }
+        { label: "Pareto front", data: front, showLine: !third, stepped: "before", borderColor: "#d62728",
+          backgroundColor: colour("#d62728"), pointRadius: 5, pointHoverRadius: 7, borderWidth: 1.5 },
+        { label: "dominated", data: dominated, borderColor: "#7f7f7f",
+          backgroundColor: colour("rgba(127,127,127,0.6)"), pointRadius: 4, pointHoverRadius: 6 }
       ] },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,
@@ -45,7 +57,7 @@ var bokehAnalysis = (function () {
         plugins: {
           tooltip: { callbacks: { label: function (item) {
             var r = item.raw;
-            return r.name + ": " + p.x_label + " " + number(r.x) + ", " + p.y_label + " " + number(r.y) +
+            return r.name + ": " + p.x_label + " " + number(r.x) + ", " + p.y_label + " " + number(r.y) + extra(r) +
                    (r.n > 1 ? " (mean of " + r.n + ")" : "") + (item.datasetIndex === 0 ? ", on the front" : "");
           } } }
         }

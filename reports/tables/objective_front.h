@@ -1,0 +1,67 @@
+// `report --pareto` of a multi-objective sweep (search.objectives, 2 or 3): the runs no other beats in
+// every objective, over the sweep's own objectives; the hypervolume they dominate up to a reference point;
+// and that hypervolume as the sweep spent its epochs. A run's per-epoch objective is its best value over
+// the epochs it trained (done runs and runs ASHA stopped alike: each has best weights), a static one
+// (params, flops) the planned run's. Pareto geometry: orchestrator/search/pareto.h, as the search uses it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/objective.h"
+#include "reports/tables/run_summary.h"
+#include "reports/tables/table.h"
+#include "store/store_reader.h"
+
+namespace bokeh::reports {
+
+struct ObjectivePoint {
+  const RunSummary* run = nullptr;
+  std::vector<double> values;  // per objective, in its units
+  bool front = false;
+};
+
+struct HypervolumeStep {
+  int64_t epochs = 0;  // epochs the sweep had spent when these runs had finished or stopped
+  int64_t runs = 0;    // runs counted so far
+  double hypervolume = 0;
+};
+
+struct ObjectiveFront {
+  std::vector<common::Objective> objectives;
+  std::vector<ObjectivePoint> points;  // every run with all objectives, in the sweep's order
+  std::vector<size_t> front;           // indices into points, by the first objective (best first)
+  std::vector<double> reference;       // in the objectives' units
+  bool reference_given = false;        // from --reference; else the default below
+  double hypervolume = 0;
+  std::vector<HypervolumeStep> by_epochs;  // one step per run, in the order runs finished or stopped
+  int64_t without_figure = 0;              // finished or stopped runs lacking an objective's figure
+};
+
+// Whether the stored sweep searched several objectives at once.
+bool is_multi_objective(const orchestrator::SweepInfo& sweep);
+
+// The front of `runs` (done or stopped) over the sweep's objectives. `reference`: one value per objective in
+// its units; nullopt: per objective the worst value of the points plus a tenth of their range (plus 1 where
+// all are equal), so every point counts. ReportInputError for a reference of the wrong size or one no point
+// is better than in every objective; ReportError when no run has every objective yet.
+ObjectiveFront objective_front(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep,
+                               const std::vector<RunSummary>& runs,
+                               const std::optional<std::vector<double>>& reference);
+
+// The front as a table (a column per objective, the epochs each run trained), with the hypervolume and the
+// reference point in its notes.
+Table objective_front_table(const orchestrator::SweepInfo& sweep, const ObjectiveFront& front);
+
+// The hypervolume against the epochs spent: up to `rows` evenly spaced steps, the last always among them.
+Table hypervolume_table(const orchestrator::SweepInfo& sweep, const ObjectiveFront& front, size_t rows = 10);
+
+// For the dashboard's scatter, as pareto_json: {"x_label", "y_label", "points": [{"name", "x", "y", "n",
+// "front"}], "hypervolume"}: y the first objective, x the second; a third as "c_label" and each point's "c"
+// (the page colours the points by it).
+nlohmann::json objective_front_json(const ObjectiveFront& front);
+
+}  // namespace bokeh::reports
