@@ -292,7 +292,8 @@ int main(int argc, char** argv) {
                       "bootstrap intervals on a sampled search");
   app.add_option("--reference", o.reference,
                  "pareto of a multi-objective sweep: the hypervolume's reference point, one value per objective in "
-                 "its order and units, comma separated (default: each objective's worst value plus a tenth of its "
+                 "its order and the table's units (params in millions, flops in TFLOP), comma separated (default: each "
+                 "objective's worst value plus a tenth of its "
                  "range)")
       ->delimiter(',')
       ->needs(pareto);

@@ -29,11 +29,12 @@ std::vector<double> costs_of(const std::vector<common::Objective>& objectives, c
   return costs;
 }
 
-// The run's value of `objective`: static ones from the plan, per-epoch ones at their best epoch.
+// The run's value of `objective` as the table shows it: static ones from the plan (parameters in millions,
+// training FLOPs in TFLOP), per-epoch ones at their best epoch.
 std::optional<double> run_value(const common::Objective& objective, const RunSummary& run,
                                 const std::vector<o::EpochRecord>& epochs) {
-  if (objective.metric == "params") return static_cast<double>(run.params);
-  if (objective.metric == "flops") return run.cost;
+  if (objective.metric == "params") return static_cast<double>(run.params) / 1e6;
+  if (objective.metric == "flops") return run.cost / 1e12;
   std::optional<double> best;
   for (const o::EpochRecord& e : epochs) {
     const std::optional<double> v = epoch_figure(e, objective.metric);
@@ -49,23 +50,10 @@ std::string metric_names(const std::vector<common::Objective>& objectives) {
   return fmt::format("{}", fmt::join(names, ", "));
 }
 
-std::string value_text(const common::Objective& objective, double value) {
-  if (objective.metric == "params") return fmt::format("{:.3f}M", value / 1e6);
-  if (objective.metric == "flops") return fmt::format("{:.3g} FLOP", value);
-  return fmt::format("{:.4g}", value);
-}
-
 std::string header(const common::Objective& objective) {
   if (objective.metric == "params") return "Params (M) ↓";
   if (objective.metric == "flops") return "Train cost (TFLOP, est.) ↓";
   return fmt::format("Best {} {}", objective.metric, objective.higher_is_better ? "↑" : "↓");
-}
-
-// A value as its column shows it (parameters in millions, FLOPs in TFLOP).
-double shown(const common::Objective& objective, double value) {
-  if (objective.metric == "params") return value / 1e6;
-  if (objective.metric == "flops") return value / 1e12;
-  return value;
 }
 
 }  // namespace
@@ -155,7 +143,7 @@ Table objective_front_table(const o::SweepInfo& sweep, const ObjectiveFront& f) 
   t.columns = {Column{"Run"}};
   for (size_t k = 0; k < f.objectives.size(); ++k) {
     std::vector<std::optional<double>> values;
-    for (size_t i : f.front) values.push_back(shown(f.objectives[k], f.points[i].values[k]));
+    for (size_t i : f.front) values.push_back(f.points[i].values[k]);
     t.columns.push_back(Column{header(f.objectives[k]), CellStyle::Fixed, fit_decimals(values, 2, 4)});
   }
   t.columns.push_back(Column{"Epochs", CellStyle::General});
@@ -163,7 +151,7 @@ Table objective_front_table(const o::SweepInfo& sweep, const ObjectiveFront& f) 
   for (size_t i : f.front) {
     const ObjectivePoint& p = f.points[i];
     std::vector<Cell> row{Cell{p.run->name}};
-    for (size_t k = 0; k < f.objectives.size(); ++k) row.emplace_back(shown(f.objectives[k], p.values[k]));
+    for (size_t k = 0; k < f.objectives.size(); ++k) row.emplace_back(p.values[k]);
     row.emplace_back(static_cast<double>(p.run->epochs_trained.value_or(p.run->epochs)));
     row.emplace_back(std::string(p.run->state == o::RunState::Stopped ? "stopped by ASHA" : "done"));
     t.rows.push_back(std::move(row));
@@ -175,10 +163,10 @@ Table objective_front_table(const o::SweepInfo& sweep, const ObjectiveFront& f) 
       "params and flops are the planned run's.",
       f.front.size(), f.points.size(), f.points.size() - f.front.size()));
   std::vector<std::string> reference;
-  for (size_t k = 0; k < f.objectives.size(); ++k) reference.push_back(value_text(f.objectives[k], f.reference[k]));
+  for (double value : f.reference) reference.push_back(fmt::format("{:.4g}", value));
   t.notes.push_back(fmt::format(
       "Hypervolume {:.6g}: the volume of objective space the runs dominate up to the reference point ({}; {}), "
-      "in the objectives' own units with higher-is-better ones negated.",
+      "in the table's units (higher-is-better objectives negated).",
       f.hypervolume, fmt::join(reference, ", "),
       f.reference_given ? "given with --reference"
                         : "by default each objective's worst value plus a tenth of its range; --reference sets "
@@ -211,12 +199,9 @@ nlohmann::json objective_front_json(const ObjectiveFront& f) {
   const bool three = f.objectives.size() > 2;
   nlohmann::json points = nlohmann::json::array();
   for (const ObjectivePoint& p : f.points) {
-    nlohmann::json point = {{"name", p.run->name},
-                            {"x", shown(f.objectives[1], p.values[1])},
-                            {"y", shown(f.objectives[0], p.values[0])},
-                            {"n", 1},
-                            {"front", p.front}};
-    if (three) point["c"] = shown(f.objectives[2], p.values[2]);
+    nlohmann::json point = {
+        {"name", p.run->name}, {"x", p.values[1]}, {"y", p.values[0]}, {"n", 1}, {"front", p.front}};
+    if (three) point["c"] = p.values[2];
     points.push_back(std::move(point));
   }
   nlohmann::json out = {{"x_label", header(f.objectives[1])},

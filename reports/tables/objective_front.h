@@ -20,7 +20,7 @@ namespace bokeh::reports {
 
 struct ObjectivePoint {
   const RunSummary* run = nullptr;
-  std::vector<double> values;  // per objective, in its units
+  std::vector<double> values;  // per objective, in the table's units (params in millions, flops in TFLOP)
   bool front = false;
 };
 
@@ -34,7 +34,7 @@ struct ObjectiveFront {
   std::vector<common::Objective> objectives;
   std::vector<ObjectivePoint> points;  // every run with all objectives, in the sweep's order
   std::vector<size_t> front;           // indices into points, by the first objective (best first)
-  std::vector<double> reference;       // in the objectives' units
+  std::vector<double> reference;       // in the table's units
   bool reference_given = false;        // from --reference; else the default below
   double hypervolume = 0;
   std::vector<HypervolumeStep> by_epochs;  // one step per run, in the order runs finished or stopped
@@ -45,9 +45,9 @@ struct ObjectiveFront {
 bool is_multi_objective(const orchestrator::SweepInfo& sweep);
 
 // The front of `runs` (done or stopped) over the sweep's objectives. `reference`: one value per objective in
-// its units; nullopt: per objective the worst value of the points plus a tenth of their range (plus 1 where
-// all are equal), so every point counts. ReportInputError for a reference of the wrong size or one no point
-// is better than in every objective; ReportError when no run has every objective yet.
+// the table's units (params in millions, flops in TFLOP); nullopt: per objective the worst value of the points plus a
+// tenth of their range (plus 1 where all are equal), so every point counts. ReportInputError for a reference of the
+// wrong size or one no point is better than in every objective; ReportError when no run has every objective yet.
 ObjectiveFront objective_front(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep,
                                const std::vector<RunSummary>& runs,
                                const std::optional<std::vector<double>>& reference);

@@ -2,11 +2,13 @@
 // line; --set overrides; the canonical spec ignores layout and comments.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "common/model_arch.h"
 #include "common/run_settings.h"
 #include "orchestrator/plan/run_plan.h"
 #include "orchestrator/spec_format/canonical_spec.h"
@@ -86,7 +88,7 @@ TEST_CASE("every spec in sweeps/ parses and expands", "[spec]") {
     CHECK_FALSE(spec.tables.empty());
     ++count;
   }
-  CHECK(count == 9);  // table1, table3, table4, demo, demo_asha, demo_focus, demo_mo, demo_repeats, demo_tpe
+  CHECK(count == 10);  // table1, table3, table4, future, demo, demo_asha, demo_focus, demo_mo, demo_repeats, demo_tpe
 }
 
 TEST_CASE("the study's specs hold the study's rows", "[spec]") {
@@ -129,6 +131,23 @@ TEST_CASE("the study's specs hold the study's rows", "[spec]") {
   CHECK(*pynet.psnr == 23.28);
   CHECK(*pynet.ssim == 0.878);
   CHECK(*pynet.lpips == 0.2438);
+  // PyNET trained beside it: the reference's 32 base maps, RGB only, at its learning rate; both in the table.
+  const RunPlan p4 = plan_runs(t4);
+  REQUIRE(p4.runs.size() == 2);
+  CHECK(p4.runs[1].name == "PyNET");
+  CHECK(p4.runs[1].params == 47550639);
+  CHECK(train_config_from_json(p4.runs[1].config, 0).lr == 5e-5);
+  CHECK((t4.table_rows.at(4).runs == std::vector<std::string>{"Vanilla U-Net Full Run", "PyNET"}));
+  CHECK(t4.inference_repeats == 3);
+  // The future-work sweep spans the study's 7.70M to PyNET's size, PyNET among them.
+  const RunPlan future = plan_runs(load_spec(kSweeps + "future.yaml"));
+  REQUIRE(future.runs.size() == 8);
+  int64_t smallest = future.runs[0].params, largest = 0;
+  for (const PlannedRun& r : future.runs)
+    smallest = std::min(smallest, r.params), largest = std::max(largest, r.params);
+  CHECK(smallest == bokeh::common::model_facts("unet").parameters({64, 4, true}));  // VBase_3, 7.70M
+  CHECK(largest > 47000000);
+  CHECK(largest < 50000000);
   const auto final_run = train_config_from_json(plan_runs(t4).runs.at(0).config, 0);
   CHECK(final_run.scheduler.enabled);
   CHECK(final_run.scheduler.patience == 3);
