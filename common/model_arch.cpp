@@ -42,8 +42,12 @@ nlohmann::json model_descriptor(const ModelConfig& config) {
   TrainConfig run;
   run.model = config;
   nlohmann::json descriptor = {{"arch", config.arch}};
-  for (const std::string& setting : model_facts(config).settings())
-    descriptor[descriptor_key(setting)] = find_setting(setting)->read(run);
+  for (const std::string& setting : model_facts(config).settings()) {
+    const Setting& s = *find_setting(setting);
+    const nlohmann::json value = s.read(run);
+    if (s.omitted_at_default && value == s.default_value) continue;  // descriptors written before it match
+    descriptor[descriptor_key(setting)] = value;
+  }
   return descriptor;
 }
 
@@ -53,7 +57,11 @@ std::string describe_model(const nlohmann::json& descriptor) {
   for (const ModelFacts* a : model_archs()) arch = a->name() == name ? a : arch;
   std::vector<std::string> keys;
   if (arch) {
-    for (const std::string& setting : arch->settings()) keys.push_back(descriptor_key(setting));
+    for (const std::string& setting : arch->settings()) {
+      const Setting* s = find_setting(setting);
+      if (s->omitted_at_default && !descriptor.contains(descriptor_key(setting))) continue;  // at its default
+      keys.push_back(descriptor_key(setting));
+    }
   } else {
     for (const auto& [key, value] : descriptor.items())
       if (key != "arch") keys.push_back(key);
@@ -71,8 +79,10 @@ std::string model_fingerprint(const ModelConfig& config) {
   const nlohmann::json descriptor = model_descriptor(config);
   std::vector<std::string> parts;
   if (config.arch != model_archs().front()->name()) parts.push_back(config.arch);
-  for (const std::string& setting : model_facts(config).settings())
-    parts.push_back(format_setting_value(descriptor.at(descriptor_key(setting))));
+  for (const std::string& setting : model_facts(config).settings()) {
+    const auto value = descriptor.find(descriptor_key(setting));
+    if (value != descriptor.end()) parts.push_back(format_setting_value(*value));  // absent: omitted at default
+  }
   return fmt::format("{}", fmt::join(parts, " "));
 }
 

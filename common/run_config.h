@@ -14,6 +14,7 @@ struct ModelConfig {
   int64_t depth = 3;
   bool batch_norm = true;
   std::string arch = "unet";
+  bool attention = false;  // U-Net: additive attention gates on the skip connections (Oktay et al. 2018)
 };
 
 // Focus-weighted L1 over a Gaussian pyramid (study 4.3); see training/focus_l1.h for the meaning

@@ -78,6 +78,14 @@ Setting arch_choice() {
   return s;
 }
 
+// model.attention: absent from configs at its default (off), so fingerprints written before it still match.
+Setting attention_flag() {
+  Setting s = boolean(
+      "model.attention", [](auto& c) -> auto& { return c.model.attention; });
+  s.omitted_at_default = true;
+  return s;
+}
+
 std::vector<Setting> make_settings() {
   // Every number has both bounds (sweeps/README.md's table): beyond them a run is meaningless or
   // cannot fit any machine, and failing at validation beats failing every run at training.
@@ -89,6 +97,7 @@ std::vector<Setting> make_settings() {
           "model.depth", [](auto& c) -> auto& { return c.model.depth; }, 1, 12),
       boolean(
           "model.batch_norm", [](auto& c) -> auto& { return c.model.batch_norm; }),
+      attention_flag(),
       real(
           "train.lr", [](auto& c) -> auto& { return c.lr; }, 1e-10, false, 10),
       integer(

@@ -1,7 +1,9 @@
-// The Vanilla U-Net's facts (study Algorithm 1, built by training/unet.h): closed forms of its parameter
-// count and forward FLOPs level by level, its pooling factor, receptive radius, depth check and columns.
+// The Vanilla U-Net's facts (study Algorithm 1, built by training/unet.h, with optional attention gates on
+// its skips): closed forms of its parameter count and forward FLOPs level by level, its pooling factor,
+// receptive radius, depth check and columns.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -13,11 +15,17 @@ namespace {
 
 class UNetFacts final : public ModelFacts {
  public:
+  // An attention gate's intermediate maps on a skip of `channels` maps (training/unet.h).
+  static int64_t gate_channels(int64_t channels) { return std::max<int64_t>(channels / 2, 1); }
+
   std::string name() const override { return "unet"; }
   std::string title() const override { return "U-Net"; }
-  std::vector<std::string> settings() const override { return {"model.width", "model.depth", "model.batch_norm"}; }
+  std::vector<std::string> settings() const override {
+    return {"model.width", "model.depth", "model.batch_norm", "model.attention"};
+  }
   std::string shape(const ModelConfig& config) const override {
-    return fmt::format("U-Net width {}, depth {}", config.width, config.depth);
+    return fmt::format("U-Net width {}, depth {}{}", config.width, config.depth,
+                       config.attention ? ", attention gates" : "");
   }
 
   // Per conv in*out*k*k (+ out biases without BatchNorm), 2*out per BatchNorm, the transposed convs
@@ -37,6 +45,10 @@ class UNetFacts final : public ModelFacts {
     for (int64_t level = config.depth - 2; level >= 0; --level) {
       const int64_t out = config.width << level;
       total += conv(in, out, 2, true) + block(2 * out, out);  // transposed conv, then the block on concat(up, skip)
+      if (config.attention) {  // W_g and W_x: out -> inner 1x1, psi: inner -> 1 1x1, each [BatchNorm]
+        const int64_t inner = gate_channels(out);
+        total += 2 * conv(out, inner, 1, !bn) + conv(inner, 1, 1, !bn) + (bn ? 2 * (2 * inner + 1) : 0);
+      }
       in = out;
     }
     return total + conv(in, 3, 1, true);
@@ -66,6 +78,10 @@ class UNetFacts final : public ModelFacts {
       flops += 2.0 * in * out * 4 * h * w + 4.0 * out * h * w;
       std::tie(h, w) = sizes[level];
       flops += conv(2 * out, out, 3, h, w, bias) + conv(out, out, 3, h, w, bias);
+      if (config.attention) {
+        const int64_t inner = gate_channels(out);
+        flops += 2 * conv(out, inner, 1, h, w, bias) + conv(inner, 1, 1, h, w, bias);
+      }
       in = out;
     }
     return flops + conv(in, 3, 1, h, w, true);

@@ -1,6 +1,7 @@
 // The Vanilla U-Net (study Algorithm 1).
 #include "training/unet.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -21,6 +22,26 @@ ConvBlockImpl::ConvBlockImpl(int64_t in_channels, int64_t out_channels, bool bat
 
 torch::Tensor ConvBlockImpl::forward(torch::Tensor x) { return layers_->forward(x); }
 
+namespace {
+// A 1x1 conv and, with batch norm, a BatchNorm after it (then without the conv's bias).
+nn::Sequential pointwise(int64_t in, int64_t out, bool batch_norm) {
+  nn::Sequential s(nn::Conv2d(nn::Conv2dOptions(in, out, 1).bias(!batch_norm)));
+  if (batch_norm) s->push_back(nn::BatchNorm2d(out));
+  return s;
+}
+}  // namespace
+
+AttentionGateImpl::AttentionGateImpl(int64_t channels, bool batch_norm) {
+  const int64_t inner = std::max<int64_t>(channels / 2, 1);
+  gate_ = register_module("gate", pointwise(channels, inner, batch_norm));
+  skip_ = register_module("skip", pointwise(channels, inner, batch_norm));
+  psi_ = register_module("psi", pointwise(inner, 1, batch_norm));
+}
+
+torch::Tensor AttentionGateImpl::forward(const torch::Tensor& gate, const torch::Tensor& skip) {
+  return skip * torch::sigmoid(psi_->forward(torch::relu(gate_->forward(gate) + skip_->forward(skip))));
+}
+
 UNetImpl::UNetImpl(const common::ModelConfig& config) : config_(config) {
   if (config.width < 1 || config.depth < 1)
     throw std::invalid_argument("U-Net needs width >= 1 and depth >= 1, got width " + std::to_string(config.width) +
@@ -35,6 +56,7 @@ UNetImpl::UNetImpl(const common::ModelConfig& config) : config_(config) {
     const int64_t out = config.width << level;
     upconvs_->push_back(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in, out, 2).stride(2)));
     decoders_->push_back(ConvBlock(2 * out, out, config.batch_norm));
+    if (config.attention) gates_->push_back(AttentionGate(out, config.batch_norm));
     in = out;
   }
   head_ = nn::Conv2d(nn::Conv2dOptions(in, 3, 1));
@@ -42,6 +64,7 @@ UNetImpl::UNetImpl(const common::ModelConfig& config) : config_(config) {
   register_module("upconvs", upconvs_);
   register_module("decoders", decoders_);
   register_module("head", head_);
+  if (config.attention) register_module("gates", gates_);
 }
 
 namespace {
@@ -64,7 +87,8 @@ torch::Tensor UNetImpl::forward(torch::Tensor x) {
   for (size_t i = 0; i < upconvs_->size(); ++i) {
     const torch::Tensor& skip = skips[skips.size() - 2 - i];
     auto up = pad_to_match(upconvs_[i]->as<nn::ConvTranspose2d>()->forward(x), skip);
-    x = decoders_[i]->as<ConvBlock>()->forward(torch::cat({up, skip}, 1));
+    const torch::Tensor gated = gates_->is_empty() ? skip : gates_[i]->as<AttentionGate>()->forward(up, skip);
+    x = decoders_[i]->as<ConvBlock>()->forward(torch::cat({up, gated}, 1));
   }
   return torch::sigmoid(head_->forward(x));
 }

@@ -2,6 +2,7 @@
 #include "orchestrator/plan/run_plan.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <functional>
@@ -69,6 +70,16 @@ struct Candidate {
   }
 };
 
+// The titles of the archs a model setting applies to: "U-Net".
+std::string archs_built_from(const std::string& setting) {
+  std::vector<std::string> titles;
+  for (const common::ModelFacts* arch : common::model_archs()) {
+    const std::vector<std::string> settings = arch->settings();
+    if (std::find(settings.begin(), settings.end(), setting) != settings.end()) titles.push_back(arch->title());
+  }
+  return fmt::format("{}", fmt::join(titles, ", "));
+}
+
 void check(const Candidate& c, const Spec& spec) {
   if (c.real("loss.l1") == 0 && c.real("loss.ssim") == 0 && c.real("loss.lpips") == 0) {
     throw SpecError(c.place("loss.l1"), "loss.l1, loss.ssim and loss.lpips are all 0: the run would learn nothing");
@@ -95,6 +106,16 @@ void check(const Candidate& c, const Spec& spec) {
                                 c.shown("train.batch_size"), ranks, ranks));
   }
   const common::ModelConfig model = common::train_config_from_json(c.config).model;
+  const common::ModelFacts& facts = common::model_facts(model);
+  const std::vector<std::string> built_from = facts.settings();
+  for (const common::Setting& s : common::run_settings()) {  // an arch's own switch set on another arch
+    if (!s.omitted_at_default || s.path == "model.arch" || !s.path.starts_with("model.")) continue;
+    if (common::setting_value(c.config, s.path) == s.default_value ||
+        std::find(built_from.begin(), built_from.end(), s.path) != built_from.end())
+      continue;
+    throw SpecError(c.place(s.path), fmt::format("is {} but {} is not built from it (it applies to the {})",
+                                                 c.shown(s.path), facts.title(), archs_built_from(s.path)));
+  }
   if (std::optional<common::SizeProblem> problem =
           common::model_facts(model).size_problem(model, spec.data.height, spec.data.width))
     throw SpecError(c.place(problem->setting), fmt::format("is {} but {}", c.shown(problem->setting), problem->reason));

@@ -58,12 +58,11 @@ std::string add_batch_norm(OnnxGraph& graph, const nn::BatchNorm2dImpl& norm, co
       {float_attribute("epsilon", static_cast<float>(norm.options.eps()))});
 }
 
-// A ConvBlock: its Sequential's convs, batch norms and ReLUs in order.
-std::string add_block(OnnxGraph& graph, nn::Module& block, const std::string& path, std::string x) {
-  const std::shared_ptr<nn::Module> layers = child(block, path, "layers");
-  for (const auto& item : layers->named_children()) {
+// A Sequential's convs, batch norms and ReLUs in order (`path`: the Sequential's own).
+std::string add_sequential(OnnxGraph& graph, nn::Module& layers, const std::string& path, std::string x) {
+  for (const auto& item : layers.named_children()) {
     const std::shared_ptr<nn::Module>& layer = item.value();
-    const std::string layer_path = path + ".layers." + item.key();
+    const std::string layer_path = path + "." + item.key();
     if (const auto* conv = layer->as<nn::Conv2dImpl>()) {
       x = add_conv(graph, *conv, "Conv", layer_path, x);
     } else if (const auto* norm = layer->as<nn::BatchNorm2dImpl>()) {
@@ -75,6 +74,20 @@ std::string add_block(OnnxGraph& graph, nn::Module& block, const std::string& pa
     }
   }
   return x;
+}
+
+// A ConvBlock: its Sequential "layers".
+std::string add_block(OnnxGraph& graph, nn::Module& block, const std::string& path, const std::string& x) {
+  return add_sequential(graph, *child(block, path, "layers"), path + ".layers", x);
+}
+
+// An AttentionGate (training/unet.h): skip · sigmoid(psi(relu(gate(up) + skip(skip)))).
+std::string add_attention_gate(OnnxGraph& graph, nn::Module& gate, const std::string& path, const std::string& up,
+                               const std::string& skip) {
+  const std::string sum = graph.node("Add", {add_sequential(graph, *child(gate, path, "gate"), path + ".gate", up),
+                                             add_sequential(graph, *child(gate, path, "skip"), path + ".skip", skip)});
+  const std::string psi = add_sequential(graph, *child(gate, path, "psi"), path + ".psi", graph.node("Relu", {sum}));
+  return graph.node("Mul", {skip, graph.node("Sigmoid", {psi})});  // (N, 1, H, W) broadcast over the maps
 }
 
 // Zero-pads `up` on each side by half of its difference to `skip` in height and width (the odd pixel
@@ -103,8 +116,11 @@ void add_unet(OnnxGraph& graph, nn::Module& net, const std::string& input, const
   const auto encoders = list_items(net, "encoders");
   const auto upconvs = list_items(net, "upconvs");
   const auto decoders = list_items(net, "decoders");
-  if (encoders.empty() || upconvs.size() + 1 != encoders.size() || decoders.size() != upconvs.size())
-    throw unknown_module("", "its encoders, upconvs and decoders do not make U-Net levels");
+  const bool attention = net.named_children().contains("gates");
+  const auto gates = attention ? list_items(net, "gates") : decltype(decoders){};
+  if (encoders.empty() || upconvs.size() + 1 != encoders.size() || decoders.size() != upconvs.size() ||
+      (attention && gates.size() != decoders.size()))
+    throw unknown_module("", "its encoders, upconvs, decoders (and gates) do not make U-Net levels");
   std::string x = input;
   std::vector<std::string> skips;  // encoder outputs, shallowest first
   for (size_t level = 0; level < encoders.size(); ++level) {
@@ -119,8 +135,9 @@ void add_unet(OnnxGraph& graph, nn::Module& net, const std::string& input, const
     const std::string& skip = skips[skips.size() - 2 - i];
     const std::string up =
         add_pad_to_match(graph, add_conv(graph, *upconv, "ConvTranspose", upconvs[i].first, x), skip);
+    const std::string gated = attention ? add_attention_gate(graph, *gates[i].second, gates[i].first, up, skip) : skip;
     x = add_block(graph, *decoders[i].second, decoders[i].first,
-                  graph.node("Concat", {up, skip}, {int_attribute("axis", 1)}));
+                  graph.node("Concat", {up, gated}, {int_attribute("axis", 1)}));
   }
   const auto* head = child(net, "", "head")->as<nn::Conv2dImpl>();
   if (head == nullptr) throw unknown_module("head", child(net, "", "head")->name());

@@ -126,6 +126,7 @@ TEST_CASE("the range text is what range_error enforces at its ends", "[settings]
 TEST_CASE("the writer and the reader are inverse: a config away from every default round-trips", "[settings]") {
   TrainConfig c;
   c.model = {24, 4, false};
+  c.model.attention = true;
   c.lr = 5e-4;
   c.batch_size = 8;
   c.epochs = 12;
@@ -139,6 +140,7 @@ TEST_CASE("the writer and the reader are inverse: a config away from every defau
   const nlohmann::json written = run_config_json(c);
   // Nested by the dotted paths, every setting and nothing else.
   CHECK(written.at("model").at("width") == 24);
+  CHECK(written.at("model").at("attention") == true);
   CHECK(written.at("loss").at("focus").at("levels") == 5);
   CHECK(written.at("train").at("scheduler") == "plateau");
   size_t leaves = 0;
@@ -174,6 +176,7 @@ TEST_CASE("a run config reads into TrainConfig, every setting of the table from 
       {"model.width", 24, [](const TrainConfig& c) { return Json(c.model.width); }},
       {"model.depth", 4, [](const TrainConfig& c) { return Json(c.model.depth); }},
       {"model.batch_norm", false, [](const TrainConfig& c) { return Json(c.model.batch_norm); }},
+      {"model.attention", true, [](const TrainConfig& c) { return Json(c.model.attention); }},
       {"train.lr", 5e-4, [](const TrainConfig& c) { return Json(c.lr); }},
       {"train.batch_size", 8, [](const TrainConfig& c) { return Json(c.batch_size); }},
       {"train.epochs", 12, [](const TrainConfig& c) { return Json(c.epochs); }},
@@ -223,9 +226,10 @@ TEST_CASE("a run config lacking or mistyping a setting is refused naming its dot
       CHECK(config_error(config));
       continue;
     }
-    if (s.path == "model.arch") {  // runs stored before the setting existed were U-Nets
+    if (s.path == "model.arch" || s.path == "model.attention") {  // runs stored before them: plain U-Nets
       CHECK_FALSE(error);
       CHECK(train_config_from_json(config).model.arch == "unet");
+      CHECK_FALSE(train_config_from_json(config).model.attention);
       set_setting_value(config, s.path, nlohmann::json::array({1}));
       CHECK(config_error(config));
       continue;

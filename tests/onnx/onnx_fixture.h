@@ -1,5 +1,6 @@
 // What test_onnx's cases share: a tiny sweep trained by build/sweep (U-Nets of width 4, depths 2 to 5,
-// with and without batch norm, 1 epoch on 32x32 synthetic pairs), exported by build/export; and
+// with and without batch norm, and two with attention gates, 1 epoch on 32x32 synthetic pairs), exported
+// by build/export; and
 // onnxruntime's Python (a venv under the build folder with onnxruntime and numpy from PyPI, made once
 // under a lock), or, when it cannot be made, the test ends with status 77 (CTest: skipped) saying why.
 #pragma once
@@ -36,6 +37,9 @@ base:
 grid:
   model.depth: [2, 3, 4, 5]
   model.batch_norm: [true, false]
+runs:
+  - {name: gated-bn, model.depth: 3, model.attention: true}
+  - {name: gated-nobn, model.depth: 4, model.batch_norm: false, model.attention: true}
 resources: {device: cpu, threads: 1, max_attempts: 1}
 )";
 

@@ -34,26 +34,29 @@ torch::Tensor read_floats(const std::filesystem::path& file, at::IntArrayRef sha
 
 }  // namespace
 
-TEST_CASE("onnxruntime renders photos of four sizes as libtorch does, every depth, with and without batch norm",
-          "[onnx][onnxruntime]") {
+TEST_CASE(
+    "onnxruntime renders photos of four sizes as libtorch does, every depth, with and without batch norm and "
+    "attention gates",
+    "[onnx][onnxruntime]") {
   const std::filesystem::path python = test::onnxruntime_python();
   const test::TrainedSweep sweep;
-  REQUIRE(sweep.runs.size() == 8);
+  REQUIRE(sweep.runs.size() == 10);
   // 64x96, 96x64, 128x128 and 37x53, whose odd sides make the U-Net pad its upsampled maps.
   torch::manual_seed(11);
   const std::vector<torch::Tensor> photos{torch::rand({1, 3, 64, 96}), torch::rand({1, 3, 96, 64}),
                                           torch::rand({1, 3, 128, 128}), torch::rand({2, 3, 37, 53})};
-  std::set<std::pair<int64_t, bool>> shapes;
+  std::set<std::pair<int64_t, bool>> shapes, gated;
   for (const reports::RunSummary& run : sweep.runs) {
     INFO("run " << run.name);
-    shapes.insert({run.model.depth, run.model.batch_norm});
+    (run.model.attention ? gated : shapes).insert({run.model.depth, run.model.batch_norm});
     const std::filesystem::path model = sweep.dir.path() / (run.name + ".onnx");
     const test::ToolResult exported = sweep.export_run(run.name, model);
     INFO(exported.err);
     REQUIRE(exported.status == 0);
     CHECK(exported.out ==
-          fmt::format("{}: run {} of sweep onnx (U-Net width 4, depth {}, batch norm {}), ONNX opset 17\n",
-                      model.string(), run.name, run.model.depth, run.model.batch_norm));
+          fmt::format("{}: run {} of sweep onnx (U-Net width 4, depth {}, batch norm {}{}), ONNX opset 17\n",
+                      model.string(), run.name, run.model.depth, run.model.batch_norm,
+                      run.model.attention ? ", attention true" : ""));
     std::string arguments;
     for (size_t i = 0; i < photos.size(); ++i) {
       const std::filesystem::path input = sweep.dir.path() / fmt::format("{}-{}.bin", run.name, i);
@@ -95,4 +98,5 @@ TEST_CASE("onnxruntime renders photos of four sizes as libtorch does, every dept
   }
   CHECK(shapes == std::set<std::pair<int64_t, bool>>{
                       {2, false}, {2, true}, {3, false}, {3, true}, {4, false}, {4, true}, {5, false}, {5, true}});
+  CHECK(gated == std::set<std::pair<int64_t, bool>>{{3, true}, {4, false}});
 }

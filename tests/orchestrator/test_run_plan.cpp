@@ -259,3 +259,25 @@ TEST_CASE("model.arch pynet plans its own key and parameters, and refuses sides 
                     "t.yaml:10: base.model.arch: is \"pynet\" but data is 32x32: PyNET needs both sides to be "
                     "multiples of 64 (a x0.5 downscale, space_to_depth(2) and 4 max-pools)");
 }
+
+TEST_CASE("model.attention plans a U-Net with gates under its own key, existing keys unchanged, and PyNET refuses it",
+          "[run_plan]") {
+  const std::string data64 =
+      "data: {height: 64, width: 64, train_pairs: 4, val_pairs: 2, test_pairs: 2,\n"
+      "       synthetic: {count: 10, size: 64}}\n";
+  const RunPlan p = plan_runs(parse_spec("sweep: t\nseed: 3\n" + data64 +
+                                             "base: {loss.lpips: 0, model.width: 8}\n"
+                                             "runs:\n  - {name: plain}\n  - {name: gated, model.attention: true}\n"
+                                             "  - {name: off, model.attention: false}\n",
+                                         "t.yaml"));
+  REQUIRE(p.runs.size() == 2);  // attention: false is the plain U-Net: the same run, once
+  CHECK(p.runs.at(0).config.at("model").dump() == R"({"batch_norm":true,"depth":3,"width":8})");  // as before
+  CHECK(p.runs.at(1).config.at("model").at("attention") == true);
+  CHECK(p.runs.at(1).params > p.runs.at(0).params);
+  CHECK_THROWS_WITH(
+      plan_runs(parse_spec("sweep: t\nseed: 3\n" + data64 +
+                               "base: {loss.lpips: 0, model.width: 8}\n"
+                               "runs:\n  - {name: p, model.arch: pynet, model.attention: true}\n",
+                           "t.yaml")),
+      "t.yaml:7: runs[0].model.attention: is true but PyNET is not built from it (it applies to the U-Net)");
+}

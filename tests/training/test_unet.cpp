@@ -96,3 +96,41 @@ TEST_CASE("make_model builds the run's arch: the U-Net of constructing it direct
   unknown.arch = "resnet";
   CHECK_THROWS_AS(bokeh::training::make_model(unknown), std::invalid_argument);
 }
+
+TEST_CASE("attention gates: parameters and FLOPs by hand, the facts equal the built module, outputs in (0, 1)",
+          "[unet]") {
+  // Width 4, depth 2: one gate on the 4-map skip, 2 intermediate maps. Without batch norm the 1x1 convs
+  // carry biases: W_g 4*2 + 2, W_x 4*2 + 2, psi 2*1 + 1 = 23; with it no biases but BatchNorms: 8 + 4,
+  // 8 + 4, 2 + 2 = 28.
+  for (const auto& [bn, extra] : {std::pair<bool, int64_t>{false, 23}, {true, 28}}) {
+    ModelConfig gated{4, 2, bn};
+    gated.attention = true;
+    UNet net(gated);
+    CHECK(bokeh::training::parameter_count(*net) == expected_parameters(4, 2, bn) + extra);
+    CHECK(unet_parameters(gated) == bokeh::training::parameter_count(*net));
+    // The gate's convs at the skip's 10x6: 2 * (2*4 [+1]) * 2 products [and biases] + (2*2 [+1]) * 1.
+    const double gate_flops = (2 * (2.0 * 4 + !bn) * 2 + (2.0 * 2 + !bn)) * 10 * 6;
+    CHECK(unet_flops(gated, 10, 6) == Approx(unet_flops(ModelConfig{4, 2, bn}, 10, 6) + gate_flops));
+  }
+  for (int64_t width : {4, 8, 16}) {
+    for (int64_t depth : {1, 3, 5}) {
+      for (bool bn : {false, true}) {
+        ModelConfig gated{width, depth, bn};
+        gated.attention = true;
+        UNet net(gated);
+        CHECK(unet_parameters(gated) == bokeh::training::parameter_count(*net));
+      }
+    }
+  }
+  torch::manual_seed(0);
+  ModelConfig gated{4, 3, true};
+  gated.attention = true;
+  UNet net(gated);
+  const torch::Tensor y = net->forward(torch::rand({2, 3, 33, 45}));
+  CHECK(y.sizes() == torch::IntArrayRef({2, 3, 33, 45}));
+  CHECK(y.min().item<float>() > 0.0f);
+  CHECK(y.max().item<float>() < 1.0f);
+  // Without attention the module is the U-Net it was: no gates among its parameters.
+  for (const auto& p : UNet(ModelConfig{4, 3, true})->named_parameters())
+    CHECK(p.key().find("gates") == std::string::npos);
+}
