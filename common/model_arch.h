@@ -31,6 +31,12 @@ struct SizeProblem {
   std::string reason;
 };
 
+// A named part of a model and its trainable parameters ("encoder 2", "level 5", "head").
+struct ModelPart {
+  std::string name;
+  int64_t parameters = 0;
+};
+
 class ModelFacts {
  public:
   virtual ~ModelFacts() = default;
@@ -42,6 +48,8 @@ class ModelFacts {
   virtual std::string shape(const ModelConfig& config) const = 0;
   // Trainable parameters of the built model (exact).
   virtual int64_t parameters(const ModelConfig& config) const = 0;
+  // The same, part by part in the order the network runs them (their sum is parameters()).
+  virtual std::vector<ModelPart> parameter_parts(const ModelConfig& config) const = 0;
   // Forward-pass FLOPs for one height x width image.
   virtual double forward_flops(const ModelConfig& config, int64_t height, int64_t width) const = 0;
   // Input sides must be multiples of this (render pads up to it).

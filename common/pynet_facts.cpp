@@ -118,8 +118,18 @@ class PyNetFacts final : public ModelFacts {
   // RGB input (training/pynet.h's module as make_model builds it).
   int64_t parameters(const ModelConfig& config) const override {
     int64_t total = 0;
-    for (const PyNetConv& conv : pynet_convs(config.width, 3)) total += conv_parameters(conv);
+    for (const ModelPart& part : parameter_parts(config)) total += part.parameters;
     return total;
+  }
+
+  // model.py's parts: "encoder 1".."encoder 4", "level 5".."level 1", "levels 0 and up".
+  std::vector<ModelPart> parameter_parts(const ModelConfig& config) const override {
+    std::vector<ModelPart> parts;
+    for (const PyNetConv& conv : pynet_convs(config.width, 3)) {
+      if (parts.empty() || parts.back().name != conv.part) parts.push_back(ModelPart{conv.part, 0});
+      parts.back().parameters += conv_parameters(conv);
+    }
+    return parts;
   }
 
   // 2 per multiply-add of every conv and transposed conv (a transposed conv: every input pixel times its

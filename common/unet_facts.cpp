@@ -28,30 +28,40 @@ class UNetFacts final : public ModelFacts {
                        config.attention ? ", attention gates" : "");
   }
 
-  // Per conv in*out*k*k (+ out biases without BatchNorm), 2*out per BatchNorm, the transposed convs
-  // and the 1x1 head with their biases.
   int64_t parameters(const ModelConfig& config) const override {
+    int64_t total = 0;
+    for (const ModelPart& part : parameter_parts(config)) total += part.parameters;
+    return total;
+  }
+
+  // Per conv in*out*k*k (+ out biases without BatchNorm), 2*out per BatchNorm, the transposed convs
+  // and the 1x1 head with their biases: "encoder 0".."encoder depth-1" (0 the finest), then "decoder
+  // depth-2".."decoder 0" (its transposed conv, block and attention gate), then "head".
+  std::vector<ModelPart> parameter_parts(const ModelConfig& config) const override {
     const bool bn = config.batch_norm;
     auto conv = [](int64_t in, int64_t out, int64_t k, bool bias) { return in * out * k * k + (bias ? out : 0); };
     // Two 3x3 convs (biased only without BatchNorm), each followed by a BatchNorm (weight + bias).
     auto block = [&](int64_t in, int64_t out) {
       return conv(in, out, 3, !bn) + conv(out, out, 3, !bn) + (bn ? 4 * out : 0);
     };
-    int64_t total = 0, in = 3;
+    std::vector<ModelPart> parts;
+    int64_t in = 3;
     for (int64_t level = 0; level < config.depth; ++level) {
-      total += block(in, config.width << level);
+      parts.push_back({fmt::format("encoder {}", level), block(in, config.width << level)});
       in = config.width << level;
     }
     for (int64_t level = config.depth - 2; level >= 0; --level) {
       const int64_t out = config.width << level;
-      total += conv(in, out, 2, true) + block(2 * out, out);  // transposed conv, then the block on concat(up, skip)
+      int64_t total = conv(in, out, 2, true) + block(2 * out, out);  // transposed conv, block on concat(up, skip)
       if (config.attention) {  // W_g and W_x: out -> inner 1x1, psi: inner -> 1 1x1, each [BatchNorm]
         const int64_t inner = gate_channels(out);
         total += 2 * conv(out, inner, 1, !bn) + conv(inner, 1, 1, !bn) + (bn ? 2 * (2 * inner + 1) : 0);
       }
+      parts.push_back({fmt::format("decoder {}", level), total});
       in = out;
     }
-    return total + conv(in, 3, 1, true);
+    parts.push_back({"head", conv(in, 3, 1, true)});
+    return parts;
   }
 
   // 2 per multiply-add of every conv and transposed conv, plus bias adds. Pooling, BatchNorm and

@@ -145,9 +145,19 @@ std::string build_text() {
 
 // The dry run: the expanded runs, then any file the spec names that is not in place (a real start
 // would refuse it), each with what to do.
-int dry_run(const bokeh::orchestrator::SweepCommand& command) {
+// `json`: the plan as one JSON document (dry_run.h), with this build and the missing inputs added.
+int dry_run(const bokeh::orchestrator::SweepCommand& command, bool json) {
   try {
     const bokeh::orchestrator::Spec spec = bokeh::orchestrator::load_spec(command.spec_path, command.overrides);
+    if (json) {
+      nlohmann::json out = bokeh::orchestrator::dry_run_json(spec, plan_runs(spec));
+      out["build"] = build_text();
+      out["not_in_place"] = nlohmann::json::array();
+      for (const bokeh::orchestrator::InputProblem& p : bokeh::orchestrator::spec_input_problems(spec))
+        out["not_in_place"].push_back(bokeh::orchestrator::SpecError(p.where, p.message).what());
+      std::cout << out.dump(1) << "\n";
+      return bokeh::common::kExitOk;
+    }
     bokeh::orchestrator::print_dry_run(std::cout, spec, plan_runs(spec), cuda_devices());
     std::cout << "build: " << build_text() << "\n";
     for (const bokeh::orchestrator::InputProblem& p : bokeh::orchestrator::spec_input_problems(spec))
@@ -243,6 +253,13 @@ int main(int argc, char** argv) {
       "--dry-run", c.dry_run,
       "validate and print the expanded runs (and the first 20 sampled trials), ASHA's rungs and where workers train; "
       "touch nothing");
+  std::string dry_run_format = "table";
+  app.add_option("--format", dry_run_format,
+                 "dry run: table, or json (one document: every run's settings, exact parameters, also per part, "
+                 "FLOPs per image and training FLOPs)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str()
+      ->needs(app.get_option("--dry-run"));
   app.add_flag("--retry-failed", c.retry_failed, "give failed runs another set of attempts");
   app.add_flag("--fresh", c.fresh,
                "discard the stored results of this sweep, whose spec changed, and start anew (with an unchanged spec "
@@ -259,6 +276,6 @@ int main(int argc, char** argv) {
     return bokeh::common::kExitBadInput;
   }
   c.overrides = expand_profiles(c, quick, no_lpips);
-  if (c.dry_run) return dry_run(c);
+  if (c.dry_run) return dry_run(c, dry_run_format == "json");
   return launched_as_mpi_rank() ? run_sweep(c, argc, argv) : run_alone(c);
 }

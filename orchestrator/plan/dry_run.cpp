@@ -176,4 +176,48 @@ void print_dry_run(std::ostream& out, const Spec& spec, const RunPlan& plan, int
   }
 }
 
+json dry_run_json(const Spec& spec, const RunPlan& plan) {
+  const common::DataConfig& d = spec.data;
+  json runs = json::array();
+  double total = 0;
+  for (const std::vector<PlannedRun>* list : {&plan.runs, &plan.trials}) {
+    for (const PlannedRun& r : *list) {
+      const common::ModelConfig model = common::train_config_from_json(r.config).model;
+      const common::ModelFacts& facts = common::model_facts(model);
+      json parts = json::array();
+      for (const common::ModelPart& part : facts.parameter_parts(model))
+        parts.push_back({{"part", part.name}, {"params", part.parameters}});
+      runs.push_back({{"name", r.name},
+                      {"key", r.key},
+                      {"arch", model.arch},
+                      {"config", r.config},
+                      {"params", r.params},
+                      {"params_by_part", parts},
+                      {"forward_flops", facts.forward_flops(model, d.height, d.width)},
+                      {"train_flops", r.cost_flops},
+                      {"epochs", r.epochs},
+                      {"seed", r.seed},
+                      {"trial", r.trial},
+                      {"repeat", r.repeat},
+                      {"repeats", r.repeats}});
+      total += r.cost_flops;
+    }
+  }
+  json duplicates = json::array();
+  for (const DuplicateRun& dup : plan.duplicates) duplicates.push_back({{"name", dup.name}, {"same_as", dup.same_as}});
+  return {{"sweep", spec.name},
+          {"file", spec.file},
+          {"seed", spec.seed},
+          {"data",
+           {{"source", d.source},
+            {"height", d.height},
+            {"width", d.width},
+            {"train_pairs", d.train_pairs},
+            {"val_pairs", d.val_pairs},
+            {"test_pairs", d.test_pairs}}},
+          {"runs", runs},
+          {"train_flops", total},
+          {"duplicates", duplicates}};
+}
+
 }  // namespace bokeh::orchestrator

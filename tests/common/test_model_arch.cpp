@@ -49,6 +49,7 @@ class TestArch final : public ModelFacts {
   std::vector<std::string> settings() const override { return {"model.width"}; }
   std::string shape(const ModelConfig&) const override { return "Test"; }
   int64_t parameters(const ModelConfig&) const override { return 0; }
+  std::vector<ModelPart> parameter_parts(const ModelConfig&) const override { return {}; }
   double forward_flops(const ModelConfig&, int64_t, int64_t) const override { return 0; }
   int64_t pooling_factor(const ModelConfig&) const override { return 1; }
   int64_t receptive_radius(const ModelConfig&) const override { return 0; }

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "support/process_runner.h"
 
 using bokeh::test::TempDir;
@@ -266,4 +268,43 @@ TEST_CASE(
   const bokeh::test::ToolResult empty_part = sweep(dir, "'" + spec + "' --dry-run");
   CHECK(empty_part.status == 2);
   CHECK(empty_part.err.find("bad_quick.yaml:2: quick.model..width") != std::string::npos);
+}
+
+TEST_CASE("sweep --dry-run --format json: every run's exact parameters, also per part, and its FLOPs", "[sweep_cli]") {
+  TempDir dir;
+  const bokeh::test::ToolResult r = sweep(dir, "sweeps/table4.yaml --no-lpips --dry-run --format json");
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  const nlohmann::json plan = nlohmann::json::parse(r.out);
+  CHECK(plan["sweep"] == "table4");
+  CHECK(plan["data"]["height"] == 256);
+  REQUIRE(plan["runs"].size() == 2);
+  const nlohmann::json& unet = plan["runs"][0];
+  CHECK(unet["arch"] == "unet");
+  CHECK(unet["config"]["model"]["width"] == 64);
+  CHECK(unet["params_by_part"].size() == 8);  // encoders 0-3, decoders 2-0, head
+  const nlohmann::json& pynet = plan["runs"][1];
+  CHECK(pynet["name"] == "PyNET");
+  CHECK(pynet["params"] == 47550639);
+  // model.py's parts as issue 34 counted them layer by layer (RGB: the first block sees 12 channels).
+  const std::vector<std::pair<std::string, int64_t>> parts = {
+      {"encoder 1", 12736},  {"encoder 2", 55680},     {"encoder 3", 221952}, {"encoder 4", 886272},
+      {"level 5", 20080131}, {"level 4", 7682307},     {"level 3", 7579779},  {"level 2", 6746179},
+      {"level 1", 4282915},  {"levels 0 and up", 2688}};
+  REQUIRE(pynet["params_by_part"].size() == parts.size());
+  int64_t sum = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    CHECK(pynet["params_by_part"][i]["part"] == parts[i].first);
+    CHECK(pynet["params_by_part"][i]["params"] == parts[i].second);
+    sum += pynet["params_by_part"][i]["params"].get<int64_t>();
+  }
+  CHECK(sum == 47550639);
+  CHECK(pynet["forward_flops"].get<double>() > 0);
+  CHECK(plan["train_flops"].get<double>() ==
+        Approx(unet["train_flops"].get<double>() + pynet["train_flops"].get<double>()));
+  CHECK(plan["not_in_place"].size() == 2);  // EBB!'s two folders
+  // --format belongs to the dry run.
+  const bokeh::test::ToolResult alone = sweep(dir, "sweeps/table4.yaml --format json");
+  CHECK(alone.status != 0);
+  CHECK(alone.err.find("--format") != std::string::npos);
 }
