@@ -102,6 +102,38 @@ std::vector<common::Objective> read_objectives(const YamlReader& r, const YamlEn
   return out;
 }
 
+// The bound a figure cannot pass whatever the weights (a similarity at most 1, an error or distance at
+// least 0): a reference point at or beyond it has no value better than it. nullopt: unbounded there.
+std::optional<double> best_possible(const common::Objective& objective) {
+  const std::string& m = objective.metric;
+  if (m.ends_with("ssim")) return 1.0;
+  if (m.ends_with("l1") || m.ends_with("lpips") || m == "params" || m == "flops") return 0.0;
+  return std::nullopt;
+}
+
+// `reference_point: [v1, v2(, v3)]`: one number per objective, each short of what its figure can reach.
+std::vector<double> read_reference_point(const YamlReader& r, const YamlEntry& e,
+                                         const std::vector<common::Objective>& objectives) {
+  if (objectives.empty()) r.fail(e.key, e.path, "applies to search.objectives (a multi-objective search) only");
+  if (!e.value.IsSequence() || e.value.size() != objectives.size())
+    r.fail(
+        e.key, e.path,
+        fmt::format("must be a list of {} numbers, one per objective in search.objectives' order", objectives.size()));
+  std::vector<double> point;
+  for (size_t i = 0; i < objectives.size(); ++i) {
+    const std::string path = fmt::format("{}[{}]", e.path, i);
+    const double v = r.real(e.value[i], e.value[i], path);
+    const std::optional<double> bound = best_possible(objectives[i]);
+    if (bound && (objectives[i].higher_is_better ? v >= *bound : v <= *bound))
+      r.fail(e.value[i], path,
+             fmt::format("{} cannot be better than {} ({} is {}), so no run would dominate this reference point",
+                         objectives[i].metric, *bound, objectives[i].metric,
+                         objectives[i].higher_is_better ? "at most that" : "at least that"));
+    point.push_back(v);
+  }
+  return point;
+}
+
 }  // namespace
 
 common::Objective read_objective(const YamlReader& r, const YamlEntry& metric, const std::optional<YamlEntry>& mode,
@@ -124,12 +156,14 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
   SearchSpace space;
   space.where = r.at(e.key, e.path);
   seed_given = false;
-  std::optional<YamlEntry> space_entry, startup_entry, metric, mode, objectives;
+  std::optional<YamlEntry> space_entry, startup_entry, metric, mode, objectives, reference;
   for (const YamlEntry& f : r.entries(e.value, e.key, e.path)) {
-    r.require_known(
-        f, {"method", "trials", "seed", "space", "n_startup_trials", "budget_epochs", "metric", "mode", "objectives"});
+    r.require_known(f, {"method", "trials", "seed", "space", "n_startup_trials", "budget_epochs", "metric", "mode",
+                        "objectives", "reference_point"});
     if (f.name == "objectives") {
       objectives = f;
+    } else if (f.name == "reference_point") {
+      reference = f;
     } else if (f.name == "metric") {
       metric = f;
     } else if (f.name == "mode") {
@@ -165,6 +199,7 @@ SearchSpace read_search(const YamlReader& r, const YamlEntry& e, const SettingWa
     space.objectives = read_objectives(r, *objectives);
     space.objectives_where = r.at(objectives->key, objectives->path);
   }
+  if (reference) space.reference_point = read_reference_point(r, *reference, space.objectives);
   if (space.trials == 0 && space.budget_epochs == 0)
     r.fail(e.key, e.path + ".trials", "missing: how many trials to sample (or search.budget_epochs, a stopping rule)");
   if (startup_entry && space.method != SearchMethod::Tpe)

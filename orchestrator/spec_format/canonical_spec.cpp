@@ -174,6 +174,7 @@ json search_json(const SearchSpace& search) {
       objectives.push_back({{"metric", o.metric}, {"mode", o.higher_is_better ? "max" : "min"}});
     out["objectives"] = std::move(objectives);
   }
+  if (!search.reference_point.empty()) out["reference_point"] = search.reference_point;
   return out;
 }
 
@@ -287,6 +288,8 @@ StoredSpec read_stored_spec(const std::string& spec_json) {
       out.search_objectives.push_back(*read);
   }
   if (out.early_stopping) out.early_stopping->objectives = out.search_objectives;  // MO-ASHA ranks by them
+  for (const json& v : array_at(object_at(spec, "search"), "reference_point"))
+    if (v.is_number()) out.reference_point.push_back(v.get<double>());
   const std::optional<common::Objective> select =
       common::find_objective(text_at(object_at(spec, "select"), "metric", ""));
   out.selection = selection_objective(select, out.search_objective);

@@ -37,6 +37,7 @@ struct StoredSpec {
   std::optional<EarlyStopping> early_stopping;
   common::Objective search_objective;                // search_objective() of the stored spec
   std::vector<common::Objective> search_objectives;  // its search.objectives (several at once); empty: one
+  std::vector<double> reference_point;               // its search.reference_point; empty: none given
   common::Objective selection;                       // selection_objective() of the stored spec
 };
 

@@ -79,6 +79,9 @@ struct SearchSpace {
   // search_objective(). Each a per-epoch figure (common/objective.h) or a static one (params, flops).
   std::vector<common::Objective> objectives;
   SourceLocation objectives_where;
+  // `search.reference_point`: the hypervolume's reference for `report --pareto`, one value per objective in
+  // the report's units (params in millions, flops in TFLOP); empty: the report's default.
+  std::vector<double> reference_point;
   std::vector<SearchDimension> dimensions;  // in spec order
   SourceLocation where;
   SourceLocation budget_where;  // where budget_epochs was written

@@ -66,7 +66,8 @@ ObjectiveFront objective_front(const o::StoreReader& store, const o::SweepInfo& 
                                const std::vector<RunSummary>& runs,
                                const std::optional<std::vector<double>>& reference) {
   ObjectiveFront f;
-  f.objectives = o::read_stored_spec(sweep.spec_json).search_objectives;
+  const o::StoredSpec spec = o::read_stored_spec(sweep.spec_json);
+  f.objectives = spec.search_objectives;
   std::map<int64_t, double> finished;  // run id -> when it finished or stopped, for the order epochs were spent
   for (const o::RunRecord& r : store.runs(sweep.name)) finished[r.id] = r.finished.value_or(0);
   std::vector<std::pair<double, size_t>> order;  // (finished, point)
@@ -99,12 +100,17 @@ ObjectiveFront objective_front(const o::StoreReader& store, const o::SweepInfo& 
   std::stable_sort(f.front.begin(), f.front.end(), [&](size_t a, size_t b) { return costs[a][0] < costs[b][0]; });
 
   o::CostVector reference_cost;
-  if (reference) {
-    if (reference->size() != f.objectives.size())
-      throw ReportInputError(fmt::format("--reference has {} values but the sweep has {} objectives ({})",
-                                         reference->size(), f.objectives.size(), metric_names(f.objectives)));
-    f.reference = *reference;
-    f.reference_given = true;
+  const std::optional<std::vector<double>> given = reference ? reference
+                                                   : spec.reference_point.size() == f.objectives.size()
+                                                       ? std::optional(spec.reference_point)
+                                                       : std::nullopt;
+  if (given) {
+    const char* from = reference ? "--reference" : "search.reference_point";
+    if (given->size() != f.objectives.size())
+      throw ReportInputError(fmt::format("{} has {} values but the sweep has {} objectives ({})", from, given->size(),
+                                         f.objectives.size(), metric_names(f.objectives)));
+    f.reference = *given;
+    f.reference_given = reference ? "given with --reference" : "the spec's search.reference_point";
     reference_cost = costs_of(f.objectives, f.reference);
     const bool any_better = std::any_of(costs.begin(), costs.end(), [&](const o::CostVector& c) {
       for (size_t i = 0; i < c.size(); ++i)
@@ -113,9 +119,9 @@ ObjectiveFront objective_front(const o::StoreReader& store, const o::SweepInfo& 
     });
     if (!any_better)
       throw ReportInputError(fmt::format(
-          "--reference {}: no run is better than it in every objective, so the hypervolume would be 0; take a "
-          "point worse than the runs in each (the default: each objective's worst value plus a tenth of its range)",
-          fmt::join(*reference, ",")));
+          "{} {}: no run is better than it in every objective, so the hypervolume would be 0; take a point "
+          "worse than the runs in each (the default: each objective's worst value plus a tenth of its range)",
+          from, fmt::join(*given, ",")));
   } else {
     reference_cost = o::split_reference(costs);
     for (size_t i = 0; i < f.objectives.size(); ++i) f.reference.push_back(to_cost(f.objectives[i], reference_cost[i]));
@@ -168,9 +174,9 @@ Table objective_front_table(const o::SweepInfo& sweep, const ObjectiveFront& f) 
       "Hypervolume {:.6g}: the volume of objective space the runs dominate up to the reference point ({}; {}), "
       "in the table's units (higher-is-better objectives negated).",
       f.hypervolume, fmt::join(reference, ", "),
-      f.reference_given ? "given with --reference"
-                        : "by default each objective's worst value plus a tenth of its range; --reference sets "
-                          "a fixed one to compare sweeps"));
+      !f.reference_given.empty() ? f.reference_given
+                                 : "by default each objective's worst value plus a tenth of its range; --reference "
+                                   "or search.reference_point sets a fixed one to compare sweeps"));
   if (f.without_figure > 0)
     t.notes.push_back(
         fmt::format("{} finished or stopped runs lack an objective's figure and are left out.", f.without_figure));

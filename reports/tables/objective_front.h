@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -35,7 +36,7 @@ struct ObjectiveFront {
   std::vector<ObjectivePoint> points;  // every run with all objectives, in the sweep's order
   std::vector<size_t> front;           // indices into points, by the first objective (best first)
   std::vector<double> reference;       // in the table's units
-  bool reference_given = false;        // from --reference; else the default below
+  std::string reference_given;         // where it came from ("given with --reference", the spec's); "": the default
   double hypervolume = 0;
   std::vector<HypervolumeStep> by_epochs;  // one step per run, in the order runs finished or stopped
   int64_t without_figure = 0;              // finished or stopped runs lacking an objective's figure
@@ -45,8 +46,9 @@ struct ObjectiveFront {
 bool is_multi_objective(const orchestrator::SweepInfo& sweep);
 
 // The front of `runs` (done or stopped) over the sweep's objectives. `reference`: one value per objective in
-// the table's units (params in millions, flops in TFLOP); nullopt: per objective the worst value of the points plus a
-// tenth of their range (plus 1 where all are equal), so every point counts. ReportInputError for a reference of the
+// the table's units (params in millions, flops in TFLOP); nullopt: the spec's search.reference_point, else per
+// objective the worst value of the points plus a tenth of their range (plus 1 where all are equal), so every
+// point counts. ReportInputError for a reference of the
 // wrong size or one no point is better than in every objective; ReportError when no run has every objective yet.
 ObjectiveFront objective_front(const orchestrator::StoreReader& store, const orchestrator::SweepInfo& sweep,
                                const std::vector<RunSummary>& runs,

@@ -216,3 +216,30 @@ TEST_CASE("a stored spec reads back its several objectives, and early stopping r
   CHECK(stored.early_stopping->objectives == both);
   CHECK(read_stored_spec(canonical_spec(parse_spec(spec_text(kAsha), "o.yaml")).dump()).search_objectives.empty());
 }
+
+TEST_CASE("search.reference_point: one number per objective, each short of what its figure can reach",
+          "[objective][spec]") {
+  const auto with = [](const std::string& lines) {
+    return spec_text("search:\n  method: tpe\n  trials: 4\n" + lines +
+                     "  space: {train.lr: {loguniform: [1.0e-4, 1.0e-2]}, loss.ssim: {uniform: [0.5, 2]}}\n");
+  };
+  const std::string two = "  objectives: [{metric: val_ssim}, {metric: params}]\n";
+  const Spec given = parse_spec(with(two + "  reference_point: [0.5, 2.0]\n"), "o.yaml");
+  CHECK(given.search.reference_point == std::vector<double>{0.5, 2.0});
+  CHECK(canonical_spec(given)["search"]["reference_point"] == nlohmann::json{0.5, 2.0});
+  CHECK(read_stored_spec(canonical_spec(given).dump()).reference_point == std::vector<double>{0.5, 2.0});
+  CHECK_FALSE(canonical_spec(parse_spec(with(two), "o.yaml"))["search"].contains("reference_point"));
+
+  const SpecError count = refusal(with(two + "  reference_point: [0.5]\n"));
+  CHECK(count.where().key == "search.reference_point");
+  CHECK(count.message() == "must be a list of 2 numbers, one per objective in search.objectives' order");
+  const SpecError ssim = refusal(with(two + "  reference_point: [1.0, 2.0]\n"));
+  CHECK(ssim.where().key == "search.reference_point[0]");
+  CHECK(ssim.message() ==
+        "val_ssim cannot be better than 1 (val_ssim is at most that), so no run would dominate this reference point");
+  const SpecError params = refusal(with(two + "  reference_point: [0.5, 0]\n"));
+  CHECK(params.where().key == "search.reference_point[1]");
+  CHECK(refusal(with(two + "  reference_point: [0.5, big]\n")).where().key == "search.reference_point[1]");
+  const SpecError single = refusal(with("  reference_point: [0.5, 2.0]\n"));
+  CHECK(single.message() == "applies to search.objectives (a multi-objective search) only");
+}

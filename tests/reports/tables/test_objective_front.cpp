@@ -133,6 +133,12 @@ TEST_CASE("the front of a multi-objective sweep over its own objectives, with it
   CHECK(page["points"][3] == nlohmann::json{{"name", "trial-04"}, {"x", 0.2}, {"y", 24.0}, {"n", 1}, {"front", true}});
   CHECK(page["hypervolume"].get<double>() == Approx(0.66));
 
+  // The spec's search.reference_point stands in for --reference.
+  const MoSweep pinned(std::string(kTwo) + "\n  reference_point: [18, 0.25]");
+  const reports::ObjectiveFront from_spec = pinned.front(std::nullopt);
+  CHECK(from_spec.hypervolume == Approx(0.66));
+  CHECK(from_spec.reference_given == "the spec's search.reference_point");
+
   // References that measure nothing, or of the wrong size, are the user's error.
   CHECK_THROWS_AS(sweep.front(std::vector<double>{30, 0.05}), reports::ReportInputError);
   CHECK_THROWS_WITH(sweep.front(std::vector<double>{30, 0.05}),
