@@ -9,6 +9,7 @@
 #include <map>
 
 #include "common/asha_rungs.h"
+#include "common/run_settings.h"
 #include "reports/tables/epoch_figures.h"
 #include "orchestrator/spec_format/canonical_spec.h"
 
@@ -55,7 +56,9 @@ Table trials_table(const orchestrator::StoreReader& store, const orchestrator::S
     flatten(json::parse(r.config_json, nullptr, false), "", configs.back());
   }
   std::vector<std::string> varied = spec.sampled;  // sampled settings first, then any other that varies
-  for (const auto& [path, value] : configs.empty() ? std::map<std::string, json>{} : configs.front()) {
+  std::map<std::string, json> keys;  // every setting any run has (one left out at its default in some: model.arch)
+  for (const auto& c : configs) keys.insert(c.begin(), c.end());
+  for (const auto& [path, value] : keys) {
     // Init-captures: clang before 16 cannot capture a structured binding by name.
     const bool differs = std::any_of(configs.begin(), configs.end(), [&key = path, &first = value](const auto& c) {
       const auto it = c.find(key);
@@ -87,7 +90,13 @@ Table trials_table(const orchestrator::StoreReader& store, const orchestrator::S
     }
     for (const std::string& path : varied) {
       const auto it = configs[i].find(path);
-      row.push_back(it == configs[i].end() ? Cell{} : Cell{value_text(it->second)});
+      const common::Setting* setting = common::find_setting(path);
+      if (it != configs[i].end())
+        row.push_back(Cell{value_text(it->second)});
+      else if (setting && setting->omitted_at_default)  // left out of the config at its default
+        row.push_back(Cell{value_text(setting->default_value)});
+      else
+        row.push_back(Cell{});
     }
     const std::vector<orchestrator::EpochRecord> epochs = store.epochs(r.id);
     const orchestrator::EpochRecord* best = best_epoch(epochs);

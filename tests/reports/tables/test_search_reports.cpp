@@ -164,3 +164,26 @@ TEST_CASE("every per-epoch figure of the figure table is read from an epoch row 
   CHECK(best_epoch(epochs)->epoch == 2);
   CHECK(best_epoch({}) == nullptr);
 }
+
+TEST_CASE("the trials table shows model.arch when a sweep trains more than one arch, the U-Net's by its default",
+          "[search]") {
+  const test::TempDir dir;
+  const std::string db = dir.file("sweeps.db");
+  {
+    orchestrator::Store store(db);
+    const orchestrator::Spec spec = orchestrator::parse_spec(
+        "sweep: two\ndata: {height: 64, width: 64, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {count: "
+        "12, size: 64}}\nbase: {model: {width: 4}, train: {epochs: 1}, loss: {lpips: 0}}\n"
+        "runs:\n  - {name: u}\n  - {name: p, model.arch: pynet}\n",
+        "two.yaml");
+    store.register_sweep(orchestrator::sweep_info(spec));
+    store.add_runs("two", orchestrator::new_runs(orchestrator::plan_runs(spec)));
+  }
+  const orchestrator::StoreReader store(db);
+  const orchestrator::SweepInfo sweep = *store.sweep("two");
+  const std::string md = format_markdown(trials_table(store, sweep, summarize_sweep(store, "two")));
+  INFO(md);
+  CHECK(md.find("| Run | model.arch |") != std::string::npos);
+  CHECK(md.find("| u | unet |") != std::string::npos);
+  CHECK(md.find("| p | pynet |") != std::string::npos);
+}
