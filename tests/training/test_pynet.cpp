@@ -3,8 +3,6 @@
 // factory building it.
 #include <catch2/catch.hpp>
 
-#include <ATen/record_function.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -13,6 +11,7 @@
 
 #include "common/model_arch.h"
 #include "common/pynet_facts.h"
+#include "training/convolution_flops.h"
 #include "training/model_tensors.h"
 #include "training/models.h"
 #include "training/pynet.h"
@@ -43,52 +42,6 @@ std::map<std::string, int64_t> facts_parts(int64_t width, int64_t input_channels
     parts[conv.part] += bokeh::common::conv_parameters(conv);
   return parts;
 }
-
-// The FLOPs of every aten::convolution this thread runs while it lives, from the shapes it runs them
-// at: 2 per multiply-add (a transposed conv: each input pixel times the whole kernel) plus bias adds.
-class ConvolutionFlops {
- public:
-  ConvolutionFlops()
-      : handle_(at::addThreadLocalCallback(
-            at::RecordFunctionCallback(&on_start).needsInputs(true).scopes({at::RecordScope::FUNCTION}))) {
-    total() = 0;
-    calls() = 0;
-  }
-  ~ConvolutionFlops() { at::removeCallback(handle_); }
-  double flops() const { return total(); }
-  int64_t convolutions() const { return calls(); }
-
- private:
-  static double& total() {
-    static thread_local double value = 0;
-    return value;
-  }
-  static int64_t& calls() {
-    static thread_local int64_t value = 0;
-    return value;
-  }
-  static std::unique_ptr<at::ObserverContext> on_start(const at::RecordFunction& fn) {
-    if (std::string_view(fn.name()) != "aten::convolution") return nullptr;
-    const auto inputs = fn.inputs();  // input, weight, bias, stride, padding, dilation, transposed, ...
-    const at::Tensor input = inputs[0].toTensor(), weight = inputs[1].toTensor();
-    const bool bias = !inputs[2].isNone(), transposed = inputs[6].toBool();
-    const auto stride = inputs[3].toIntVector(), padding = inputs[4].toIntVector();
-    double spatial_out = 1, spatial_in = 1;
-    for (int d = 0; d < 2; ++d) {
-      const int64_t in = input.size(2 + d), k = weight.size(2 + d);
-      spatial_in *= static_cast<double>(in);
-      spatial_out *= transposed ? static_cast<double>((in - 1) * stride[d] - 2 * padding[d] + k)
-                                : static_cast<double>((in + 2 * padding[d] - k) / stride[d] + 1);
-    }
-    const double out_channels = static_cast<double>(weight.size(transposed ? 1 : 0));
-    total() += static_cast<double>(input.size(0)) *
-               (2.0 * static_cast<double>(weight.numel()) * (transposed ? spatial_in : spatial_out) +
-                (bias ? out_channels * spatial_out : 0.0));
-    ++calls();
-    return nullptr;
-  }
-  at::CallbackHandle handle_;
-};
 
 }  // namespace
 
@@ -132,7 +85,7 @@ TEST_CASE("PyNET's FLOPs from its facts are within 1% of the convolutions its fo
     PyNet net(config);
     torch::NoGradGuard no_grad;
     for (auto [h, w] : {std::pair<int64_t, int64_t>{64, 64}, {128, 192}}) {
-      ConvolutionFlops counter;
+      bokeh::test::ConvolutionFlops counter;
       net->levels(torch::rand({1, 3, h, w}));
       INFO("width " << width << ", " << h << "x" << w);
       // 4 + 5 + 5 + 7 + 7 blocks' branches, two convs each, + 8 transposed convs + 7 heads.

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/model_arch.h"
+#include "training/convolution_flops.h"
 #include "training/model_tensors.h"
 #include "training/models.h"
 #include "training/unet.h"
@@ -133,4 +134,24 @@ TEST_CASE("attention gates: parameters and FLOPs by hand, the facts equal the bu
   // Without attention the module is the U-Net it was: no gates among its parameters.
   for (const auto& p : UNet(ModelConfig{4, 3, true})->named_parameters())
     CHECK(p.key().find("gates") == std::string::npos);
+}
+
+TEST_CASE("U-Net FLOPs from the facts are within 1% of the convolutions its forward runs, with attention gates too",
+          "[unet]") {
+  torch::manual_seed(0);
+  torch::NoGradGuard no_grad;
+  for (const bool attention : {false, true}) {
+    for (const ModelConfig& shape : {ModelConfig{8, 3, true}, ModelConfig{16, 4, false}}) {
+      ModelConfig config = shape;
+      config.attention = attention;
+      UNet net(config);
+      net->eval();
+      bokeh::test::ConvolutionFlops counter;
+      net->forward(torch::rand({1, 3, 64, 96}));
+      INFO("width " << config.width << ", depth " << config.depth << ", attention " << attention);
+      // Per level two convs, per decoder level a transposed conv (and a gate's three 1x1 convs), the head.
+      CHECK(counter.convolutions() == 2 * config.depth + (config.depth - 1) * (attention ? 6 : 3) + 1);
+      CHECK(unet_flops(config, 64, 96) == Approx(counter.flops()).epsilon(0.01));
+    }
+  }
 }
