@@ -1,10 +1,11 @@
 // bench_coordinator: the coordinator's own cost per trial, without training. It drives the sweep's
 // real bookkeeping (SweepBook on a real SQLite store: lazy draws, ASHA decisions, TPE proposals,
-// every epoch row and event written) with a scripted trainer whose losses follow the config, so the
-// wall time is all coordinator. Prints one JSON line: trials, epochs booked, wall seconds, ms per
-// trial (TPE's own sampling cost is its difference to random's at the same count), peak RSS. bench/coordinator_scale
-// runs it next to Optuna. --multi-objective searches val_psnr (max) and params (min): MO-TPE or random trials
-// with MO-ASHA (the scripted trainer's PSNR follows its loss).
+// every epoch row and event written) with a scripted trainer whose losses follow the config (its PSNR
+// follows the loss; ASHA and TPE rank by val_psnr: the space samples loss.ssim, so val_loss would not
+// compare runs, common/objective.h), so the wall time is all coordinator. Prints one JSON line: trials, epochs booked,
+// wall seconds, ms per trial (TPE's own sampling cost is its difference to random's at the same count), peak RSS.
+// bench/coordinator_scale runs it next to Optuna. --multi-objective searches val_psnr (max) and params (min): MO-TPE or
+// random trials with MO-ASHA.
 //
 //   bench_coordinator --method random|sobol|tpe --trials N [--db FILE] [--epochs 9] [--eta 3] [--multi-objective]
 #include <sys/resource.h>
@@ -32,7 +33,7 @@ double scripted_loss(double lr, double width, double ssim, int64_t epoch) {
   return q * (1.0 + 2.0 / static_cast<double>(epoch));
 }
 
-TrainResult scripted(const nlohmann::json& config, int64_t until, bool psnr) {
+TrainResult scripted(const nlohmann::json& config, int64_t until) {
   TrainResult r{};
   r.epochs = until;
   for (int64_t e = 1; e <= until; ++e) {
@@ -40,7 +41,7 @@ TrainResult scripted(const nlohmann::json& config, int64_t until, bool psnr) {
                                    setting_value(config, "model.width").get<double>(),
                                    setting_value(config, "loss.ssim").get<double>(), e);
     r.history.push_back(EpochFigures{e, v + 0.05, v, 0.05, 1e-3, 0.0, 0.0});
-    if (psnr) r.history.back().val_psnr = 20.0 - 10.0 * std::log10(v);
+    r.history.back().val_psnr = 20.0 - 10.0 * std::log10(v);
   }
   r.best_epoch = until;
   r.val_loss = r.best_val_loss = r.history.back().val_loss;
@@ -65,10 +66,11 @@ search:
     train.lr: {{loguniform: [1.0e-4, 1.0e-1]}}
     model.width: {{int: [4, 16]}}
     loss.ssim: {{uniform: [0.5, 2.0]}}
-early_stopping: {{method: asha, min_epochs: 1, reduction_factor: {}}}
+early_stopping: {{method: asha, {}min_epochs: 1, reduction_factor: {}}}
 )",
       epochs, method, trials,
-      multi_objective ? "\n  objectives: [{metric: val_psnr, mode: max}, {metric: params, mode: min}]" : "", eta);
+      multi_objective ? "\n  objectives: [{metric: val_psnr, mode: max}, {metric: params, mode: min}]" : "",
+      multi_objective ? "" : "metric: val_psnr, ", eta);
 }
 
 }  // namespace
@@ -102,7 +104,7 @@ int main(int argc, char** argv) {
     int64_t assignments = 0, booked = 0;
     while (std::optional<AssignMessage> a = book.next_assignment()) {
       const int64_t until = a->until_epoch > 0 ? a->until_epoch : epochs;
-      const TrainResult r = scripted(a->config, until, multi_objective);
+      const TrainResult r = scripted(a->config, until);
       for (int64_t e = 0; e < until; ++e) {  // as a worker reports each epoch
         book.on_epoch(EpochMessage{a->run_key, r.history[static_cast<size_t>(e)]});
         ++booked;

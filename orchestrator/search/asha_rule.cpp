@@ -132,21 +132,22 @@ size_t AshaRule::enter(int64_t rung, Entry entry) {
 
 void AshaRule::rank(int64_t rung, std::optional<int64_t> run) {
   const std::vector<Entry>& sorted = by_cost_[static_cast<size_t>(rung)];
-  RankingFocus focus{static_cast<size_t>(quota(sorted.size())), std::nullopt, std::vector<bool>(sorted.size())};
-  std::vector<CostVector> costs;
-  costs.reserve(sorted.size());
-  for (size_t i = 0; i < sorted.size(); ++i) {
-    costs.push_back(sorted[i].costs);
-    if (sorted[i].run_id == run) focus.point = i;
+  const auto stopped_here = [&](size_t i) {
     const Tracked& t = tracked(sorted[i].run_id);
-    focus.within_top[i] = t.stopped && t.rung == rung;
+    return t.stopped && t.rung == rung;
+  };
+  RankingFocus focus{static_cast<size_t>(quota(sorted.size())), std::nullopt, stopped_here};
+  costs_.resize(sorted.size());  // assigned in place: no allocation per decision once the rung has grown
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    costs_[i] = sorted[i].costs;
+    if (sorted[i].run_id == run) focus.point = i;
   }
-  const ParetoRanking ranking = epsilon_net_ranking(costs, focus);
+  const ParetoRanking ranking = epsilon_net_ranking(costs_, focus);
   std::vector<Entry>& table = recorded_at(rung);
-  table.clear();
-  for (size_t i : ranking.order) {
-    table.push_back(sorted[i]);
-    table.back().front = ranking.front[i];
+  table.resize(sorted.size());
+  for (size_t k = 0; k < ranking.order.size(); ++k) {
+    table[k] = sorted[ranking.order[k]];
+    table[k].front = ranking.front[ranking.order[k]];
   }
 }
 

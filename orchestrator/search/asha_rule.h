@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "orchestrator/search/objective_costs.h"
+#include "orchestrator/search/pareto.h"
 #include "orchestrator/search/stopping_rule.h"
 #include "orchestrator/spec/spec.h"
 #include "store/store.h"
@@ -93,6 +94,7 @@ class AshaRule : public StoppingRule {
   std::unordered_map<int64_t, Tracked> runs_;  // by run id
   std::vector<std::vector<Entry>> rungs_;      // rung -> recorded entries, best first
   std::vector<std::vector<Entry>> by_cost_;    // MO-ASHA: rung -> the same entries by Entry::operator<
+  std::vector<CostVector> costs_;              // MO-ASHA: rank()'s buffer of a rung's costs
   std::map<int64_t, int64_t> stopped_at_;      // rung -> runs stopped there
   int64_t highest_rung_ = -1;                  // the highest rung of any run
 };

@@ -183,19 +183,21 @@ std::vector<double> pareto_rank_values(const std::vector<CostVector>& points, si
 
 ParetoRanking epsilon_net_ranking(const std::vector<CostVector>& points, const std::optional<RankingFocus>& focus) {
   const size_t m = points.empty() ? 0 : points.front().size();
-  std::vector<CostVector> scaled = points;
+  std::vector<double> scaled(points.size() * m);  // point i's objective j at i * m + j
   for (size_t j = 0; j < m; ++j) {
     double low = std::numeric_limits<double>::infinity(), high = -low;
     for (const CostVector& p : points) {
       if (std::isfinite(p[j])) low = std::min(low, p[j]), high = std::max(high, p[j]);
     }
-    for (CostVector& p : scaled) {
-      p[j] = !std::isfinite(p[j]) ? 1.0 : high > low ? (p[j] - low) / (high - low) : 0.0;
+    for (size_t i = 0; i < points.size(); ++i) {
+      const double c = points[i][j];
+      scaled[i * m + j] = !std::isfinite(c) ? 1.0 : high > low ? (c - low) / (high - low) : 0.0;
     }
   }
   const auto distance = [&](size_t a, size_t b) {
     double sum = 0;
-    for (size_t j = 0; j < m; ++j) sum += (scaled[a][j] - scaled[b][j]) * (scaled[a][j] - scaled[b][j]);
+    for (size_t j = 0; j < m; ++j)
+      sum += (scaled[a * m + j] - scaled[b * m + j]) * (scaled[a * m + j] - scaled[b * m + j]);
     return std::sqrt(sum);
   };
   // Whether the front starting at position `begin` is read in order (see RankingFocus).
@@ -204,7 +206,7 @@ ParetoRanking epsilon_net_ranking(const std::vector<CostVector>& points, const s
     const size_t end = begin + members.size();
     if (begin < focus->top && end > focus->top) return true;
     return std::any_of(members.begin(), members.end(), [&](size_t i) {
-      return i == focus->point || (end <= focus->top && !focus->within_top.empty() && focus->within_top[i]);
+      return i == focus->point || (end <= focus->top && focus->within_top && focus->within_top(i));
     });
   };
   ParetoRanking ranking;

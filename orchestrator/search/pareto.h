@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -54,7 +55,7 @@ struct ParetoRanking {
 struct RankingFocus {
   size_t top = 0;
   std::optional<size_t> point;
-  std::vector<bool> within_top;  // by point index (empty: none)
+  std::function<bool(size_t)> within_top;  // asked only of the points of fronts that begin below `top` (empty: none)
 };
 ParetoRanking epsilon_net_ranking(const std::vector<CostVector>& points,
                                   const std::optional<RankingFocus>& focus = std::nullopt);

@@ -135,8 +135,10 @@ TEST_CASE("MO-ASHA's focused ranking equals the full re-sort wherever a decision
     for (int round = 0; round < 300; ++round) {
       const size_t n = 1 + static_cast<size_t>(round % 60);
       const std::vector<CostVector> points = random_points(rng, n, m);
-      RankingFocus focus{n / 3, std::uniform_int_distribution<size_t>(0, n - 1)(rng), std::vector<bool>(n)};
-      for (size_t i = 0; i < n; ++i) focus.within_top[i] = std::uniform_int_distribution<int>(0, 2)(rng) == 0;
+      std::vector<bool> stopped(n);
+      for (size_t i = 0; i < n; ++i) stopped[i] = std::uniform_int_distribution<int>(0, 2)(rng) == 0;
+      const RankingFocus focus{n / 3, std::uniform_int_distribution<size_t>(0, n - 1)(rng),
+                               [&](size_t i) { return static_cast<bool>(stopped[i]); }};
       const ParetoRanking full = epsilon_net_ranking(points);
       const ParetoRanking focused = epsilon_net_ranking(points, focus);
       CHECK(focused.front == full.front);
@@ -149,8 +151,7 @@ TEST_CASE("MO-ASHA's focused ranking equals the full re-sort wherever a decision
       CHECK(top_focused == top_full);
       CHECK(position_of(focused, *focus.point) == position_of(full, *focus.point));
       for (size_t i = 0; i < n; ++i) {
-        if (focus.within_top[i] && position_of(full, i) < focus.top)
-          CHECK(position_of(focused, i) == position_of(full, i));
+        if (stopped[i] && position_of(full, i) < focus.top) CHECK(position_of(focused, i) == position_of(full, i));
       }
       // The order of the first front and of the front the top cuts is the full one's.
       for (size_t k = 0; k < n; ++k) {
