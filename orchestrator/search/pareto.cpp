@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <utility>
 
 namespace bokeh::orchestrator {
 namespace {
@@ -87,16 +88,22 @@ std::vector<std::vector<size_t>> fronts_pairwise(const std::vector<CostVector>& 
 std::vector<std::vector<size_t>> fronts_2d(const std::vector<CostVector>& points) {
   std::vector<size_t> order(points.size());
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return points[a] < points[b]; });
+  const auto before = [&](size_t a, size_t b) { return points[a] < points[b]; };
+  if (!std::is_sorted(order.begin(), order.end(), before)) std::sort(order.begin(), order.end(), before);
   std::vector<std::vector<size_t>> fronts;
+  std::vector<std::pair<double, double>> last;  // each front's last member (lexicographically the greatest)
   for (size_t i : order) {
-    const auto f = std::partition_point(fronts.begin(), fronts.end(), [&](const std::vector<size_t>& front) {
-      return dominates(points[front.back()], points[i]);
-    });
-    if (f == fronts.end()) {
+    const std::pair<double, double> p{points[i][0], points[i][1]};
+    // A lexicographically smaller or equal point dominates p when its second cost is no greater and it is not p.
+    const auto f = std::partition_point(
+        last.begin(), last.end(), [&](const std::pair<double, double>& t) { return t.second <= p.second && t != p; });
+    const auto k = static_cast<size_t>(f - last.begin());
+    if (k == fronts.size()) {
       fronts.push_back({i});
+      last.push_back(p);
     } else {
-      f->push_back(i);
+      fronts[k].push_back(i);
+      last[k] = p;
     }
   }
   return fronts;
