@@ -1,11 +1,13 @@
 // bench_coordinator: the coordinator's own cost per trial, without training. It drives the sweep's
 // real bookkeeping (SweepBook on a real SQLite store: lazy draws, ASHA decisions, TPE proposals,
-// every epoch row and event written) with a scripted trainer whose losses follow the config, so the
-// wall time is all coordinator. Prints one JSON line: trials, epochs booked, wall seconds, ms per
-// trial (TPE's own sampling cost is its difference to random's at the same count), peak RSS. bench/coordinator_scale
-// runs it next to Optuna.
+// every epoch row and event written) with a scripted trainer whose losses follow the config (its PSNR
+// follows the loss; ASHA and TPE rank by val_psnr: the space samples loss.ssim, so val_loss would not
+// compare runs, common/objective.h), so the wall time is all coordinator. Prints one JSON line: trials, epochs booked,
+// wall seconds, ms per trial (TPE's own sampling cost is its difference to random's at the same count), peak RSS.
+// bench/coordinator_scale runs it next to Optuna. --multi-objective searches val_psnr (max) and params (min): MO-TPE or
+// random trials with MO-ASHA.
 //
-//   bench_coordinator --method random|sobol|tpe --trials N [--db FILE] [--epochs 9] [--eta 3]
+//   bench_coordinator --method random|sobol|tpe --trials N [--db FILE] [--epochs 9] [--eta 3] [--multi-objective]
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -39,6 +41,7 @@ TrainResult scripted(const nlohmann::json& config, int64_t until) {
                                    setting_value(config, "model.width").get<double>(),
                                    setting_value(config, "loss.ssim").get<double>(), e);
     r.history.push_back(EpochFigures{e, v + 0.05, v, 0.05, 1e-3, 0.0, 0.0});
+    r.history.back().val_psnr = 20.0 - 10.0 * std::log10(v);
   }
   r.best_epoch = until;
   r.val_loss = r.best_val_loss = r.history.back().val_loss;
@@ -47,8 +50,9 @@ TrainResult scripted(const nlohmann::json& config, int64_t until) {
   return r;
 }
 
-std::string spec_text(const std::string& method, int64_t trials, int64_t epochs, int64_t eta) {
-  return fmt::format(R"(sweep: scale
+std::string spec_text(const std::string& method, int64_t trials, int64_t epochs, int64_t eta, bool multi_objective) {
+  return fmt::format(
+      R"(sweep: scale
 seed: 1
 data: {{height: 16, width: 16, train_pairs: 4, val_pairs: 2, test_pairs: 2, synthetic: {{size: 16}}}}
 base:
@@ -57,14 +61,16 @@ base:
   loss: {{lpips: 0}}
 search:
   method: {}
-  trials: {}
+  trials: {}{}
   space:
     train.lr: {{loguniform: [1.0e-4, 1.0e-1]}}
     model.width: {{int: [4, 16]}}
     loss.ssim: {{uniform: [0.5, 2.0]}}
-early_stopping: {{method: asha, min_epochs: 1, reduction_factor: {}}}
+early_stopping: {{method: asha, {}min_epochs: 1, reduction_factor: {}}}
 )",
-                     epochs, method, trials, eta);
+      epochs, method, trials,
+      multi_objective ? "\n  objectives: [{metric: val_psnr, mode: max}, {metric: params, mode: min}]" : "",
+      multi_objective ? "" : "metric: val_psnr, ", eta);
 }
 
 }  // namespace
@@ -73,18 +79,20 @@ int main(int argc, char** argv) {
   CLI::App app{"the coordinator's cost per trial with a scripted trainer (no training)"};
   std::string method = "random", db = "bench_coordinator.db";
   int64_t trials = 100, epochs = 9, eta = 3;
+  bool multi_objective = false;
   app.add_option("--method", method, "random, sobol or tpe")->check(CLI::IsMember(kind_names<SearchMethod>()));
   app.add_option("--trials", trials, "trials to run")->check(CLI::PositiveNumber);
   app.add_option("--epochs", epochs, "train.epochs of each trial");
   app.add_option("--eta", eta, "ASHA's reduction factor");
   app.add_option("--db", db, "the store to create (removed first)");
+  app.add_flag("--multi-objective", multi_objective, "search val_psnr (max) and params (min): MO-TPE / MO-ASHA");
   CLI11_PARSE(app, argc, argv);
   try {
     std::filesystem::remove(db);
     std::filesystem::remove(db + "-wal");
     std::filesystem::remove(db + "-shm");
     const std::filesystem::path root = std::filesystem::path(db).parent_path() / "bench_coordinator_results";
-    const Spec spec = parse_spec(spec_text(method, trials, epochs, eta), "bench.yaml");
+    const Spec spec = parse_spec(spec_text(method, trials, epochs, eta, multi_objective), "bench.yaml");
     const auto start = std::chrono::steady_clock::now();
     Store store(db);
     Progress progress(true, stdout);
@@ -114,6 +122,7 @@ int main(int argc, char** argv) {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     std::cout << nlohmann::json{{"method", method},
+                                {"multi_objective", multi_objective},
                                 {"trials", store.trials("scale").size()},
                                 {"assignments", assignments},
                                 {"epochs", booked},

@@ -61,6 +61,7 @@ void AshaRule::add_run(const RunRecord& run) {
 void AshaRule::load() {
   runs_.clear();
   rungs_.clear();
+  by_cost_.clear();
   stopped_at_.clear();
   highest_rung_ = -1;
   for (const RunRecord& r : store_.runs(sweep_)) {
@@ -70,8 +71,19 @@ void AshaRule::load() {
     const std::vector<EpochRecord> epochs = store_.epochs(r.id);
     for (int64_t k = 0; k < judged; ++k) {
       if (rung_epoch(k) >= r.epochs) continue;
-      if (const std::optional<common::EpochFigures> f = figures_at(epochs, rung_epoch(k))) enter(k, entry_at(r.id, *f));
+      const std::optional<common::EpochFigures> f = figures_at(epochs, rung_epoch(k));
+      if (!f) continue;
+      if (multi_objective()) {
+        if (by_cost_.size() <= static_cast<size_t>(k)) by_cost_.resize(static_cast<size_t>(k) + 1);
+        by_cost_[static_cast<size_t>(k)].push_back(entry_at(r.id, *f));  // ranked once below
+      } else {
+        enter(k, entry_at(r.id, *f));
+      }
     }
+  }
+  for (size_t k = 0; k < by_cost_.size(); ++k) {
+    std::sort(by_cost_[k].begin(), by_cost_[k].end());
+    rank(static_cast<int64_t>(k), std::nullopt);
   }
 }
 
@@ -109,21 +121,34 @@ size_t AshaRule::enter(int64_t rung, Entry entry) {
     const auto at = table.insert(std::upper_bound(table.begin(), table.end(), entry), entry);
     return static_cast<size_t>(at - table.begin());
   }
-  // Ranked afresh from the order by first objective, so that ties fall the same way after a reload.
   const int64_t id = entry.run_id;
-  table.push_back(std::move(entry));
-  std::sort(table.begin(), table.end());
-  std::vector<std::vector<double>> costs;
-  for (const Entry& e : table) costs.push_back(e.costs);
-  const ParetoRanking ranking = epsilon_net_ranking(costs);
-  std::vector<Entry> ranked;
-  for (size_t i : ranking.order) {
-    ranked.push_back(table[i]);
-    ranked.back().front = ranking.front[i];
-  }
-  table = std::move(ranked);
+  if (by_cost_.size() <= static_cast<size_t>(rung)) by_cost_.resize(static_cast<size_t>(rung) + 1);
+  std::vector<Entry>& sorted = by_cost_[static_cast<size_t>(rung)];
+  sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), entry), std::move(entry));
+  rank(rung, id);
   return static_cast<size_t>(std::find_if(table.begin(), table.end(), [&](const Entry& e) { return e.run_id == id; }) -
                              table.begin());
+}
+
+void AshaRule::rank(int64_t rung, std::optional<int64_t> run) {
+  const std::vector<Entry>& sorted = by_cost_[static_cast<size_t>(rung)];
+  const auto stopped_here = [&](size_t i) {
+    const Tracked& t = tracked(sorted[i].run_id);
+    return t.stopped && t.rung == rung;
+  };
+  RankingFocus focus{static_cast<size_t>(quota(sorted.size())), std::nullopt, stopped_here};
+  costs_.resize(sorted.size());  // assigned in place: no allocation per decision once the rung has grown
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    costs_[i] = sorted[i].costs;
+    if (sorted[i].run_id == run) focus.point = i;
+  }
+  const ParetoRanking ranking = epsilon_net_ranking(costs_, focus);
+  std::vector<Entry>& table = recorded_at(rung);
+  table.resize(sorted.size());
+  for (size_t k = 0; k < ranking.order.size(); ++k) {
+    table[k] = sorted[ranking.order[k]];
+    table[k].front = ranking.front[ranking.order[k]];
+  }
 }
 
 std::string AshaRule::explain(const std::vector<Entry>& recorded, size_t position, int64_t rung) const {

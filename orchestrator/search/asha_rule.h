@@ -14,11 +14,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "orchestrator/search/objective_costs.h"
+#include "orchestrator/search/pareto.h"
 #include "orchestrator/search/stopping_rule.h"
 #include "orchestrator/spec/spec.h"
 #include "store/store.h"
@@ -72,9 +74,12 @@ class AshaRule : public StoppingRule {
   // it, or stopped at it), by their metric at its epoch. A run whose epoch row is there but whose DONE
   // is not (in flight, or killed) is not counted yet.
   std::vector<Entry>& recorded_at(int64_t rung);
-  // Puts `entry` into its rung's table; its position. MO-ASHA re-ranks the table: its fronts, each an ε-net
-  // (pareto.h, epsilon_net_ranking).
+  // Puts `entry` into its rung's table; its position. MO-ASHA re-ranks the table (rank()).
   size_t enter(int64_t rung, Entry entry);
+  // MO-ASHA: the rung's table afresh from its entries by first objective (so that ties fall the same way
+  // after a reload): its fronts, each an ε-net (pareto.h, epsilon_net_ranking), ordered only where a decision
+  // reads the order: the top 1/η, the first run, the runs stopped within the top and `run` wherever it falls.
+  void rank(int64_t rung, std::optional<int64_t> run);
   // MO-ASHA: every stopped run in the top 1/η of `rung` goes on (a new record can reorder the top).
   void promote_top(int64_t rung, std::vector<StopDecision>& decisions);
   Tracked& tracked(int64_t id);
@@ -88,6 +93,8 @@ class AshaRule : public StoppingRule {
   EarlyStopping rule_;
   std::unordered_map<int64_t, Tracked> runs_;  // by run id
   std::vector<std::vector<Entry>> rungs_;      // rung -> recorded entries, best first
+  std::vector<std::vector<Entry>> by_cost_;    // MO-ASHA: rung -> the same entries by Entry::operator<
+  std::vector<CostVector> costs_;              // MO-ASHA: rank()'s buffer of a rung's costs
   std::map<int64_t, int64_t> stopped_at_;      // rung -> runs stopped there
   int64_t highest_rung_ = -1;                  // the highest rung of any run
 };

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <utility>
 
 namespace bokeh::orchestrator {
 namespace {
@@ -47,18 +48,8 @@ double hypervolume_3d(std::vector<CostVector> points, const CostVector& referenc
   return volume;
 }
 
-}  // namespace
-
-bool dominates(const CostVector& a, const CostVector& b) {
-  bool better = false;
-  for (size_t j = 0; j < a.size(); ++j) {
-    if (a[j] > b[j]) return false;
-    better = better || a[j] < b[j];
-  }
-  return better;
-}
-
-std::vector<std::vector<size_t>> nondominated_fronts(const std::vector<CostVector>& points) {
+// Every pair compared: each point's dominated set and its count of dominators, then peeled front by front.
+std::vector<std::vector<size_t>> fronts_pairwise(const std::vector<CostVector>& points) {
   const size_t n = points.size();
   std::vector<std::vector<size_t>> dominated(n);  // i -> the points i dominates
   std::vector<size_t> dominators(n, 0);
@@ -85,10 +76,55 @@ std::vector<std::vector<size_t>> nondominated_fronts(const std::vector<CostVecto
         if (--dominators[k] == 0) next.push_back(k);
       }
     }
-    std::sort(next.begin(), next.end());
     fronts.push_back(std::move(current));
     current = std::move(next);
   }
+  return fronts;
+}
+
+// Two objectives: in lexicographic order a point's dominators all come before it, and a front dominates it
+// exactly when the front's last member (its lowest second cost) does; the fronts that dominate it are a
+// prefix (a member of front k+1 is dominated by one of front k), so a binary search finds its front.
+std::vector<std::vector<size_t>> fronts_2d(const std::vector<CostVector>& points) {
+  std::vector<size_t> order(points.size());
+  std::iota(order.begin(), order.end(), 0);
+  const auto before = [&](size_t a, size_t b) { return points[a] < points[b]; };
+  if (!std::is_sorted(order.begin(), order.end(), before)) std::sort(order.begin(), order.end(), before);
+  std::vector<std::vector<size_t>> fronts;
+  std::vector<std::pair<double, double>> last;  // each front's last member (lexicographically the greatest)
+  for (size_t i : order) {
+    const std::pair<double, double> p{points[i][0], points[i][1]};
+    // A lexicographically smaller or equal point dominates p when its second cost is no greater and it is not p.
+    const auto f = std::partition_point(
+        last.begin(), last.end(), [&](const std::pair<double, double>& t) { return t.second <= p.second && t != p; });
+    const auto k = static_cast<size_t>(f - last.begin());
+    if (k == fronts.size()) {
+      fronts.push_back({i});
+      last.push_back(p);
+    } else {
+      fronts[k].push_back(i);
+      last[k] = p;
+    }
+  }
+  return fronts;
+}
+
+}  // namespace
+
+bool dominates(const CostVector& a, const CostVector& b) {
+  bool better = false;
+  for (size_t j = 0; j < a.size(); ++j) {
+    if (a[j] > b[j]) return false;
+    better = better || a[j] < b[j];
+  }
+  return better;
+}
+
+std::vector<std::vector<size_t>> nondominated_fronts(const std::vector<CostVector>& points) {
+  const bool two =
+      !points.empty() && std::all_of(points.begin(), points.end(), [](const CostVector& p) { return p.size() == 2; });
+  std::vector<std::vector<size_t>> fronts = two ? fronts_2d(points) : fronts_pairwise(points);
+  for (std::vector<size_t>& front : fronts) std::sort(front.begin(), front.end());
   return fronts;
 }
 
@@ -152,30 +188,45 @@ std::vector<double> pareto_rank_values(const std::vector<CostVector>& points, si
   return values;
 }
 
-ParetoRanking epsilon_net_ranking(const std::vector<CostVector>& points) {
+ParetoRanking epsilon_net_ranking(const std::vector<CostVector>& points, const std::optional<RankingFocus>& focus) {
   const size_t m = points.empty() ? 0 : points.front().size();
-  std::vector<CostVector> scaled = points;
+  std::vector<double> scaled(points.size() * m);  // point i's objective j at i * m + j
   for (size_t j = 0; j < m; ++j) {
     double low = std::numeric_limits<double>::infinity(), high = -low;
     for (const CostVector& p : points) {
       if (std::isfinite(p[j])) low = std::min(low, p[j]), high = std::max(high, p[j]);
     }
-    for (CostVector& p : scaled) {
-      p[j] = !std::isfinite(p[j]) ? 1.0 : high > low ? (p[j] - low) / (high - low) : 0.0;
+    for (size_t i = 0; i < points.size(); ++i) {
+      const double c = points[i][j];
+      scaled[i * m + j] = !std::isfinite(c) ? 1.0 : high > low ? (c - low) / (high - low) : 0.0;
     }
   }
   const auto distance = [&](size_t a, size_t b) {
     double sum = 0;
-    for (size_t j = 0; j < m; ++j) sum += (scaled[a][j] - scaled[b][j]) * (scaled[a][j] - scaled[b][j]);
+    for (size_t j = 0; j < m; ++j)
+      sum += (scaled[a * m + j] - scaled[b * m + j]) * (scaled[a * m + j] - scaled[b * m + j]);
     return std::sqrt(sum);
+  };
+  // Whether the front starting at position `begin` is read in order (see RankingFocus).
+  const auto read_in_order = [&](size_t f, size_t begin, const std::vector<size_t>& members) {
+    if (!focus || f == 0) return true;
+    const size_t end = begin + members.size();
+    if (begin < focus->top && end > focus->top) return true;
+    return std::any_of(members.begin(), members.end(), [&](size_t i) {
+      return i == focus->point || (end <= focus->top && focus->within_top && focus->within_top(i));
+    });
   };
   ParetoRanking ranking;
   ranking.front.assign(points.size(), 0);
   const std::vector<std::vector<size_t>> fronts = nondominated_fronts(points);
+  std::vector<double> nearest(points.size(), std::numeric_limits<double>::infinity());
   for (size_t f = 0; f < fronts.size(); ++f) {
     std::vector<size_t> left = fronts[f];
-    std::vector<double> nearest(points.size(), std::numeric_limits<double>::infinity());
     for (size_t i : left) ranking.front[i] = f;
+    if (!read_in_order(f, ranking.order.size(), left)) {
+      ranking.order.insert(ranking.order.end(), left.begin(), left.end());
+      continue;
+    }
     // First the best in the first objective, then the farthest from those taken.
     size_t pick = 0;
     for (size_t k = 1; k < left.size(); ++k) {

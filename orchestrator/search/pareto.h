@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <vector>
 
 namespace bokeh::orchestrator {
@@ -17,7 +19,8 @@ using CostVector = std::vector<double>;
 bool dominates(const CostVector& a, const CostVector& b);
 
 // The indices of `points` by non-domination rank: front 0 is the points no other dominates, front k those
-// dominated only by fronts below k; each front in index order.
+// dominated only by fronts below k; each front in index order. Two objectives: O(n log n) (sorted, each point
+// onto the first front whose last member does not dominate it); more: every pair compared.
 std::vector<std::vector<size_t>> nondominated_fronts(const std::vector<CostVector>& points);
 
 // The volume dominated by `points` and bounded by `reference` (2 or 3 objectives; a point not better than the
@@ -45,6 +48,16 @@ struct ParetoRanking {
   std::vector<size_t> order;  // point indices, best first
   std::vector<size_t> front;  // each point's front (0: non-dominated)
 };
-ParetoRanking epsilon_net_ranking(const std::vector<CostVector>& points);
+// What a decision reads of that ranking, so that only those fronts are ordered as ε-nets (each costs the
+// square of its size): every point's front, which points hold the first `top` positions, the first point,
+// the position of `point`, and the positions below `top` of the points in `within_top`. Fronts that hold
+// none of these keep index order; everything named here equals the full ranking's (tests/orchestrator/test_pareto).
+struct RankingFocus {
+  size_t top = 0;
+  std::optional<size_t> point;
+  std::function<bool(size_t)> within_top;  // asked only of the points of fronts that begin below `top` (empty: none)
+};
+ParetoRanking epsilon_net_ranking(const std::vector<CostVector>& points,
+                                  const std::optional<RankingFocus>& focus = std::nullopt);
 
 }  // namespace bokeh::orchestrator
