@@ -44,6 +44,7 @@ nlohmann::json model_descriptor(const ModelConfig& config) {
   nlohmann::json descriptor = {{"arch", config.arch}};
   for (const std::string& setting : model_facts(config).settings())
     descriptor[descriptor_key(setting)] = find_setting(setting)->read(run);
+  if (config.input_channels != ModelConfig{}.input_channels) descriptor["input_channels"] = config.input_channels;
   return descriptor;
 }
 
@@ -54,6 +55,7 @@ std::string describe_model(const nlohmann::json& descriptor) {
   std::vector<std::string> keys;
   if (arch) {
     for (const std::string& setting : arch->settings()) keys.push_back(descriptor_key(setting));
+    if (descriptor.contains("input_channels")) keys.push_back("input_channels");
   } else {
     for (const auto& [key, value] : descriptor.items())
       if (key != "arch") keys.push_back(key);

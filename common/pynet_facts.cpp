@@ -115,10 +115,10 @@ class PyNetFacts final : public ModelFacts {
   std::vector<std::string> settings() const override { return {"model.width"}; }
   std::string shape(const ModelConfig& config) const override { return fmt::format("PyNET width {}", config.width); }
 
-  // RGB input (training/pynet.h's module as make_model builds it).
+  // Of training/pynet.h's module as make_model builds it, for config.input_channels.
   int64_t parameters(const ModelConfig& config) const override {
     int64_t total = 0;
-    for (const PyNetConv& conv : pynet_convs(config.width, 3)) total += conv_parameters(conv);
+    for (const PyNetConv& conv : pynet_convs(config.width, config.input_channels)) total += conv_parameters(conv);
     return total;
   }
 
@@ -127,7 +127,7 @@ class PyNetFacts final : public ModelFacts {
   // pools are elementwise and left out (under 1%).
   double forward_flops(const ModelConfig& config, int64_t height, int64_t width) const override {
     double flops = 0;
-    for (const PyNetConv& conv : pynet_convs(config.width, 3)) {
+    for (const PyNetConv& conv : pynet_convs(config.width, config.input_channels)) {
       const double pixels = static_cast<double>(height / conv.pixel) * static_cast<double>(width / conv.pixel);
       flops += (2.0 * conv.in * conv.kernel * conv.kernel + (conv.bias ? 1.0 : 0.0)) * conv.out * pixels;
     }

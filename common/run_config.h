@@ -14,6 +14,9 @@ struct ModelConfig {
   int64_t depth = 3;
   bool batch_norm = true;
   std::string arch = "unet";
+  // Channels of the photo the model reads: 3 (RGB); 4 with a depth map as the 4th (data.depth). Not a
+  // model.* setting: the data decides it; checkpoints name it only when it is not 3.
+  int64_t input_channels = 3;
 };
 
 // Focus-weighted L1 over a Gaussian pyramid (study 4.3); see training/focus_l1.h for the meaning

@@ -29,7 +29,7 @@ class UNetFacts final : public ModelFacts {
     auto block = [&](int64_t in, int64_t out) {
       return conv(in, out, 3, !bn) + conv(out, out, 3, !bn) + (bn ? 4 * out : 0);
     };
-    int64_t total = 0, in = 3;
+    int64_t total = 0, in = config.input_channels;
     for (int64_t level = 0; level < config.depth; ++level) {
       total += block(in, config.width << level);
       in = config.width << level;
@@ -52,7 +52,7 @@ class UNetFacts final : public ModelFacts {
     const bool bias = !config.batch_norm;
     std::vector<std::pair<int64_t, int64_t>> sizes;  // spatial size per level
     double flops = 0;
-    int64_t in = 3, h = height, w = width;
+    int64_t in = config.input_channels, h = height, w = width;
     for (int64_t level = 0; level < config.depth; ++level) {
       if (level > 0) h /= 2, w /= 2;
       const int64_t out = config.width << level;
