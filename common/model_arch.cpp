@@ -48,6 +48,7 @@ nlohmann::json model_descriptor(const ModelConfig& config) {
     if (s.omitted_at_default && value == s.default_value) continue;  // descriptors written before it match
     descriptor[descriptor_key(setting)] = value;
   }
+  if (config.input_channels != ModelConfig{}.input_channels) descriptor["input_channels"] = config.input_channels;
   return descriptor;
 }
 
@@ -62,6 +63,7 @@ std::string describe_model(const nlohmann::json& descriptor) {
       if (s->omitted_at_default && !descriptor.contains(descriptor_key(setting))) continue;  // at its default
       keys.push_back(descriptor_key(setting));
     }
+    if (descriptor.contains("input_channels")) keys.push_back("input_channels");
   } else {
     for (const auto& [key, value] : descriptor.items())
       if (key != "arch") keys.push_back(key);

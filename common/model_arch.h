@@ -70,7 +70,8 @@ const ModelFacts& model_facts(const std::string& name);
 const ModelFacts& model_facts(const ModelConfig& config);
 
 // The model part of a checkpoint: {"arch": "unet", "batch_norm": true, "depth": 3, "width": 32}: the arch
-// and every setting it is built from, keyed by the setting's name after "model.".
+// and every setting it is built from, keyed by the setting's name after "model.", and "input_channels"
+// where it is not 3 (a depth model's; RGB descriptors stay as they were written).
 nlohmann::json model_descriptor(const ModelConfig& config);
 
 // A descriptor in words: "U-Net width 32, depth 3, batch norm true" (an unknown arch by its name).

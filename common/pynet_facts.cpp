@@ -115,7 +115,7 @@ class PyNetFacts final : public ModelFacts {
   std::vector<std::string> settings() const override { return {"model.width"}; }
   std::string shape(const ModelConfig& config) const override { return fmt::format("PyNET width {}", config.width); }
 
-  // RGB input (training/pynet.h's module as make_model builds it).
+  // Of training/pynet.h's module as make_model builds it, for config.input_channels.
   int64_t parameters(const ModelConfig& config) const override {
     int64_t total = 0;
     for (const ModelPart& part : parameter_parts(config)) total += part.parameters;
@@ -125,7 +125,7 @@ class PyNetFacts final : public ModelFacts {
   // model.py's parts: "encoder 1".."encoder 4", "level 5".."level 1", "levels 0 and up".
   std::vector<ModelPart> parameter_parts(const ModelConfig& config) const override {
     std::vector<ModelPart> parts;
-    for (const PyNetConv& conv : pynet_convs(config.width, 3)) {
+    for (const PyNetConv& conv : pynet_convs(config.width, config.input_channels)) {
       if (parts.empty() || parts.back().name != conv.part) parts.push_back(ModelPart{conv.part, 0});
       parts.back().parameters += conv_parameters(conv);
     }
@@ -137,7 +137,7 @@ class PyNetFacts final : public ModelFacts {
   // pools are elementwise and left out (under 1%).
   double forward_flops(const ModelConfig& config, int64_t height, int64_t width) const override {
     double flops = 0;
-    for (const PyNetConv& conv : pynet_convs(config.width, 3)) {
+    for (const PyNetConv& conv : pynet_convs(config.width, config.input_channels)) {
       const double pixels = static_cast<double>(height / conv.pixel) * static_cast<double>(width / conv.pixel);
       flops += (2.0 * conv.in * conv.kernel * conv.kernel + (conv.bias ? 1.0 : 0.0)) * conv.out * pixels;
     }

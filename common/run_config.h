@@ -14,6 +14,9 @@ struct ModelConfig {
   int64_t depth = 3;
   bool batch_norm = true;
   std::string arch = "unet";
+  // Channels of the photo the model reads: 3 (RGB); 4 with a depth map as the 4th (data.depth). Not a
+  // model.* setting: the data decides it; checkpoints name it only when it is not 3.
+  int64_t input_channels = 3;
   bool attention = false;  // U-Net: additive attention gates on the skip connections (Oktay et al. 2018)
 };
 

@@ -45,7 +45,7 @@ class UNetFacts final : public ModelFacts {
       return conv(in, out, 3, !bn) + conv(out, out, 3, !bn) + (bn ? 4 * out : 0);
     };
     std::vector<ModelPart> parts;
-    int64_t in = 3;
+    int64_t in = config.input_channels;
     for (int64_t level = 0; level < config.depth; ++level) {
       parts.push_back({fmt::format("encoder {}", level), block(in, config.width << level)});
       in = config.width << level;
@@ -74,7 +74,7 @@ class UNetFacts final : public ModelFacts {
     const bool bias = !config.batch_norm;
     std::vector<std::pair<int64_t, int64_t>> sizes;  // spatial size per level
     double flops = 0;
-    int64_t in = 3, h = height, w = width;
+    int64_t in = config.input_channels, h = height, w = width;
     for (int64_t level = 0; level < config.depth; ++level) {
       if (level > 0) h /= 2, w /= 2;
       const int64_t out = config.width << level;

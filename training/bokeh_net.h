@@ -1,7 +1,7 @@
 // The interface every model architecture's module implements (training/models.h builds one from the run's
-// model settings): a torch module mapping a (B, 3, H, W) photo in [0, 1] to its (B, 3, H, W) bokeh
-// rendering in (0, 1), that knows the settings it was built from. BokehNet is its handle; a handle of any
-// architecture's own module (e.g. UNet) converts to it. And the parameter count of any built module.
+// model settings): a torch module mapping a (B, C, H, W) photo in [0, 1] (C = input_channels: RGB, + depth) to its (B,
+// 3, H, W) bokeh rendering in (0, 1), that knows the settings it was built from. BokehNet is its handle; a handle of
+// any architecture's own module (e.g. UNet) converts to it. And the parameter count of any built module.
 #pragma once
 
 #include <concepts>

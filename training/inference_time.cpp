@@ -38,9 +38,11 @@ common::InferenceFigures time_inference(BokehNet model, const torch::Device& dev
   std::optional<CpuTensorPeak> cpu_peak;
   if (device.is_cpu()) cpu_peak.emplace();
 
-  const torch::Tensor photo = torch::full({1, 3, common::kInferenceHeight, common::kInferenceWidth}, 0.5f,
-                                          torch::TensorOptions().device(device))
-                                  .contiguous(format);
+  // Grey in every channel (a depth model's 4th: mid depth).
+  const torch::Tensor photo =
+      torch::full({1, model->config().input_channels, common::kInferenceHeight, common::kInferenceWidth}, 0.5f,
+                  torch::TensorOptions().device(device))
+          .contiguous(format);
   model->forward(photo);  // warm-up: kernels chosen, buffers allocated
   wait_for(device);
   std::vector<double> seconds;

@@ -84,7 +84,8 @@ torch::Tensor PyNetPartImpl::up(size_t i, const torch::Tensor& x) {
 
 torch::Tensor PyNetPartImpl::head(size_t i, const torch::Tensor& x) { return heads_[i]->as<nn::Conv2d>()->forward(x); }
 
-PyNetImpl::PyNetImpl(const common::ModelConfig& config, int64_t input_channels) : config_(config) {
+PyNetImpl::PyNetImpl(const common::ModelConfig& config) : config_(config) {
+  const int64_t input_channels = config.input_channels;
   if (config.width < 1 || input_channels < 1)
     throw std::invalid_argument("PyNET needs width >= 1 and input channels >= 1, got width " +
                                 std::to_string(config.width) + ", " + std::to_string(input_channels) + " channels");

@@ -50,9 +50,9 @@ TORCH_MODULE(PyNetPart);
 
 class PyNetImpl : public BokehNetImpl {
  public:
-  // config.width: maps of the finest processing level (32 in the reference); input_channels: 3 for RGB,
-  // 4 with a depth map.
-  explicit PyNetImpl(const common::ModelConfig& config, int64_t input_channels = 3);
+  // config.width: maps of the finest processing level (32 in the reference); config.input_channels: 3 for
+  // RGB, 4 with a depth map.
+  explicit PyNetImpl(const common::ModelConfig& config);
   // x: (B, C, H, W) in [0, 1], H and W multiples of 64 -> the full-size output (B, 3, H, W) in (-0.08, 1.08).
   torch::Tensor forward(torch::Tensor x) override;
   // All seven outputs, model.py's levels 5, 4, 3, 2, 1, 0 and up: sides H/64 .. H.

@@ -43,10 +43,11 @@ torch::Tensor AttentionGateImpl::forward(const torch::Tensor& gate, const torch:
 }
 
 UNetImpl::UNetImpl(const common::ModelConfig& config) : config_(config) {
-  if (config.width < 1 || config.depth < 1)
-    throw std::invalid_argument("U-Net needs width >= 1 and depth >= 1, got width " + std::to_string(config.width) +
-                                ", depth " + std::to_string(config.depth));
-  int64_t in = 3;
+  if (config.width < 1 || config.depth < 1 || config.input_channels < 1)
+    throw std::invalid_argument("U-Net needs width >= 1, depth >= 1 and input channels >= 1, got width " +
+                                std::to_string(config.width) + ", depth " + std::to_string(config.depth) + ", " +
+                                std::to_string(config.input_channels) + " channels");
+  int64_t in = config.input_channels;
   for (int64_t level = 0; level < config.depth; ++level) {
     const int64_t out = config.width << level;
     encoders_->push_back(ConvBlock(in, out, config.batch_norm));

@@ -42,7 +42,8 @@ TORCH_MODULE(AttentionGate);
 class UNetImpl : public BokehNetImpl {
  public:
   explicit UNetImpl(const common::ModelConfig& config);
-  torch::Tensor forward(torch::Tensor x) override;  // x: (B, 3, H, W) in [0, 1] -> (B, 3, H, W) in (0, 1)
+  // x: (B, C, H, W) in [0, 1], C = config.input_channels -> (B, 3, H, W) in (0, 1)
+  torch::Tensor forward(torch::Tensor x) override;
   const common::ModelConfig& config() const override { return config_; }
 
  private:

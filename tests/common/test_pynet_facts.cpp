@@ -34,6 +34,8 @@ TEST_CASE("PyNET's parameters per part at width 32 are model.py's, with and with
   CHECK(rgb + 4 * 32 * 9 == 47'551'791);
   const ModelConfig config{32, 3, true, "pynet"};
   CHECK(model_facts(config).parameters(config) == 47'550'639);
+  const ModelConfig with_depth{32, 3, true, "pynet", 4};
+  CHECK(model_facts(with_depth).parameters(with_depth) == 47'551'791);
 }
 
 TEST_CASE("PyNET's narrow widths scale every level, level 0's maps a quarter of the width", "[pynet]") {
@@ -72,4 +74,17 @@ TEST_CASE("PyNET's FLOPs scale with the pixels (the count itself: training/test_
   const ModelConfig config{4, 3, true, "pynet"};
   const ModelFacts& pynet = model_facts("pynet");
   CHECK(pynet.forward_flops(config, 128, 192) == Approx(6 * pynet.forward_flops(config, 64, 64)).epsilon(1e-12));
+}
+
+TEST_CASE("A depth model's descriptor names its input channels, an RGB one's stays as written", "[pynet]") {
+  const ModelConfig rgb{8, 3, true, "pynet"};
+  const ModelConfig with_depth{8, 3, true, "pynet", 4};
+  CHECK(model_descriptor(with_depth) == nlohmann::json::parse(R"({"arch": "pynet", "width": 8, "input_channels": 4})"));
+  CHECK(describe_model(model_descriptor(with_depth)) == "PyNET width 8, input channels 4");
+  CHECK(model_descriptor(rgb) != model_descriptor(with_depth));  // a checkpoint of one refuses the other
+  const ModelConfig unet{16, 2, true, "unet", 4};
+  CHECK(describe_model(model_descriptor(unet)) == "U-Net width 16, depth 2, batch norm true, input channels 4");
+  // A depth map adds 3 * 3 kernels of one more channel per map of the first conv: 2 * 9 FLOPs per output of it.
+  const ModelFacts& pynet = model_facts("pynet");
+  CHECK(pynet.forward_flops(with_depth, 64, 64) - pynet.forward_flops(rgb, 64, 64) == 4 * 8 * 9 * 2.0 * 16 * 16);
 }

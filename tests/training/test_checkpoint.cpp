@@ -374,3 +374,20 @@ TEST_CASE("a last.pt written before the focus figures resumes with its validatio
     CHECK_FALSE(e.val_bg_blur);
   }
 }
+
+TEST_CASE("weights of an RGB model and of a depth model refuse each other, naming the input channels", "[checkpoint]") {
+  TempDir dir;
+  Trained saved(9);  // a U-Net of width 4, depth 2, batch norm, RGB
+  save_weights(dir.path() / kBestWeights, saved.model);
+  const ModelConfig with_depth{4, 2, true, "unet", 4};
+  CHECK_THROWS_WITH(load_best_model(dir.path(), with_depth),
+                    Catch::Contains("holds a U-Net width 4, depth 2, batch norm true; this run's model is a U-Net "
+                                    "width 4, depth 2, batch norm true, input channels 4"));
+  UNet depth_net(with_depth);
+  const fs::path other = dir.path() / "depth";
+  fs::create_directories(other);
+  save_weights(other / kBestWeights, depth_net);
+  const BokehNet back = load_best_model(other, with_depth);
+  CHECK(same_tensors(depth_net, back));
+  CHECK_THROWS_WITH(load_best_model(other, ModelConfig{4, 2, true}), Catch::Contains("input channels 4; this run's"));
+}

@@ -59,3 +59,15 @@ TEST_CASE("The CPU tensor peak is the most bytes live at once in tensors allocat
   const torch::Tensor d = torch::empty({1600}, torch::kFloat64);  // 12800 bytes
   CHECK(scope.peak_bytes() == 12800);
 }
+
+TEST_CASE("A depth model is timed on a photo with its depth channel", "[inference]") {
+  torch::manual_seed(3);
+  training::UNet net(common::ModelConfig{2, 2, true, "unet", 4});
+  torch::set_num_threads(1);
+  const common::InferenceFigures figures =
+      training::time_inference(net, torch::kCPU, torch::MemoryFormat::Contiguous, 1);
+  CHECK(figures.repeats == 1);
+  // The photo alone is 4 x 1024 x 1536 floats (24 MB); a 3-channel one would not reach the first conv.
+  REQUIRE(figures.peak_mb.has_value());
+  CHECK(*figures.peak_mb >= 4.0 * 1024 * 1536 * 4 / (1024 * 1024));
+}

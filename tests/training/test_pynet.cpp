@@ -47,7 +47,7 @@ std::map<std::string, int64_t> facts_parts(int64_t width, int64_t input_channels
 
 TEST_CASE("PyNET's module has model.py's parameters, part by part, at width 32 and narrower", "[pynet]") {
   torch::manual_seed(0);
-  PyNet depth(ModelConfig{32, 3, true, "pynet"}, 4);
+  PyNet depth(ModelConfig{32, 3, true, "pynet", 4});
   CHECK(module_parts(depth) == facts_parts(32, 4));
   CHECK(bokeh::training::parameter_count(*depth) == 47'551'791);
   PyNet rgb(ModelConfig{32, 3, true, "pynet"});

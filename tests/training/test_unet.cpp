@@ -155,3 +155,22 @@ TEST_CASE("U-Net FLOPs from the facts are within 1% of the convolutions its forw
     }
   }
 }
+
+TEST_CASE("A depth model's U-Net reads 4 channels: its first conv gains one input channel's 3x3 kernels", "[unet]") {
+  for (int64_t width : {4, 16}) {
+    for (bool bn : {false, true}) {
+      const ModelConfig rgb{width, 3, bn};
+      const ModelConfig with_depth{width, 3, bn, "unet", 4};
+      UNet net(with_depth);
+      INFO("width " << width << ", batch norm " << bn);
+      CHECK(bokeh::training::parameter_count(*net) == expected_parameters(width, 3, bn) + width * 9);
+      CHECK(unet_parameters(with_depth) == unet_parameters(rgb) + width * 9);
+      // 2 * 9 more FLOPs for each of the first conv's outputs (width maps at full size).
+      CHECK(unet_flops(with_depth, 8, 12) - unet_flops(rgb, 8, 12) == Approx(2.0 * 9 * width * 8 * 12));
+      torch::NoGradGuard no_grad;
+      CHECK(net->forward(torch::rand({2, 4, 8, 12})).sizes() == torch::IntArrayRef({2, 3, 8, 12}));
+    }
+  }
+  CHECK_THROWS_WITH(UNet(ModelConfig{4, 2, true, "unet", 0}),
+                    "U-Net needs width >= 1, depth >= 1 and input channels >= 1, got width 4, depth 2, 0 channels");
+}
