@@ -292,7 +292,8 @@ StoredSpec read_stored_spec(const std::string& spec_json) {
     if (v.is_number()) out.reference_point.push_back(v.get<double>());
   const std::optional<common::Objective> select =
       common::find_objective(text_at(object_at(spec, "select"), "metric", ""));
-  out.selection = selection_objective(select, out.search_objective);
+  out.selection = selection_objective(
+      select, out.search_objectives.empty() ? std::vector{out.search_objective} : out.search_objectives);
   return out;
 }
 

@@ -14,10 +14,14 @@ common::Objective search_objective(const std::optional<common::Objective>& searc
 }
 
 common::Objective selection_objective(const std::optional<common::Objective>& select,
-                                      const common::Objective& searched) {
+                                      const std::vector<common::Objective>& searched) {
   if (select) return *select;
-  // train_loss has no value at a run's best epoch to choose by: then val_loss.
-  return common::best_epoch_figure(searched).empty() ? common::Objective{} : searched;
+  // The first searched figure a run has a value of at its best epoch: train_loss has none, and neither
+  // has a static objective (params, flops), which tells the runs apart by size, not by how well they
+  // learned. None: val_loss.
+  for (const common::Objective& o : searched)
+    if (!common::best_epoch_figure(o).empty()) return o;
+  return common::Objective{};
 }
 
 common::Objective search_objective(const Spec& spec) {
@@ -25,7 +29,7 @@ common::Objective search_objective(const Spec& spec) {
 }
 
 common::Objective selection_objective(const Spec& spec) {
-  return selection_objective(spec.select, search_objective(spec));
+  return selection_objective(spec.select, search_objectives(spec));
 }
 
 std::vector<common::Objective> search_objectives(const Spec& spec) {

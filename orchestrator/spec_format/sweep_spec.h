@@ -173,10 +173,11 @@ bool is_static_objective(const common::Objective& objective);
 std::vector<std::string> search_objective_names();
 std::optional<common::Objective> find_search_objective(const std::string& name);
 
-// What Tables 2 and 4 and `render --run best` choose runs by: select.metric, else the search's objective
-// (val_loss where that is train_loss, which has no best-epoch value).
+// What Tables 2 and 4 and `render --run best` choose runs by: select.metric, else the first of the
+// search's objectives (search_objectives()) with a best-epoch value (not train_loss, params or flops),
+// else val_loss.
 common::Objective selection_objective(const Spec& spec);
 common::Objective selection_objective(const std::optional<common::Objective>& select,
-                                      const common::Objective& searched);
+                                      const std::vector<common::Objective>& searched);
 
 }  // namespace bokeh::orchestrator

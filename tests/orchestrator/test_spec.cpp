@@ -88,7 +88,8 @@ TEST_CASE("every spec in sweeps/ parses and expands", "[spec]") {
     CHECK_FALSE(spec.tables.empty());
     ++count;
   }
-  CHECK(count == 10);  // table1, table3, table4, future, demo, demo_asha, demo_focus, demo_mo, demo_repeats, demo_tpe
+  CHECK(count == 11);  // table1, table3, table4, future, demo, demo_asha, demo_focus, demo_mo, demo_pareto,
+                       // demo_repeats, demo_tpe
 }
 
 TEST_CASE("the study's specs hold the study's rows", "[spec]") {

@@ -105,3 +105,15 @@ runs:
   CHECK_THAT(by_loss, Contains("no vs_Best: the configurations differ in loss weights, so their val_loss values do not "
                                "compare"));
 }
+
+TEST_CASE("an MO sweep's tables choose by its first per-epoch objective without select, and say so", "[selection]") {
+  // params first (static: passed over), then val_psnr: the runs differ in loss weights, yet nothing is
+  // refused, since nothing chooses by val_loss.
+  const test::RepeatSweep sweep = weighted_sweep(
+      "search: {method: random, trials: 1, objectives: [{metric: params}, {metric: val_psnr, mode: max}], "
+      "space: {train.lr: {loguniform: [1.0e-4, 1.0e-2]}}}\n");
+  const std::string md = format_markdown(build_table(2, sweep.info(), sweep.runs()));
+  CHECK_THAT(md, Contains("Best_Val_PSNR"));
+  CHECK_THAT(md, Contains("| mid "));
+  CHECK_THAT(md, Contains("the finished run with the highest Best_Val_PSNR"));
+}
