@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # PyNET's forward pass against a second implementation: the C++ module's weights, input and seven outputs
 # (test_training's hidden case "[.pynet_port]") run through bench/pynet_port.py, PyTorch eager at our
-# libtorch's version, in a venv under the build folder; every output must agree within 1e-5. The venv
-# holds PyPI's torch (about 3 GB), so the test makes it only when BOKEH_MAKE_TORCH_VENV=1 is set (not in
-# CI's default run); without the venv, or when it cannot be made, it is skipped (77) with one line.
+# libtorch's version: the benchmarks' venv when it holds that torch ($BOKEH_BENCH_VENV, else
+# .deps/bench-venv, which bench/ makes), else a venv under the build folder; every output must agree
+# within 1e-5. That venv holds PyPI's torch (about 3 GB), so the test makes it only when
+# BOKEH_MAKE_TORCH_VENV=1 is set (not in CI's default run); without a venv, or when it cannot be made, it
+# is skipped (77) with one line.
 #   tests/training/pynet_port_check.sh SOURCE_DIR BUILD_DIR TEST_TRAINING
 set -uo pipefail
 source_dir=$1 build_dir=$2 test_training=$3
-venv=$build_dir/tests/torch-venv
 version=$(head -n1 "$source_dir/scripts/libtorch-version")
 check="import torch; assert torch.__version__.split('+')[0] == '$version'"
+venv=${BOKEH_BENCH_VENV:-$source_dir/.deps/bench-venv}
+"$venv/bin/python" -c "$check" 2>/dev/null || venv=$build_dir/tests/torch-venv
 if ! "$venv/bin/python" -c "$check" 2>/dev/null; then
   if [ "${BOKEH_MAKE_TORCH_VENV:-0}" != 1 ]; then
     echo "skipped: no $venv with torch $version; BOKEH_MAKE_TORCH_VENV=1 ctest -R pynet-forward makes it (about 3 GB from PyPI)"
