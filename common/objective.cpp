@@ -55,8 +55,10 @@ std::optional<double> epoch_figure_value(const EpochFigures& epoch, const std::s
 double objective_cost(const Objective& objective, const EpochFigures& epoch) {
   const std::optional<double> value = epoch_figure_value(epoch, objective.metric);
   if (!value || std::isnan(*value)) return std::numeric_limits<double>::infinity();
-  return objective.higher_is_better ? -*value : *value;
+  return value_cost(objective, *value);
 }
+
+double value_cost(const Objective& objective, double value) { return objective.higher_is_better ? -value : value; }
 
 double objective_value(const Objective& objective, double cost) { return objective.higher_is_better ? -cost : cost; }
 

@@ -38,8 +38,11 @@ bool loss_weighted_figure(const std::string& name);
 // lacks it. Throws std::invalid_argument for a name that is not a per-epoch figure.
 std::optional<double> epoch_figure_value(const EpochFigures& epoch, const std::string& name);
 
-// The objective's value in an epoch as a cost, lower better: the value, negated where higher is better;
-// +inf where the epoch lacks it or it is NaN (the worst).
+// A value of the objective's figure as a cost, lower better: the value, negated where higher is better.
+double value_cost(const Objective& objective, double value);
+
+// The objective's value in an epoch as a cost (value_cost); +inf where the epoch lacks it or it is NaN
+// (the worst).
 double objective_cost(const Objective& objective, const EpochFigures& epoch);
 
 // The value that a cost stands for (objective_cost's inverse for finite costs).

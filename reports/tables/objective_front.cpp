@@ -12,7 +12,6 @@
 #include "orchestrator/search/pareto.h"
 #include "orchestrator/spec_format/canonical_spec.h"
 #include "orchestrator/spec_format/sweep_spec.h"
-#include "reports/tables/epoch_figures.h"
 #include "reports/tables/report_error.h"
 
 namespace bokeh::reports {
@@ -20,12 +19,10 @@ namespace {
 
 namespace o = orchestrator;
 
-// Lower is better in every cost: a value where lower is better, the negated value where higher is.
-double to_cost(const common::Objective& objective, double value) { return objective.higher_is_better ? -value : value; }
-
+// Lower is better in every cost (common::value_cost: higher-is-better values negated).
 std::vector<double> costs_of(const std::vector<common::Objective>& objectives, const std::vector<double>& values) {
   std::vector<double> costs;
-  for (size_t i = 0; i < objectives.size(); ++i) costs.push_back(to_cost(objectives[i], values[i]));
+  for (size_t i = 0; i < objectives.size(); ++i) costs.push_back(common::value_cost(objectives[i], values[i]));
   return costs;
 }
 
@@ -35,13 +32,13 @@ std::optional<double> run_value(const common::Objective& objective, const RunSum
                                 const std::vector<o::EpochRecord>& epochs) {
   if (objective.metric == "params") return static_cast<double>(run.params) / 1e6;
   if (objective.metric == "flops") return run.cost / 1e12;
-  std::optional<double> best;
+  std::optional<double> best;  // the lowest finite cost over the epochs
   for (const o::EpochRecord& e : epochs) {
-    const std::optional<double> v = epoch_figure(e, objective.metric);
-    if (!v || !std::isfinite(*v)) continue;
-    if (!best || to_cost(objective, *v) < to_cost(objective, *best)) best = v;
+    const double cost = common::objective_cost(objective, o::epoch_figures(e));
+    if (std::isfinite(cost) && (!best || cost < *best)) best = cost;
   }
-  return best;
+  if (!best) return std::nullopt;
+  return common::objective_value(objective, *best);
 }
 
 std::string metric_names(const std::vector<common::Objective>& objectives) {
@@ -70,13 +67,13 @@ ObjectiveFront objective_front(const o::StoreReader& store, const o::SweepInfo& 
   f.objectives = spec.search_objectives;
   std::map<int64_t, double> finished;  // run id -> when it finished or stopped, for the order epochs were spent
   for (const o::RunRecord& r : store.runs(sweep.name)) finished[r.id] = r.finished.value_or(0);
-  std::vector<std::pair<double, size_t>> order;  // (finished, point)
-  std::vector<int64_t> trained;                  // per point: the epochs its run trained
   for (const RunSummary& run : runs) {
     if (run.state != o::RunState::Done && run.state != o::RunState::Stopped) continue;
     const std::vector<o::EpochRecord> epochs = store.epochs(run.id);
     ObjectivePoint p;
     p.run = &run;
+    p.epochs = static_cast<int64_t>(epochs.size());
+    p.finished = finished[run.id];
     for (const common::Objective& objective : f.objectives) {
       if (const std::optional<double> v = run_value(objective, run, epochs)) p.values.push_back(*v);
     }
@@ -84,8 +81,6 @@ ObjectiveFront objective_front(const o::StoreReader& store, const o::SweepInfo& 
       ++f.without_figure;
       continue;
     }
-    order.emplace_back(finished[run.id], f.points.size());
-    trained.push_back(static_cast<int64_t>(epochs.size()));
     f.points.push_back(std::move(p));
   }
   if (f.points.empty())
@@ -124,20 +119,31 @@ ObjectiveFront objective_front(const o::StoreReader& store, const o::SweepInfo& 
           from, fmt::join(*given, ",")));
   } else {
     reference_cost = o::split_reference(costs);
-    for (size_t i = 0; i < f.objectives.size(); ++i) f.reference.push_back(to_cost(f.objectives[i], reference_cost[i]));
+    for (size_t i = 0; i < f.objectives.size(); ++i)
+      f.reference.push_back(common::objective_value(f.objectives[i], reference_cost[i]));
   }
   f.hypervolume = o::hypervolume(costs, reference_cost);
+  return f;
+}
 
-  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+std::vector<HypervolumeStep> hypervolume_by_epochs(const ObjectiveFront& f, size_t rows) {
+  std::vector<size_t> order(f.points.size());  // by when each run finished or stopped
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return f.points[a].finished < f.points[b].finished; });
+  const o::CostVector reference = costs_of(f.objectives, f.reference);
+  const size_t n = order.size(), step = std::max<size_t>(1, (n + rows - 1) / std::max<size_t>(rows, 1));
+  std::vector<HypervolumeStep> steps;
   std::vector<o::CostVector> so_far;
   int64_t epochs = 0;
-  for (const auto& [time, point] : order) {
-    so_far.push_back(costs[point]);
-    epochs += trained[point];
-    f.by_epochs.push_back(
-        HypervolumeStep{epochs, static_cast<int64_t>(so_far.size()), o::hypervolume(so_far, reference_cost)});
+  for (size_t i = 0; i < n; ++i) {
+    const ObjectivePoint& p = f.points[order[i]];
+    so_far.push_back(costs_of(f.objectives, p.values));
+    epochs += p.epochs;
+    if ((i + 1) % step == 0 || i + 1 == n)
+      steps.push_back(HypervolumeStep{epochs, static_cast<int64_t>(i + 1), o::hypervolume(so_far, reference)});
   }
-  return f;
+  return steps;
 }
 
 Table objective_front_table(const o::SweepInfo& sweep, const ObjectiveFront& f) {
@@ -158,7 +164,7 @@ Table objective_front_table(const o::SweepInfo& sweep, const ObjectiveFront& f) 
     const ObjectivePoint& p = f.points[i];
     std::vector<Cell> row{Cell{p.run->name}};
     for (size_t k = 0; k < f.objectives.size(); ++k) row.emplace_back(p.values[k]);
-    row.emplace_back(static_cast<double>(p.run->epochs_trained.value_or(p.run->epochs)));
+    row.emplace_back(static_cast<double>(p.epochs));
     row.emplace_back(std::string(p.run->state == o::RunState::Stopped ? "stopped by ASHA" : "done"));
     t.rows.push_back(std::move(row));
     t.row_runs.push_back(p.run->id);
@@ -188,10 +194,7 @@ Table hypervolume_table(const o::SweepInfo& sweep, const ObjectiveFront& f, size
   t.title = fmt::format("Hypervolume against epochs spent - sweep {}", sweep.name);
   t.columns = {Column{"Epochs spent", CellStyle::General}, Column{"Runs", CellStyle::General},
                Column{"Hypervolume", CellStyle::Fixed, 4}, Column{"Of final", CellStyle::Fixed, 3}};
-  const size_t n = f.by_epochs.size(), step = std::max<size_t>(1, (n + rows - 1) / std::max<size_t>(rows, 1));
-  for (size_t i = 0; i < n; ++i) {
-    if ((i + 1) % step != 0 && i + 1 != n) continue;
-    const HypervolumeStep& s = f.by_epochs[i];
+  for (const HypervolumeStep& s : hypervolume_by_epochs(f, rows)) {
     t.rows.push_back({Cell{static_cast<double>(s.epochs)}, Cell{static_cast<double>(s.runs)}, Cell{s.hypervolume},
                       Cell{f.hypervolume > 0 ? s.hypervolume / f.hypervolume : 0.0}});
   }

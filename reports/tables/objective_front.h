@@ -23,6 +23,8 @@ struct ObjectivePoint {
   const RunSummary* run = nullptr;
   std::vector<double> values;  // per objective, in the table's units (params in millions, flops in TFLOP)
   bool front = false;
+  int64_t epochs = 0;   // the epochs its run trained
+  double finished = 0;  // unix seconds it last finished or stopped
 };
 
 struct HypervolumeStep {
@@ -38,8 +40,7 @@ struct ObjectiveFront {
   std::vector<double> reference;       // in the table's units
   std::string reference_given;         // where it came from ("given with --reference", the spec's); "": the default
   double hypervolume = 0;
-  std::vector<HypervolumeStep> by_epochs;  // one step per run, in the order runs finished or stopped
-  int64_t without_figure = 0;              // finished or stopped runs lacking an objective's figure
+  int64_t without_figure = 0;  // finished or stopped runs lacking an objective's figure
 };
 
 // Whether the stored sweep searched several objectives at once.
@@ -58,7 +59,12 @@ ObjectiveFront objective_front(const orchestrator::StoreReader& store, const orc
 // reference point in its notes.
 Table objective_front_table(const orchestrator::SweepInfo& sweep, const ObjectiveFront& front);
 
-// The hypervolume against the epochs spent: up to `rows` evenly spaced steps, the last always among them.
+// The hypervolume against the epochs spent: runs counted in the order they finished or stopped (their
+// last finish), each with every epoch it trained, against the front's reference point; at up to `rows`
+// evenly spaced steps, the last always among them (computed only there: the dashboard does not ask).
+std::vector<HypervolumeStep> hypervolume_by_epochs(const ObjectiveFront& front, size_t rows = 10);
+
+// Those steps as a table.
 Table hypervolume_table(const orchestrator::SweepInfo& sweep, const ObjectiveFront& front, size_t rows = 10);
 
 // For the dashboard's scatter, as pareto_json: {"x_label", "y_label", "points": [{"name", "x", "y", "n",

@@ -2,6 +2,9 @@
 #include "reports/tables/pareto.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <set>
 
 #include "reports/tables/report_error.h"
 
@@ -17,6 +20,20 @@ std::optional<double> cost(const RepeatGroup& g, const common::ResultFigure& x, 
   if (it == g.figures.end()) return std::nullopt;
   stats = it->second;
   return it->second.mean;
+}
+
+// Inference times compare only when measured alike: the runs on the front's axis must share a device
+// (and thread count); ReportError naming them otherwise.
+void check_one_inference_device(const std::vector<ParetoPoint>& points) {
+  std::set<std::string> devices;
+  for (const ParetoPoint& p : points)
+    for (const RunSummary* run : p.group->members)
+      if (!run->inference_device.empty()) devices.insert(run->inference_device);
+  if (devices.size() > 1)
+    throw ReportError(
+        fmt::format("the runs' inference times were measured on different devices ({}), so they do "
+                    "not compare on one axis; --x params or flops compares their cost instead",
+                    fmt::join(devices, "; ")));
 }
 
 }  // namespace
@@ -64,6 +81,7 @@ ParetoResult pareto_result(const std::vector<RepeatGroup>& groups, const ParetoA
     p.y_stats = q->second;
     result.points.push_back(p);
   }
+  if (x_figure.name == "inference_seconds") check_one_inference_device(result.points);
   if (result.points.empty() && x_figure.name == "inference_seconds")
     throw ReportError(
         "no finished run measured its inference time: set metrics.inference_repeats (e.g. 3) in "

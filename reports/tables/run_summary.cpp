@@ -133,7 +133,7 @@ std::optional<double> selection_cost(const RunSummary& run, const common::Object
   std::optional<double> value = run_figure(run, common::best_epoch_figure(objective));
   if (!value) value = run_figure(run, objective.metric);
   if (!value || std::isnan(*value)) return std::nullopt;
-  return objective.higher_is_better ? -*value : *value;
+  return common::value_cost(objective, *value);
 }
 
 const RunSummary* best_run(const std::vector<RunSummary>& runs, const common::Objective& objective,

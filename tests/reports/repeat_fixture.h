@@ -27,6 +27,7 @@ struct Figures {
   double runtime_s = 60;
   std::optional<double> best_val_psnr = std::nullopt;
   std::optional<double> inference_s = std::nullopt;  // as metrics.inference_repeats measures it
+  std::string inference_device = "cpu, 1 thread";    // where it was measured
 };
 
 // nullopt: the run stays pending.
@@ -59,7 +60,7 @@ struct RepeatSweep {
       result.gap = 0.04;
       result.test = {0.05, f->psnr, 0.8, std::nullopt};
       result.runtime_seconds = f->runtime_s;
-      if (f->inference_s) result.inference = common::InferenceFigures{*f->inference_s, 100.0, "cpu, 1 thread", 3};
+      if (f->inference_s) result.inference = common::InferenceFigures{*f->inference_s, 100.0, f->inference_device, 3};
       if (f->best_val_psnr) {
         result.history.push_back({result.epochs, result.train_loss, result.val_loss, result.gap, 1e-3, 1, 1});
         result.history.back().val_psnr = f->best_val_psnr;

@@ -101,13 +101,14 @@ TEST_CASE("the front of a multi-objective sweep over its own objectives, with it
   CHECK_FALSE(given.points[2].front);  // C: dominated by A
   CHECK(given.hypervolume == Approx(0.66));
   // Steps in the order runs finished, 2 epochs each: A alone 2 x 0.15, then B adds 0.26, C nothing, D 0.10.
-  REQUIRE(given.by_epochs.size() == 4);
-  CHECK(given.by_epochs[0].epochs == 2);
-  CHECK(given.by_epochs[0].hypervolume == Approx(0.30));
-  CHECK(given.by_epochs[1].hypervolume == Approx(0.56));
-  CHECK(given.by_epochs[2].hypervolume == Approx(0.56));
-  CHECK(given.by_epochs[3].epochs == 8);
-  CHECK(given.by_epochs[3].hypervolume == Approx(0.66));
+  const std::vector<reports::HypervolumeStep> by_epochs = reports::hypervolume_by_epochs(given);
+  REQUIRE(by_epochs.size() == 4);
+  CHECK(by_epochs[0].epochs == 2);
+  CHECK(by_epochs[0].hypervolume == Approx(0.30));
+  CHECK(by_epochs[1].hypervolume == Approx(0.56));
+  CHECK(by_epochs[2].hypervolume == Approx(0.56));
+  CHECK(by_epochs[3].epochs == 8);
+  CHECK(by_epochs[3].hypervolume == Approx(0.66));
 
   // The default reference: worst + a tenth of the range: PSNR 19 - 0.5 = 18.5, L1 0.20 + 0.01 = 0.21:
   // D 2 x 0.01, B 2 x 0.09, A 1.5 x 0.11 = 0.365.

@@ -87,6 +87,16 @@ TEST_CASE(
   CHECK(result.points[result.front[1]].x == 1.25);
   CHECK(result.points[result.front[1]].group->mean.name == "w8");
 
+  // Times measured on different devices do not compare: no front.
+  const test::RepeatSweep mixed(test::small_spec("mixed", "grid:\n  model.width: [4, 8]\n"),
+                                [&](const nlohmann::json& config, int64_t repeat) {
+                                  std::optional<test::Figures> f = measured(config, repeat);
+                                  if (config["model"]["width"] == 8) f->inference_device = "cuda:0";
+                                  return f;
+                                });
+  CHECK_THROWS_WITH(pareto_result(group_repeats(mixed.runs()), ParetoAxes{"inference", "val_loss"}),
+                    Contains("measured on different devices (cpu, 1 thread; cuda:0)"));
+
   const test::RepeatSweep unmeasured(
       test::small_spec("untimed", "grid:\n  model.width: [4, 8]\n"),
       [](const nlohmann::json&, int64_t) { return std::optional<test::Figures>(test::Figures{0.3}); });
