@@ -26,7 +26,8 @@ void read_best_epoch_figures(const nlohmann::json& j, ResultFigures& f) {
   if (!best_epoch || history == j.end() || !history->is_array()) return;
   for (const nlohmann::json& epoch : *history) {
     if (optional_number(epoch, "epoch") != best_epoch) continue;
-    for (const auto& [key, best] : kBestEpochFigures) f.*best = optional_number(epoch, key);
+    for (size_t i = 0; i < std::size(kValidationFigures); ++i)
+      f.*kBestEpochFields[i] = optional_number(epoch, kValidationFigures[i].first);
   }
 }
 }  // namespace

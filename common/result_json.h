@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <iterator>
 #include <utility>
 
 #include "common/train_result.h"
@@ -45,13 +46,12 @@ struct ResultFigures {
 };
 ResultFigures result_figures_from_json(const nlohmann::json& json);
 
-// Each validation figure (kValidationFigures) and where the reader puts its best epoch's value.
-inline constexpr std::pair<const char*, std::optional<double> ResultFigures::*> kBestEpochFigures[] = {
-    {"val_l1", &ResultFigures::best_val_l1},           {"val_psnr", &ResultFigures::best_val_psnr},
-    {"val_ssim", &ResultFigures::best_val_ssim},       {"val_lpips", &ResultFigures::best_val_lpips},
-    {"val_fg_psnr", &ResultFigures::best_val_fg_psnr}, {"val_fg_ssim", &ResultFigures::best_val_fg_ssim},
-    {"val_bg_psnr", &ResultFigures::best_val_bg_psnr}, {"val_bg_ssim", &ResultFigures::best_val_bg_ssim},
-    {"val_bg_blur", &ResultFigures::best_val_bg_blur}};
+// Where the reader puts each validation figure's best-epoch value, in kValidationFigures' order.
+inline constexpr std::optional<double> ResultFigures::*kBestEpochFields[] = {
+    &ResultFigures::best_val_l1,      &ResultFigures::best_val_psnr,    &ResultFigures::best_val_ssim,
+    &ResultFigures::best_val_lpips,   &ResultFigures::best_val_fg_psnr, &ResultFigures::best_val_fg_ssim,
+    &ResultFigures::best_val_bg_psnr, &ResultFigures::best_val_bg_ssim, &ResultFigures::best_val_bg_blur};
+static_assert(std::size(kBestEpochFields) == std::size(kValidationFigures), "one best-epoch field per figure");
 
 // A field of `json` as T, or an error naming `what` and the field.
 template <typename T>
